@@ -1,0 +1,65 @@
+import type { Role } from '@pulsestage/contracts';
+import type { Database } from '../db/schema.js';
+import { unauthorized } from '../errors.js';
+import { hashSecret } from './secrets.js';
+import { readCookie, SESSION_COOKIE, type SessionUser, validateSessionToken } from './sessions.js';
+
+export const SERVICE_TOKEN_PREFIX = 'pst_';
+export const DISPLAY_TOKEN_PREFIX = 'psd_';
+
+export type Caller =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; user: SessionUser; sessionId: string; sessionExpiresAt: Date; renewed: boolean }
+  | { kind: 'service'; tokenId: string; tenantId: string; role: Role }
+  | { kind: 'display'; linkId: string; tenantId: string };
+
+export interface RequestCredentials {
+  cookie: string | undefined;
+  authorization: string | undefined;
+}
+
+async function serviceCaller(db: Database, token: string): Promise<Caller | null> {
+  const row = await db
+    .selectFrom('serviceTokens')
+    .select(['id', 'tenantId', 'role'])
+    .where('tokenHash', '=', hashSecret(token))
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  return row ? { kind: 'service', tokenId: row.id, tenantId: row.tenantId, role: row.role as Role } : null;
+}
+
+async function displayCaller(db: Database, token: string): Promise<Caller | null> {
+  const row = await db
+    .selectFrom('links')
+    .select(['id', 'tenantId'])
+    .where('tokenHash', '=', hashSecret(token))
+    .where('kind', '=', 'display')
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  return row ? { kind: 'display', linkId: row.id, tenantId: row.tenantId } : null;
+}
+
+async function bearerCaller(db: Database, authorization: string): Promise<Caller> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? '';
+  let caller: Caller | null = null;
+  if (token.startsWith(SERVICE_TOKEN_PREFIX)) caller = await serviceCaller(db, token);
+  else if (token.startsWith(DISPLAY_TOKEN_PREFIX)) caller = await displayCaller(db, token);
+  if (!caller) throw unauthorized('The bearer token is invalid or has been revoked');
+  return caller;
+}
+
+/** Who is calling: a bearer token wins over the session cookie; neither means anonymous. */
+export async function identifyCaller(db: Database, credentials: RequestCredentials): Promise<Caller> {
+  if (credentials.authorization) return bearerCaller(db, credentials.authorization);
+  const token = readCookie(credentials.cookie, SESSION_COOKIE);
+  if (!token) return { kind: 'anonymous' };
+  const valid = await validateSessionToken(db, token);
+  if (!valid) return { kind: 'anonymous' };
+  return {
+    kind: 'user',
+    user: valid.user,
+    sessionId: valid.session.id,
+    sessionExpiresAt: valid.session.expiresAt,
+    renewed: valid.renewed,
+  };
+}

@@ -1,0 +1,118 @@
+import type { CurrentUser, Role } from '@pulsestage/contracts';
+import { inserted } from '../db/results.js';
+import type { Database } from '../db/schema.js';
+import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
+import { addMember } from '../tenants/service.js';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js';
+import { createSession, type Session } from './sessions.js';
+
+export interface SignedIn {
+  token: string;
+  session: Session;
+  user: CurrentUser;
+}
+
+export async function currentUser(db: Database, userId: string): Promise<CurrentUser> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'guest'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  const memberships = await db
+    .selectFrom('memberships')
+    .innerJoin('tenants', 'tenants.id', 'memberships.tenantId')
+    .select(['tenants.slug', 'tenants.name', 'memberships.role'])
+    .where('memberships.userId', '=', userId)
+    .orderBy('tenants.name')
+    .execute();
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    guest: user.guest === 1,
+    memberships: memberships.map((m) => ({ tenant: m.slug, name: m.name, role: m.role as Role })),
+  };
+}
+
+async function startSession(db: Database, userId: string): Promise<SignedIn> {
+  const { token, session } = await createSession(db, userId);
+  return { token, session, user: await currentUser(db, userId) };
+}
+
+export async function insertUser(
+  db: Database,
+  user: { email: string | null; name: string; password: string | null },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const result = await db
+    .insertInto('users')
+    .values({
+      id,
+      email: user.email,
+      name: user.name,
+      passwordHash: user.password === null ? null : await hashPassword(user.password),
+      guest: user.email === null ? 1 : 0,
+      createdAt: new Date().toISOString(),
+    })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .executeTakeFirst();
+  if (!inserted(result)) throw conflict('An account with this email already exists');
+  return id;
+}
+
+export async function signUp(
+  db: Database,
+  input: { email: string; password: string; name: string },
+): Promise<SignedIn> {
+  return startSession(db, await insertUser(db, input));
+}
+
+export async function signIn(db: Database, input: { email: string; password: string }): Promise<SignedIn> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'passwordHash'])
+    .where('email', '=', input.email)
+    .executeTakeFirst();
+  const valid = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyAgainstDecoy(input.password);
+  if (!user || !valid) throw unauthorized('Email or password is incorrect');
+  return startSession(db, user.id);
+}
+
+async function activeJoinLink(db: Database, code: string) {
+  const link = await db
+    .selectFrom('links')
+    .innerJoin('tenants', 'tenants.id', 'links.tenantId')
+    .select(['tenants.id as tenantId', 'tenants.slug', 'tenants.allowGuests'])
+    .where('links.code', '=', code)
+    .where('links.kind', '=', 'join')
+    .where('links.revokedAt', 'is', null)
+    .executeTakeFirst();
+  if (!link) throw notFound('This join link is not valid or has been revoked');
+  return link;
+}
+
+export interface Joined {
+  tenant: string;
+  /** Present when joining created a guest account and its session. */
+  guestSession?: SignedIn;
+}
+
+/** Joins the tenant behind a join code: as the signed-in user, or as a new guest when a name is given. */
+export async function joinWithCode(
+  db: Database,
+  signedInUserId: string | null,
+  input: { code: string; name?: string | undefined },
+): Promise<Joined> {
+  const link = await activeJoinLink(db, input.code);
+  if (signedInUserId) {
+    await addMember(db, link.tenantId, signedInUserId, 'member');
+    return { tenant: link.slug };
+  }
+  if (!input.name) throw unauthorized('Sign in, create an account, or give a name to join as a guest');
+  if (link.allowGuests !== 1) throw forbidden('This organization does not accept guests; sign in to join');
+  const guestId = await insertUser(db, { email: null, name: input.name, password: null });
+  await addMember(db, link.tenantId, guestId, 'member');
+  return { tenant: link.slug, guestSession: await startSession(db, guestId) };
+}

@@ -1,0 +1,115 @@
+import type { Database } from '../db/schema.js';
+import { generateSecret, hashSecret } from './secrets.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SESSION_LIFETIME_MS = 30 * DAY_MS;
+const RENEW_WITHIN_MS = 15 * DAY_MS;
+
+export const SESSION_COOKIE = 'pulsestage_session';
+
+export interface SessionUser {
+  id: string;
+  email: string | null;
+  name: string;
+  guest: boolean;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+export interface ValidSession {
+  session: Session;
+  user: SessionUser;
+  /** Set when the expiry moved, so the cookie must be sent again. */
+  renewed: boolean;
+}
+
+/** The token goes into the cookie; the database keeps only its hash as the session id. */
+export async function createSession(
+  db: Database,
+  userId: string,
+): Promise<{ token: string; session: Session }> {
+  const token = generateSecret();
+  const session = { id: hashSecret(token), userId, expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS) };
+  await db
+    .insertInto('sessions')
+    .values({
+      id: session.id,
+      userId,
+      expiresAt: session.expiresAt.toISOString(),
+      createdAt: new Date().toISOString(),
+    })
+    .execute();
+  return { token, session };
+}
+
+export async function validateSessionToken(db: Database, token: string): Promise<ValidSession | null> {
+  const sessionId = hashSecret(token);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.userId')
+    .select([
+      'sessions.id',
+      'sessions.userId',
+      'sessions.expiresAt',
+      'users.email',
+      'users.name',
+      'users.guest',
+    ])
+    .where('sessions.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!row) return null;
+
+  const now = Date.now();
+  let expiresAt = new Date(row.expiresAt);
+  if (now >= expiresAt.getTime()) {
+    await invalidateSession(db, sessionId);
+    return null;
+  }
+  const renewed = now >= expiresAt.getTime() - RENEW_WITHIN_MS;
+  if (renewed) {
+    expiresAt = new Date(now + SESSION_LIFETIME_MS);
+    await db
+      .updateTable('sessions')
+      .set({ expiresAt: expiresAt.toISOString() })
+      .where('id', '=', sessionId)
+      .execute();
+  }
+  return {
+    session: { id: row.id, userId: row.userId, expiresAt },
+    user: { id: row.userId, email: row.email, name: row.name, guest: row.guest === 1 },
+    renewed,
+  };
+}
+
+export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
+  const attributes = [
+    `${SESSION_COOKIE}=${token}`,
+    'HttpOnly',
+    'SameSite=Lax',
+    'Path=/',
+    `Expires=${expiresAt.toUTCString()}`,
+  ];
+  if (secure) attributes.push('Secure');
+  return attributes.join('; ');
+}
+
+export function blankSessionCookie(secure: boolean): string {
+  return sessionCookie('', new Date(0), secure).replace(/Expires=[^;]+/, 'Max-Age=0');
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}

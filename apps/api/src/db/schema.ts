@@ -1,0 +1,143 @@
+import type { Kysely, Transaction } from 'kysely';
+
+/** Flags are stored as 0/1 integers and times as ISO-8601 text, identically on SQLite and PostgreSQL. */
+type Flag = number;
+type IsoTime = string;
+
+export interface TenantTable {
+  id: string;
+  slug: string;
+  name: string;
+  requireApproval: Flag;
+  allowGuests: Flag;
+  minQuestionLength: number;
+  maxQuestionLength: number;
+  createdAt: IsoTime;
+}
+
+export interface TeamTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  createdAt: IsoTime;
+}
+
+export interface UserTable {
+  id: string;
+  email: string | null;
+  name: string;
+  passwordHash: string | null;
+  guest: Flag;
+  createdAt: IsoTime;
+}
+
+export interface MembershipTable {
+  tenantId: string;
+  userId: string;
+  role: string;
+  createdAt: IsoTime;
+}
+
+export interface SessionTable {
+  id: string;
+  userId: string;
+  expiresAt: IsoTime;
+  createdAt: IsoTime;
+}
+
+export interface LinkTable {
+  id: string;
+  tenantId: string;
+  kind: 'join' | 'display';
+  /** Join codes are meant to be shared, so they are kept; display links keep only a hash. */
+  code: string | null;
+  tokenHash: string | null;
+  createdBy: string;
+  createdAt: IsoTime;
+  revokedAt: IsoTime | null;
+}
+
+export interface ServiceTokenTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  role: string;
+  tokenHash: string;
+  createdBy: string;
+  createdAt: IsoTime;
+  revokedAt: IsoTime | null;
+}
+
+export interface TagTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  color: string;
+  createdAt: IsoTime;
+}
+
+export interface QuestionTable {
+  id: string;
+  tenantId: string;
+  teamId: string | null;
+  /** A user id or a service token id; never exposed to other participants. */
+  authorId: string;
+  body: string;
+  status: string;
+  responseText: string | null;
+  answeredAt: IsoTime | null;
+  pinnedAt: IsoTime | null;
+  submittedAt: IsoTime;
+}
+
+export interface UpvoteTable {
+  questionId: string;
+  voterId: string;
+  createdAt: IsoTime;
+}
+
+export interface QuestionTagTable {
+  questionId: string;
+  tagId: string;
+}
+
+export interface QueueStateTable {
+  tenantId: string;
+  frozen: Flag;
+}
+
+export interface EventSequenceTable {
+  tenantId: string;
+  lastSeq: number;
+}
+
+export interface EventTable {
+  tenantId: string;
+  seq: number;
+  type: string;
+  audience: 'all' | 'moderators';
+  /** JSON of the newest version's payload. */
+  data: string;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+}
+
+export interface DatabaseSchema {
+  tenants: TenantTable;
+  teams: TeamTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  links: LinkTable;
+  serviceTokens: ServiceTokenTable;
+  tags: TagTable;
+  questions: QuestionTable;
+  upvotes: UpvoteTable;
+  questionTags: QuestionTagTable;
+  queueStates: QueueStateTable;
+  eventSequences: EventSequenceTable;
+  events: EventTable;
+}
+
+export type Database = Kysely<DatabaseSchema>;
+export type Executor = Database | Transaction<DatabaseSchema>;

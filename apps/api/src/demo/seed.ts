@@ -1,0 +1,186 @@
+import type { Role } from '@pulsestage/contracts';
+import type { TenantAccess } from '../auth/access.js';
+import { insertUser } from '../auth/service.js';
+import type { Database } from '../db/schema.js';
+import { answerQuestion, submitQuestion, tagQuestion, upvote } from '../questions/service.js';
+import { createTag } from '../questions/tags.js';
+import { findTenantById } from '../tenants/repository.js';
+import { addMember, createJoinLink, createTeam, insertTenant } from '../tenants/service.js';
+
+export const DEMO_PASSWORD = 'demo-password';
+
+interface SeedQuestion {
+  body: string;
+  team?: string;
+  tags?: string[];
+  upvotes: number;
+  answer?: string;
+}
+
+interface SeedTenant {
+  slug: string;
+  name: string;
+  accounts: { email: string; name: string; role: Role }[];
+  teams: string[];
+  tags: { name: string; color: string }[];
+  questions: SeedQuestion[];
+}
+
+export const DEMO_ACCOUNTS = [
+  { email: 'owner@demo.test', name: 'Olivia Owner', role: 'owner' },
+  { email: 'mod@demo.test', name: 'Max Moderator', role: 'moderator' },
+  { email: 'alice@demo.test', name: 'Alice', role: 'member' },
+  { email: 'bob@demo.test', name: 'Bob', role: 'member' },
+] as const satisfies SeedTenant['accounts'];
+
+const DEMO: SeedTenant = {
+  slug: 'demo',
+  name: 'Demo Org',
+  accounts: [...DEMO_ACCOUNTS],
+  teams: ['Engineering', 'Sales'],
+  tags: [
+    { name: 'Roadmap', color: '#2563eb' },
+    { name: 'Culture', color: '#db2777' },
+    { name: 'Benefits', color: '#16a34a' },
+    { name: 'Remote work', color: '#9333ea' },
+    { name: 'Customers', color: '#ea580c' },
+  ],
+  questions: [
+    { body: 'What are the top three priorities for next quarter?', tags: ['Roadmap'], upvotes: 4 },
+    {
+      body: 'Will we keep the hybrid schedule after the office move?',
+      tags: ['Remote work'],
+      upvotes: 4,
+      answer: 'Yes. Tuesday to Thursday in the office stays the default for every team.',
+    },
+    {
+      body: 'How do we decide which features make it into the spring release?',
+      team: 'Engineering',
+      tags: ['Roadmap'],
+      upvotes: 3,
+    },
+    { body: 'Can we get a clearer on-call rotation for weekends?', team: 'Engineering', upvotes: 3 },
+    {
+      body: 'What is the plan for the sales kickoff in January?',
+      team: 'Sales',
+      tags: ['Customers'],
+      upvotes: 3,
+    },
+    {
+      body: 'Is the learning budget changing next year?',
+      tags: ['Benefits'],
+      upvotes: 3,
+      answer: 'It goes up to 1,500 per person and now covers conference travel.',
+    },
+    {
+      body: 'How are we measuring customer satisfaction after the pricing change?',
+      tags: ['Customers'],
+      upvotes: 2,
+    },
+    {
+      body: 'Could town halls be recorded for colleagues in other time zones?',
+      tags: ['Culture'],
+      upvotes: 2,
+    },
+    { body: 'When will the new laptop refresh start?', team: 'Engineering', upvotes: 2 },
+    {
+      body: 'What did we learn from the last outage?',
+      team: 'Engineering',
+      upvotes: 2,
+      answer: 'The postmortem is on the wiki; the short version: we now fail over automatically.',
+    },
+    { body: 'Are there plans to hire in the Lisbon office?', upvotes: 2 },
+    { body: 'How do commissions work for deals that span two quarters?', team: 'Sales', upvotes: 1 },
+    { body: 'Can we have more no-meeting Fridays?', tags: ['Culture'], upvotes: 1 },
+    { body: 'What happens to the mobile app roadmap after the reorg?', tags: ['Roadmap'], upvotes: 1 },
+    {
+      body: 'Is parental leave being extended?',
+      tags: ['Benefits'],
+      upvotes: 1,
+      answer: 'Yes: 20 weeks for every parent from March.',
+    },
+    {
+      body: 'Which customer segment grew fastest this year?',
+      team: 'Sales',
+      tags: ['Customers'],
+      upvotes: 1,
+    },
+    { body: 'Will we open-source any of our internal tools?', team: 'Engineering', upvotes: 0 },
+    { body: 'How can we nominate a colleague for the quarterly award?', tags: ['Culture'], upvotes: 0 },
+    { body: 'What is the status of the new CRM migration?', team: 'Sales', upvotes: 0 },
+    { body: 'Can we get standing desks in the new office?', upvotes: 0 },
+  ],
+};
+
+const ACME: SeedTenant = {
+  slug: 'acme',
+  name: 'Acme Corp',
+  accounts: [
+    { email: 'owner@acme.test', name: 'Ada Acme', role: 'owner' },
+    { email: 'carol@acme.test', name: 'Carol', role: 'member' },
+  ],
+  teams: ['Operations'],
+  tags: [{ name: 'Safety', color: '#dc2626' }],
+  questions: [
+    { body: 'When does the new warehouse open?', team: 'Operations', upvotes: 1 },
+    { body: 'Are anvils still our best-selling product?', tags: ['Safety'], upvotes: 0 },
+    {
+      body: 'Will the rocket skates recall affect bonuses?',
+      upvotes: 1,
+      answer: 'No, bonuses are unaffected.',
+    },
+  ],
+};
+
+async function seedTenant(db: Database, seed: SeedTenant): Promise<void> {
+  const tenantId = await db.transaction().execute((trx) => insertTenant(trx, seed.slug, seed.name));
+  const tenant = await findTenantById(db, tenantId);
+  if (!tenant) throw new Error(`seeding ${seed.slug} failed`);
+
+  const members: TenantAccess['actor'][] = [];
+  for (const account of seed.accounts) {
+    const userId = await insertUser(db, { ...account, password: DEMO_PASSWORD });
+    await addMember(db, tenantId, userId, account.role);
+    members.push({ id: userId, role: account.role });
+  }
+  const [owner] = members;
+  if (!owner) throw new Error(`${seed.slug} needs an owner`);
+  const as = (actor: TenantAccess['actor']): TenantAccess => ({ tenant, actor });
+
+  const teams = new Map<string, string>();
+  for (const name of seed.teams) teams.set(name, (await createTeam(db, tenantId, name)).id);
+  const tags = new Map<string, string>();
+  for (const tag of seed.tags) tags.set(tag.name, (await createTag(db, tenantId, tag)).id);
+  await createJoinLink(db, as(owner));
+
+  for (const [index, question] of seed.questions.entries()) {
+    const author = members[index % members.length] ?? owner;
+    const created = await submitQuestion(db, as(author), {
+      tenant: seed.slug,
+      body: question.body,
+      teamId: (question.team && teams.get(question.team)) || null,
+    });
+    const voters = members.filter((member) => member.id !== author.id).slice(0, question.upvotes);
+    for (const voter of voters) await upvote(db, as(voter), created.id);
+    for (const tag of question.tags ?? []) {
+      const tagId = tags.get(tag);
+      if (tagId) await tagQuestion(db, as(owner), { tenant: seed.slug, questionId: created.id, tagId });
+    }
+    if (question.answer) {
+      await answerQuestion(db, as(owner), {
+        tenant: seed.slug,
+        questionId: created.id,
+        responseText: question.answer,
+      });
+    }
+  }
+}
+
+/** Seeds the demo tenants when the database has no tenants yet; returns whether it did. */
+export async function seedDemoData(db: Database): Promise<boolean> {
+  const existing = await db.selectFrom('tenants').select('id').limit(1).executeTakeFirst();
+  if (existing) return false;
+  await seedTenant(db, DEMO);
+  await seedTenant(db, ACME);
+  return true;
+}

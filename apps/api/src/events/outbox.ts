@@ -1,0 +1,50 @@
+import type { LatestEvent } from '@pulsestage/contracts';
+import { sql } from 'kysely';
+import type { Executor } from '../db/schema.js';
+
+export type Audience = 'all' | 'moderators';
+
+/**
+ * Appends an event to the tenant's outbox inside the caller's transaction and returns its sequence.
+ *
+ * Bumping the tenant's sequence row takes a row lock that is held until commit, so concurrent
+ * writers of one tenant get their numbers in commit order and a reader never sees seq N+1
+ * before seq N. Call it as late in the transaction as possible: it serializes the tenant's writers.
+ */
+export async function appendEvent(
+  trx: Executor,
+  tenantId: string,
+  event: LatestEvent,
+  audience: Audience,
+): Promise<number> {
+  const { lastSeq: seq } = await trx
+    .updateTable('eventSequences')
+    .set({ lastSeq: sql`last_seq + 1` })
+    .where('tenantId', '=', tenantId)
+    .returning('lastSeq')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('events')
+    .values({
+      tenantId,
+      seq,
+      type: event.type,
+      audience,
+      data: JSON.stringify(event.data),
+      timestamp: Date.now(),
+    })
+    .execute();
+  return seq;
+}
+
+/**
+ * Takes the tenant's outbox lock before reading state that an event reports (such as a count), so
+ * the value in the event is the one as of this transaction's place in commit order.
+ */
+export async function lockOutbox(trx: Executor, tenantId: string): Promise<void> {
+  await trx
+    .updateTable('eventSequences')
+    .set({ lastSeq: sql`last_seq` })
+    .where('tenantId', '=', tenantId)
+    .execute();
+}

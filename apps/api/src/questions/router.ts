@@ -1,0 +1,71 @@
+import {
+  questionAnswerInput,
+  questionInput,
+  questionListInput,
+  questionPinInput,
+  questionSubmitInput,
+  questionTagInput,
+  queueFreezeInput,
+  tagCreateInput,
+  tenantScoped,
+} from '@pulsestage/contracts';
+import { router, tenantProcedure } from '../trpc/trpc.js';
+import * as questions from './service.js';
+import { createTag, listTags } from './tags.js';
+
+export const questionRouter = router({
+  list: tenantProcedure('read')
+    .input(questionListInput)
+    .query(({ ctx, input }) => questions.listTenantQuestions(ctx.db, ctx.access, input)),
+  get: tenantProcedure('read')
+    .input(questionInput)
+    .query(({ ctx, input }) => questions.getVisibleQuestion(ctx.db, ctx.access, input.questionId)),
+  mine: tenantProcedure('participate')
+    .input(tenantScoped)
+    .query(({ ctx }) => questions.listMyQuestions(ctx.db, ctx.access)),
+  submit: tenantProcedure('participate')
+    .input(questionSubmitInput)
+    .mutation(({ ctx, input }) => questions.submitQuestion(ctx.db, ctx.access, input)),
+  upvote: tenantProcedure('participate')
+    .input(questionInput)
+    .mutation(({ ctx, input }) => questions.upvote(ctx.db, ctx.access, input.questionId)),
+  removeUpvote: tenantProcedure('participate')
+    .input(questionInput)
+    .mutation(({ ctx, input }) => questions.removeUpvote(ctx.db, ctx.access, input.questionId)),
+  answer: tenantProcedure('moderate')
+    .input(questionAnswerInput)
+    .mutation(({ ctx, input }) => questions.answerQuestion(ctx.db, ctx.access, input)),
+  tag: tenantProcedure('moderate')
+    .input(questionTagInput)
+    .mutation(({ ctx, input }) => questions.tagQuestion(ctx.db, ctx.access, input)),
+  untag: tenantProcedure('moderate')
+    .input(questionTagInput)
+    .mutation(({ ctx, input }) => questions.untagQuestion(ctx.db, ctx.access, input)),
+  pin: tenantProcedure('moderate')
+    .input(questionPinInput)
+    .mutation(({ ctx, input }) => questions.pinQuestion(ctx.db, ctx.access, input)),
+  approve: tenantProcedure('moderate')
+    .input(questionInput)
+    .mutation(({ ctx, input }) => questions.approveQuestion(ctx.db, ctx.access, input.questionId)),
+  reject: tenantProcedure('moderate')
+    .input(questionInput)
+    .mutation(({ ctx, input }) => questions.rejectQuestion(ctx.db, ctx.access, input.questionId)),
+});
+
+export const queueRouter = router({
+  state: tenantProcedure('read')
+    .input(tenantScoped)
+    .query(({ ctx }) => questions.queueState(ctx.db, ctx.access)),
+  freeze: tenantProcedure('moderate')
+    .input(queueFreezeInput)
+    .mutation(({ ctx, input }) => questions.freezeQueue(ctx.db, ctx.access, input.frozen)),
+});
+
+export const tagRouter = router({
+  list: tenantProcedure('read')
+    .input(tenantScoped)
+    .query(({ ctx }) => listTags(ctx.db, ctx.access.tenant.id)),
+  create: tenantProcedure('moderate')
+    .input(tagCreateInput)
+    .mutation(({ ctx, input }) => createTag(ctx.db, ctx.access.tenant.id, input)),
+});

@@ -1,0 +1,347 @@
+import type {
+  Question,
+  QuestionListInput,
+  QuestionPage,
+  QueueState,
+  questionAnswerInput,
+  questionPinInput,
+  questionSubmitInput,
+  questionTagInput,
+  Tag,
+} from '@pulsestage/contracts';
+import type { z } from 'zod';
+import type { TenantAccess } from '../auth/access.js';
+import { deleted, inserted } from '../db/results.js';
+import type { Database, Executor } from '../db/schema.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { appendEvent, lockOutbox } from '../events/outbox.js';
+import { answeredEvent, createdEvent, pendingEvent } from './events.js';
+import {
+  countUpvotes,
+  findQuestion,
+  listAuthoredQuestions,
+  listQuestions,
+  type QuestionRow,
+  toQuestion,
+  toQuestions,
+} from './repository.js';
+import {
+  audienceOf,
+  canSee,
+  checkAwaitingReview,
+  checkBodyLength,
+  checkCanListStatus,
+  checkCanModerate,
+  checkCanUpvote,
+  checkQueueOpen,
+  isModerator,
+  statusOnSubmit,
+} from './rules.js';
+
+/** A question the actor may see, or "not found": others' hidden questions do not exist for them. */
+async function visibleQuestion(db: Executor, access: TenantAccess, questionId: string): Promise<QuestionRow> {
+  const question = await findQuestion(db, access.tenant.id, questionId, access.actor.id);
+  if (!question || !canSee(question, access.actor)) throw notFound('Question not found');
+  return question;
+}
+
+async function isFrozen(db: Executor, tenantId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('queueStates')
+    .select('frozen')
+    .where('tenantId', '=', tenantId)
+    .executeTakeFirst();
+  return row?.frozen === 1;
+}
+
+export async function listTenantQuestions(
+  db: Database,
+  access: TenantAccess,
+  input: QuestionListInput,
+): Promise<QuestionPage> {
+  checkCanListStatus(input.status, access.actor);
+  const statuses = input.status ? [input.status] : (['OPEN', 'ANSWERED'] as const);
+  const { rows, nextCursor } = await listQuestions(db, access.tenant.id, access.actor.id, {
+    ...input,
+    statuses: [...statuses],
+  });
+  return { items: await toQuestions(db, rows), nextCursor };
+}
+
+export async function getVisibleQuestion(
+  db: Database,
+  access: TenantAccess,
+  questionId: string,
+): Promise<Question> {
+  return toQuestion(db, await visibleQuestion(db, access, questionId));
+}
+
+export async function listMyQuestions(db: Database, access: TenantAccess): Promise<Question[]> {
+  return toQuestions(db, await listAuthoredQuestions(db, access.tenant.id, access.actor.id));
+}
+
+export async function submitQuestion(
+  db: Database,
+  access: TenantAccess,
+  input: z.infer<typeof questionSubmitInput>,
+): Promise<Question> {
+  const { tenant, actor } = access;
+  checkBodyLength(input.body, tenant.settings);
+  return db.transaction().execute(async (trx) => {
+    checkQueueOpen(await isFrozen(trx, tenant.id));
+    if (input.teamId) {
+      const team = await trx
+        .selectFrom('teams')
+        .select('id')
+        .where('id', '=', input.teamId)
+        .where('tenantId', '=', tenant.id)
+        .executeTakeFirst();
+      if (!team) throw badRequest('teamId: is not a team of this organization');
+    }
+    const row: QuestionRow = {
+      id: crypto.randomUUID(),
+      teamId: input.teamId,
+      authorId: actor.id,
+      body: input.body,
+      status: statusOnSubmit(tenant.settings),
+      responseText: null,
+      answeredAt: null,
+      pinnedAt: null,
+      submittedAt: new Date().toISOString(),
+      upvoteCount: 0,
+      upvotedByMe: false,
+    };
+    const { upvoteCount: _count, upvotedByMe: _mine, ...stored } = row;
+    await trx
+      .insertInto('questions')
+      .values({ ...stored, tenantId: tenant.id })
+      .execute();
+    const event = row.status === 'UNDER_REVIEW' ? pendingEvent(row) : createdEvent(row);
+    await appendEvent(trx, tenant.id, event, audienceOf(row.status));
+    return toQuestion(trx, row);
+  });
+}
+
+export interface UpvoteResult {
+  questionId: string;
+  upvoteCount: number;
+  upvotedByMe: boolean;
+}
+
+async function recordUpvoteCount(
+  trx: Executor,
+  access: TenantAccess,
+  question: QuestionRow,
+): Promise<number> {
+  await lockOutbox(trx, access.tenant.id);
+  const upvoteCount = await countUpvotes(trx, question.id);
+  await appendEvent(
+    trx,
+    access.tenant.id,
+    { type: 'question:upvoted', data: { questionId: question.id, upvoteCount } },
+    audienceOf(question.status),
+  );
+  return upvoteCount;
+}
+
+export async function upvote(db: Database, access: TenantAccess, questionId: string): Promise<UpvoteResult> {
+  return db.transaction().execute(async (trx) => {
+    const question = await visibleQuestion(trx, access, questionId);
+    checkCanUpvote(question, access.actor);
+    const insertResult = await trx
+      .insertInto('upvotes')
+      .values({ questionId, voterId: access.actor.id, createdAt: new Date().toISOString() })
+      .onConflict((oc) => oc.columns(['questionId', 'voterId']).doNothing())
+      .executeTakeFirst();
+    if (!inserted(insertResult)) {
+      throw conflict('You have already upvoted this question');
+    }
+    return { questionId, upvoteCount: await recordUpvoteCount(trx, access, question), upvotedByMe: true };
+  });
+}
+
+export async function removeUpvote(
+  db: Database,
+  access: TenantAccess,
+  questionId: string,
+): Promise<UpvoteResult> {
+  return db.transaction().execute(async (trx) => {
+    const question = await visibleQuestion(trx, access, questionId);
+    const deleteResult = await trx
+      .deleteFrom('upvotes')
+      .where('questionId', '=', questionId)
+      .where('voterId', '=', access.actor.id)
+      .executeTakeFirst();
+    if (!deleted(deleteResult)) throw notFound('You have not upvoted this question');
+    return { questionId, upvoteCount: await recordUpvoteCount(trx, access, question), upvotedByMe: false };
+  });
+}
+
+export async function answerQuestion(
+  db: Database,
+  access: TenantAccess,
+  input: z.infer<typeof questionAnswerInput>,
+): Promise<Question> {
+  return db.transaction().execute(async (trx) => {
+    const question = await visibleQuestion(trx, access, input.questionId);
+    checkCanModerate(question, 'answer');
+    const answered = {
+      ...question,
+      status: 'ANSWERED' as const,
+      responseText: input.responseText,
+      answeredAt: question.answeredAt ?? new Date().toISOString(),
+    };
+    await trx
+      .updateTable('questions')
+      .set({ status: answered.status, responseText: answered.responseText, answeredAt: answered.answeredAt })
+      .where('id', '=', question.id)
+      .execute();
+    await appendEvent(trx, access.tenant.id, answeredEvent(answered), 'all');
+    return toQuestion(trx, answered);
+  });
+}
+
+async function tenantTag(db: Executor, tenantId: string, tagId: string): Promise<Tag> {
+  const tag = await db
+    .selectFrom('tags')
+    .select(['id', 'name', 'color'])
+    .where('id', '=', tagId)
+    .where('tenantId', '=', tenantId)
+    .executeTakeFirst();
+  if (!tag) throw notFound('Tag not found');
+  return tag;
+}
+
+export async function tagQuestion(
+  db: Database,
+  access: TenantAccess,
+  input: z.infer<typeof questionTagInput>,
+): Promise<Question> {
+  return db.transaction().execute(async (trx) => {
+    const question = await visibleQuestion(trx, access, input.questionId);
+    const tag = await tenantTag(trx, access.tenant.id, input.tagId);
+    const insertResult = await trx
+      .insertInto('questionTags')
+      .values({ questionId: question.id, tagId: tag.id })
+      .onConflict((oc) => oc.columns(['questionId', 'tagId']).doNothing())
+      .executeTakeFirst();
+    if (!inserted(insertResult)) throw conflict('The question already has this tag');
+    await appendEvent(
+      trx,
+      access.tenant.id,
+      { type: 'question:tagged', data: { questionId: question.id, tag } },
+      audienceOf(question.status),
+    );
+    return toQuestion(trx, question);
+  });
+}
+
+export async function untagQuestion(
+  db: Database,
+  access: TenantAccess,
+  input: z.infer<typeof questionTagInput>,
+): Promise<Question> {
+  return db.transaction().execute(async (trx) => {
+    const question = await visibleQuestion(trx, access, input.questionId);
+    const tag = await tenantTag(trx, access.tenant.id, input.tagId);
+    const deleteResult = await trx
+      .deleteFrom('questionTags')
+      .where('questionId', '=', question.id)
+      .where('tagId', '=', tag.id)
+      .executeTakeFirst();
+    if (!deleted(deleteResult)) throw notFound('The question does not have this tag');
+    await appendEvent(
+      trx,
+      access.tenant.id,
+      { type: 'question:untagged', data: { questionId: question.id, tagId: tag.id } },
+      audienceOf(question.status),
+    );
+    return toQuestion(trx, question);
+  });
+}
+
+export async function pinQuestion(
+  db: Database,
+  access: TenantAccess,
+  input: z.infer<typeof questionPinInput>,
+): Promise<Question> {
+  return db.transaction().execute(async (trx) => {
+    const question = await visibleQuestion(trx, access, input.questionId);
+    checkCanModerate(question, 'pin');
+    const pinnedAt = input.pinned ? new Date().toISOString() : null;
+    await trx.updateTable('questions').set({ pinnedAt }).where('id', '=', question.id).execute();
+    await appendEvent(
+      trx,
+      access.tenant.id,
+      { type: 'question:pinned', data: { questionId: question.id, pinned: input.pinned } },
+      'all',
+    );
+    return toQuestion(trx, { ...question, pinnedAt });
+  });
+}
+
+export async function approveQuestion(
+  db: Database,
+  access: TenantAccess,
+  questionId: string,
+): Promise<Question> {
+  return db.transaction().execute(async (trx) => {
+    const question = await visibleQuestion(trx, access, questionId);
+    checkAwaitingReview(question);
+    const approved = { ...question, status: 'OPEN' as const };
+    await trx
+      .updateTable('questions')
+      .set({ status: approved.status })
+      .where('id', '=', question.id)
+      .execute();
+    await appendEvent(trx, access.tenant.id, createdEvent(approved), 'all');
+    return toQuestion(trx, approved);
+  });
+}
+
+/** Rejects a question awaiting review, or takes down a published one. */
+export async function rejectQuestion(
+  db: Database,
+  access: TenantAccess,
+  questionId: string,
+): Promise<{ questionId: string }> {
+  return db.transaction().execute(async (trx) => {
+    const question = await visibleQuestion(trx, access, questionId);
+    await trx.deleteFrom('questions').where('id', '=', question.id).execute();
+    await appendEvent(
+      trx,
+      access.tenant.id,
+      { type: 'question:removed', data: { questionId: question.id } },
+      audienceOf(question.status),
+    );
+    return { questionId: question.id };
+  });
+}
+
+export async function queueState(db: Database, access: TenantAccess): Promise<QueueState> {
+  const pinned = await db
+    .selectFrom('questions')
+    .select(['id', 'status'])
+    .where('tenantId', '=', access.tenant.id)
+    .where('pinnedAt', 'is not', null)
+    .orderBy('pinnedAt', 'desc')
+    .execute();
+  return {
+    frozen: await isFrozen(db, access.tenant.id),
+    pinnedQuestionIds: pinned
+      .filter((row) => row.status !== 'UNDER_REVIEW' || isModerator(access.actor))
+      .map((row) => row.id),
+  };
+}
+
+export async function freezeQueue(db: Database, access: TenantAccess, frozen: boolean): Promise<QueueState> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('queueStates')
+      .set({ frozen: frozen ? 1 : 0 })
+      .where('tenantId', '=', access.tenant.id)
+      .execute();
+    await appendEvent(trx, access.tenant.id, { type: 'question:frozen', data: { frozen } }, 'all');
+  });
+  return queueState(db, access);
+}

@@ -1,0 +1,15 @@
+import { authRouter } from './auth/router.js';
+import { questionRouter, queueRouter, tagRouter } from './questions/router.js';
+import { teamRouter, tenantRouter } from './tenants/router.js';
+import { router } from './trpc/trpc.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  tenant: tenantRouter,
+  team: teamRouter,
+  tag: tagRouter,
+  question: questionRouter,
+  queue: queueRouter,
+});
+
+export type AppRouter = typeof appRouter;

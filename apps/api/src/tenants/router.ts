@@ -1,0 +1,61 @@
+import {
+  createServiceTokenInput,
+  linkInput,
+  memberInput,
+  serviceTokenInput,
+  setRoleInput,
+  teamCreateInput,
+  tenantCreateInput,
+  tenantScoped,
+  tenantSettingsInput,
+} from '@pulsestage/contracts';
+import { TRPCError } from '@trpc/server';
+import { router, signedInProcedure, tenantProcedure } from '../trpc/trpc.js';
+import * as tenants from './service.js';
+
+export const tenantRouter = router({
+  get: tenantProcedure('read')
+    .input(tenantScoped)
+    .query(({ ctx }) => tenants.describeTenant(ctx.access)),
+  create: signedInProcedure.input(tenantCreateInput).mutation(({ ctx, input }) => {
+    if (ctx.caller.user.guest)
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'Guests cannot create organizations' });
+    return tenants.createTenant(ctx.db, ctx.caller.user.id, input);
+  }),
+  updateSettings: tenantProcedure('manage')
+    .input(tenantSettingsInput)
+    .mutation(({ ctx, input }) => tenants.updateSettings(ctx.db, ctx.access, input)),
+  members: tenantProcedure('manage')
+    .input(tenantScoped)
+    .query(({ ctx }) => tenants.listMembers(ctx.db, ctx.access.tenant.id)),
+  setRole: tenantProcedure('manage')
+    .input(setRoleInput)
+    .mutation(({ ctx, input }) => tenants.changeMembership(ctx.db, ctx.access, input.userId, input.role)),
+  removeMember: tenantProcedure('manage')
+    .input(memberInput)
+    .mutation(({ ctx, input }) => tenants.changeMembership(ctx.db, ctx.access, input.userId, null)),
+  createJoinLink: tenantProcedure('manage')
+    .input(tenantScoped)
+    .mutation(({ ctx }) => tenants.createJoinLink(ctx.db, ctx.access)),
+  createDisplayLink: tenantProcedure('manage')
+    .input(tenantScoped)
+    .mutation(({ ctx }) => tenants.createDisplayLink(ctx.db, ctx.access)),
+  revokeLink: tenantProcedure('manage')
+    .input(linkInput)
+    .mutation(({ ctx, input }) => tenants.revokeLink(ctx.db, ctx.access, input.linkId)),
+  createServiceToken: tenantProcedure('manage')
+    .input(createServiceTokenInput)
+    .mutation(({ ctx, input }) => tenants.createServiceToken(ctx.db, ctx.access, input)),
+  revokeServiceToken: tenantProcedure('manage')
+    .input(serviceTokenInput)
+    .mutation(({ ctx, input }) => tenants.revokeServiceToken(ctx.db, ctx.access, input.tokenId)),
+});
+
+export const teamRouter = router({
+  list: tenantProcedure('read')
+    .input(tenantScoped)
+    .query(({ ctx }) => tenants.listTeams(ctx.db, ctx.access.tenant.id)),
+  create: tenantProcedure('moderate')
+    .input(teamCreateInput)
+    .mutation(({ ctx, input }) => tenants.createTeam(ctx.db, ctx.access.tenant.id, input.name)),
+});

@@ -1,0 +1,264 @@
+import type { Member, Role, Team, Tenant, tenantSettingsInput } from '@pulsestage/contracts';
+import type { z } from 'zod';
+import type { TenantAccess } from '../auth/access.js';
+import { DISPLAY_TOKEN_PREFIX, SERVICE_TOKEN_PREFIX } from '../auth/credentials.js';
+import { generateSecret, hashSecret } from '../auth/secrets.js';
+import { inserted } from '../db/results.js';
+import type { Database, Executor } from '../db/schema.js';
+import { conflict, notFound } from '../errors.js';
+import { findTenantById, type TenantRecord, toTenant } from './repository.js';
+import { checkCanChangeRole, checkOwnerRemains, checkQuestionLengths, checkTokenRole } from './rules.js';
+
+const now = () => new Date().toISOString();
+
+export function describeTenant(access: TenantAccess): Tenant {
+  const role = access.actor.role === 'display' ? null : access.actor.role;
+  return toTenant(access.tenant, role);
+}
+
+/** Creates a tenant with its queue and event sequence; the slug must be free. */
+export async function insertTenant(trx: Executor, slug: string, name: string): Promise<string> {
+  const id = crypto.randomUUID();
+  const result = await trx
+    .insertInto('tenants')
+    .values({
+      id,
+      slug,
+      name,
+      requireApproval: 0,
+      allowGuests: 0,
+      minQuestionLength: 1,
+      maxQuestionLength: 2000,
+      createdAt: now(),
+    })
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .executeTakeFirst();
+  if (!inserted(result)) throw conflict(`The name "${slug}" is already taken`);
+  await trx.insertInto('queueStates').values({ tenantId: id, frozen: 0 }).execute();
+  await trx.insertInto('eventSequences').values({ tenantId: id, lastSeq: 0 }).execute();
+  return id;
+}
+
+export async function addMember(trx: Executor, tenantId: string, userId: string, role: Role): Promise<void> {
+  await trx
+    .insertInto('memberships')
+    .values({ tenantId, userId, role, createdAt: now() })
+    .onConflict((oc) => oc.columns(['tenantId', 'userId']).doNothing())
+    .execute();
+}
+
+export async function createTenant(
+  db: Database,
+  ownerId: string,
+  input: { tenant: string; name: string },
+): Promise<Tenant> {
+  const id = await db.transaction().execute(async (trx) => {
+    const tenantId = await insertTenant(trx, input.tenant, input.name);
+    await addMember(trx, tenantId, ownerId, 'owner');
+    return tenantId;
+  });
+  const record = (await findTenantById(db, id)) as TenantRecord;
+  return toTenant(record, 'owner');
+}
+
+export async function updateSettings(
+  db: Database,
+  access: TenantAccess,
+  input: z.infer<typeof tenantSettingsInput>,
+): Promise<Tenant> {
+  const { settings } = access.tenant;
+  const min = input.minQuestionLength ?? settings.minQuestionLength;
+  const max = input.maxQuestionLength ?? settings.maxQuestionLength;
+  checkQuestionLengths(min, max);
+  const flag = (value: boolean | undefined, current: boolean) => ((value ?? current) ? 1 : 0);
+  await db
+    .updateTable('tenants')
+    .set({
+      name: input.name ?? access.tenant.name,
+      requireApproval: flag(input.requireApproval, settings.requireApproval),
+      allowGuests: flag(input.allowGuests, settings.allowGuests),
+      minQuestionLength: min,
+      maxQuestionLength: max,
+    })
+    .where('id', '=', access.tenant.id)
+    .execute();
+  const record = (await findTenantById(db, access.tenant.id)) as TenantRecord;
+  return describeTenant({ ...access, tenant: record });
+}
+
+export async function listMembers(db: Database, tenantId: string): Promise<Member[]> {
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.userId')
+    .select([
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.guest',
+      'memberships.role',
+      'memberships.createdAt',
+    ])
+    .where('memberships.tenantId', '=', tenantId)
+    .orderBy('users.name')
+    .execute();
+  return rows.map((row) => ({
+    userId: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    guest: row.guest === 1,
+    joinedAt: row.createdAt,
+  }));
+}
+
+async function memberRole(trx: Executor, tenantId: string, userId: string): Promise<Role> {
+  const row = await trx
+    .selectFrom('memberships')
+    .select('role')
+    .where('tenantId', '=', tenantId)
+    .where('userId', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Member not found');
+  return row.role as Role;
+}
+
+async function ownerCount(trx: Executor, tenantId: string): Promise<number> {
+  const { count } = await trx
+    .selectFrom('memberships')
+    .where('tenantId', '=', tenantId)
+    .where('role', '=', 'owner')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** Changes a member's role, or removes the member when `newRole` is null. */
+export async function changeMembership(
+  db: Database,
+  access: TenantAccess,
+  userId: string,
+  newRole: Role | null,
+): Promise<Member[]> {
+  const tenantId = access.tenant.id;
+  await db.transaction().execute(async (trx) => {
+    const currentRole = await memberRole(trx, tenantId, userId);
+    checkCanChangeRole(access.actor.role, currentRole, newRole);
+    checkOwnerRemains(await ownerCount(trx, tenantId), currentRole, newRole);
+    if (newRole) {
+      await trx
+        .updateTable('memberships')
+        .set({ role: newRole })
+        .where('tenantId', '=', tenantId)
+        .where('userId', '=', userId)
+        .execute();
+    } else {
+      await trx
+        .deleteFrom('memberships')
+        .where('tenantId', '=', tenantId)
+        .where('userId', '=', userId)
+        .execute();
+    }
+  });
+  return listMembers(db, tenantId);
+}
+
+export async function createJoinLink(db: Database, access: TenantAccess) {
+  const link = { id: crypto.randomUUID(), code: generateSecret().slice(0, 16), createdAt: now() };
+  await db
+    .insertInto('links')
+    .values({
+      ...link,
+      tenantId: access.tenant.id,
+      kind: 'join',
+      tokenHash: null,
+      createdBy: access.actor.id,
+    })
+    .execute();
+  return link;
+}
+
+export async function createDisplayLink(db: Database, access: TenantAccess) {
+  const link = {
+    id: crypto.randomUUID(),
+    token: `${DISPLAY_TOKEN_PREFIX}${generateSecret()}`,
+    createdAt: now(),
+  };
+  await db
+    .insertInto('links')
+    .values({
+      id: link.id,
+      tenantId: access.tenant.id,
+      kind: 'display',
+      code: null,
+      tokenHash: hashSecret(link.token),
+      createdBy: access.actor.id,
+      createdAt: link.createdAt,
+    })
+    .execute();
+  return link;
+}
+
+export async function revokeLink(db: Database, access: TenantAccess, linkId: string) {
+  const result = await db
+    .updateTable('links')
+    .set({ revokedAt: now() })
+    .where('id', '=', linkId)
+    .where('tenantId', '=', access.tenant.id)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw notFound('Link not found or already revoked');
+  return { linkId };
+}
+
+export async function createServiceToken(
+  db: Database,
+  access: TenantAccess,
+  input: { name: string; role: Role },
+) {
+  checkTokenRole(access.actor.role, input.role);
+  const token = { id: crypto.randomUUID(), name: input.name, role: input.role };
+  const secret = `${SERVICE_TOKEN_PREFIX}${generateSecret()}`;
+  await db
+    .insertInto('serviceTokens')
+    .values({
+      ...token,
+      tenantId: access.tenant.id,
+      tokenHash: hashSecret(secret),
+      createdBy: access.actor.id,
+      createdAt: now(),
+    })
+    .execute();
+  return { ...token, token: secret };
+}
+
+export async function revokeServiceToken(db: Database, access: TenantAccess, tokenId: string) {
+  const result = await db
+    .updateTable('serviceTokens')
+    .set({ revokedAt: now() })
+    .where('id', '=', tokenId)
+    .where('tenantId', '=', access.tenant.id)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw notFound('Service token not found or already revoked');
+  return { tokenId };
+}
+
+export function listTeams(db: Database, tenantId: string): Promise<Team[]> {
+  return db
+    .selectFrom('teams')
+    .select(['id', 'name'])
+    .where('tenantId', '=', tenantId)
+    .orderBy('name')
+    .execute();
+}
+
+export async function createTeam(db: Database, tenantId: string, name: string): Promise<Team> {
+  const team = { id: crypto.randomUUID(), name };
+  const result = await db
+    .insertInto('teams')
+    .values({ ...team, tenantId, createdAt: now() })
+    .onConflict((oc) => oc.columns(['tenantId', 'name']).doNothing())
+    .executeTakeFirst();
+  if (!inserted(result)) throw conflict(`A team named "${name}" already exists`);
+  return team;
+}

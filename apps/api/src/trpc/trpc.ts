@@ -1,0 +1,72 @@
+import { tenantScoped } from '@pulsestage/contracts';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import { resolveTenantAccess } from '../auth/access.js';
+import { isCrossSiteRequest } from '../auth/csrf.js';
+import type { Permission } from '../auth/permissions.js';
+import { DomainError, unauthorized } from '../errors.js';
+import type { Context } from './context.js';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+function describeIssues(error: ZodError): { message: string; issues: FieldIssue[] } {
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(input)',
+    message: issue.message,
+  }));
+  return { message: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), issues };
+}
+
+const t = initTRPC.context<Context>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
+      const { message, issues } = describeIssues(error.cause);
+      return { ...shape, message, data: { ...shape.data, issues } };
+    }
+    if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: 'Internal server error' };
+    return shape;
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const { code, message } = result.error.cause;
+    throw new TRPCError({ code, message });
+  }
+  return result;
+});
+
+const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
+  const bearer = Boolean(ctx.req.headers.authorization);
+  if (type === 'mutation' && !bearer && isCrossSiteRequest(ctx.req.headers)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site requests are not allowed' });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(sameSiteMutations);
+
+export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.credentialError) throw ctx.credentialError;
+  if (ctx.caller.kind !== 'user') throw unauthorized('Sign in to continue');
+  return next({ ctx: { caller: ctx.caller } });
+});
+
+/** A procedure inside one tenant: input carries `tenant` and the caller must hold `permission` there. */
+export function tenantProcedure(permission: Permission) {
+  return publicProcedure
+    .input(z.object({ tenant: tenantScoped.shape.tenant }))
+    .use(async ({ ctx, input, next }) => {
+      if (ctx.credentialError) throw ctx.credentialError;
+      const access = await resolveTenantAccess(ctx.db, ctx.caller, input.tenant, permission);
+      return next({ ctx: { access } });
+    });
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { hexColor, isoDateTime, questionStatus, role, tenantSlug, uuid } from './primitives.js';
+
+export const tag = z.object({ id: uuid, name: z.string(), color: hexColor });
+export type Tag = z.infer<typeof tag>;
+
+export const team = z.object({ id: uuid, name: z.string() });
+export type Team = z.infer<typeof team>;
+
+export const question = z.object({
+  id: uuid,
+  body: z.string(),
+  teamId: uuid.nullable(),
+  status: questionStatus,
+  upvoteCount: z.number().int().nonnegative(),
+  submittedAt: isoDateTime,
+  responseText: z.string().nullable(),
+  answeredAt: isoDateTime.nullable(),
+  pinned: z.boolean(),
+  pinnedAt: isoDateTime.nullable(),
+  tags: z.array(tag),
+  upvotedByMe: z.boolean(),
+});
+export type Question = z.infer<typeof question>;
+
+export const questionPage = z.object({ items: z.array(question), nextCursor: z.string().nullable() });
+export type QuestionPage = z.infer<typeof questionPage>;
+
+export const tenantSettings = z.object({
+  requireApproval: z.boolean(),
+  allowGuests: z.boolean(),
+  minQuestionLength: z.number().int(),
+  maxQuestionLength: z.number().int(),
+});
+export type TenantSettings = z.infer<typeof tenantSettings>;
+
+export const tenant = z.object({
+  id: uuid,
+  slug: tenantSlug,
+  name: z.string(),
+  settings: tenantSettings,
+  role: role.nullable(),
+});
+export type Tenant = z.infer<typeof tenant>;
+
+export const queueState = z.object({ frozen: z.boolean(), pinnedQuestionIds: z.array(uuid) });
+export type QueueState = z.infer<typeof queueState>;
+
+export const member = z.object({
+  userId: uuid,
+  email: z.string().nullable(),
+  name: z.string(),
+  role,
+  guest: z.boolean(),
+  joinedAt: isoDateTime,
+});
+export type Member = z.infer<typeof member>;
+
+export const membershipSummary = z.object({ tenant: tenantSlug, name: z.string(), role });
+
+export const currentUser = z.object({
+  id: uuid,
+  email: z.string().nullable(),
+  name: z.string(),
+  guest: z.boolean(),
+  memberships: z.array(membershipSummary),
+});
+export type CurrentUser = z.infer<typeof currentUser>;
+
+export const joinLink = z.object({ id: uuid, code: z.string(), createdAt: isoDateTime });
+export const displayLink = z.object({ id: uuid, token: z.string(), createdAt: isoDateTime });
+export const serviceToken = z.object({ id: uuid, name: z.string(), role, token: z.string() });

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const uuid = z.uuid();
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+export const tenantSlug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(2, 'must be at least 2 characters')
+  .max(48, 'must be at most 48 characters')
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'may contain only letters, digits and inner hyphens');
+
+export const ROLES = ['member', 'moderator', 'admin', 'owner'] as const;
+export const role = z.enum(ROLES);
+export type Role = z.infer<typeof role>;
+
+export const QUESTION_STATUSES = ['OPEN', 'ANSWERED', 'UNDER_REVIEW'] as const;
+export const questionStatus = z.enum(QUESTION_STATUSES);
+export type QuestionStatus = z.infer<typeof questionStatus>;
+
+export const QUESTION_BODY_MAX = 2000;
+export const RESPONSE_TEXT_MAX = 10000;
+
+export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f6feb');

@@ -1,0 +1,6 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@pulsestage/source'] },
+  ssr: { resolve: { conditions: ['@pulsestage/source'] } },
+});
