@@ -2,7 +2,7 @@ import type { Role } from '@pulsestage/contracts';
 import type { TenantAccess } from '../auth/access.js';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
-import { answerQuestion, submitQuestion, tagQuestion, upvote } from '../questions/service.js';
+import { answerQuestion, setQuestionTag, submitQuestion, upvote } from '../questions/service.js';
 import { createTag } from '../questions/tags.js';
 import { findTenantById } from '../tenants/repository.js';
 import { addMember, createJoinLink, createTeam, insertTenant } from '../tenants/service.js';
@@ -164,7 +164,8 @@ async function seedTenant(db: Database, seed: SeedTenant): Promise<void> {
     for (const voter of voters) await upvote(db, as(voter), created.id);
     for (const tag of question.tags ?? []) {
       const tagId = tags.get(tag);
-      if (tagId) await tagQuestion(db, as(owner), { tenant: seed.slug, questionId: created.id, tagId });
+      if (tagId)
+        await setQuestionTag(db, as(owner), { tenant: seed.slug, questionId: created.id, tagId }, true);
     }
     if (question.answer) {
       await answerQuestion(db, as(owner), {

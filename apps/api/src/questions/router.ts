@@ -37,10 +37,10 @@ export const questionRouter = router({
     .mutation(({ ctx, input }) => questions.answerQuestion(ctx.db, ctx.access, input)),
   tag: tenantProcedure('moderate')
     .input(questionTagInput)
-    .mutation(({ ctx, input }) => questions.tagQuestion(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => questions.setQuestionTag(ctx.db, ctx.access, input, true)),
   untag: tenantProcedure('moderate')
     .input(questionTagInput)
-    .mutation(({ ctx, input }) => questions.untagQuestion(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => questions.setQuestionTag(ctx.db, ctx.access, input, false)),
   pin: tenantProcedure('moderate')
     .input(questionPinInput)
     .mutation(({ ctx, input }) => questions.pinQuestion(ctx.db, ctx.access, input)),

@@ -1,4 +1,5 @@
 import type {
+  LatestEvent,
   Question,
   QuestionListInput,
   QuestionPage,
@@ -14,7 +15,7 @@ import type { TenantAccess } from '../auth/access.js';
 import { deleted, inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { appendEvent, lockOutbox } from '../events/outbox.js';
+import { type Audience, appendEvent, lockOutbox } from '../events/outbox.js';
 import { answeredEvent, createdEvent, pendingEvent } from './events.js';
 import {
   countUpvotes,
@@ -128,62 +129,77 @@ export interface UpvoteResult {
   upvotedByMe: boolean;
 }
 
-async function recordUpvoteCount(
-  trx: Executor,
-  access: TenantAccess,
-  question: QuestionRow,
-): Promise<number> {
-  await lockOutbox(trx, access.tenant.id);
-  const upvoteCount = await countUpvotes(trx, question.id);
-  await appendEvent(
-    trx,
-    access.tenant.id,
-    { type: 'question:upvoted', data: { questionId: question.id, upvoteCount } },
-    audienceOf(question.status),
-  );
-  return upvoteCount;
+interface QuestionChange<R> {
+  event: LatestEvent;
+  result: R;
+  /** Defaults to the audience of the question as it was before the change. */
+  audience?: Audience;
 }
 
-export async function upvote(db: Database, access: TenantAccess, questionId: string): Promise<UpvoteResult> {
+/**
+ * Runs a change to one question the actor can see, in a transaction that also records the event the
+ * change returns. The event reaches moderators only while the question is under review.
+ */
+async function changeQuestion<R>(
+  db: Database,
+  access: TenantAccess,
+  questionId: string,
+  change: (trx: Executor, question: QuestionRow) => Promise<QuestionChange<R>>,
+): Promise<R> {
   return db.transaction().execute(async (trx) => {
     const question = await visibleQuestion(trx, access, questionId);
+    const { event, result, audience = audienceOf(question.status) } = await change(trx, question);
+    await appendEvent(trx, access.tenant.id, event, audience);
+    return result;
+  });
+}
+
+/** Counts after taking the outbox lock, so the count in the event matches its place in the sequence. */
+async function upvoteCountChanged(
+  trx: Executor,
+  access: TenantAccess,
+  questionId: string,
+  upvotedByMe: boolean,
+) {
+  await lockOutbox(trx, access.tenant.id);
+  const upvoteCount = await countUpvotes(trx, questionId);
+  return {
+    event: { type: 'question:upvoted', data: { questionId, upvoteCount } } satisfies LatestEvent,
+    result: { questionId, upvoteCount, upvotedByMe },
+  };
+}
+
+export function upvote(db: Database, access: TenantAccess, questionId: string): Promise<UpvoteResult> {
+  return changeQuestion(db, access, questionId, async (trx, question) => {
     checkCanUpvote(question, access.actor);
-    const insertResult = await trx
+    const result = await trx
       .insertInto('upvotes')
       .values({ questionId, voterId: access.actor.id, createdAt: new Date().toISOString() })
       .onConflict((oc) => oc.columns(['questionId', 'voterId']).doNothing())
       .executeTakeFirst();
-    if (!inserted(insertResult)) {
-      throw conflict('You have already upvoted this question');
-    }
-    return { questionId, upvoteCount: await recordUpvoteCount(trx, access, question), upvotedByMe: true };
+    if (!inserted(result)) throw conflict('You have already upvoted this question');
+    return upvoteCountChanged(trx, access, questionId, true);
   });
 }
 
-export async function removeUpvote(
-  db: Database,
-  access: TenantAccess,
-  questionId: string,
-): Promise<UpvoteResult> {
-  return db.transaction().execute(async (trx) => {
-    const question = await visibleQuestion(trx, access, questionId);
-    const deleteResult = await trx
+export function removeUpvote(db: Database, access: TenantAccess, questionId: string): Promise<UpvoteResult> {
+  return changeQuestion(db, access, questionId, async (trx) => {
+    const result = await trx
       .deleteFrom('upvotes')
       .where('questionId', '=', questionId)
       .where('voterId', '=', access.actor.id)
       .executeTakeFirst();
-    if (!deleted(deleteResult)) throw notFound('You have not upvoted this question');
-    return { questionId, upvoteCount: await recordUpvoteCount(trx, access, question), upvotedByMe: false };
+    if (!deleted(result)) throw notFound('You have not upvoted this question');
+    return upvoteCountChanged(trx, access, questionId, false);
   });
 }
 
-export async function answerQuestion(
+export function answerQuestion(
   db: Database,
   access: TenantAccess,
   input: z.infer<typeof questionAnswerInput>,
 ): Promise<Question> {
-  return db.transaction().execute(async (trx) => {
-    const question = await visibleQuestion(trx, access, input.questionId);
+  return changeQuestion(db, access, input.questionId, async (trx, question) => {
     checkCanModerate(question, 'answer');
     const answered = {
       ...question,
@@ -196,8 +212,7 @@ export async function answerQuestion(
       .set({ status: answered.status, responseText: answered.responseText, answeredAt: answered.answeredAt })
       .where('id', '=', question.id)
       .execute();
-    await appendEvent(trx, access.tenant.id, answeredEvent(answered), 'all');
-    return toQuestion(trx, answered);
+    return { event: answeredEvent(answered), result: await toQuestion(trx, answered) };
   });
 }
 
@@ -212,81 +227,59 @@ async function tenantTag(db: Executor, tenantId: string, tagId: string): Promise
   return tag;
 }
 
-export async function tagQuestion(
+async function attachTag(trx: Executor, questionId: string, tag: Tag): Promise<LatestEvent> {
+  const result = await trx
+    .insertInto('questionTags')
+    .values({ questionId, tagId: tag.id })
+    .onConflict((oc) => oc.columns(['questionId', 'tagId']).doNothing())
+    .executeTakeFirst();
+  if (!inserted(result)) throw conflict('The question already has this tag');
+  return { type: 'question:tagged', data: { questionId, tag } };
+}
+
+async function detachTag(trx: Executor, questionId: string, tag: Tag): Promise<LatestEvent> {
+  const result = await trx
+    .deleteFrom('questionTags')
+    .where('questionId', '=', questionId)
+    .where('tagId', '=', tag.id)
+    .executeTakeFirst();
+  if (!deleted(result)) throw notFound('The question does not have this tag');
+  return { type: 'question:untagged', data: { questionId, tagId: tag.id } };
+}
+
+/** Adds (`tagged`) or removes a tenant tag on a question. */
+export function setQuestionTag(
   db: Database,
   access: TenantAccess,
   input: z.infer<typeof questionTagInput>,
+  tagged: boolean,
 ): Promise<Question> {
-  return db.transaction().execute(async (trx) => {
-    const question = await visibleQuestion(trx, access, input.questionId);
+  return changeQuestion(db, access, input.questionId, async (trx, question) => {
     const tag = await tenantTag(trx, access.tenant.id, input.tagId);
-    const insertResult = await trx
-      .insertInto('questionTags')
-      .values({ questionId: question.id, tagId: tag.id })
-      .onConflict((oc) => oc.columns(['questionId', 'tagId']).doNothing())
-      .executeTakeFirst();
-    if (!inserted(insertResult)) throw conflict('The question already has this tag');
-    await appendEvent(
-      trx,
-      access.tenant.id,
-      { type: 'question:tagged', data: { questionId: question.id, tag } },
-      audienceOf(question.status),
-    );
-    return toQuestion(trx, question);
+    const event = await (tagged ? attachTag : detachTag)(trx, question.id, tag);
+    return { event, result: await toQuestion(trx, question) };
   });
 }
 
-export async function untagQuestion(
-  db: Database,
-  access: TenantAccess,
-  input: z.infer<typeof questionTagInput>,
-): Promise<Question> {
-  return db.transaction().execute(async (trx) => {
-    const question = await visibleQuestion(trx, access, input.questionId);
-    const tag = await tenantTag(trx, access.tenant.id, input.tagId);
-    const deleteResult = await trx
-      .deleteFrom('questionTags')
-      .where('questionId', '=', question.id)
-      .where('tagId', '=', tag.id)
-      .executeTakeFirst();
-    if (!deleted(deleteResult)) throw notFound('The question does not have this tag');
-    await appendEvent(
-      trx,
-      access.tenant.id,
-      { type: 'question:untagged', data: { questionId: question.id, tagId: tag.id } },
-      audienceOf(question.status),
-    );
-    return toQuestion(trx, question);
-  });
-}
-
-export async function pinQuestion(
+export function pinQuestion(
   db: Database,
   access: TenantAccess,
   input: z.infer<typeof questionPinInput>,
 ): Promise<Question> {
-  return db.transaction().execute(async (trx) => {
-    const question = await visibleQuestion(trx, access, input.questionId);
+  return changeQuestion(db, access, input.questionId, async (trx, question) => {
     checkCanModerate(question, 'pin');
     const pinnedAt = input.pinned ? new Date().toISOString() : null;
     await trx.updateTable('questions').set({ pinnedAt }).where('id', '=', question.id).execute();
-    await appendEvent(
-      trx,
-      access.tenant.id,
-      { type: 'question:pinned', data: { questionId: question.id, pinned: input.pinned } },
-      'all',
-    );
-    return toQuestion(trx, { ...question, pinnedAt });
+    return {
+      event: { type: 'question:pinned', data: { questionId: question.id, pinned: input.pinned } },
+      result: await toQuestion(trx, { ...question, pinnedAt }),
+    };
   });
 }
 
-export async function approveQuestion(
-  db: Database,
-  access: TenantAccess,
-  questionId: string,
-): Promise<Question> {
-  return db.transaction().execute(async (trx) => {
-    const question = await visibleQuestion(trx, access, questionId);
+/** Publishes a question awaiting review: for everyone else it is created now. */
+export function approveQuestion(db: Database, access: TenantAccess, questionId: string): Promise<Question> {
+  return changeQuestion(db, access, questionId, async (trx, question) => {
     checkAwaitingReview(question);
     const approved = { ...question, status: 'OPEN' as const };
     await trx
@@ -294,27 +287,19 @@ export async function approveQuestion(
       .set({ status: approved.status })
       .where('id', '=', question.id)
       .execute();
-    await appendEvent(trx, access.tenant.id, createdEvent(approved), 'all');
-    return toQuestion(trx, approved);
+    return { event: createdEvent(approved), audience: 'all', result: await toQuestion(trx, approved) };
   });
 }
 
 /** Rejects a question awaiting review, or takes down a published one. */
-export async function rejectQuestion(
+export function rejectQuestion(
   db: Database,
   access: TenantAccess,
   questionId: string,
 ): Promise<{ questionId: string }> {
-  return db.transaction().execute(async (trx) => {
-    const question = await visibleQuestion(trx, access, questionId);
+  return changeQuestion(db, access, questionId, async (trx, question) => {
     await trx.deleteFrom('questions').where('id', '=', question.id).execute();
-    await appendEvent(
-      trx,
-      access.tenant.id,
-      { type: 'question:removed', data: { questionId: question.id } },
-      audienceOf(question.status),
-    );
-    return { questionId: question.id };
+    return { event: { type: 'question:removed', data: { questionId } }, result: { questionId } };
   });
 }
 

@@ -6,7 +6,7 @@ import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { conflict, notFound } from '../errors.js';
-import { findTenantById, type TenantRecord, toTenant } from './repository.js';
+import { findMembershipRole, findTenantById, type TenantRecord, toTenant } from './repository.js';
 import { checkCanChangeRole, checkOwnerRemains, checkQuestionLengths, checkTokenRole } from './rules.js';
 
 const now = () => new Date().toISOString();
@@ -112,14 +112,9 @@ export async function listMembers(db: Database, tenantId: string): Promise<Membe
 }
 
 async function memberRole(trx: Executor, tenantId: string, userId: string): Promise<Role> {
-  const row = await trx
-    .selectFrom('memberships')
-    .select('role')
-    .where('tenantId', '=', tenantId)
-    .where('userId', '=', userId)
-    .executeTakeFirst();
-  if (!row) throw notFound('Member not found');
-  return row.role as Role;
+  const role = await findMembershipRole(trx, tenantId, userId);
+  if (!role) throw notFound('Member not found');
+  return role;
 }
 
 async function ownerCount(trx: Executor, tenantId: string): Promise<number> {
@@ -198,15 +193,26 @@ export async function createDisplayLink(db: Database, access: TenantAccess) {
   return link;
 }
 
-export async function revokeLink(db: Database, access: TenantAccess, linkId: string) {
+/** Marks a tenant's link or token revoked; an unknown, foreign or already revoked id is "not found". */
+async function revoke(
+  db: Database,
+  table: 'links' | 'serviceTokens',
+  tenantId: string,
+  id: string,
+  what: string,
+) {
   const result = await db
-    .updateTable('links')
+    .updateTable(table)
     .set({ revokedAt: now() })
-    .where('id', '=', linkId)
-    .where('tenantId', '=', access.tenant.id)
+    .where('id', '=', id)
+    .where('tenantId', '=', tenantId)
     .where('revokedAt', 'is', null)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) throw notFound('Link not found or already revoked');
+  if (Number(result.numUpdatedRows) === 0) throw notFound(`${what} not found or already revoked`);
+}
+
+export async function revokeLink(db: Database, access: TenantAccess, linkId: string) {
+  await revoke(db, 'links', access.tenant.id, linkId, 'Link');
   return { linkId };
 }
 
@@ -232,14 +238,7 @@ export async function createServiceToken(
 }
 
 export async function revokeServiceToken(db: Database, access: TenantAccess, tokenId: string) {
-  const result = await db
-    .updateTable('serviceTokens')
-    .set({ revokedAt: now() })
-    .where('id', '=', tokenId)
-    .where('tenantId', '=', access.tenant.id)
-    .where('revokedAt', 'is', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) throw notFound('Service token not found or already revoked');
+  await revoke(db, 'serviceTokens', access.tenant.id, tokenId, 'Service token');
   return { tokenId };
 }
 
