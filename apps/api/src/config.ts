@@ -18,7 +18,19 @@ const environment = z.object({
   NODE_ENV: z.string().optional(),
   DEMO_MODE: flag.optional(),
   WEB_DIST: z.string().optional(),
+  EVENT_BUS: z.enum(['memory', 'postgres', 'redis']).default('memory'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  EVENT_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  HEARTBEAT_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
 });
+
+export type BusTarget =
+  | { kind: 'memory' }
+  | { kind: 'postgres'; url: string }
+  | { kind: 'redis'; url: string };
 
 export interface Config {
   port: number;
@@ -28,6 +40,23 @@ export interface Config {
   /** Seeds the demo tenants into an empty database and lists the demo accounts on the sign-in page. */
   demoMode: boolean;
   webDist: string;
+  bus: BusTarget;
+  eventRetentionMs: number;
+  heartbeatMs: number;
+}
+
+function busTarget(
+  kind: 'memory' | 'postgres' | 'redis',
+  databaseUrl?: string,
+  redisUrl?: string,
+): BusTarget {
+  if (kind === 'memory') return { kind };
+  if (kind === 'postgres') {
+    if (!databaseUrl) throw new Error('Invalid configuration: EVENT_BUS=postgres needs DATABASE_URL');
+    return { kind, url: databaseUrl };
+  }
+  if (!redisUrl) throw new Error('Invalid configuration: EVENT_BUS=redis needs REDIS_URL');
+  return { kind, url: redisUrl };
 }
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -49,5 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     demoMode: !production && (values.DEMO_MODE ?? true),
     webDist: values.WEB_DIST ? resolve(values.WEB_DIST) : defaultWebDist,
+    bus: busTarget(values.EVENT_BUS, values.DATABASE_URL, values.REDIS_URL),
+    eventRetentionMs: values.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
+    heartbeatMs: values.HEARTBEAT_INTERVAL_SECONDS * 1000,
   };
 }

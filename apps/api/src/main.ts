@@ -1,7 +1,12 @@
 import { loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { seedDemoData } from './demo/seed.js';
+import { EventHub } from './events/hub.js';
+import { connectBus, startRetention } from './events/runtime.js';
 import { createApp } from './http/server.js';
+
+const SHUTDOWN_GRACE_MS = 5000;
+const log = (message: string, error?: unknown) => console.error(message, error ?? '');
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -9,18 +14,38 @@ async function main(): Promise<void> {
   await migrateToLatest(db);
   if (config.demoMode && (await seedDemoData(db))) console.log('Seeded the demo tenants "demo" and "acme".');
 
-  const server = createApp({ db, secureCookies: config.production, webDist: config.webDist });
+  const bus = await connectBus(config.bus, log);
+  const hub = new EventHub(db, bus, { pollIntervalMs: 1000, accessSweepMs: 15_000, log });
+  const stopRetention = startRetention(db, config.eventRetentionMs, log);
+  const { server, dropStreams } = createApp({
+    db,
+    hub,
+    secureCookies: config.production,
+    webDist: config.webDist,
+    heartbeatMs: config.heartbeatMs,
+    log,
+  });
   server.listen(config.port, config.host, () => {
     const where = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
-    console.log(`PulseStage listening on http://localhost:${config.port} (database: ${where})`);
+    console.log(
+      `PulseStage listening on http://localhost:${config.port} (database: ${where}, bus: ${config.bus.kind})`,
+    );
   });
 
+  let stopping = false;
   const shutdown = (signal: string) => {
-    console.log(`${signal} received, shutting down`);
-    server.close(() => {
-      db.destroy().finally(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: closing streams so clients reconnect elsewhere, finishing requests`);
+    server.close(async () => {
+      stopRetention();
+      await hub.close();
+      await db.destroy();
+      process.exit(0);
     });
-    server.closeAllConnections();
+    dropStreams();
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,4 +1,5 @@
 import { authRouter } from './auth/router.js';
+import { eventsRouter } from './events/router.js';
 import { questionRouter, queueRouter, tagRouter } from './questions/router.js';
 import { teamRouter, tenantRouter } from './tenants/router.js';
 import { router } from './trpc/trpc.js';
@@ -10,6 +11,7 @@ export const appRouter = router({
   tag: tagRouter,
   question: questionRouter,
   queue: queueRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

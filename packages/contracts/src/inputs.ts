@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionSelection } from './events/wire.js';
 import {
   hexColor,
   QUESTION_BODY_MAX,
@@ -73,3 +74,9 @@ export const questionAnswerInput = questionScoped.extend({
 export const questionTagInput = questionScoped.extend({ tagId: uuid });
 export const questionPinInput = questionScoped.extend({ pinned: z.boolean() });
 export const queueFreezeInput = tenantScoped.extend({ frozen: z.boolean() });
+
+export const eventsSubscribeInput = tenantScoped.extend({
+  /** Set by the client on reconnect: the id of the last event it received. */
+  lastEventId: z.string().max(32).nullish(),
+  versions: versionSelection.optional(),
+});

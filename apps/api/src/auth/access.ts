@@ -1,7 +1,7 @@
 import type { Database } from '../db/schema.js';
-import { forbidden, notFound, unauthorized } from '../errors.js';
+import { DomainError, forbidden, notFound, unauthorized } from '../errors.js';
 import { findMembershipRole, findTenantBySlug, type TenantRecord } from '../tenants/repository.js';
-import type { Caller } from './credentials.js';
+import { type Caller, identifyCaller, type RequestCredentials } from './credentials.js';
 import { type AccessRole, describePermission, hasPermission, type Permission } from './permissions.js';
 
 /** Who acts inside one tenant: `id` authors questions and casts upvotes. */
@@ -49,4 +49,19 @@ export async function resolveTenantAccess(
     throw forbidden(`This needs ${describePermission(permission)} role in this organization`);
   }
   return { tenant, actor };
+}
+
+/** The role the credentials grant in the tenant now, or null when they no longer let the caller read it. */
+export async function currentRole(
+  db: Database,
+  credentials: RequestCredentials,
+  slug: string,
+): Promise<AccessRole | null> {
+  try {
+    const caller = await identifyCaller(db, credentials);
+    return (await resolveTenantAccess(db, caller, slug, 'read')).actor.role;
+  } catch (error) {
+    if (error instanceof DomainError) return null;
+    throw error;
+  }
 }

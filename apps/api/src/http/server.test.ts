@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
-import { createApp } from './server.js';
+import { InProcessBus } from '../events/bus.js';
+import { EventHub } from '../events/hub.js';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { createApp } from './server.js';
 
 describe.each(DIALECTS)('HTTP server on %s', (dialect) => {
   let app: TestApp;
@@ -34,7 +36,19 @@ describe.each(DIALECTS)('HTTP server on %s', (dialect) => {
 
 it('reports not ready while the database is unreachable', async () => {
   const db = openDatabase({ kind: 'postgres', url: 'postgres://nobody@127.0.0.1:1/nothing' });
-  const server = createApp({ db, secureCookies: false, webDist: '/nonexistent', log: () => {} });
+  const hub = new EventHub(db, new InProcessBus(), {
+    pollIntervalMs: 60_000,
+    accessSweepMs: 60_000,
+    log: () => {},
+  });
+  const { server } = createApp({
+    db,
+    hub,
+    secureCookies: false,
+    webDist: '/nonexistent',
+    heartbeatMs: 30_000,
+    log: () => {},
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
@@ -42,6 +56,7 @@ it('reports not ready while the database is unreachable', async () => {
     expect(await response.json()).toEqual({ status: 'unavailable' });
   } finally {
     server.close();
+    await hub.close();
     await db.destroy();
   }
 });

@@ -3,17 +3,27 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { sql } from 'kysely';
 import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
+import { createEventsEndpoint } from './events-endpoint.js';
 import { sendError, sendJson } from './responses.js';
 import { createStaticHandler } from './static-files.js';
 
 export interface AppOptions extends AppDependencies {
   webDist: string;
+  /** Interval of the `heartbeat` data events on `GET /events`. */
+  heartbeatMs: number;
   log?: (message: string, error?: unknown) => void;
 }
 
-const MAX_BODY_BYTES = 256 * 1024;
+export interface App {
+  server: Server;
+  /** Cuts every open event stream so its client reconnects (to another instance, when shutting down). */
+  dropStreams(): void;
+}
 
-export function createApp(options: AppOptions): Server {
+const MAX_BODY_BYTES = 256 * 1024;
+const STREAM_PATHS = new Set(['/events', '/trpc/events.subscribe']);
+
+export function createApp(options: AppOptions): App {
   const { db, log = console.error } = options;
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -24,7 +34,9 @@ export function createApp(options: AppOptions): Server {
       if (error.code === 'INTERNAL_SERVER_ERROR') log(`tRPC ${path ?? '(unknown)'} failed`, error);
     },
   });
+  const events = createEventsEndpoint({ db, hub: options.hub, heartbeatMs: options.heartbeatMs, log });
   const serveStatic = createStaticHandler(options.webDist);
+  const openStreams = new Set<ServerResponse>();
 
   async function readiness(res: ServerResponse): Promise<void> {
     try {
@@ -37,18 +49,30 @@ export function createApp(options: AppOptions): Server {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { pathname } = url;
+    if (STREAM_PATHS.has(pathname)) {
+      openStreams.add(res);
+      res.on('close', () => openStreams.delete(res));
+    }
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') return readiness(res);
+    if (pathname === '/events') return events(req, res, url);
     if (pathname === '/trpc' || pathname.startsWith('/trpc/')) return trpc(req, res);
     return serveStatic(req, res, pathname);
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       log(`${req.method} ${req.url} failed`, error);
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
     });
   });
+  return {
+    server,
+    dropStreams: () => {
+      for (const res of openStreams) res.destroy();
+    },
+  };
 }

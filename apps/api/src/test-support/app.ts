@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { InProcessBus } from '../events/bus.js';
+import { EventHub } from '../events/hub.js';
 import { createApp } from '../http/server.js';
 import type { AppRouter } from '../router.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
@@ -19,6 +21,8 @@ export interface ClientOptions {
 
 export interface TestApp extends TestDatabase, Fixture {
   url: string;
+  hub: EventHub;
+  dropStreams(): void;
   /** A typed tRPC client carrying the given credentials. */
   client(options?: ClientOptions): ReturnType<typeof createTRPCClient<AppRouter>>;
   /** A typed client signed in as one of the fixture accounts. */
@@ -53,13 +57,26 @@ export function sessionCookieFrom(headers: Headers): string | undefined {
 export async function startTestApp(dialect: DialectName): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const fixture = await seedFixture(database.db);
-  const server = createApp({ db: database.db, secureCookies: false, webDist: '/nonexistent', log: () => {} });
+  const hub = new EventHub(database.db, new InProcessBus(), {
+    pollIntervalMs: 200,
+    accessSweepMs: 1000,
+    log: () => {},
+  });
+  const { server, dropStreams } = createApp({
+    db: database.db,
+    hub,
+    secureCookies: false,
+    webDist: '/nonexistent',
+    heartbeatMs: 30_000,
+    log: () => {},
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const cookies = new Map<AccountName, string>();
 
   const raw: TestApp['raw'] = async (method, path, input, options = {}) => {
-    const query = method === 'GET' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
+    const query =
+      method === 'GET' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
     const response = await fetch(`${url}/trpc/${path}${query}`, {
       method,
       headers: { 'content-type': 'application/json', ...requestHeaders(options) },
@@ -98,9 +115,12 @@ export async function startTestApp(dialect: DialectName): Promise<TestApp> {
     raw,
     cookieOf,
     as: async (account) => client({ cookie: await cookieOf(account) }),
+    hub,
+    dropStreams,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await hub.close();
       await database.drop();
     },
   };

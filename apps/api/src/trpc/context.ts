@@ -1,17 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Caller, identifyCaller } from '../auth/credentials.js';
+import { type Caller, identifyCaller, type RequestCredentials } from '../auth/credentials.js';
 import { blankSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
+import type { EventHub } from '../events/hub.js';
 
 export interface AppDependencies {
   db: Database;
+  hub: EventHub;
   /** Cookies get the Secure attribute (production, behind HTTPS). */
   secureCookies: boolean;
 }
 
 export interface Context extends AppDependencies {
   caller: Caller;
+  credentials: RequestCredentials;
   /** Set when the credentials themselves were refused; procedures that need a caller fail with it. */
   credentialError: DomainError | undefined;
   req: IncomingMessage;
@@ -42,6 +45,7 @@ export async function createContext(
   return {
     ...deps,
     caller,
+    credentials,
     credentialError,
     req,
     setSessionCookie,

@@ -35,12 +35,18 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** Domain refusals become tRPC errors with the same code and message; anything else stays internal. */
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) {
+    return error.cause instanceof DomainError ? toTRPCError(error.cause) : error;
+  }
+  if (error instanceof DomainError) return new TRPCError({ code: error.code, message: error.message });
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
+}
+
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const { code, message } = result.error.cause;
-    throw new TRPCError({ code, message });
-  }
+  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error);
   return result;
 });
 
@@ -60,13 +66,19 @@ export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { caller: ctx.caller } });
 });
 
-/** A procedure inside one tenant: input carries `tenant` and the caller must hold `permission` there. */
+/**
+ * A procedure inside one tenant: input carries `tenant` and the caller must hold `permission` there.
+ * After a mutation every instance is told to read the tenant's outbox, and to check open streams'
+ * access again when the mutation managed members, links or tokens.
+ */
 export function tenantProcedure(permission: Permission) {
   return publicProcedure
     .input(z.object({ tenant: tenantScoped.shape.tenant }))
-    .use(async ({ ctx, input, next }) => {
+    .use(async ({ ctx, input, type, next }) => {
       if (ctx.credentialError) throw ctx.credentialError;
       const access = await resolveTenantAccess(ctx.db, ctx.caller, input.tenant, permission);
-      return next({ ctx: { access } });
+      const result = await next({ ctx: { access } });
+      if (type === 'mutation' && result.ok) await ctx.hub.announce(access.tenant.id, permission === 'manage');
+      return result;
     });
 }

@@ -1,0 +1,179 @@
+import type { Database } from '../db/schema.js';
+import type { BusMessage, EventBus } from './bus.js';
+import {
+  lastSequence,
+  lastSequences,
+  OUTBOX_PAGE_SIZE,
+  readEventsAfter,
+  type StoredEvent,
+} from './outbox-reader.js';
+
+export type FeedListener = (events: readonly StoredEvent[]) => void;
+
+interface TenantChannel {
+  tenantId: string;
+  /** The highest sequence read from the outbox and handed to the listeners. */
+  position: number;
+  listeners: Set<FeedListener>;
+  reading: boolean;
+  readAgain: boolean;
+}
+
+export interface FeedSubscription {
+  /** The listener receives every event after this sequence, in order. */
+  position: number;
+  stop(): void;
+}
+
+export interface EventHubOptions {
+  /** How often open tenants are checked against the outbox, in case a notification was lost. */
+  pollIntervalMs: number;
+  /** How often open streams check their credentials even without an access notification. */
+  accessSweepMs: number;
+  log: (message: string, error?: unknown) => void;
+}
+
+/**
+ * One reader of the outbox per tenant per process. Bus notifications (or the safety-net poll) make
+ * it read what it has not seen yet, in sequence order, and hand each batch to every local listener.
+ */
+export class EventHub {
+  private readonly channels = new Map<string, TenantChannel>();
+  private readonly opening = new Map<string, Promise<TenantChannel>>();
+  private readonly accessWatchers = new Map<string, Set<() => void>>();
+  private readonly timers: NodeJS.Timeout[];
+
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventBus,
+    private readonly options: EventHubOptions,
+  ) {
+    bus.onMessage((message) => this.receive(message));
+    this.timers = [
+      setInterval(() => void this.poll(), options.pollIntervalMs).unref(),
+      setInterval(() => this.sweepAccess(), options.accessSweepMs).unref(),
+    ];
+  }
+
+  async listen(tenantId: string, listener: FeedListener): Promise<FeedSubscription> {
+    for (;;) {
+      const channel = await this.channel(tenantId);
+      // The channel may have closed while we waited for it; only a live one delivers.
+      if (this.channels.get(tenantId) !== channel) continue;
+      channel.listeners.add(listener);
+      return {
+        position: channel.position,
+        stop: () => {
+          channel.listeners.delete(listener);
+          if (channel.listeners.size === 0 && this.channels.get(tenantId) === channel) {
+            this.channels.delete(tenantId);
+          }
+        },
+      };
+    }
+  }
+
+  /** Calls `onChange` whenever someone's access to the tenant may have changed. */
+  watchAccess(tenantId: string, onChange: () => void): () => void {
+    const watchers = this.accessWatchers.get(tenantId) ?? new Set();
+    this.accessWatchers.set(tenantId, watchers);
+    watchers.add(onChange);
+    return () => {
+      watchers.delete(onChange);
+      if (watchers.size === 0) this.accessWatchers.delete(tenantId);
+    };
+  }
+
+  /** Tells every instance that the tenant's outbox (and maybe its access rules) changed. */
+  async announce(tenantId: string, accessChanged: boolean): Promise<void> {
+    try {
+      await this.bus.publish({ kind: 'events', tenantId, seq: await lastSequence(this.db, tenantId) });
+      if (accessChanged) await this.bus.publish({ kind: 'access', tenantId });
+    } catch (error) {
+      this.options.log('announcing a change failed; the poll will pick it up', error);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.channels.clear();
+    this.accessWatchers.clear();
+    await this.bus.close();
+  }
+
+  private channel(tenantId: string): Promise<TenantChannel> {
+    const open = this.channels.get(tenantId);
+    if (open) return Promise.resolve(open);
+    let opening = this.opening.get(tenantId);
+    if (!opening) {
+      opening = lastSequence(this.db, tenantId)
+        .then((position) => {
+          const channel: TenantChannel = {
+            tenantId,
+            position,
+            listeners: new Set(),
+            reading: false,
+            readAgain: false,
+          };
+          this.channels.set(tenantId, channel);
+          return channel;
+        })
+        .finally(() => this.opening.delete(tenantId));
+      this.opening.set(tenantId, opening);
+    }
+    return opening;
+  }
+
+  private receive(message: BusMessage): void {
+    if (message.kind === 'access') {
+      for (const onChange of this.accessWatchers.get(message.tenantId) ?? []) onChange();
+      return;
+    }
+    const channel = this.channels.get(message.tenantId);
+    if (channel && message.seq > channel.position) void this.catchUp(channel);
+  }
+
+  private async catchUp(channel: TenantChannel): Promise<void> {
+    if (channel.reading) {
+      channel.readAgain = true;
+      return;
+    }
+    channel.reading = true;
+    try {
+      do {
+        channel.readAgain = false;
+        let batch: StoredEvent[];
+        do {
+          batch = await readEventsAfter(this.db, channel.tenantId, channel.position);
+          const last = batch.at(-1);
+          if (!last) break;
+          channel.position = last.seq;
+          for (const listener of channel.listeners) listener(batch);
+        } while (batch.length === OUTBOX_PAGE_SIZE);
+      } while (channel.readAgain);
+    } catch (error) {
+      this.options.log(
+        `reading the outbox of tenant ${channel.tenantId} failed; retrying on the next poll`,
+        error,
+      );
+    } finally {
+      channel.reading = false;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const latest = await lastSequences(this.db, [...this.channels.keys()]);
+      for (const [tenantId, seq] of latest) {
+        const channel = this.channels.get(tenantId);
+        if (channel && seq > channel.position) void this.catchUp(channel);
+      }
+    } catch (error) {
+      this.options.log('polling the outbox failed', error);
+    }
+  }
+
+  private sweepAccess(): void {
+    for (const watchers of this.accessWatchers.values()) for (const onChange of watchers) onChange();
+  }
+}
