@@ -2,6 +2,7 @@ import type { Role } from '@pulsestage/contracts';
 import type { TenantAccess } from '../auth/access.js';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
+import { DomainError } from '../errors.js';
 import { answerQuestion, setQuestionTag, submitQuestion, upvote } from '../questions/service.js';
 import { createTag } from '../questions/tags.js';
 import { findTenantById } from '../tenants/repository.js';
@@ -177,11 +178,19 @@ async function seedTenant(db: Database, seed: SeedTenant): Promise<void> {
   }
 }
 
-/** Seeds the demo tenants when the database has no tenants yet; returns whether it did. */
+/**
+ * Seeds the demo tenants when the database has no tenants yet; returns whether it did. When several
+ * instances start on one empty database, the first to create a tenant seeds it and the others skip.
+ */
 export async function seedDemoData(db: Database): Promise<boolean> {
   const existing = await db.selectFrom('tenants').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
-  await seedTenant(db, DEMO);
-  await seedTenant(db, ACME);
-  return true;
+  try {
+    await seedTenant(db, DEMO);
+    await seedTenant(db, ACME);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'CONFLICT') return false;
+    throw error;
+  }
 }
