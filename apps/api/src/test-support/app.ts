@@ -54,7 +54,10 @@ export function sessionCookieFrom(headers: Headers): string | undefined {
 }
 
 /** Starts the real HTTP server on an ephemeral port over a fresh database seeded with the fixture. */
-export async function startTestApp(dialect: DialectName): Promise<TestApp> {
+export async function startTestApp(
+  dialect: DialectName,
+  options: { heartbeatMs?: number } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const fixture = await seedFixture(database.db);
   const hub = new EventHub(database.db, new InProcessBus(), {
@@ -67,7 +70,7 @@ export async function startTestApp(dialect: DialectName): Promise<TestApp> {
     hub,
     secureCookies: false,
     webDist: '/nonexistent',
-    heartbeatMs: 30_000,
+    heartbeatMs: options.heartbeatMs ?? 30_000,
     log: () => {},
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
