@@ -22,6 +22,11 @@ function describeIssues(error: ZodError): { message: string; issues: FieldIssue[
 
 const t = initTRPC.context<Context>().create({
   isDev: false,
+  sse: {
+    // Pings keep idle streams open through proxies; a client that hears nothing for longer reconnects.
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+  },
   errorFormatter({ shape, error }) {
     if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
       const { message, issues } = describeIssues(error.cause);
