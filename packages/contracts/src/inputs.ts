@@ -10,14 +10,27 @@ import {
   uuid,
 } from './primitives.js';
 
-const email = z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email());
+/** Control characters other than tab and line breaks: never meaningful in text people type. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Trimmed text of `min`–`max` characters without control characters; every free-text field uses it. */
+export function text(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
+}
+
+const email = text(3, 254).toLowerCase().pipe(z.email());
 const password = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(256, 'must be at most 256 characters');
-const displayName = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
-const label = z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters');
-const code = z.string().trim().min(8).max(128);
+const displayName = text(1, 80);
+const label = text(1, 40);
+const code = text(8, 128);
 
 export const tenantScoped = z.strictObject({ tenant: tenantSlug });
 const questionScoped = tenantScoped.extend({ questionId: uuid });
@@ -48,7 +61,7 @@ export const questionListInput = tenantScoped.extend({
   status: questionStatus.optional(),
   teamId: uuid.optional(),
   tagId: uuid.optional(),
-  search: z.string().trim().max(200).optional(),
+  search: text(0, 200).optional(),
   sort: z.enum(QUESTION_SORTS).default('top'),
   limit: z.number().int().min(1).max(100).default(50),
   cursor: z.string().max(512).optional(),
@@ -57,19 +70,11 @@ export type QuestionListInput = z.infer<typeof questionListInput>;
 
 export const questionInput = questionScoped;
 export const questionSubmitInput = tenantScoped.extend({
-  body: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(QUESTION_BODY_MAX, `must be at most ${QUESTION_BODY_MAX} characters`),
+  body: text(1, QUESTION_BODY_MAX),
   teamId: uuid.nullable().default(null),
 });
 export const questionAnswerInput = questionScoped.extend({
-  responseText: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(RESPONSE_TEXT_MAX, `must be at most ${RESPONSE_TEXT_MAX} characters`),
+  responseText: text(1, RESPONSE_TEXT_MAX),
 });
 export const questionTagInput = questionScoped.extend({ tagId: uuid });
 export const questionPinInput = questionScoped.extend({ pinned: z.boolean() });
@@ -80,3 +85,6 @@ export const eventsSubscribeInput = tenantScoped.extend({
   lastEventId: z.string().max(32).nullish(),
   versions: versionSelection.optional(),
 });
+
+/** For procedures that take nothing: anything sent is refused rather than ignored. */
+export const noInput = z.strictObject({}).nullish();

@@ -1,4 +1,4 @@
-import { joinWithCodeInput, signInInput, signUpInput } from '@pulsestage/contracts';
+import { joinWithCodeInput, noInput, signInInput, signUpInput } from '@pulsestage/contracts';
 import { publicProcedure, router } from '../trpc/trpc.js';
 import * as auth from './service.js';
 import { invalidateSession } from './sessions.js';
@@ -14,14 +14,14 @@ export const authRouter = router({
     ctx.setSessionCookie(signedIn.token, signedIn.session.expiresAt);
     return signedIn.user;
   }),
-  signOut: publicProcedure.mutation(async ({ ctx }) => {
+  signOut: publicProcedure.input(noInput).mutation(async ({ ctx }) => {
     if (ctx.caller.kind === 'user') await invalidateSession(ctx.db, ctx.caller.sessionId);
     ctx.clearSessionCookie();
     return { signedOut: true };
   }),
-  me: publicProcedure.query(({ ctx }) =>
-    ctx.caller.kind === 'user' ? auth.currentUser(ctx.db, ctx.caller.user.id) : null,
-  ),
+  me: publicProcedure
+    .input(noInput)
+    .query(({ ctx }) => (ctx.caller.kind === 'user' ? auth.currentUser(ctx.db, ctx.caller.user.id) : null)),
   joinWithCode: publicProcedure.input(joinWithCodeInput).mutation(async ({ ctx, input }) => {
     const userId = ctx.caller.kind === 'user' ? ctx.caller.user.id : null;
     const joined = await auth.joinWithCode(ctx.db, userId, input);

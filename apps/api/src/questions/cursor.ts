@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { badRequest } from '../errors.js';
 
-const topCursor = z.tuple([z.literal('top'), z.number().int().nonnegative(), z.string(), z.string()]);
-const newestCursor = z.tuple([z.literal('newest'), z.string(), z.string()]);
+const submittedAt = z.iso.datetime();
+const topCursor = z.tuple([z.literal('top'), z.number().int().nonnegative(), submittedAt, z.uuid()]);
+const newestCursor = z.tuple([z.literal('newest'), submittedAt, z.uuid()]);
 const cursorSchema = z.union([topCursor, newestCursor]);
 
 export type Cursor = z.infer<typeof cursorSchema>;

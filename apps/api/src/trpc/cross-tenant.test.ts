@@ -1,0 +1,593 @@
+/**
+ * Tenant isolation, procedure by procedure (SPEC §3 "No query, mutation, event or error message may
+ * reveal anything of another tenant", §7 "wrong role or tenant FORBIDDEN (never revealing whether the
+ * other tenant's object exists)", §10 "cross-tenant input").
+ *
+ * Every procedure of the router has an entry in TABLE. For each tenant-scoped one:
+ *  (a) beta's member and owner naming tenant `alpha` are refused with 403, whether the ids exist or not;
+ *  (b) beta's owner naming tenant `beta` with alpha's object ids is refused exactly as with ids that
+ *      exist nowhere, so nothing tells whether the alpha object exists;
+ *  (c) alpha's service token and display link are refused with 403 on tenant `beta`;
+ *  (d) no answer carries anything of alpha that the request did not name;
+ * and none of it changes any data.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AnyTRPCProcedure } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../router.js';
+import { startTestApp, type TestApp } from '../test-support/app.js';
+import { DIALECTS } from '../test-support/databases.js';
+import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
+import { snapshotData } from '../test-support/snapshot.js';
+
+/** Every procedure by its dotted path (`_def.procedures` is flat at runtime, nested in its type). */
+const flatProcedures = () => appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+/** The objects a request can name, one of each kind. */
+interface Objects {
+  questionId: string;
+  tagId: string;
+  teamId: string;
+  userId: string;
+  linkId: string;
+  tokenId: string;
+}
+
+type Input = Record<string, unknown>;
+
+interface Entry {
+  type: 'query' | 'mutation' | 'subscription';
+  /** `global`: not inside a tenant (auth, creating a tenant); checked separately below. */
+  scope: 'tenant' | 'global';
+  input?: (tenant: string, objects: Objects) => Input;
+  /** The object ids the input names; each is swapped for an alpha id in (b). */
+  refs?: (keyof Objects)[];
+  /**
+   * How (b) must end: refused as NOT_FOUND, refused as BAD_REQUEST (a foreign teamId on submit),
+   * or, for a list filter, an empty page.
+   */
+  foreign?: 'NOT_FOUND' | 'BAD_REQUEST' | 'empty';
+}
+
+const outside = (type: Entry['type']): Entry => ({ type, scope: 'global' });
+const scoped = (
+  type: Entry['type'],
+  input: Entry['input'] = (tenant) => ({ tenant }),
+  refs: Entry['refs'] = [],
+  foreign: Entry['foreign'] = 'NOT_FOUND',
+): Entry => ({ type, scope: 'tenant', input, refs, foreign });
+
+const onQuestion = (extra: Input = {}) =>
+  scoped('mutation', (tenant, o) => ({ tenant, questionId: o.questionId, ...extra }), ['questionId']);
+const onQuestionAndTag = scoped(
+  'mutation',
+  (tenant, o) => ({ tenant, questionId: o.questionId, tagId: o.tagId }),
+  ['questionId', 'tagId'],
+);
+
+const TABLE: Record<string, Entry> = {
+  'auth.signUp': outside('mutation'),
+  'auth.signIn': outside('mutation'),
+  'auth.signOut': outside('mutation'),
+  'auth.me': outside('query'),
+  'auth.joinWithCode': outside('mutation'),
+  'tenant.create': outside('mutation'),
+  'tenant.get': scoped('query'),
+  'tenant.updateSettings': scoped('mutation', (tenant) => ({
+    tenant,
+    name: 'Taken Over',
+    requireApproval: true,
+    allowGuests: true,
+  })),
+  'tenant.members': scoped('query'),
+  'tenant.setRole': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId, role: 'owner' }), [
+    'userId',
+  ]),
+  'tenant.removeMember': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId }), ['userId']),
+  'tenant.createJoinLink': scoped('mutation'),
+  'tenant.createDisplayLink': scoped('mutation'),
+  'tenant.revokeLink': scoped('mutation', (tenant, o) => ({ tenant, linkId: o.linkId }), ['linkId']),
+  'tenant.createServiceToken': scoped('mutation', (tenant) => ({ tenant, name: 'intruder', role: 'owner' })),
+  'tenant.revokeServiceToken': scoped('mutation', (tenant, o) => ({ tenant, tokenId: o.tokenId }), [
+    'tokenId',
+  ]),
+  'team.list': scoped('query'),
+  'team.create': scoped('mutation', (tenant) => ({ tenant, name: 'Intruders' })),
+  'tag.list': scoped('query'),
+  'tag.create': scoped('mutation', (tenant) => ({ tenant, name: 'intruder', color: '#000000' })),
+  'question.list': scoped(
+    'query',
+    (tenant, o) => ({ tenant, teamId: o.teamId, tagId: o.tagId }),
+    ['teamId', 'tagId'],
+    'empty',
+  ),
+  'question.get': scoped('query', (tenant, o) => ({ tenant, questionId: o.questionId }), ['questionId']),
+  'question.mine': scoped('query'),
+  'question.submit': scoped(
+    'mutation',
+    (tenant, o) => ({ tenant, body: 'A question planted from outside', teamId: o.teamId }),
+    ['teamId'],
+    'BAD_REQUEST',
+  ),
+  'question.upvote': onQuestion(),
+  'question.removeUpvote': onQuestion(),
+  'question.answer': onQuestion({ responseText: 'An answer planted from outside' }),
+  'question.tag': onQuestionAndTag,
+  'question.untag': onQuestionAndTag,
+  'question.pin': onQuestion({ pinned: true }),
+  'question.approve': onQuestion(),
+  'question.reject': onQuestion(),
+  'queue.state': scoped('query'),
+  'queue.freeze': scoped('mutation', (tenant) => ({ tenant, frozen: true })),
+  'events.subscribe': scoped('subscription'),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+interface Request {
+  label: string;
+  path: string;
+  input: unknown;
+  cookie?: string;
+  bearer?: string;
+}
+
+interface Answer {
+  status: number;
+  /** The JSON body as sent (for a subscription: the refusal event's data). */
+  text: string;
+  code: string | undefined;
+  message: string | undefined;
+}
+
+async function send(app: TestApp, type: Entry['type'], request: Request): Promise<Answer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (request.cookie) headers.cookie = request.cookie;
+  if (request.bearer) headers.authorization = `Bearer ${request.bearer}`;
+  const json = JSON.stringify(request.input);
+  const query = type === 'mutation' || json === undefined ? '' : `?input=${encodeURIComponent(json)}`;
+  const url = `${app.url}/trpc/${request.path}${query}`;
+  const abort = new AbortController();
+  try {
+    const response = await fetch(url, {
+      method: type === 'mutation' ? 'POST' : 'GET',
+      headers,
+      body: type === 'mutation' ? json : undefined,
+      signal: abort.signal,
+    });
+    const text = response.headers.get('content-type')?.startsWith('text/event-stream')
+      ? await subscriptionRefusal(response)
+      : await response.text();
+    return toAnswer(response.status, text);
+  } finally {
+    abort.abort();
+  }
+}
+
+function toAnswer(httpStatus: number, text: string): Answer {
+  let parsed: { error?: ErrorShape } & ErrorShape = {};
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { status: httpStatus, text, code: undefined, message: undefined };
+  }
+  // A subscription's refusal event carries the error shape itself, with its HTTP status.
+  const shape = parsed.error ?? (parsed.data?.httpStatus ? parsed : undefined);
+  const status = typeof shape?.data?.httpStatus === 'number' ? shape.data.httpStatus : httpStatus;
+  return { status, text, code: shape?.data?.code, message: shape?.message };
+}
+
+interface ErrorShape {
+  message?: string;
+  data?: { code?: string; httpStatus?: number };
+}
+
+/**
+ * tRPC answers a subscription with an SSE stream even when it refuses it: the refusal is a
+ * `serialized-error` event before the stream closes. Returns that event's data, or a note that the
+ * stream was accepted (delivered an event or stayed open).
+ */
+async function subscriptionRefusal(response: Response): Promise<string> {
+  const reader = (response.body as ReadableStream<Uint8Array>)
+    .pipeThrough(new TextDecoderStream())
+    .getReader();
+  const deadline = Date.now() + 5000;
+  let buffered = '';
+  try {
+    while (Date.now() < deadline) {
+      const next = await Promise.race([
+        reader.read(),
+        new Promise<'timeout'>((resolve) =>
+          setTimeout(() => resolve('timeout'), Math.max(1, deadline - Date.now())),
+        ),
+      ]);
+      if (next === 'timeout' || next.done) break;
+      buffered += next.value;
+      for (const block of buffered.split('\n\n').slice(0, -1)) {
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
+        if (event === 'serialized-error') return data;
+        if (event === undefined) return `stream accepted, delivered ${data}`;
+      }
+    }
+    return `stream accepted and kept open: ${buffered}`;
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (dialect) => {
+  let app: TestApp;
+  let alpha: Objects;
+  let beta: Objects;
+  /** Every alpha id of each kind: (b) tries all of them. */
+  let alphaCandidates: Record<keyof Objects, string[]>;
+  let alphaServiceToken: string;
+  let alphaDisplayToken: string;
+  /** Strings that must never reach a beta caller unless its own request named them. */
+  let alphaSecrets: string[];
+  const cookies = {} as Record<AccountName, string>;
+
+  const ALPHA_QUESTION = 'Alpha confidential question about the merger';
+  const ALPHA_ANSWER = 'Alpha confidential answer';
+
+  beforeAll(async () => {
+    app = await startTestApp(dialect);
+    for (const account of Object.keys(ACCOUNTS) as AccountName[])
+      cookies[account] = await app.cookieOf(account);
+
+    const owner = await app.as('owner');
+    const member = await app.as('member');
+    const team = await owner.team.create.mutate({ tenant: 'alpha', name: 'Alpha Skunkworks' });
+    const tag = await owner.tag.create.mutate({ tenant: 'alpha', name: 'alpha-merger', color: '#aa0000' });
+    const question = await member.question.submit.mutate({
+      tenant: 'alpha',
+      body: ALPHA_QUESTION,
+      teamId: team.id,
+    });
+    await owner.question.tag.mutate({ tenant: 'alpha', questionId: question.id, tagId: tag.id });
+    await owner.question.answer.mutate({
+      tenant: 'alpha',
+      questionId: question.id,
+      responseText: ALPHA_ANSWER,
+    });
+    const joinLink = await owner.tenant.createJoinLink.mutate({ tenant: 'alpha' });
+    const displayLink = await owner.tenant.createDisplayLink.mutate({ tenant: 'alpha' });
+    const token = await owner.tenant.createServiceToken.mutate({
+      tenant: 'alpha',
+      name: 'alpha-bot',
+      role: 'owner',
+    });
+    alphaServiceToken = token.token;
+    alphaDisplayToken = displayLink.token;
+    alpha = {
+      questionId: question.id,
+      tagId: tag.id,
+      teamId: team.id,
+      userId: app.userIds.member,
+      linkId: joinLink.id,
+      tokenId: token.id,
+    };
+    alphaCandidates = {
+      questionId: [question.id],
+      tagId: [tag.id],
+      teamId: [team.id],
+      userId: [app.userIds.owner, app.userIds.member],
+      linkId: [joinLink.id, displayLink.id],
+      tokenId: [token.id],
+    };
+
+    const betaOwner = await app.as('betaOwner');
+    const betaMember = await app.as('betaMember');
+    const betaTeam = await betaOwner.team.create.mutate({ tenant: 'beta', name: 'Beta Team' });
+    const betaTag = await betaOwner.tag.create.mutate({ tenant: 'beta', name: 'beta-tag', color: '#00aa00' });
+    const betaQuestion = await betaMember.question.submit.mutate({
+      tenant: 'beta',
+      body: 'A beta question',
+      teamId: betaTeam.id,
+    });
+    const betaLink = await betaOwner.tenant.createJoinLink.mutate({ tenant: 'beta' });
+    const betaToken = await betaOwner.tenant.createServiceToken.mutate({
+      tenant: 'beta',
+      name: 'beta-bot',
+      role: 'member',
+    });
+    beta = {
+      questionId: betaQuestion.id,
+      tagId: betaTag.id,
+      teamId: betaTeam.id,
+      userId: app.userIds.betaMember,
+      linkId: betaLink.id,
+      tokenId: betaToken.id,
+    };
+
+    const alphaAccounts = (Object.keys(ACCOUNTS) as AccountName[]).filter(
+      (a) => ACCOUNTS[a].tenant === 'alpha',
+    );
+    alphaSecrets = [
+      app.tenantIds.alpha,
+      'Alpha Inc',
+      ALPHA_QUESTION,
+      ALPHA_ANSWER,
+      team.name,
+      tag.name,
+      joinLink.code,
+      alphaServiceToken,
+      alphaDisplayToken,
+      ...Object.values(alphaCandidates).flat(),
+      ...alphaAccounts.flatMap((account) => [ACCOUNTS[account].email, app.userIds[account]]),
+    ];
+  }, 60_000);
+  afterAll(() => app?.close());
+
+  const tenantScoped = () =>
+    Object.entries(TABLE).filter(
+      (row): row is [string, Entry & { input: NonNullable<Entry['input']> }] => row[1].scope === 'tenant',
+    );
+  const randomObjects = (): Objects => ({
+    questionId: randomUUID(),
+    tagId: randomUUID(),
+    teamId: randomUUID(),
+    userId: randomUUID(),
+    linkId: randomUUID(),
+    tokenId: randomUUID(),
+  });
+
+  /** The alpha secrets in an answer that its request did not carry. */
+  function leaks(request: Request, answer: Answer): string[] {
+    const asked = JSON.stringify(request.input) ?? '';
+    return alphaSecrets.filter((secret) => !asked.includes(secret) && answer.text.includes(secret));
+  }
+
+  interface Exchange {
+    request: Request;
+    type: Entry['type'];
+    answer: Answer;
+  }
+
+  /** Sends every request (in parallel batches) and checks that no data changed meanwhile. */
+  async function exchangeWithoutChange(requests: (Request & { type: Entry['type'] })[]): Promise<Exchange[]> {
+    expect(requests.length).toBeGreaterThan(0);
+    const before = await snapshotData(app.db);
+    const exchanges: Exchange[] = [];
+    for (let start = 0; start < requests.length; start += 24) {
+      const slice = requests.slice(start, start + 24);
+      const answers = await Promise.all(slice.map(({ type, ...request }) => send(app, type, request)));
+      answers.forEach((answer, index) => {
+        const { type, ...request } = slice[index] as Request & { type: Entry['type'] };
+        exchanges.push({ request, type, answer });
+      });
+    }
+    expect(await snapshotData(app.db)).toEqual(before);
+    return exchanges;
+  }
+
+  function leakProblems(exchanges: Exchange[]): string[] {
+    return exchanges.flatMap(({ request, answer }) =>
+      leaks(request, answer).map((secret) => `${request.path} ${request.label}: answer reveals "${secret}"`),
+    );
+  }
+
+  const summary = ({ request, answer }: Exchange) =>
+    `${request.path} ${request.label}: ${answer.status} ${answer.code ?? answer.text.slice(0, 120)}`;
+
+  it('has a table entry for every procedure of the router, and none for procedures that do not exist', () => {
+    const procedures = flatProcedures();
+    const missing = Object.keys(procedures).filter((path) => !Object.hasOwn(TABLE, path));
+    const stale = Object.keys(TABLE).filter((path) => !Object.hasOwn(procedures, path));
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+    for (const [path, procedure] of Object.entries(procedures)) {
+      expect(`${path}: ${procedure._def.type}`).toBe(`${path}: ${TABLE[path]?.type}`);
+    }
+  });
+
+  it('builds inputs that the procedures accept, naming real objects (positive control)', async () => {
+    const procedures = flatProcedures();
+    for (const [path, entry] of tenantScoped()) {
+      for (const parser of procedures[path]?._def.inputs ?? []) {
+        const validate = (parser as { '~standard': StandardParser })['~standard'].validate;
+        const result = await validate(entry.input('alpha', alpha));
+        expect(result.issues, `${path}: ${JSON.stringify(result.issues)}`).toBeUndefined();
+      }
+    }
+    // The alpha ids are real: alpha's owner reads them, and alpha's credentials work in alpha.
+    const owner = await app.as('owner');
+    expect((await owner.question.get.query({ tenant: 'alpha', questionId: alpha.questionId })).body).toBe(
+      ALPHA_QUESTION,
+    );
+    for (const bearer of [alphaServiceToken, alphaDisplayToken]) {
+      const answer = await send(app, 'query', {
+        label: 'own tenant',
+        path: 'tag.list',
+        input: { tenant: 'alpha' },
+        bearer,
+      });
+      expect(answer.status, answer.text).toBe(200);
+    }
+  });
+
+  it("(a) refuses beta's member and owner in tenant alpha with 403, the same whether the ids exist or not", async () => {
+    const requests = tenantScoped().flatMap(([path, entry]) =>
+      (['betaMember', 'betaOwner'] as const).flatMap((account) => [
+        {
+          type: entry.type,
+          path,
+          label: `${account} alpha ids`,
+          input: entry.input('alpha', alpha),
+          cookie: cookies[account],
+        },
+        {
+          type: entry.type,
+          path,
+          label: `${account} random ids`,
+          input: entry.input('alpha', randomObjects()),
+          cookie: cookies[account],
+        },
+      ]),
+    );
+    const exchanges = await exchangeWithoutChange(requests);
+    expect(
+      exchanges.filter((e) => e.answer.status !== 403 || e.answer.code !== 'FORBIDDEN').map(summary),
+    ).toEqual([]);
+    // Pairs: alpha ids, then random ids: the same code and message.
+    const differing = [];
+    for (let index = 0; index < exchanges.length; index += 2) {
+      const [real, random] = [exchanges[index], exchanges[index + 1]] as [Exchange, Exchange];
+      if (real.answer.message !== random.answer.message || real.answer.status !== random.answer.status) {
+        differing.push(
+          `${summary(real)} (${real.answer.message}) vs ${summary(random)} (${random.answer.message})`,
+        );
+      }
+    }
+    expect(differing).toEqual([]);
+    expect(leakProblems(exchanges)).toEqual([]);
+  });
+
+  it("(b) refuses beta's owner naming alpha objects in tenant beta exactly as it refuses ids that exist nowhere", async () => {
+    const pairs = tenantScoped().flatMap(([path, entry]) =>
+      (entry.refs ?? []).flatMap((ref) =>
+        alphaCandidates[ref].map((alphaId) => ({ path, entry, ref, alphaId, randomId: randomUUID() })),
+      ),
+    );
+    expect(pairs.length).toBeGreaterThan(0);
+    const requests = pairs.flatMap(({ path, entry, ref, alphaId, randomId }) => [
+      {
+        type: entry.type,
+        path,
+        label: `alpha ${ref} ${alphaId}`,
+        input: entry.input('beta', { ...beta, [ref]: alphaId }),
+        cookie: cookies.betaOwner,
+      },
+      {
+        type: entry.type,
+        path,
+        label: `random ${ref}`,
+        input: entry.input('beta', { ...beta, [ref]: randomId }),
+        cookie: cookies.betaOwner,
+      },
+    ]);
+    const exchanges = await exchangeWithoutChange(requests);
+    const problems: string[] = [];
+    pairs.forEach(({ entry }, index) => {
+      const [foreign, nowhere] = [exchanges[2 * index], exchanges[2 * index + 1]] as [Exchange, Exchange];
+      const expected = entry.foreign ?? 'NOT_FOUND';
+      const outcome =
+        expected === 'empty'
+          ? foreign.answer.status === 200 && /"items":\[\]/.test(foreign.answer.text)
+          : foreign.answer.code === expected &&
+            foreign.answer.status === (expected === 'NOT_FOUND' ? 404 : 400);
+      if (!outcome) problems.push(`${summary(foreign)}: expected ${expected}`);
+      if (foreign.answer.status !== nowhere.answer.status || foreign.answer.text !== nowhere.answer.text) {
+        problems.push(`${summary(foreign)}: answer differs from ids that exist nowhere:
+  alpha id:  ${foreign.answer.status} ${foreign.answer.text}
+  random id: ${nowhere.answer.status} ${nowhere.answer.text}`);
+      }
+    });
+    expect(problems).toEqual([]);
+    expect(leakProblems(exchanges)).toEqual([]);
+  });
+
+  it("(c) refuses alpha's service token and display link in tenant beta with 403", async () => {
+    const credentials = { 'service token': alphaServiceToken, 'display link': alphaDisplayToken };
+    const requests = tenantScoped().flatMap(([path, entry]) =>
+      Object.entries(credentials).flatMap(([name, bearer]) => [
+        { type: entry.type, path, label: `${name}, beta ids`, input: entry.input('beta', beta), bearer },
+        { type: entry.type, path, label: `${name}, alpha ids`, input: entry.input('beta', alpha), bearer },
+      ]),
+    );
+    const exchanges = await exchangeWithoutChange(requests);
+    expect(
+      exchanges.filter((e) => e.answer.status !== 403 || e.answer.code !== 'FORBIDDEN').map(summary),
+    ).toEqual([]);
+    expect(leakProblems(exchanges)).toEqual([]);
+  });
+
+  it('answers an unknown tenant with 404 for a signed-in user, revealing nothing', async () => {
+    const requests = tenantScoped().flatMap(([path, entry]) =>
+      (['betaMember', 'owner'] as const).map((account) => ({
+        type: entry.type,
+        path,
+        label: `${account} in no-such-org`,
+        input: entry.input('no-such-org', alpha),
+        cookie: cookies[account],
+      })),
+    );
+    const exchanges = await exchangeWithoutChange(requests);
+    expect(
+      exchanges.filter((e) => e.answer.status !== 404 || e.answer.code !== 'NOT_FOUND').map(summary),
+    ).toEqual([]);
+    expect(leakProblems(exchanges.filter((e) => e.request.cookie === cookies.betaMember))).toEqual([]);
+  });
+
+  it('reveals nothing of alpha to beta users through the procedures outside tenants', async () => {
+    const wrongPassword = 'not the password at all';
+    const requests = [
+      {
+        type: 'query' as const,
+        path: 'auth.me',
+        label: 'beta member',
+        input: undefined,
+        cookie: cookies.betaMember,
+      },
+      {
+        type: 'query' as const,
+        path: 'auth.me',
+        label: 'beta owner',
+        input: undefined,
+        cookie: cookies.betaOwner,
+      },
+      {
+        type: 'mutation' as const,
+        path: 'tenant.create',
+        label: "alpha's slug",
+        input: { tenant: 'alpha', name: 'Alpha Clone' },
+        cookie: cookies.betaOwner,
+      },
+      {
+        type: 'mutation' as const,
+        path: 'auth.joinWithCode',
+        label: 'unknown code',
+        input: { code: 'no-such-join-code' },
+        cookie: cookies.betaMember,
+      },
+      {
+        type: 'mutation' as const,
+        path: 'auth.signIn',
+        label: 'alpha email, wrong password',
+        input: { email: ACCOUNTS.owner.email, password: wrongPassword },
+      },
+      {
+        type: 'mutation' as const,
+        path: 'auth.signIn',
+        label: 'unknown email, wrong password',
+        input: { email: 'nobody@nowhere.test', password: wrongPassword },
+      },
+    ];
+    const exchanges = await exchangeWithoutChange(requests);
+    const [meMember, meOwner, create, join, signInAlpha, signInNobody] = exchanges.map((e) => e.answer);
+    expect([meMember?.status, meOwner?.status]).toEqual([200, 200]);
+    expect(meMember?.text).toContain('"tenant":"beta"');
+    expect(create?.code).toBe('CONFLICT');
+    expect(join?.code).toBe('NOT_FOUND');
+    // Signing in does not tell whether an email has an account.
+    expect(signInAlpha?.status).toBe(401);
+    expect(signInAlpha?.text).toBe(signInNobody?.text);
+    expect(leakProblems(exchanges)).toEqual([]);
+    // Every global procedure is either probed here or has nothing to probe.
+    const probed = new Set(requests.map((r) => r.path));
+    const unprobed = Object.entries(TABLE)
+      .filter(([path, entry]) => entry.scope === 'global' && !probed.has(path))
+      .map(([path]) => path);
+    expect(unprobed).toEqual(['auth.signUp', 'auth.signOut']);
+  });
+});
+
+type StandardParser = {
+  validate(value: unknown): { issues?: readonly unknown[] } | Promise<{ issues?: readonly unknown[] }>;
+};
