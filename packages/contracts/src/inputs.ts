@@ -11,6 +11,7 @@ import {
 } from './primitives.js';
 
 /** Control characters other than tab and line breaks: never meaningful in text people type. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Trimmed text of `min`–`max` characters without control characters; every free-text field uses it. */
