@@ -17,6 +17,10 @@ function sqliteDialect(path: string): SqliteDialect {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // SQLite's lower() folds only ASCII; PostgreSQL's folds every script. Search must behave the same.
+  database.function('lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
   return new SqliteDialect({ database });
 }
 
