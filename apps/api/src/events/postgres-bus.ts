@@ -8,6 +8,7 @@ export class PostgresBus implements EventBus {
   private readonly listeners: ((message: BusMessage) => void)[] = [];
   private readonly publisher: pg.Pool;
   private listener: pg.Client | undefined;
+  private retry: NodeJS.Timeout | undefined;
   private closed = false;
 
   private constructor(
@@ -31,21 +32,36 @@ export class PostgresBus implements EventBus {
       if (message) for (const listener of this.listeners) listener(message);
     });
     client.on('error', (error) => {
+      client.end().catch(() => {});
+      if (this.listener !== client) return;
       this.log('event bus listener connection lost; reconnecting', error);
-      this.reconnect(client);
+      this.listener = undefined;
+      this.scheduleListen();
     });
-    await client.connect();
-    await client.query(`LISTEN ${BUS_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${BUS_CHANNEL}`);
+    } catch (error) {
+      client.end().catch(() => {});
+      throw error;
+    }
     this.listener = client;
   }
 
-  private reconnect(broken: pg.Client): void {
-    broken.end().catch(() => {});
-    if (this.closed || this.listener !== broken) return;
-    this.listener = undefined;
-    setTimeout(() => {
-      if (!this.closed) this.listen().catch(() => this.reconnect(broken));
-    }, RECONNECT_DELAY_MS).unref();
+  /** Retries until listening again; meanwhile the hub's poll keeps events flowing, only slower. */
+  private scheduleListen(): void {
+    if (this.closed || this.retry) return;
+    this.retry = setTimeout(async () => {
+      this.retry = undefined;
+      if (this.closed) return;
+      try {
+        await this.listen();
+      } catch (error) {
+        this.log('event bus could not listen yet; retrying', error);
+        this.scheduleListen();
+      }
+    }, RECONNECT_DELAY_MS);
+    this.retry.unref();
   }
 
   async publish(message: BusMessage): Promise<void> {
@@ -58,6 +74,7 @@ export class PostgresBus implements EventBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retry);
     await this.listener?.end();
     await this.publisher.end();
   }
