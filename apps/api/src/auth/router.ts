@@ -14,7 +14,8 @@ export const authRouter = router({
     ctx.setSessionCookie(signedIn.token, signedIn.session.expiresAt);
     return signedIn.user;
   }),
-  signOut: publicProcedure.input(noInput).mutation(async ({ ctx }) => {
+  // No input parser: tRPC then reads no body, which is what a typed client sends for this call.
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.caller.kind === 'user') await invalidateSession(ctx.db, ctx.caller.sessionId);
     ctx.clearSessionCookie();
     return { signedOut: true };
@@ -23,8 +24,8 @@ export const authRouter = router({
     .input(noInput)
     .query(({ ctx }) => (ctx.caller.kind === 'user' ? auth.currentUser(ctx.db, ctx.caller.user.id) : null)),
   joinWithCode: publicProcedure.input(joinWithCodeInput).mutation(async ({ ctx, input }) => {
-    const userId = ctx.caller.kind === 'user' ? ctx.caller.user.id : null;
-    const joined = await auth.joinWithCode(ctx.db, userId, input);
+    const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user : null;
+    const joined = await auth.joinWithCode(ctx.db, signedIn, input);
     if (joined.guestSession) {
       ctx.setSessionCookie(joined.guestSession.token, joined.guestSession.session.expiresAt);
     }

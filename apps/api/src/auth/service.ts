@@ -102,16 +102,20 @@ export interface Joined {
 /** Joins the tenant behind a join code: as the signed-in user, or as a new guest when a name is given. */
 export async function joinWithCode(
   db: Database,
-  signedInUserId: string | null,
+  signedIn: { id: string; guest: boolean } | null,
   input: { code: string; name?: string | undefined },
 ): Promise<Joined> {
   const link = await activeJoinLink(db, input.code);
-  if (signedInUserId) {
-    await addMember(db, link.tenantId, signedInUserId, 'member');
+  const refuseGuests = () => {
+    if (link.allowGuests !== 1) throw forbidden('This organization does not accept guests; sign in to join');
+  };
+  if (signedIn) {
+    if (signedIn.guest) refuseGuests();
+    await addMember(db, link.tenantId, signedIn.id, 'member');
     return { tenant: link.slug };
   }
   if (!input.name) throw unauthorized('Sign in, create an account, or give a name to join as a guest');
-  if (link.allowGuests !== 1) throw forbidden('This organization does not accept guests; sign in to join');
+  refuseGuests();
   const guestId = await insertUser(db, { email: null, name: input.name, password: null });
   await addMember(db, link.tenantId, guestId, 'member');
   return { tenant: link.slug, guestSession: await startSession(db, guestId) };

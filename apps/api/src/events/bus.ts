@@ -27,9 +27,9 @@ export function decodeBusMessage(text: string): BusMessage | undefined {
   const [kind, tenantId, seq] = text.split(':');
   if (!tenantId) return undefined;
   if (kind === 'a') return { kind: 'access', tenantId };
+  if (kind !== 'e' || !seq || !/^\d+$/.test(seq)) return undefined;
   const sequence = Number(seq);
-  if (kind === 'e' && Number.isSafeInteger(sequence)) return { kind: 'events', tenantId, seq: sequence };
-  return undefined;
+  return Number.isSafeInteger(sequence) ? { kind: 'events', tenantId, seq: sequence } : undefined;
 }
 
 /** The default: one process, no network. */

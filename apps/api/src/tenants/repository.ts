@@ -50,3 +50,17 @@ export async function findMembershipRole(
     .executeTakeFirst();
   return row?.role as Role | undefined;
 }
+
+/**
+ * Locks the tenant's row until the transaction ends, so checks that read several rows of the tenant
+ * (how many owners, the length limits) cannot be raced by a concurrent change on PostgreSQL.
+ */
+export async function lockTenant(trx: Executor, tenantId: string): Promise<TenantRecord> {
+  const row = await trx
+    .updateTable('tenants')
+    .set((eb) => ({ id: eb.ref('id') }))
+    .where('id', '=', tenantId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toTenantRecord(row);
+}

@@ -6,7 +6,14 @@ import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { conflict, notFound } from '../errors.js';
-import { findMembershipRole, findTenantById, type TenantRecord, toTenant } from './repository.js';
+import {
+  findMembershipRole,
+  findTenantById,
+  lockTenant,
+  type TenantRecord,
+  toTenant,
+  toTenantRecord,
+} from './repository.js';
 import { checkCanChangeRole, checkOwnerRemains, checkQuestionLengths, checkTokenRole } from './rules.js';
 
 const now = () => new Date().toISOString();
@@ -61,28 +68,36 @@ export async function createTenant(
   return toTenant(record, 'owner');
 }
 
+/** Changes only the settings the caller sent, so concurrent changes to other settings are kept. */
 export async function updateSettings(
   db: Database,
   access: TenantAccess,
   input: z.infer<typeof tenantSettingsInput>,
 ): Promise<Tenant> {
-  const { settings } = access.tenant;
-  const min = input.minQuestionLength ?? settings.minQuestionLength;
-  const max = input.maxQuestionLength ?? settings.maxQuestionLength;
-  checkQuestionLengths(min, max);
-  const flag = (value: boolean | undefined, current: boolean) => ((value ?? current) ? 1 : 0);
-  await db
-    .updateTable('tenants')
-    .set({
-      name: input.name ?? access.tenant.name,
-      requireApproval: flag(input.requireApproval, settings.requireApproval),
-      allowGuests: flag(input.allowGuests, settings.allowGuests),
-      minQuestionLength: min,
-      maxQuestionLength: max,
-    })
-    .where('id', '=', access.tenant.id)
-    .execute();
-  const record = (await findTenantById(db, access.tenant.id)) as TenantRecord;
+  const { tenant: _slug, requireApproval, allowGuests, ...rest } = input;
+  const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
+  const changes = Object.fromEntries(
+    Object.entries({
+      ...rest,
+      requireApproval: flag(requireApproval),
+      allowGuests: flag(allowGuests),
+    }).filter(([, value]) => value !== undefined),
+  );
+  const record = await db.transaction().execute(async (trx) => {
+    const current = await lockTenant(trx, access.tenant.id);
+    checkQuestionLengths(
+      rest.minQuestionLength ?? current.settings.minQuestionLength,
+      rest.maxQuestionLength ?? current.settings.maxQuestionLength,
+    );
+    if (Object.keys(changes).length === 0) return current;
+    const row = await trx
+      .updateTable('tenants')
+      .set(changes)
+      .where('id', '=', access.tenant.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTenantRecord(row);
+  });
   return describeTenant({ ...access, tenant: record });
 }
 
@@ -136,6 +151,7 @@ export async function changeMembership(
 ): Promise<Member[]> {
   const tenantId = access.tenant.id;
   await db.transaction().execute(async (trx) => {
+    await lockTenant(trx, tenantId);
     const currentRole = await memberRole(trx, tenantId, userId);
     checkCanChangeRole(access.actor.role, currentRole, newRole);
     checkOwnerRemains(await ownerCount(trx, tenantId), currentRole, newRole);
