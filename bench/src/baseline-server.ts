@@ -1,0 +1,115 @@
+/**
+ * The yardstick: the smallest reasonable node:http SSE server. GET /stream holds the response open;
+ * POST /publish appends an event to an in-memory log with the next id, builds its frame once and
+ * writes that one string to every open response, then answers 200. Same frame format as the API's
+ * transport under test (`--format trpc|events`), same keep-alive cadence, no database, no auth.
+ *
+ *   node --import tsx src/baseline-server.ts --port 4100 --format trpc
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type ServerResponse } from 'node:http';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    format: { type: 'string', default: 'trpc' },
+  },
+});
+const format = values.format === 'events' ? 'events' : 'trpc';
+
+/** Same cadence as the API: tRPC pings every 15 s, GET /events heartbeats every 30 s. */
+const KEEPALIVE_MS = format === 'trpc' ? 15_000 : 30_000;
+const MAX_BODY_BYTES = 256 * 1024;
+const TENANT_ID = randomUUID();
+
+const CONNECTED_FRAME =
+  format === 'trpc'
+    ? `event: connected\ndata: ${JSON.stringify({ reconnectAfterInactivityMs: 40_000 })}\n\n`
+    : ': connected\n\n';
+
+const streams = new Set<ServerResponse>();
+const log: { id: number; frame: string }[] = [];
+let lastId = 0;
+
+function frameOf(id: number, envelope: string): string {
+  return format === 'trpc' ? `data: ${envelope}\nid: ${id}\n\n` : `id: ${id}\ndata: ${envelope}\n\n`;
+}
+
+function keepaliveFrame(): string {
+  if (format === 'trpc') return 'event: ping\ndata: \n\n';
+  const timestamp = Date.now();
+  return `data: ${JSON.stringify({ type: 'heartbeat', tenantId: TENANT_ID, data: { timestamp }, timestamp })}\n\n`;
+}
+
+function broadcast(frame: string): void {
+  for (const res of streams) res.write(frame);
+}
+
+setInterval(() => broadcast(keepaliveFrame()), KEEPALIVE_MS).unref();
+
+const server = createServer((req, res) => {
+  const path = (req.url ?? '/').split('?')[0];
+  if (req.method === 'GET' && path === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    return;
+  }
+  if (req.method === 'GET' && path === '/stream') {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(CONNECTED_FRAME);
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+    return;
+  }
+  if (req.method === 'POST' && path === '/publish') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) req.destroy();
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      let input: { type?: unknown; data?: unknown };
+      try {
+        input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid JSON"}');
+        return;
+      }
+      const id = ++lastId;
+      const envelope = JSON.stringify({
+        type: String(input.type),
+        tenantId: TENANT_ID,
+        data: input.data ?? null,
+        timestamp: Date.now(),
+      });
+      const frame = frameOf(id, envelope);
+      log.push({ id, frame });
+      broadcast(frame);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+    });
+    return;
+  }
+  res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+});
+
+server.listen(Number(values.port), values.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : values.port;
+  console.log(`baseline SSE server (${format} frames) on http://${values.host}:${port}`);
+});
+
+const stop = () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 1000).unref();
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

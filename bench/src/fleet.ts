@@ -1,0 +1,243 @@
+/** The harness side of the load processes: fork them, wait for their connections, collect results. */
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { Histogram } from './histogram.js';
+import { BENCH_DIR, TSX_IMPORT, track, within } from './processes.js';
+import type {
+  FromLoader,
+  LoaderConfig,
+  LoaderResult,
+  MutationTimes,
+  ProgressReport,
+  ReadyReport,
+  StreamFormat,
+  ToLoader,
+} from './protocol.js';
+
+export interface FleetOptions {
+  url: string;
+  headers: Record<string, string>;
+  format: StreamFormat;
+  subscribers: number;
+  loaders: number;
+  connectConcurrency: number;
+  connectTimeoutMs: number;
+  trackArrivals: boolean;
+}
+
+export interface ConnectSummary {
+  connected: number;
+  failed: number;
+  errors: string[];
+  connectMs: number;
+}
+
+/** Every load process's results, merged. */
+export interface FleetResult {
+  connections: number;
+  deliveries: number;
+  /** Per event id: its marker and how many connections (of all processes) received it. */
+  ids: Map<string, { marker: string; received: number }>;
+  duplicated: number;
+  outOfOrder: number;
+  mismatched: number;
+  disconnects: number;
+  keepalives: number;
+  streamErrors: string[];
+  latency: Histogram | null;
+  latencyFromRequest: Histogram | null;
+  firstArrival: number;
+  lastArrival: number;
+  loaderCpuSeconds: number;
+}
+
+interface Member {
+  child: ChildProcess;
+  ready?: ReadyReport;
+  progress?: ProgressReport;
+  result?: LoaderResult;
+  failure?: string;
+}
+
+export class Fleet {
+  private readonly members: Member[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(readonly options: FleetOptions) {}
+
+  /** Forks the load processes; each starts connecting at once. */
+  static start(options: FleetOptions): Fleet {
+    const fleet = new Fleet(options);
+    const base = Math.floor(options.subscribers / options.loaders);
+    const extra = options.subscribers % options.loaders;
+    for (let index = 0; index < options.loaders; index++) {
+      const connections = base + (index < extra ? 1 : 0);
+      if (connections === 0) continue;
+      const child = track(
+        fork(join(BENCH_DIR, 'src', 'loader.ts'), [], {
+          cwd: BENCH_DIR,
+          execArgv: ['--import', TSX_IMPORT],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        }),
+      );
+      const member: Member = { child };
+      fleet.members.push(member);
+      child.on('message', (message: FromLoader) => {
+        if (message.t === 'ready') member.ready = message;
+        else if (message.t === 'progress') member.progress = message;
+        else if (message.t === 'result') member.result = message.result;
+        else if (message.t === 'fatal') member.failure = message.message;
+        fleet.changed();
+      });
+      child.once('exit', (code, signal) => {
+        if (!member.result) member.failure ??= `load process ${index} exited (${signal ?? code})`;
+        fleet.changed();
+      });
+      const config: LoaderConfig = {
+        index,
+        url: options.url,
+        headers: options.headers,
+        format: options.format,
+        connections,
+        connectConcurrency: options.connectConcurrency,
+        connectTimeoutMs: options.connectTimeoutMs,
+        trackArrivals: options.trackArrivals,
+      };
+      child.send(config);
+    }
+    return fleet;
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Resolves when `check` returns a value; rejects when a load process failed. */
+  private until<T>(check: () => T | undefined): Promise<T> {
+    return new Promise((done, fail) => {
+      const listener = () => {
+        const failed = this.members.find((member) => member.failure !== undefined);
+        if (failed) {
+          this.listeners.delete(listener);
+          fail(new Error(failed.failure));
+          return;
+        }
+        const value = check();
+        if (value !== undefined) {
+          this.listeners.delete(listener);
+          done(value);
+        }
+      };
+      this.listeners.add(listener);
+      listener();
+    });
+  }
+
+  /** Waits until every connection has its `connected` frame (or failed). */
+  async connected(timeoutMs: number): Promise<ConnectSummary> {
+    try {
+      return await within(
+        `opening ${this.options.subscribers} subscribers`,
+        timeoutMs,
+        this.until(() => {
+          if (!this.members.every((member) => member.ready)) return undefined;
+          const reports = this.members.map((member) => member.ready as ReadyReport);
+          return {
+            connected: reports.reduce((sum, report) => sum + report.connected, 0),
+            failed: reports.reduce((sum, report) => sum + report.failed, 0),
+            errors: [...new Set(reports.flatMap((report) => report.errors))].slice(0, 3),
+            connectMs: Math.max(...reports.map((report) => report.connectMs)),
+          };
+        }),
+      );
+    } finally {
+      this.listeners.clear();
+    }
+  }
+
+  /** Deliveries so far, across the fleet (from the latest progress reports, ≤ 200 ms old). */
+  deliveries(): number {
+    return this.members.reduce((sum, member) => sum + (member.progress?.deliveries ?? 0), 0);
+  }
+
+  /** Waits until at least `target` deliveries arrived; resolves false at the deadline instead of failing. */
+  async delivered(target: number, timeoutMs: number): Promise<boolean> {
+    try {
+      await within(
+        'waiting for deliveries',
+        timeoutMs,
+        this.until(() => (this.deliveries() >= target ? true : undefined)),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('timed out')) return false;
+      throw error;
+    } finally {
+      this.listeners.clear();
+    }
+  }
+
+  /** Tells every load process to compute its figures, collects them, and lets the processes exit. */
+  async finish(markers: Record<string, MutationTimes> | null, timeoutMs: number): Promise<FleetResult> {
+    for (const member of this.members) member.child.send({ t: 'finish', markers } satisfies ToLoader);
+    try {
+      await within(
+        'collecting the load processes’ results',
+        timeoutMs,
+        this.until(() => (this.members.every((member) => member.result) ? true : undefined)),
+      );
+    } finally {
+      this.listeners.clear();
+    }
+    return merge(this.members.map((member) => member.result as LoaderResult));
+  }
+
+  kill(): void {
+    for (const member of this.members) {
+      if (member.child.exitCode === null && member.child.connected)
+        member.child.send({ t: 'exit' } satisfies ToLoader);
+      member.child.kill('SIGKILL');
+    }
+  }
+}
+
+function merge(results: LoaderResult[]): FleetResult {
+  const ids = new Map<string, { marker: string; received: number }>();
+  let latency: Histogram | null = null;
+  let latencyFromRequest: Histogram | null = null;
+  for (const result of results) {
+    for (const report of result.ids) {
+      const known = ids.get(report.id);
+      if (known) known.received += report.received;
+      else ids.set(report.id, { marker: report.marker, received: report.received });
+    }
+    if (result.latency) {
+      latency ??= new Histogram();
+      latency.merge(result.latency);
+    }
+    if (result.latencyFromRequest) {
+      latencyFromRequest ??= new Histogram();
+      latencyFromRequest.merge(result.latencyFromRequest);
+    }
+  }
+  const arrivals = results.filter((result) => result.firstArrival > 0);
+  return {
+    connections: results.reduce((sum, result) => sum + result.connections, 0),
+    deliveries: results.reduce((sum, result) => sum + result.deliveries, 0),
+    ids,
+    duplicated: results.reduce((sum, result) => sum + result.duplicated, 0),
+    outOfOrder: results.reduce((sum, result) => sum + result.outOfOrder, 0),
+    mismatched: results.reduce((sum, result) => sum + result.mismatched, 0),
+    disconnects: results.reduce((sum, result) => sum + result.disconnects, 0),
+    keepalives: results.reduce((sum, result) => sum + result.keepalives, 0),
+    streamErrors: results.flatMap((result) => result.streamErrors).slice(0, 5),
+    latency,
+    latencyFromRequest,
+    firstArrival: arrivals.length ? Math.min(...arrivals.map((result) => result.firstArrival)) : 0,
+    lastArrival: Math.max(0, ...results.map((result) => result.lastArrival)),
+    loaderCpuSeconds: results.reduce(
+      (sum, result) => sum + (result.cpuUserMs + result.cpuSystemMs) / 1000,
+      0,
+    ),
+  };
+}

@@ -1,0 +1,332 @@
+/**
+ * A load process: opens many raw HTTP SSE connections (no EventSource, no browser), parses the frames
+ * and keeps, per event id, which connections received it, how often and when. Started by the harness
+ * with `fork`; it receives its LoaderConfig as the first IPC message and reports over IPC.
+ */
+import { Agent, type ClientRequest, request } from 'node:http';
+import { Histogram } from './histogram.js';
+import {
+  type FromLoader,
+  type IdReport,
+  type LoaderConfig,
+  type LoaderResult,
+  type MutationTimes,
+  monotonicMs,
+  type ToLoader,
+} from './protocol.js';
+
+const PROGRESS_INTERVAL_MS = 200;
+const MAX_ERRORS = 5;
+const MAX_FRAME_CHARS = 1_000_000;
+
+interface Connection {
+  index: number;
+  buffer: string;
+  connected: boolean;
+  closed: boolean;
+  lastSeq: number;
+  request?: ClientRequest;
+  timer?: NodeJS.Timeout;
+}
+
+/** Everything about one event id, shared by the connections of this process. */
+interface Slot {
+  id: string;
+  marker: string;
+  /** The first copy's payload; later copies are compared with it. */
+  data: string;
+  counts: Uint8Array;
+  arrivals: Float64Array | null;
+}
+
+function send(message: FromLoader): void {
+  process.send?.(message);
+}
+
+/** What identifies the mutation behind an event: the question for a creation, question and count for a vote. */
+export function markerOf(id: string, data: string): string {
+  try {
+    const envelope = JSON.parse(data) as { type?: unknown; data?: Record<string, unknown> };
+    const type = String(envelope.type);
+    const payload = envelope.data ?? {};
+    if (type.startsWith('question:created')) return `c:${String(payload.id)}`;
+    if (type.startsWith('question:upvoted'))
+      return `u:${String(payload.questionId)}:${String(payload.upvoteCount)}`;
+    return `${type}#${id}`;
+  } catch {
+    return `unparsable#${id}`;
+  }
+}
+
+function run(config: LoaderConfig): void {
+  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  const connections: Connection[] = [];
+  const slots = new Map<string, Slot>();
+  const errors: string[] = [];
+  const streamErrors: string[] = [];
+  let deliveries = 0;
+  let duplicated = 0;
+  let outOfOrder = 0;
+  let mismatched = 0;
+  let disconnects = 0;
+  let keepalives = 0;
+  let firstArrival = 0;
+  let lastArrival = 0;
+  let connectedCount = 0;
+  let failedCount = 0;
+  let nextToOpen = 0;
+  let readySent = false;
+  const startedAt = monotonicMs();
+
+  const note = (list: string[], message: string) => {
+    if (list.length < MAX_ERRORS) list.push(message);
+  };
+
+  const maybeReady = () => {
+    if (readySent || connectedCount + failedCount < config.connections) return;
+    readySent = true;
+    send({
+      t: 'ready',
+      index: config.index,
+      connected: connectedCount,
+      failed: failedCount,
+      errors,
+      connectMs: monotonicMs() - startedAt,
+    });
+  };
+
+  const settle = (connection: Connection, failure?: string) => {
+    clearTimeout(connection.timer);
+    if (failure === undefined) connectedCount++;
+    else {
+      failedCount++;
+      note(errors, failure);
+    }
+    openNext();
+    maybeReady();
+  };
+
+  const deliver = (connection: Connection, id: string, data: string, now: number) => {
+    deliveries++;
+    if (firstArrival === 0) firstArrival = now;
+    lastArrival = now;
+    let slot = slots.get(id);
+    if (!slot) {
+      slot = {
+        id,
+        marker: markerOf(id, data),
+        data,
+        counts: new Uint8Array(config.connections),
+        arrivals: config.trackArrivals ? new Float64Array(config.connections) : null,
+      };
+      slots.set(id, slot);
+    } else if (slot.data !== data) mismatched++;
+    const seq = Number(id);
+    const seen = slot.counts[connection.index] ?? 0;
+    if (seen > 0) duplicated++;
+    else {
+      if (slot.arrivals) slot.arrivals[connection.index] = now;
+      if (seq <= connection.lastSeq) outOfOrder++;
+    }
+    if (seen < 255) slot.counts[connection.index] = seen + 1;
+    if (seq > connection.lastSeq) connection.lastSeq = seq;
+  };
+
+  const frame = (connection: Connection, text: string, now: number) => {
+    let id: string | undefined;
+    let event: string | undefined;
+    let data: string | undefined;
+    let comment: string | undefined;
+    for (const line of text.split('\n')) {
+      if (line.startsWith('data:')) {
+        const value = line.slice(line.startsWith('data: ') ? 6 : 5);
+        data = data === undefined ? value : `${data}\n${value}`;
+      } else if (line.startsWith('id:')) id = line.slice(line.startsWith('id: ') ? 4 : 3);
+      else if (line.startsWith('event:')) event = line.slice(line.startsWith('event: ') ? 7 : 6);
+      else if (line.startsWith(':')) comment = line.slice(1).trim();
+    }
+    if (event === 'connected' || (event === undefined && comment === 'connected' && data === undefined)) {
+      if (!connection.connected) {
+        connection.connected = true;
+        settle(connection);
+      }
+      return;
+    }
+    if (event === 'ping' || comment !== undefined) {
+      keepalives++;
+      return;
+    }
+    if (event === 'serialized-error' || event === 'return') {
+      note(streamErrors, `connection ${connection.index}: event ${event} ${data ?? ''}`.slice(0, 300));
+      return;
+    }
+    if (data === undefined) return;
+    if (id === undefined) {
+      // GET /events heartbeats are data events without an id.
+      keepalives++;
+      return;
+    }
+    deliver(connection, id, data, now);
+  };
+
+  const onChunk = (connection: Connection, chunk: string) => {
+    const now = monotonicMs();
+    connection.buffer += chunk;
+    let start = 0;
+    for (;;) {
+      const end = connection.buffer.indexOf('\n\n', start);
+      if (end === -1) break;
+      frame(connection, connection.buffer.slice(start, end), now);
+      start = end + 2;
+    }
+    connection.buffer = start === 0 ? connection.buffer : connection.buffer.slice(start);
+    if (connection.buffer.length > MAX_FRAME_CHARS) {
+      note(streamErrors, `connection ${connection.index}: a frame over ${MAX_FRAME_CHARS} characters`);
+      connection.buffer = '';
+    }
+  };
+
+  const open = (connection: Connection) => {
+    connection.timer = setTimeout(() => {
+      if (connection.connected || connection.closed) return;
+      connection.closed = true;
+      connection.request?.destroy();
+      settle(connection, `no connected frame within ${config.connectTimeoutMs} ms`);
+    }, config.connectTimeoutMs);
+    const req = request(config.url, { agent, headers: config.headers, method: 'GET' });
+    connection.request = req;
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (body.length < 300) body += chunk;
+        });
+        res.on('end', () => {
+          if (connection.closed) return;
+          connection.closed = true;
+          settle(connection, `HTTP ${res.statusCode}: ${body.slice(0, 300)}`);
+        });
+        return;
+      }
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => onChunk(connection, chunk));
+      res.on('close', () => {
+        if (connection.closed) return;
+        connection.closed = true;
+        if (connection.connected) disconnects++;
+        else {
+          const start = JSON.stringify(connection.buffer.slice(0, 120));
+          settle(
+            connection,
+            `the response (${res.headers['content-type'] ?? 'no content-type'}) ended before a connected frame: ${start}`,
+          );
+        }
+      });
+    });
+    req.on('error', (error) => {
+      if (connection.closed) return;
+      connection.closed = true;
+      if (connection.connected) disconnects++;
+      else settle(connection, `request failed: ${error.message}`);
+    });
+    req.end();
+  };
+
+  function openNext(): void {
+    while (nextToOpen < config.connections) {
+      const pending = nextToOpen - connectedCount - failedCount;
+      if (pending >= config.connectConcurrency) return;
+      const connection: Connection = {
+        index: nextToOpen++,
+        buffer: '',
+        connected: false,
+        closed: false,
+        lastSeq: 0,
+      };
+      connections.push(connection);
+      open(connection);
+    }
+  }
+
+  const progress = setInterval(() => {
+    send({ t: 'progress', index: config.index, deliveries, disconnects, lastArrival });
+  }, PROGRESS_INTERVAL_MS);
+
+  const result = (markers: Record<string, MutationTimes> | null): LoaderResult => {
+    const histogram = markers ? new Histogram() : null;
+    const fromRequest = markers ? new Histogram() : null;
+    const ids: IdReport[] = [];
+    for (const slot of slots.values()) {
+      let received = 0;
+      const times = markers?.[slot.marker];
+      for (let c = 0; c < config.connections; c++) {
+        if ((slot.counts[c] ?? 0) === 0) continue;
+        received++;
+        if (times && slot.arrivals) {
+          const arrival = slot.arrivals[c] ?? 0;
+          histogram?.record(arrival - times.respondedAt);
+          fromRequest?.record(arrival - times.sentAt);
+        }
+      }
+      ids.push({ id: slot.id, marker: slot.marker, received });
+    }
+    const cpu = process.cpuUsage();
+    return {
+      index: config.index,
+      connections: connectedCount,
+      deliveries,
+      ids,
+      duplicated,
+      outOfOrder,
+      mismatched,
+      disconnects,
+      keepalives,
+      streamErrors,
+      latency: histogram?.serialize() ?? null,
+      latencyFromRequest: fromRequest?.serialize() ?? null,
+      firstArrival,
+      lastArrival,
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+    };
+  };
+
+  const shutdown = () => {
+    clearInterval(progress);
+    for (const connection of connections) {
+      connection.closed = true;
+      connection.request?.destroy();
+    }
+    agent.destroy();
+  };
+
+  process.on('message', (message: ToLoader) => {
+    if (message.t === 'finish') {
+      const finished = result(message.markers);
+      shutdown();
+      process.send?.({ t: 'result', result: finished } satisfies FromLoader, () => process.exit(0));
+    } else if (message.t === 'exit') {
+      shutdown();
+      process.exit(0);
+    }
+  });
+
+  openNext();
+  maybeReady();
+}
+
+// The harness gone means nobody reads our results: never outlive it.
+process.on('disconnect', () => process.exit(0));
+process.once('message', (config: LoaderConfig) => {
+  try {
+    run(config);
+  } catch (error) {
+    send({
+      t: 'fatal',
+      index: config.index,
+      message: error instanceof Error ? error.message : String(error),
+    });
+    process.exit(1);
+  }
+});

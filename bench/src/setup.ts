@@ -1,0 +1,104 @@
+/** Bringing up the API with the demo tenant and the accounts a benchmark needs. */
+import { Agent } from 'node:http';
+import { ApiClient, DEMO_PASSWORD, DEMO_TENANT } from './api-client.js';
+import { createPostgresDatabase, postgresUrl, type ServerProcess, startApi, within } from './processes.js';
+
+export interface ApiSession {
+  server: ServerProcess;
+  agent: Agent;
+  client(): ApiClient;
+  /** Whose session the subscribers use. */
+  alice: ApiClient;
+  bob: ApiClient;
+  owner: ApiClient;
+}
+
+export interface StartOptions {
+  database: 'sqlite' | 'postgres';
+  databaseUrl: string | undefined;
+  built: boolean;
+  startTimeoutMs: number;
+  nodeArgs?: string[];
+}
+
+export function describeDatabase(options: Pick<StartOptions, 'database'>): string {
+  return options.database === 'postgres' ? 'PostgreSQL (fresh database)' : 'SQLite (fresh DATA_DIR)';
+}
+
+export async function startApiSession(options: StartOptions): Promise<ApiSession> {
+  const databaseUrl =
+    options.database === 'postgres'
+      ? await createPostgresDatabase(postgresUrl(options.databaseUrl))
+      : undefined;
+  const server = await startApi({
+    built: options.built,
+    databaseUrl,
+    startTimeoutMs: options.startTimeoutMs,
+    nodeArgs: options.nodeArgs,
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const client = () => new ApiClient(server.base, agent);
+  const [alice, bob, owner] = await within(
+    'signing in the demo accounts',
+    30_000,
+    Promise.all([
+      client().signIn('alice@demo.test'),
+      client().signIn('bob@demo.test'),
+      client().signIn('owner@demo.test'),
+    ]),
+  );
+  return { server, agent, client, alice, bob, owner };
+}
+
+/** Runs `work` over `items` with at most `concurrency` at once, in order of start. */
+export async function pool<T, R>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+) {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+/** Bob's questions, for others to upvote (a user cannot upvote their own). */
+export async function createQuestions(session: ApiSession, count: number, label: string): Promise<string[]> {
+  const created = await pool(
+    Array.from({ length: count }, (_unused, index) => index),
+    8,
+    (index) =>
+      session.bob.mutation<{ id: string }>('question.submit', {
+        tenant: DEMO_TENANT,
+        body: `${label} question ${index + 1}: which of these gets the most votes?`,
+      }),
+  );
+  return created.map((result) => result.data.id);
+}
+
+/** New accounts that joined the demo tenant as members, each signed in with its own session. */
+export async function createMembers(session: ApiSession, count: number, runId: string): Promise<ApiClient[]> {
+  const link = await session.owner.mutation<{ code: string }>('tenant.createJoinLink', {
+    tenant: DEMO_TENANT,
+  });
+  return pool(
+    Array.from({ length: count }, (_unused, index) => index),
+    4,
+    async (index) => {
+      const member = session.client();
+      await member.mutation('auth.signUp', {
+        email: `bench-${runId}-${index}@bench.test`,
+        password: DEMO_PASSWORD,
+        name: `Bench voter ${index + 1}`,
+      });
+      await member.mutation('auth.joinWithCode', { code: link.data.code });
+      return member;
+    },
+  );
+}

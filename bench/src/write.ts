@@ -1,0 +1,366 @@
+/**
+ * Write benchmark: upvotes per second while N subscribers are attached. Distinct users toggle
+ * question.upvote / question.removeUpvote on a set of questions at a fixed concurrency for a fixed
+ * time (every request is a valid mutation), then every resulting event must have reached every
+ * subscriber exactly once. See README.md.
+ *
+ *   pnpm bench:write --subscribers 1000 --duration 10 --database both
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { type ApiClient, CallError, DEMO_TENANT, streamTarget } from './api-client.js';
+import { type OptionSpec, parseOptions, UsageError, usage } from './args.js';
+import { type ConnectSummary, Fleet, type FleetResult } from './fleet.js';
+import { Histogram } from './histogram.js';
+import {
+  checkLimits,
+  cleanup,
+  cpuSeconds,
+  installExitHandlers,
+  PhaseTimeout,
+  postgresUrl,
+  profileArgs,
+  rssKb,
+  sleep,
+  within,
+} from './processes.js';
+import { monotonicMs } from './protocol.js';
+import { type Cell, formatNumber, seconds, table } from './report.js';
+import { type ApiSession, createMembers, createQuestions, startApiSession } from './setup.js';
+
+const SPEC = {
+  subscribers: { kind: 'int', default: 1000, min: 0, help: 'SSE subscribers attached during the run' },
+  duration: { kind: 'number', default: 10, min: 0.1, help: 'seconds of upvote traffic' },
+  database: {
+    kind: 'choice',
+    default: 'sqlite',
+    choices: ['sqlite', 'postgres', 'both'],
+    help: 'API persistence (both: SQLite, then PostgreSQL)',
+  },
+  'database-url': {
+    kind: 'string',
+    help: 'PostgreSQL server for --database postgres|both (else TEST_DATABASE_URL)',
+  },
+  concurrency: { kind: 'int', default: 16, min: 1, help: 'mutations in flight' },
+  users: {
+    kind: 'int',
+    default: 64,
+    min: 1,
+    help: 'distinct voters (new accounts that join the demo tenant)',
+  },
+  questions: { kind: 'int', default: 8, min: 1, help: 'questions they vote on' },
+  transport: { kind: 'choice', default: 'trpc', choices: ['trpc', 'events'], help: 'subscribers’ stream' },
+  loaders: { kind: 'int', default: 2, min: 1, help: 'load processes sharing the subscribers' },
+  'connect-concurrency': {
+    kind: 'int',
+    default: 64,
+    min: 1,
+    help: 'connections opening at once, per load process',
+  },
+  'drain-timeout': { kind: 'number', default: 30, min: 1, help: 'seconds to wait for the last deliveries' },
+  timeout: { kind: 'number', default: 1800, min: 10, help: 'seconds for the whole run' },
+  built: {
+    kind: 'flag',
+    help: 'run apps/api/dist/main.js (pnpm build first) instead of the sources via tsx',
+  },
+  json: { kind: 'string', help: 'also write the results to this JSON file' },
+  profile: {
+    kind: 'string',
+    help: 'write a V8 CPU profile (.cpuprofile) of the API process into this directory',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+type Options = ReturnType<typeof parseOptions<typeof SPEC>>;
+type DatabaseKind = 'sqlite' | 'postgres';
+
+interface WriteRun {
+  database: DatabaseKind;
+  connect?: ConnectSummary;
+  rssConnectedKb?: number;
+  ok: number;
+  errors: number;
+  errorSamples: string[];
+  latency: Histogram;
+  elapsedMs?: number;
+  lastResponseAt?: number;
+  cpuSeconds?: number;
+  drained?: boolean;
+  fleet?: FleetResult;
+  events?: number;
+  lost?: number;
+  unexpected?: number;
+  failure?: string;
+}
+
+const log = (message: string) => console.error(message);
+
+/** One (voter, question) pair; only one worker ever touches it, so its state is known. */
+interface Pair {
+  voter: ApiClient;
+  questionId: string;
+  voted: boolean;
+}
+
+async function hammer(pairs: Pair[], options: Options, run: WriteRun): Promise<void> {
+  const workers = Math.min(options.concurrency, pairs.length);
+  const owned: Pair[][] = Array.from({ length: workers }, () => []);
+  pairs.forEach((pair, index) => {
+    owned[index % workers]?.push(pair);
+  });
+  const start = monotonicMs();
+  const deadline = start + options.duration * 1000;
+  await Promise.all(
+    owned.map(async (mine) => {
+      for (let turn = 0; monotonicMs() < deadline; turn++) {
+        const pair = mine[turn % mine.length] as Pair;
+        const path = pair.voted ? 'question.removeUpvote' : 'question.upvote';
+        const sentAt = monotonicMs();
+        try {
+          const result = await pair.voter.mutation(path, {
+            tenant: DEMO_TENANT,
+            questionId: pair.questionId,
+          });
+          pair.voted = !pair.voted;
+          run.ok++;
+          run.latency.record(result.respondedAt - result.sentAt);
+          run.lastResponseAt = Math.max(run.lastResponseAt ?? 0, result.respondedAt);
+        } catch (error) {
+          run.errors++;
+          run.latency.record(monotonicMs() - sentAt);
+          if (run.errorSamples.length < 5)
+            run.errorSamples.push(error instanceof CallError ? error.message : String(error));
+        }
+      }
+    }),
+  );
+  run.elapsedMs = monotonicMs() - start;
+}
+
+async function measure(database: DatabaseKind, options: Options, run: WriteRun): Promise<void> {
+  const tag = `[${database}]`;
+  const runId = randomUUID().slice(0, 8);
+  log(`${tag} starting the API`);
+  let session: ApiSession | undefined;
+  let fleet: Fleet | undefined;
+  try {
+    session = await startApiSession({
+      database,
+      databaseUrl: options['database-url'],
+      built: options.built,
+      startTimeoutMs: 90_000,
+      nodeArgs: profileArgs(options.profile),
+    });
+    const api = session;
+    log(`${tag} creating ${options.users} voters and ${options.questions} questions`);
+    const [voters, questions] = await within(
+      'creating voters and questions',
+      60_000 + options.users * 2000,
+      Promise.all([createMembers(api, options.users, runId), createQuestions(api, options.questions, runId)]),
+    );
+    const pairs: Pair[] = voters.flatMap((voter) =>
+      questions.map((questionId) => ({ voter, questionId, voted: false })),
+    );
+
+    let connected = 0;
+    if (options.subscribers > 0) {
+      const connectTimeoutMs = 60_000 + Math.ceil(options.subscribers / 100) * 1000;
+      log(`${tag} opening ${options.subscribers} subscribers`);
+      fleet = Fleet.start({
+        ...streamTarget(api.server.base, options.transport, api.alice.cookie),
+        format: options.transport,
+        subscribers: options.subscribers,
+        loaders: Math.min(options.loaders, options.subscribers),
+        connectConcurrency: options['connect-concurrency'],
+        connectTimeoutMs,
+        trackArrivals: false,
+      });
+      run.connect = await fleet.connected(connectTimeoutMs + 10_000);
+      connected = run.connect.connected;
+      log(`${tag} ${connected}/${options.subscribers} connected in ${seconds(run.connect.connectMs)}`);
+      if (run.connect.failed > 0)
+        throw new Error(
+          `${run.connect.failed} subscribers could not connect: ${run.connect.errors.join('; ')}`,
+        );
+      await sleep(1000);
+    }
+    run.rssConnectedKb = rssKb(api.server.pid);
+
+    const cpuBefore = cpuSeconds(api.server.pid);
+    log(`${tag} ${options.concurrency} in flight for ${options.duration} s: upvote / removeUpvote toggles`);
+    await within('upvote traffic', options.duration * 1000 + 60_000, hammer(pairs, options, run));
+    if (fleet) {
+      run.drained = await fleet.delivered(run.ok * connected, options['drain-timeout'] * 1000);
+      run.cpuSeconds = cpuSeconds(api.server.pid) - cpuBefore;
+      if (!run.drained)
+        log(`${tag} not every delivery arrived within --drain-timeout; counting the rest as lost`);
+      run.fleet = await fleet.finish(null, 60_000);
+      // Every successful toggle writes exactly one event; each must reach every subscriber once.
+      run.events = run.fleet.ids.size;
+      let lost = Math.max(0, run.ok - run.fleet.ids.size) * run.fleet.connections;
+      for (const { received } of run.fleet.ids.values())
+        lost += Math.max(0, run.fleet.connections - received);
+      run.lost = lost;
+      run.unexpected = Math.max(0, run.fleet.ids.size - run.ok);
+    } else run.cpuSeconds = cpuSeconds(api.server.pid) - cpuBefore;
+    log(`${tag} done: ${run.ok} mutations, ${run.errors} errors`);
+  } finally {
+    fleet?.kill();
+    if (session) {
+      session.agent.destroy();
+      await session.server.stop();
+    }
+  }
+}
+
+function printResults(options: Options, runs: WriteRun[]): boolean {
+  let incorrect = false;
+  const value = (run: WriteRun, pick: (run: WriteRun) => Cell) => pick(run);
+  const rows: [string, (run: WriteRun) => Cell][] = [
+    ['mutations/s', (run) => formatNumber(run.elapsedMs ? (run.ok / run.elapsedMs) * 1000 : undefined, 0)],
+    ['mutations (ok)', (run) => run.ok],
+    ['mutation errors', (run) => run.errors],
+    [
+      'mutation latency p50 (ms)',
+      (run) => formatNumber(run.latency.count ? run.latency.quantile(0.5) : undefined),
+    ],
+    [
+      'mutation latency p99 (ms)',
+      (run) => formatNumber(run.latency.count ? run.latency.quantile(0.99) : undefined),
+    ],
+    ['mutation latency max (ms)', (run) => formatNumber(run.latency.count ? run.latency.max : undefined)],
+    [
+      'server CPU ms per mutation',
+      (run) =>
+        formatNumber(run.cpuSeconds !== undefined && run.ok ? (run.cpuSeconds / run.ok) * 1000 : undefined),
+    ],
+    ['subscribers', (run) => run.connect?.connected ?? 0],
+    ['events delivered (distinct ids)', (run) => run.events],
+    [
+      'deliveries (expected)',
+      (run) => (run.fleet ? `${run.fleet.deliveries} (${run.ok * run.fleet.connections})` : undefined),
+    ],
+    ['lost', (run) => run.lost],
+    ['duplicated', (run) => run.fleet?.duplicated],
+    ['out of order', (run) => run.fleet?.outOfOrder],
+    [
+      'last delivery after last response (ms)',
+      (run) =>
+        formatNumber(
+          run.fleet && run.lastResponseAt && run.fleet.lastArrival
+            ? run.fleet.lastArrival - run.lastResponseAt
+            : undefined,
+        ),
+    ],
+    [
+      'server RSS MB with subscribers',
+      (run) => formatNumber(run.rssConnectedKb ? run.rssConnectedKb / 1024 : undefined, 1),
+    ],
+  ];
+  const header = ['figure', ...runs.map((run) => (run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'))];
+  const lines = [
+    '',
+    `Write path: upvote/removeUpvote toggles by ${options.users} users on ${options.questions} questions, ` +
+      `${options.concurrency} in flight for ${options.duration} s, ${options.subscribers} subscribers ` +
+      `(${options.transport === 'trpc' ? 'tRPC events.subscribe' : 'GET /events'}), ${options.built ? 'built API' : 'API from sources via tsx'}, loopback`,
+    '',
+    table(
+      header,
+      rows.map(([label, pick]) => [label, ...runs.map((run) => value(run, pick))]),
+    ),
+    '',
+  ];
+  for (const run of runs) {
+    const name = run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    if (run.errorSamples.length) lines.push(`${name}: errors: ${run.errorSamples.join('; ')}`);
+    if (run.fleet?.streamErrors.length)
+      lines.push(`${name}: stream errors: ${run.fleet.streamErrors.join('; ')}`);
+    if (run.fleet?.disconnects) lines.push(`${name}: ${run.fleet.disconnects} subscribers were disconnected`);
+    if (run.unexpected) lines.push(`${name}: ${run.unexpected} more event ids than successful mutations`);
+    if (run.drained === false) lines.push(`${name}: not every delivery arrived within --drain-timeout`);
+    if (run.failure) lines.push(`${name}: FAILED: ${run.failure}`);
+    if (
+      run.errors ||
+      run.lost ||
+      run.fleet?.duplicated ||
+      run.fleet?.disconnects ||
+      run.unexpected ||
+      run.failure
+    )
+      incorrect = true;
+  }
+  console.log(lines.join('\n'));
+  return incorrect;
+}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(SPEC);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${usage('pnpm bench:write', SPEC)}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    console.log(usage('pnpm bench:write', SPEC));
+    return 0;
+  }
+  const runs: WriteRun[] = [];
+  installExitHandlers(options.timeout * 1000, () => printResults(options, runs));
+  checkLimits(options.subscribers, options.loaders);
+  const databases: DatabaseKind[] = options.database === 'both' ? ['sqlite', 'postgres'] : [options.database];
+  if (databases.includes('postgres')) postgresUrl(options['database-url']);
+  let failed = false;
+  for (const database of databases) {
+    const run: WriteRun = { database, ok: 0, errors: 0, errorSamples: [], latency: new Histogram() };
+    runs.push(run);
+    try {
+      await measure(database, options, run);
+    } catch (error) {
+      run.failure = error instanceof PhaseTimeout || error instanceof Error ? error.message : String(error);
+      failed = true;
+      break;
+    }
+  }
+  const incorrect = printResults(options, runs);
+  if (options.json) {
+    writeFileSync(
+      options.json,
+      `${JSON.stringify(
+        {
+          options,
+          runs: runs.map((run) => ({
+            database: run.database,
+            failure: run.failure,
+            mutationsPerSecond: run.elapsedMs ? (run.ok / run.elapsedMs) * 1000 : null,
+            ok: run.ok,
+            errors: run.errors,
+            p50: run.latency.count ? run.latency.quantile(0.5) : null,
+            p99: run.latency.count ? run.latency.quantile(0.99) : null,
+            subscribers: run.connect?.connected ?? 0,
+            deliveries: run.fleet?.deliveries ?? 0,
+            lost: run.lost ?? null,
+            duplicated: run.fleet?.duplicated ?? null,
+            cpuSeconds: run.cpuSeconds ?? null,
+          })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  }
+  return failed || incorrect ? 1 : 0;
+}
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    await cleanup();
+    process.exit(1);
+  });
