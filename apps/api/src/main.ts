@@ -10,7 +10,7 @@ const log = (message: string, error?: unknown) => console.error(message, error ?
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = openDatabase(config.database);
+  const db = openDatabase(config.database, log);
   await migrateToLatest(db);
   if (config.demoMode && (await seedDemoData(db))) console.log('Seeded the demo tenants "demo" and "acme".');
 

@@ -1,9 +1,10 @@
-const status = document.querySelector<HTMLParagraphElement>('#status');
+const statusLine = document.querySelector<HTMLParagraphElement>('#status');
 
 fetch('/readyz')
   .then((response) => {
-    if (status) status.textContent = response.ok ? 'API ready.' : `API not ready (${response.status}).`;
+    if (statusLine)
+      statusLine.textContent = response.ok ? 'API ready.' : `API not ready (${response.status}).`;
   })
   .catch(() => {
-    if (status) status.textContent = 'API unreachable.';
+    if (statusLine) statusLine.textContent = 'API unreachable.';
   });

@@ -24,7 +24,9 @@ function sqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({ database });
 }
 
-function postgresDialect(url: string): PostgresDialect {
+type ErrorLog = (message: string, error?: unknown) => void;
+
+function postgresDialect(url: string, log: ErrorLog): PostgresDialect {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -34,11 +36,13 @@ function postgresDialect(url: string): PostgresDialect {
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection that breaks (a database restart) must not take the process down with it.
+  pool.on('error', (error) => log('an idle PostgreSQL connection failed', error));
   return new PostgresDialect({ pool });
 }
 
-export function openDatabase(target: DatabaseTarget): Database {
-  const dialect = target.kind === 'sqlite' ? sqliteDialect(target.path) : postgresDialect(target.url);
+export function openDatabase(target: DatabaseTarget, log: ErrorLog = console.error): Database {
+  const dialect = target.kind === 'sqlite' ? sqliteDialect(target.path) : postgresDialect(target.url, log);
   return new Kysely<DatabaseSchema>({ dialect, plugins: [new CamelCasePlugin()] });
 }
 

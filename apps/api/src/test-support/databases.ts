@@ -43,7 +43,8 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
   const target: DatabaseTarget = { kind: 'postgres', url: url.toString() };
-  const db = openDatabase(target);
+  // Dropping the database below ends connections the pool is still closing; that is expected.
+  const db = openDatabase(target, () => {});
   await migrateToLatest(db);
   return {
     db,
