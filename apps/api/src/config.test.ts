@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('runs the embedded default with no settings: SQLite in ./data, demo mode, in-process bus', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ kind: 'sqlite' });
+    expect(config.database.kind === 'sqlite' && config.database.path).toMatch(/data\/pulsestage\.sqlite$/);
+    expect(config.demoMode).toBe(true);
+    expect(config.bus).toEqual({ kind: 'memory' });
+    expect(config.eventRetentionMs).toBe(24 * 60 * 60 * 1000);
+    expect(config.heartbeatMs).toBe(30_000);
+  });
+
+  it('never turns demo mode on in production, even when asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).demoMode).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO_MODE: '1' }).demoMode).toBe(false);
+    expect(loadConfig({ DEMO_MODE: '0' }).demoMode).toBe(false);
+  });
+
+  it('switches to PostgreSQL and a shared bus when configured', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app@db/pulsestage', EVENT_BUS: 'postgres' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://app@db/pulsestage' });
+    expect(config.bus).toEqual({ kind: 'postgres', url: 'postgres://app@db/pulsestage' });
+    expect(loadConfig({ EVENT_BUS: 'redis', REDIS_URL: 'redis://cache:6379' }).bus).toEqual({
+      kind: 'redis',
+      url: 'redis://cache:6379',
+    });
+  });
+
+  it('refuses settings that cannot work, naming them', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db' })).toThrow(
+      /DATABASE_URL: must be a postgres:\/\/ URL/,
+    );
+    expect(() => loadConfig({ EVENT_BUS: 'postgres' })).toThrow(/EVENT_BUS=postgres needs DATABASE_URL/);
+    expect(() => loadConfig({ EVENT_BUS: 'redis' })).toThrow(/EVENT_BUS=redis needs REDIS_URL/);
+    expect(() => loadConfig({ EVENT_BUS: 'kafka' })).toThrow(/EVENT_BUS/);
+    expect(() => loadConfig({ EVENT_RETENTION_HOURS: '-1' })).toThrow(/EVENT_RETENTION_HOURS/);
+  });
+});
