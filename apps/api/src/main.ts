@@ -25,6 +25,12 @@ async function main(): Promise<void> {
     heartbeatMs: config.heartbeatMs,
     log,
   });
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason =
+      error.code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT)` : error.message;
+    console.error(`PulseStage cannot listen: ${reason}`);
+    process.exit(1);
+  });
   server.listen(config.port, config.host, () => {
     const where = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
     console.log(
