@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { DEMO_TENANT, httpRequest, streamTarget } from './api-client.js';
-import { type OptionSpec, parseOptions, UsageError, usage } from './args.js';
-import { type ConnectSummary, Fleet, type FleetResult } from './fleet.js';
+import type { OptionSpec, parseOptions } from './args.js';
+import { COMMON_OPTIONS, runCommand } from './command.js';
+import { defaultConnectTimeoutMs, Fleet, type FleetResult, type MeasuredRun } from './fleet.js';
 import { Histogram } from './histogram.js';
 import {
   checkLimits,
-  cleanup,
   cpuSeconds,
   installExitHandlers,
   PhaseTimeout,
@@ -46,40 +46,32 @@ const SPEC = {
     kind: 'string',
     help: 'PostgreSQL server for --database postgres (else TEST_DATABASE_URL)',
   },
-  loaders: { kind: 'int', default: 2, min: 1, help: 'load processes sharing the subscribers' },
+  loaders: COMMON_OPTIONS.loaders,
   mix: {
     kind: 'choice',
     default: 'mixed',
     choices: ['mixed', 'submit', 'upvote'],
     help: 'mutations: alternate question.submit / question.upvote, or only one kind',
   },
-  'connect-concurrency': {
-    kind: 'int',
-    default: 64,
-    min: 1,
-    help: 'connections opening at once, per load process',
-  },
+  'connect-concurrency': COMMON_OPTIONS['connect-concurrency'],
   'connect-timeout': {
     kind: 'number',
     default: 0,
     min: 0,
     help: 'seconds to open all subscribers (0: 60 + N/100)',
   },
-  'drain-timeout': { kind: 'number', default: 30, min: 1, help: 'seconds to wait for the last deliveries' },
+  'drain-timeout': COMMON_OPTIONS['drain-timeout'],
   settle: {
     kind: 'number',
     default: 1,
     min: 0,
     help: 'seconds to let the server settle before reading its RSS',
   },
-  timeout: { kind: 'number', default: 1800, min: 10, help: 'seconds for the whole run' },
-  built: {
-    kind: 'flag',
-    help: 'run apps/api/dist/main.js (pnpm build first) instead of the sources via tsx',
-  },
+  timeout: COMMON_OPTIONS.timeout,
+  built: COMMON_OPTIONS.built,
   'skip-baseline': { kind: 'flag', help: 'measure the API only' },
   'enforce-targets': { kind: 'flag', help: 'exit 1 when a figure misses its 1.5x target' },
-  json: { kind: 'string', help: 'also write the results to this JSON file' },
+  json: COMMON_OPTIONS.json,
   profile: {
     kind: 'string',
     help: 'write a V8 CPU profile (.cpuprofile) of each server process into this directory',
@@ -103,14 +95,11 @@ interface Target {
   stop(): Promise<void>;
 }
 
-/** Everything measured against one server; filled in phase by phase so a failure still shows what it has. */
-interface TargetRun {
+/** Everything measured against one server. */
+interface TargetRun extends MeasuredRun {
   name: 'API' | 'baseline';
-  connect?: ConnectSummary;
   rssBeforeKb?: number;
-  rssConnectedKb?: number;
   rssEndKb?: number;
-  cpuSeconds?: number;
   published: number;
   /** The first few failed mutations' messages, and how many failed. */
   publishErrors: string[];
@@ -119,14 +108,9 @@ interface TargetRun {
   mutationLatency: Histogram;
   firstSentAt?: number;
   lastRespondedAt?: number;
-  drained?: boolean;
-  fleet?: FleetResult;
   /** The load processes while they run, for a report of an unfinished run. */
   liveFleet?: Fleet;
-  lost?: number;
   duplicated?: number;
-  unexpected?: number;
-  failure?: string;
 }
 
 const log = (message: string) => console.error(message);
@@ -301,7 +285,7 @@ async function measure(target: Target, run: TargetRun, options: Options): Promis
   const connectTimeoutMs =
     options['connect-timeout'] > 0
       ? options['connect-timeout'] * 1000
-      : 60_000 + Math.ceil(options.subscribers / 100) * 1000;
+      : defaultConnectTimeoutMs(options.subscribers);
   log(`${tag} opening ${options.subscribers} subscribers from ${options.loaders} load processes`);
   const fleet = Fleet.start({
     url: target.stream.url,
@@ -520,21 +504,7 @@ function printResults(options: Options, runs: TargetRun[]): { failedTargets: num
   return { failedTargets, incorrect };
 }
 
-async function main(): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(SPEC);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${usage('pnpm bench', SPEC)}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (options.help) {
-    console.log(usage('pnpm bench', SPEC));
-    return 0;
-  }
+async function main(options: Options): Promise<number> {
   const runs: TargetRun[] = [];
   installExitHandlers(options.timeout * 1000, () => printResults(options, runs));
   checkLimits(options.subscribers, options.loaders);
@@ -591,13 +561,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
-  .then(async (code) => {
-    await cleanup();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    await cleanup();
-    process.exit(1);
-  });
+runCommand('pnpm bench', SPEC, main);

@@ -32,23 +32,47 @@ export interface ConnectSummary {
   connectMs: number;
 }
 
+/** How long opening `subscribers` connections may take unless told: a minute, and a second per hundred. */
+export function defaultConnectTimeoutMs(subscribers: number): number {
+  return 60_000 + Math.ceil(subscribers / 100) * 1000;
+}
+
+/** The counts every load process reports, added up over the fleet. */
+const COUNTS = [
+  'connections',
+  'deliveries',
+  'duplicated',
+  'outOfOrder',
+  'mismatched',
+  'disconnects',
+  'keepalives',
+] as const satisfies readonly (keyof LoaderResult)[];
+
+type Count = (typeof COUNTS)[number];
+
 /** Every load process's results, merged. */
-export interface FleetResult {
-  connections: number;
-  deliveries: number;
+export interface FleetResult
+  extends Pick<LoaderResult, Count | 'streamErrors' | 'firstArrival' | 'lastArrival'> {
   /** Per event id: its marker and how many connections (of all processes) received it. */
   ids: Map<string, { marker: string; received: number }>;
-  duplicated: number;
-  outOfOrder: number;
-  mismatched: number;
-  disconnects: number;
-  keepalives: number;
-  streamErrors: string[];
   latency: Histogram | null;
   latencyFromRequest: Histogram | null;
-  firstArrival: number;
-  lastArrival: number;
   loaderCpuSeconds: number;
+}
+
+/**
+ * What a benchmark run measured of the server and its subscribers; filled in phase by phase, so that
+ * a failed run still shows what it has.
+ */
+export interface MeasuredRun {
+  connect?: ConnectSummary;
+  rssConnectedKb?: number;
+  cpuSeconds?: number;
+  drained?: boolean;
+  fleet?: FleetResult;
+  lost?: number;
+  unexpected?: number;
+  failure?: string;
 }
 
 interface Member {
@@ -221,15 +245,12 @@ function merge(results: LoaderResult[]): FleetResult {
     }
   }
   const arrivals = results.filter((result) => result.firstArrival > 0);
+  const totals = Object.fromEntries(
+    COUNTS.map((count) => [count, results.reduce((sum, result) => sum + result[count], 0)]),
+  ) as Record<Count, number>;
   return {
-    connections: results.reduce((sum, result) => sum + result.connections, 0),
-    deliveries: results.reduce((sum, result) => sum + result.deliveries, 0),
+    ...totals,
     ids,
-    duplicated: results.reduce((sum, result) => sum + result.duplicated, 0),
-    outOfOrder: results.reduce((sum, result) => sum + result.outOfOrder, 0),
-    mismatched: results.reduce((sum, result) => sum + result.mismatched, 0),
-    disconnects: results.reduce((sum, result) => sum + result.disconnects, 0),
-    keepalives: results.reduce((sum, result) => sum + result.keepalives, 0),
     streamErrors: results.flatMap((result) => result.streamErrors).slice(0, 5),
     latency,
     latencyFromRequest,

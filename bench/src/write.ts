@@ -9,12 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { type ApiClient, CallError, DEMO_TENANT, streamTarget } from './api-client.js';
-import { type OptionSpec, parseOptions, UsageError, usage } from './args.js';
-import { type ConnectSummary, Fleet, type FleetResult } from './fleet.js';
+import type { OptionSpec, parseOptions } from './args.js';
+import { COMMON_OPTIONS, runCommand } from './command.js';
+import { defaultConnectTimeoutMs, Fleet, type MeasuredRun } from './fleet.js';
 import { Histogram } from './histogram.js';
 import {
   checkLimits,
-  cleanup,
   cpuSeconds,
   installExitHandlers,
   PhaseTimeout,
@@ -50,20 +50,7 @@ const SPEC = {
   },
   questions: { kind: 'int', default: 8, min: 1, help: 'questions they vote on' },
   transport: { kind: 'choice', default: 'trpc', choices: ['trpc', 'events'], help: 'subscribers’ stream' },
-  loaders: { kind: 'int', default: 2, min: 1, help: 'load processes sharing the subscribers' },
-  'connect-concurrency': {
-    kind: 'int',
-    default: 64,
-    min: 1,
-    help: 'connections opening at once, per load process',
-  },
-  'drain-timeout': { kind: 'number', default: 30, min: 1, help: 'seconds to wait for the last deliveries' },
-  timeout: { kind: 'number', default: 1800, min: 10, help: 'seconds for the whole run' },
-  built: {
-    kind: 'flag',
-    help: 'run apps/api/dist/main.js (pnpm build first) instead of the sources via tsx',
-  },
-  json: { kind: 'string', help: 'also write the results to this JSON file' },
+  ...COMMON_OPTIONS,
   profile: {
     kind: 'string',
     help: 'write a V8 CPU profile (.cpuprofile) of the API process into this directory',
@@ -73,23 +60,15 @@ const SPEC = {
 type Options = ReturnType<typeof parseOptions<typeof SPEC>>;
 type DatabaseKind = 'sqlite' | 'postgres';
 
-interface WriteRun {
+interface WriteRun extends MeasuredRun {
   database: DatabaseKind;
-  connect?: ConnectSummary;
-  rssConnectedKb?: number;
   ok: number;
   errors: number;
   errorSamples: string[];
   latency: Histogram;
   elapsedMs?: number;
   lastResponseAt?: number;
-  cpuSeconds?: number;
-  drained?: boolean;
-  fleet?: FleetResult;
   events?: number;
-  lost?: number;
-  unexpected?: number;
-  failure?: string;
 }
 
 const log = (message: string) => console.error(message);
@@ -163,7 +142,7 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
 
     let connected = 0;
     if (options.subscribers > 0) {
-      const connectTimeoutMs = 60_000 + Math.ceil(options.subscribers / 100) * 1000;
+      const connectTimeoutMs = defaultConnectTimeoutMs(options.subscribers);
       log(`${tag} opening ${options.subscribers} subscribers`);
       fleet = Fleet.start({
         ...streamTarget(api.server.base, options.transport, api.alice.cookie),
@@ -292,21 +271,7 @@ function printResults(options: Options, runs: WriteRun[]): boolean {
   return incorrect;
 }
 
-async function main(): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(SPEC);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${usage('pnpm bench:write', SPEC)}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (options.help) {
-    console.log(usage('pnpm bench:write', SPEC));
-    return 0;
-  }
+async function main(options: Options): Promise<number> {
   const runs: WriteRun[] = [];
   installExitHandlers(options.timeout * 1000, () => printResults(options, runs));
   checkLimits(options.subscribers, options.loaders);
@@ -354,13 +319,4 @@ async function main(): Promise<number> {
   return failed || incorrect ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    await cleanup();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    await cleanup();
-    process.exit(1);
-  });
+runCommand('pnpm bench:write', SPEC, main);

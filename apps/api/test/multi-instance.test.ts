@@ -285,6 +285,48 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
       return Number(rows[0]?.listening) > 0;
     }
 
+    /**
+     * A subscriber on A (never reconnecting) from the newest event, and a workload `label` through B.
+     * Resolves once A's hub follows the tenant, so that the latencies measured are live ones.
+     */
+    async function liveOnA(
+      label: string,
+    ): Promise<{ from: number; sub: ResumingSubscriber; work: Workload }> {
+      const from = await lastSeq();
+      const sub = subscriber(from, () => a.url, 1);
+      await sub.start();
+      await sleep(300);
+      return { from, sub, work: workload(b, label) };
+    }
+
+    /**
+     * Once A's bus connection is back (after `what` took it down), mutations through B reach the
+     * subscriber on A live again; then the subscriber must have every event since `from`, once each.
+     */
+    async function expectLiveOnceBusIsBack(
+      sub: ResumingSubscriber,
+      from: number,
+      work: Workload,
+      what: string,
+    ): Promise<void> {
+      await waitUntil(() => busConnected(a), `A's bus connection to come back after ${what}`, {
+        timeoutMs: 8000,
+        intervalMs: 100,
+      });
+      const afterwards = work.done.length;
+      for (let index = 0; index < 6; index += 1) {
+        await work.submit(MEMBERS[index % 2] ?? 'alice');
+        await sleep(120);
+      }
+      await sub.waitForId(from + work.done.length, 5000);
+      await sleep(300);
+      await sub.stop();
+
+      await expectExactly(sub, from, await mutationsInSequenceOrder(from, work.done));
+      const live = latencies(sub, from + afterwards, work.done.slice(afterwards));
+      expect(median(live), `latencies after ${what}: ${live.join(', ')} ms`).toBeLessThan(250);
+    }
+
     beforeAll(async () => {
       if (!adminUrl) return;
       const started = Date.now();
@@ -361,11 +403,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
     it(
       'a subscriber on A receives every mutation made through B, once each, in order, as they happen',
       async () => {
-        const from = await lastSeq();
-        const sub = subscriber(from, () => a.url, 1);
-        await sub.start();
-        await sleep(300); // let A's hub start following the tenant, so the latencies below are live ones
-        const work = workload(b, 'fan-out');
+        const { from, sub, work } = await liveOnA('fan-out');
 
         // Ten submits one after another, alternating alice and bob...
         for (let index = 0; index < 10; index += 1) await work.submit(MEMBERS[index % 2] ?? 'alice');
@@ -396,11 +434,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
     it(
       'A keeps delivering when its bus connection is cut, and its bus reconnects',
       async () => {
-        const from = await lastSeq();
-        const sub = subscriber(from, () => a.url, 1);
-        await sub.start();
-        await sleep(300);
-        const work = workload(b, 'bus cut');
+        const { from, sub, work } = await liveOnA('bus cut');
 
         expect(await busConnected(a), 'A listens on the bus before the cut').toBe(true);
         // Cut A's bus connection, and keep cutting it for 1.5 s while mutations go through B, so the
@@ -425,22 +459,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
         const burst = work.done.length;
         await sub.waitForId(from + burst, 5000);
 
-        await waitUntil(() => busConnected(a), "A's bus connection to come back", {
-          timeoutMs: 8000,
-          intervalMs: 100,
-        });
-        const afterReconnect = work.done.length;
-        for (let index = 0; index < 6; index += 1) {
-          await work.submit(MEMBERS[index % 2] ?? 'alice');
-          await sleep(120);
-        }
-        await sub.waitForId(from + work.done.length, 5000);
-        await sleep(300);
-        await sub.stop();
-
-        await expectExactly(sub, from, await mutationsInSequenceOrder(from, work.done));
-        const live = latencies(sub, from + afterReconnect, work.done.slice(afterReconnect));
-        expect(median(live), `latencies after the bus came back: ${live.join(', ')} ms`).toBeLessThan(250);
+        await expectLiveOnceBusIsBack(sub, from, work, 'the cuts');
       },
       TEST_TIMEOUT_MS,
     );
@@ -448,11 +467,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
     it(
       'A keeps delivering through a bus outage in which its first reconnection fails, and its bus comes back',
       async () => {
-        const from = await lastSeq();
-        const sub = subscriber(from, () => a.url, 1);
-        await sub.start();
-        await sleep(300);
-        const work = workload(b, 'bus outage');
+        const { from, sub, work } = await liveOnA('bus outage');
         expect(await busConnected(a), 'A listens on the bus before the outage').toBe(true);
 
         // A 2.5 s outage of A's bus: its connection is cut and new ones are refused, so its first
@@ -479,22 +494,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
           }
         }
 
-        await waitUntil(() => busConnected(a), "A's bus connection to come back after the outage", {
-          timeoutMs: 8000,
-          intervalMs: 100,
-        });
-        const afterOutage = work.done.length;
-        for (let index = 0; index < 6; index += 1) {
-          await work.submit(MEMBERS[index % 2] ?? 'alice');
-          await sleep(120);
-        }
-        await sub.waitForId(from + work.done.length, 5000);
-        await sleep(300);
-        await sub.stop();
-
-        await expectExactly(sub, from, await mutationsInSequenceOrder(from, work.done));
-        const live = latencies(sub, from + afterOutage, work.done.slice(afterOutage));
-        expect(median(live), `latencies after the outage: ${live.join(', ')} ms`).toBeLessThan(250);
+        await expectLiveOnceBusIsBack(sub, from, work, 'the outage');
       },
       TEST_TIMEOUT_MS,
     );

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RawResponse, sessionCookieFrom, startTestApp, type TestApp } from '../test-support/app.js';
+import {
+  errorCodeOf,
+  failureOf,
+  type RawResponse,
+  sessionCookieFrom,
+  startTestApp,
+  type TestApp,
+  uniqueEmail,
+} from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, PASSWORD } from '../test-support/fixture.js';
 import { snapshotData } from '../test-support/snapshot.js';
@@ -28,18 +35,6 @@ function cookieAttributes(setCookie: string): { value: string; attributes: Map<s
   return { value: pair.slice(`${COOKIE_NAME}=`.length), attributes };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return { code: String(error.data?.code), message: error.message };
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const errorCode = async (promise: Promise<unknown>) => (await failureOf(promise)).code;
-
 /** The tRPC error code of a raw response (`{ error: { data: { code } } }`). */
 function rawErrorCode(response: RawResponse): string | undefined {
   return (response.body as { error?: { data?: { code?: string } } }).error?.data?.code;
@@ -49,10 +44,6 @@ function rawData<T>(response: RawResponse): T {
   return (response.body as { result: { data: T } }).result.data;
 }
 
-let emailCounter = 0;
-const uniqueEmail = (label: string) =>
-  `${label}-${++emailCounter}-${crypto.randomUUID().slice(0, 8)}@example.test`;
-
 describe.each(DIALECTS)('auth on %s', (dialect) => {
   let app: TestApp;
 
@@ -61,25 +52,9 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
   });
   afterAll(() => app.close());
 
-  async function signUp(label: string, password = 'a long enough password') {
-    const email = uniqueEmail(label);
-    const response = await app.raw('POST', 'auth.signUp', { email, password, name: label });
-    const cookie = sessionCookieFrom(response.headers);
-    if (response.status !== 200 || !cookie)
-      throw new Error(`sign up failed: ${JSON.stringify(response.body)}`);
-    const user = rawData<{ id: string }>(response);
-    return { email, cookie, userId: user.id, client: app.client({ cookie }) };
-  }
-
   const sessionRows = () => app.db.selectFrom('sessions').selectAll().execute();
   const sessionById = (id: string) =>
     app.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
-
-  async function expectNoChange(call: () => Promise<unknown>, code: string) {
-    const before = await snapshotData(app.db);
-    expect(await errorCode(call())).toBe(code);
-    expect(await snapshotData(app.db)).toEqual(before);
-  }
 
   async function joinCode(tenant = 'alpha'): Promise<string> {
     const admin = await app.as(tenant === 'alpha' ? 'admin' : 'betaOwner');
@@ -139,8 +114,8 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
     it('stores the password as a salted scrypt hash, never as text', async () => {
       const password = 'same password for both';
-      const first = await signUp('hash-one', password);
-      const second = await signUp('hash-two', password);
+      const first = await app.signUp('hash-one', password);
+      const second = await app.signUp('hash-two', password);
       const rows = await app.db
         .selectFrom('users')
         .select(['id', 'passwordHash'])
@@ -256,7 +231,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
   describe('sessions', () => {
     it('keeps only the SHA-256 hex of the cookie token as the session id', async () => {
-      const { cookie, userId } = await signUp('hashed-session');
+      const { cookie, userId } = await app.signUp('hashed-session');
       const token = tokenOf(cookie);
       const hashed = await sessionById(sha256Hex(token));
       expect(hashed?.userId).toBe(userId);
@@ -267,14 +242,14 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
     });
 
     it('does not re-send the cookie while the session is far from expiring', async () => {
-      const { cookie } = await signUp('fresh-session');
+      const { cookie } = await app.signUp('fresh-session');
       const response = await app.raw('GET', 'auth.me', undefined, { cookie });
       expect(response.status).toBe(200);
       expect(sessionSetCookies(response.headers)).toEqual([]);
     });
 
     it('slides the expiry forward and re-sends the cookie when the session is close to expiring', async () => {
-      const { cookie, userId } = await signUp('sliding-session');
+      const { cookie, userId } = await app.signUp('sliding-session');
       const id = sha256Hex(tokenOf(cookie));
       const soon = new Date(Date.now() + 10 * DAY_MS).toISOString();
       await app.db.updateTable('sessions').set({ expiresAt: soon }).where('id', '=', id).execute();
@@ -308,7 +283,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
     });
 
     it('refuses and deletes an expired session', async () => {
-      const { cookie, userId } = await signUp('expired-session');
+      const { cookie, userId } = await app.signUp('expired-session');
       const id = sha256Hex(tokenOf(cookie));
       await app.db
         .updateTable('sessions')
@@ -327,7 +302,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
           createdAt: new Date().toISOString(),
         })
         .execute();
-      expect(await errorCode(app.client({ cookie }).tenant.get.query({ tenant: 'alpha' }))).toBe(
+      expect(await errorCodeOf(app.client({ cookie }).tenant.get.query({ tenant: 'alpha' }))).toBe(
         'UNAUTHORIZED',
       );
       expect(await sessionById(id)).toBeUndefined();
@@ -336,7 +311,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
   describe('auth.signOut', () => {
     it('deletes the session, clears the cookie, and the old cookie no longer works', async () => {
-      const { cookie, email } = await signUp('sign-out');
+      const { cookie, email } = await app.signUp('sign-out');
       const other = await app.raw('POST', 'auth.signIn', { email, password: 'a long enough password' });
       const otherCookie = sessionCookieFrom(other.headers) ?? '';
       const id = sha256Hex(tokenOf(cookie));
@@ -356,7 +331,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       expect(last.attributes.get('path')).toBe('/');
 
       expect(await app.client({ cookie }).auth.me.query()).toBeNull();
-      expect(await errorCode(app.client({ cookie }).tenant.get.query({ tenant: 'alpha' }))).toBe(
+      expect(await errorCodeOf(app.client({ cookie }).tenant.get.query({ tenant: 'alpha' }))).toBe(
         'UNAUTHORIZED',
       );
       // Signing out one browser leaves the user's other sessions alone.
@@ -477,8 +452,8 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
   describe('auth.joinWithCode', () => {
     it('lets a signed-in account join as a member', async () => {
       const code = await joinCode();
-      const { client, userId } = await signUp('joiner');
-      expect(await errorCode(client.tenant.get.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
+      const { client, userId } = await app.signUp('joiner');
+      expect(await errorCodeOf(client.tenant.get.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
       expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha' });
       expect((await client.tenant.get.query({ tenant: 'alpha' })).role).toBe('member');
       expect((await client.auth.me.query())?.memberships).toEqual([
@@ -494,7 +469,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
     it('keeps one membership when joining twice, and never lowers an existing role', async () => {
       const code = await joinCode();
-      const { client, userId } = await signUp('twice');
+      const { client, userId } = await app.signUp('twice');
       await client.auth.joinWithCode.mutate({ code });
       await client.auth.joinWithCode.mutate({ code });
       const memberships = await app.db
@@ -572,8 +547,8 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const beta = await (await app.as('betaOwner')).tenant.get.query({ tenant: 'beta' });
       expect(beta.settings.allowGuests).toBe(false);
 
-      await expectNoChange(() => guest.auth.joinWithCode.mutate({ code: betaCode }), 'FORBIDDEN');
-      expect(await errorCode(guest.tenant.get.query({ tenant: 'beta' }))).toBe('FORBIDDEN');
+      await app.expectNoChange(() => guest.auth.joinWithCode.mutate({ code: betaCode }), 'FORBIDDEN');
+      expect(await errorCodeOf(guest.tenant.get.query({ tenant: 'beta' }))).toBe('FORBIDDEN');
     });
 
     it('refuses a guest with FORBIDDEN when the tenant does not allow guests, creating nothing', async () => {
@@ -592,7 +567,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
     it('refuses an anonymous caller without a name with UNAUTHORIZED, creating nothing', async () => {
       await setGuests(true);
       const code = await joinCode();
-      await expectNoChange(() => app.client().auth.joinWithCode.mutate({ code }), 'UNAUTHORIZED');
+      await app.expectNoChange(() => app.client().auth.joinWithCode.mutate({ code }), 'UNAUTHORIZED');
       await setGuests(false);
     });
 
@@ -602,21 +577,21 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const link = await admin.tenant.createJoinLink.mutate({ tenant: 'alpha' });
       await admin.tenant.revokeLink.mutate({ tenant: 'alpha', linkId: link.id });
       const display = await admin.tenant.createDisplayLink.mutate({ tenant: 'alpha' });
-      const { client } = await signUp('revoked-joiner');
+      const { client } = await app.signUp('revoked-joiner');
       for (const code of [link.code, 'no-such-code-anywhere', display.token, display.id]) {
-        await expectNoChange(() => client.auth.joinWithCode.mutate({ code }), 'NOT_FOUND');
-        await expectNoChange(
+        await app.expectNoChange(() => client.auth.joinWithCode.mutate({ code }), 'NOT_FOUND');
+        await app.expectNoChange(
           () => app.client().auth.joinWithCode.mutate({ code, name: 'Guest' }),
           'NOT_FOUND',
         );
       }
-      expect(await errorCode(client.tenant.get.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
+      expect(await errorCodeOf(client.tenant.get.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
       await setGuests(false);
     });
 
     it('refuses a cross-site join', async () => {
       const code = await joinCode();
-      const { cookie, userId } = await signUp('cross-site-joiner');
+      const { cookie, userId } = await app.signUp('cross-site-joiner');
       const response = await app.raw(
         'POST',
         'auth.joinWithCode',
@@ -657,8 +632,8 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const bot = app.client({ bearer: token });
       await bot.tenant.get.query({ tenant: 'alpha' });
       await (await app.as('admin')).tenant.revokeServiceToken.mutate({ tenant: 'alpha', tokenId: id });
-      expect(await errorCode(bot.tenant.get.query({ tenant: 'alpha' }))).toBe('UNAUTHORIZED');
-      await expectNoChange(
+      expect(await errorCodeOf(bot.tenant.get.query({ tenant: 'alpha' }))).toBe('UNAUTHORIZED');
+      await app.expectNoChange(
         () => bot.question.submit.mutate({ tenant: 'alpha', body: 'after revocation' }),
         'UNAUTHORIZED',
       );
@@ -672,12 +647,12 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const refused = await failureOf(bot.tenant.get.query({ tenant: 'beta' }));
       expect(refused.code).toBe('FORBIDDEN');
       expect(refused.message).not.toContain('Beta LLC');
-      await expectNoChange(
+      await app.expectNoChange(
         () => bot.question.submit.mutate({ tenant: 'beta', body: 'cross tenant' }),
         'FORBIDDEN',
       );
-      await expectNoChange(() => bot.tenant.createJoinLink.mutate({ tenant: 'beta' }), 'FORBIDDEN');
-      expect(await errorCode(bot.tenant.members.query({ tenant: 'beta' }))).toBe('FORBIDDEN');
+      await app.expectNoChange(() => bot.tenant.createJoinLink.mutate({ tenant: 'beta' }), 'FORBIDDEN');
+      expect(await errorCodeOf(bot.tenant.members.query({ tenant: 'beta' }))).toBe('FORBIDDEN');
     });
 
     it('lets a display link read but never write', async () => {
@@ -690,20 +665,23 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       expect((await display.tenant.get.query({ tenant: 'alpha' })).role).toBeNull();
       const page = await display.question.list.query({ tenant: 'alpha' });
       expect(page.items.map((item) => item.id)).toContain(asked.id);
-      await expectNoChange(
+      await app.expectNoChange(
         () => display.question.submit.mutate({ tenant: 'alpha', body: 'from the projector' }),
         'FORBIDDEN',
       );
       const questionId = asked.id;
-      await expectNoChange(
+      await app.expectNoChange(
         () => display.question.upvote.mutate({ tenant: 'alpha', questionId }),
         'FORBIDDEN',
       );
-      await expectNoChange(() => display.queue.freeze.mutate({ tenant: 'alpha', frozen: true }), 'FORBIDDEN');
-      await expectNoChange(() => display.tenant.createJoinLink.mutate({ tenant: 'alpha' }), 'FORBIDDEN');
-      expect(await errorCode(display.question.mine.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
-      expect(await errorCode(display.tenant.members.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
-      expect(await errorCode(display.tenant.get.query({ tenant: 'beta' }))).toBe('FORBIDDEN');
+      await app.expectNoChange(
+        () => display.queue.freeze.mutate({ tenant: 'alpha', frozen: true }),
+        'FORBIDDEN',
+      );
+      await app.expectNoChange(() => display.tenant.createJoinLink.mutate({ tenant: 'alpha' }), 'FORBIDDEN');
+      expect(await errorCodeOf(display.question.mine.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
+      expect(await errorCodeOf(display.tenant.members.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
+      expect(await errorCodeOf(display.tenant.get.query({ tenant: 'beta' }))).toBe('FORBIDDEN');
       expect(await display.auth.me.query()).toBeNull();
     });
 
@@ -723,7 +701,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
         { headers: { authorization: 'Basic dXNlcjpwYXNz' } },
       );
       expect(basic.status).toBe(401);
-      await expectNoChange(
+      await app.expectNoChange(
         () =>
           app
             .client({ bearer: 'pst_not-a-real-token' })

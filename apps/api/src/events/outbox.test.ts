@@ -7,54 +7,18 @@ import {
   toVersion,
 } from '@pulsestage/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodeOf, sessionCookieFrom, startTestApp, type TestApp } from '../test-support/app.js';
+import { type Client, errorCodeOf, startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { eventsOf, lastSeqOf, type StoredEvent } from '../test-support/outbox.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
-type Client = Awaited<ReturnType<TestApp['as']>>;
-
-interface StoredEvent {
-  seq: number;
-  type: string;
-  audience: string;
-  data: unknown;
-}
+/** What a mutation's event must be, sequence number and timestamp aside. */
+type RecordedEvent = Pick<StoredEvent, 'type' | 'audience' | 'data'>;
 
 const alpha = { tenant: 'alpha' } as const;
 
-/** All events of a tenant after `afterSeq`, in sequence order, with their JSON payload parsed. */
-async function eventsOf(
-  app: TestApp,
-  tenantId: string,
-  afterSeq = 0,
-): Promise<(StoredEvent & { timestamp: number })[]> {
-  const rows = await app.db
-    .selectFrom('events')
-    .selectAll()
-    .where('tenantId', '=', tenantId)
-    .where('seq', '>', afterSeq)
-    .orderBy('seq')
-    .execute();
-  return rows.map((row) => ({
-    seq: Number(row.seq),
-    type: row.type,
-    audience: row.audience,
-    data: JSON.parse(row.data) as unknown,
-    timestamp: Number(row.timestamp),
-  }));
-}
-
-async function lastSeqOf(app: TestApp, tenantId: string): Promise<number> {
-  const row = await app.db
-    .selectFrom('eventSequences')
-    .select('lastSeq')
-    .where('tenantId', '=', tenantId)
-    .executeTakeFirstOrThrow();
-  return Number(row.lastSeq);
-}
-
 /** Asserts that a stored payload is valid for its type's newest version, and for every older one after conversion. */
-function expectValidPayload(event: StoredEvent): void {
+function expectValidPayload(event: RecordedEvent): void {
   expect(isEventType(event.type), event.type).toBe(true);
   const type = event.type as EventType;
   const family = eventCatalog[type];
@@ -72,14 +36,7 @@ async function signUpMembers(app: TestApp, count: number, prefix: string): Promi
   const { code } = await admin.tenant.createJoinLink.mutate(alpha);
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
-      const response = await app.raw('POST', 'auth.signUp', {
-        email: `${prefix}-${i}@crowd.test`,
-        password: 'crowd password',
-        name: `Crowd ${i}`,
-      });
-      const cookie = sessionCookieFrom(response.headers);
-      if (!cookie) throw new Error(`sign-up failed: ${JSON.stringify(response.body)}`);
-      const client = app.client({ cookie });
+      const { client } = await app.signUp(`${prefix}-${i}`);
       expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha' });
       return client;
     }),
@@ -96,10 +53,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
 
     beforeAll(async () => {
       app = await startTestApp(dialect);
-      member = await app.as('member');
-      member2 = await app.as('member2');
-      moderator = await app.as('moderator');
-      admin = await app.as('admin');
+      [member, member2, moderator, admin] = await app.clients('member', 'member2', 'moderator', 'admin');
     });
     afterAll(() => app.close());
 
@@ -108,7 +62,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
      * envelope fields: consecutive sequence numbers, alpha's tenant id, a timestamp taken during the call,
      * and a payload valid for its type.
      */
-    async function recorded<T>(action: () => Promise<T>): Promise<{ result: T; events: StoredEvent[] }> {
+    async function recorded<T>(action: () => Promise<T>): Promise<{ result: T; events: RecordedEvent[] }> {
       const seqBefore = await lastSeqOf(app, app.tenantIds.alpha);
       const betaSeqBefore = await lastSeqOf(app, app.tenantIds.beta);
       const started = Date.now();
@@ -125,7 +79,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       }
       return {
         result,
-        events: rows.map(({ type, audience, data }) => ({ type, audience, data }) as StoredEvent),
+        events: rows.map(({ type, audience, data }) => ({ type, audience, data })),
       };
     }
 
@@ -510,11 +464,13 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
     }
 
     it('start at 1 for each tenant and have no gaps; tenants are independent', async () => {
-      const member = await app.as('member');
-      const member2 = await app.as('member2');
-      const moderator = await app.as('moderator');
-      const betaMember = await app.as('betaMember');
-      const betaOwner = await app.as('betaOwner');
+      const [member, member2, moderator, betaMember, betaOwner] = await app.clients(
+        'member',
+        'member2',
+        'moderator',
+        'betaMember',
+        'betaOwner',
+      );
       expect(await eventsOf(app, app.tenantIds.alpha)).toEqual([]);
       expect(await lastSeqOf(app, app.tenantIds.alpha)).toBe(0);
 

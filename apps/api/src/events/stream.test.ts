@@ -1,24 +1,24 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestApp, type TestApp } from '../test-support/app.js';
+import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { lastSeqOf } from '../test-support/outbox.js';
 import {
-  appendBacklog,
-  type Client,
   type Credentials,
   envelopesOf,
+  expectEachSeqOnceWhenRacing,
   expectScriptDelivered,
-  lastSeqOf,
   mutationScript,
   newMember,
+  newServiceToken,
   OpenStreams,
   type SubscribeInput,
   seqRange,
+  sessionCredentials,
   sleep,
   submitQuestions,
   subscribeTrpc,
   type TrpcStream,
-  uniqueLabel,
   waitFor,
 } from '../test-support/sse.js';
 import { trimOutbox } from './outbox-reader.js';
@@ -28,17 +28,8 @@ const alpha = { tenant: 'alpha' } as const;
 // Several tests wait out eventsource’s 3 s reconnection delay, or push thousands of events.
 vi.setConfig({ testTimeout: 30_000 });
 
-/** The race between a resumed stream's backfill and live changes: a backlog of several outbox pages. */
-const ROUNDS = 4;
-const BACKLOG = 2500;
-const RACE_DELAYS_MS = [0, 1, 2, 4, 6, 8, 12, 16, 25, 40, 60, 90];
-
 /** Longer than eventsource's 3 s reconnection delay: a client that retries has done so by then. */
 const RECONNECT_WINDOW_MS = 3500;
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
-}
 
 describe.each(DIALECTS)('events.subscribe over tRPC SSE on %s', (dialect) => {
   let app: TestApp;
@@ -48,18 +39,18 @@ describe.each(DIALECTS)('events.subscribe over tRPC SSE on %s', (dialect) => {
   let admin: Client;
   let betaMember: Client;
   const streams = new OpenStreams();
-  const cookies = {} as Record<'member' | 'member2' | 'moderator' | 'betaMember', Credentials>;
+  let cookies: Record<'member' | 'member2' | 'moderator' | 'betaMember', Credentials>;
 
   beforeAll(async () => {
     app = await startTestApp(dialect);
-    member = await app.as('member');
-    member2 = await app.as('member2');
-    moderator = await app.as('moderator');
-    admin = await app.as('admin');
-    betaMember = await app.as('betaMember');
-    for (const name of ['member', 'member2', 'moderator', 'betaMember'] as const) {
-      cookies[name] = { cookie: await app.cookieOf(name) };
-    }
+    [member, member2, moderator, admin, betaMember] = await app.clients(
+      'member',
+      'member2',
+      'moderator',
+      'admin',
+      'betaMember',
+    );
+    cookies = await sessionCredentials(app, 'member', 'member2', 'moderator', 'betaMember');
   });
   afterEach(() => {
     expect(streams.closeAll(), 'payloads off their published schema').toEqual([]);
@@ -85,11 +76,11 @@ describe.each(DIALECTS)('events.subscribe over tRPC SSE on %s', (dialect) => {
   }
 
   /** Waits until the stream is refused and returns the error code the client saw. */
-  async function refusal(stream: TrpcStream, timeoutMs = 5000): Promise<string | undefined> {
+  async function refusal(stream: TrpcStream, timeoutMs = 5000): Promise<string> {
     await waitFor(() => stream.errors.length > 0, timeoutMs, 'the subscription to fail');
     expect(stream.errors).toHaveLength(1);
     expect(stream.errors[0]).toBeInstanceOf(TRPCClientError);
-    return errorCode(stream.errors[0]);
+    return failureFrom(stream.errors[0]).code;
   }
 
   async function lastSeq(): Promise<number> {
@@ -171,32 +162,11 @@ describe.each(DIALECTS)('events.subscribe over tRPC SSE on %s', (dialect) => {
     });
 
     it('yields each seq exactly once when changes race with opening a resumed subscription', async () => {
-      const authors = [member2, moderator, admin];
-      for (let round = 0; round < ROUNDS; round++) {
-        const from = await lastSeq();
-        await appendBacklog(app, BACKLOG);
-        const racing = RACE_DELAYS_MS.map(async (delay, i) => {
-          await sleep(delay);
-          await authors[i % authors.length]?.question.submit.mutate({
-            ...alpha,
-            body: uniqueLabel(`race ${round}`),
-          });
-        });
+      await expectEachSeqOnceWhenRacing(app, [member2, moderator, admin], async ({ from, submitted }) => {
         const stream = subscribe(cookies.member, { ...alpha, lastEventId: String(from) });
-        await Promise.all(racing);
-        const total = BACKLOG + RACE_DELAYS_MS.length;
-        await waitFor(
-          () => stream.items.length >= total || stream.errors.length > 0,
-          10_000,
-          `${total} events`,
-        );
-        await sleep(250);
-        expect(stream.errors).toEqual([]);
-        const ids = stream.items.map((item) => item.id);
-        expect(ids.length, `round ${round}: duplicates or strays`).toBe(total);
-        expect(ids).toEqual(seqRange(from + 1, from + total));
-        stream.close();
-      }
+        await submitted;
+        return stream;
+      });
     });
   });
 
@@ -444,11 +414,7 @@ describe.each(DIALECTS)('events.subscribe over tRPC SSE on %s', (dialect) => {
     });
 
     it('ends a stream opened with a service token when the token is revoked', async () => {
-      const token = await admin.tenant.createServiceToken.mutate({
-        ...alpha,
-        name: uniqueLabel('bot'),
-        role: 'member',
-      });
+      const token = await newServiceToken(admin);
       const stream = await started({ bearer: token.token });
       await submitQuestions(member2, 1);
       await received(stream, 1);

@@ -1,29 +1,29 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { trimOutbox } from '../events/outbox-reader.js';
-import { startTestApp, type TestApp } from '../test-support/app.js';
+import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { lastSeqOf } from '../test-support/outbox.js';
 import {
-  appendBacklog,
-  type Client,
   type CollectedStream,
   type Credentials,
   credentialHeaders,
   type EventSourceStream,
   envelopesOf,
+  expectEachSeqOnceWhenRacing,
   expectScriptDelivered,
-  lastSeqOf,
   mutationScript,
   newMember,
+  newServiceToken,
   OpenStreams,
   openEventSource,
   openRawStream,
   type RawStream,
   requestJson,
   seqRange,
+  sessionCredentials,
   sleep,
   submitQuestions,
   subscribeTrpc,
-  uniqueLabel,
   waitFor,
 } from '../test-support/sse.js';
 
@@ -32,11 +32,6 @@ const HEARTBEAT_MS = 200;
 
 // Several tests wait out eventsource’s 3 s reconnection delay, or push thousands of events.
 vi.setConfig({ testTimeout: 30_000 });
-
-/** The race between a resumed stream's backfill and live changes: a backlog of several outbox pages. */
-const ROUNDS = 4;
-const BACKLOG = 2500;
-const RACE_DELAYS_MS = [0, 1, 2, 4, 6, 8, 12, 16, 25, 40, 60, 90];
 
 const idsOf = (stream: CollectedStream) => stream.items.map((item) => item.id);
 
@@ -47,17 +42,17 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
   let admin: Client;
   let betaMember: Client;
   const streams = new OpenStreams();
-  const cookies = {} as Record<'member' | 'moderator' | 'betaMember', Credentials>;
+  let cookies: Record<'member' | 'moderator' | 'betaMember', Credentials>;
 
   beforeAll(async () => {
     app = await startTestApp(dialect, { heartbeatMs: HEARTBEAT_MS });
-    member2 = await app.as('member2');
-    moderator = await app.as('moderator');
-    admin = await app.as('admin');
-    betaMember = await app.as('betaMember');
-    for (const name of ['member', 'moderator', 'betaMember'] as const) {
-      cookies[name] = { cookie: await app.cookieOf(name) };
-    }
+    [member2, moderator, admin, betaMember] = await app.clients(
+      'member2',
+      'moderator',
+      'admin',
+      'betaMember',
+    );
+    cookies = await sessionCredentials(app, 'member', 'moderator', 'betaMember');
   });
   afterEach(() => {
     expect(streams.closeAll(), 'payloads off their published schema').toEqual([]);
@@ -184,33 +179,16 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
     });
 
     it('yields each seq exactly once when changes race with opening a resumed stream', async () => {
-      const authors = [member2, moderator, admin];
-      for (let round = 0; round < ROUNDS; round++) {
-        const from = await lastSeq();
-        await appendBacklog(app, BACKLOG);
-        const racing = RACE_DELAYS_MS.map(async (delay, i) => {
-          await sleep(delay);
-          await authors[i % authors.length]?.question.submit.mutate({
-            ...alpha,
-            body: uniqueLabel(`race ${round}`),
-          });
-        });
+      await expectEachSeqOnceWhenRacing(app, [member2, moderator, admin], async ({ from, submitted }) => {
         const [stream] = await Promise.all([
           openRawStream(app, '/events?tenant=alpha', {
             ...credentialHeaders(cookies.member),
             'last-event-id': String(from),
           }),
-          ...racing,
+          submitted,
         ]);
-        streams.add(stream);
-        const total = BACKLOG + RACE_DELAYS_MS.length;
-        await waitFor(() => stream.items.length >= total, 10_000, `${total} events`);
-        await sleep(250);
-        const ids = idsOf(stream);
-        expect(ids.length, `round ${round}: duplicates or strays`).toBe(total);
-        expect(ids).toEqual(seqRange(from + 1, from + total));
-        stream.close();
-      }
+        return streams.add(stream);
+      });
     });
 
     it('sends stream:resync when the missed events were trimmed, then continues live', async () => {
@@ -267,11 +245,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
     });
 
     it('answers 401, 403, 404, 400 and 405 with a JSON error body', async () => {
-      const token = await admin.tenant.createServiceToken.mutate({
-        ...alpha,
-        name: uniqueLabel('bot'),
-        role: 'member',
-      });
+      const token = await newServiceToken(admin);
       const cases: {
         path: string;
         headers?: Record<string, string>;
@@ -399,11 +373,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
     });
 
     it('ends a stream opened with a service token when the token is revoked', async () => {
-      const token = await admin.tenant.createServiceToken.mutate({
-        ...alpha,
-        name: uniqueLabel('bot'),
-        role: 'member',
-      });
+      const token = await newServiceToken(admin);
       const raw = await rawStream({ bearer: token.token });
       await submitQuestions(member2, 1);
       await received(raw, 1);

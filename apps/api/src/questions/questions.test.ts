@@ -1,13 +1,10 @@
 import { type Question, question as questionSchema } from '@pulsestage/contracts';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { errorCodeOf, startTestApp, type TestApp } from '../test-support/app.js';
+import { type Client, errorCodeOf, failureOf, startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
 import { snapshotData } from '../test-support/snapshot.js';
-
-type Client = Awaited<ReturnType<TestApp['as']>>;
 
 const alpha = { tenant: 'alpha' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -17,16 +14,6 @@ const strictQuestion = z.strictObject(questionSchema.shape);
 
 /** Submissions a few milliseconds apart get distinct `submittedAt` values, so "newest" order is known. */
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return { code: String(error.data?.code), message: error.message };
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each(DIALECTS)('questions on %s', (dialect) => {
   let app: TestApp;
@@ -40,13 +27,15 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
 
   beforeAll(async () => {
     app = await startTestApp(dialect);
-    member = await app.as('member');
-    member2 = await app.as('member2');
-    moderator = await app.as('moderator');
-    admin = await app.as('admin');
-    owner = await app.as('owner');
-    betaMember = await app.as('betaMember');
-    betaOwner = await app.as('betaOwner');
+    [member, member2, moderator, admin, owner, betaMember, betaOwner] = await app.clients(
+      'member',
+      'member2',
+      'moderator',
+      'admin',
+      'owner',
+      'betaMember',
+      'betaOwner',
+    );
   });
   afterAll(() => app.close());
 
@@ -147,11 +136,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it("refuses another tenant's team (or an unknown team) with BAD_REQUEST and stores nothing", async () => {
       const betaTeam = await betaOwner.team.create.mutate({ tenant: 'beta', name: 'Beta Engineering' });
       const before = await snapshotData(app.db);
-      const crossTenant = await failure(submit(member, 'Is this filed under beta?', betaTeam.id));
+      const crossTenant = await failureOf(submit(member, 'Is this filed under beta?', betaTeam.id));
       expect(crossTenant.code).toBe('BAD_REQUEST');
       expect(crossTenant.message).toMatch(/teamId/);
       expect(crossTenant.message).not.toMatch(/beta/i);
-      const unknown = await failure(submit(member, 'Is this filed anywhere?', crypto.randomUUID()));
+      const unknown = await failureOf(submit(member, 'Is this filed anywhere?', crypto.randomUUID()));
       expect(unknown).toEqual(crossTenant);
       expect(await snapshotData(app.db)).toEqual(before);
     });
@@ -159,7 +148,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('refuses an empty, blank or over-long body with BAD_REQUEST naming body', async () => {
       const before = await snapshotData(app.db);
       for (const body of ['', '   \n\t ', 'x'.repeat(2001)]) {
-        const refused = await failure(submit(member, body));
+        const refused = await failureOf(submit(member, body));
         expect(refused.code).toBe('BAD_REQUEST');
         expect(refused.message).toMatch(/body/);
       }
@@ -179,11 +168,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it("enforces the tenant's minimum and maximum length after trimming, naming body", async () => {
       await withSettings({ minQuestionLength: 10, maxQuestionLength: 20 }, async () => {
         const before = await snapshotData(app.db);
-        const tooShort = await failure(submit(member, '   short    '));
+        const tooShort = await failureOf(submit(member, '   short    '));
         expect(tooShort.code).toBe('BAD_REQUEST');
         expect(tooShort.message).toMatch(/body/);
         expect(tooShort.message).toMatch(/10/);
-        const tooLong = await failure(submit(member, 'x'.repeat(21)));
+        const tooLong = await failureOf(submit(member, 'x'.repeat(21)));
         expect(tooLong.code).toBe('BAD_REQUEST');
         expect(tooLong.message).toMatch(/body/);
         expect(tooLong.message).toMatch(/20/);
@@ -193,7 +182,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect((await submit(member, 'n'.repeat(20))).body).toBe('n'.repeat(20));
         // Characters, not code units: 20 emoji fit a maximum of 20.
         expect((await submit(member, '🎉'.repeat(20))).body).toBe('🎉'.repeat(20));
-        expect((await failure(submit(member, '🎉'.repeat(21)))).code).toBe('BAD_REQUEST');
+        expect((await failureOf(submit(member, '🎉'.repeat(21)))).code).toBe('BAD_REQUEST');
       });
     });
 
@@ -201,11 +190,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
       try {
         const before = await snapshotData(app.db);
-        const refused = await failure(submit(member, 'Can I still ask?'));
+        const refused = await failureOf(submit(member, 'Can I still ask?'));
         expect(refused.code).toBe('PRECONDITION_FAILED');
         expect(refused.message).toMatch(/frozen/i);
         // Moderators are refused too: the queue is closed for everyone.
-        expect((await failure(submit(moderator, 'Can a moderator still ask?'))).code).toBe(
+        expect((await failureOf(submit(moderator, 'Can a moderator still ask?'))).code).toBe(
           'PRECONDITION_FAILED',
         );
         expect(await snapshotData(app.db)).toEqual(before);
@@ -432,7 +421,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
           first.nextCursor as string,
         ];
         for (const cursor of garbage) {
-          const refused = await failure(
+          const refused = await failureOf(
             member2.question.list.query({ ...alpha, teamId, sort: 'top', cursor }),
           );
           expect(refused.code, cursor).toBe('BAD_REQUEST');
@@ -447,11 +436,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('lets only moderators list questions under review', async () => {
       await withSettings({ requireApproval: true }, async () => {
         const pending = await submit(member, 'Listed for moderators only');
-        const refused = await failure(member.question.list.query({ ...alpha, status: 'UNDER_REVIEW' }));
+        const refused = await failureOf(member.question.list.query({ ...alpha, status: 'UNDER_REVIEW' }));
         expect(refused.code).toBe('FORBIDDEN');
-        expect((await failure(member2.question.list.query({ ...alpha, status: 'UNDER_REVIEW' }))).code).toBe(
-          'FORBIDDEN',
-        );
+        expect(
+          (await failureOf(member2.question.list.query({ ...alpha, status: 'UNDER_REVIEW' }))).code,
+        ).toBe('FORBIDDEN');
         for (const client of [moderator, admin, owner]) {
           const page = await client.question.list.query({ ...alpha, status: 'UNDER_REVIEW', limit: 100 });
           expect(page.items.map((item) => item.id)).toContain(pending.id);
@@ -708,7 +697,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       expect(
         await errorCodeOf(member.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'Me.' })),
       ).toBe('FORBIDDEN');
-      const tooLong = await failure(
+      const tooLong = await failureOf(
         moderator.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'x'.repeat(10_001) }),
       );
       expect(tooLong.code).toBe('BAD_REQUEST');
@@ -797,12 +786,12 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const q = await submit(member, 'Cross-tenant tag?');
       const betaTag = await freshTag(betaOwner, 'beta');
       const before = await snapshotData(app.db);
-      const refused = await failure(
+      const refused = await failureOf(
         moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: betaTag.id }),
       );
       expect(refused.code).toBe('NOT_FOUND');
       expect(refused.message).not.toContain(betaTag.name);
-      const unknown = await failure(
+      const unknown = await failureOf(
         moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: crypto.randomUUID() }),
       );
       expect(unknown).toEqual(refused);
@@ -866,10 +855,10 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(pending).toMatchObject({ status: 'UNDER_REVIEW', upvoteCount: 0 });
 
         // Other members: it does not exist, exactly like an id that was never used.
-        const hidden = await failure(member2.question.get.query({ ...alpha, questionId: pending.id }));
+        const hidden = await failureOf(member2.question.get.query({ ...alpha, questionId: pending.id }));
         expect(hidden.code).toBe('NOT_FOUND');
         expect(hidden).toEqual(
-          await failure(member2.question.get.query({ ...alpha, questionId: crypto.randomUUID() })),
+          await failureOf(member2.question.get.query({ ...alpha, questionId: crypto.randomUUID() })),
         );
         expect(await listIds(member2, { teamId })).toEqual([]);
         expect(await listIds(member2)).not.toContain(pending.id);
@@ -1063,7 +1052,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         await errorCodeOf(moderator.tag.create.mutate({ ...alpha, name: existing.name, color: '#654321' })),
       ).toBe('CONFLICT');
       for (const color of ['red', '#12345', '#1234567', '#gggggg', '123456', '']) {
-        const refused = await failure(moderator.tag.create.mutate({ ...alpha, name: 'bad-colour', color }));
+        const refused = await failureOf(moderator.tag.create.mutate({ ...alpha, name: 'bad-colour', color }));
         expect(refused.code, color).toBe('BAD_REQUEST');
         expect(refused.message).toMatch(/color/);
       }

@@ -1,44 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { Role } from '@pulsestage/contracts';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionCookieFrom, startTestApp, type TestApp } from '../test-support/app.js';
+import {
+  errorCodeOf,
+  failureOf,
+  type NewAccount,
+  sessionCookieFrom,
+  startTestApp,
+  type TestApp,
+  uniqueLabel,
+} from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
-type Client = ReturnType<TestApp['client']>;
-
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
-
-async function failureOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return { code: String(error.data?.code), message: error.message };
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const errorCode = async (promise: Promise<unknown>) => (await failureOf(promise)).code;
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
-let counter = 0;
-const unique = (label: string) => `${label}-${++counter}-${crypto.randomUUID().slice(0, 6)}`;
-
-interface Person {
-  userId: string;
-  email: string;
-  client: Client;
-}
-
 interface FreshTenant {
   slug: string;
-  owner: Person;
+  owner: NewAccount;
   /** Signs up a new account and gives it `role` in this tenant (through a join link and the owner). */
-  add(role: Role): Promise<Person>;
+  add(role: Role): Promise<NewAccount>;
 }
 
 describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
@@ -49,31 +33,17 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
   });
   afterAll(() => app.close());
 
-  async function signUp(label: string): Promise<Person> {
-    const email = `${unique(label)}@example.test`;
-    const response = await app.raw('POST', 'auth.signUp', {
-      email,
-      password: 'a long enough password',
-      name: label,
-    });
-    const cookie = sessionCookieFrom(response.headers);
-    if (response.status !== 200 || !cookie)
-      throw new Error(`sign up failed: ${JSON.stringify(response.body)}`);
-    const { id } = (response.body as { result: { data: { id: string } } }).result.data;
-    return { userId: id, email, client: app.client({ cookie }) };
-  }
-
   /** A tenant of its own, so that tests changing roles and owners do not depend on one another. */
   async function freshTenant(): Promise<FreshTenant> {
-    const owner = await signUp('owner');
-    const slug = unique('org');
+    const owner = await app.signUp('owner');
+    const slug = uniqueLabel('org');
     await owner.client.tenant.create.mutate({ tenant: slug, name: `Org ${slug}` });
     const { code } = await owner.client.tenant.createJoinLink.mutate({ tenant: slug });
     return {
       slug,
       owner,
       async add(role) {
-        const person = await signUp(role);
+        const person = await app.signUp(role);
         await person.client.auth.joinWithCode.mutate({ code });
         if (role !== 'member') {
           await owner.client.tenant.setRole.mutate({ tenant: slug, userId: person.userId, role });
@@ -81,12 +51,6 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         return person;
       },
     };
-  }
-
-  async function expectNoChange(call: () => Promise<unknown>, code: string) {
-    const before = await snapshotData(app.db);
-    expect(await errorCode(call())).toBe(code);
-    expect(await snapshotData(app.db)).toEqual(before);
   }
 
   const as = (account: AccountName) => app.as(account);
@@ -136,8 +100,8 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const refused = await failureOf((await as('betaMember')).tenant.get.query({ tenant: 'alpha' }));
       expect(refused.code).toBe('FORBIDDEN');
       expect(refused.message).not.toContain('Alpha Inc');
-      expect(await errorCode(app.client().tenant.get.query({ tenant: 'alpha' }))).toBe('UNAUTHORIZED');
-      expect(await errorCode((await as('member')).tenant.get.query({ tenant: 'no-such-org' }))).toBe(
+      expect(await errorCodeOf(app.client().tenant.get.query({ tenant: 'alpha' }))).toBe('UNAUTHORIZED');
+      expect(await errorCodeOf((await as('member')).tenant.get.query({ tenant: 'no-such-org' }))).toBe(
         'NOT_FOUND',
       );
     });
@@ -145,8 +109,8 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
 
   describe('tenant.create', () => {
     it('makes the creator its owner, with default settings', async () => {
-      const creator = await signUp('creator');
-      const slug = unique('new-org');
+      const creator = await app.signUp('creator');
+      const slug = uniqueLabel('new-org');
       const created = await creator.client.tenant.create.mutate({ tenant: slug, name: ' New Org ' });
       expect(created).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -177,16 +141,16 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const question = await creator.client.question.submit.mutate({ tenant: slug, body: 'First question' });
       expect(question.status).toBe('OPEN');
       // Nobody else became a member.
-      expect(await errorCode((await as('owner')).tenant.get.query({ tenant: slug }))).toBe('FORBIDDEN');
+      expect(await errorCodeOf((await as('owner')).tenant.get.query({ tenant: slug }))).toBe('FORBIDDEN');
     });
 
     it('refuses a slug that is taken, in any case, with CONFLICT and changes nothing', async () => {
-      const creator = await signUp('squatter');
-      await expectNoChange(
+      const creator = await app.signUp('squatter');
+      await app.expectNoChange(
         () => creator.client.tenant.create.mutate({ tenant: 'alpha', name: 'Fake' }),
         'CONFLICT',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => creator.client.tenant.create.mutate({ tenant: 'BETA', name: 'Fake' }),
         'CONFLICT',
       );
@@ -201,12 +165,12 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       expect((await guest.auth.me.query())?.guest).toBe(true);
       await (await as('admin')).tenant.updateSettings.mutate({ tenant: 'alpha', allowGuests: false });
 
-      await expectNoChange(
-        () => guest.tenant.create.mutate({ tenant: unique('guest-org'), name: 'G' }),
+      await app.expectNoChange(
+        () => guest.tenant.create.mutate({ tenant: uniqueLabel('guest-org'), name: 'G' }),
         'FORBIDDEN',
       );
-      await expectNoChange(
-        () => app.client().tenant.create.mutate({ tenant: unique('anon'), name: 'A' }),
+      await app.expectNoChange(
+        () => app.client().tenant.create.mutate({ tenant: uniqueLabel('anon'), name: 'A' }),
         'UNAUTHORIZED',
       );
       const { token } = await (await as('owner')).tenant.createServiceToken.mutate({
@@ -214,14 +178,15 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         name: 'creator bot',
         role: 'owner',
       });
-      await expectNoChange(
-        () => app.client({ bearer: token }).tenant.create.mutate({ tenant: unique('bot-org'), name: 'B' }),
+      await app.expectNoChange(
+        () =>
+          app.client({ bearer: token }).tenant.create.mutate({ tenant: uniqueLabel('bot-org'), name: 'B' }),
         'UNAUTHORIZED',
       );
     });
 
     it('refuses a malformed slug with BAD_REQUEST naming the field', async () => {
-      const creator = await signUp('bad-slug');
+      const creator = await app.signUp('bad-slug');
       for (const tenant of ['-leading', 'has space', 'a', 'x'.repeat(49), 'under_score']) {
         const before = await snapshotData(app.db);
         const refused = await failureOf(creator.client.tenant.create.mutate({ tenant, name: 'Bad' }));
@@ -269,19 +234,19 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       });
       // The limits are enforced on questions.
       expect(
-        await errorCode(org.owner.client.question.submit.mutate({ tenant: org.slug, body: 'too short' })),
+        await errorCodeOf(org.owner.client.question.submit.mutate({ tenant: org.slug, body: 'too short' })),
       ).toBe('BAD_REQUEST');
     });
 
     it('refuses moderators and members with FORBIDDEN, changing nothing', async () => {
       for (const account of ['moderator', 'member'] as const) {
         const client = await as(account);
-        await expectNoChange(
+        await app.expectNoChange(
           () => client.tenant.updateSettings.mutate({ tenant: 'alpha', allowGuests: true, name: 'Hijacked' }),
           'FORBIDDEN',
         );
       }
-      await expectNoChange(
+      await app.expectNoChange(
         async () => (await as('admin')).tenant.updateSettings.mutate({ tenant: 'beta', name: 'Hijacked' }),
         'FORBIDDEN',
       );
@@ -289,7 +254,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
 
     it('refuses a minimum above the maximum with BAD_REQUEST, changing nothing', async () => {
       const org = await freshTenant();
-      await expectNoChange(
+      await app.expectNoChange(
         () =>
           org.owner.client.tenant.updateSettings.mutate({
             tenant: org.slug,
@@ -301,15 +266,15 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       );
       await org.owner.client.tenant.updateSettings.mutate({ tenant: org.slug, minQuestionLength: 50 });
       // Against the stored minimum as well.
-      await expectNoChange(
+      await app.expectNoChange(
         () => org.owner.client.tenant.updateSettings.mutate({ tenant: org.slug, maxQuestionLength: 49 }),
         'BAD_REQUEST',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => org.owner.client.tenant.updateSettings.mutate({ tenant: org.slug, maxQuestionLength: 2001 }),
         'BAD_REQUEST',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => org.owner.client.tenant.updateSettings.mutate({ tenant: org.slug, minQuestionLength: 0 }),
         'BAD_REQUEST',
       );
@@ -370,18 +335,18 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     });
 
     it('refuses moderators, members, display links and other tenants with FORBIDDEN', async () => {
-      expect(await errorCode((await as('moderator')).tenant.members.query({ tenant: 'alpha' }))).toBe(
+      expect(await errorCodeOf((await as('moderator')).tenant.members.query({ tenant: 'alpha' }))).toBe(
         'FORBIDDEN',
       );
-      expect(await errorCode((await as('member')).tenant.members.query({ tenant: 'alpha' }))).toBe(
+      expect(await errorCodeOf((await as('member')).tenant.members.query({ tenant: 'alpha' }))).toBe(
         'FORBIDDEN',
       );
-      expect(await errorCode((await as('betaOwner')).tenant.members.query({ tenant: 'alpha' }))).toBe(
+      expect(await errorCodeOf((await as('betaOwner')).tenant.members.query({ tenant: 'alpha' }))).toBe(
         'FORBIDDEN',
       );
       const link = await (await as('admin')).tenant.createDisplayLink.mutate({ tenant: 'alpha' });
       expect(
-        await errorCode(app.client({ bearer: link.token }).tenant.members.query({ tenant: 'alpha' })),
+        await errorCodeOf(app.client({ bearer: link.token }).tenant.members.query({ tenant: 'alpha' })),
       ).toBe('FORBIDDEN');
     });
   });
@@ -407,16 +372,16 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const admin = await org.add('admin');
       const member = await org.add('member');
       const call = admin.client.tenant.setRole;
-      await expectNoChange(
+      await app.expectNoChange(
         () => call.mutate({ tenant: org.slug, userId: member.userId, role: 'owner' }),
         'FORBIDDEN',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => call.mutate({ tenant: org.slug, userId: admin.userId, role: 'owner' }),
         'FORBIDDEN',
       );
       for (const role of ['admin', 'moderator', 'member'] as const) {
-        await expectNoChange(
+        await app.expectNoChange(
           () => call.mutate({ tenant: org.slug, userId: org.owner.userId, role }),
           'FORBIDDEN',
         );
@@ -428,7 +393,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const org = await freshTenant();
       const moderator = await org.add('moderator');
       const member = await org.add('member');
-      await expectNoChange(
+      await app.expectNoChange(
         () =>
           moderator.client.tenant.setRole.mutate({
             tenant: org.slug,
@@ -437,7 +402,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
           }),
         'FORBIDDEN',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => member.client.tenant.setRole.mutate({ tenant: org.slug, userId: member.userId, role: 'admin' }),
         'FORBIDDEN',
       );
@@ -452,7 +417,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       await admin.client.tenant.setRole.mutate({ tenant: org.slug, userId: org.owner.userId, role: 'admin' });
       expect(await rolesIn(org.slug)).toEqual({ [org.owner.userId]: 'admin', [admin.userId]: 'owner' });
       // Now an admin, the first owner can no longer touch the owner.
-      await expectNoChange(
+      await app.expectNoChange(
         () =>
           org.owner.client.tenant.setRole.mutate({ tenant: org.slug, userId: admin.userId, role: 'member' }),
         'FORBIDDEN',
@@ -462,7 +427,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     it('refuses to demote the last owner with PRECONDITION_FAILED, changing nothing', async () => {
       const org = await freshTenant();
       for (const role of ['admin', 'moderator', 'member'] as const) {
-        await expectNoChange(
+        await app.expectNoChange(
           () => org.owner.client.tenant.setRole.mutate({ tenant: org.slug, userId: org.owner.userId, role }),
           'PRECONDITION_FAILED',
         );
@@ -491,16 +456,16 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
 
     it("answers an unknown user or another tenant's user with NOT_FOUND, changing nothing", async () => {
       const admin = await as('admin');
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.tenant.setRole.mutate({ tenant: 'alpha', userId: UNKNOWN_ID, role: 'moderator' }),
         'NOT_FOUND',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.tenant.setRole.mutate({ tenant: 'alpha', userId: app.userIds.betaMember, role: 'admin' }),
         'NOT_FOUND',
       );
       expect((await (await as('betaMember')).tenant.get.query({ tenant: 'beta' })).role).toBe('member');
-      expect(await errorCode((await as('betaMember')).tenant.get.query({ tenant: 'alpha' }))).toBe(
+      expect(await errorCodeOf((await as('betaMember')).tenant.get.query({ tenant: 'alpha' }))).toBe(
         'FORBIDDEN',
       );
     });
@@ -530,9 +495,9 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       });
       expect(members.map((m) => m.userId)).not.toContain(member.userId);
       expect(members.map((m) => m.userId).sort()).toEqual([admin.userId, org.owner.userId].sort());
-      expect(await errorCode(member.client.tenant.get.query({ tenant: org.slug }))).toBe('FORBIDDEN');
-      expect(await errorCode(member.client.question.list.query({ tenant: org.slug }))).toBe('FORBIDDEN');
-      await expectNoChange(
+      expect(await errorCodeOf(member.client.tenant.get.query({ tenant: org.slug }))).toBe('FORBIDDEN');
+      expect(await errorCodeOf(member.client.question.list.query({ tenant: org.slug }))).toBe('FORBIDDEN');
+      await app.expectNoChange(
         () => member.client.question.submit.mutate({ tenant: org.slug, body: 'still here?' }),
         'FORBIDDEN',
       );
@@ -549,7 +514,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     it('refuses an admin removing an owner with FORBIDDEN, changing nothing', async () => {
       const org = await freshTenant();
       const admin = await org.add('admin');
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.client.tenant.removeMember.mutate({ tenant: org.slug, userId: org.owner.userId }),
         'FORBIDDEN',
       );
@@ -560,7 +525,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const second = await org.add('owner');
       await second.client.tenant.removeMember.mutate({ tenant: org.slug, userId: org.owner.userId });
       expect(await rolesIn(org.slug)).toEqual({ [second.userId]: 'owner' });
-      await expectNoChange(
+      await app.expectNoChange(
         () => second.client.tenant.removeMember.mutate({ tenant: org.slug, userId: second.userId }),
         'PRECONDITION_FAILED',
       );
@@ -570,15 +535,15 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const org = await freshTenant();
       const moderator = await org.add('moderator');
       const member = await org.add('member');
-      await expectNoChange(
+      await app.expectNoChange(
         () => moderator.client.tenant.removeMember.mutate({ tenant: org.slug, userId: member.userId }),
         'FORBIDDEN',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => org.owner.client.tenant.removeMember.mutate({ tenant: org.slug, userId: UNKNOWN_ID }),
         'NOT_FOUND',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () =>
           org.owner.client.tenant.removeMember.mutate({ tenant: org.slug, userId: app.userIds.betaMember }),
         'NOT_FOUND',
@@ -590,12 +555,21 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     it('lets only admins create links', async () => {
       for (const account of ['moderator', 'member'] as const) {
         const client = await as(account);
-        await expectNoChange(() => client.tenant.createJoinLink.mutate({ tenant: 'alpha' }), 'FORBIDDEN');
-        await expectNoChange(() => client.tenant.createDisplayLink.mutate({ tenant: 'alpha' }), 'FORBIDDEN');
+        await app.expectNoChange(() => client.tenant.createJoinLink.mutate({ tenant: 'alpha' }), 'FORBIDDEN');
+        await app.expectNoChange(
+          () => client.tenant.createDisplayLink.mutate({ tenant: 'alpha' }),
+          'FORBIDDEN',
+        );
       }
       const betaOwner = await as('betaOwner');
-      await expectNoChange(() => betaOwner.tenant.createJoinLink.mutate({ tenant: 'alpha' }), 'FORBIDDEN');
-      await expectNoChange(() => betaOwner.tenant.createDisplayLink.mutate({ tenant: 'alpha' }), 'FORBIDDEN');
+      await app.expectNoChange(
+        () => betaOwner.tenant.createJoinLink.mutate({ tenant: 'alpha' }),
+        'FORBIDDEN',
+      );
+      await app.expectNoChange(
+        () => betaOwner.tenant.createDisplayLink.mutate({ tenant: 'alpha' }),
+        'FORBIDDEN',
+      );
     });
 
     it('creates a join link whose code lets people join', async () => {
@@ -617,7 +591,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         code: link.code,
         revokedAt: null,
       });
-      const joiner = await signUp('link-joiner');
+      const joiner = await app.signUp('link-joiner');
       await joiner.client.auth.joinWithCode.mutate({ code: link.code });
       expect((await joiner.client.tenant.get.query({ tenant: 'alpha' })).role).toBe('member');
     });
@@ -654,10 +628,13 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       });
       await admin.tenant.revokeLink.mutate({ tenant: 'alpha', linkId: join.id });
       expect(
-        await errorCode(app.client({ bearer: display.token }).tenant.get.query({ tenant: 'alpha' })),
+        await errorCodeOf(app.client({ bearer: display.token }).tenant.get.query({ tenant: 'alpha' })),
       ).toBe('UNAUTHORIZED');
-      const joiner = await signUp('too-late');
-      await expectNoChange(() => joiner.client.auth.joinWithCode.mutate({ code: join.code }), 'NOT_FOUND');
+      const joiner = await app.signUp('too-late');
+      await app.expectNoChange(
+        () => joiner.client.auth.joinWithCode.mutate({ code: join.code }),
+        'NOT_FOUND',
+      );
       const rows = await app.db
         .selectFrom('links')
         .select(['id', 'revokedAt'])
@@ -670,11 +647,11 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const admin = await as('admin');
       const link = await admin.tenant.createJoinLink.mutate({ tenant: 'alpha' });
       await admin.tenant.revokeLink.mutate({ tenant: 'alpha', linkId: link.id });
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.tenant.revokeLink.mutate({ tenant: 'alpha', linkId: link.id }),
         'NOT_FOUND',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.tenant.revokeLink.mutate({ tenant: 'alpha', linkId: UNKNOWN_ID }),
         'NOT_FOUND',
       );
@@ -692,11 +669,11 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
           alphaAdmin.tenant.revokeLink.mutate({ tenant: 'alpha', linkId: UNKNOWN_ID }),
         );
         expect(refused.message).toBe(unknown.message);
-        await expectNoChange(
+        await app.expectNoChange(
           () => alphaAdmin.tenant.revokeLink.mutate({ tenant: 'alpha', linkId }),
           'NOT_FOUND',
         );
-        await expectNoChange(
+        await app.expectNoChange(
           () => alphaAdmin.tenant.revokeLink.mutate({ tenant: 'beta', linkId }),
           'FORBIDDEN',
         );
@@ -704,7 +681,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       expect(
         (await app.client({ bearer: betaDisplay.token }).tenant.get.query({ tenant: 'beta' })).slug,
       ).toBe('beta');
-      const joiner = await signUp('beta-joiner');
+      const joiner = await app.signUp('beta-joiner');
       expect(await joiner.client.auth.joinWithCode.mutate({ code: betaJoin.code })).toEqual({
         tenant: 'beta',
       });
@@ -712,7 +689,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
 
     it('refuses moderators revoking links with FORBIDDEN', async () => {
       const link = await (await as('admin')).tenant.createDisplayLink.mutate({ tenant: 'alpha' });
-      await expectNoChange(
+      await app.expectNoChange(
         async () => (await as('moderator')).tenant.revokeLink.mutate({ tenant: 'alpha', linkId: link.id }),
         'FORBIDDEN',
       );
@@ -757,13 +734,13 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     it('lets only admins create tokens, and never above their own role', async () => {
       for (const account of ['moderator', 'member'] as const) {
         const client = await as(account);
-        await expectNoChange(
+        await app.expectNoChange(
           () => client.tenant.createServiceToken.mutate({ tenant: 'alpha', name: 'mine', role: 'member' }),
           'FORBIDDEN',
         );
       }
       const admin = await as('admin');
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.tenant.createServiceToken.mutate({ tenant: 'alpha', name: 'too strong', role: 'owner' }),
         'FORBIDDEN',
       );
@@ -785,7 +762,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         name: 'b',
         role: 'admin',
       });
-      await expectNoChange(
+      await app.expectNoChange(
         () =>
           app
             .client({ bearer: adminToken.token })
@@ -809,7 +786,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         .where('id', '=', question.id)
         .executeTakeFirst();
       expect(stored?.tenantId).toBe(app.tenantIds.alpha);
-      await expectNoChange(
+      await app.expectNoChange(
         () =>
           bot.question.answer.mutate({
             tenant: 'alpha',
@@ -818,7 +795,10 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
           }),
         'FORBIDDEN',
       );
-      await expectNoChange(() => bot.team.create.mutate({ tenant: 'alpha', name: 'Bot team' }), 'FORBIDDEN');
+      await app.expectNoChange(
+        () => bot.team.create.mutate({ tenant: 'alpha', name: 'Bot team' }),
+        'FORBIDDEN',
+      );
       const answered = await (await as('moderator')).question.answer.mutate({
         tenant: 'alpha',
         questionId: question.id,
@@ -838,7 +818,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         tokenId: created.id,
       });
       expect(
-        await errorCode(app.client({ bearer: created.token }).tenant.get.query({ tenant: 'alpha' })),
+        await errorCodeOf(app.client({ bearer: created.token }).tenant.get.query({ tenant: 'alpha' })),
       ).toBe('UNAUTHORIZED');
       const row = await app.db
         .selectFrom('serviceTokens')
@@ -846,11 +826,11 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         .where('id', '=', created.id)
         .executeTakeFirstOrThrow();
       expect(row.revokedAt).not.toBeNull();
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.tenant.revokeServiceToken.mutate({ tenant: 'alpha', tokenId: created.id }),
         'NOT_FOUND',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.tenant.revokeServiceToken.mutate({ tenant: 'alpha', tokenId: UNKNOWN_ID }),
         'NOT_FOUND',
       );
@@ -863,7 +843,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         role: 'member',
       });
       const admin = await as('admin');
-      await expectNoChange(
+      await app.expectNoChange(
         () => admin.tenant.revokeServiceToken.mutate({ tenant: 'alpha', tokenId: betaToken.id }),
         'NOT_FOUND',
       );
@@ -876,7 +856,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         name: 'x',
         role: 'member',
       });
-      await expectNoChange(
+      await app.expectNoChange(
         async () =>
           (await as('moderator')).tenant.revokeServiceToken.mutate({
             tenant: 'alpha',
@@ -913,16 +893,16 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
 
     it('refuses members with FORBIDDEN, changing nothing', async () => {
       const member = await as('member');
-      await expectNoChange(
+      await app.expectNoChange(
         () => member.team.create.mutate({ tenant: 'alpha', name: 'Rogue team' }),
         'FORBIDDEN',
       );
       const link = await (await as('admin')).tenant.createDisplayLink.mutate({ tenant: 'alpha' });
-      await expectNoChange(
+      await app.expectNoChange(
         () => app.client({ bearer: link.token }).team.create.mutate({ tenant: 'alpha', name: 'Screen team' }),
         'FORBIDDEN',
       );
-      await expectNoChange(
+      await app.expectNoChange(
         async () => (await as('moderator')).team.create.mutate({ tenant: 'beta', name: 'Foreign team' }),
         'FORBIDDEN',
       );
@@ -930,10 +910,10 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
 
     it('refuses a duplicate name in the same tenant with CONFLICT, but not in another tenant', async () => {
       const moderator = await as('moderator');
-      const name = unique('Team');
+      const name = uniqueLabel('Team');
       await moderator.team.create.mutate({ tenant: 'alpha', name });
-      await expectNoChange(() => moderator.team.create.mutate({ tenant: 'alpha', name }), 'CONFLICT');
-      await expectNoChange(
+      await app.expectNoChange(() => moderator.team.create.mutate({ tenant: 'alpha', name }), 'CONFLICT');
+      await app.expectNoChange(
         () => moderator.team.create.mutate({ tenant: 'alpha', name: ` ${name} ` }),
         'CONFLICT',
       );
@@ -948,7 +928,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const link = await (await as('admin')).tenant.createDisplayLink.mutate({ tenant: 'alpha' });
       const teams = await app.client({ bearer: link.token }).team.list.query({ tenant: 'alpha' });
       expect(Array.isArray(teams)).toBe(true);
-      expect(await errorCode((await as('betaMember')).team.list.query({ tenant: 'alpha' }))).toBe(
+      expect(await errorCodeOf((await as('betaMember')).team.list.query({ tenant: 'alpha' }))).toBe(
         'FORBIDDEN',
       );
     });

@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { expect } from 'vitest';
 import { InProcessBus } from '../events/bus.js';
 import { EventHub } from '../events/hub.js';
 import { createApp } from '../http/server.js';
 import type { AppRouter } from '../router.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 import { ACCOUNTS, type AccountName, type Fixture, PASSWORD, seedFixture } from './fixture.js';
+import { snapshotData } from './snapshot.js';
 
 export interface RawResponse {
   status: number;
@@ -19,16 +21,33 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
+/** A typed tRPC client of the API. */
+export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
+
+/** An account a test signed up itself, outside the fixture. */
+export interface NewAccount {
+  email: string;
+  cookie: string;
+  userId: string;
+  client: Client;
+}
+
 export interface TestApp extends TestDatabase, Fixture {
   url: string;
   hub: EventHub;
   dropStreams(): void;
   /** A typed tRPC client carrying the given credentials. */
-  client(options?: ClientOptions): ReturnType<typeof createTRPCClient<AppRouter>>;
+  client(options?: ClientOptions): Client;
   /** A typed client signed in as one of the fixture accounts. */
-  as(account: AccountName): Promise<ReturnType<typeof createTRPCClient<AppRouter>>>;
+  as(account: AccountName): Promise<Client>;
+  /** Typed clients signed in as the given fixture accounts, in the same order. */
+  clients<Names extends AccountName[]>(...accounts: Names): Promise<{ [K in keyof Names]: Client }>;
   /** The session cookie of a fixture account, signing in on first use. */
   cookieOf(account: AccountName): Promise<string>;
+  /** Asserts that `call` is refused with the tRPC error `code` and leaves every row as it was. */
+  expectNoChange(call: () => Promise<unknown>, code: string): Promise<void>;
+  /** Signs up a new account through `auth.signUp`, named `label`, with an email no other test uses. */
+  signUp(label: string, password?: string): Promise<NewAccount>;
   /** A raw HTTP call to `/trpc/<path>`: GET with `?input=` for queries, POST with a JSON body for mutations. */
   raw(
     method: 'GET' | 'POST',
@@ -45,6 +64,16 @@ function requestHeaders(options: ClientOptions): Record<string, string> {
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
   return headers;
 }
+
+let labels = 0;
+/** A short label unique within the test run, for bodies, slugs, tag and team names. */
+export function uniqueLabel(prefix: string): string {
+  labels += 1;
+  return `${prefix}-${labels}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** An email address no other account of the test run has. */
+export const uniqueEmail = (label: string) => `${uniqueLabel(label)}@example.test`;
 
 export function sessionCookieFrom(headers: Headers): string | undefined {
   return headers
@@ -110,6 +139,30 @@ export async function startTestApp(
     return cookie;
   };
 
+  const as = async (account: AccountName) => client({ cookie: await cookieOf(account) });
+
+  const clients = (async (...accounts: AccountName[]) => {
+    const signedIn: Client[] = [];
+    for (const account of accounts) signedIn.push(await as(account));
+    return signedIn;
+  }) as TestApp['clients'];
+
+  const signUp: TestApp['signUp'] = async (label, password = 'a long enough password') => {
+    const email = uniqueEmail(label);
+    const response = await raw('POST', 'auth.signUp', { email, password, name: label });
+    const cookie = sessionCookieFrom(response.headers);
+    if (response.status !== 200 || !cookie)
+      throw new Error(`sign up failed: ${JSON.stringify(response.body)}`);
+    const { id } = (response.body as { result: { data: { id: string } } }).result.data;
+    return { email, cookie, userId: id, client: client({ cookie }) };
+  };
+
+  const expectNoChange: TestApp['expectNoChange'] = async (call, code) => {
+    const before = await snapshotData(database.db);
+    expect(await errorCodeOf(call())).toBe(code);
+    expect(await snapshotData(database.db)).toEqual(before);
+  };
+
   return {
     ...database,
     ...fixture,
@@ -117,7 +170,10 @@ export async function startTestApp(
     client,
     raw,
     cookieOf,
-    as: async (account) => client({ cookie: await cookieOf(account) }),
+    as,
+    clients,
+    signUp,
+    expectNoChange,
     hub,
     dropStreams,
     close: async () => {
@@ -129,13 +185,29 @@ export async function startTestApp(
   };
 }
 
-/** The tRPC error code of a failed call, for `await expect(...).rejects` style assertions. */
-export async function errorCodeOf(promise: Promise<unknown>): Promise<string> {
+/** How a tRPC call was refused: the error code and the message the client received. */
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+/** The code and message of a tRPC client error; anything else is rethrown. */
+export function failureFrom(error: unknown): Failure {
+  if (error instanceof TRPCClientError) return { code: String(error.data?.code), message: error.message };
+  throw error;
+}
+
+/** How a call that must fail was refused; throws when it succeeds. */
+export async function failureOf(promise: Promise<unknown>): Promise<Failure> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof TRPCClientError) return String(error.data?.code);
-    throw error;
+    return failureFrom(error);
   }
   throw new Error('expected the call to fail');
+}
+
+/** The tRPC error code of a call that must fail. */
+export async function errorCodeOf(promise: Promise<unknown>): Promise<string> {
+  return (await failureOf(promise)).code;
 }

@@ -5,9 +5,9 @@ import { EventSource, type FetchLike } from 'eventsource';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import type { AppRouter } from '../router.js';
-import { sessionCookieFrom, type TestApp } from './app.js';
-
-export type Client = Awaited<ReturnType<TestApp['as']>>;
+import { type Client, type NewAccount, type TestApp, uniqueLabel } from './app.js';
+import type { AccountName } from './fixture.js';
+import { lastSeqOf } from './outbox.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -33,6 +33,16 @@ export async function waitFor<T>(
 export interface Credentials {
   cookie?: string;
   bearer?: string;
+}
+
+/** The session credentials of fixture accounts, signing each in on first use. */
+export async function sessionCredentials<Name extends AccountName>(
+  app: TestApp,
+  ...accounts: Name[]
+): Promise<Record<Name, Credentials>> {
+  const credentials = {} as Record<Name, Credentials>;
+  for (const account of accounts) credentials[account] = { cookie: await app.cookieOf(account) };
+  return credentials;
 }
 
 export function credentialHeaders(credentials: Credentials): Record<string, string> {
@@ -312,6 +322,47 @@ export async function requestJson(
   return { status: response.status, contentType: response.headers.get('content-type'), body };
 }
 
+/** How a tRPC subscription request over plain HTTP began. */
+export interface SubscriptionOpening {
+  outcome: 'refused' | 'delivered' | 'kept open';
+  /** Refused: the `serialized-error` event's data (the error shape, JSON); otherwise what the stream sent. */
+  text: string;
+}
+
+/**
+ * tRPC answers a subscription with an SSE stream even when it refuses it: the refusal is a
+ * `serialized-error` event (the error shape, with its HTTP status) before the stream closes. Reads
+ * `response` until that refusal, a first event that shows the stream was accepted, or 5 s of silence.
+ */
+export async function readSubscriptionOpening(response: Response): Promise<SubscriptionOpening> {
+  const reader = (response.body as ReadableStream<Uint8Array>)
+    .pipeThrough(new TextDecoderStream())
+    .getReader();
+  const deadline = Date.now() + 5000;
+  let buffered = '';
+  try {
+    while (Date.now() < deadline) {
+      const next = await Promise.race([
+        reader.read(),
+        new Promise<'timeout'>((resolve) =>
+          setTimeout(() => resolve('timeout'), Math.max(1, deadline - Date.now())),
+        ),
+      ]);
+      if (next === 'timeout' || next.done) break;
+      buffered += next.value;
+      for (const block of buffered.split('\n\n').slice(0, -1)) {
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
+        if (event === 'serialized-error') return { outcome: 'refused', text: data };
+        if (event === undefined) return { outcome: 'delivered', text: `stream accepted, delivered ${data}` };
+      }
+    }
+    return { outcome: 'kept open', text: `stream accepted and kept open: ${buffered}` };
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Mutations that produce known events, and how to compare what arrived
 // ---------------------------------------------------------------------------------------------
@@ -323,15 +374,6 @@ export interface Expected {
   type: string;
   tenantId: string;
   data: unknown;
-}
-
-export async function lastSeqOf(app: TestApp, tenantId: string): Promise<number> {
-  const row = await app.db
-    .selectFrom('eventSequences')
-    .select('lastSeq')
-    .where('tenantId', '=', tenantId)
-    .executeTakeFirstOrThrow();
-  return Number(row.lastSeq);
 }
 
 /**
@@ -364,6 +406,54 @@ export async function appendBacklog(app: TestApp, count: number): Promise<void> 
   });
 }
 
+/** The race between a resumed stream's backfill and live changes: a backlog of several outbox pages. */
+const RACE_ROUNDS = 4;
+const RACE_BACKLOG = 2500;
+const RACE_DELAYS_MS = [0, 1, 2, 4, 6, 8, 12, 16, 25, 40, 60, 90];
+
+/** One round of the race: the stream resumes after `from`, while questions are being submitted. */
+export interface Race {
+  from: number;
+  /** Settles once every racing question is submitted. */
+  submitted: Promise<unknown>;
+}
+
+/**
+ * Rounds of: a backlog appended to alpha's outbox, then questions submitted by `authors` in turn at
+ * staggered short delays while `openResumed` opens a stream resuming from before the backlog (it
+ * resolves once the stream is open and `race.submitted` has settled). Each round's stream must deliver
+ * every seq exactly once; it is closed after the round.
+ */
+export async function expectEachSeqOnceWhenRacing(
+  app: TestApp,
+  authors: Client[],
+  openResumed: (race: Race) => Promise<CollectedStream & { errors?: readonly unknown[] }>,
+): Promise<void> {
+  for (let round = 0; round < RACE_ROUNDS; round++) {
+    const from = await lastSeqOf(app, app.tenantIds.alpha);
+    await appendBacklog(app, RACE_BACKLOG);
+    const submitted = Promise.all(
+      RACE_DELAYS_MS.map(async (delay, i) => {
+        await sleep(delay);
+        await authors[i % authors.length]?.question.submit.mutate({
+          ...alpha,
+          body: uniqueLabel(`race ${round}`),
+        });
+      }),
+    );
+    const stream = await openResumed({ from, submitted });
+    const total = RACE_BACKLOG + RACE_DELAYS_MS.length;
+    const errors = stream.errors ?? [];
+    await waitFor(() => stream.items.length >= total || errors.length > 0, 10_000, `${total} events`);
+    await sleep(250);
+    expect(errors).toEqual([]);
+    const ids = stream.items.map((item) => item.id);
+    expect(ids.length, `round ${round}: duplicates or strays`).toBe(total);
+    expect(ids).toEqual(seqRange(from + 1, from + total));
+    stream.close();
+  }
+}
+
 /** The ids `from`..`to` inclusive, as the stream writes them. */
 export function seqRange(from: number, to: number): string[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => String(from + i));
@@ -371,13 +461,6 @@ export function seqRange(from: number, to: number): string[] {
 
 export function envelopesOf(items: readonly Received[]): Expected[] {
   return items.map(({ event }) => ({ type: event.type, tenantId: event.tenantId, data: event.data }));
-}
-
-let labels = 0;
-/** A short label unique within the test run, for bodies, tag and team names. */
-export function uniqueLabel(prefix: string): string {
-  labels += 1;
-  return `${prefix}-${labels}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
 export interface ScriptRun {
@@ -455,20 +538,15 @@ export async function submitQuestions(author: Client, count: number, label = uni
   return questions;
 }
 
-/** A new account that joined alpha as a member through a join link: its session cookie and user id. */
-export async function newMember(app: TestApp, admin: Client): Promise<{ cookie: string; userId: string }> {
-  const label = uniqueLabel('user');
+/** A new member-role service token of alpha, with its secret. */
+export function newServiceToken(admin: Client) {
+  return admin.tenant.createServiceToken.mutate({ ...alpha, name: uniqueLabel('bot'), role: 'member' });
+}
+
+/** A new account that joined alpha as a member through a join link. */
+export async function newMember(app: TestApp, admin: Client): Promise<NewAccount> {
   const { code } = await admin.tenant.createJoinLink.mutate(alpha);
-  const response = await app.raw('POST', 'auth.signUp', {
-    email: `${label}@stream.test`,
-    password: 'stream password',
-    name: label,
-  });
-  const cookie = sessionCookieFrom(response.headers);
-  if (!cookie) throw new Error(`sign-up failed: ${JSON.stringify(response.body)}`);
-  const client = app.client({ cookie });
-  await client.auth.joinWithCode.mutate({ code });
-  const me = await client.auth.me.query();
-  if (!me) throw new Error('the new account is not signed in');
-  return { cookie, userId: me.id };
+  const member = await app.signUp('new-member');
+  await member.client.auth.joinWithCode.mutate({ code });
+  return member;
 }

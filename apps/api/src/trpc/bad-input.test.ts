@@ -9,16 +9,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { noInput, QUESTION_SORTS, QUESTION_STATUSES, ROLES } from '@pulsestage/contracts';
-import type { AnyTRPCProcedure } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter } from '../router.js';
 import { sessionCookieFrom, startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, PASSWORD } from '../test-support/fixture.js';
+import { expectEntryPerProcedure, routerProcedures, validateInput } from '../test-support/procedures.js';
 import { snapshotData } from '../test-support/snapshot.js';
-
-/** Every procedure by its dotted path (`_def.procedures` is flat at runtime, nested in its type). */
-const flatProcedures = () => appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
+import { readSubscriptionOpening } from '../test-support/sse.js';
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -490,7 +487,7 @@ async function send(app: TestApp, c: Case): Promise<Answer> {
   try {
     const response = await fetch(url, { method: c.method, headers, body, signal: abort.signal });
     if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
-      return await readSubscriptionAnswer(response);
+      return await subscriptionAnswer(response);
     }
     const text = await response.text();
     let parsed: unknown = text;
@@ -506,42 +503,17 @@ async function send(app: TestApp, c: Case): Promise<Answer> {
 }
 
 /**
- * tRPC answers a subscription with an SSE stream even when it refuses it: the refusal is a
- * `serialized-error` event carrying the error shape (with its HTTP status) before the stream closes.
- * That event is judged like a JSON error; a stream that delivers anything else, or stays open, was accepted.
+ * A subscription's refusal is judged like a JSON error, with the HTTP status its error shape carries;
+ * a stream that delivers anything else, or stays open, was accepted.
  */
-async function readSubscriptionAnswer(response: Response): Promise<Answer> {
-  const reader = (response.body as ReadableStream<Uint8Array>)
-    .pipeThrough(new TextDecoderStream())
-    .getReader();
-  const deadline = Date.now() + 5000;
-  let buffered = '';
-  try {
-    while (Date.now() < deadline) {
-      const next = await Promise.race([
-        reader.read(),
-        new Promise<'timeout'>((resolve) =>
-          setTimeout(() => resolve('timeout'), Math.max(1, deadline - Date.now())),
-        ),
-      ]);
-      if (next === 'timeout' || next.done) break;
-      buffered += next.value;
-      for (const block of buffered.split('\n\n').slice(0, -1)) {
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-        if (event === 'serialized-error') {
-          const shape = JSON.parse(data) as ErrorBody;
-          const status = typeof shape.data?.httpStatus === 'number' ? shape.data.httpStatus : 500;
-          return { status, text: data, body: { error: shape } };
-        }
-        if (event === undefined)
-          return { status: 200, text: `stream accepted, delivered ${data}`, body: null };
-      }
-    }
-    return { status: response.status, text: `stream accepted and kept open: ${buffered}`, body: null };
-  } finally {
-    await reader.cancel().catch(() => {});
+async function subscriptionAnswer(response: Response): Promise<Answer> {
+  const opening = await readSubscriptionOpening(response);
+  if (opening.outcome === 'refused') {
+    const shape = JSON.parse(opening.text) as ErrorBody;
+    const status = typeof shape.data?.httpStatus === 'number' ? shape.data.httpStatus : 500;
+    return { status, text: opening.text, body: { error: shape } };
   }
+  return { status: opening.outcome === 'delivered' ? 200 : response.status, text: opening.text, body: null };
 }
 
 const LEAKS: [string, RegExp][] = [
@@ -621,8 +593,7 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
 
   beforeAll(async () => {
     app = await startTestApp(dialect);
-    const owner = await app.as('owner');
-    const member = await app.as('member');
+    const [owner, member] = await app.clients('owner', 'member');
     const team = await owner.team.create.mutate({ tenant: 'alpha', name: 'Engineering' });
     const tag = await owner.tag.create.mutate({ tenant: 'alpha', name: 'infra', color: '#123456' });
     const question = await member.question.submit.mutate({
@@ -694,17 +665,11 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
   }
 
   it('has a table entry for every procedure of the router, and none for procedures that do not exist', () => {
-    const procedures = flatProcedures();
-    const missing = Object.keys(procedures).filter((path) => !Object.hasOwn(TABLE, path));
-    const stale = Object.keys(TABLE).filter((path) => !Object.hasOwn(procedures, path));
-    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
-    for (const [path, procedure] of Object.entries(procedures)) {
-      expect(`${path}: ${procedure._def.type}`).toBe(`${path}: ${TABLE[path]?.type}`);
-    }
+    expectEntryPerProcedure(TABLE);
   });
 
   it("describes every procedure's input faithfully: the valid input passes the procedure's own parsers", async () => {
-    const procedures = flatProcedures();
+    const procedures = routerProcedures();
     for (const [path, entry] of entries()) {
       const parsers = procedures[path]?._def.inputs ?? [];
       if (entry.fields === null) {
@@ -714,9 +679,7 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
       expect(Object.keys(validOf(entry)).sort(), path).toEqual(Object.keys(entry.fields).sort());
       expect(parsers.length, path).toBeGreaterThan(0);
       for (const parser of parsers) {
-        const result = await (parser as { '~standard': StandardParser })['~standard'].validate(
-          validOf(entry),
-        );
+        const result = await validateInput(parser, validOf(entry));
         expect(result.issues, `${path}: ${JSON.stringify(result.issues)}`).toBeUndefined();
       }
     }
@@ -1067,7 +1030,3 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
     });
   });
 });
-
-type StandardParser = {
-  validate(value: unknown): { issues?: readonly unknown[] } | Promise<{ issues?: readonly unknown[] }>;
-};

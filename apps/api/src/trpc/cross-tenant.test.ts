@@ -12,16 +12,13 @@
  * and none of it changes any data.
  */
 import { randomUUID } from 'node:crypto';
-import type { AnyTRPCProcedure } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter } from '../router.js';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
+import { expectEntryPerProcedure, routerProcedures, validateInput } from '../test-support/procedures.js';
 import { snapshotData } from '../test-support/snapshot.js';
-
-/** Every procedure by its dotted path (`_def.procedures` is flat at runtime, nested in its type). */
-const flatProcedures = () => appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
+import { readSubscriptionOpening } from '../test-support/sse.js';
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -160,7 +157,7 @@ async function send(app: TestApp, type: Entry['type'], request: Request): Promis
       signal: abort.signal,
     });
     const text = response.headers.get('content-type')?.startsWith('text/event-stream')
-      ? await subscriptionRefusal(response)
+      ? (await readSubscriptionOpening(response)).text
       : await response.text();
     return toAnswer(response.status, text);
   } finally {
@@ -186,40 +183,6 @@ interface ErrorShape {
   data?: { code?: string; httpStatus?: number };
 }
 
-/**
- * tRPC answers a subscription with an SSE stream even when it refuses it: the refusal is a
- * `serialized-error` event before the stream closes. Returns that event's data, or a note that the
- * stream was accepted (delivered an event or stayed open).
- */
-async function subscriptionRefusal(response: Response): Promise<string> {
-  const reader = (response.body as ReadableStream<Uint8Array>)
-    .pipeThrough(new TextDecoderStream())
-    .getReader();
-  const deadline = Date.now() + 5000;
-  let buffered = '';
-  try {
-    while (Date.now() < deadline) {
-      const next = await Promise.race([
-        reader.read(),
-        new Promise<'timeout'>((resolve) =>
-          setTimeout(() => resolve('timeout'), Math.max(1, deadline - Date.now())),
-        ),
-      ]);
-      if (next === 'timeout' || next.done) break;
-      buffered += next.value;
-      for (const block of buffered.split('\n\n').slice(0, -1)) {
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-        if (event === 'serialized-error') return data;
-        if (event === undefined) return `stream accepted, delivered ${data}`;
-      }
-    }
-    return `stream accepted and kept open: ${buffered}`;
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (dialect) => {
@@ -242,8 +205,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     for (const account of Object.keys(ACCOUNTS) as AccountName[])
       cookies[account] = await app.cookieOf(account);
 
-    const owner = await app.as('owner');
-    const member = await app.as('member');
+    const [owner, member] = await app.clients('owner', 'member');
     const team = await owner.team.create.mutate({ tenant: 'alpha', name: 'Alpha Skunkworks' });
     const tag = await owner.tag.create.mutate({ tenant: 'alpha', name: 'alpha-merger', color: '#aa0000' });
     const question = await member.question.submit.mutate({
@@ -283,8 +245,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       tokenId: [token.id],
     };
 
-    const betaOwner = await app.as('betaOwner');
-    const betaMember = await app.as('betaMember');
+    const [betaOwner, betaMember] = await app.clients('betaOwner', 'betaMember');
     const betaTeam = await betaOwner.team.create.mutate({ tenant: 'beta', name: 'Beta Team' });
     const betaTag = await betaOwner.tag.create.mutate({ tenant: 'beta', name: 'beta-tag', color: '#00aa00' });
     const betaQuestion = await betaMember.question.submit.mutate({
@@ -378,21 +339,14 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     `${request.path} ${request.label}: ${answer.status} ${answer.code ?? answer.text.slice(0, 120)}`;
 
   it('has a table entry for every procedure of the router, and none for procedures that do not exist', () => {
-    const procedures = flatProcedures();
-    const missing = Object.keys(procedures).filter((path) => !Object.hasOwn(TABLE, path));
-    const stale = Object.keys(TABLE).filter((path) => !Object.hasOwn(procedures, path));
-    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
-    for (const [path, procedure] of Object.entries(procedures)) {
-      expect(`${path}: ${procedure._def.type}`).toBe(`${path}: ${TABLE[path]?.type}`);
-    }
+    expectEntryPerProcedure(TABLE);
   });
 
   it('builds inputs that the procedures accept, naming real objects (positive control)', async () => {
-    const procedures = flatProcedures();
+    const procedures = routerProcedures();
     for (const [path, entry] of tenantScoped()) {
       for (const parser of procedures[path]?._def.inputs ?? []) {
-        const validate = (parser as { '~standard': StandardParser })['~standard'].validate;
-        const result = await validate(entry.input('alpha', alpha));
+        const result = await validateInput(parser, entry.input('alpha', alpha));
         expect(result.issues, `${path}: ${JSON.stringify(result.issues)}`).toBeUndefined();
       }
     }
@@ -587,7 +541,3 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     expect(unprobed).toEqual(['auth.signUp', 'auth.signOut']);
   });
 });
-
-type StandardParser = {
-  validate(value: unknown): { issues?: readonly unknown[] } | Promise<{ issues?: readonly unknown[] }>;
-};
