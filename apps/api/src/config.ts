@@ -25,6 +25,7 @@ const environment = z.object({
     .optional(),
   EVENT_RETENTION_HOURS: z.coerce.number().positive().default(24),
   HEARTBEAT_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
+  TRPC_STREAMS: z.enum(['engine', 'trpc']).default('engine'),
 });
 
 export type BusTarget =
@@ -43,6 +44,8 @@ export interface Config {
   bus: BusTarget;
   eventRetentionMs: number;
   heartbeatMs: number;
+  /** Who writes `events.subscribe` streams; `trpc` (tRPC's own producer) is there to measure against. */
+  trpcStreams: 'engine' | 'trpc';
 }
 
 function busTarget(
@@ -81,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bus: busTarget(values.EVENT_BUS, values.DATABASE_URL, values.REDIS_URL),
     eventRetentionMs: values.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
     heartbeatMs: values.HEARTBEAT_INTERVAL_SECONDS * 1000,
+    trpcStreams: values.TRPC_STREAMS,
   };
 }

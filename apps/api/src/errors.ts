@@ -4,7 +4,8 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'PRECONDITION_FAILED';
+  | 'PRECONDITION_FAILED'
+  | 'TOO_MANY_REQUESTS';
 
 /** A refusal the caller can act on; its message is shown as it is. */
 export class DomainError extends Error {
@@ -23,3 +24,4 @@ export const forbidden = (message: string) => new DomainError('FORBIDDEN', messa
 export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 export const preconditionFailed = (message: string) => new DomainError('PRECONDITION_FAILED', message);
+export const tooManyRequests = (message: string) => new DomainError('TOO_MANY_REQUESTS', message);

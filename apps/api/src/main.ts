@@ -1,9 +1,11 @@
 import { loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { seedDemoData } from './demo/seed.js';
+import { StreamEngine } from './events/engine.js';
 import { EventHub } from './events/hub.js';
 import { connectBus, startRetention } from './events/runtime.js';
 import { createApp } from './http/server.js';
+import { SSE_PING_MS } from './trpc/trpc.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
 const log = (message: string, error?: unknown) => console.error(message, error ?? '');
@@ -15,14 +17,21 @@ async function main(): Promise<void> {
   if (config.demoMode && (await seedDemoData(db))) console.log('Seeded the demo tenants "demo" and "acme".');
 
   const bus = await connectBus(config.bus, log);
-  const hub = new EventHub(db, bus, { pollIntervalMs: 1000, accessSweepMs: 15_000, log });
+  const hub = new EventHub(db, bus, { pollIntervalMs: 1000, accessSweepMs: 60_000, log });
+  const engine = new StreamEngine(db, hub, {
+    trpcPingMs: SSE_PING_MS,
+    heartbeatMs: config.heartbeatMs,
+    maxPendingEvents: 10_000,
+    log,
+  });
   const stopRetention = startRetention(db, config.eventRetentionMs, log);
   const { server, dropStreams } = createApp({
     db,
     hub,
+    engine,
     secureCookies: config.production,
     webDist: config.webDist,
-    heartbeatMs: config.heartbeatMs,
+    trpcStreams: config.trpcStreams,
     log,
   });
   server.once('error', (error: NodeJS.ErrnoException) => {
@@ -45,6 +54,7 @@ async function main(): Promise<void> {
     console.log(`${signal} received: closing streams so clients reconnect elsewhere, finishing requests`);
     server.close(async () => {
       stopRetention();
+      engine.close();
       await hub.close();
       await db.destroy();
       process.exit(0);

@@ -1,30 +1,32 @@
-import { eventsSubscribeInput, resolveVersions } from '@pulsestage/contracts';
+import { eventsSubscribeInput } from '@pulsestage/contracts';
 import { tracked } from '@trpc/server';
-import { currentRole } from '../auth/access.js';
 import { router, tenantProcedure, toTRPCError } from '../trpc/trpc.js';
-import { openTenantStream, parseLastEventId, type StreamItem } from './stream.js';
+import { ItemSink } from './sinks.js';
+import { subscribeRequest } from './subscription.js';
 
-async function* trackedItems(stream: AsyncGenerator<StreamItem>) {
+/** How far an in-process consumer may fall behind before its stream ends and it must resubscribe. */
+const MAX_QUEUED_ITEMS = 10_000;
+
+async function* trackedItems(sink: ItemSink) {
   try {
-    for await (const item of stream) yield tracked(item.id, item.event);
+    for await (const item of sink.drain()) yield tracked(item.id, item.event);
   } catch (error) {
     throw toTRPCError(error);
   }
 }
 
 export const eventsRouter = router({
-  /** Opening errors (bad lastEventId, no access) are answered before the stream starts. */
+  /**
+   * Over HTTP the stream engine serves this path itself (see http/stream-endpoints.ts) with the same
+   * checks and the same events; this resolver serves tRPC's own producer and in-process callers.
+   */
   subscribe: tenantProcedure('read')
     .input(eventsSubscribeInput)
     .subscription(async ({ ctx, input, signal }) => {
-      const stream = await openTenantStream(ctx, {
-        tenant: ctx.access.tenant,
-        role: ctx.access.actor.role,
-        recheckAccess: () => currentRole(ctx.db, ctx.credentials, ctx.access.tenant.slug),
-        lastEventId: parseLastEventId(input.lastEventId),
-        versions: resolveVersions(input.versions),
-        signal: signal ?? new AbortController().signal,
-      });
-      return trackedItems(stream);
+      const request = subscribeRequest(ctx.db, ctx.access, ctx.credentials, input);
+      await ctx.engine.checkLastEventId(ctx.access.tenant.id, request.lastEventId);
+      const sink = new ItemSink(MAX_QUEUED_ITEMS, signal);
+      await ctx.engine.subscribe(request, sink);
+      return trackedItems(sink);
     }),
 });

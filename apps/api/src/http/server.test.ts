@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
 import { InProcessBus } from '../events/bus.js';
+import { StreamEngine } from '../events/engine.js';
 import { EventHub } from '../events/hub.js';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
@@ -41,12 +42,18 @@ it('reports not ready while the database is unreachable', async () => {
     accessSweepMs: 60_000,
     log: () => {},
   });
+  const engine = new StreamEngine(db, hub, {
+    trpcPingMs: 60_000,
+    heartbeatMs: 60_000,
+    maxPendingEvents: 10,
+    log: () => {},
+  });
   const { server } = createApp({
     db,
     hub,
+    engine,
     secureCookies: false,
     webDist: '/nonexistent',
-    heartbeatMs: 30_000,
     log: () => {},
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,6 +63,7 @@ it('reports not ready while the database is unreachable', async () => {
     expect(await response.json()).toEqual({ status: 'unavailable' });
   } finally {
     server.close();
+    engine.close();
     await hub.close();
     await db.destroy();
   }

@@ -3,14 +3,20 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { sql } from 'kysely';
 import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
-import { createEventsEndpoint } from './events-endpoint.js';
+
 import { sendError, sendJson } from './responses.js';
 import { createStaticHandler } from './static-files.js';
+import { createStreamEndpoints } from './stream-endpoints.js';
 
 export interface AppOptions extends AppDependencies {
   webDist: string;
-  /** Interval of the `heartbeat` data events on `GET /events`. */
-  heartbeatMs: number;
+  /**
+   * Who writes `events.subscribe` streams: the stream engine (default), or tRPC's own producer
+   * (one stream pipeline per subscriber; kept to measure against).
+   */
+  trpcStreams?: 'engine' | 'trpc';
+  /** A stream consumer whose unsent data grows past this is cut off and resumes from its last id. */
+  maxBufferedBytes?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -21,7 +27,9 @@ export interface App {
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
-const STREAM_PATHS = new Set(['/events', '/trpc/events.subscribe']);
+const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+const TRPC_STREAM_PATH = '/trpc/events.subscribe';
+const STREAM_PATHS = new Set(['/events', TRPC_STREAM_PATH]);
 
 export function createApp(options: AppOptions): App {
   const { db, log = console.error } = options;
@@ -34,7 +42,12 @@ export function createApp(options: AppOptions): App {
       if (error.code === 'INTERNAL_SERVER_ERROR') log(`tRPC ${path ?? '(unknown)'} failed`, error);
     },
   });
-  const events = createEventsEndpoint({ db, hub: options.hub, heartbeatMs: options.heartbeatMs, log });
+  const streams = createStreamEndpoints({
+    db,
+    engine: options.engine,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+  });
+  const engineServesTrpc = (options.trpcStreams ?? 'engine') === 'engine';
   const serveStatic = createStaticHandler(options.webDist);
   const openStreams = new Set<ServerResponse>();
 
@@ -57,7 +70,9 @@ export function createApp(options: AppOptions): App {
     }
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') return readiness(res);
-    if (pathname === '/events') return events(req, res, url);
+    if (pathname === '/events') return streams.plain(req, res, url);
+    if (pathname === TRPC_STREAM_PATH && req.method === 'GET' && engineServesTrpc)
+      return streams.trpc(req, res, url);
     if (pathname === '/trpc' || pathname.startsWith('/trpc/')) return trpc(req, res);
     return serveStatic(req, res, pathname);
   }

@@ -2,9 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
 import { InProcessBus } from '../events/bus.js';
+import { StreamEngine } from '../events/engine.js';
 import { EventHub } from '../events/hub.js';
 import { createApp } from '../http/server.js';
 import type { AppRouter } from '../router.js';
+import { SSE_PING_MS } from '../trpc/trpc.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 import { ACCOUNTS, type AccountName, type Fixture, PASSWORD, seedFixture } from './fixture.js';
 import { snapshotData } from './snapshot.js';
@@ -83,10 +85,13 @@ export function sessionCookieFrom(headers: Headers): string | undefined {
 }
 
 /** Starts the real HTTP server on an ephemeral port over a fresh database seeded with the fixture. */
-export async function startTestApp(
-  dialect: DialectName,
-  options: { heartbeatMs?: number } = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  heartbeatMs?: number;
+  trpcStreams?: 'engine' | 'trpc';
+  maxBufferedBytes?: number;
+}
+
+export async function startTestApp(dialect: DialectName, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const fixture = await seedFixture(database.db);
   const hub = new EventHub(database.db, new InProcessBus(), {
@@ -94,12 +99,20 @@ export async function startTestApp(
     accessSweepMs: 1000,
     log: () => {},
   });
+  const engine = new StreamEngine(database.db, hub, {
+    trpcPingMs: SSE_PING_MS,
+    heartbeatMs: options.heartbeatMs ?? 30_000,
+    maxPendingEvents: 10_000,
+    log: () => {},
+  });
   const { server, dropStreams } = createApp({
     db: database.db,
     hub,
+    engine,
     secureCookies: false,
     webDist: '/nonexistent',
-    heartbeatMs: options.heartbeatMs ?? 30_000,
+    trpcStreams: options.trpcStreams,
+    maxBufferedBytes: options.maxBufferedBytes,
     log: () => {},
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -179,6 +192,7 @@ export async function startTestApp(
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      engine.close();
       await hub.close();
       await database.drop();
     },

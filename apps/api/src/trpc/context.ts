@@ -3,11 +3,13 @@ import { type Caller, identifyCaller, type RequestCredentials } from '../auth/cr
 import { blankSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
+import type { StreamEngine } from '../events/engine.js';
 import type { EventHub } from '../events/hub.js';
 
 export interface AppDependencies {
   db: Database;
   hub: EventHub;
+  engine: StreamEngine;
   /** Cookies get the Secure attribute (production, behind HTTPS). */
   secureCookies: boolean;
 }

@@ -1,5 +1,7 @@
 import { tenantScoped } from '@pulsestage/contracts';
 import { initTRPC, TRPCError } from '@trpc/server';
+// Pinned to an exact tRPC version: this builds the same error shape tRPC's own stream sends.
+import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import { ZodError, z } from 'zod';
 import { resolveTenantAccess } from '../auth/access.js';
 import { isCrossSiteRequest } from '../auth/csrf.js';
@@ -20,13 +22,13 @@ function describeIssues(error: ZodError): { message: string; issues: FieldIssue[
   return { message: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), issues };
 }
 
+/** Pings keep idle streams open through proxies; a client that hears nothing for longer reconnects. */
+export const SSE_PING_MS = 15_000;
+export const SSE_CLIENT_OPTIONS = { reconnectAfterInactivityMs: 40_000 };
+
 const t = initTRPC.context<Context>().create({
   isDev: false,
-  sse: {
-    // Pings keep idle streams open through proxies; a client that hears nothing for longer reconnects.
-    ping: { enabled: true, intervalMs: 15_000 },
-    client: { reconnectAfterInactivityMs: 40_000 },
-  },
+  sse: { ping: { enabled: true, intervalMs: SSE_PING_MS }, client: SSE_CLIENT_OPTIONS },
   errorFormatter({ shape, error }) {
     if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
       const { message, issues } = describeIssues(error.cause);
@@ -38,6 +40,18 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
+
+/** The error as tRPC serializes it (formatter included), for streams the engine writes itself. */
+export function trpcErrorShape(error: unknown, path: string) {
+  return getErrorShape({
+    config: t._config,
+    error: toTRPCError(error),
+    type: 'subscription',
+    path,
+    input: undefined,
+    ctx: undefined,
+  });
+}
 export const createCallerFactory = t.createCallerFactory;
 
 /** Domain refusals become tRPC errors with the same code and message; anything else stays internal. */

@@ -1,0 +1,352 @@
+import {
+  type ResolvedVersions,
+  STREAM_RESYNC,
+  type StreamEvent,
+  toVersion,
+  wireName,
+} from '@pulsestage/contracts';
+import { type AccessRole, hasPermission } from '../auth/permissions.js';
+import type { Database } from '../db/schema.js';
+import { badRequest, type DomainError, forbidden } from '../errors.js';
+import type { TenantRecord } from '../tenants/repository.js';
+import { eventFrame, type Framing, keepAliveFrame } from './frames.js';
+import type { EventHub, FeedSubscription } from './hub.js';
+import type { Audience } from './outbox.js';
+import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from './outbox-reader.js';
+
+export interface StreamItem {
+  /** The SSE id: the tenant sequence number, which a client sends back to resume. */
+  id: string;
+  event: StreamEvent;
+}
+
+/** Where one subscriber's events go: text frames written to a socket, or items handed to an iterator. */
+export type StreamSink =
+  | {
+      readonly encoding: Framing;
+      /** Writes a frame; false when the consumer has fallen too far behind. */
+      write(frame: string): boolean;
+      end(error?: DomainError): void;
+      /** Cuts the stream at once; the client resumes from the last id it received. */
+      abort(): void;
+      onClose(listener: () => void): void;
+    }
+  | {
+      readonly encoding: 'items';
+      push(item: StreamItem): boolean;
+      end(error?: DomainError): void;
+      abort(): void;
+      onClose(listener: () => void): void;
+    };
+
+export interface SubscribeRequest {
+  tenant: TenantRecord;
+  role: AccessRole;
+  /** Subscribers with the same credentials are re-checked once for all of them. */
+  credentialsKey: string;
+  /** The role the credentials grant now, or null when they no longer let the caller read the tenant. */
+  recheckAccess: () => Promise<AccessRole | null>;
+  lastEventId: number | undefined;
+  versions: ResolvedVersions;
+}
+
+interface Subscriber extends Omit<SubscribeRequest, 'tenant' | 'lastEventId'> {
+  sink: StreamSink;
+  /** The last sequence this subscriber has been given (or deliberately skipped). */
+  cursor: number;
+  /** Events that arrived during the backfill; null once the subscriber is live. */
+  pending: StoredEvent[] | null;
+  closed: boolean;
+}
+
+interface Room {
+  tenantId: string;
+  subscribers: Set<Subscriber>;
+  /** The highest sequence handed to this room: a subscriber added now gets every event after it. */
+  position: number;
+  feed: FeedSubscription;
+  stopWatchingAccess: () => void;
+  rechecking: boolean;
+  recheckAgain: boolean;
+}
+
+export interface StreamEngineOptions {
+  /** Interval of tRPC `ping` frames. */
+  trpcPingMs: number;
+  /** Interval of `heartbeat` data events on the plain stream. */
+  heartbeatMs: number;
+  /** Events a subscriber may collect while its backfill runs before it is dropped. */
+  maxPendingEvents: number;
+  log: (message: string, error?: unknown) => void;
+}
+
+const LAST_EVENT_ID = /^\d{1,15}$/;
+
+/** A Last-Event-ID as a sequence number; anything else is refused rather than replayed from zero. */
+export function parseLastEventId(value: string | null | undefined): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (!LAST_EVENT_ID.test(value))
+    throw badRequest('lastEventId: must be an event id received from this stream');
+  return Number(value);
+}
+
+function reaches(audience: Audience, role: AccessRole): boolean {
+  return audience === 'all' || hasPermission(role, 'moderate');
+}
+
+/** One event in every shape subscribers asked for, each built once however many receive it. */
+class EncodedEvent {
+  private readonly items = new Map<number, StreamItem>();
+  private readonly frames = new Map<string, string>();
+
+  constructor(
+    readonly event: StoredEvent,
+    private readonly tenantId: string,
+  ) {}
+
+  item(version: number): StreamItem {
+    let item = this.items.get(version);
+    if (!item) {
+      const { event } = this;
+      item = {
+        id: String(event.seq),
+        event: {
+          type: wireName(event.type, version),
+          tenantId: this.tenantId,
+          data: toVersion(event, version),
+          timestamp: event.timestamp,
+        } as StreamEvent,
+      };
+      this.items.set(version, item);
+    }
+    return item;
+  }
+
+  frame(framing: Framing, version: number): string {
+    const key = `${framing}${version}`;
+    let frame = this.frames.get(key);
+    if (!frame) {
+      const item = this.item(version);
+      frame = eventFrame(framing, item.id, JSON.stringify(item.event));
+      this.frames.set(key, frame);
+    }
+    return frame;
+  }
+}
+
+function send(sink: StreamSink, item: StreamItem): boolean {
+  return sink.encoding === 'items'
+    ? sink.push(item)
+    : sink.write(eventFrame(sink.encoding, item.id, JSON.stringify(item.event)));
+}
+
+/**
+ * The fan-out of tenant events to every open stream of this process, whatever its transport.
+ * Each tenant with subscribers is a room fed by the hub; each event is converted and framed once per
+ * (version, framing) and the same text is written to every subscriber that may see it. A subscriber
+ * joins the room first, then backfills from the outbox after its `lastEventId`, then goes live.
+ */
+export class StreamEngine {
+  private readonly rooms = new Map<string, Room>();
+  private readonly opening = new Map<string, Promise<Room>>();
+  private readonly timers: NodeJS.Timeout[];
+
+  constructor(
+    private readonly db: Database,
+    private readonly hub: EventHub,
+    private readonly options: StreamEngineOptions,
+  ) {
+    this.timers = [
+      setInterval(() => this.keepAlive('trpc'), options.trpcPingMs).unref(),
+      setInterval(() => this.keepAlive('plain'), options.heartbeatMs).unref(),
+    ];
+  }
+
+  /** Refuses an id the tenant's stream has not reached: resuming from it would silently skip events. */
+  async checkLastEventId(tenantId: string, lastEventId: number | undefined): Promise<void> {
+    if (lastEventId === undefined) return;
+    const last = await lastSequence(this.db, tenantId);
+    if (lastEventId > last)
+      throw badRequest(`lastEventId: ${lastEventId} is ahead of this stream (last is ${last})`);
+  }
+
+  async subscribe(request: SubscribeRequest, sink: StreamSink): Promise<void> {
+    const { tenant, lastEventId, ...rest } = request;
+    const subscriber: Subscriber = { ...rest, sink, cursor: 0, pending: [], closed: false };
+    const room = await this.join(tenant.id, subscriber);
+    sink.onClose(() => this.leave(room, subscriber));
+    const position = room.position;
+    subscriber.cursor = lastEventId ?? position;
+    try {
+      if (lastEventId !== undefined && lastEventId < position) {
+        await this.backfill(room, subscriber, lastEventId, position);
+      }
+      for (const event of subscriber.pending ?? []) {
+        if (!this.deliver(subscriber, new EncodedEvent(event, tenant.id))) return this.drop(room, subscriber);
+      }
+      subscriber.pending = null;
+    } catch (error) {
+      this.options.log('backfilling a stream failed; the client will resume', error);
+      this.drop(room, subscriber);
+    }
+  }
+
+  close(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    for (const room of this.rooms.values())
+      for (const subscriber of room.subscribers) this.drop(room, subscriber);
+  }
+
+  private async backfill(room: Room, subscriber: Subscriber, lastEventId: number, position: number) {
+    const oldest = await oldestRetainedSequence(this.db, room.tenantId);
+    if (oldest === undefined || oldest > lastEventId + 1) {
+      subscriber.cursor = position;
+      const resync: StreamItem = {
+        id: String(position),
+        event: {
+          type: STREAM_RESYNC,
+          tenantId: room.tenantId,
+          data: { reason: `Events after ${lastEventId} are no longer kept; refetch the current state` },
+          timestamp: Date.now(),
+        },
+      };
+      if (!send(subscriber.sink, resync)) return this.drop(room, subscriber);
+    }
+    while (subscriber.cursor < position && !subscriber.closed) {
+      const page = await readEventsAfter(this.db, room.tenantId, subscriber.cursor, position);
+      if (page.length === 0) return;
+      for (const event of page) {
+        if (!this.deliver(subscriber, new EncodedEvent(event, room.tenantId)))
+          return this.drop(room, subscriber);
+      }
+    }
+  }
+
+  /** Hands an event to one subscriber; false when its sink is overloaded. */
+  private deliver(subscriber: Subscriber, encoded: EncodedEvent): boolean {
+    const { event } = encoded;
+    if (subscriber.closed || event.seq <= subscriber.cursor) return true;
+    subscriber.cursor = event.seq;
+    if (!reaches(event.audience, subscriber.role)) return true;
+    const version = subscriber.versions[event.type];
+    const { sink } = subscriber;
+    return sink.encoding === 'items'
+      ? sink.push(encoded.item(version))
+      : sink.write(encoded.frame(sink.encoding, version));
+  }
+
+  private dispatch(room: Room, batch: readonly StoredEvent[]): void {
+    for (const event of batch) {
+      room.position = event.seq;
+      const encoded = new EncodedEvent(event, room.tenantId);
+      for (const subscriber of room.subscribers) {
+        if (subscriber.pending) {
+          subscriber.pending.push(event);
+          if (subscriber.pending.length > this.options.maxPendingEvents) this.drop(room, subscriber);
+        } else if (!this.deliver(subscriber, encoded)) {
+          this.drop(room, subscriber);
+        }
+      }
+    }
+  }
+
+  private keepAlive(framing: Framing): void {
+    for (const room of this.rooms.values()) {
+      const frame = keepAliveFrame(framing, room.tenantId);
+      for (const { sink } of room.subscribers) if (sink.encoding === framing) sink.write(frame);
+    }
+  }
+
+  private async join(tenantId: string, subscriber: Subscriber): Promise<Room> {
+    for (;;) {
+      const room = await this.room(tenantId);
+      // The room may have closed while we waited for it; only a live one delivers.
+      if (this.rooms.get(tenantId) !== room) continue;
+      room.subscribers.add(subscriber);
+      return room;
+    }
+  }
+
+  private room(tenantId: string): Promise<Room> {
+    const open = this.rooms.get(tenantId);
+    if (open) return Promise.resolve(open);
+    let opening = this.opening.get(tenantId);
+    if (!opening) {
+      opening = this.openRoom(tenantId).finally(() => this.opening.delete(tenantId));
+      this.opening.set(tenantId, opening);
+    }
+    return opening;
+  }
+
+  private async openRoom(tenantId: string): Promise<Room> {
+    const room: Room = {
+      tenantId,
+      subscribers: new Set(),
+      position: 0,
+      feed: { position: 0, stop: () => {} },
+      stopWatchingAccess: () => {},
+      rechecking: false,
+      recheckAgain: false,
+    };
+    room.feed = await this.hub.listen(tenantId, (batch) => this.dispatch(room, batch));
+    room.position = Math.max(room.position, room.feed.position);
+    room.stopWatchingAccess = this.hub.watchAccess(tenantId, () => void this.recheck(room));
+    this.rooms.set(tenantId, room);
+    return room;
+  }
+
+  private leave(room: Room, subscriber: Subscriber): void {
+    subscriber.closed = true;
+    room.subscribers.delete(subscriber);
+    if (room.subscribers.size === 0 && this.rooms.get(room.tenantId) === room) {
+      this.rooms.delete(room.tenantId);
+      room.feed.stop();
+      room.stopWatchingAccess();
+    }
+  }
+
+  private drop(room: Room, subscriber: Subscriber): void {
+    if (subscriber.closed) return;
+    this.leave(room, subscriber);
+    subscriber.sink.abort();
+  }
+
+  /** Checks every subscriber's credentials again, once per distinct credential. */
+  private async recheck(room: Room): Promise<void> {
+    if (room.rechecking) {
+      room.recheckAgain = true;
+      return;
+    }
+    room.rechecking = true;
+    try {
+      do {
+        room.recheckAgain = false;
+        const byCredentials = new Map<string, Subscriber[]>();
+        for (const subscriber of room.subscribers) {
+          const group = byCredentials.get(subscriber.credentialsKey) ?? [];
+          group.push(subscriber);
+          byCredentials.set(subscriber.credentialsKey, group);
+        }
+        for (const group of byCredentials.values()) await this.applyRecheck(room, group);
+      } while (room.recheckAgain);
+    } catch (error) {
+      this.options.log('re-checking stream access failed; will try on the next change', error);
+    } finally {
+      room.rechecking = false;
+    }
+  }
+
+  private async applyRecheck(room: Room, group: Subscriber[]): Promise<void> {
+    const [first] = group;
+    if (!first) return;
+    const role = await first.recheckAccess();
+    for (const subscriber of group) {
+      if (role) {
+        subscriber.role = role;
+      } else if (!subscriber.closed) {
+        this.leave(room, subscriber);
+        subscriber.sink.end(forbidden('Your access to this organization has ended'));
+      }
+    }
+  }
+}

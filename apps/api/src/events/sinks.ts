@@ -1,0 +1,118 @@
+import type { ServerResponse } from 'node:http';
+import { type DomainError, tooManyRequests } from '../errors.js';
+import type { StreamItem } from './engine.js';
+import { errorFrame, type Framing } from './frames.js';
+
+/** Runs close listeners once, including ones added after the close. */
+class CloseSignal {
+  private listeners: (() => void)[] = [];
+  closed = false;
+
+  add(listener: () => void): void {
+    if (this.closed) queueMicrotask(listener);
+    else this.listeners.push(listener);
+  }
+
+  fire(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const listener of this.listeners) listener();
+    this.listeners = [];
+  }
+}
+
+/**
+ * Writes frames straight to the HTTP response. The socket's buffer is the only queue: once a slow
+ * consumer lets it grow past `maxBufferedBytes`, `write` says so and the engine cuts the connection,
+ * so one slow phone never holds memory or slows anyone else; it resumes from its last id.
+ */
+export class HttpSink {
+  private readonly close = new CloseSignal();
+
+  constructor(
+    private readonly res: ServerResponse,
+    readonly encoding: Framing,
+    private readonly maxBufferedBytes: number,
+    private readonly serializeError: (error: DomainError) => unknown,
+  ) {
+    res.on('close', () => this.close.fire());
+  }
+
+  write(frame: string): boolean {
+    if (this.close.closed) return true;
+    this.res.write(frame);
+    return this.res.writableLength <= this.maxBufferedBytes;
+  }
+
+  /** With an error, a tRPC client gets it typed and stops; a plain EventSource reconnects and is refused. */
+  end(error?: DomainError): void {
+    if (error && this.encoding === 'trpc') this.res.write(errorFrame(this.serializeError(error)));
+    this.res.end();
+  }
+
+  abort(): void {
+    this.res.destroy();
+  }
+
+  onClose(listener: () => void): void {
+    this.close.add(listener);
+  }
+}
+
+/** Hands items to one async consumer (tRPC's own producer, an in-process caller), bounded in count. */
+export class ItemSink {
+  readonly encoding = 'items';
+  private items: StreamItem[] = [];
+  private wake: (() => void) | undefined;
+  private done = false;
+  private failure: DomainError | undefined;
+  private readonly close = new CloseSignal();
+
+  constructor(
+    private readonly maxItems: number,
+    signal: AbortSignal | undefined,
+  ) {
+    signal?.addEventListener('abort', () => this.finish(), { once: true });
+  }
+
+  push(item: StreamItem): boolean {
+    if (this.items.length >= this.maxItems) return false;
+    this.items.push(item);
+    this.wake?.();
+    return true;
+  }
+
+  end(error?: DomainError): void {
+    this.failure = error;
+    this.finish();
+  }
+
+  abort(): void {
+    this.end(tooManyRequests('The stream fell too far behind; subscribe again from the last event id'));
+  }
+
+  onClose(listener: () => void): void {
+    this.close.add(listener);
+  }
+
+  async *drain(): AsyncGenerator<StreamItem> {
+    try {
+      for (;;) {
+        const batch = this.items;
+        this.items = [];
+        yield* batch;
+        if (this.done && this.items.length === 0) break;
+        if (this.items.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+      }
+      if (this.failure) throw this.failure;
+    } finally {
+      this.close.fire();
+    }
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.wake?.();
+  }
+}
