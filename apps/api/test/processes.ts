@@ -187,8 +187,9 @@ export type BusKind = 'postgres' | 'redis';
 
 export interface ApiProcessOptions {
   name: string;
-  databaseUrl: string;
-  bus: BusKind;
+  /** PostgreSQL; without it the process runs the embedded default (SQLite in `env.DATA_DIR`). */
+  databaseUrl?: string;
+  bus?: BusKind;
   redisUrl?: string;
   env?: Record<string, string>;
   /** Bound on the wait for `GET /readyz` to answer 200. */
@@ -259,9 +260,9 @@ export class ApiProcess {
     Object.assign(env, {
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: options.databaseUrl,
-      EVENT_BUS: options.bus,
       DEMO_MODE: '1',
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...(options.bus ? { EVENT_BUS: options.bus } : {}),
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       ...options.env,
     });
