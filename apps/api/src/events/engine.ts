@@ -21,23 +21,27 @@ export interface StreamItem {
 }
 
 /** Where one subscriber's events go: text frames written to a socket, or items handed to an iterator. */
+interface SinkControl {
+  /** Called once the subscriber is in its room: from then on nothing committed can be missed. */
+  start(): void;
+  /** Resolves when the consumer has taken most of what it was given (used while backfilling). */
+  waitForRoom(): Promise<void>;
+  end(error?: DomainError): void;
+  /** Cuts the stream at once; the client resumes from the last id it received. */
+  abort(): void;
+  onClose(listener: () => void): void;
+}
+
 export type StreamSink =
-  | {
+  | (SinkControl & {
       readonly encoding: Framing;
-      /** Writes a frame; false when the consumer has fallen too far behind. */
-      write(frame: string): boolean;
-      end(error?: DomainError): void;
-      /** Cuts the stream at once; the client resumes from the last id it received. */
-      abort(): void;
-      onClose(listener: () => void): void;
-    }
-  | {
+      /** Writes frames; false when the consumer had already fallen too far behind. */
+      write(frames: string): boolean;
+    })
+  | (SinkControl & {
       readonly encoding: 'items';
       push(item: StreamItem): boolean;
-      end(error?: DomainError): void;
-      abort(): void;
-      onClose(listener: () => void): void;
-    };
+    });
 
 export interface SubscribeRequest {
   tenant: TenantRecord;
@@ -52,6 +56,8 @@ export interface SubscribeRequest {
 
 interface Subscriber extends Omit<SubscribeRequest, 'tenant' | 'lastEventId'> {
   sink: StreamSink;
+  /** Subscribers with equal profiles receive identical bytes: same framing, versions and audience. */
+  profile: string;
   /** The last sequence this subscriber has been given (or deliberately skipped). */
   cursor: number;
   /** Events that arrived during the backfill; null once the subscriber is live. */
@@ -140,6 +146,59 @@ function send(sink: StreamSink, item: StreamItem): boolean {
     : sink.write(eventFrame(sink.encoding, item.id, JSON.stringify(item.event)));
 }
 
+function profileOf(sink: StreamSink, versions: ResolvedVersions, role: AccessRole): string {
+  return `${sink.encoding}|${hasPermission(role, 'moderate') ? 'moderators' : 'all'}|${JSON.stringify(versions)}`;
+}
+
+/**
+ * A batch of events prepared for delivery: what each subscriber profile receives is built once (one
+ * concatenated text per framing, or one list of items) and handed to every subscriber of that profile.
+ */
+class EncodedBatch {
+  private readonly texts = new Map<string, string>();
+  private readonly items = new Map<string, StreamItem[]>();
+  constructor(readonly events: readonly EncodedEvent[]) {}
+
+  static of(events: readonly StoredEvent[], tenantId: string): EncodedBatch {
+    return new EncodedBatch(events.map((event) => new EncodedEvent(event, tenantId)));
+  }
+
+  /** The part of the batch after `seq`, for a subscriber that already has the start of it. */
+  after(seq: number): EncodedBatch {
+    return new EncodedBatch(this.events.filter((encoded) => encoded.event.seq > seq));
+  }
+
+  get lastSeq(): number {
+    return this.events.at(-1)?.event.seq ?? 0;
+  }
+
+  textFor(subscriber: Subscriber, framing: Framing): string {
+    let text = this.texts.get(subscriber.profile);
+    if (text === undefined) {
+      text = this.visibleTo(subscriber)
+        .map((encoded) => encoded.frame(framing, subscriber.versions[encoded.event.type]))
+        .join('');
+      this.texts.set(subscriber.profile, text);
+    }
+    return text;
+  }
+
+  itemsFor(subscriber: Subscriber): StreamItem[] {
+    let items = this.items.get(subscriber.profile);
+    if (!items) {
+      items = this.visibleTo(subscriber).map((encoded) =>
+        encoded.item(subscriber.versions[encoded.event.type]),
+      );
+      this.items.set(subscriber.profile, items);
+    }
+    return items;
+  }
+
+  private visibleTo(subscriber: Subscriber): EncodedEvent[] {
+    return this.events.filter((encoded) => reaches(encoded.event.audience, subscriber.role));
+  }
+}
+
 /**
  * The fan-out of tenant events to every open stream of this process, whatever its transport.
  * Each tenant with subscribers is a room fed by the hub; each event is converted and framed once per
@@ -172,19 +231,26 @@ export class StreamEngine {
 
   async subscribe(request: SubscribeRequest, sink: StreamSink): Promise<void> {
     const { tenant, lastEventId, ...rest } = request;
-    const subscriber: Subscriber = { ...rest, sink, cursor: 0, pending: [], closed: false };
+    const subscriber: Subscriber = {
+      ...rest,
+      sink,
+      profile: profileOf(sink, rest.versions, rest.role),
+      cursor: 0,
+      pending: [],
+      closed: false,
+    };
     const room = await this.join(tenant.id, subscriber);
     sink.onClose(() => this.leave(room, subscriber));
+    sink.start();
     const position = room.position;
     subscriber.cursor = lastEventId ?? position;
     try {
       if (lastEventId !== undefined && lastEventId < position) {
         await this.backfill(room, subscriber, lastEventId, position);
       }
-      for (const event of subscriber.pending ?? []) {
-        if (!this.deliver(subscriber, new EncodedEvent(event, tenant.id))) return this.drop(room, subscriber);
-      }
+      const pending = subscriber.pending ?? [];
       subscriber.pending = null;
+      if (!this.deliver(subscriber, EncodedBatch.of(pending, tenant.id))) this.drop(room, subscriber);
     } catch (error) {
       this.options.log('backfilling a stream failed; the client will resume', error);
       this.drop(room, subscriber);
@@ -213,39 +279,36 @@ export class StreamEngine {
       if (!send(subscriber.sink, resync)) return this.drop(room, subscriber);
     }
     while (subscriber.cursor < position && !subscriber.closed) {
+      await subscriber.sink.waitForRoom();
       const page = await readEventsAfter(this.db, room.tenantId, subscriber.cursor, position);
       if (page.length === 0) return;
-      for (const event of page) {
-        if (!this.deliver(subscriber, new EncodedEvent(event, room.tenantId)))
-          return this.drop(room, subscriber);
-      }
+      if (!this.deliver(subscriber, EncodedBatch.of(page, room.tenantId))) return this.drop(room, subscriber);
     }
   }
 
-  /** Hands an event to one subscriber; false when its sink is overloaded. */
-  private deliver(subscriber: Subscriber, encoded: EncodedEvent): boolean {
-    const { event } = encoded;
-    if (subscriber.closed || event.seq <= subscriber.cursor) return true;
-    subscriber.cursor = event.seq;
-    if (!reaches(event.audience, subscriber.role)) return true;
-    const version = subscriber.versions[event.type];
+  /** Hands the events of a batch it has not had to one subscriber; false when its sink is overloaded. */
+  private deliver(subscriber: Subscriber, batch: EncodedBatch): boolean {
+    if (subscriber.closed || batch.lastSeq <= subscriber.cursor) return true;
+    const first = batch.events[0];
+    if (first && first.event.seq <= subscriber.cursor)
+      return this.deliver(subscriber, batch.after(subscriber.cursor));
+    subscriber.cursor = batch.lastSeq;
     const { sink } = subscriber;
-    return sink.encoding === 'items'
-      ? sink.push(encoded.item(version))
-      : sink.write(encoded.frame(sink.encoding, version));
+    if (sink.encoding === 'items') return batch.itemsFor(subscriber).every((item) => sink.push(item));
+    const text = batch.textFor(subscriber, sink.encoding);
+    return text === '' || sink.write(text);
   }
 
-  private dispatch(room: Room, batch: readonly StoredEvent[]): void {
-    for (const event of batch) {
-      room.position = event.seq;
-      const encoded = new EncodedEvent(event, room.tenantId);
-      for (const subscriber of room.subscribers) {
-        if (subscriber.pending) {
-          subscriber.pending.push(event);
-          if (subscriber.pending.length > this.options.maxPendingEvents) this.drop(room, subscriber);
-        } else if (!this.deliver(subscriber, encoded)) {
-          this.drop(room, subscriber);
-        }
+  private dispatch(room: Room, events: readonly StoredEvent[]): void {
+    const batch = EncodedBatch.of(events, room.tenantId);
+    if (batch.events.length === 0) return;
+    room.position = batch.lastSeq;
+    for (const subscriber of room.subscribers) {
+      if (subscriber.pending) {
+        subscriber.pending.push(...events);
+        if (subscriber.pending.length > this.options.maxPendingEvents) this.drop(room, subscriber);
+      } else if (!this.deliver(subscriber, batch)) {
+        this.drop(room, subscriber);
       }
     }
   }
@@ -343,6 +406,7 @@ export class StreamEngine {
     for (const subscriber of group) {
       if (role) {
         subscriber.role = role;
+        subscriber.profile = profileOf(subscriber.sink, subscriber.versions, role);
       } else if (!subscriber.closed) {
         this.leave(room, subscriber);
         subscriber.sink.end(forbidden('Your access to this organization has ended'));

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type DomainError, tooManyRequests } from '../errors.js';
 import type { StreamItem } from './engine.js';
-import { errorFrame, type Framing } from './frames.js';
+import { errorFrame, type Framing, SSE_HEADERS } from './frames.js';
 
 /** Runs close listeners once, including ones added after the close. */
 class CloseSignal {
@@ -32,16 +32,32 @@ export class HttpSink {
   constructor(
     private readonly res: ServerResponse,
     readonly encoding: Framing,
+    private readonly opening: string,
     private readonly maxBufferedBytes: number,
     private readonly serializeError: (error: DomainError) => unknown,
   ) {
     res.on('close', () => this.close.fire());
   }
 
-  write(frame: string): boolean {
+  start(): void {
+    this.res.writeHead(200, SSE_HEADERS);
+    this.res.write(this.opening);
+  }
+
+  /** Judged before writing: a large batch to a reader that keeps up is fine, a backlog is not. */
+  write(frames: string): boolean {
     if (this.close.closed) return true;
-    this.res.write(frame);
-    return this.res.writableLength <= this.maxBufferedBytes;
+    if (this.res.writableLength > this.maxBufferedBytes) return false;
+    this.res.write(frames);
+    return true;
+  }
+
+  waitForRoom(): Promise<void> {
+    if (this.close.closed || this.res.writableLength <= this.maxBufferedBytes) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.res.once('drain', resolve);
+      this.close.add(resolve);
+    });
   }
 
   /** With an error, a tRPC client gets it typed and stops; a plain EventSource reconnects and is refused. */
@@ -64,6 +80,7 @@ export class ItemSink {
   readonly encoding = 'items';
   private items: StreamItem[] = [];
   private wake: (() => void) | undefined;
+  private roomFreed: (() => void) | undefined;
   private done = false;
   private failure: DomainError | undefined;
   private readonly close = new CloseSignal();
@@ -75,11 +92,23 @@ export class ItemSink {
     signal?.addEventListener('abort', () => this.finish(), { once: true });
   }
 
+  /** tRPC's producer writes its own `connected` frame. */
+  start(): void {}
+
   push(item: StreamItem): boolean {
     if (this.items.length >= this.maxItems) return false;
     this.items.push(item);
     this.wake?.();
     return true;
+  }
+
+  async waitForRoom(): Promise<void> {
+    while (!this.close.closed && this.items.length >= this.maxItems / 2) {
+      await new Promise<void>((resolve) => {
+        this.roomFreed = resolve;
+        this.close.add(resolve);
+      });
+    }
   }
 
   end(error?: DomainError): void {
@@ -100,6 +129,7 @@ export class ItemSink {
       for (;;) {
         const batch = this.items;
         this.items = [];
+        this.roomFreed?.();
         yield* batch;
         if (this.done && this.items.length === 0) break;
         if (this.items.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));

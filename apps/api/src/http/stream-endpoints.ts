@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eventsSubscribeInput, tenantSlug } from '@pulsestage/contracts';
 import { TRPCError } from '@trpc/server';
+import { type ZodError, z } from 'zod';
 import { resolveTenantAccess } from '../auth/access.js';
 import { identifyCaller, type RequestCredentials } from '../auth/credentials.js';
 import type { Database } from '../db/schema.js';
@@ -31,8 +32,16 @@ const STATUS: Record<DomainErrorCode, number> = {
 
 const SUBSCRIBE_PATH = 'events.subscribe';
 
-/** What a stream request asks for: the tenant plus the resume point and versions. */
-type StreamQuery = SubscriptionInput & { tenant: string };
+const opening = (framing: Framing) => openingFrame(framing, SSE_CLIENT_OPTIONS);
+
+/**
+ * What a stream request asks for: the tenant, and the rest (resume point, versions), which is read
+ * only once the caller's access is known, in the order tRPC's procedure checks them.
+ */
+interface StreamQuery {
+  tenant: string;
+  rest(): SubscriptionInput;
+}
 
 /**
  * An EventSource resends the last id it saw in the Last-Event-ID header when it reconnects, which is
@@ -48,7 +57,12 @@ function plainQuery(req: IncomingMessage, url: URL): StreamQuery {
   const tenant = tenantSlug.safeParse(url.searchParams.get('tenant') ?? '');
   if (!tenant.success)
     throw new DomainError('BAD_REQUEST', 'tenant: give the organization, as ?tenant=<slug>');
-  return { tenant: tenant.data, lastEventId: resumeId(req, url) };
+  return { tenant: tenant.data, rest: () => ({ lastEventId: resumeId(req, url) }) };
+}
+
+function validated<T>(result: { success: true; data: T } | { success: false; error: ZodError }): T {
+  if (!result.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: result.error });
+  return result.data;
 }
 
 /** The `input` tRPC's httpSubscriptionLink sends, validated exactly as the procedure declares it. */
@@ -61,9 +75,8 @@ function trpcQuery(req: IncomingMessage, url: URL): StreamQuery {
   }
   const lastEventId = resumeId(req, url);
   if (lastEventId && typeof raw === 'object' && raw !== null) raw = { ...raw, lastEventId };
-  const parsed = eventsSubscribeInput.safeParse(raw);
-  if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: parsed.error });
-  return parsed.data;
+  const { tenant } = validated(z.object({ tenant: tenantSlug }).safeParse(raw));
+  return { tenant, rest: () => validated(eventsSubscribeInput.safeParse(raw)) };
 }
 
 /**
@@ -81,14 +94,9 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
     };
     const caller = await identifyCaller(db, credentials);
     const access = await resolveTenantAccess(db, caller, query.tenant, 'read');
-    const request = subscribeRequest(db, access, credentials, query);
+    const request = subscribeRequest(db, access, credentials, query.rest());
     await engine.checkLastEventId(access.tenant.id, request.lastEventId);
     return request;
-  }
-
-  function startStream(res: ServerResponse, framing: Framing): void {
-    res.writeHead(200, SSE_HEADERS);
-    res.write(openingFrame(framing, SSE_CLIENT_OPTIONS));
   }
 
   async function serve(
@@ -102,15 +110,14 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
       request = await open(req, query());
     } catch (error) {
       if (framing === 'trpc' && (error instanceof DomainError || error instanceof TRPCError)) {
-        startStream(res, framing);
-        res.end(errorFrame(trpcErrorShape(error, SUBSCRIBE_PATH)));
+        res.writeHead(200, SSE_HEADERS);
+        res.end(opening(framing) + errorFrame(trpcErrorShape(error, SUBSCRIBE_PATH)));
         return;
       }
       if (!(error instanceof DomainError)) throw error;
       return sendError(res, STATUS[error.code], error.code, error.message);
     }
-    startStream(res, framing);
-    const sink = new HttpSink(res, framing, options.maxBufferedBytes, (error) =>
+    const sink = new HttpSink(res, framing, opening(framing), options.maxBufferedBytes, (error) =>
       trpcErrorShape(error, SUBSCRIBE_PATH),
     );
     await engine.subscribe(request, sink);

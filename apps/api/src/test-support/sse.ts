@@ -1,10 +1,16 @@
-import { type IncomingHttpHeaders, request } from 'node:http';
+import { type IncomingHttpHeaders, request, type Server } from 'node:http';
+import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { type Question, type StreamEvent, streamEventSchema } from '@pulsestage/contracts';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
+import { InProcessBus } from '../events/bus.js';
+import { StreamEngine } from '../events/engine.js';
+import { EventHub } from '../events/hub.js';
+import { createApp } from '../http/server.js';
 import type { AppRouter } from '../router.js';
+import { SSE_PING_MS } from '../trpc/trpc.js';
 import { type Client, type NewAccount, type TestApp, uniqueLabel } from './app.js';
 import type { AccountName } from './fixture.js';
 import { lastSeqOf } from './outbox.js';
@@ -128,7 +134,11 @@ export interface TrpcStream extends CollectedStream {
 }
 
 /** `events.subscribe` through the real tRPC client: splitLink → httpSubscriptionLink over eventsource v4. */
-export function subscribeTrpc(app: TestApp, credentials: Credentials, input: SubscribeInput): TrpcStream {
+export function subscribeTrpc(
+  app: Pick<TestApp, 'url'>,
+  credentials: Credentials,
+  input: SubscribeInput,
+): TrpcStream {
   const attempts: ConnectionAttempt[] = [];
   const client = createTRPCClient<AppRouter>({
     links: [
@@ -227,6 +237,11 @@ export interface RawStream extends CollectedStream {
   /** The whole body received so far. */
   body: string;
   ended: boolean;
+  /** The client side's port, which names the connection on the server. */
+  readonly localPort: number | undefined;
+  /** Stops reading the response, so unread data backs up into the server (as from a stalled phone). */
+  pause(): void;
+  resume(): void;
 }
 
 function parseFrame(block: string): SseFrame {
@@ -247,9 +262,12 @@ function parseFrame(block: string): SseFrame {
   return frame;
 }
 
-/** A GET on `path` over node:http that parses the `id:`/`data:` frames as they arrive. */
+/**
+ * A GET on `path` over node:http that parses the `id:`/`data:` frames as they arrive: the plain stream
+ * of `/events`, or tRPC's framing of `/trpc/events.subscribe`.
+ */
 export function openRawStream(
-  app: TestApp,
+  app: Pick<TestApp, 'url'>,
   path: string,
   headers: Record<string, string>,
 ): Promise<RawStream> {
@@ -264,6 +282,9 @@ export function openRawStream(
         heartbeats: [],
         body: '',
         ended: false,
+        localPort: res.socket.localPort,
+        pause: () => res.pause(),
+        resume: () => res.resume(),
         close: () => req.destroy(),
       };
       let pending = '';
@@ -277,7 +298,8 @@ export function openRawStream(
           if (block === '') continue;
           const frame = parseFrame(block);
           stream.frames.push(frame);
-          if (frame.data === undefined) continue;
+          // A named event (tRPC's connected, ping, serialized-error) is not a message, as in EventSource.
+          if (frame.data === undefined || frame.event !== undefined) continue;
           let data: unknown;
           try {
             data = JSON.parse(frame.data);
@@ -376,12 +398,23 @@ export interface Expected {
   data: unknown;
 }
 
+/** An event as the outbox stores it (the latest version of its type). */
+export interface BacklogEvent {
+  type: string;
+  data: unknown;
+}
+
 /**
- * Appends `count` `question:frozen` events to alpha's outbox in one transaction, as appendEvent
- * would, without notifying anyone: a long backlog makes a resumed stream's backfill span several
- * outbox pages, which widens the window in which live changes race with it.
+ * Appends `count` copies of `event` (by default `question:frozen`) to alpha's outbox in one
+ * transaction, as appendEvent would, without notifying anyone: a long backlog makes a resumed
+ * stream's backfill span several outbox pages, which widens the window in which live changes race
+ * with it; large events fill a socket's buffers quickly.
  */
-export async function appendBacklog(app: TestApp, count: number): Promise<void> {
+export async function appendBacklog(
+  app: TestApp,
+  count: number,
+  event: BacklogEvent = { type: 'question:frozen', data: { frozen: false } },
+): Promise<void> {
   const tenantId = app.tenantIds.alpha;
   await app.db.transaction().execute(async (trx) => {
     const { lastSeq } = await trx
@@ -396,9 +429,9 @@ export async function appendBacklog(app: TestApp, count: number): Promise<void> 
       const rows = Array.from({ length: Math.min(500, count - offset) }, (_, i) => ({
         tenantId,
         seq: first + offset + i,
-        type: 'question:frozen',
+        type: event.type,
         audience: 'all' as const,
-        data: JSON.stringify({ frozen: false }),
+        data: JSON.stringify(event.data),
         timestamp,
       }));
       await trx.insertInto('events').values(rows).execute();
@@ -549,4 +582,221 @@ export async function newMember(app: TestApp, admin: Client): Promise<NewAccount
   const member = await app.signUp('new-member');
   await member.client.auth.joinWithCode.mutate({ code });
   return member;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wire itself: frames field by field, other instances, and a TCP proxy between client and server
+// ---------------------------------------------------------------------------------------------
+
+/** The path of `events.subscribe` as httpSubscriptionLink requests it. */
+export function trpcStreamPath(input: SubscribeInput): string {
+  return `/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`;
+}
+
+/** One SSE frame as written: its lines as `[field, value]`, in order; a comment line has the field ''. */
+export type WireFrame = [field: string, value: string][];
+
+/**
+ * Splits a `text/event-stream` body into frames line by line, as the SSE parser does: a blank line
+ * ends a frame, blank lines between frames are nothing, and text after the last blank line is a frame
+ * still being written (left out).
+ */
+export function wireFrames(body: string): WireFrame[] {
+  const frames: WireFrame[] = [];
+  let frame: WireFrame = [];
+  const lines = body.replaceAll('\r\n', '\n').split('\n');
+  lines.pop();
+  for (const line of lines) {
+    if (line === '') {
+      if (frame.length > 0) frames.push(frame);
+      frame = [];
+      continue;
+    }
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1);
+    frame.push([field, value.startsWith(' ') ? value.slice(1) : value]);
+  }
+  return frames;
+}
+
+export interface InstanceOptions {
+  trpcPingMs?: number;
+  heartbeatMs?: number;
+  maxBufferedBytes?: number;
+  trpcStreams?: 'engine' | 'trpc';
+  /** The instance's hub, built over the test app's database; by default an EventHub on its own bus. */
+  hub?: EventHub;
+}
+
+/** Another API process over the test app's database, whose server, engine and sockets a test can reach. */
+export interface Instance {
+  url: string;
+  server: Server;
+  hub: EventHub;
+  engine: StreamEngine;
+  dropStreams(): void;
+  /** The server's end of a client connection, found by the client's local port. */
+  socketOf(clientPort: number | undefined): Socket | undefined;
+  /** A typed tRPC client of this instance. */
+  client(credentials: Credentials): Client;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one more instance of the API (its own hub, stream engine and HTTP server, as main.ts wires
+ * them) over `app`'s database, so sign-ins and fixture data of `app` are valid on it. Announcements of
+ * one instance do not reach the others' hubs (each has its own in-process bus); their poll catches up.
+ */
+export async function startInstance(app: TestApp, options: InstanceOptions = {}): Promise<Instance> {
+  const hub =
+    options.hub ??
+    new EventHub(app.db, new InProcessBus(), { pollIntervalMs: 200, accessSweepMs: 1000, log: () => {} });
+  const engine = new StreamEngine(app.db, hub, {
+    trpcPingMs: options.trpcPingMs ?? SSE_PING_MS,
+    heartbeatMs: options.heartbeatMs ?? 30_000,
+    maxPendingEvents: 10_000,
+    log: () => {},
+  });
+  const { server, dropStreams } = createApp({
+    db: app.db,
+    hub,
+    engine,
+    secureCookies: false,
+    webDist: '/nonexistent',
+    trpcStreams: options.trpcStreams,
+    maxBufferedBytes: options.maxBufferedBytes,
+    log: () => {},
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    hub,
+    engine,
+    dropStreams,
+    socketOf: (clientPort) => [...sockets].find((socket) => socket.remotePort === clientPort),
+    client: (credentials) =>
+      createTRPCClient<AppRouter>({
+        links: [httpLink({ url: `${url}/trpc`, headers: () => credentialHeaders(credentials) })],
+      }),
+    close: () => {
+      closed ??= (async () => {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        engine.close();
+        await hub.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** One client connection through a TcpProxy. */
+export interface ProxiedConnection {
+  readonly index: number;
+  /** The side that closed the connection first. */
+  closedBy: 'client' | 'server' | undefined;
+  /** Server bytes the client was not given because of a stall (latin1, so byte for byte). */
+  held: string;
+  /** From now on, server bytes are read and held, never passed on; both sockets stay open. */
+  stall(): void;
+}
+
+export interface TcpProxy {
+  url: string;
+  readonly connections: ProxiedConnection[];
+  /** Sends later connections to another server, as a load balancer does when an instance stops. */
+  retarget(url: string): void;
+  close(): Promise<void>;
+}
+
+export interface TcpProxyOptions {
+  /**
+   * For the connection with this index, the `reconnectAfterInactivityMs` of the server's `connected`
+   * frame is rewritten to the returned value (no longer than the original, padded with JSON
+   * whitespace, so the HTTP chunk sizes stay right); undefined leaves the connection untouched.
+   */
+  inactivityMsFor?: (index: number) => number | undefined;
+}
+
+const CLIENT_OPTIONS_PATTERN = /"reconnectAfterInactivityMs":(\d+)(?=[,}])/;
+
+/** A TCP proxy on loopback that forwards byte for byte, with per-connection stalls and rewrites. */
+export async function startTcpProxy(targetUrl: string, options: TcpProxyOptions = {}): Promise<TcpProxy> {
+  let target = new URL(targetUrl);
+  const connections: ProxiedConnection[] = [];
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  };
+  const server = createTcpServer((downstream) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    track(downstream);
+    track(upstream);
+    let stalled = false;
+    const inactivityMs = options.inactivityMsFor?.(connections.length);
+    let unrewritten: Buffer | undefined = inactivityMs === undefined ? undefined : Buffer.alloc(0);
+    const connection: ProxiedConnection = {
+      index: connections.length,
+      closedBy: undefined,
+      held: '',
+      stall: () => {
+        stalled = true;
+      },
+    };
+    connections.push(connection);
+    downstream.on('data', (chunk: Buffer) => upstream.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (stalled) {
+        connection.held += chunk.toString('latin1');
+        return;
+      }
+      if (unrewritten === undefined) {
+        downstream.write(chunk);
+        return;
+      }
+      unrewritten = Buffer.concat([unrewritten, chunk]);
+      const text = unrewritten.toString('latin1');
+      const match = CLIENT_OPTIONS_PATTERN.exec(text);
+      // Until the connected frame is complete (it may arrive split), hold what came; give up at 64 KiB.
+      if (!match && unrewritten.length < 64 * 1024) return;
+      unrewritten = undefined;
+      const digits = match?.[1] ?? '';
+      const value = String(inactivityMs);
+      if (!match || value.length > digits.length) {
+        downstream.write(Buffer.from(text, 'latin1'));
+        return;
+      }
+      const rewritten = `"reconnectAfterInactivityMs":${value.padStart(digits.length, ' ')}`;
+      downstream.write(Buffer.from(text.replace(match[0], rewritten), 'latin1'));
+    });
+    downstream.on('close', () => {
+      connection.closedBy ??= 'client';
+      upstream.destroy();
+    });
+    upstream.on('close', () => {
+      connection.closedBy ??= 'server';
+      if (stalled) downstream.destroy();
+      else downstream.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections,
+    retarget: (url) => {
+      target = new URL(url);
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
