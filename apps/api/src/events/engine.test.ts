@@ -368,8 +368,8 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
       );
     });
 
-    // Fails: the engine validates the whole input before it identifies the caller, tRPC's procedure
-    // checks access first (see the report on issue 4).
+    // tRPC's procedure (tenantProcedure) checks who is asking before it parses the rest of its input,
+    // so a caller without access learns that first, whatever else is wrong with the request.
     it('refuses a caller without access by who they are before looking at the rest of the input, as tRPC does', async () => {
       await expectSameRefusals([
         {
@@ -627,8 +627,7 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
     // A tRPC client treats `connected` (onStarted) as "subscribed": anything committed after it must
     // reach the stream. The hub below holds the first read of the outbox for the tenant's room, as a
     // slow database would. tRPC's own producer writes `connected` only once the subscriber is in
-    // the room; the engine writes it before (stream-endpoints.ts), so the test fails on the engine:
-    // see the report on issue 4.
+    // the room, and the engine must not write it any earlier.
     it.each([
       { producer: 'engine' as const, writer: 'the engine' },
       { producer: 'trpc' as const, writer: "tRPC's own producer" },
@@ -772,9 +771,9 @@ describe('back-pressure on sqlite', () => {
     expect(resumed.items.at(-1)?.event).toMatchObject({ type: 'question:created', data: { id: live?.id } });
   });
 
-  // Fails: HttpSink checks the bound right after each write, and the engine writes a whole batch in
-  // one synchronous loop (which Node also corks until the next tick), so one batch bigger than the
-  // bound cuts every reader, however fast: see the report on issue 4.
+  // The engine writes a whole batch at once (and Node corks it until the next tick), so a reader's
+  // buffer may pass the bound for a moment without the reader being slow: only what earlier writes
+  // left unsent may count against it.
   it('does not cut a reader that keeps up when one batch of events is bigger than the bound', async () => {
     const reader = await rawStream(app);
     const base = await lastSeq();
@@ -785,9 +784,8 @@ describe('back-pressure on sqlite', () => {
     expect(idsOf(reader)).toEqual(seqRange(base + 1, base + 100));
   });
 
-  // Fails for the same reason: the backfill writes a page at a time, so a client resuming over a
-  // backlog bigger than the bound is cut before it gets anything, reconnects from the same id, and
-  // is cut again, forever.
+  // The same for a backfill: were a client resuming over a backlog bigger than the bound cut, it
+  // would get nothing, resume from the same id and be cut again, forever.
   it('lets a tRPC client resume over a backlog bigger than the bound', async () => {
     const base = await lastSeq();
     await appendBacklog(app, 100, largeQuestion());

@@ -8,6 +8,8 @@ import {
   type StoredEvent,
 } from './outbox-reader.js';
 
+const DEFAULT_COALESCE_MS = 2;
+
 export type FeedListener = (events: readonly StoredEvent[]) => void;
 
 interface TenantChannel {
@@ -17,6 +19,7 @@ interface TenantChannel {
   listeners: Set<FeedListener>;
   reading: boolean;
   readAgain: boolean;
+  scheduled: boolean;
 }
 
 export interface FeedSubscription {
@@ -30,6 +33,8 @@ export interface EventHubOptions {
   pollIntervalMs: number;
   /** How often open streams check their credentials even without an access notification. */
   accessSweepMs: number;
+  /** How long a notification waits for others to arrive before the outbox is read (default 2 ms). */
+  coalesceMs?: number;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -114,6 +119,7 @@ export class EventHub {
             listeners: new Set(),
             reading: false,
             readAgain: false,
+            scheduled: false,
           };
           this.channels.set(tenantId, channel);
           return channel;
@@ -130,7 +136,20 @@ export class EventHub {
       return;
     }
     const channel = this.channels.get(message.tenantId);
-    if (channel && message.seq > channel.position) void this.catchUp(channel);
+    if (channel && message.seq > channel.position) this.scheduleCatchUp(channel);
+  }
+
+  /**
+   * Reads after a short pause, so that the events of a burst of mutations travel together: every
+   * subscriber then gets one write for the lot instead of one per event.
+   */
+  private scheduleCatchUp(channel: TenantChannel): void {
+    if (channel.scheduled) return;
+    channel.scheduled = true;
+    setTimeout(() => {
+      channel.scheduled = false;
+      void this.catchUp(channel);
+    }, this.options.coalesceMs ?? DEFAULT_COALESCE_MS);
   }
 
   private async catchUp(channel: TenantChannel): Promise<void> {
@@ -166,7 +185,7 @@ export class EventHub {
       const latest = await lastSequences(this.db, [...this.channels.keys()]);
       for (const [tenantId, seq] of latest) {
         const channel = this.channels.get(tenantId);
-        if (channel && seq > channel.position) void this.catchUp(channel);
+        if (channel && seq > channel.position) this.scheduleCatchUp(channel);
       }
     } catch (error) {
       this.options.log('polling the outbox failed', error);
