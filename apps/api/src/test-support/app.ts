@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
+import type { Database } from '../db/schema.js';
 import { InProcessBus } from '../events/bus.js';
 import { StreamEngine } from '../events/engine.js';
 import { EventHub } from '../events/hub.js';
@@ -87,26 +88,26 @@ export function sessionCookieFrom(headers: Headers): string | undefined {
 /** Starts the real HTTP server on an ephemeral port over a fresh database seeded with the fixture. */
 export interface TestAppOptions {
   heartbeatMs?: number;
+  trpcPingMs?: number;
   trpcStreams?: 'engine' | 'trpc';
   maxBufferedBytes?: number;
+  /** A hub to share; by default the server gets its own over an in-process bus. */
+  hub?: EventHub;
 }
 
-export async function startTestApp(dialect: DialectName, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect);
-  const fixture = await seedFixture(database.db);
-  const hub = new EventHub(database.db, new InProcessBus(), {
-    pollIntervalMs: 200,
-    accessSweepMs: 1000,
-    log: () => {},
-  });
-  const engine = new StreamEngine(database.db, hub, {
-    trpcPingMs: SSE_PING_MS,
+/** One API server over `db`, wired as main.ts wires it, listening on an ephemeral loopback port. */
+export async function startTestServer(db: Database, options: TestAppOptions = {}) {
+  const hub =
+    options.hub ??
+    new EventHub(db, new InProcessBus(), { pollIntervalMs: 200, accessSweepMs: 1000, log: () => {} });
+  const engine = new StreamEngine(db, hub, {
+    trpcPingMs: options.trpcPingMs ?? SSE_PING_MS,
     heartbeatMs: options.heartbeatMs ?? 30_000,
     maxPendingEvents: 10_000,
     log: () => {},
   });
   const { server, dropStreams } = createApp({
-    db: database.db,
+    db,
     hub,
     engine,
     secureCookies: false,
@@ -117,6 +118,13 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, server, hub, engine, dropStreams };
+}
+
+export async function startTestApp(dialect: DialectName, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase(dialect);
+  const fixture = await seedFixture(database.db);
+  const { url, server, hub, engine, dropStreams } = await startTestServer(database.db, options);
   const cookies = new Map<AccountName, string>();
 
   const raw: TestApp['raw'] = async (method, path, input, options = {}) => {

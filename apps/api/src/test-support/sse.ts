@@ -5,13 +5,17 @@ import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@tr
 import { EventSource, type FetchLike } from 'eventsource';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { InProcessBus } from '../events/bus.js';
-import { StreamEngine } from '../events/engine.js';
-import { EventHub } from '../events/hub.js';
-import { createApp } from '../http/server.js';
+import type { StreamEngine } from '../events/engine.js';
+import type { EventHub } from '../events/hub.js';
 import type { AppRouter } from '../router.js';
-import { SSE_PING_MS } from '../trpc/trpc.js';
-import { type Client, type NewAccount, type TestApp, uniqueLabel } from './app.js';
+import {
+  type Client,
+  type NewAccount,
+  startTestServer,
+  type TestApp,
+  type TestAppOptions,
+  uniqueLabel,
+} from './app.js';
 import type { AccountName } from './fixture.js';
 import { lastSeqOf } from './outbox.js';
 
@@ -620,14 +624,7 @@ export function wireFrames(body: string): WireFrame[] {
   return frames;
 }
 
-export interface InstanceOptions {
-  trpcPingMs?: number;
-  heartbeatMs?: number;
-  maxBufferedBytes?: number;
-  trpcStreams?: 'engine' | 'trpc';
-  /** The instance's hub, built over the test app's database; by default an EventHub on its own bus. */
-  hub?: EventHub;
-}
+export type InstanceOptions = TestAppOptions;
 
 /** Another API process over the test app's database, whose server, engine and sockets a test can reach. */
 export interface Instance {
@@ -649,29 +646,9 @@ export interface Instance {
  * one instance do not reach the others' hubs (each has its own in-process bus); their poll catches up.
  */
 export async function startInstance(app: TestApp, options: InstanceOptions = {}): Promise<Instance> {
-  const hub =
-    options.hub ??
-    new EventHub(app.db, new InProcessBus(), { pollIntervalMs: 200, accessSweepMs: 1000, log: () => {} });
-  const engine = new StreamEngine(app.db, hub, {
-    trpcPingMs: options.trpcPingMs ?? SSE_PING_MS,
-    heartbeatMs: options.heartbeatMs ?? 30_000,
-    maxPendingEvents: 10_000,
-    log: () => {},
-  });
-  const { server, dropStreams } = createApp({
-    db: app.db,
-    hub,
-    engine,
-    secureCookies: false,
-    webDist: '/nonexistent',
-    trpcStreams: options.trpcStreams,
-    maxBufferedBytes: options.maxBufferedBytes,
-    log: () => {},
-  });
+  const { url, server, hub, engine, dropStreams } = await startTestServer(app.db, options);
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let closed: Promise<void> | undefined;
   return {
     url,
