@@ -13,6 +13,7 @@ import { eventFrame, type Framing, keepAliveFrame } from './frames.js';
 import type { EventHub, FeedSubscription } from './hub.js';
 import type { Audience } from './outbox.js';
 import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from './outbox-reader.js';
+import { serialized } from './serial.js';
 
 export interface StreamItem {
   /** The SSE id: the tenant sequence number, which a client sends back to resume. */
@@ -72,8 +73,8 @@ interface Room {
   position: number;
   feed: FeedSubscription;
   stopWatchingAccess: () => void;
-  rechecking: boolean;
-  recheckAgain: boolean;
+  /** Re-checks every subscriber's access; calls made during a re-check add one more. */
+  recheck: () => void;
 }
 
 export interface StreamEngineOptions {
@@ -348,12 +349,12 @@ export class StreamEngine {
       position: 0,
       feed: { position: 0, stop: () => {} },
       stopWatchingAccess: () => {},
-      rechecking: false,
-      recheckAgain: false,
+      recheck: () => {},
     };
     room.feed = await this.hub.listen(tenantId, (batch) => this.dispatch(room, batch));
     room.position = Math.max(room.position, room.feed.position);
-    room.stopWatchingAccess = this.hub.watchAccess(tenantId, () => void this.recheck(room));
+    room.recheck = serialized(() => this.recheckRoom(room));
+    room.stopWatchingAccess = this.hub.watchAccess(tenantId, room.recheck);
     this.rooms.set(tenantId, room);
     return room;
   }
@@ -375,27 +376,17 @@ export class StreamEngine {
   }
 
   /** Checks every subscriber's credentials again, once per distinct credential. */
-  private async recheck(room: Room): Promise<void> {
-    if (room.rechecking) {
-      room.recheckAgain = true;
-      return;
-    }
-    room.rechecking = true;
+  private async recheckRoom(room: Room): Promise<void> {
     try {
-      do {
-        room.recheckAgain = false;
-        const byCredentials = new Map<string, Subscriber[]>();
-        for (const subscriber of room.subscribers) {
-          const group = byCredentials.get(subscriber.credentialsKey) ?? [];
-          group.push(subscriber);
-          byCredentials.set(subscriber.credentialsKey, group);
-        }
-        for (const group of byCredentials.values()) await this.applyRecheck(room, group);
-      } while (room.recheckAgain);
+      const byCredentials = new Map<string, Subscriber[]>();
+      for (const subscriber of room.subscribers) {
+        const group = byCredentials.get(subscriber.credentialsKey) ?? [];
+        group.push(subscriber);
+        byCredentials.set(subscriber.credentialsKey, group);
+      }
+      for (const group of byCredentials.values()) await this.applyRecheck(room, group);
     } catch (error) {
       this.options.log('re-checking stream access failed; will try on the next change', error);
-    } finally {
-      room.rechecking = false;
     }
   }
 

@@ -7,8 +7,10 @@ import {
   readEventsAfter,
   type StoredEvent,
 } from './outbox-reader.js';
+import { serialized } from './serial.js';
 
-const DEFAULT_COALESCE_MS = 2;
+/** How long a notification waits for others to arrive before the outbox is read. */
+const COALESCE_MS = 2;
 
 export type FeedListener = (events: readonly StoredEvent[]) => void;
 
@@ -17,8 +19,8 @@ interface TenantChannel {
   /** The highest sequence read from the outbox and handed to the listeners. */
   position: number;
   listeners: Set<FeedListener>;
-  reading: boolean;
-  readAgain: boolean;
+  /** Reads the outbox after `position`; calls made during a read add one more read. */
+  catchUp: () => void;
   scheduled: boolean;
 }
 
@@ -33,8 +35,6 @@ export interface EventHubOptions {
   pollIntervalMs: number;
   /** How often open streams check their credentials even without an access notification. */
   accessSweepMs: number;
-  /** How long a notification waits for others to arrive before the outbox is read (default 2 ms). */
-  coalesceMs?: number;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -117,8 +117,7 @@ export class EventHub {
             tenantId,
             position,
             listeners: new Set(),
-            reading: false,
-            readAgain: false,
+            catchUp: serialized(() => this.readOutbox(channel)),
             scheduled: false,
           };
           this.channels.set(tenantId, channel);
@@ -148,35 +147,25 @@ export class EventHub {
     channel.scheduled = true;
     setTimeout(() => {
       channel.scheduled = false;
-      void this.catchUp(channel);
-    }, this.options.coalesceMs ?? DEFAULT_COALESCE_MS);
+      channel.catchUp();
+    }, COALESCE_MS);
   }
 
-  private async catchUp(channel: TenantChannel): Promise<void> {
-    if (channel.reading) {
-      channel.readAgain = true;
-      return;
-    }
-    channel.reading = true;
+  private async readOutbox(channel: TenantChannel): Promise<void> {
     try {
+      let batch: StoredEvent[];
       do {
-        channel.readAgain = false;
-        let batch: StoredEvent[];
-        do {
-          batch = await readEventsAfter(this.db, channel.tenantId, channel.position);
-          const last = batch.at(-1);
-          if (!last) break;
-          channel.position = last.seq;
-          for (const listener of channel.listeners) listener(batch);
-        } while (batch.length === OUTBOX_PAGE_SIZE);
-      } while (channel.readAgain);
+        batch = await readEventsAfter(this.db, channel.tenantId, channel.position);
+        const last = batch.at(-1);
+        if (!last) break;
+        channel.position = last.seq;
+        for (const listener of channel.listeners) listener(batch);
+      } while (batch.length === OUTBOX_PAGE_SIZE);
     } catch (error) {
       this.options.log(
         `reading the outbox of tenant ${channel.tenantId} failed; retrying on the next poll`,
         error,
       );
-    } finally {
-      channel.reading = false;
     }
   }
 
