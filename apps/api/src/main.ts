@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     hub,
     engine,
     secureCookies: config.production,
+    demoMode: config.demoMode,
     webDist: config.webDist,
     trpcStreams: config.trpcStreams,
     log,

@@ -68,5 +68,22 @@ export const currentUser = z.object({
 export type CurrentUser = z.infer<typeof currentUser>;
 
 export const joinLink = z.object({ id: uuid, code: z.string(), createdAt: isoDateTime });
+export const joinLinkSummary = z.object({ tenant: tenantSlug, name: z.string(), allowGuests: z.boolean() });
+export type JoinLinkSummary = z.infer<typeof joinLinkSummary>;
 export const displayLink = z.object({ id: uuid, token: z.string(), createdAt: isoDateTime });
 export const serviceToken = z.object({ id: uuid, name: z.string(), role, token: z.string() });
+
+/** What an admin sees of the tenant's open doors: never a display link's or token's secret. */
+export const tenantAccessList = z.object({
+  joinLinks: z.array(joinLink),
+  displayLinks: z.array(z.object({ id: uuid, createdAt: isoDateTime })),
+  serviceTokens: z.array(z.object({ id: uuid, name: z.string(), role, createdAt: isoDateTime })),
+});
+export type TenantAccessList = z.infer<typeof tenantAccessList>;
+
+/** The demo accounts, listed on the sign-in page in demo mode only. */
+export const demoAccounts = z.object({
+  password: z.string(),
+  accounts: z.array(z.object({ email: z.string(), name: z.string(), role })),
+});
+export type DemoAccounts = z.infer<typeof demoAccounts>;

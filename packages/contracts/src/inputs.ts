@@ -39,6 +39,8 @@ const questionScoped = tenantScoped.extend({ questionId: uuid });
 export const signUpInput = z.strictObject({ email, password, name: displayName });
 export const signInInput = z.strictObject({ email, password: z.string().min(1).max(256) });
 export const joinWithCodeInput = z.strictObject({ code, name: displayName.optional() });
+export const joinCodeInput = z.strictObject({ code });
+export const openDisplayInput = z.strictObject({ token: text(8, 256) });
 
 export const tenantCreateInput = z.strictObject({ tenant: tenantSlug, name: displayName });
 export const tenantSettingsInput = tenantScoped.extend({

@@ -4,6 +4,9 @@ import { unauthorized } from '../errors.js';
 import { hashSecret } from './secrets.js';
 import { readCookie, SESSION_COOKIE, type SessionUser, validateSessionToken } from './sessions.js';
 
+/** Holds a display link's token on a presenter screen, which has no account of its own. */
+export const DISPLAY_COOKIE = 'pulsestage_display';
+
 export const SERVICE_TOKEN_PREFIX = 'pst_';
 export const DISPLAY_TOKEN_PREFIX = 'psd_';
 
@@ -28,7 +31,10 @@ async function serviceCaller(db: Database, token: string): Promise<Caller | null
   return row ? { kind: 'service', tokenId: row.id, tenantId: row.tenantId, role: row.role as Role } : null;
 }
 
-async function displayCaller(db: Database, token: string): Promise<Caller | null> {
+export async function displayCaller(
+  db: Database,
+  token: string,
+): Promise<Extract<Caller, { kind: 'display' }> | null> {
   const row = await db
     .selectFrom('links')
     .select(['id', 'tenantId'])
@@ -48,13 +54,21 @@ async function bearerCaller(db: Database, authorization: string): Promise<Caller
   return caller;
 }
 
-/** Who is calling: a bearer token wins over the session cookie; neither means anonymous. */
+async function displayCookieCaller(db: Database, cookie: string | undefined): Promise<Caller> {
+  const token = readCookie(cookie, DISPLAY_COOKIE);
+  const caller = token?.startsWith(DISPLAY_TOKEN_PREFIX) ? await displayCaller(db, token) : null;
+  return caller ?? { kind: 'anonymous' };
+}
+
+/**
+ * Who is calling: a bearer token wins over the session cookie, which wins over a display cookie;
+ * none of them means anonymous.
+ */
 export async function identifyCaller(db: Database, credentials: RequestCredentials): Promise<Caller> {
   if (credentials.authorization) return bearerCaller(db, credentials.authorization);
   const token = readCookie(credentials.cookie, SESSION_COOKIE);
-  if (!token) return { kind: 'anonymous' };
-  const valid = await validateSessionToken(db, token);
-  if (!valid) return { kind: 'anonymous' };
+  const valid = token ? await validateSessionToken(db, token) : null;
+  if (!valid) return displayCookieCaller(db, credentials.cookie);
   return {
     kind: 'user',
     user: valid.user,

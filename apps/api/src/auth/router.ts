@@ -1,4 +1,12 @@
-import { joinWithCodeInput, noInput, signInInput, signUpInput } from '@pulsestage/contracts';
+import {
+  joinCodeInput,
+  joinWithCodeInput,
+  noInput,
+  openDisplayInput,
+  signInInput,
+  signUpInput,
+} from '@pulsestage/contracts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/seed.js';
 import { publicProcedure, router } from '../trpc/trpc.js';
 import * as auth from './service.js';
 import { invalidateSession } from './sessions.js';
@@ -17,12 +25,24 @@ export const authRouter = router({
   // No input parser: tRPC then reads no body, which is what a typed client sends for this call.
   signOut: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.caller.kind === 'user') await invalidateSession(ctx.db, ctx.caller.sessionId);
-    ctx.clearSessionCookie();
+    ctx.clearCredentialCookies();
     return { signedOut: true };
   }),
   me: publicProcedure
     .input(noInput)
     .query(({ ctx }) => (ctx.caller.kind === 'user' ? auth.currentUser(ctx.db, ctx.caller.user.id) : null)),
+  demoAccounts: publicProcedure
+    .input(noInput)
+    .query(({ ctx }) => (ctx.demoMode ? { password: DEMO_PASSWORD, accounts: [...DEMO_ACCOUNTS] } : null)),
+  joinLink: publicProcedure
+    .input(joinCodeInput)
+    .query(({ ctx, input }) => auth.describeJoinLink(ctx.db, input.code)),
+  /** A presenter screen opens a display link: the link's token becomes this browser's display cookie. */
+  openDisplay: publicProcedure.input(openDisplayInput).mutation(async ({ ctx, input }) => {
+    const opened = await auth.openDisplay(ctx.db, input.token);
+    ctx.setDisplayCookie(input.token);
+    return opened;
+  }),
   joinWithCode: publicProcedure.input(joinWithCodeInput).mutation(async ({ ctx, input }) => {
     const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user : null;
     const joined = await auth.joinWithCode(ctx.db, signedIn, input);

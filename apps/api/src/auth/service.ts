@@ -1,8 +1,10 @@
-import type { CurrentUser, Role } from '@pulsestage/contracts';
+import type { CurrentUser, JoinLinkSummary, Role } from '@pulsestage/contracts';
 import { inserted } from '../db/results.js';
 import type { Database } from '../db/schema.js';
 import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
+import { findTenantById } from '../tenants/repository.js';
 import { addMember } from '../tenants/service.js';
+import { DISPLAY_TOKEN_PREFIX, displayCaller } from './credentials.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js';
 import { createSession, type Session } from './sessions.js';
 
@@ -84,13 +86,28 @@ async function activeJoinLink(db: Database, code: string) {
   const link = await db
     .selectFrom('links')
     .innerJoin('tenants', 'tenants.id', 'links.tenantId')
-    .select(['tenants.id as tenantId', 'tenants.slug', 'tenants.allowGuests'])
+    .select(['tenants.id as tenantId', 'tenants.slug', 'tenants.name', 'tenants.allowGuests'])
     .where('links.code', '=', code)
     .where('links.kind', '=', 'join')
     .where('links.revokedAt', 'is', null)
     .executeTakeFirst();
   if (!link) throw notFound('This join link is not valid or has been revoked');
   return link;
+}
+
+/** What the join page shows before anyone joins: the code itself is the invitation. */
+export async function describeJoinLink(db: Database, code: string): Promise<JoinLinkSummary> {
+  const link = await activeJoinLink(db, code);
+  return { tenant: link.slug, name: link.name, allowGuests: link.allowGuests === 1 };
+}
+
+/** The tenant a display link shows, for a screen that opens it; refused when it is unknown or revoked. */
+export async function openDisplay(db: Database, token: string): Promise<{ tenant: string }> {
+  const display = token.startsWith(DISPLAY_TOKEN_PREFIX) ? await displayCaller(db, token) : null;
+  if (!display) throw unauthorized('This display link is not valid or has been revoked');
+  const tenant = await findTenantById(db, display.tenantId);
+  if (!tenant) throw unauthorized('This display link is not valid or has been revoked');
+  return { tenant: tenant.slug };
 }
 
 export interface Joined {

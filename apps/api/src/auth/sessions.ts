@@ -89,9 +89,10 @@ export async function invalidateSession(db: Database, sessionId: string): Promis
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
-export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
+/** A `Set-Cookie` value for a credential: never readable by scripts, not sent on cross-site requests. */
+export function credentialCookie(name: string, token: string, expiresAt: Date, secure: boolean): string {
   const attributes = [
-    `${SESSION_COOKIE}=${token}`,
+    `${name}=${token}`,
     'HttpOnly',
     'SameSite=Lax',
     'Path=/',
@@ -101,8 +102,8 @@ export function sessionCookie(token: string, expiresAt: Date, secure: boolean): 
   return attributes.join('; ');
 }
 
-export function blankSessionCookie(secure: boolean): string {
-  return sessionCookie('', new Date(0), secure).replace(/Expires=[^;]+/, 'Max-Age=0');
+export function blankCredentialCookie(name: string, secure: boolean): string {
+  return credentialCookie(name, '', new Date(0), secure).replace(/Expires=[^;]+/, 'Max-Age=0');
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {

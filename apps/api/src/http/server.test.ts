@@ -53,6 +53,7 @@ it('reports not ready while the database is unreachable', async () => {
     hub,
     engine,
     secureCookies: false,
+    demoMode: false,
     webDist: '/nonexistent',
     log: () => {},
   });

@@ -34,6 +34,12 @@ export const tenantRouter = router({
   removeMember: tenantProcedure('manage')
     .input(memberInput)
     .mutation(({ ctx, input }) => tenants.changeMembership(ctx.db, ctx.access, input.userId, null)),
+  access: tenantProcedure('manage')
+    .input(tenantScoped)
+    .query(({ ctx }) => tenants.listAccess(ctx.db, ctx.access.tenant.id)),
+  joinCode: tenantProcedure('read')
+    .input(tenantScoped)
+    .query(({ ctx }) => tenants.currentJoinCode(ctx.db, ctx.access.tenant.id)),
   createJoinLink: tenantProcedure('manage')
     .input(tenantScoped)
     .mutation(({ ctx }) => tenants.createJoinLink(ctx.db, ctx.access)),

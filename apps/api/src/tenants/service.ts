@@ -1,4 +1,11 @@
-import type { Member, Role, Team, Tenant, tenantSettingsInput } from '@pulsestage/contracts';
+import type {
+  Member,
+  Role,
+  Team,
+  Tenant,
+  TenantAccessList,
+  tenantSettingsInput,
+} from '@pulsestage/contracts';
 import type { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
 import { DISPLAY_TOKEN_PREFIX, SERVICE_TOKEN_PREFIX } from '../auth/credentials.js';
@@ -251,6 +258,48 @@ export async function createServiceToken(
     })
     .execute();
   return { ...token, token: secret };
+}
+
+/** The tenant's links and tokens that still work, newest first; their secrets are never listed. */
+export async function listAccess(db: Database, tenantId: string): Promise<TenantAccessList> {
+  const [links, serviceTokens] = await Promise.all([
+    db
+      .selectFrom('links')
+      .select(['id', 'kind', 'code', 'createdAt'])
+      .where('tenantId', '=', tenantId)
+      .where('revokedAt', 'is', null)
+      .orderBy('createdAt', 'desc')
+      .execute(),
+    db
+      .selectFrom('serviceTokens')
+      .select(['id', 'name', 'role', 'createdAt'])
+      .where('tenantId', '=', tenantId)
+      .where('revokedAt', 'is', null)
+      .orderBy('createdAt', 'desc')
+      .execute(),
+  ]);
+  return {
+    joinLinks: links.flatMap(({ id, kind, code, createdAt }) =>
+      kind === 'join' && code ? [{ id, code, createdAt }] : [],
+    ),
+    displayLinks: links
+      .filter((link) => link.kind === 'display')
+      .map(({ id, createdAt }) => ({ id, createdAt })),
+    serviceTokens: serviceTokens.map((token) => ({ ...token, role: token.role as Role })),
+  };
+}
+
+/** The newest join link that still works, for everyone in the tenant to share (and the display's QR code). */
+export async function currentJoinCode(db: Database, tenantId: string): Promise<{ code: string } | null> {
+  const link = await db
+    .selectFrom('links')
+    .select('code')
+    .where('tenantId', '=', tenantId)
+    .where('kind', '=', 'join')
+    .where('revokedAt', 'is', null)
+    .orderBy('createdAt', 'desc')
+    .executeTakeFirst();
+  return link?.code ? { code: link.code } : null;
 }
 
 export async function revokeServiceToken(db: Database, access: TenantAccess, tokenId: string) {

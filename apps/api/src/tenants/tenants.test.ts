@@ -870,6 +870,64 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     });
   });
 
+  describe('tenant.access and tenant.joinCode', () => {
+    it('lists the links and tokens that still work, newest first, without their secrets', async () => {
+      const org = await freshTenant();
+      const owner = org.owner.client;
+      const tenant = org.slug;
+      const [firstJoin] = (await owner.tenant.access.query({ tenant })).joinLinks;
+      const display = await owner.tenant.createDisplayLink.mutate({ tenant });
+      const token = await owner.tenant.createServiceToken.mutate({
+        tenant,
+        name: 'slack bot',
+        role: 'member',
+      });
+      const newerJoin = await owner.tenant.createJoinLink.mutate({ tenant });
+      const listed = await owner.tenant.access.query({ tenant });
+      expect(listed.joinLinks.map((link) => link.code)).toEqual([newerJoin.code, firstJoin?.code]);
+      expect(listed.displayLinks).toEqual([{ id: display.id, createdAt: display.createdAt }]);
+      expect(listed.serviceTokens).toEqual([
+        { id: token.id, name: 'slack bot', role: 'member', createdAt: expect.any(String) },
+      ]);
+      const text = JSON.stringify(listed);
+      expect(text).not.toContain(display.token.slice(4));
+      expect(text).not.toContain(token.token.slice(4));
+
+      await owner.tenant.revokeLink.mutate({ tenant, linkId: display.id });
+      await owner.tenant.revokeServiceToken.mutate({ tenant, tokenId: token.id });
+      await owner.tenant.revokeLink.mutate({ tenant, linkId: newerJoin.id });
+      const after = await owner.tenant.access.query({ tenant });
+      expect(after).toEqual({ joinLinks: [firstJoin], displayLinks: [], serviceTokens: [] });
+    });
+
+    it('shows the access list to admins only', async () => {
+      const org = await freshTenant();
+      const admin = await org.add('admin');
+      expect((await admin.client.tenant.access.query({ tenant: org.slug })).joinLinks).toHaveLength(1);
+      for (const role of ['moderator', 'member'] as const) {
+        const person = await org.add(role);
+        expect(await errorCodeOf(person.client.tenant.access.query({ tenant: org.slug }))).toBe('FORBIDDEN');
+      }
+    });
+
+    it('gives every reader, display links included, the newest join code that still works', async () => {
+      const org = await freshTenant();
+      const tenant = org.slug;
+      const owner = org.owner.client;
+      const member = await org.add('member');
+      const display = await owner.tenant.createDisplayLink.mutate({ tenant });
+      const screen = app.client({ bearer: display.token });
+      const newer = await owner.tenant.createJoinLink.mutate({ tenant });
+      expect(await member.client.tenant.joinCode.query({ tenant })).toEqual({ code: newer.code });
+      expect(await screen.tenant.joinCode.query({ tenant })).toEqual({ code: newer.code });
+      for (const link of (await owner.tenant.access.query({ tenant })).joinLinks) {
+        await owner.tenant.revokeLink.mutate({ tenant, linkId: link.id });
+      }
+      expect(await screen.tenant.joinCode.query({ tenant })).toBeNull();
+      expect(await errorCodeOf(screen.tenant.joinCode.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
+    });
+  });
+
   describe('teams', () => {
     it('lets a moderator create a team that every member then sees', async () => {
       const org = await freshTenant();

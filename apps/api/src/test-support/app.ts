@@ -93,6 +93,7 @@ export interface TestAppOptions {
   maxBufferedBytes?: number;
   /** A hub to share; by default the server gets its own over an in-process bus. */
   hub?: EventHub;
+  demoMode?: boolean;
 }
 
 /** One API server over `db`, wired as main.ts wires it, listening on an ephemeral loopback port. */
@@ -111,6 +112,7 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     hub,
     engine,
     secureCookies: false,
+    demoMode: options.demoMode ?? false,
     webDist: '/nonexistent',
     trpcStreams: options.trpcStreams,
     maxBufferedBytes: options.maxBufferedBytes,

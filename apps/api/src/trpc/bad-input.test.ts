@@ -44,6 +44,7 @@ interface Ids {
   userId: string;
   joinCode: string;
   displayLinkId: string;
+  displayToken: string;
   tokenId: string;
   cursor: string;
 }
@@ -119,6 +120,19 @@ const TABLE: Record<string, Entry> = {
     valid: () => undefined,
   },
   'auth.me': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
+  'auth.demoAccounts': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
+  'auth.joinLink': {
+    type: 'query',
+    caller: 'owner',
+    fields: { code: { kind: 'text', min: 8, max: 128 } },
+    valid: (ids) => ({ code: ids.joinCode }),
+  },
+  'auth.openDisplay': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { token: { kind: 'text', min: 8, max: 256 } },
+    valid: (ids) => ({ token: ids.displayToken }),
+  },
   'auth.joinWithCode': {
     type: 'mutation',
     caller: 'owner',
@@ -165,6 +179,8 @@ const TABLE: Record<string, Entry> = {
     fields: { tenant: slug, userId: id },
     valid: (ids) => ({ tenant: 'alpha', userId: ids.userId }),
   },
+  'tenant.access': tenantOnly('query'),
+  'tenant.joinCode': tenantOnly('query'),
   'tenant.createJoinLink': tenantOnly('mutation'),
   'tenant.createDisplayLink': tenantOnly('mutation'),
   'tenant.revokeLink': {
@@ -616,6 +632,7 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
       userId: app.userIds.member,
       joinCode: joinLink.code,
       displayLinkId: displayLink.id,
+      displayToken: displayLink.token,
       tokenId: token.id,
       cursor: encodeCursor(['top', 0, question.submittedAt, question.id]),
     };

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Caller, identifyCaller, type RequestCredentials } from '../auth/credentials.js';
-import { blankSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/sessions.js';
+import { type Caller, DISPLAY_COOKIE, identifyCaller, type RequestCredentials } from '../auth/credentials.js';
+import { blankCredentialCookie, credentialCookie, readCookie, SESSION_COOKIE } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import type { StreamEngine } from '../events/engine.js';
@@ -12,6 +12,8 @@ export interface AppDependencies {
   engine: StreamEngine;
   /** Cookies get the Secure attribute (production, behind HTTPS). */
   secureCookies: boolean;
+  /** The demo accounts are listed for the sign-in page. */
+  demoMode: boolean;
 }
 
 export interface Context extends AppDependencies {
@@ -21,8 +23,13 @@ export interface Context extends AppDependencies {
   credentialError: DomainError | undefined;
   req: IncomingMessage;
   setSessionCookie(token: string, expiresAt: Date): void;
-  clearSessionCookie(): void;
+  setDisplayCookie(token: string): void;
+  /** Forgets the session and any display link this browser holds. */
+  clearCredentialCookies(): void;
 }
+
+/** A display link stays on its screen until it is revoked; the cookie only has to outlive the event. */
+const DISPLAY_COOKIE_LIFETIME_MS = 400 * 24 * 60 * 60 * 1000;
 
 export async function createContext(
   deps: AppDependencies,
@@ -38,8 +45,9 @@ export async function createContext(
     if (!(error instanceof DomainError)) throw error;
     credentialError = error;
   }
+  const setCookie = (value: string) => res.appendHeader('Set-Cookie', value);
   const setSessionCookie = (token: string, expiresAt: Date) =>
-    res.appendHeader('Set-Cookie', sessionCookie(token, expiresAt, deps.secureCookies));
+    setCookie(credentialCookie(SESSION_COOKIE, token, expiresAt, deps.secureCookies));
   const presentedToken = readCookie(credentials.cookie, SESSION_COOKIE);
   if (caller.kind === 'user' && caller.renewed && presentedToken) {
     setSessionCookie(presentedToken, caller.sessionExpiresAt);
@@ -51,6 +59,18 @@ export async function createContext(
     credentialError,
     req,
     setSessionCookie,
-    clearSessionCookie: () => res.appendHeader('Set-Cookie', blankSessionCookie(deps.secureCookies)),
+    setDisplayCookie: (token) =>
+      setCookie(
+        credentialCookie(
+          DISPLAY_COOKIE,
+          token,
+          new Date(Date.now() + DISPLAY_COOKIE_LIFETIME_MS),
+          deps.secureCookies,
+        ),
+      ),
+    clearCredentialCookies: () => {
+      for (const name of [SESSION_COOKIE, DISPLAY_COOKIE])
+        setCookie(blankCredentialCookie(name, deps.secureCookies));
+    },
   };
 }

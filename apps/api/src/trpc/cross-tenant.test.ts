@@ -70,6 +70,9 @@ const TABLE: Record<string, Entry> = {
   'auth.signIn': outside('mutation'),
   'auth.signOut': outside('mutation'),
   'auth.me': outside('query'),
+  'auth.demoAccounts': outside('query'),
+  'auth.joinLink': outside('query'),
+  'auth.openDisplay': outside('mutation'),
   'auth.joinWithCode': outside('mutation'),
   'tenant.create': outside('mutation'),
   'tenant.get': scoped('query'),
@@ -84,6 +87,8 @@ const TABLE: Record<string, Entry> = {
     'userId',
   ]),
   'tenant.removeMember': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId }), ['userId']),
+  'tenant.access': scoped('query'),
+  'tenant.joinCode': scoped('query'),
   'tenant.createJoinLink': scoped('mutation'),
   'tenant.createDisplayLink': scoped('mutation'),
   'tenant.revokeLink': scoped('mutation', (tenant, o) => ({ tenant, linkId: o.linkId }), ['linkId']),
@@ -511,6 +516,20 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
         cookie: cookies.betaMember,
       },
       {
+        type: 'query' as const,
+        path: 'auth.joinLink',
+        label: 'unknown code',
+        input: { code: 'no-such-join-code' },
+        cookie: cookies.betaMember,
+      },
+      {
+        type: 'mutation' as const,
+        path: 'auth.openDisplay',
+        label: 'unknown display token',
+        input: { token: 'psd_no-such-display-token' },
+        cookie: cookies.betaMember,
+      },
+      {
         type: 'mutation' as const,
         path: 'auth.signIn',
         label: 'alpha email, wrong password',
@@ -524,11 +543,15 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       },
     ];
     const exchanges = await exchangeWithoutChange(requests);
-    const [meMember, meOwner, create, join, signInAlpha, signInNobody] = exchanges.map((e) => e.answer);
+    const [meMember, meOwner, create, join, joinLink, display, signInAlpha, signInNobody] = exchanges.map(
+      (e) => e.answer,
+    );
     expect([meMember?.status, meOwner?.status]).toEqual([200, 200]);
     expect(meMember?.text).toContain('"tenant":"beta"');
     expect(create?.code).toBe('CONFLICT');
     expect(join?.code).toBe('NOT_FOUND');
+    expect(joinLink?.code).toBe('NOT_FOUND');
+    expect(display?.code).toBe('UNAUTHORIZED');
     // Signing in does not tell whether an email has an account.
     expect(signInAlpha?.status).toBe(401);
     expect(signInAlpha?.text).toBe(signInNobody?.text);
@@ -538,6 +561,6 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     const unprobed = Object.entries(TABLE)
       .filter(([path, entry]) => entry.scope === 'global' && !probed.has(path))
       .map(([path]) => path);
-    expect(unprobed).toEqual(['auth.signUp', 'auth.signOut']);
+    expect(unprobed).toEqual(['auth.signUp', 'auth.signOut', 'auth.demoAccounts']);
   });
 });
