@@ -68,6 +68,8 @@ export const questionListInput = tenantScoped.extend({
   sort: z.enum(QUESTION_SORTS).default('top'),
   limit: z.number().int().min(1).max(100).default(50),
   cursor: z.string().max(512).optional(),
+  /** Sent by tRPC's infinite queries; pages only go forward. */
+  direction: z.literal('forward').optional(),
 });
 export type QuestionListInput = z.infer<typeof questionListInput>;
 

@@ -227,6 +227,7 @@ const TABLE: Record<string, Entry> = {
       sort: { kind: 'enum', values: QUESTION_SORTS, optional: true },
       limit: { kind: 'int', min: 1, max: 100, optional: true },
       cursor: { kind: 'cursor', optional: true },
+      direction: { kind: 'enum', values: ['forward'], optional: true },
     },
     valid: (ids) => ({
       tenant: 'alpha',
