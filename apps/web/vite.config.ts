@@ -1,6 +1,12 @@
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+const api = process.env.PULSESTAGE_API ?? 'http://localhost:3000';
+
 export default defineConfig({
+  plugins: [react(), tailwindcss()],
   resolve: { conditions: ['@pulsestage/source'] },
-  server: { proxy: { '/trpc': 'http://localhost:3000', '/events': 'http://localhost:3000' } },
+  build: { reportCompressedSize: false },
+  server: { proxy: { '/trpc': api, '/events': api } },
 });

@@ -1,0 +1,163 @@
+/**
+ * Three people at once, in a real browser: a participant on a phone (behind a network we can cut),
+ * a moderator at a laptop, and the presenter display opened with a display link. Every action one of
+ * them takes must show on the others' screens, live.
+ */
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWindow, type Stage, screenshot, signIn, startStage } from './browser';
+
+const LIVE_MS = 10_000;
+
+/** Waits until `probe` holds in the page, or fails naming `what`. */
+async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = LIVE_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const questionCard = (page: Page, body: string): Locator =>
+  page.locator('article', { has: page.getByText(body, { exact: true }) });
+
+const countOf = async (scope: Locator): Promise<number> =>
+  Number((await scope.getByTestId('vote-count').first().textContent())?.match(/\d+/)?.[0]);
+
+describe('live in the browser: participant, moderator and presenter display', () => {
+  let stage: Stage;
+  const windows: BrowserContext[] = [];
+  let participant: Page;
+  let moderator: Page;
+  let display: Page;
+  let bob: Page;
+  const asked = `Will the new office have standing desks? ${Date.now()}`;
+
+  beforeAll(async () => {
+    stage = await startStage();
+    const open = async (baseUrl: string, size: 'phone' | 'desktop') => {
+      const context = await openWindow(stage.browser, baseUrl, size);
+      windows.push(context);
+      return context.newPage();
+    };
+
+    const owner = await open(stage.api.url, 'desktop');
+    await signIn(owner, 'owner@demo.test', '/t/demo/admin');
+    await owner.getByRole('button', { name: 'New display link' }).click();
+    const displayUrl = (await owner.getByTestId('shown-once').locator('code').textContent()) ?? '';
+    expect(displayUrl).toMatch(/\/display#psd_/);
+
+    display = await open(stage.api.url, 'desktop');
+    await display.goto(displayUrl);
+    await display.waitForURL('**/t/demo/present');
+
+    participant = await open(stage.flakyUrl, 'phone');
+    await signIn(participant, 'alice@demo.test', '/t/demo');
+    moderator = await open(stage.api.url, 'desktop');
+    await signIn(moderator, 'mod@demo.test', '/t/demo/moderate');
+    bob = await open(stage.api.url, 'phone');
+    await signIn(bob, 'bob@demo.test', '/t/demo');
+    for (const page of [participant, moderator, display, bob]) {
+      await page.locator('[data-connection="live"]').waitFor({ timeout: LIVE_MS });
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const context of windows) await context.close();
+    await stage?.close();
+  });
+
+  it('shows a submitted question on the moderator console and the display', async () => {
+    await participant.getByLabel('Ask a question').fill(asked);
+    await participant.getByRole('button', { name: 'Send' }).click();
+    await participant.getByText('Your question is in the queue').waitFor();
+    await questionCard(moderator, asked).waitFor({ timeout: LIVE_MS });
+    await display.getByTestId('just-asked').getByText(asked).waitFor({ timeout: LIVE_MS });
+    await expect(questionCard(participant, asked).getByText('Yours')).toBeTruthy();
+  });
+
+  it('updates an upvote on every screen', async () => {
+    const bobs = `Can we get a quiet room on every floor? ${Date.now()}`;
+    await bob.getByLabel('Ask a question').fill(bobs);
+    await bob.getByRole('button', { name: 'Send' }).click();
+    const justAsked = display.getByTestId('just-asked');
+    await justAsked.getByText(bobs).waitFor();
+    const card = questionCard(participant, bobs);
+    const vote = card.getByTestId('vote');
+    expect(await vote.getAttribute('aria-pressed')).toBe('false');
+    expect(await countOf(card)).toBe(0);
+
+    await vote.click();
+    await eventually(
+      'the participant sees the vote',
+      async () => (await vote.getAttribute('aria-pressed')) === 'true',
+    );
+    expect(await countOf(card)).toBe(1);
+    await eventually(
+      'the moderator sees 1',
+      async () => (await countOf(questionCard(moderator, bobs))) === 1,
+    );
+    await eventually(
+      'the display sees 1',
+      async () => (await justAsked.textContent())?.includes('▲ 1') === true,
+    );
+    await eventually('the author sees 1', async () => (await countOf(questionCard(bob, bobs))) === 1);
+  });
+
+  it('spotlights a question on the display when the moderator pins it (p)', async () => {
+    await questionCard(moderator, asked).click();
+    await moderator.keyboard.press('p');
+    await display.getByTestId('spotlight').getByText(asked).waitFor({ timeout: LIVE_MS });
+    await questionCard(participant, asked).getByText('Pinned').waitFor({ timeout: LIVE_MS });
+    await screenshot(display, 'live-display-spotlight');
+  });
+
+  it('answers (a): the participant sees the answer and the display drops the question', async () => {
+    const answer = 'Yes: every desk on the new floors is a standing desk.';
+    await moderator.keyboard.press('a');
+    await moderator.keyboard.type(answer);
+    await moderator.keyboard.press('Control+Enter');
+    await participant.getByRole('button', { name: /^Mine/ }).click();
+    await questionCard(participant, asked)
+      .getByTestId('answer')
+      .getByText(answer)
+      .waitFor({ timeout: LIVE_MS });
+    await display.getByTestId('spotlight-empty').waitFor({ timeout: LIVE_MS });
+    expect(await display.getByText(asked).count()).toBe(0);
+    await screenshot(participant, 'live-participant-answered');
+  });
+
+  it('freezes (f): the participant sees the banner and cannot submit; the display shows it', async () => {
+    await participant.getByRole('button', { name: /^Open/ }).click();
+    await moderator.locator('body').click({ position: { x: 5, y: 5 } });
+    await moderator.keyboard.press('f');
+    await participant.getByTestId('frozen-banner').waitFor({ timeout: LIVE_MS });
+    expect(await participant.getByLabel('Ask a question').isDisabled()).toBe(true);
+    expect(await participant.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await display.getByTestId('display-frozen').waitFor({ timeout: LIVE_MS });
+    await screenshot(participant, 'live-participant-frozen');
+    await moderator.keyboard.press('f');
+    await participant.getByTestId('frozen-banner').waitFor({ state: 'detached', timeout: LIVE_MS });
+  });
+
+  it('shows reconnecting when the network drops, and the missed events once it is back', async () => {
+    stage.flakyNetwork.accepting = false;
+    stage.flakyNetwork.cut();
+    await participant.locator('[data-connection="reconnecting"]').waitFor({ timeout: LIVE_MS });
+    expect(await participant.getByRole('status').filter({ hasText: 'Reconnecting' }).count()).toBe(1);
+
+    const missed = `Asked while the phone was offline ${Date.now()}`;
+    await moderator.getByRole('button', { name: 'Freeze queue' }).click();
+    await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
+    await moderator.getByRole('button', { name: /Queue frozen/ }).click();
+    await bob.getByLabel('Ask a question').fill(missed);
+    await bob.getByRole('button', { name: 'Send' }).click();
+    await questionCard(moderator, missed).waitFor({ timeout: LIVE_MS });
+    expect(await participant.getByText(missed).count()).toBe(0);
+
+    stage.flakyNetwork.accepting = true;
+    await participant.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+    await participant.getByText(missed).waitFor({ timeout: LIVE_MS });
+    expect(await participant.getByTestId('frozen-banner').count()).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,65 @@
+import type { Question } from '@pulsestage/contracts';
+import type { ReactNode } from 'react';
+import { timeAgo } from '../lib/time';
+import { TagChip } from './tag-chip';
+
+interface QuestionCardProps {
+  question: Question;
+  teamName?: string | undefined;
+  own?: boolean;
+  /** The vote control, on the left. */
+  leading?: ReactNode;
+  /** Moderator controls, below the question. */
+  children?: ReactNode;
+  selected?: boolean;
+}
+
+export function QuestionCard({ question, teamName, own, leading, children, selected }: QuestionCardProps) {
+  return (
+    <article
+      data-question-id={question.id}
+      aria-current={selected ? 'true' : undefined}
+      className={`flex gap-4 rounded-2xl bg-white p-4 shadow-sm ring-1 ${
+        selected ? 'ring-2 ring-indigo-500' : 'ring-slate-200'
+      }`}
+    >
+      {leading}
+      <div className="min-w-0 flex-1">
+        <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
+          {question.pinned && (
+            <span className="rounded-full bg-amber-100 px-2 py-0.5 font-semibold text-amber-900">Pinned</span>
+          )}
+          {question.status === 'UNDER_REVIEW' && (
+            <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">
+              Awaiting review
+            </span>
+          )}
+          {own && (
+            <span className="rounded-full bg-slate-100 px-2 py-0.5 font-semibold text-slate-700">Yours</span>
+          )}
+          {teamName && <span>{teamName}</span>}
+          <time dateTime={question.submittedAt}>{timeAgo(question.submittedAt)}</time>
+        </div>
+        <p className="whitespace-pre-wrap break-words text-base text-slate-900" data-testid="question-body">
+          {question.body}
+        </p>
+        {question.tags.length > 0 && (
+          <div className="mt-2 flex flex-wrap gap-1.5">
+            {question.tags.map((tag) => (
+              <TagChip key={tag.id} tag={tag} />
+            ))}
+          </div>
+        )}
+        {question.status === 'ANSWERED' && question.responseText && (
+          <div className="mt-3 rounded-xl bg-emerald-50 p-3 text-sm text-emerald-950" data-testid="answer">
+            <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-emerald-800">
+              Answer{question.answeredAt ? ` · ${timeAgo(question.answeredAt)}` : ''}
+            </p>
+            <p className="whitespace-pre-wrap">{question.responseText}</p>
+          </div>
+        )}
+        {children}
+      </div>
+    </article>
+  );
+}

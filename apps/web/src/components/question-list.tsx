@@ -1,0 +1,45 @@
+import type { Question } from '@pulsestage/contracts';
+import { type ReactNode, useRef } from 'react';
+import { useFlip } from '../lib/flip';
+
+interface QuestionListProps {
+  questions: Question[];
+  empty: string;
+  loading: boolean;
+  hasMore?: boolean;
+  onMore?: () => void;
+  render(question: Question): ReactNode;
+}
+
+/** The questions in order, sliding into their new places when votes reorder them. */
+export function QuestionList({ questions, empty, loading, hasMore, onMore, render }: QuestionListProps) {
+  const container = useRef<HTMLOListElement>(null);
+  useFlip(container, questions.map((question) => question.id).join());
+  if (loading) return <p className="p-6 text-center text-slate-500">Loading questions…</p>;
+  return (
+    <>
+      {questions.length === 0 ? (
+        <p className="rounded-2xl border border-dashed border-slate-300 p-8 text-center text-slate-500">
+          {empty}
+        </p>
+      ) : (
+        <ol ref={container} className="flex flex-col gap-3" aria-label="Questions">
+          {questions.map((question) => (
+            <li key={question.id} data-flip-key={question.id}>
+              {render(question)}
+            </li>
+          ))}
+        </ol>
+      )}
+      {hasMore && onMore && (
+        <button
+          type="button"
+          onClick={onMore}
+          className="mx-auto mt-4 block rounded-xl px-4 py-2 text-sm font-medium text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
+        >
+          Show more
+        </button>
+      )}
+    </>
+  );
+}

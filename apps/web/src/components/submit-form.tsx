@@ -1,0 +1,107 @@
+import type { Team, Tenant } from '@pulsestage/contracts';
+import { type FormEvent, useId, useState } from 'react';
+import { errorMessage } from '../lib/errors';
+import { trpc } from '../trpc';
+
+interface SubmitFormProps {
+  tenant: Tenant;
+  teams: Team[];
+  frozen: boolean;
+}
+
+/** Asks a question: counts characters against the tenant's limits and says plainly why it cannot be sent. */
+export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
+  const [body, setBody] = useState('');
+  const [teamId, setTeamId] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const ids = { body: useId(), team: useId(), count: useId() };
+  const utils = trpc.useUtils();
+  const submit = trpc.question.submit.useMutation({
+    onSuccess: (question) => {
+      setBody('');
+      setNotice(
+        question.status === 'UNDER_REVIEW'
+          ? 'Thanks! Your question will appear once a moderator approves it.'
+          : 'Thanks! Your question is in the queue.',
+      );
+      void utils.question.mine.invalidate({ tenant: tenant.slug });
+    },
+  });
+  const { minQuestionLength: min, maxQuestionLength: max } = tenant.settings;
+  const length = body.trim().length;
+  const tooLong = length > max;
+  const canSend = !frozen && length >= min && !tooLong && !submit.isPending;
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!canSend) return;
+    setNotice(null);
+    submit.mutate({ tenant: tenant.slug, body, teamId: teamId || null });
+  };
+
+  return (
+    <form onSubmit={onSubmit} className="rounded-2xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <label htmlFor={ids.body} className="mb-2 block font-semibold text-slate-900">
+        Ask a question
+      </label>
+      <textarea
+        id={ids.body}
+        value={body}
+        onChange={(event) => setBody(event.target.value)}
+        disabled={frozen}
+        rows={3}
+        aria-describedby={ids.count}
+        aria-invalid={tooLong}
+        placeholder={frozen ? 'The queue is frozen' : 'What would you like to ask?'}
+        className="w-full resize-y rounded-xl border-0 p-3 text-base ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600 disabled:bg-slate-100"
+      />
+      <div className="mt-3 flex flex-wrap items-center gap-3">
+        {teams.length > 0 && (
+          <>
+            <label htmlFor={ids.team} className="sr-only">
+              Team
+            </label>
+            <select
+              id={ids.team}
+              value={teamId}
+              onChange={(event) => setTeamId(event.target.value)}
+              disabled={frozen}
+              className="rounded-lg border-0 py-2 pr-8 pl-3 text-sm ring-1 ring-slate-300"
+            >
+              <option value="">Everyone</option>
+              {teams.map((team) => (
+                <option key={team.id} value={team.id}>
+                  {team.name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        <span
+          id={ids.count}
+          className={`text-sm tabular-nums ${tooLong ? 'font-semibold text-rose-700' : 'text-slate-500'}`}
+        >
+          {length} / {max}
+          {tooLong ? ' — too long' : ''}
+        </span>
+        <button
+          type="submit"
+          disabled={!canSend}
+          className="ml-auto rounded-xl bg-indigo-600 px-5 py-2.5 font-semibold text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-slate-300"
+        >
+          {submit.isPending ? 'Sending…' : 'Send'}
+        </button>
+      </div>
+      {submit.isError && (
+        <p role="alert" className="mt-3 text-sm font-medium text-rose-700">
+          {errorMessage(submit.error)}
+        </p>
+      )}
+      {notice && (
+        <p role="status" className="mt-3 text-sm text-emerald-800">
+          {notice}
+        </p>
+      )}
+    </form>
+  );
+}

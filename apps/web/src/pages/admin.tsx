@@ -1,0 +1,342 @@
+import type { Member, Role, Tenant } from '@pulsestage/contracts';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { Navigate } from 'react-router';
+import { errorMessage } from '../lib/errors';
+import { hasRole, useTenant } from '../lib/tenant';
+import { timeAgo } from '../lib/time';
+import { trpc } from '../trpc';
+
+const ROLES: Role[] = ['member', 'moderator', 'admin', 'owner'];
+const smallButton =
+  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
+const dangerButton =
+  'rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50';
+
+function Section({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
+  return (
+    <section className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+      <div className="mb-4 flex items-center gap-3">
+        <h2 className="text-lg font-semibold">{title}</h2>
+        <div className="ml-auto">{action}</div>
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function Failure({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="mb-3 rounded-xl bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200">
+      {errorMessage(error)}
+    </p>
+  );
+}
+
+/** A secret shown once, right after it was made, with a copy button. */
+function ShownOnce({ label, value }: { label: string; value: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="mb-4 rounded-xl bg-amber-50 p-3 ring-1 ring-amber-200" data-testid="shown-once">
+      <p className="mb-2 text-sm font-medium text-amber-950">{label} — copy it now, it is not shown again.</p>
+      <div className="flex gap-2">
+        <code className="min-w-0 flex-1 truncate rounded-lg bg-white px-2 py-1.5 text-sm ring-1 ring-amber-200">
+          {value}
+        </code>
+        <button
+          type="button"
+          className={smallButton}
+          onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true))}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Members({ tenant }: { tenant: Tenant }) {
+  const members = trpc.tenant.members.useQuery({ tenant: tenant.slug });
+  const utils = trpc.useUtils();
+  const onSuccess = (list: Member[]) => utils.tenant.members.setData({ tenant: tenant.slug }, list);
+  const setRole = trpc.tenant.setRole.useMutation({ onSuccess });
+  const remove = trpc.tenant.removeMember.useMutation({ onSuccess });
+  return (
+    <Section title={`Members${members.data ? ` (${members.data.length})` : ''}`}>
+      <Failure error={setRole.error ?? remove.error} />
+      <ul className="divide-y divide-slate-100">
+        {members.data?.map((member) => (
+          <li key={member.userId} className="flex flex-wrap items-center gap-3 py-2">
+            <span className="min-w-0 flex-1">
+              <span className="block font-medium">{member.name}</span>
+              <span className="text-sm text-slate-600">{member.guest ? 'Guest' : member.email}</span>
+            </span>
+            <label className="sr-only" htmlFor={`role-${member.userId}`}>
+              Role of {member.name}
+            </label>
+            <select
+              id={`role-${member.userId}`}
+              value={member.role}
+              onChange={(event) =>
+                setRole.mutate({
+                  tenant: tenant.slug,
+                  userId: member.userId,
+                  role: event.target.value as Role,
+                })
+              }
+              className="rounded-lg border-0 py-1.5 pr-8 pl-2 text-sm ring-1 ring-slate-300"
+            >
+              {ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {role}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              className={dangerButton}
+              onClick={() => remove.mutate({ tenant: tenant.slug, userId: member.userId })}
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function Links({ tenant }: { tenant: Tenant }) {
+  const slug = tenant.slug;
+  const access = trpc.tenant.access.useQuery({ tenant: slug });
+  const utils = trpc.useUtils();
+  const refresh = () => utils.tenant.access.invalidate({ tenant: slug });
+  const [displayUrl, setDisplayUrl] = useState<string | null>(null);
+  const createJoin = trpc.tenant.createJoinLink.useMutation({ onSuccess: refresh });
+  const createDisplay = trpc.tenant.createDisplayLink.useMutation({
+    onSuccess: (link) => {
+      setDisplayUrl(`${window.location.origin}/display#${link.token}`);
+      void refresh();
+    },
+  });
+  const revoke = trpc.tenant.revokeLink.useMutation({ onSuccess: refresh });
+  const origin = window.location.origin;
+  return (
+    <Section
+      title="Join and display links"
+      action={
+        <div className="flex gap-2">
+          <button type="button" className={smallButton} onClick={() => createJoin.mutate({ tenant: slug })}>
+            New join link
+          </button>
+          <button
+            type="button"
+            className={smallButton}
+            onClick={() => createDisplay.mutate({ tenant: slug })}
+          >
+            New display link
+          </button>
+        </div>
+      }
+    >
+      <Failure error={createJoin.error ?? createDisplay.error ?? revoke.error} />
+      {displayUrl && <ShownOnce label="Display link: open it on the presenter screen" value={displayUrl} />}
+      <ul className="divide-y divide-slate-100">
+        {access.data?.joinLinks.map((link) => (
+          <li key={link.id} className="flex flex-wrap items-center gap-3 py-2">
+            <span className="min-w-0 flex-1">
+              <span className="block text-sm font-medium">Join link</span>
+              <code className="text-sm break-all text-slate-600">{`${origin}/join/${link.code}`}</code>
+            </span>
+            <span className="text-xs text-slate-500">{timeAgo(link.createdAt)}</span>
+            <button
+              type="button"
+              className={dangerButton}
+              onClick={() => revoke.mutate({ tenant: slug, linkId: link.id })}
+            >
+              Revoke
+            </button>
+          </li>
+        ))}
+        {access.data?.displayLinks.map((link) => (
+          <li key={link.id} className="flex flex-wrap items-center gap-3 py-2">
+            <span className="min-w-0 flex-1 text-sm font-medium">Display link</span>
+            <span className="text-xs text-slate-500">{timeAgo(link.createdAt)}</span>
+            <button
+              type="button"
+              className={dangerButton}
+              onClick={() => revoke.mutate({ tenant: slug, linkId: link.id })}
+            >
+              Revoke
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function ServiceTokens({ tenant }: { tenant: Tenant }) {
+  const slug = tenant.slug;
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('member');
+  const [shown, setShown] = useState<string | null>(null);
+  const access = trpc.tenant.access.useQuery({ tenant: slug });
+  const utils = trpc.useUtils();
+  const refresh = () => utils.tenant.access.invalidate({ tenant: slug });
+  const create = trpc.tenant.createServiceToken.useMutation({
+    onSuccess: (token) => {
+      setShown(token.token);
+      setName('');
+      void refresh();
+    },
+  });
+  const revoke = trpc.tenant.revokeServiceToken.useMutation({ onSuccess: refresh });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ tenant: slug, name, role });
+  };
+  return (
+    <Section title="Service tokens">
+      <Failure error={create.error ?? revoke.error} />
+      {shown && <ShownOnce label="Service token" value={shown} />}
+      <form onSubmit={onSubmit} className="mb-4 flex flex-wrap gap-2">
+        <label className="sr-only" htmlFor="token-name">
+          Token name
+        </label>
+        <input
+          id="token-name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          placeholder="e.g. Slack bot"
+          maxLength={40}
+          className="min-w-0 flex-1 rounded-lg border-0 px-3 py-1.5 text-sm ring-1 ring-slate-300"
+        />
+        <label className="sr-only" htmlFor="token-role">
+          Token role
+        </label>
+        <select
+          id="token-role"
+          value={role}
+          onChange={(event) => setRole(event.target.value as Role)}
+          className="rounded-lg border-0 py-1.5 pr-8 pl-2 text-sm ring-1 ring-slate-300"
+        >
+          {ROLES.filter((candidate) => candidate !== 'owner').map((candidate) => (
+            <option key={candidate} value={candidate}>
+              {candidate}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={!name.trim()} className={smallButton}>
+          Create token
+        </button>
+      </form>
+      <ul className="divide-y divide-slate-100">
+        {access.data?.serviceTokens.map((token) => (
+          <li key={token.id} className="flex items-center gap-3 py-2">
+            <span className="min-w-0 flex-1">
+              <span className="block font-medium">{token.name}</span>
+              <span className="text-sm text-slate-600">
+                {token.role} · created {timeAgo(token.createdAt)}
+              </span>
+            </span>
+            <button
+              type="button"
+              className={dangerButton}
+              onClick={() => revoke.mutate({ tenant: slug, tokenId: token.id })}
+            >
+              Revoke
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function Settings({ tenant }: { tenant: Tenant }) {
+  const [settings, setSettings] = useState(tenant.settings);
+  const utils = trpc.useUtils();
+  const update = trpc.tenant.updateSettings.useMutation({
+    onSuccess: (updated) => utils.tenant.get.setData({ tenant: tenant.slug }, updated),
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    update.mutate({ tenant: tenant.slug, ...settings });
+  };
+  const toggle = (key: 'requireApproval' | 'allowGuests', label: string, hint: string) => (
+    <label className="flex items-start gap-3">
+      <input
+        type="checkbox"
+        checked={settings[key]}
+        onChange={(event) => setSettings({ ...settings, [key]: event.target.checked })}
+        className="mt-1 size-4"
+      />
+      <span>
+        <span className="block font-medium">{label}</span>
+        <span className="text-sm text-slate-600">{hint}</span>
+      </span>
+    </label>
+  );
+  const length = (key: 'minQuestionLength' | 'maxQuestionLength', label: string) => (
+    <label className="flex flex-col gap-1 text-sm font-medium">
+      {label}
+      <input
+        type="number"
+        min={1}
+        max={2000}
+        value={settings[key]}
+        onChange={(event) => setSettings({ ...settings, [key]: Number(event.target.value) })}
+        className="w-28 rounded-lg border-0 px-2 py-1.5 ring-1 ring-slate-300"
+      />
+    </label>
+  );
+  return (
+    <Section title="Settings">
+      <form onSubmit={onSubmit} className="flex flex-col gap-4">
+        <Failure error={update.error} />
+        {toggle(
+          'requireApproval',
+          'Review questions first',
+          'New questions wait for a moderator before everyone sees them.',
+        )}
+        {toggle('allowGuests', 'Allow guests', 'People with a join link can take part with just a name.')}
+        <div className="flex gap-4">
+          {length('minQuestionLength', 'Shortest question')}
+          {length('maxQuestionLength', 'Longest question')}
+        </div>
+        <div className="flex items-center gap-3">
+          <button
+            type="submit"
+            disabled={update.isPending}
+            className="rounded-xl bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
+          >
+            Save settings
+          </button>
+          {update.isSuccess && (
+            <span role="status" className="text-sm text-emerald-800">
+              Saved
+            </span>
+          )}
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+/** `/t/:tenant/admin`: members and roles, links, service tokens and settings. */
+export default function Admin() {
+  const tenant = useTenant();
+  if (!hasRole(tenant, 'admin')) return <Navigate to={`/t/${tenant.slug}`} replace />;
+  return (
+    <main className="mx-auto grid max-w-6xl gap-6 px-4 py-6 lg:grid-cols-2">
+      <h1 className="text-xl font-bold lg:col-span-2">Administration</h1>
+      <Members tenant={tenant} />
+      <div className="flex flex-col gap-6">
+        <Settings tenant={tenant} />
+        <Links tenant={tenant} />
+        <ServiceTokens tenant={tenant} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,81 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { AuthCard, Field, FormError, SubmitButton } from '../components/form';
+import { Spinner } from '../components/spinner';
+import { errorMessage } from '../lib/errors';
+import { withNext } from '../lib/navigation';
+import { trpc } from '../trpc';
+
+/** `/join/:code`: join an organization with an account, or as a guest when it allows guests. */
+export default function Join() {
+  const { code = '' } = useParams();
+  const [guestName, setGuestName] = useState('');
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const link = trpc.auth.joinLink.useQuery({ code }, { retry: false });
+  const me = trpc.auth.me.useQuery();
+  const join = trpc.auth.joinWithCode.useMutation({
+    onSuccess: async ({ tenant }) => {
+      await queryClient.invalidateQueries();
+      navigate(`/t/${tenant}`, { replace: true });
+    },
+  });
+  if (link.isPending || me.isPending) return <Spinner label="Opening the invitation" />;
+  if (link.isError) {
+    return (
+      <AuthCard title="This invitation does not work">
+        <p className="text-slate-600">{errorMessage(link.error)}</p>
+      </AuthCard>
+    );
+  }
+  const here = `/join/${code}`;
+  const joinAsGuest = (event: FormEvent) => {
+    event.preventDefault();
+    join.mutate({ code, name: guestName });
+  };
+  return (
+    <AuthCard title={`Join ${link.data.name}`}>
+      <FormError message={join.isError ? errorMessage(join.error) : null} />
+      {me.data ? (
+        <button
+          type="button"
+          onClick={() => join.mutate({ code })}
+          className="w-full rounded-xl bg-indigo-600 px-4 py-3 font-semibold text-white hover:bg-indigo-700"
+        >
+          Join as {me.data.name}
+        </button>
+      ) : (
+        <>
+          <div className="grid grid-cols-2 gap-3">
+            <Link
+              to={withNext('/sign-in', here)}
+              className="rounded-xl px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
+            >
+              Sign in
+            </Link>
+            <Link
+              to={withNext('/sign-up', here)}
+              className="rounded-xl px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
+            >
+              Create account
+            </Link>
+          </div>
+          {link.data.allowGuests && (
+            <form onSubmit={joinAsGuest} className="mt-6 border-t border-slate-200 pt-6">
+              <p className="mb-3 text-sm text-slate-600">Or join as a guest, with just a name:</p>
+              <Field
+                label="Your name"
+                required
+                maxLength={80}
+                value={guestName}
+                onChange={(e) => setGuestName(e.target.value)}
+              />
+              <SubmitButton pending={join.isPending}>Join as a guest</SubmitButton>
+            </form>
+          )}
+        </>
+      )}
+    </AuthCard>
+  );
+}

@@ -1,0 +1,103 @@
+import type { Question } from '@pulsestage/contracts';
+import { useState } from 'react';
+import { FilterBar, type Filters } from '../components/filter-bar';
+import { FrozenBanner } from '../components/frozen-banner';
+import { QuestionCard } from '../components/question-card';
+import { QuestionList } from '../components/question-list';
+import { SubmitForm } from '../components/submit-form';
+import { Tabs } from '../components/tabs';
+import { VoteButton } from '../components/vote-button';
+import { errorMessage } from '../lib/errors';
+import { useQuestionList, useVoteToggle } from '../lib/questions';
+import { hasRole, useTenant } from '../lib/tenant';
+import { trpc } from '../trpc';
+
+type View = 'OPEN' | 'ANSWERED' | 'MINE';
+
+/** `/t/:tenant`: ask, upvote and follow the answers, live. */
+export function Participant() {
+  const tenant = useTenant();
+  const slug = tenant.slug;
+  const participates = hasRole(tenant, 'member');
+  const [view, setView] = useState<View>('OPEN');
+  const [filters, setFilters] = useState<Filters>({ sort: 'top' });
+  const [voteError, setVoteError] = useState<string | null>(null);
+  const queue = trpc.queue.state.useQuery({ tenant: slug });
+  const teams = trpc.team.list.useQuery({ tenant: slug });
+  const tags = trpc.tag.list.useQuery({ tenant: slug });
+  const mine = trpc.question.mine.useQuery({ tenant: slug }, { enabled: participates });
+  const list = useQuestionList({
+    tenant: slug,
+    status: view === 'ANSWERED' ? 'ANSWERED' : 'OPEN',
+    ...filters,
+  });
+  const vote = useVoteToggle(slug, (error) => setVoteError(errorMessage(error)));
+  const ownIds = new Set(mine.data?.map((question) => question.id));
+  const teamName = (id: string | null) => teams.data?.find((team) => team.id === id)?.name;
+  const frozen = queue.data?.frozen ?? false;
+
+  const card = (question: Question) => (
+    <QuestionCard
+      question={question}
+      teamName={teamName(question.teamId)}
+      own={ownIds.has(question.id)}
+      leading={
+        participates && question.status !== 'UNDER_REVIEW' ? (
+          <VoteButton
+            question={question}
+            own={ownIds.has(question.id)}
+            disabled={vote.isPending && vote.variables?.question.id === question.id}
+            onToggle={(target) => {
+              setVoteError(null);
+              vote.mutate({ question: target, upvote: !target.upvotedByMe });
+            }}
+          />
+        ) : undefined
+      }
+    />
+  );
+
+  return (
+    <main className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
+      {frozen && <FrozenBanner />}
+      {participates && <SubmitForm tenant={tenant} teams={teams.data ?? []} frozen={frozen} />}
+      <Tabs<View>
+        label="Show"
+        value={view}
+        onChange={setView}
+        tabs={[
+          { value: 'OPEN', label: 'Open' },
+          { value: 'ANSWERED', label: 'Answered' },
+          ...(participates ? [{ value: 'MINE' as const, label: 'Mine', count: mine.data?.length }] : []),
+        ]}
+      />
+      {view !== 'MINE' && (
+        <FilterBar teams={teams.data ?? []} tags={tags.data ?? []} value={filters} onChange={setFilters} />
+      )}
+      {voteError && (
+        <p role="alert" className="rounded-xl bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200">
+          {voteError}
+        </p>
+      )}
+      {view === 'MINE' ? (
+        <QuestionList
+          questions={mine.data ?? []}
+          loading={mine.isPending}
+          empty="You have not asked anything yet."
+          render={card}
+        />
+      ) : (
+        <QuestionList
+          questions={list.questions}
+          loading={list.isPending}
+          empty={
+            view === 'OPEN' ? 'No open questions yet. Be the first to ask!' : 'Nothing has been answered yet.'
+          }
+          hasMore={list.hasNextPage}
+          onMore={() => void list.fetchNextPage()}
+          render={card}
+        />
+      )}
+    </main>
+  );
+}

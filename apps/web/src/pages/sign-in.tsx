@@ -1,0 +1,88 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { AuthCard, Field, FormError, SubmitButton } from '../components/form';
+import { errorMessage } from '../lib/errors';
+import { useNextPath, withNext } from '../lib/navigation';
+import { trpc } from '../trpc';
+
+export default function SignIn() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const next = useNextPath();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const demo = trpc.auth.demoAccounts.useQuery();
+  const signIn = trpc.auth.signIn.useMutation({
+    onSuccess: async () => {
+      await queryClient.invalidateQueries();
+      navigate(next, { replace: true });
+    },
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    signIn.mutate({ email, password });
+  };
+  return (
+    <AuthCard title="Sign in">
+      <form onSubmit={onSubmit}>
+        <FormError message={signIn.isError ? errorMessage(signIn.error) : null} />
+        <Field
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <Field
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <SubmitButton pending={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</SubmitButton>
+      </form>
+      <p className="mt-4 text-center text-sm text-slate-600">
+        New here?{' '}
+        <Link to={withNext('/sign-up', next)} className="font-medium text-indigo-700 underline">
+          Create an account
+        </Link>
+      </p>
+      {demo.data && (
+        <section
+          aria-labelledby="demo-accounts"
+          className="mt-6 rounded-2xl bg-slate-50 p-4 ring-1 ring-slate-200"
+        >
+          <h2 id="demo-accounts" className="text-sm font-semibold text-slate-900">
+            Demo accounts
+          </h2>
+          <p className="mb-3 text-xs text-slate-600">
+            Password <code className="rounded bg-white px-1 ring-1 ring-slate-200">{demo.data.password}</code>
+          </p>
+          <ul className="grid gap-2">
+            {demo.data.accounts.map((account) => (
+              <li key={account.email}>
+                <button
+                  type="button"
+                  onClick={() => signIn.mutate({ email: account.email, password: demo.data?.password ?? '' })}
+                  className="flex w-full items-center justify-between rounded-xl bg-white px-3 py-2 text-left text-sm ring-1 ring-slate-200 hover:ring-indigo-400"
+                >
+                  <span>
+                    <span className="block font-medium text-slate-900">{account.name}</span>
+                    <span className="text-slate-600">{account.email}</span>
+                  </span>
+                  <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800">
+                    {account.role}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </AuthCard>
+  );
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@pulsestage/source'] },
+  ssr: { resolve: { conditions: ['@pulsestage/source'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    // The browser tests share one API process and one Chromium; they run one file at a time.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
