@@ -31,6 +31,7 @@ describe('live in the browser: participant, moderator and presenter display', ()
   let moderator: Page;
   let display: Page;
   let bob: Page;
+  let owner: Page;
   const asked = `Will the new office have standing desks? ${Date.now()}`;
 
   beforeAll(async () => {
@@ -41,7 +42,7 @@ describe('live in the browser: participant, moderator and presenter display', ()
       return context.newPage();
     };
 
-    const owner = await open(stage.api.url, 'desktop');
+    owner = await open(stage.api.url, 'desktop');
     await signIn(owner, 'owner@demo.test', '/t/demo/admin');
     await owner.getByRole('button', { name: 'New display link' }).click();
     const displayUrl = (await owner.getByTestId('shown-once').locator('code').textContent()) ?? '';
@@ -160,4 +161,12 @@ describe('live in the browser: participant, moderator and presenter display', ()
     await participant.getByText(missed).waitFor({ timeout: LIVE_MS });
     expect(await participant.getByTestId('frozen-banner').count()).toBe(0);
   }, 60_000);
+
+  it('takes the display offline, saying so, as soon as its link is revoked', async () => {
+    await owner.reload();
+    await owner.getByText('Display link', { exact: true }).waitFor();
+    await owner.locator('li', { hasText: 'Display link' }).getByRole('button', { name: 'Revoke' }).click();
+    await display.locator('[data-connection="offline"]').waitFor({ timeout: LIVE_MS });
+    expect(await display.getByRole('status').filter({ hasText: 'Offline' }).count()).toBe(1);
+  });
 });

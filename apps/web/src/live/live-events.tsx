@@ -1,11 +1,17 @@
 import type { VersionSelection } from '@pulsestage/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { errorCode } from '../lib/errors';
 import { trpc } from '../trpc';
 import { applyStreamEvent } from './apply-event';
 
 /** The web app reads `question:answered` v2: it shows when a question was answered. */
 const SUBSCRIBED_VERSIONS: VersionSelection = { 'question:answered': 2 };
+
+/** Refusals that another attempt cannot fix: the person must sign in again or lost access. */
+const FINAL_ERRORS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST']);
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 30_000;
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -47,15 +53,33 @@ export function LiveEvents({ tenant, children }: { tenant: string; children: Rea
     { tenant, versions: SUBSCRIBED_VERSIONS },
     { onData: (item) => applyStreamEvent(queryClient, tenant, item.data) },
   );
-  const { status } = subscription;
+  const { status, error, reset } = subscription;
+  const [failures, setFailures] = useState(0);
   useEffect(() => {
-    if (status === 'pending') setEverLive(true);
+    if (status === 'pending') {
+      setEverLive(true);
+      setFailures(0);
+    }
   }, [status]);
+  // A stream that ended on anything but a refusal (a proxy's 502 while the server restarts, say) is
+  // opened again, backing off, so a presenter screen recovers without anyone touching it.
+  const refused = status === 'error' && FINAL_ERRORS.has(errorCode(error) ?? '');
+  useEffect(() => {
+    if (status !== 'error' || refused) return;
+    const timer = setTimeout(
+      () => {
+        setFailures((count) => count + 1);
+        reset();
+      },
+      Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** failures),
+    );
+    return () => clearTimeout(timer);
+  }, [status, refused, reset, failures]);
 
   let connection: Connection;
-  const retry = subscription.reset;
-  if (status === 'error') {
-    connection = { state: 'offline', detail: subscription.error.message, retry };
+  const retry = reset;
+  if (refused) {
+    connection = { state: 'offline', detail: error?.message ?? null, retry };
   } else if (!online) {
     connection = { state: 'reconnecting', detail: 'This device is offline', retry };
   } else if (status === 'pending') {

@@ -329,7 +329,7 @@ export default function Admin() {
   const tenant = useTenant();
   if (!hasRole(tenant, 'admin')) return <Navigate to={`/t/${tenant.slug}`} replace />;
   return (
-    <main className="mx-auto grid max-w-6xl gap-6 px-4 py-6 lg:grid-cols-2">
+    <main className="mx-auto grid max-w-6xl items-start gap-6 px-4 py-6 lg:grid-cols-2">
       <h1 className="text-xl font-bold lg:col-span-2">Administration</h1>
       <Members tenant={tenant} />
       <div className="flex flex-col gap-6">

@@ -59,6 +59,7 @@ export function Participant() {
 
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
+      <h1 className="sr-only">Questions</h1>
       {frozen && <FrozenBanner />}
       {participates && <SubmitForm tenant={tenant} teams={teams.data ?? []} frozen={frozen} />}
       <Tabs<View>

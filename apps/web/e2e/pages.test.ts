@@ -1,0 +1,102 @@
+/** The participant route's JavaScript budget, gzipped (what a phone downloads before it is live). */
+const PARTICIPANT_JS_BUDGET = 150 * 1024;
+
+/**
+ * Every page at a phone's and a laptop's size: it renders its heading without a script error, and a
+ * screenshot is saved in apps/web/screenshots/ (the README shows the best of them).
+ */
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWindow, type Stage, screenshot, signIn, startStage, VIEWPORTS } from './browser';
+
+describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('every page on a %s', (size) => {
+  let stage: Stage;
+  let anonymous: Page;
+  let owner: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    stage = await startStage();
+    const watch = (page: Page) => page.on('pageerror', (error) => errors.push(String(error)));
+    anonymous = await (await openWindow(stage.browser, stage.api.url, size)).newPage();
+    owner = await (await openWindow(stage.browser, stage.api.url, size)).newPage();
+    watch(anonymous);
+    watch(owner);
+    await signIn(owner, 'owner@demo.test');
+  });
+  afterAll(() => stage?.close());
+
+  const shoot = async (page: Page, path: string, heading: string | RegExp, name: string) => {
+    await page.goto(path);
+    await page.getByRole('heading', { name: heading }).first().waitFor();
+    await page.locator('[data-connection="live"], form, main').first().waitFor();
+    await screenshot(page, `${name}-${size}`);
+  };
+
+  it('renders the sign-in page with the demo accounts', async () => {
+    await shoot(anonymous, '/sign-in', 'Sign in', 'sign-in');
+    expect(await anonymous.getByRole('heading', { name: 'Demo accounts' }).count()).toBe(1);
+    expect(await anonymous.getByText('alice@demo.test').count()).toBe(1);
+  });
+
+  it('renders the sign-up page', async () => {
+    await shoot(anonymous, '/sign-up', 'Create your account', 'sign-up');
+  });
+
+  it('renders the join page for a join link', async () => {
+    const response = await owner.request.get(
+      `/trpc/tenant.joinCode?input=${encodeURIComponent(JSON.stringify({ tenant: 'demo' }))}`,
+    );
+    const { code } = (await response.json()).result.data as { code: string };
+    await shoot(anonymous, `/join/${code}`, 'Join Demo Org', 'join');
+  });
+
+  it('renders the list of organizations', async () => {
+    await shoot(owner, '/', 'Your organizations', 'home');
+    expect(await owner.getByRole('link', { name: /Demo Org/ }).count()).toBe(1);
+  });
+
+  it('renders the participant dashboard, live', async () => {
+    await shoot(owner, '/t/demo', 'Questions', 'participant');
+    await owner.locator('[data-connection="live"]').waitFor();
+    expect(await owner.locator('article').count()).toBeGreaterThan(5);
+  });
+
+  it('renders the moderator console', async () => {
+    await shoot(owner, '/t/demo/moderate', 'Moderation', 'moderate');
+    await owner.keyboard.press('j');
+    await owner.locator('article[aria-current="true"]').waitFor();
+    await screenshot(owner, `moderate-selected-${size}`);
+  });
+
+  it('renders the presenter display', async () => {
+    await shoot(owner, '/t/demo/present', 'Demo Org', 'present');
+    await owner.getByTestId('join-qr').waitFor();
+  });
+
+  it('renders the admin page', async () => {
+    await shoot(owner, '/t/demo/admin', 'Administration', 'admin');
+    expect(await owner.getByText('mod@demo.test').count()).toBe(1);
+  });
+
+  it('loads at most 150 KB of gzipped JavaScript for the participant route', async () => {
+    const page = await owner.context().newPage();
+    const scripts = new Map<string, number>();
+    page.on('response', async (response) => {
+      if (response.request().resourceType() !== 'script') return;
+      scripts.set(response.url(), gzipSync(await response.body(), { level: 9 }).length);
+    });
+    await page.goto('/t/demo');
+    await page.locator('[data-connection="live"]').waitFor();
+    const total = [...scripts.values()].reduce((sum, size) => sum + size, 0);
+    console.log(`participant route: ${scripts.size} scripts, ${(total / 1024).toFixed(1)} KB gzipped`);
+    expect(scripts.size).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(PARTICIPANT_JS_BUDGET);
+    await page.close();
+  });
+
+  it('raised no script error on any page', () => {
+    expect(errors).toEqual([]);
+  });
+});
