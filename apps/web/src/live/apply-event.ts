@@ -2,19 +2,32 @@ import type { Question, QueueState, StreamEvent } from '@pulsestage/contracts';
 import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { trpc } from '../trpc';
-import { applyToList, applyToOwn, type ListFilters, type Pages } from './question-lists';
+import { applyToList, applyToOwn, type ListFilters, type Pages, questionIdOf } from './question-lists';
 import { applyToQueue } from './queue-state';
 
 function filtersOf(query: Query): ListFilters {
   return ((query.queryKey[1] as { input?: ListFilters } | undefined)?.input ?? {}) as ListFilters;
 }
 
+/** The question as some cached list holds it now, before the event changes anything. */
+function cachedQuestion(lists: Query[], questionId: string | undefined): Question | undefined {
+  for (const query of lists) {
+    for (const page of (query.state.data as Pages | undefined)?.pages ?? []) {
+      const found = page.items.find((item) => item.id === questionId);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 function updateLists(queryClient: QueryClient, tenant: string, event: StreamEvent): void {
   const queryKey = getQueryKey(trpc.question.list, { tenant }, 'infinite');
-  for (const query of queryClient.getQueryCache().findAll({ queryKey })) {
+  const lists = queryClient.getQueryCache().findAll({ queryKey });
+  const known = cachedQuestion(lists, questionIdOf(event));
+  for (const query of lists) {
     const data = query.state.data as Pages | undefined;
     if (!data) continue;
-    const outcome = applyToList(data, filtersOf(query), event);
+    const outcome = applyToList(data, filtersOf(query), event, known);
     if (outcome.kind === 'update') queryClient.setQueryData(query.queryKey, outcome.data);
     if (outcome.kind === 'refetch')
       void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });

@@ -95,11 +95,14 @@ const created = (q: Question, upvoteCount = q.upvoteCount) =>
   });
 const upvoted = (questionId: string, upvoteCount: number) =>
   makeEvent('question:upvoted', { questionId, upvoteCount });
-const answeredV2 = (
-  q: Question,
-  responseText = 'Next sprint.',
-  answeredAt = '2025-03-10T11:30:00.000Z',
-) => makeEvent('question:answered.v2', { id: q.id, status: 'ANSWERED', responseText, answeredAt, teamId: q.teamId });
+const answeredV2 = (q: Question, responseText = 'Next sprint.', answeredAt = '2025-03-10T11:30:00.000Z') =>
+  makeEvent('question:answered.v2', {
+    id: q.id,
+    status: 'ANSWERED',
+    responseText,
+    answeredAt,
+    teamId: q.teamId,
+  });
 const answeredV1 = (id: string, responseText = 'Next sprint.') =>
   makeEvent('question:answered', { id, status: 'ANSWERED', responseText });
 const tagged = (questionId: string, tag: Tag) => makeEvent('question:tagged', { questionId, tag });
@@ -174,7 +177,11 @@ describe('questionIdOf', () => {
 });
 
 describe('question:created', () => {
-  const existing = makeQuestion({ body: 'Older question', upvoteCount: 4, submittedAt: '2025-03-10T10:00:00.000Z' });
+  const existing = makeQuestion({
+    body: 'Older question',
+    upvoteCount: 4,
+    submittedAt: '2025-03-10T10:00:00.000Z',
+  });
   const fresh = makeQuestion({
     body: 'When is the next Release?',
     teamId: ENGINEERING,
@@ -218,9 +225,9 @@ describe('question:created', () => {
   });
 
   it('inserts into a list filtered by the question’s team, not into another team’s list', () => {
-    expect(idsOf(updated(applyToList(makePages([existing]), { ...OPEN, teamId: ENGINEERING }, created(fresh))))).toEqual([
-      [fresh.id, existing.id],
-    ]);
+    expect(
+      idsOf(updated(applyToList(makePages([existing]), { ...OPEN, teamId: ENGINEERING }, created(fresh)))),
+    ).toEqual([[fresh.id, existing.id]]);
     expect(applyToList(makePages([existing]), { ...OPEN, teamId: SALES }, created(fresh))).toEqual(UNCHANGED);
   });
 
@@ -247,7 +254,9 @@ describe('question:created', () => {
   });
 
   it('keeps the question out of a searched list whose search it does not contain', () => {
-    expect(applyToList(makePages([existing]), { ...OPEN, search: 'holiday' }, created(fresh))).toEqual(UNCHANGED);
+    expect(applyToList(makePages([existing]), { ...OPEN, search: 'holiday' }, created(fresh))).toEqual(
+      UNCHANGED,
+    );
     expect(applyToList(makePages([existing]), { ...OPEN, search: 'release  date' }, created(fresh))).toEqual(
       UNCHANGED,
     );
@@ -256,8 +265,12 @@ describe('question:created', () => {
   it('needs both the team and the search to match', () => {
     const filters = { ...OPEN, teamId: ENGINEERING, search: 'release' };
     expect(applyToList(makePages([existing]), filters, created(fresh)).kind).toBe('update');
-    expect(applyToList(makePages([existing]), { ...filters, search: 'budget' }, created(fresh))).toEqual(UNCHANGED);
-    expect(applyToList(makePages([existing]), { ...filters, teamId: SALES }, created(fresh))).toEqual(UNCHANGED);
+    expect(applyToList(makePages([existing]), { ...filters, search: 'budget' }, created(fresh))).toEqual(
+      UNCHANGED,
+    );
+    expect(applyToList(makePages([existing]), { ...filters, teamId: SALES }, created(fresh))).toEqual(
+      UNCHANGED,
+    );
   });
 
   it('leaves the answered list and a review list without the question alone', () => {
@@ -269,7 +282,9 @@ describe('question:created', () => {
   });
 
   it('asks a tag-filtered open list to load again: the event does not say which tags the question has', () => {
-    expect(applyToList(makePages([existing]), { ...OPEN, tagId: TAG_ALPHA.id }, created(fresh))).toEqual(REFETCH);
+    expect(applyToList(makePages([existing]), { ...OPEN, tagId: TAG_ALPHA.id }, created(fresh))).toEqual(
+      REFETCH,
+    );
     expect(applyToList(makePages([]), { tagId: TAG_ALPHA.id }, created(fresh))).toEqual(REFETCH);
   });
 
@@ -318,7 +333,11 @@ describe('question:created', () => {
 
     it('removes it from a filtered review list as well', () => {
       const data = updated(
-        applyToList(makePages([reviewed]), { ...REVIEW, teamId: SALES, search: 'approve' }, created(reviewed)),
+        applyToList(
+          makePages([reviewed]),
+          { ...REVIEW, teamId: SALES, search: 'approve' },
+          created(reviewed),
+        ),
       );
       expect(idsOf(data)).toEqual([[]]);
     });
@@ -432,9 +451,9 @@ describe('question:answered.v2', () => {
   });
 
   it('asks a tag- or search-filtered answered list that lacks it to load again', () => {
-    expect(applyToList(makePages([other]), { ...ANSWERED, tagId: TAG_ALPHA.id }, answeredV2(engineering))).toEqual(
-      REFETCH,
-    );
+    expect(
+      applyToList(makePages([other]), { ...ANSWERED, tagId: TAG_ALPHA.id }, answeredV2(engineering)),
+    ).toEqual(REFETCH);
     expect(applyToList(makePages([other]), { ...ANSWERED, search: 'ship' }, answeredV2(engineering))).toEqual(
       REFETCH,
     );
@@ -476,7 +495,9 @@ describe('question:answered (v1)', () => {
 
   it('asks an answered list that lacks it to load again, whatever the team filter (v1 carries no team)', () => {
     expect(applyToList(makePages([other]), ANSWERED, answeredV1(target.id))).toEqual(REFETCH);
-    expect(applyToList(makePages([other]), { ...ANSWERED, teamId: SALES }, answeredV1(target.id))).toEqual(REFETCH);
+    expect(applyToList(makePages([other]), { ...ANSWERED, teamId: SALES }, answeredV1(target.id))).toEqual(
+      REFETCH,
+    );
   });
 
   it('leaves an open queue without the question unchanged', () => {
@@ -496,7 +517,9 @@ describe('question:tagged', () => {
 
   it('adds a first tag', () => {
     const untaggedQuestion = makeQuestion();
-    const data = updated(applyToList(makePages([untaggedQuestion]), OPEN, tagged(untaggedQuestion.id, TAG_GAMMA)));
+    const data = updated(
+      applyToList(makePages([untaggedQuestion]), OPEN, tagged(untaggedQuestion.id, TAG_GAMMA)),
+    );
     expect(itemOf(data, untaggedQuestion.id)?.tags).toEqual([TAG_GAMMA]);
   });
 
@@ -512,24 +535,26 @@ describe('question:tagged', () => {
   });
 
   it('asks a list filtered by that tag which lacks the question to load again', () => {
-    expect(applyToList(makePages([other]), { ...OPEN, tagId: TAG_BETA.id }, tagged(target.id, TAG_BETA))).toEqual(
-      REFETCH,
-    );
+    expect(
+      applyToList(makePages([other]), { ...OPEN, tagId: TAG_BETA.id }, tagged(target.id, TAG_BETA)),
+    ).toEqual(REFETCH);
     expect(
       applyToList(makePages([other]), { ...ANSWERED, tagId: TAG_BETA.id }, tagged(target.id, TAG_BETA)),
     ).toEqual(REFETCH);
   });
 
   it('patches a list filtered by that tag which already holds the question', () => {
-    const data = updated(applyToList(makePages([target]), { ...OPEN, tagId: TAG_BETA.id }, tagged(target.id, TAG_BETA)));
+    const data = updated(
+      applyToList(makePages([target]), { ...OPEN, tagId: TAG_BETA.id }, tagged(target.id, TAG_BETA)),
+    );
     expect(itemOf(data, target.id)?.tags).toEqual([TAG_ALPHA, TAG_BETA, TAG_GAMMA]);
   });
 
   it('leaves lists without the question unchanged, including lists filtered by another tag', () => {
     expect(applyToList(makePages([other]), OPEN, tagged(target.id, TAG_BETA))).toEqual(UNCHANGED);
-    expect(applyToList(makePages([other]), { ...OPEN, tagId: TAG_ALPHA.id }, tagged(target.id, TAG_BETA))).toEqual(
-      UNCHANGED,
-    );
+    expect(
+      applyToList(makePages([other]), { ...OPEN, tagId: TAG_ALPHA.id }, tagged(target.id, TAG_BETA)),
+    ).toEqual(UNCHANGED);
   });
 });
 
@@ -544,20 +569,28 @@ describe('question:untagged', () => {
   });
 
   it('removes the question from a list filtered by that tag', () => {
-    const data = updated(applyToList(makePages([other], [target]), { ...OPEN, tagId: TAG_BETA.id }, untagged(target.id, TAG_BETA.id)));
+    const data = updated(
+      applyToList(
+        makePages([other], [target]),
+        { ...OPEN, tagId: TAG_BETA.id },
+        untagged(target.id, TAG_BETA.id),
+      ),
+    );
     expect(idsOf(data)).toEqual([[other.id], []]);
   });
 
   it('patches the question in a list filtered by another tag', () => {
-    const data = updated(applyToList(makePages([target]), { ...OPEN, tagId: TAG_ALPHA.id }, untagged(target.id, TAG_BETA.id)));
+    const data = updated(
+      applyToList(makePages([target]), { ...OPEN, tagId: TAG_ALPHA.id }, untagged(target.id, TAG_BETA.id)),
+    );
     expect(itemOf(data, target.id)?.tags).toEqual([TAG_ALPHA]);
   });
 
   it('leaves lists without the question unchanged', () => {
     expect(applyToList(makePages([other]), OPEN, untagged(target.id, TAG_BETA.id))).toEqual(UNCHANGED);
-    expect(applyToList(makePages([other]), { ...OPEN, tagId: TAG_ALPHA.id }, untagged(target.id, TAG_ALPHA.id))).toEqual(
-      UNCHANGED,
-    );
+    expect(
+      applyToList(makePages([other]), { ...OPEN, tagId: TAG_ALPHA.id }, untagged(target.id, TAG_ALPHA.id)),
+    ).toEqual(UNCHANGED);
   });
 });
 
@@ -646,9 +679,13 @@ describe('question:pending', () => {
     const list = makePages([reviewed]);
     const once = updated(applyToList(list, REVIEW, pending(waiting)));
     expect(applyToList(deepFreeze(once), REVIEW, pending(waiting))).toEqual(UNCHANGED);
-    expect(applyToList(makePages([reviewed], [makeQuestion({ ...waiting, status: 'UNDER_REVIEW' })]), REVIEW, pending(waiting))).toEqual(
-      UNCHANGED,
-    );
+    expect(
+      applyToList(
+        makePages([reviewed], [makeQuestion({ ...waiting, status: 'UNDER_REVIEW' })]),
+        REVIEW,
+        pending(waiting),
+      ),
+    ).toEqual(UNCHANGED);
   });
 
   it.each([
@@ -667,8 +704,12 @@ describe('question:pending', () => {
 
   it('follows the team and search filters of the review list', () => {
     expect(applyToList(makePages([]), { ...REVIEW, teamId: SALES }, pending(waiting)).kind).toBe('update');
-    expect(applyToList(makePages([]), { ...REVIEW, teamId: ENGINEERING }, pending(waiting))).toEqual(UNCHANGED);
-    expect(applyToList(makePages([]), { ...REVIEW, search: ' roadmap ' }, pending(waiting)).kind).toBe('update');
+    expect(applyToList(makePages([]), { ...REVIEW, teamId: ENGINEERING }, pending(waiting))).toEqual(
+      UNCHANGED,
+    );
+    expect(applyToList(makePages([]), { ...REVIEW, search: ' roadmap ' }, pending(waiting)).kind).toBe(
+      'update',
+    );
     expect(applyToList(makePages([]), { ...REVIEW, search: 'budget' }, pending(waiting))).toEqual(UNCHANGED);
   });
 });
@@ -842,7 +883,9 @@ describe('visibleQuestions', () => {
     const list = makePages([d, c, b, a, e, f]);
     expect(order(visibleQuestions(updated(applyToList(list, OPEN, upvoted(f.id, 6))), 'top'))).toBe('dfcbae');
     expect(order(visibleQuestions(updated(applyToList(list, OPEN, upvoted(d.id, 5))), 'top'))).toBe('cbadef');
-    expect(order(visibleQuestions(updated(applyToList(list, OPEN, upvoted(d.id, 5))), 'newest'))).toBe('ecbafd');
+    expect(order(visibleQuestions(updated(applyToList(list, OPEN, upvoted(d.id, 5))), 'newest'))).toBe(
+      'ecbafd',
+    );
   });
 
   it('places a question created live where the server would', () => {
@@ -855,10 +898,19 @@ describe('visibleQuestions', () => {
 });
 
 describe('compareQuestions', () => {
-  const base = makeQuestion({ id: '00000000-0000-4000-8000-000000000001', upvoteCount: 1, submittedAt: '2025-03-10T11:00:00.000Z' });
+  const base = makeQuestion({
+    id: '00000000-0000-4000-8000-000000000001',
+    upvoteCount: 1,
+    submittedAt: '2025-03-10T11:00:00.000Z',
+  });
 
   it('puts more votes first for top, and ignores votes for newest', () => {
-    const more = { ...base, id: '00000000-0000-4000-8000-000000000000', upvoteCount: 2, submittedAt: '2025-03-10T10:00:00.000Z' };
+    const more = {
+      ...base,
+      id: '00000000-0000-4000-8000-000000000000',
+      upvoteCount: 2,
+      submittedAt: '2025-03-10T10:00:00.000Z',
+    };
     expect(compareQuestions(more, base, 'top')).toBeLessThan(0);
     expect(compareQuestions(base, more, 'top')).toBeGreaterThan(0);
     expect(compareQuestions(more, base, 'newest')).toBeGreaterThan(0);
@@ -866,7 +918,11 @@ describe('compareQuestions', () => {
   });
 
   it('puts the newer question first on equal votes, then the greater id', () => {
-    const newer = { ...base, id: '00000000-0000-4000-8000-000000000000', submittedAt: '2025-03-10T11:00:00.001Z' };
+    const newer = {
+      ...base,
+      id: '00000000-0000-4000-8000-000000000000',
+      submittedAt: '2025-03-10T11:00:00.001Z',
+    };
     const greaterId = { ...base, id: 'ffffffff-0000-4000-8000-000000000000' };
     for (const sort of ['top', 'newest'] as const) {
       expect(compareQuestions(newer, base, sort)).toBeLessThan(0);

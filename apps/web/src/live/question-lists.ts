@@ -138,8 +138,16 @@ function belongsAfter(filters: ListFilters, event: StreamEvent): boolean | undef
   }
 }
 
-/** Applies one event to one cached list whose query used `filters`. */
-export function applyToList(list: Pages, filters: ListFilters, event: StreamEvent): ListOutcome {
+/**
+ * Applies one event to one cached list whose query used `filters`. `known` is the question as another
+ * cached list holds it: an approved question keeps the tags it was given while under review.
+ */
+export function applyToList(
+  list: Pages,
+  filters: ListFilters,
+  event: StreamEvent,
+  known?: Question,
+): ListOutcome {
   if (event.type === 'stream:resync') return REFETCH;
   if (event.type === 'question:pending') {
     const { data } = event;
@@ -153,7 +161,8 @@ export function applyToList(list: Pages, filters: ListFilters, event: StreamEven
   if (belongs === false) return remove(list, questionId);
   if (belongs === true && !contains(list, questionId)) {
     if (event.type !== 'question:created' || filters.tagId) return REFETCH;
-    return insert(list, { ...blankQuestion(event.data), upvoteCount: event.data.upvoteCount });
+    const created = { ...blankQuestion(event.data), upvoteCount: event.data.upvoteCount };
+    return insert(list, known ? (changedQuestion(known, event) ?? created) : created);
   }
   return patch(list, event, questionId);
 }

@@ -1,0 +1,396 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Question,
+  type QueueState,
+  question as questionSchema,
+  type StreamEvent,
+  streamEventSchema,
+  type Tag,
+} from '@pulsestage/contracts';
+import { QueryClient, type QueryKey } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type RouterInputs, trpc } from '../trpc';
+import { applyStreamEvent } from './apply-event';
+import type { Pages } from './question-lists';
+
+// ---------------------------------------------------------------------------------------------
+// Test data
+// ---------------------------------------------------------------------------------------------
+
+const TENANT = 'demo';
+const OTHER_TENANT = 'acme';
+const TENANT_ID = randomUUID();
+const ENGINEERING = randomUUID();
+const SALES = randomUUID();
+const NOW = Date.parse('2025-03-10T12:00:00.000Z');
+
+const TAG_KNOWN: Tag = { id: randomUUID(), name: 'Roadmap', color: '#336699' };
+const TAG_NEW: Tag = { id: randomUUID(), name: 'Hiring', color: '#aa00aa' };
+
+function makeQuestion(overrides: Partial<Question> = {}): Question {
+  return questionSchema.parse({
+    id: randomUUID(),
+    body: 'How do we ship faster?',
+    teamId: null,
+    status: 'OPEN',
+    upvoteCount: 0,
+    submittedAt: '2025-03-10T11:00:00.000Z',
+    responseText: null,
+    answeredAt: null,
+    pinned: false,
+    pinnedAt: null,
+    tags: [],
+    upvotedByMe: false,
+    ...overrides,
+  });
+}
+
+function makePages(...pageItems: Question[][]): Pages {
+  return {
+    pages: pageItems.map((items, index) => ({
+      items,
+      nextCursor: index < pageItems.length - 1 ? `cursor-${index + 1}` : null,
+    })),
+    pageParams: pageItems.map((_, index) => (index === 0 ? null : `cursor-${index}`)),
+  };
+}
+
+type EventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
+
+function makeEvent<T extends StreamEvent['type']>(
+  type: T,
+  data: EventOf<T>['data'],
+  timestamp = NOW,
+): EventOf<T> {
+  return streamEventSchema.parse({ type, tenantId: TENANT_ID, data, timestamp }) as EventOf<T>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query keys, built the way the hooks build them
+// ---------------------------------------------------------------------------------------------
+
+type ListInput = Omit<RouterInputs['question']['list'], 'tenant'>;
+
+/** The key of `useQuestionList`: the list input plus the page size, as an infinite query. */
+const listKey = (input: ListInput, tenant = TENANT) =>
+  getQueryKey(trpc.question.list, { tenant, limit: 50, ...input }, 'infinite');
+const mineKey = (tenant = TENANT) => getQueryKey(trpc.question.mine, { tenant }, 'query');
+const queueKey = (tenant = TENANT) => getQueryKey(trpc.queue.state, { tenant }, 'query');
+const tagsKey = (tenant = TENANT) => getQueryKey(trpc.tag.list, { tenant }, 'query');
+
+let queryClient: QueryClient;
+
+beforeEach(() => {
+  queryClient = new QueryClient({
+    defaultOptions: { queries: { gcTime: Number.POSITIVE_INFINITY, retry: false } },
+  });
+});
+
+afterEach(() => {
+  queryClient.clear();
+});
+
+function stateOf(key: QueryKey) {
+  const query = queryClient.getQueryCache().find({ queryKey: key, exact: true });
+  if (!query) throw new Error(`no query ${JSON.stringify(key)}`);
+  return query.state;
+}
+
+const isInvalidated = (key: QueryKey) => stateOf(key).isInvalidated;
+const listData = (key: QueryKey) => queryClient.getQueryData<Pages>(key);
+const idsOf = (key: QueryKey) => listData(key)?.pages.map((page) => page.items.map((item) => item.id));
+const itemOf = (key: QueryKey, id: string) =>
+  listData(key)
+    ?.pages.flatMap((page) => page.items)
+    .find((item) => item.id === id);
+
+/** Every cached query key that is marked invalid, as JSON for readable failures. */
+function invalidatedKeys(): string[] {
+  return queryClient
+    .getQueryCache()
+    .getAll()
+    .filter((query) => query.state.isInvalidated)
+    .map((query) => JSON.stringify(query.queryKey))
+    .sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('applyStreamEvent', () => {
+  const popular = makeQuestion({ upvoteCount: 8, teamId: SALES, submittedAt: '2025-03-10T09:00:00.000Z' });
+  const mine = makeQuestion({
+    teamId: ENGINEERING,
+    upvoteCount: 1,
+    body: 'My own question about release dates',
+  });
+  const answered = makeQuestion({
+    status: 'ANSWERED',
+    responseText: 'Yes',
+    answeredAt: '2025-03-10T10:00:00.000Z',
+    upvoteCount: 3,
+  });
+
+  const keys = {
+    openTop: listKey({ status: 'OPEN', sort: 'top' }),
+    openNewestEngineering: listKey({ status: 'OPEN', sort: 'newest', teamId: ENGINEERING }),
+    openSales: listKey({ status: 'OPEN', sort: 'top', teamId: SALES }),
+    openSearch: listKey({ status: 'OPEN', sort: 'top', search: 'release' }),
+    openTagged: listKey({ status: 'OPEN', sort: 'top', tagId: TAG_KNOWN.id }),
+    answered: listKey({ status: 'ANSWERED', sort: 'top' }),
+    review: listKey({ status: 'UNDER_REVIEW', sort: 'newest' }),
+    otherTenantOpen: listKey({ status: 'OPEN', sort: 'top' }, OTHER_TENANT),
+    mine: mineKey(),
+    queue: queueKey(),
+    tags: tagsKey(),
+    otherTenantQueue: queueKey(OTHER_TENANT),
+  };
+
+  /** A tab with several lists, the caller's own questions, the queue state and the tag list loaded. */
+  function seedCache() {
+    const data = {
+      openTop: makePages([popular], [mine]),
+      openNewestEngineering: makePages([mine]),
+      openSales: makePages([popular]),
+      openSearch: makePages([mine]),
+      openTagged: makePages([]),
+      answered: makePages([answered]),
+      review: makePages([]),
+      otherTenantOpen: makePages([popular, mine]),
+      mine: [mine],
+      queue: { frozen: false, pinnedQuestionIds: [popular.id] } satisfies QueueState,
+      tags: [TAG_KNOWN],
+      otherTenantQueue: { frozen: false, pinnedQuestionIds: [] } satisfies QueueState,
+    };
+    for (const name of Object.keys(keys) as (keyof typeof keys)[]) {
+      queryClient.setQueryData(keys[name], data[name]);
+    }
+    return data;
+  }
+
+  it('builds the same list keys as the infinite query hook does', () => {
+    expect(keys.openNewestEngineering).toEqual([
+      ['question', 'list'],
+      {
+        input: { tenant: TENANT, limit: 50, status: 'OPEN', sort: 'newest', teamId: ENGINEERING },
+        type: 'infinite',
+      },
+    ]);
+  });
+
+  it('inserts a created question into every list whose filters it matches, and only those', () => {
+    const before = seedCache();
+    const fresh = makeQuestion({
+      teamId: ENGINEERING,
+      body: 'Which release ships the new dashboard?',
+      submittedAt: '2025-03-10T11:59:00.000Z',
+    });
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:created', {
+        id: fresh.id,
+        body: fresh.body,
+        teamId: fresh.teamId,
+        status: 'OPEN',
+        upvoteCount: 0,
+        submittedAt: fresh.submittedAt,
+      }),
+    );
+
+    expect(idsOf(keys.openTop)).toEqual([[fresh.id, popular.id], [mine.id]]);
+    expect(idsOf(keys.openNewestEngineering)).toEqual([[fresh.id, mine.id]]);
+    expect(idsOf(keys.openSearch)).toEqual([[fresh.id, mine.id]]);
+    expect(itemOf(keys.openTop, fresh.id)).toEqual(fresh);
+
+    // Another team's list, the answered and review lists, and another tenant's list keep their data.
+    expect(listData(keys.openSales)).toBe(before.openSales);
+    expect(listData(keys.answered)).toBe(before.answered);
+    expect(listData(keys.review)).toBe(before.review);
+    expect(listData(keys.otherTenantOpen)).toBe(before.otherTenantOpen);
+    expect(queryClient.getQueryData(keys.mine)).toBe(before.mine);
+    expect(queryClient.getQueryData(keys.queue)).toBe(before.queue);
+
+    // Only the tag-filtered open list cannot tell: it alone is marked to load again.
+    expect(listData(keys.openTagged)).toBe(before.openTagged);
+    expect(invalidatedKeys()).toEqual([JSON.stringify(keys.openTagged)]);
+    expect(isInvalidated(keys.openTagged)).toBe(true);
+    expect(isInvalidated(keys.openTop)).toBe(false);
+  });
+
+  it('patches a vote count in every list and in the caller’s own questions', () => {
+    const before = seedCache();
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:upvoted', { questionId: mine.id, upvoteCount: 6 }),
+    );
+
+    expect(itemOf(keys.openTop, mine.id)).toEqual({ ...mine, upvoteCount: 6 });
+    expect(itemOf(keys.openNewestEngineering, mine.id)?.upvoteCount).toBe(6);
+    expect(itemOf(keys.openSearch, mine.id)?.upvoteCount).toBe(6);
+    expect(queryClient.getQueryData(keys.mine)).toEqual([{ ...mine, upvoteCount: 6 }]);
+
+    expect(listData(keys.openSales)).toBe(before.openSales);
+    expect(listData(keys.answered)).toBe(before.answered);
+    // Another tenant's cache is never touched by this tenant's events.
+    expect(listData(keys.otherTenantOpen)).toBe(before.otherTenantOpen);
+    expect(invalidatedKeys()).toEqual([]);
+  });
+
+  it('pins a question in the lists, the caller’s own questions and the queue state', () => {
+    const before = seedCache();
+    const timestamp = Date.parse('2025-03-10T12:05:00.000Z');
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:pinned', { questionId: mine.id, pinned: true }, timestamp),
+    );
+
+    const pinnedMine = { ...mine, pinned: true, pinnedAt: '2025-03-10T12:05:00.000Z' };
+    expect(itemOf(keys.openTop, mine.id)).toEqual(pinnedMine);
+    expect(itemOf(keys.openNewestEngineering, mine.id)).toEqual(pinnedMine);
+    expect(queryClient.getQueryData(keys.mine)).toEqual([pinnedMine]);
+    expect(queryClient.getQueryData(keys.queue)).toEqual({
+      frozen: false,
+      pinnedQuestionIds: [mine.id, popular.id],
+    });
+    expect(queryClient.getQueryData(keys.otherTenantQueue)).toBe(before.otherTenantQueue);
+    expect(invalidatedKeys()).toEqual([]);
+  });
+
+  it('freezes the queue state and leaves the lists alone', () => {
+    const before = seedCache();
+    applyStreamEvent(queryClient, TENANT, makeEvent('question:frozen', { frozen: true }));
+
+    expect(queryClient.getQueryData(keys.queue)).toEqual({ frozen: true, pinnedQuestionIds: [popular.id] });
+    expect(queryClient.getQueryData(keys.otherTenantQueue)).toEqual({ frozen: false, pinnedQuestionIds: [] });
+    expect(listData(keys.openTop)).toBe(before.openTop);
+    expect(queryClient.getQueryData(keys.mine)).toBe(before.mine);
+    expect(invalidatedKeys()).toEqual([]);
+  });
+
+  it('drops a removed question from the lists, the caller’s own questions and the pins', () => {
+    seedCache();
+    applyStreamEvent(queryClient, TENANT, makeEvent('question:removed', { questionId: popular.id }));
+
+    expect(idsOf(keys.openTop)).toEqual([[], [mine.id]]);
+    expect(idsOf(keys.openSales)).toEqual([[]]);
+    expect(queryClient.getQueryData(keys.queue)).toEqual({ frozen: false, pinnedQuestionIds: [] });
+    expect(queryClient.getQueryData(keys.mine)).toEqual([mine]);
+    expect(idsOf(keys.otherTenantOpen)).toEqual([[popular.id, mine.id]]);
+  });
+
+  it('moves an answered question out of the open lists, and marks the answered list that lacks it', () => {
+    const before = seedCache();
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:answered.v2', {
+        id: mine.id,
+        status: 'ANSWERED',
+        responseText: 'In April.',
+        answeredAt: '2025-03-10T11:55:00.000Z',
+        teamId: ENGINEERING,
+      }),
+    );
+
+    const answeredMine = {
+      ...mine,
+      status: 'ANSWERED',
+      responseText: 'In April.',
+      answeredAt: '2025-03-10T11:55:00.000Z',
+    };
+    expect(idsOf(keys.openTop)).toEqual([[popular.id], []]);
+    expect(idsOf(keys.openNewestEngineering)).toEqual([[]]);
+    expect(idsOf(keys.openSearch)).toEqual([[]]);
+    expect(queryClient.getQueryData(keys.mine)).toEqual([answeredMine]);
+    expect(listData(keys.answered)).toBe(before.answered);
+    expect(invalidatedKeys()).toEqual([JSON.stringify(keys.answered)]);
+  });
+
+  it('keeps the tags a question got under review when its approval brings it into the open list', () => {
+    const reviewed = makeQuestion({
+      status: 'UNDER_REVIEW',
+      tags: [TAG_KNOWN],
+      body: 'Tagged while in review',
+    });
+    const reviewKey = listKey({ status: 'UNDER_REVIEW', sort: 'newest' });
+    const openKey = listKey({ status: 'OPEN', sort: 'top' });
+    queryClient.setQueryData(reviewKey, makePages([reviewed]));
+    queryClient.setQueryData(openKey, makePages([popular]));
+
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:created', {
+        id: reviewed.id,
+        body: reviewed.body,
+        teamId: null,
+        status: 'OPEN',
+        upvoteCount: 0,
+        submittedAt: reviewed.submittedAt,
+      }),
+    );
+
+    expect(idsOf(reviewKey)).toEqual([[]]);
+    expect(itemOf(openKey, reviewed.id)).toMatchObject({ status: 'OPEN', tags: [TAG_KNOWN] });
+  });
+
+  it('skips a list that has not loaded yet', () => {
+    const pendingKey = listKey({ status: 'ANSWERED', sort: 'newest' });
+    queryClient.getQueryCache().build(queryClient, { queryKey: pendingKey });
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:answered', { id: mine.id, status: 'ANSWERED', responseText: 'Soon.' }),
+    );
+    expect(stateOf(pendingKey).data).toBeUndefined();
+    expect(isInvalidated(pendingKey)).toBe(false);
+  });
+
+  it('marks every query invalid after stream:resync and keeps their data', () => {
+    const before = seedCache();
+    const unrelated = getQueryKey(trpc.auth.me, undefined, 'query');
+    queryClient.setQueryData(unrelated, { id: randomUUID() });
+
+    applyStreamEvent(queryClient, TENANT, makeEvent('stream:resync', { reason: 'cursor expired' }));
+
+    const all = queryClient.getQueryCache().getAll();
+    expect(all).toHaveLength(Object.keys(keys).length + 1);
+    for (const query of all) expect(query.state.isInvalidated).toBe(true);
+    expect(listData(keys.openTop)).toBe(before.openTop);
+    expect(queryClient.getQueryData(keys.queue)).toBe(before.queue);
+  });
+
+  describe('question:tagged', () => {
+    const tagEvent = (tag: Tag) => makeEvent('question:tagged', { questionId: mine.id, tag });
+
+    it('marks the tag list invalid when the tag is new to it', () => {
+      const before = seedCache();
+      applyStreamEvent(queryClient, TENANT, tagEvent(TAG_NEW));
+
+      expect(isInvalidated(keys.tags)).toBe(true);
+      expect(queryClient.getQueryData(keys.tags)).toBe(before.tags);
+      expect(itemOf(keys.openTop, mine.id)?.tags).toEqual([TAG_NEW]);
+      expect(queryClient.getQueryData<Question[]>(keys.mine)?.[0]?.tags).toEqual([TAG_NEW]);
+      expect(invalidatedKeys()).toEqual([JSON.stringify(keys.tags)]);
+    });
+
+    it('leaves the tag list alone when it knows the tag, and loads the list filtered by it again', () => {
+      seedCache();
+      applyStreamEvent(queryClient, TENANT, tagEvent(TAG_KNOWN));
+
+      expect(isInvalidated(keys.tags)).toBe(false);
+      expect(itemOf(keys.openTop, mine.id)?.tags).toEqual([TAG_KNOWN]);
+      expect(invalidatedKeys()).toEqual([JSON.stringify(keys.openTagged)]);
+    });
+
+    it('does not touch another tenant’s tag list', () => {
+      seedCache();
+      queryClient.setQueryData(tagsKey(OTHER_TENANT), []);
+      applyStreamEvent(queryClient, TENANT, tagEvent(TAG_NEW));
+      expect(isInvalidated(tagsKey(OTHER_TENANT))).toBe(false);
+    });
+  });
+});

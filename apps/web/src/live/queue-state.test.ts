@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { type QueueState, type StreamEvent, streamEventSchema } from '@pulsestage/contracts';
+import { describe, expect, it } from 'vitest';
+import { applyToQueue } from './queue-state';
+
+const TENANT_ID = randomUUID();
+const NOW = Date.parse('2025-03-10T12:00:00.000Z');
+
+const FIRST = randomUUID();
+const SECOND = randomUUID();
+const THIRD = randomUUID();
+
+function makeState(overrides: Partial<QueueState> = {}): QueueState {
+  return Object.freeze({
+    frozen: false,
+    pinnedQuestionIds: Object.freeze([FIRST, SECOND]) as string[],
+    ...overrides,
+  });
+}
+
+type EventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
+
+function makeEvent<T extends StreamEvent['type']>(type: T, data: EventOf<T>['data']): EventOf<T> {
+  return streamEventSchema.parse({ type, tenantId: TENANT_ID, data, timestamp: NOW }) as EventOf<T>;
+}
+
+const pinned = (questionId: string, isPinned: boolean) =>
+  makeEvent('question:pinned', { questionId, pinned: isPinned });
+const frozen = (isFrozen: boolean) => makeEvent('question:frozen', { frozen: isFrozen });
+const removed = (questionId: string) => makeEvent('question:removed', { questionId });
+
+describe('applyToQueue', () => {
+  describe('question:frozen', () => {
+    it('freezes and unfreezes the queue, keeping the pins', () => {
+      const open = makeState();
+      const frozenState = applyToQueue(open, frozen(true));
+      expect(frozenState).toEqual({ frozen: true, pinnedQuestionIds: [FIRST, SECOND] });
+      expect(applyToQueue(frozenState, frozen(false))).toEqual({
+        frozen: false,
+        pinnedQuestionIds: [FIRST, SECOND],
+      });
+    });
+
+    it('stays frozen when frozen again', () => {
+      expect(applyToQueue(makeState({ frozen: true }), frozen(true))).toEqual({
+        frozen: true,
+        pinnedQuestionIds: [FIRST, SECOND],
+      });
+    });
+  });
+
+  describe('question:pinned', () => {
+    it('puts a newly pinned question first', () => {
+      expect(applyToQueue(makeState(), pinned(THIRD, true))).toEqual({
+        frozen: false,
+        pinnedQuestionIds: [THIRD, FIRST, SECOND],
+      });
+    });
+
+    it('moves a question pinned again to the front without listing it twice', () => {
+      expect(applyToQueue(makeState(), pinned(SECOND, true)).pinnedQuestionIds).toEqual([SECOND, FIRST]);
+      expect(applyToQueue(makeState(), pinned(FIRST, true)).pinnedQuestionIds).toEqual([FIRST, SECOND]);
+    });
+
+    it('pins into an empty queue', () => {
+      expect(
+        applyToQueue(makeState({ pinnedQuestionIds: [] }), pinned(THIRD, true)).pinnedQuestionIds,
+      ).toEqual([THIRD]);
+    });
+
+    it('removes an unpinned question and keeps the order of the others', () => {
+      const state = makeState({ pinnedQuestionIds: [FIRST, SECOND, THIRD] });
+      expect(applyToQueue(state, pinned(SECOND, false))).toEqual({
+        frozen: false,
+        pinnedQuestionIds: [FIRST, THIRD],
+      });
+    });
+
+    it('unpinning a question that was not pinned leaves the pins as they were', () => {
+      expect(applyToQueue(makeState(), pinned(THIRD, false)).pinnedQuestionIds).toEqual([FIRST, SECOND]);
+    });
+
+    it('keeps the frozen flag', () => {
+      expect(applyToQueue(makeState({ frozen: true }), pinned(THIRD, true)).frozen).toBe(true);
+    });
+  });
+
+  describe('question:removed', () => {
+    it('drops a removed pinned question', () => {
+      expect(applyToQueue(makeState({ frozen: true }), removed(FIRST))).toEqual({
+        frozen: true,
+        pinnedQuestionIds: [SECOND],
+      });
+    });
+
+    it('leaves the pins as they were when the removed question was not pinned', () => {
+      expect(applyToQueue(makeState(), removed(THIRD))).toEqual({
+        frozen: false,
+        pinnedQuestionIds: [FIRST, SECOND],
+      });
+    });
+  });
+
+  describe('other events', () => {
+    const question = {
+      id: FIRST,
+      body: 'Why?',
+      teamId: null,
+      submittedAt: '2025-03-10T11:00:00.000Z',
+    };
+    const others: StreamEvent[] = [
+      makeEvent('question:created', { ...question, status: 'OPEN', upvoteCount: 0 }),
+      makeEvent('question:upvoted', { questionId: FIRST, upvoteCount: 4 }),
+      makeEvent('question:answered', { id: FIRST, status: 'ANSWERED', responseText: 'Because.' }),
+      makeEvent('question:answered.v2', {
+        id: FIRST,
+        status: 'ANSWERED',
+        responseText: 'Because.',
+        answeredAt: '2025-03-10T11:30:00.000Z',
+        teamId: null,
+      }),
+      makeEvent('question:tagged', {
+        questionId: FIRST,
+        tag: { id: randomUUID(), name: 'x', color: '#123456' },
+      }),
+      makeEvent('question:untagged', { questionId: FIRST, tagId: randomUUID() }),
+      makeEvent('question:pending', { ...question, id: THIRD }),
+      makeEvent('stream:resync', { reason: 'too old' }),
+    ];
+
+    it.each(others.map((event) => [event.type, event] as const))(
+      '%s returns the same state object',
+      (_, event) => {
+        const state = makeState({ frozen: true });
+        expect(applyToQueue(state, event)).toBe(state);
+      },
+    );
+  });
+});
