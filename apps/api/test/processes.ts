@@ -192,6 +192,8 @@ export interface ApiProcessOptions {
   bus?: BusKind;
   redisUrl?: string;
   env?: Record<string, string>;
+  /** A port of its own; by default a free one. Pass the port of a stopped process to restart it there. */
+  port?: number;
   /** Bound on the wait for `GET /readyz` to answer 200. */
   readyTimeoutMs?: number;
 }
@@ -252,7 +254,7 @@ export class ApiProcess {
 
   /** Spawns `node --import tsx src/main.ts` on a free port and waits for `GET /readyz` to answer 200. */
   static async start(options: ApiProcessOptions): Promise<ApiProcess> {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const key of ['NODE_ENV', 'DATA_DIR', 'WEB_DIST', 'DATABASE_URL', 'REDIS_URL', 'EVENT_BUS']) {
       delete env[key];

@@ -1,0 +1,106 @@
+import type { AppRouter } from '@pulsestage/api/router';
+import type { StreamEvent } from '@pulsestage/contracts';
+import type { TRPCClient } from '@trpc/client';
+import type { inferRouterInputs } from '@trpc/server';
+import { asAccessDenied, httpStatusOf, isPulseStageError } from './errors.js';
+import { Inbox } from './inbox.js';
+
+type SubscribeInput = inferRouterInputs<AppRouter>['events']['subscribe'];
+type Subscribe = TRPCClient<AppRouter>['events']['subscribe']['subscribe'];
+
+export interface EventStreamOptions extends Omit<SubscribeInput, 'lastEventId'> {
+  /** Resume after this event id: the `id` of the last event a previous stream yielded. */
+  lastEventId?: string;
+  /** Ends the stream: iteration stops without an error. */
+  signal?: AbortSignal;
+}
+
+/** One event of a tenant stream, with the id to resume after it. */
+export interface ReceivedEvent {
+  id: string;
+  event: StreamEvent;
+}
+
+const FIRST_RETRY_DELAY_MS = 500;
+const MAX_RETRY_DELAY_MS = 15_000;
+
+/**
+ * Whether subscribing again from the last id can help. tRPC's link already reconnects by itself after
+ * network failures and 5xx errors; what reaches here ended the subscription: an HTTP failure of the
+ * stream request (a proxy's 502, say), or the server cutting a consumer that fell too far behind.
+ */
+function isTransient(error: unknown): boolean {
+  if (!isPulseStageError(error)) return false;
+  const code = error.data?.code;
+  if (code) return code === 'TOO_MANY_REQUESTS';
+  const status = httpStatusOf(error);
+  return status === undefined || status >= 500 || status === 408 || status === 429;
+}
+
+/** Waits `ms`, or less if `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One tRPC subscription: its events until it completes, fails, or `signal` aborts it. */
+function subscribeOnce(subscribe: Subscribe, input: SubscribeInput, signal: AbortSignal | undefined) {
+  const inbox = new Inbox<ReceivedEvent>();
+  const subscription = subscribe(input, {
+    onData: ({ id, data }) => inbox.push({ id, event: data }),
+    onError: (error) => inbox.fail(error),
+    onComplete: () => inbox.end(),
+  });
+  const stop = () => inbox.end();
+  signal?.addEventListener('abort', stop, { once: true });
+  return {
+    events: inbox.values(),
+    close: () => {
+      signal?.removeEventListener('abort', stop);
+      subscription.unsubscribe();
+    },
+  };
+}
+
+/**
+ * A tenant's events as an async iterable. Reconnections resume from the last id, so nothing is lost
+ * or repeated; a refused token ends it with an AccessDeniedError, any other refusal with the API's
+ * error; aborting `signal` (or leaving the loop) ends it quietly.
+ */
+export async function* streamEvents(
+  subscribe: Subscribe,
+  options: EventStreamOptions,
+): AsyncGenerator<ReceivedEvent, void, undefined> {
+  const { signal, lastEventId, ...input } = options;
+  let resumeAfter = lastEventId;
+  let retryDelay = FIRST_RETRY_DELAY_MS;
+  while (!signal?.aborted) {
+    const subscription = subscribeOnce(subscribe, { ...input, lastEventId: resumeAfter }, signal);
+    try {
+      for await (const received of subscription.events) {
+        if (signal?.aborted) return;
+        resumeAfter = received.id;
+        retryDelay = FIRST_RETRY_DELAY_MS;
+        yield received;
+      }
+      return;
+    } catch (error) {
+      if (!isTransient(error)) throw asAccessDenied(error) ?? error;
+    } finally {
+      subscription.close();
+    }
+    await pause(retryDelay, signal);
+    retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
+  }
+}

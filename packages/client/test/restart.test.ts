@@ -1,0 +1,58 @@
+import { sleep } from '@pulsestage/api/test-processes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PulseStageClient } from '../src/index.js';
+import { serviceClient, signedInClient } from './support/accounts.js';
+import { ApiServer } from './support/api-server.js';
+import { CollectedStream, currentEventId, idsAfter } from './support/collect.js';
+
+const demo = { tenant: 'demo' } as const;
+/** eventsource retries a lost connection every 3 s; the API takes a second or two to start again. */
+const RESUME_TIMEOUT_MS = 20_000;
+
+async function submitQuestions(client: PulseStageClient, label: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = 1; index <= count; index += 1) {
+    const question = await client.question.submit.mutate({ ...demo, body: `${label} question ${index}?` });
+    ids.push(question.id);
+  }
+  return ids;
+}
+
+describe('client.events across API restarts', () => {
+  let api: ApiServer;
+  let member: PulseStageClient;
+
+  beforeAll(async () => {
+    api = await ApiServer.start();
+    const owner = await signedInClient(api.url, 'owner@demo.test');
+    member = (await serviceClient(api.url, owner, 'demo', 'member')).client;
+  });
+
+  afterAll(async () => {
+    await api?.dispose();
+  });
+
+  it('resumes by itself after a crash and after a graceful restart, losing and repeating nothing', async () => {
+    const start = await currentEventId(member, 'demo');
+    const stream = new CollectedStream(member, { ...demo, lastEventId: start });
+    const submitted = await submitQuestions(member, 'Before the restarts', 3);
+    await stream.waitForCount(3);
+
+    await api.restart('SIGKILL');
+    submitted.push(...(await submitQuestions(member, 'After the crash', 3)));
+    await stream.waitForCount(6, RESUME_TIMEOUT_MS);
+
+    await api.restart('SIGTERM');
+    submitted.push(...(await submitQuestions(member, 'After the graceful restart', 3)));
+    await stream.waitForCount(9, RESUME_TIMEOUT_MS);
+    await sleep(500);
+    await stream.stop();
+
+    expect(stream.error).toBeUndefined();
+    expect(stream.ids()).toEqual(idsAfter(start, 9));
+    const created = stream.received.map(({ event }) =>
+      event.type === 'question:created' ? event.data.id : event.type,
+    );
+    expect(created).toEqual(submitted);
+  });
+});

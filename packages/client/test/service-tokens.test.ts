@@ -1,0 +1,105 @@
+import type { AppRouter } from '@pulsestage/api/router';
+import type { TRPCClient } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AccessDeniedError,
+  createPulseStageClient,
+  isPulseStageError,
+  type PulseStageClient,
+} from '../src/index.js';
+import { serviceClient, signedInClient } from './support/accounts.js';
+import { ApiServer } from './support/api-server.js';
+import { CollectedStream } from './support/collect.js';
+
+/** The tRPC code a rejected call failed with. */
+async function refusalCode(call: Promise<unknown>): Promise<string | undefined> {
+  const error = await call.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!isPulseStageError(error)) throw new Error(`expected the API to refuse the call, got ${String(error)}`);
+  return error.data?.code;
+}
+
+/** The error a stream of `tenant` ends with at once, before it yields anything. */
+async function streamRefusal(client: PulseStageClient, tenant: string): Promise<AccessDeniedError> {
+  const stream = new CollectedStream(client, { tenant });
+  await stream.waitForEnd(5000);
+  expect(stream.received).toEqual([]);
+  expect(stream.error).toBeInstanceOf(AccessDeniedError);
+  return stream.error as AccessDeniedError;
+}
+
+describe('service tokens', () => {
+  let api: ApiServer;
+  let owner: TRPCClient<AppRouter>;
+  let member: PulseStageClient;
+  let moderator: PulseStageClient;
+
+  beforeAll(async () => {
+    api = await ApiServer.start();
+    owner = await signedInClient(api.url, 'owner@demo.test');
+    member = (await serviceClient(api.url, owner, 'demo', 'member')).client;
+    moderator = (await serviceClient(api.url, owner, 'demo', 'moderator')).client;
+  });
+
+  afterAll(async () => {
+    await api?.dispose();
+  });
+
+  it('lets a member token submit a question but not answer it', async () => {
+    const body = 'Will the member token be allowed to ask this?';
+    const question = await member.question.submit.mutate({ tenant: 'demo', body });
+    expect(question).toMatchObject({ body, status: 'OPEN', upvoteCount: 0 });
+
+    const answer = member.question.answer.mutate({
+      tenant: 'demo',
+      questionId: question.id,
+      responseText: 'Yes',
+    });
+    expect(await refusalCode(answer)).toBe('FORBIDDEN');
+    const unchanged = await member.question.get.query({ tenant: 'demo', questionId: question.id });
+    expect(unchanged).toMatchObject({ status: 'OPEN', responseText: null });
+  });
+
+  it('lets a moderator token answer', async () => {
+    const question = await member.question.submit.mutate({ tenant: 'demo', body: 'Who answers this one?' });
+    await moderator.question.answer.mutate({
+      tenant: 'demo',
+      questionId: question.id,
+      responseText: 'We do',
+    });
+    const answered = await member.question.get.query({ tenant: 'demo', questionId: question.id });
+    expect(answered).toMatchObject({ status: 'ANSWERED', responseText: 'We do' });
+  });
+
+  it('refuses a member token what only admins may do', async () => {
+    const create = member.tenant.createServiceToken.mutate({
+      tenant: 'demo',
+      name: 'escalation',
+      role: 'owner',
+    });
+    expect(await refusalCode(create)).toBe('FORBIDDEN');
+  });
+
+  it('refuses a token of demo on acme, for calls and for the event stream', async () => {
+    expect(await refusalCode(member.question.list.query({ tenant: 'acme' }))).toBe('FORBIDDEN');
+    const submit = member.question.submit.mutate({ tenant: 'acme', body: 'Crossing over?' });
+    expect(await refusalCode(submit)).toBe('FORBIDDEN');
+    expect((await streamRefusal(member, 'acme')).code).toBe('FORBIDDEN');
+  });
+
+  it('refuses an unknown token with UNAUTHORIZED, for calls and for the event stream', async () => {
+    const stranger = createPulseStageClient({ baseUrl: api.url, token: 'pst_not-a-token-of-this-api' });
+    expect(await refusalCode(stranger.question.list.query({ tenant: 'demo' }))).toBe('UNAUTHORIZED');
+    expect((await streamRefusal(stranger, 'demo')).code).toBe('UNAUTHORIZED');
+  });
+
+  it('refuses a revoked token', async () => {
+    const { client, tokenId } = await serviceClient(api.url, owner, 'demo', 'member');
+    await client.question.list.query({ tenant: 'demo' });
+    await owner.tenant.revokeServiceToken.mutate({ tenant: 'demo', tokenId });
+    expect(await refusalCode(client.question.list.query({ tenant: 'demo' }))).toBe('UNAUTHORIZED');
+    expect((await streamRefusal(client, 'demo')).code).toBe('UNAUTHORIZED');
+  });
+});

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { waitUntil, within } from '@pulsestage/api/test-processes';
+import type { EventStreamOptions, PulseStageClient, ReceivedEvent } from '../../src/index.js';
+import { poll } from './wait.js';
+
+/** Reads a client's event stream in the background, keeping what it yields and how it ended. */
+export class CollectedStream {
+  readonly received: ReceivedEvent[] = [];
+  error: unknown;
+  ended = false;
+  private readonly controller = new AbortController();
+  private readonly finished: Promise<void>;
+
+  constructor(client: PulseStageClient, options: Omit<EventStreamOptions, 'signal'>) {
+    this.finished = this.read(client.events({ ...options, signal: this.controller.signal }));
+  }
+
+  ids(): string[] {
+    return this.received.map((received) => received.id);
+  }
+
+  async waitForCount(count: number, timeoutMs = 5000): Promise<void> {
+    await waitUntil(() => this.received.length >= count || this.ended, `${count} events`, {
+      timeoutMs: timeoutMs,
+    });
+    if (this.received.length < count)
+      throw new Error(`the stream ended after ${this.received.length} events: ${String(this.error)}`);
+  }
+
+  /** Resolves once the iteration has ended, by itself or by an error. */
+  async waitForEnd(timeoutMs: number): Promise<void> {
+    await within(this.finished, timeoutMs, 'the event stream to end');
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.waitForEnd(5000);
+  }
+
+  private async read(events: AsyncIterable<ReceivedEvent>): Promise<void> {
+    try {
+      for await (const received of events) this.received.push(received);
+    } catch (error) {
+      this.error = error;
+    } finally {
+      this.ended = true;
+    }
+  }
+}
+
+/**
+ * The id of the newest event of `tenant` that `client` can see: the client submits probe questions
+ * until its stream shows one, so a stream resuming after that id misses nothing that follows.
+ */
+export async function currentEventId(client: PulseStageClient, tenant: string): Promise<string> {
+  const stream = new CollectedStream(client, { tenant });
+  try {
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const body = `Probe ${randomUUID()}`;
+      await client.question.submit.mutate({ tenant, body });
+      const probe = await poll(
+        () =>
+          stream.received.find(({ event }) => event.type === 'question:created' && event.data.body === body),
+        1000,
+      );
+      if (probe) return probe.id;
+    }
+    throw new Error(`no probe question of ${tenant} came through the event stream: ${String(stream.error)}`);
+  } finally {
+    await stream.stop();
+  }
+}
+
+/** The ids after `id`, one by one, as a stream numbers consecutive events. */
+export function idsAfter(id: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => String(Number(id) + index + 1));
+}
