@@ -36,7 +36,7 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
         value={search}
         onChange={(event) => setSearch(event.target.value)}
         placeholder="Search"
-        className={`${control} min-w-0 flex-1 pr-3`}
+        className={`${control} min-w-0 basis-full pr-3 sm:basis-0 sm:flex-1`}
       />
       <label htmlFor={ids.sort} className="sr-only">
         Sort
@@ -45,7 +45,7 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
         id={ids.sort}
         value={value.sort}
         onChange={(event) => onChange({ ...value, sort: event.target.value as Filters['sort'] })}
-        className={`${control} pr-8`}
+        className={`${control} flex-1 pr-8 sm:flex-none`}
       >
         <option value="top">Top</option>
         <option value="newest">Newest</option>
@@ -59,7 +59,7 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
             id={ids.team}
             value={value.teamId ?? ''}
             onChange={(event) => onChange({ ...value, teamId: event.target.value || undefined })}
-            className={`${control} pr-8`}
+            className={`${control} flex-1 pr-8 sm:flex-none`}
           >
             <option value="">All teams</option>
             {teams.map((team) => (
@@ -79,7 +79,7 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
             id={ids.tag}
             value={value.tagId ?? ''}
             onChange={(event) => onChange({ ...value, tagId: event.target.value || undefined })}
-            className={`${control} pr-8`}
+            className={`${control} flex-1 pr-8 sm:flex-none`}
           >
             <option value="">All tags</option>
             {tags.map((tag) => (
