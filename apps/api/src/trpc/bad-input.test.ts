@@ -238,6 +238,7 @@ const TABLE: Record<string, Entry> = {
       sort: 'top',
       limit: 10,
       cursor: ids.cursor,
+      direction: 'forward',
     }),
   },
   'question.get': { ...questionOnly, type: 'query' },

@@ -2,6 +2,7 @@ import type { Team, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, useId, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import { trpc } from '../trpc';
+import { namedOptions, Select } from './select';
 
 interface SubmitFormProps {
   tenant: Tenant;
@@ -14,7 +15,7 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
   const [body, setBody] = useState('');
   const [teamId, setTeamId] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
-  const ids = { body: useId(), team: useId(), count: useId() };
+  const ids = { body: useId(), count: useId() };
   const utils = trpc.useUtils();
   const submit = trpc.question.submit.useMutation({
     onSuccess: (question) => {
@@ -57,25 +58,13 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
       />
       <div className="mt-3 flex flex-wrap items-center gap-3">
         {teams.length > 0 && (
-          <>
-            <label htmlFor={ids.team} className="sr-only">
-              Team
-            </label>
-            <select
-              id={ids.team}
-              value={teamId}
-              onChange={(event) => setTeamId(event.target.value)}
-              disabled={frozen}
-              className="rounded-lg border-0 py-2 pr-8 pl-3 text-sm ring-1 ring-slate-300"
-            >
-              <option value="">Everyone</option>
-              {teams.map((team) => (
-                <option key={team.id} value={team.id}>
-                  {team.name}
-                </option>
-              ))}
-            </select>
-          </>
+          <Select
+            label="Team"
+            value={teamId}
+            options={namedOptions('Everyone', teams)}
+            onChange={setTeamId}
+            disabled={frozen}
+          />
         )}
         <span
           id={ids.count}

@@ -1,12 +1,16 @@
 import type { Member, Role, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Navigate } from 'react-router';
+import { Select } from '../components/select';
 import { errorMessage } from '../lib/errors';
 import { hasRole, useTenant } from '../lib/tenant';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
 
-const ROLES: Role[] = ['member', 'moderator', 'admin', 'owner'];
+const ROLE_OPTIONS = (['member', 'moderator', 'admin', 'owner'] as const).map((role) => ({
+  value: role,
+  label: role,
+}));
 const smallButton =
   'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
 const dangerButton =
@@ -55,6 +59,28 @@ function ShownOnce({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** One link or token that still works, with what it is and a way to revoke it. */
+function AccessRow({ title, detail, onRevoke }: { title: string; detail: ReactNode; onRevoke(): void }) {
+  return (
+    <li className="flex flex-wrap items-center gap-3 py-2">
+      <span className="min-w-0 flex-1">
+        <span className="block font-medium">{title}</span>
+        <span className="text-sm break-all text-slate-600">{detail}</span>
+      </span>
+      <button type="button" className={dangerButton} onClick={onRevoke}>
+        Revoke
+      </button>
+    </li>
+  );
+}
+
+/** The tenant's links and tokens, and a way to load them again after a change. */
+function useAccessList(tenant: string) {
+  const access = trpc.tenant.access.useQuery({ tenant });
+  const utils = trpc.useUtils();
+  return { access: access.data, refresh: () => utils.tenant.access.invalidate({ tenant }) };
+}
+
 function Members({ tenant }: { tenant: Tenant }) {
   const members = trpc.tenant.members.useQuery({ tenant: tenant.slug });
   const utils = trpc.useUtils();
@@ -71,27 +97,12 @@ function Members({ tenant }: { tenant: Tenant }) {
               <span className="block font-medium">{member.name}</span>
               <span className="text-sm text-slate-600">{member.guest ? 'Guest' : member.email}</span>
             </span>
-            <label className="sr-only" htmlFor={`role-${member.userId}`}>
-              Role of {member.name}
-            </label>
-            <select
-              id={`role-${member.userId}`}
+            <Select
+              label={`Role of ${member.name}`}
               value={member.role}
-              onChange={(event) =>
-                setRole.mutate({
-                  tenant: tenant.slug,
-                  userId: member.userId,
-                  role: event.target.value as Role,
-                })
-              }
-              className="rounded-lg border-0 py-1.5 pr-8 pl-2 text-sm ring-1 ring-slate-300"
-            >
-              {ROLES.map((role) => (
-                <option key={role} value={role}>
-                  {role}
-                </option>
-              ))}
-            </select>
+              options={ROLE_OPTIONS}
+              onChange={(role) => setRole.mutate({ tenant: tenant.slug, userId: member.userId, role })}
+            />
             <button
               type="button"
               className={dangerButton}
@@ -108,9 +119,7 @@ function Members({ tenant }: { tenant: Tenant }) {
 
 function Links({ tenant }: { tenant: Tenant }) {
   const slug = tenant.slug;
-  const access = trpc.tenant.access.useQuery({ tenant: slug });
-  const utils = trpc.useUtils();
-  const refresh = () => utils.tenant.access.invalidate({ tenant: slug });
+  const { access, refresh } = useAccessList(slug);
   const [displayUrl, setDisplayUrl] = useState<string | null>(null);
   const createJoin = trpc.tenant.createJoinLink.useMutation({ onSuccess: refresh });
   const createDisplay = trpc.tenant.createDisplayLink.useMutation({
@@ -120,7 +129,7 @@ function Links({ tenant }: { tenant: Tenant }) {
     },
   });
   const revoke = trpc.tenant.revokeLink.useMutation({ onSuccess: refresh });
-  const origin = window.location.origin;
+  const revokeLink = (linkId: string) => () => revoke.mutate({ tenant: slug, linkId });
   return (
     <Section
       title="Join and display links"
@@ -142,34 +151,21 @@ function Links({ tenant }: { tenant: Tenant }) {
       <Failure error={createJoin.error ?? createDisplay.error ?? revoke.error} />
       {displayUrl && <ShownOnce label="Display link: open it on the presenter screen" value={displayUrl} />}
       <ul className="divide-y divide-slate-100">
-        {access.data?.joinLinks.map((link) => (
-          <li key={link.id} className="flex flex-wrap items-center gap-3 py-2">
-            <span className="min-w-0 flex-1">
-              <span className="block text-sm font-medium">Join link</span>
-              <code className="text-sm break-all text-slate-600">{`${origin}/join/${link.code}`}</code>
-            </span>
-            <span className="text-xs text-slate-500">{timeAgo(link.createdAt)}</span>
-            <button
-              type="button"
-              className={dangerButton}
-              onClick={() => revoke.mutate({ tenant: slug, linkId: link.id })}
-            >
-              Revoke
-            </button>
-          </li>
+        {access?.joinLinks.map((link) => (
+          <AccessRow
+            key={link.id}
+            title="Join link"
+            detail={<code>{`${window.location.origin}/join/${link.code}`}</code>}
+            onRevoke={revokeLink(link.id)}
+          />
         ))}
-        {access.data?.displayLinks.map((link) => (
-          <li key={link.id} className="flex flex-wrap items-center gap-3 py-2">
-            <span className="min-w-0 flex-1 text-sm font-medium">Display link</span>
-            <span className="text-xs text-slate-500">{timeAgo(link.createdAt)}</span>
-            <button
-              type="button"
-              className={dangerButton}
-              onClick={() => revoke.mutate({ tenant: slug, linkId: link.id })}
-            >
-              Revoke
-            </button>
-          </li>
+        {access?.displayLinks.map((link) => (
+          <AccessRow
+            key={link.id}
+            title="Display link"
+            detail={`created ${timeAgo(link.createdAt)}`}
+            onRevoke={revokeLink(link.id)}
+          />
         ))}
       </ul>
     </Section>
@@ -181,9 +177,7 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [shown, setShown] = useState<string | null>(null);
-  const access = trpc.tenant.access.useQuery({ tenant: slug });
-  const utils = trpc.useUtils();
-  const refresh = () => utils.tenant.access.invalidate({ tenant: slug });
+  const { access, refresh } = useAccessList(slug);
   const create = trpc.tenant.createServiceToken.useMutation({
     onSuccess: (token) => {
       setShown(token.token);
@@ -212,42 +206,24 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
           maxLength={40}
           className="min-w-0 flex-1 rounded-lg border-0 px-3 py-1.5 text-sm ring-1 ring-slate-300"
         />
-        <label className="sr-only" htmlFor="token-role">
-          Token role
-        </label>
-        <select
-          id="token-role"
+        <Select<Role>
+          label="Token role"
           value={role}
-          onChange={(event) => setRole(event.target.value as Role)}
-          className="rounded-lg border-0 py-1.5 pr-8 pl-2 text-sm ring-1 ring-slate-300"
-        >
-          {ROLES.filter((candidate) => candidate !== 'owner').map((candidate) => (
-            <option key={candidate} value={candidate}>
-              {candidate}
-            </option>
-          ))}
-        </select>
+          options={ROLE_OPTIONS.filter((option) => option.value !== 'owner')}
+          onChange={setRole}
+        />
         <button type="submit" disabled={!name.trim()} className={smallButton}>
           Create token
         </button>
       </form>
       <ul className="divide-y divide-slate-100">
-        {access.data?.serviceTokens.map((token) => (
-          <li key={token.id} className="flex items-center gap-3 py-2">
-            <span className="min-w-0 flex-1">
-              <span className="block font-medium">{token.name}</span>
-              <span className="text-sm text-slate-600">
-                {token.role} · created {timeAgo(token.createdAt)}
-              </span>
-            </span>
-            <button
-              type="button"
-              className={dangerButton}
-              onClick={() => revoke.mutate({ tenant: slug, tokenId: token.id })}
-            >
-              Revoke
-            </button>
-          </li>
+        {access?.serviceTokens.map((token) => (
+          <AccessRow
+            key={token.id}
+            title={token.name}
+            detail={`${token.role} · created ${timeAgo(token.createdAt)}`}
+            onRevoke={() => revoke.mutate({ tenant: slug, tokenId: token.id })}
+          />
         ))}
       </ul>
     </Section>
