@@ -4,7 +4,11 @@
  * writes that one string to every open response, then answers 200. Same frame format as the API's
  * transport under test (`--format trpc|events`), same keep-alive cadence, no database, no auth.
  *
- *   node --import tsx src/baseline-server.ts --port 4100 --format trpc
+ * With `--coalesce-ms N` (N > 0) a published event waits up to N ms for others, and the frames of all
+ * events published meanwhile go to each response in one write, as the API's hub batches them; the
+ * publish request is answered at once, before that write. GET /stats counts events and writes.
+ *
+ *   node --import tsx src/baseline-server.ts --port 4100 --format trpc [--coalesce-ms 2]
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
@@ -15,9 +19,11 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     format: { type: 'string', default: 'trpc' },
+    'coalesce-ms': { type: 'string', default: '0' },
   },
 });
 const format = values.format === 'events' ? 'events' : 'trpc';
+const COALESCE_MS = Math.max(0, Number(values['coalesce-ms']) || 0);
 
 /** Same cadence as the API: tRPC pings every 15 s, GET /events heartbeats every 30 s. */
 const KEEPALIVE_MS = format === 'trpc' ? 15_000 : 30_000;
@@ -43,8 +49,29 @@ function keepaliveFrame(): string {
   return `data: ${JSON.stringify({ type: 'heartbeat', tenantId: TENANT_ID, data: { timestamp }, timestamp })}\n\n`;
 }
 
+/** What went out, for GET /stats: writes to responses and the events they carried. */
+const stats = { events: 0, writes: 0 };
+
 function broadcast(frame: string): void {
   for (const res of streams) res.write(frame);
+  stats.writes += streams.size;
+}
+
+/** Frames waiting for the next coalesced write (only with --coalesce-ms). */
+let queued: string[] = [];
+
+function publish(frame: string): void {
+  if (COALESCE_MS === 0) {
+    broadcast(frame);
+    return;
+  }
+  queued.push(frame);
+  if (queued.length > 1) return;
+  setTimeout(() => {
+    const text = queued.join('');
+    queued = [];
+    broadcast(text);
+  }, COALESCE_MS);
 }
 
 setInterval(() => broadcast(keepaliveFrame()), KEEPALIVE_MS).unref();
@@ -53,6 +80,10 @@ const server = createServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/healthz') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    return;
+  }
+  if (req.method === 'GET' && path === '/stats') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
     return;
   }
   if (req.method === 'GET' && path === '/stream') {
@@ -84,6 +115,7 @@ const server = createServer((req, res) => {
         return;
       }
       const id = ++lastId;
+      stats.events++;
       const envelope = JSON.stringify({
         type: String(input.type),
         tenantId: TENANT_ID,
@@ -92,7 +124,7 @@ const server = createServer((req, res) => {
       });
       const frame = frameOf(id, envelope);
       log.push({ id, frame });
-      broadcast(frame);
+      publish(frame);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
     });
     return;

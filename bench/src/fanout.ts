@@ -17,6 +17,7 @@ import {
   checkLimits,
   cpuSeconds,
   installExitHandlers,
+  labelProfile,
   PhaseTimeout,
   postgresUrl,
   profileArgs,
@@ -70,6 +71,16 @@ const SPEC = {
   timeout: COMMON_OPTIONS.timeout,
   built: COMMON_OPTIONS.built,
   'skip-baseline': { kind: 'flag', help: 'measure the API only' },
+  'baseline-only': {
+    kind: 'flag',
+    help: 'measure the baseline server only (the delivery ceiling of this machine)',
+  },
+  'baseline-coalesce': {
+    kind: 'number',
+    default: 0,
+    min: 0,
+    help: 'ms the baseline collects events before one write per subscriber for the lot (0: each at once)',
+  },
   'enforce-targets': { kind: 'flag', help: 'exit 1 when a figure misses its 1.5x target' },
   json: COMMON_OPTIONS.json,
   profile: {
@@ -92,6 +103,8 @@ interface Target {
   server: ServerProcess;
   stream: { url: string; headers: Record<string, string> };
   publish(index: number): Promise<Published>;
+  /** What the server counted itself, for the report (the baseline's writes per subscriber). */
+  stats?(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +124,11 @@ interface TargetRun extends MeasuredRun {
   /** The load processes while they run, for a report of an unfinished run. */
   liveFleet?: Fleet;
   duplicated?: number;
+  /** Monotonic ms: from the first event published to the last delivery (what a profile summary reads). */
+  window?: { from: number; to: number };
+  serverStats?: string;
+  /** CPU the harness itself used from the first publish to the last delivery (it sends the mutations). */
+  publisherCpuSeconds?: number;
 }
 
 const log = (message: string) => console.error(message);
@@ -176,7 +194,12 @@ async function baselineTarget(
   runId: string,
 ): Promise<Target> {
   log('[baseline] starting the minimal node:http SSE server');
-  const server = await startBaseline(options.transport, 30_000, profileArgs(options.profile));
+  const server = await startBaseline(
+    options.transport,
+    30_000,
+    profileArgs(options.profile),
+    options['baseline-coalesce'],
+  );
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const questions = kinds.map(() => randomUUID());
   const publish = async (body: unknown): Promise<{ sentAt: number; respondedAt: number }> => {
@@ -212,6 +235,11 @@ async function baselineTarget(
         },
       });
       return { marker: `c:${id}`, sentAt: result.sentAt, respondedAt: result.respondedAt };
+    },
+    async stats() {
+      const response = await httpRequest(agent, `${server.base}/stats`, 'GET', {});
+      const { events, writes } = JSON.parse(response.body) as { events: number; writes: number };
+      return `${writes} writes to responses for ${events} events: ${formatNumber(writes > 0 ? (events * options.subscribers) / writes : undefined, 2)} events per write`;
     },
     async stop() {
       agent.destroy();
@@ -309,6 +337,8 @@ async function measure(target: Target, run: TargetRun, options: Options): Promis
     run.rssConnectedKb = await steadyRssKb(pid);
 
     const cpuBefore = cpuSeconds(pid);
+    const publisherBefore = process.cpuUsage();
+    const from = monotonicMs();
     log(`${tag} publishing ${options.events} events at ${options.rate}/s`);
     const publishBudget = (options.events / options.rate) * 1500 + 60_000;
     await within('publishing', publishBudget, publishAll(target, run, options));
@@ -317,7 +347,11 @@ async function measure(target: Target, run: TargetRun, options: Options): Promis
     const expected = run.published * run.connect.connected;
     run.drained = await fleet.delivered(expected, options['drain-timeout'] * 1000);
     run.cpuSeconds = cpuSeconds(pid) - cpuBefore;
+    const publisherCpu = process.cpuUsage(publisherBefore);
+    run.publisherCpuSeconds = (publisherCpu.user + publisherCpu.system) / 1e6;
+    run.window = { from, to: monotonicMs() };
     run.rssEndKb = rssKb(pid);
+    run.serverStats = await target.stats?.().catch((error: unknown) => `no stats: ${String(error)}`);
     if (!run.drained)
       log(
         `${tag} only ${fleet.deliveries()} of ${expected} deliveries within --drain-timeout; counting the rest as lost`,
@@ -347,6 +381,7 @@ interface Figures {
   mutationP50?: number;
   mutationP99?: number;
   loaderCpuSeconds?: number;
+  publisherCpuSeconds?: number;
 }
 
 function figures(run: TargetRun): Figures {
@@ -380,6 +415,7 @@ function figures(run: TargetRun): Figures {
     mutationP50: run.mutationLatency.count ? run.mutationLatency.quantile(0.5) : undefined,
     mutationP99: run.mutationLatency.count ? run.mutationLatency.quantile(0.99) : undefined,
     loaderCpuSeconds: fleet?.loaderCpuSeconds,
+    publisherCpuSeconds: run.publisherCpuSeconds,
   };
 }
 
@@ -413,6 +449,7 @@ const ROWS: Row[] = [
   { label: 'mutation round trip p50 (ms)', key: 'mutationP50', digits: 2, ratio: true },
   { label: 'mutation round trip p99 (ms)', key: 'mutationP99', digits: 2, ratio: true },
   { label: 'load processes CPU s (client side)', key: 'loaderCpuSeconds', digits: 2 },
+  { label: 'publishing process CPU s (client side)', key: 'publisherCpuSeconds', digits: 2 },
 ];
 
 const TARGET_RATIO = 1.5;
@@ -461,7 +498,12 @@ function printResults(options: Options, runs: TargetRun[]): { failedTargets: num
     '',
     `Fan-out: ${options.subscribers} subscribers (${options.loaders} load processes), ${options.events} events at ` +
       `${options.rate}/s (${options.mix}), transport ${options.transport === 'trpc' ? 'tRPC events.subscribe' : 'GET /events'}, ` +
-      `${describeDatabase(options)}, ${options.built ? 'built API' : 'API from sources via tsx'}, loopback`,
+      (options['baseline-only']
+        ? 'baseline only, loopback'
+        : `${describeDatabase(options)}, ${options.built ? 'built API' : 'API from sources via tsx'}, loopback`) +
+      (options['baseline-coalesce'] > 0
+        ? `; the baseline collects events for ${options['baseline-coalesce']} ms per write`
+        : ''),
     '',
     table(['figure', 'API', 'baseline', 'ratio API/baseline', 'target'], rows),
     '',
@@ -479,6 +521,7 @@ function printResults(options: Options, runs: TargetRun[]): { failedTargets: num
     lines.push(
       `${run.name}: ${connected}; ${run.published} events published; ${deliveries}; CPU ${formatNumber(run.cpuSeconds, 2)} s while publishing; ${rss}`,
     );
+    if (run.serverStats) lines.push(`  ${run.serverStats}`);
     if (f.negatives)
       lines.push(
         `  ${f.negatives} deliveries arrived before their mutation's response (min ${formatNumber(f.minLatency, 2)} ms); percentiles count them as 0, min/max are as measured`,
@@ -504,6 +547,25 @@ function printResults(options: Options, runs: TargetRun[]): { failedTargets: num
   return { failedTargets, incorrect };
 }
 
+/** Names a server's profile after the run and records the measured window for profile-summary. */
+function keepProfile(options: Options, run: TargetRun, pid: number): void {
+  const path = labelProfile(
+    options.profile as string,
+    pid,
+    `fanout-${run.name.toLowerCase()}-${options.subscribers}sub-${options.rate}ps`,
+    run.window && {
+      label: `fan-out, ${run.name}, ${options.subscribers} subscribers, ${options.rate} events/s`,
+      fromUs: run.window.from * 1000,
+      toUs: run.window.to * 1000,
+      count: run.published,
+      unit: 'event',
+    },
+  );
+  log(
+    path ? `[${run.name}] CPU profile: ${path}` : `[${run.name}] left no CPU profile in ${options.profile}`,
+  );
+}
+
 async function main(options: Options): Promise<number> {
   const runs: TargetRun[] = [];
   installExitHandlers(options.timeout * 1000, () => printResults(options, runs));
@@ -511,7 +573,10 @@ async function main(options: Options): Promise<number> {
   if (options.database === 'postgres') postgresUrl(options['database-url']);
   const runId = randomUUID().slice(0, 8);
   const kinds = plan(options);
-  const targets: ((o: Options, k: typeof kinds, id: string) => Promise<Target>)[] = [apiTarget];
+  if (options['skip-baseline'] && options['baseline-only'])
+    throw new Error('--skip-baseline and --baseline-only leave nothing to measure');
+  const targets: ((o: Options, k: typeof kinds, id: string) => Promise<Target>)[] = [];
+  if (!options['baseline-only']) targets.push(apiTarget);
   if (!options['skip-baseline']) targets.push(baselineTarget);
 
   let failed = false;
@@ -541,6 +606,7 @@ async function main(options: Options): Promise<number> {
       failed = true;
     } finally {
       await target?.stop().catch(() => undefined);
+      if (target && options.profile) keepProfile(options, run, target.server.pid);
     }
     if (failed) break;
   }

@@ -218,8 +218,9 @@ export class Fleet {
 
   kill(): void {
     for (const member of this.members) {
+      // A process that has just sent its result may be exiting: a failed send is no error then.
       if (member.child.exitCode === null && member.child.connected)
-        member.child.send({ t: 'exit' } satisfies ToLoader);
+        member.child.send({ t: 'exit' } satisfies ToLoader, () => undefined);
       member.child.kill('SIGKILL');
     }
   }

@@ -4,7 +4,16 @@
  * Ctrl-C, and every wait has a deadline.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -262,13 +271,18 @@ async function waitReady(server: ServerProcess, path: string, timeoutMs: number)
   await within(`waiting for ${server.name} to answer ${path}`, timeoutMs, Promise.race([poll, exited]));
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
+/**
+ * SIGTERM, then SIGKILL after a grace period: 3 s, or 10 s for a process that writes a CPU profile as
+ * it exits (a killed process leaves none).
+ */
+function stopper(child: ChildProcess, nodeArgs: string[] = []): () => Promise<void> {
+  const graceMs = nodeArgs.some((arg) => arg.startsWith('--cpu-prof')) ? 10_000 : 3000;
   return async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.kill('SIGTERM');
     try {
-      await within('stopping a server', 3000, exited);
+      await within('stopping a server', graceMs, exited);
     } catch {
       child.kill('SIGKILL');
       await within('killing a server', 3000, exited).catch(() => undefined);
@@ -304,9 +318,51 @@ export interface ApiOptions {
   nodeArgs?: string[];
 }
 
+/** A path given on the command line, relative to where the user ran it (pnpm runs scripts in bench/). */
+export function userPath(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
 /** Node options that write a CPU profile of a server process into `dir` when it exits. */
 export function profileArgs(dir: string | undefined): string[] {
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${userPath(dir)}`] : [];
+}
+
+/** The part of a profiled run that was measured, in the profile's clock (CLOCK_MONOTONIC, µs). */
+export interface ProfileWindow {
+  /** What ran, e.g. "write, SQLite, 1000 subscribers". */
+  label: string;
+  fromUs: number;
+  toUs: number;
+  /** What the window produced, to express CPU per unit: e.g. 4,500 mutations. */
+  count?: number;
+  unit?: string;
+}
+
+/**
+ * After a profiled server exited: renames the profile node wrote for the main thread of `pid`
+ * (CPU.<date>.<time>.<pid>.0.…) to `<name>.<pid>.cpuprofile` and writes the measured window next to it (`.window.json`), which
+ * `pnpm --filter @pulsestage/bench profile-summary` reads. Returns the new path, or undefined when the
+ * process left no profile (it was killed before it could write one).
+ */
+export function labelProfile(
+  dir: string,
+  pid: number,
+  name: string,
+  window: ProfileWindow | undefined,
+): string | undefined {
+  const folder = userPath(dir);
+  if (!existsSync(folder)) return undefined;
+  // CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile; thread 0 is the main thread (tsx's loader has its own).
+  const written = readdirSync(folder).find((file) => {
+    const parts = file.split('.');
+    return parts[0] === 'CPU' && parts[3] === String(pid) && parts[4] === '0' && file.endsWith('.cpuprofile');
+  });
+  if (!written) return undefined;
+  const base = join(folder, `${name}.${pid}`);
+  renameSync(join(folder, written), `${base}.cpuprofile`);
+  if (window) writeFileSync(`${base}.window.json`, `${JSON.stringify(window, null, 2)}\n`);
+  return `${base}.cpuprofile`;
 }
 
 /** Starts the real API in its own process: demo mode, loopback only, a fresh data directory. */
@@ -344,24 +400,34 @@ export async function startApi(options: ApiOptions): Promise<ServerProcess> {
     pid,
     child,
     log: keepLog(child),
-    stop: stopper(child),
+    stop: stopper(child, options.nodeArgs),
   };
   await waitReady(server, '/readyz', options.startTimeoutMs);
   return server;
 }
 
-/** Starts the minimal node:http SSE server (baseline-server.ts) in its own process. */
+/**
+ * Starts the minimal node:http SSE server (baseline-server.ts) in its own process; with `coalesceMs`
+ * it collects events that long and writes them to each subscriber together, as the API's hub does.
+ */
 export async function startBaseline(
   format: 'trpc' | 'events',
   startTimeoutMs: number,
   nodeArgs: string[] = [],
+  coalesceMs = 0,
 ): Promise<ServerProcess> {
   const port = await freePort();
   const entry = join(BENCH_DIR, 'src', 'baseline-server.ts');
   const child = track(
     spawn(
       process.execPath,
-      [...nodeArgs, '--import', TSX_IMPORT, entry, '--port', String(port), '--format', format],
+      [
+        ...nodeArgs,
+        '--import',
+        TSX_IMPORT,
+        entry,
+        ...['--port', String(port), '--format', format, '--coalesce-ms', String(coalesceMs)],
+      ],
       {
         cwd: BENCH_DIR,
         env: { ...process.env, NODE_ENV: 'production' },
@@ -377,7 +443,7 @@ export async function startBaseline(
     pid,
     child,
     log: keepLog(child),
-    stop: stopper(child),
+    stop: stopper(child, nodeArgs),
   };
   await waitReady(server, '/healthz', startTimeoutMs);
   return server;

@@ -17,6 +17,7 @@ import {
   checkLimits,
   cpuSeconds,
   installExitHandlers,
+  labelProfile,
   PhaseTimeout,
   postgresUrl,
   profileArgs,
@@ -69,6 +70,11 @@ interface WriteRun extends MeasuredRun {
   elapsedMs?: number;
   lastResponseAt?: number;
   events?: number;
+  /** Monotonic ms: from the first mutation to the last delivery (the part a profile summary reads). */
+  window?: { from: number; to: number };
+  profile?: string;
+  /** CPU of the harness while it sent the mutations and waited for the deliveries. */
+  clientCpuSeconds?: number;
 }
 
 const log = (message: string) => console.error(message);
@@ -165,11 +171,15 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
     run.rssConnectedKb = rssKb(api.server.pid);
 
     const cpuBefore = cpuSeconds(api.server.pid);
+    const clientBefore = process.cpuUsage();
+    const from = monotonicMs();
     log(`${tag} ${options.concurrency} in flight for ${options.duration} s: upvote / removeUpvote toggles`);
     await within('upvote traffic', options.duration * 1000 + 60_000, hammer(pairs, options, run));
     if (fleet) {
       run.drained = await fleet.delivered(run.ok * connected, options['drain-timeout'] * 1000);
       run.cpuSeconds = cpuSeconds(api.server.pid) - cpuBefore;
+      run.window = { from, to: monotonicMs() };
+      run.clientCpuSeconds = cpuSince(clientBefore);
       if (!run.drained)
         log(`${tag} not every delivery arrived within --drain-timeout; counting the rest as lost`);
       run.fleet = await fleet.finish(null, 60_000);
@@ -180,15 +190,47 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
         lost += Math.max(0, run.fleet.connections - received);
       run.lost = lost;
       run.unexpected = Math.max(0, run.fleet.ids.size - run.ok);
-    } else run.cpuSeconds = cpuSeconds(api.server.pid) - cpuBefore;
+    } else {
+      run.cpuSeconds = cpuSeconds(api.server.pid) - cpuBefore;
+      run.window = { from, to: monotonicMs() };
+      run.clientCpuSeconds = cpuSince(clientBefore);
+    }
     log(`${tag} done: ${run.ok} mutations, ${run.errors} errors`);
   } finally {
     fleet?.kill();
     if (session) {
       session.agent.destroy();
       await session.server.stop();
+      if (options.profile) keepProfile(options, run, session.server.pid);
     }
   }
+}
+
+function cpuSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+}
+
+/** Names the API's profile after the run and records the measured window for profile-summary. */
+function keepProfile(options: Options, run: WriteRun, pid: number): void {
+  const name = run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  run.profile = labelProfile(
+    options.profile as string,
+    pid,
+    `write-${run.database}-${options.subscribers}sub`,
+    run.window && {
+      label: `write path, ${name}, ${options.subscribers} subscribers`,
+      fromUs: run.window.from * 1000,
+      toUs: run.window.to * 1000,
+      count: run.ok,
+      unit: 'mutation',
+    },
+  );
+  log(
+    run.profile
+      ? `[${run.database}] CPU profile: ${run.profile}`
+      : `[${run.database}] the API left no CPU profile in ${options.profile}`,
+  );
 }
 
 function printResults(options: Options, runs: WriteRun[]): boolean {
@@ -212,6 +254,13 @@ function printResults(options: Options, runs: WriteRun[]): boolean {
       (run) =>
         formatNumber(run.cpuSeconds !== undefined && run.ok ? (run.cpuSeconds / run.ok) * 1000 : undefined),
     ],
+    ['server CPU s (first mutation to last delivery)', (run) => formatNumber(run.cpuSeconds, 2)],
+    [
+      'elapsed s (first mutation to last delivery)',
+      (run) => formatNumber(run.window ? (run.window.to - run.window.from) / 1000 : undefined, 2),
+    ],
+    ['mutating process CPU s (client side)', (run) => formatNumber(run.clientCpuSeconds, 2)],
+    ['load processes CPU s (client side)', (run) => formatNumber(run.fleet?.loaderCpuSeconds, 2)],
     ['subscribers', (run) => run.connect?.connected ?? 0],
     ['events delivered (distinct ids)', (run) => run.events],
     [
@@ -309,6 +358,9 @@ async function main(options: Options): Promise<number> {
             lost: run.lost ?? null,
             duplicated: run.fleet?.duplicated ?? null,
             cpuSeconds: run.cpuSeconds ?? null,
+            clientCpuSeconds: run.clientCpuSeconds ?? null,
+            loaderCpuSeconds: run.fleet?.loaderCpuSeconds ?? null,
+            profile: run.profile ?? null,
           })),
         },
         null,
