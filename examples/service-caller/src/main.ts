@@ -14,7 +14,12 @@ import { describeEvent } from './describe-event.js';
 import { HOW_TO_GET_A_TOKEN, readSettings, type Settings, SettingsError } from './settings.js';
 import { loadLastEventId, saveLastEventId } from './state.js';
 
-async function printEvents(client: PulseStageClient, settings: Settings, signal: AbortSignal): Promise<void> {
+async function printEvents(
+  client: PulseStageClient,
+  settings: Settings,
+  signal: AbortSignal,
+  onConnected: () => void,
+): Promise<void> {
   const { baseUrl, tenant, stateFile } = settings;
   const lastEventId = loadLastEventId(stateFile, { baseUrl, tenant });
   console.log(
@@ -22,7 +27,7 @@ async function printEvents(client: PulseStageClient, settings: Settings, signal:
       ? `Resuming the events of "${tenant}" after #${lastEventId} (saved in ${stateFile}). Ctrl-C stops.`
       : `Listening to the live events of "${tenant}". Ctrl-C stops.`,
   );
-  for await (const { id, event } of client.events({ tenant, lastEventId, signal })) {
+  for await (const { id, event } of client.events({ tenant, lastEventId, signal, onConnected })) {
     console.log(`#${id} ${describeEvent(event)}`);
     saveLastEventId(stateFile, { baseUrl, tenant }, id);
   }
@@ -32,6 +37,15 @@ async function run(settings: Settings): Promise<void> {
   const client = createPulseStageClient({ baseUrl: settings.baseUrl, token: settings.token });
   const tenant = await client.tenant.get.query({ tenant: settings.tenant });
   console.log(`Connected to ${tenant.name} at ${settings.baseUrl}.`);
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  // Listen first, then ask: the stream is open before the question exists, so its event is printed.
+  let connected = () => {};
+  const listening = new Promise<void>((resolve) => {
+    connected = resolve;
+  });
+  const printing = printEvents(client, settings, stop.signal, () => connected());
+  await Promise.race([listening, printing]);
   if (settings.question) {
     const question = await client.question.submit.mutate({
       tenant: settings.tenant,
@@ -39,9 +53,7 @@ async function run(settings: Settings): Promise<void> {
     });
     console.log(`Submitted question ${question.id}.`);
   }
-  const stop = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-  await printEvents(client, settings, stop.signal);
+  await printing;
   console.log('Stopped. The next run resumes after the last event shown.');
 }
 

@@ -13,6 +13,8 @@ export interface EventStreamOptions extends Omit<SubscribeInput, 'lastEventId'> 
   lastEventId?: string;
   /** Ends the stream: iteration stops without an error. */
   signal?: AbortSignal;
+  /** Called each time the stream is open: every event committed from then on reaches this iterator. */
+  onConnected?: () => void;
 }
 
 /** One event of a tenant stream, with the id to resume after it. */
@@ -55,9 +57,14 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** One tRPC subscription: its events until it completes, fails, or `signal` aborts it. */
-function subscribeOnce(subscribe: Subscribe, input: SubscribeInput, signal: AbortSignal | undefined) {
+function subscribeOnce(
+  subscribe: Subscribe,
+  input: SubscribeInput,
+  { signal, onConnected }: Pick<EventStreamOptions, 'signal' | 'onConnected'>,
+) {
   const inbox = new Inbox<ReceivedEvent>();
   const subscription = subscribe(input, {
+    onStarted: () => onConnected?.(),
     onData: ({ id, data }) => inbox.push({ id, event: data }),
     onError: (error) => inbox.fail(error),
     onComplete: () => inbox.end(),
@@ -82,11 +89,15 @@ export async function* streamEvents(
   subscribe: Subscribe,
   options: EventStreamOptions,
 ): AsyncGenerator<ReceivedEvent, void, undefined> {
-  const { signal, lastEventId, ...input } = options;
+  const { signal, lastEventId, onConnected, ...input } = options;
   let resumeAfter = lastEventId;
   let retryDelay = FIRST_RETRY_DELAY_MS;
   while (!signal?.aborted) {
-    const subscription = subscribeOnce(subscribe, { ...input, lastEventId: resumeAfter }, signal);
+    const subscription = subscribeOnce(
+      subscribe,
+      { ...input, lastEventId: resumeAfter },
+      { signal, onConnected },
+    );
     try {
       for await (const received of subscription.events) {
         if (signal?.aborted) return;
