@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Question,
-  type QueueState,
-  question as questionSchema,
-  type StreamEvent,
-  streamEventSchema,
-  type Tag,
-} from '@pulsestage/contracts';
+import type { Question, QueueState, Tag } from '@pulsestage/contracts';
 import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RouterInputs, trpc } from '../trpc';
 import { applyStreamEvent } from './apply-event';
 import type { Pages } from './question-lists';
+import { makeEvent, makePages, makeQuestion } from './test-data';
 
 // ---------------------------------------------------------------------------------------------
 // Test data
@@ -20,51 +14,11 @@ import type { Pages } from './question-lists';
 
 const TENANT = 'demo';
 const OTHER_TENANT = 'acme';
-const TENANT_ID = randomUUID();
 const ENGINEERING = randomUUID();
 const SALES = randomUUID();
-const NOW = Date.parse('2025-03-10T12:00:00.000Z');
 
 const TAG_KNOWN: Tag = { id: randomUUID(), name: 'Roadmap', color: '#336699' };
 const TAG_NEW: Tag = { id: randomUUID(), name: 'Hiring', color: '#aa00aa' };
-
-function makeQuestion(overrides: Partial<Question> = {}): Question {
-  return questionSchema.parse({
-    id: randomUUID(),
-    body: 'How do we ship faster?',
-    teamId: null,
-    status: 'OPEN',
-    upvoteCount: 0,
-    submittedAt: '2025-03-10T11:00:00.000Z',
-    responseText: null,
-    answeredAt: null,
-    pinned: false,
-    pinnedAt: null,
-    tags: [],
-    upvotedByMe: false,
-    ...overrides,
-  });
-}
-
-function makePages(...pageItems: Question[][]): Pages {
-  return {
-    pages: pageItems.map((items, index) => ({
-      items,
-      nextCursor: index < pageItems.length - 1 ? `cursor-${index + 1}` : null,
-    })),
-    pageParams: pageItems.map((_, index) => (index === 0 ? null : `cursor-${index}`)),
-  };
-}
-
-type EventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
-
-function makeEvent<T extends StreamEvent['type']>(
-  type: T,
-  data: EventOf<T>['data'],
-  timestamp = NOW,
-): EventOf<T> {
-  return streamEventSchema.parse({ type, tenantId: TENANT_ID, data, timestamp }) as EventOf<T>;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Query keys, built the way the hooks build them

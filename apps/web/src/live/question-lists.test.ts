@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Question,
-  question as questionSchema,
-  type StreamEvent,
-  streamEventSchema,
-  type Tag,
-} from '@pulsestage/contracts';
+import type { Question, StreamEvent, Tag } from '@pulsestage/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   applyToList,
@@ -18,71 +12,18 @@ import {
   questionIdOf,
   visibleQuestions,
 } from './question-lists';
+import { deepFreeze, makeEvent, makePages, makeQuestion, NOW } from './test-data';
 
 // ---------------------------------------------------------------------------------------------
 // Test data
 // ---------------------------------------------------------------------------------------------
 
-const TENANT_ID = randomUUID();
 const ENGINEERING = randomUUID();
 const SALES = randomUUID();
-const NOW = Date.parse('2025-03-10T12:00:00.000Z');
 
 const TAG_ALPHA: Tag = { id: randomUUID(), name: 'Alpha', color: '#ff0000' };
 const TAG_BETA: Tag = { id: randomUUID(), name: 'beta', color: '#00ff00' };
 const TAG_GAMMA: Tag = { id: randomUUID(), name: 'Gamma', color: '#0000ff' };
-
-/** A question as the server lists it, validated against the domain schema. */
-function makeQuestion(overrides: Partial<Question> = {}): Question {
-  return questionSchema.parse({
-    id: randomUUID(),
-    body: 'How do we ship faster?',
-    teamId: null,
-    status: 'OPEN',
-    upvoteCount: 0,
-    submittedAt: '2025-03-10T11:00:00.000Z',
-    responseText: null,
-    answeredAt: null,
-    pinned: false,
-    pinnedAt: null,
-    tags: [],
-    upvotedByMe: false,
-    ...overrides,
-  });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
-
-/**
- * A cached infinite list, one array per loaded page. It is frozen, so any rule that mutates the
- * cache instead of copying it throws.
- */
-function makePages(...pageItems: Question[][]): Pages {
-  return deepFreeze({
-    pages: pageItems.map((items, index) => ({
-      items,
-      nextCursor: index < pageItems.length - 1 ? `cursor-${index + 1}` : null,
-    })),
-    pageParams: pageItems.map((_, index) => (index === 0 ? null : `cursor-${index}`)),
-  });
-}
-
-type EventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
-
-/** An event envelope, validated against the published wire schemas. */
-function makeEvent<T extends StreamEvent['type']>(
-  type: T,
-  data: EventOf<T>['data'],
-  timestamp = NOW,
-): EventOf<T> {
-  return deepFreeze(streamEventSchema.parse({ type, tenantId: TENANT_ID, data, timestamp }) as EventOf<T>);
-}
 
 const created = (q: Question, upvoteCount = q.upvoteCount) =>
   makeEvent('question:created', {

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type QueueState, type StreamEvent, streamEventSchema } from '@pulsestage/contracts';
+import type { QueueState, StreamEvent } from '@pulsestage/contracts';
 import { describe, expect, it } from 'vitest';
 import { applyToQueue } from './queue-state';
-
-const TENANT_ID = randomUUID();
-const NOW = Date.parse('2025-03-10T12:00:00.000Z');
+import { makeEvent } from './test-data';
 
 const FIRST = randomUUID();
 const SECOND = randomUUID();
@@ -16,12 +14,6 @@ function makeState(overrides: Partial<QueueState> = {}): QueueState {
     pinnedQuestionIds: Object.freeze([FIRST, SECOND]) as string[],
     ...overrides,
   });
-}
-
-type EventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
-
-function makeEvent<T extends StreamEvent['type']>(type: T, data: EventOf<T>['data']): EventOf<T> {
-  return streamEventSchema.parse({ type, tenantId: TENANT_ID, data, timestamp: NOW }) as EventOf<T>;
 }
 
 const pinned = (questionId: string, isPinned: boolean) =>
