@@ -113,6 +113,16 @@ describe('live in the browser: participant, moderator and presenter display', ()
     await screenshot(display, 'live-display-spotlight');
   });
 
+  it('tags the selected question: the participant sees the tag, and untagging takes it away', async () => {
+    const tagButton = questionCard(moderator, asked).getByRole('button', { name: 'Roadmap' });
+    await tagButton.click();
+    const chip = questionCard(participant, asked).getByText('Roadmap', { exact: true });
+    await chip.waitFor();
+    expect(await tagButton.getAttribute('aria-pressed')).toBe('true');
+    await tagButton.click();
+    await chip.waitFor({ state: 'detached' });
+  });
+
   it('answers (a): the participant sees the answer and the display drops the question', async () => {
     const answer = 'Yes: every desk on the new floors is a standing desk.';
     await moderator.keyboard.press('a');
@@ -139,6 +149,38 @@ describe('live in the browser: participant, moderator and presenter display', ()
     await screenshot(participant, 'live-participant-frozen');
     await moderator.keyboard.press('f');
     await participant.getByTestId('frozen-banner').waitFor({ state: 'detached', timeout: LIVE_MS });
+  });
+
+  it('holds new questions for review when approval is on, and shows them everywhere once approved', async () => {
+    const settings = async (checked: boolean) => {
+      await owner.goto('/t/demo/admin');
+      await owner.getByLabel(/Review questions first/).setChecked(checked);
+      await owner.getByRole('button', { name: 'Save settings' }).click();
+      await owner.getByText('Saved').waitFor();
+    };
+    await settings(true);
+    try {
+      const held = 'Can the review queue hold this one?';
+      await bob.getByLabel('Ask a question').fill(held);
+      await bob.getByRole('button', { name: 'Send' }).click();
+      await bob.getByText('will appear once a moderator approves it').waitFor();
+
+      // The pending question arrives live and brings the review tab with it.
+      await moderator.getByRole('button', { name: /^Review/ }).click();
+      const waiting = questionCard(moderator, held);
+      await waiting.getByText('Awaiting review').waitFor();
+      expect(await participant.getByText(held).count()).toBe(0);
+      expect(await display.getByText(held).count()).toBe(0);
+
+      await waiting.click();
+      await waiting.getByRole('button', { name: 'Approve' }).click();
+      await questionCard(participant, held).waitFor();
+      await display.getByTestId('just-asked').getByText(held).waitFor();
+      await waiting.waitFor({ state: 'detached' });
+      await moderator.getByRole('button', { name: /^Open/ }).click();
+    } finally {
+      await settings(false);
+    }
   });
 
   it('shows reconnecting when the network drops, and the missed events once it is back', async () => {
