@@ -63,7 +63,7 @@ function ShownOnce({ label, value }: { label: string; value: string }) {
 function AccessRow({ title, detail, onRevoke }: { title: string; detail: ReactNode; onRevoke(): void }) {
   return (
     <li className="flex flex-wrap items-center gap-3 py-2">
-      <span className="min-w-0 flex-1">
+      <span className="min-w-48 flex-1">
         <span className="block font-medium">{title}</span>
         <span className="text-sm break-all text-slate-600">{detail}</span>
       </span>
@@ -93,7 +93,7 @@ function Members({ tenant }: { tenant: Tenant }) {
       <ul className="divide-y divide-slate-100">
         {members.data?.map((member) => (
           <li key={member.userId} className="flex flex-wrap items-center gap-3 py-2">
-            <span className="min-w-0 flex-1">
+            <span className="min-w-48 flex-1 break-words">
               <span className="block font-medium">{member.name}</span>
               <span className="text-sm text-slate-600">{member.guest ? 'Guest' : member.email}</span>
             </span>

@@ -9,6 +9,7 @@ import { useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
 const UPCOMING = 4;
+const JOIN_CODE_REFRESH_MS = 60_000;
 
 function Spotlight({ question }: { question: Question | undefined }) {
   if (!question) {
@@ -87,7 +88,8 @@ function JustAsked({ question }: { question: Question | undefined }) {
 }
 
 function JoinCode({ tenant }: { tenant: string }) {
-  const code = trpc.tenant.joinCode.useQuery({ tenant });
+  // Links change without an event; a screen that runs for hours picks up a new or revoked one.
+  const code = trpc.tenant.joinCode.useQuery({ tenant }, { refetchInterval: JOIN_CODE_REFRESH_MS });
   if (!code.data) return null;
   const url = `${window.location.origin}/join/${code.data.code}`;
   return (
