@@ -9,7 +9,6 @@ import {
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/seed.js';
 import { publicProcedure, router } from '../trpc/trpc.js';
 import * as auth from './service.js';
-import { invalidateSession } from './sessions.js';
 
 export const authRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
@@ -24,7 +23,11 @@ export const authRouter = router({
   }),
   // No input parser: tRPC then reads no body, which is what a typed client sends for this call.
   signOut: publicProcedure.mutation(async ({ ctx }) => {
-    if (ctx.caller.kind === 'user') await invalidateSession(ctx.db, ctx.caller.sessionId);
+    if (ctx.caller.kind === 'user') {
+      const tenantIds = await auth.signOut(ctx.db, ctx.caller);
+      // The session's open streams end now rather than at the next access sweep.
+      await Promise.all(tenantIds.map((tenantId) => ctx.hub.announceAccessChange(tenantId)));
+    }
     ctx.clearCredentialCookies();
     return { signedOut: true };
   }),

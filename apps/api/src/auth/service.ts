@@ -6,7 +6,7 @@ import { findTenantById } from '../tenants/repository.js';
 import { addMember } from '../tenants/service.js';
 import { DISPLAY_TOKEN_PREFIX, displayCaller } from './credentials.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js';
-import { createSession, type Session } from './sessions.js';
+import { createSession, invalidateSession, type Session } from './sessions.js';
 
 export interface SignedIn {
   token: string;
@@ -80,6 +80,20 @@ export async function signIn(db: Database, input: { email: string; password: str
     : await verifyAgainstDecoy(input.password);
   if (!user || !valid) throw unauthorized('Email or password is incorrect');
   return startSession(db, user.id);
+}
+
+/** Ends the session and returns the tenants whose streams it may hold open. */
+export async function signOut(
+  db: Database,
+  caller: { sessionId: string; user: { id: string } },
+): Promise<string[]> {
+  await invalidateSession(db, caller.sessionId);
+  const memberships = await db
+    .selectFrom('memberships')
+    .select('tenantId')
+    .where('userId', '=', caller.user.id)
+    .execute();
+  return memberships.map((membership) => membership.tenantId);
 }
 
 async function activeJoinLink(db: Database, code: string) {

@@ -93,9 +93,18 @@ export class EventHub {
   async announce(tenantId: string, accessChanged: boolean): Promise<void> {
     try {
       await this.bus.publish({ kind: 'events', tenantId, seq: await lastSequence(this.db, tenantId) });
-      if (accessChanged) await this.bus.publish({ kind: 'access', tenantId });
     } catch (error) {
       this.options.log('announcing a change failed; the poll will pick it up', error);
+    }
+    if (accessChanged) await this.announceAccessChange(tenantId);
+  }
+
+  /** Tells every instance that who may read the tenant changed, so open streams check their credentials. */
+  async announceAccessChange(tenantId: string): Promise<void> {
+    try {
+      await this.bus.publish({ kind: 'access', tenantId });
+    } catch (error) {
+      this.options.log('announcing an access change failed; the access sweep will pick it up', error);
     }
   }
 

@@ -94,13 +94,19 @@ export interface TestAppOptions {
   /** A hub to share; by default the server gets its own over an in-process bus. */
   hub?: EventHub;
   demoMode?: boolean;
+  /** How often open streams re-check their credentials without being told to (default 1 s). */
+  accessSweepMs?: number;
 }
 
 /** One API server over `db`, wired as main.ts wires it, listening on an ephemeral loopback port. */
 export async function startTestServer(db: Database, options: TestAppOptions = {}) {
   const hub =
     options.hub ??
-    new EventHub(db, new InProcessBus(), { pollIntervalMs: 200, accessSweepMs: 1000, log: () => {} });
+    new EventHub(db, new InProcessBus(), {
+      pollIntervalMs: 200,
+      accessSweepMs: options.accessSweepMs ?? 1000,
+      log: () => {},
+    });
   const engine = new StreamEngine(db, hub, {
     trpcPingMs: options.trpcPingMs ?? SSE_PING_MS,
     heartbeatMs: options.heartbeatMs ?? 30_000,
