@@ -8,13 +8,22 @@ const PARTICIPANT_JS_BUDGET = 150 * 1024;
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, screenshot, signIn, startStage, VIEWPORTS } from './browser';
+import {
+  accessibilityProblems,
+  openWindow,
+  type Stage,
+  screenshot,
+  signIn,
+  startStage,
+  VIEWPORTS,
+} from './browser';
 
 describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('every page on a %s', (size) => {
   let stage: Stage;
   let anonymous: Page;
   let owner: Page;
   const errors: string[] = [];
+  const accessibility: string[] = [];
 
   beforeAll(async () => {
     stage = await startStage();
@@ -32,6 +41,7 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('every page 
     await page.getByRole('heading', { name: heading }).first().waitFor();
     await page.locator('[data-connection="live"], form, main').first().waitFor();
     await screenshot(page, `${name}-${size}`);
+    accessibility.push(...(await accessibilityProblems(page)).map((problem) => `${path}: ${problem}`));
   };
 
   it('renders the sign-in page with the demo accounts', async () => {
@@ -98,5 +108,9 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('every page 
 
   it('raised no script error on any page', () => {
     expect(errors).toEqual([]);
+  });
+
+  it('has no serious or critical WCAG 2.1 AA problem on any page (axe-core)', () => {
+    expect(accessibility).toEqual([]);
   });
 });

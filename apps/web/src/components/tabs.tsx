@@ -21,7 +21,7 @@ export function Tabs<Value extends string>({ label, tabs, value, onChange }: Tab
           }`}
         >
           {tab.label}
-          {tab.count !== undefined && <span className="ml-1 text-slate-500 tabular-nums">({tab.count})</span>}
+          {tab.count !== undefined && <span className="ml-1 text-slate-600 tabular-nums">({tab.count})</span>}
         </button>
       ))}
     </fieldset>

@@ -10,16 +10,12 @@ interface VoteButtonProps {
 
 export function VoteButton({ question, own, disabled, onToggle }: VoteButtonProps) {
   const voted = question.upvotedByMe;
-  const label = own
-    ? `${question.upvoteCount} upvotes on your question`
-    : voted
-      ? `Remove your upvote (${question.upvoteCount} upvotes)`
-      : `Upvote (${question.upvoteCount} upvotes)`;
+  // Read out around the visible count, so the name a screen reader speaks contains what is on screen.
+  const action = own ? 'Your question,' : voted ? 'Remove your upvote,' : 'Upvote,';
   return (
     <button
       type="button"
       aria-pressed={own ? undefined : voted}
-      aria-label={label}
       title={own ? 'You cannot upvote your own question' : undefined}
       disabled={disabled || own}
       onClick={() => onToggle(question)}
@@ -33,9 +29,11 @@ export function VoteButton({ question, own, disabled, onToggle }: VoteButtonProp
       <svg viewBox="0 0 20 20" className="size-4" aria-hidden fill="currentColor">
         <path d="M10 3l7 9h-4v5H7v-5H3z" fillOpacity={voted ? 1 : 0.35} />
       </svg>
+      <span className="sr-only">{action} </span>
       <span className="text-lg font-semibold tabular-nums" data-testid="vote-count">
         {question.upvoteCount}
       </span>
+      <span className="sr-only"> upvotes</span>
     </button>
   );
 }
