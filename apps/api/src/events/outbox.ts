@@ -5,7 +5,8 @@ import type { Executor } from '../db/schema.js';
 export type Audience = 'all' | 'moderators';
 
 /**
- * Appends an event to the tenant's outbox inside the caller's transaction and returns its sequence.
+ * Appends an event to the tenant's outbox inside the caller's transaction and returns its sequence:
+ * `reserved` if the transaction took one with `reserveSequence`, else the next one.
  *
  * Bumping the tenant's sequence row takes a row lock that is held until commit, so concurrent
  * writers of one tenant get their numbers in commit order and a reader never sees seq N+1
@@ -16,13 +17,9 @@ export async function appendEvent(
   tenantId: string,
   event: LatestEvent,
   audience: Audience,
+  reserved?: number,
 ): Promise<number> {
-  const { lastSeq: seq } = await trx
-    .updateTable('eventSequences')
-    .set({ lastSeq: sql`last_seq + 1` })
-    .where('tenantId', '=', tenantId)
-    .returning('lastSeq')
-    .executeTakeFirstOrThrow();
+  const seq = reserved ?? (await reserveSequence(trx, tenantId));
   await trx
     .insertInto('events')
     .values({
@@ -38,13 +35,16 @@ export async function appendEvent(
 }
 
 /**
- * Takes the tenant's outbox lock before reading state that an event reports (such as a count), so
- * the value in the event is the one as of this transaction's place in commit order.
+ * Takes the tenant's next sequence number, and with it the tenant's outbox lock (held until commit).
+ * Take it before reading state that the event reports (such as a count), so the value in the event
+ * is the one as of this transaction's place in commit order; then pass it to `appendEvent`.
  */
-export async function lockOutbox(trx: Executor, tenantId: string): Promise<void> {
-  await trx
+export async function reserveSequence(trx: Executor, tenantId: string): Promise<number> {
+  const { lastSeq } = await trx
     .updateTable('eventSequences')
-    .set({ lastSeq: sql`last_seq` })
+    .set({ lastSeq: sql`last_seq + 1` })
     .where('tenantId', '=', tenantId)
-    .execute();
+    .returning('lastSeq')
+    .executeTakeFirstOrThrow();
+  return lastSeq;
 }

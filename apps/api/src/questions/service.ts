@@ -15,7 +15,7 @@ import type { TenantAccess } from '../auth/access.js';
 import { deleted, inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { type Audience, appendEvent, lockOutbox } from '../events/outbox.js';
+import { type Audience, appendEvent, reserveSequence } from '../events/outbox.js';
 import { answeredEvent, createdEvent, pendingEvent } from './events.js';
 import {
   countUpvotes,
@@ -134,6 +134,8 @@ interface QuestionChange<R> {
   result: R;
   /** Defaults to the audience of the question as it was before the change. */
   audience?: Audience;
+  /** The event's sequence, when the change reserved it before reading what the event reports. */
+  seq?: number;
 }
 
 /**
@@ -148,22 +150,23 @@ async function changeQuestion<R>(
 ): Promise<R> {
   return db.transaction().execute(async (trx) => {
     const question = await visibleQuestion(trx, access, questionId);
-    const { event, result, audience = audienceOf(question.status) } = await change(trx, question);
-    await appendEvent(trx, access.tenant.id, event, audience);
+    const { event, result, audience = audienceOf(question.status), seq } = await change(trx, question);
+    await appendEvent(trx, access.tenant.id, event, audience, seq);
     return result;
   });
 }
 
-/** Counts after taking the outbox lock, so the count in the event matches its place in the sequence. */
+/** Counts after reserving the event's sequence, so the count in the event matches its place in it. */
 async function upvoteCountChanged(
   trx: Executor,
   access: TenantAccess,
   questionId: string,
   upvotedByMe: boolean,
 ) {
-  await lockOutbox(trx, access.tenant.id);
+  const seq = await reserveSequence(trx, access.tenant.id);
   const upvoteCount = await countUpvotes(trx, questionId);
   return {
+    seq,
     event: { type: 'question:upvoted', data: { questionId, upvoteCount } } satisfies LatestEvent,
     result: { questionId, upvoteCount, upvotedByMe },
   };
