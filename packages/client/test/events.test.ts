@@ -5,8 +5,8 @@ import { sleep, waitUntil, within } from '@pulsestage/api/test-processes';
 import type { TRPCClient } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, createPulseStageClient, type PulseStageClient } from '../src/index.js';
-import { serviceClient, signedInClient } from './support/accounts.js';
-import { ApiServer } from './support/api-server.js';
+import { serviceClient, startWithDemoCallers } from './support/accounts.js';
+import type { ApiServer } from './support/api-server.js';
 import { CollectedStream, currentEventId, idsAfter } from './support/collect.js';
 import { StreamProxy } from './support/stream-proxy.js';
 
@@ -19,10 +19,7 @@ describe('client.events', () => {
   let moderator: PulseStageClient;
 
   beforeAll(async () => {
-    api = await ApiServer.start();
-    owner = await signedInClient(api.url, 'owner@demo.test');
-    member = (await serviceClient(api.url, owner, 'demo', 'member')).client;
-    moderator = (await serviceClient(api.url, owner, 'demo', 'moderator')).client;
+    ({ api, owner, member, moderator } = await startWithDemoCallers());
   });
 
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import { sleep } from '@pulsestage/api/test-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseStageClient } from '../src/index.js';
-import { serviceClient, signedInClient } from './support/accounts.js';
-import { ApiServer } from './support/api-server.js';
+import { startWithDemoCallers } from './support/accounts.js';
+import type { ApiServer } from './support/api-server.js';
 import { CollectedStream, currentEventId, idsAfter } from './support/collect.js';
 
 const demo = { tenant: 'demo' } as const;
@@ -23,9 +23,7 @@ describe('client.events across API restarts', () => {
   let member: PulseStageClient;
 
   beforeAll(async () => {
-    api = await ApiServer.start();
-    const owner = await signedInClient(api.url, 'owner@demo.test');
-    member = (await serviceClient(api.url, owner, 'demo', 'member')).client;
+    ({ api, member } = await startWithDemoCallers());
   });
 
   afterAll(async () => {

@@ -7,8 +7,8 @@ import {
   isPulseStageError,
   type PulseStageClient,
 } from '../src/index.js';
-import { serviceClient, signedInClient } from './support/accounts.js';
-import { ApiServer } from './support/api-server.js';
+import { serviceClient, startWithDemoCallers } from './support/accounts.js';
+import type { ApiServer } from './support/api-server.js';
 import { CollectedStream } from './support/collect.js';
 
 /** The tRPC code a rejected call failed with. */
@@ -37,10 +37,7 @@ describe('service tokens', () => {
   let moderator: PulseStageClient;
 
   beforeAll(async () => {
-    api = await ApiServer.start();
-    owner = await signedInClient(api.url, 'owner@demo.test');
-    member = (await serviceClient(api.url, owner, 'demo', 'member')).client;
-    moderator = (await serviceClient(api.url, owner, 'demo', 'moderator')).client;
+    ({ api, owner, member, moderator } = await startWithDemoCallers());
   });
 
   afterAll(async () => {

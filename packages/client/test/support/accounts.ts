@@ -1,10 +1,9 @@
 import type { AppRouter } from '@pulsestage/api/router';
+import { signIn } from '@pulsestage/api/test-processes';
 import type { Role } from '@pulsestage/contracts';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { createPulseStageClient, type PulseStageClient } from '../../src/index.js';
-
-export const DEMO_PASSWORD = 'demo-password';
-const SESSION_COOKIE = 'pulsestage_session';
+import { ApiServer } from './api-server.js';
 
 export interface ServiceToken {
   id: string;
@@ -12,27 +11,15 @@ export interface ServiceToken {
 }
 
 /** Signs in with `auth.signIn` and returns a tRPC client that sends the session cookie. */
-export async function signedInClient(baseUrl: string, email: string): Promise<TRPCClient<AppRouter>> {
-  const response = await fetch(`${baseUrl}/trpc/auth.signIn`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await response.arrayBuffer();
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
-  if (response.status !== 200 || !cookie)
-    throw new Error(`signing in as ${email} failed: ${response.status}`);
+async function signedInClient(baseUrl: string, email: string): Promise<TRPCClient<AppRouter>> {
+  const cookie = await signIn(baseUrl, email);
   return createTRPCClient<AppRouter>({
     links: [httpLink({ url: `${baseUrl}/trpc`, headers: { cookie } })],
   });
 }
 
 /** A new service token of `tenant`, made by one of its admins or owners. */
-export async function createServiceToken(
+async function createServiceToken(
   admin: TRPCClient<AppRouter>,
   tenant: string,
   role: Role,
@@ -50,4 +37,22 @@ export async function serviceClient(
 ): Promise<{ client: PulseStageClient; tokenId: string }> {
   const { id, token } = await createServiceToken(admin, tenant, role);
   return { client: createPulseStageClient({ baseUrl, token }), tokenId: id };
+}
+
+export interface DemoCallers {
+  api: ApiServer;
+  /** The demo owner, signed in. */
+  owner: TRPCClient<AppRouter>;
+  /** Service-token clients of `demo` with the member and the moderator role. */
+  member: PulseStageClient;
+  moderator: PulseStageClient;
+}
+
+/** A fresh API with the demo data, and callers of `demo` to act in it. */
+export async function startWithDemoCallers(): Promise<DemoCallers> {
+  const api = await ApiServer.start();
+  const owner = await signedInClient(api.url, 'owner@demo.test');
+  const member = (await serviceClient(api.url, owner, 'demo', 'member')).client;
+  const moderator = (await serviceClient(api.url, owner, 'demo', 'moderator')).client;
+  return { api, owner, member, moderator };
 }
