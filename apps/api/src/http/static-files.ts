@@ -1,7 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip, constants as zlibConstants } from 'node:zlib';
 import { sendError } from './responses.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -16,15 +18,136 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (info) => info.isFile(),
-    () => false,
-  );
+/** Formats that are already compressed (images, fonts) gain nothing from another pass. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt', '.ico']);
+/** Below this a compressed copy saves less than its headers cost. */
+const MIN_COMPRESSIBLE_BYTES = 1024;
+/** Vite names every file under /assets/ by its content, so a name never changes meaning. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+interface Representation {
+  body: Buffer;
+  etag: string;
 }
 
-/** Serves the built web app; paths that are not files get index.html so client routes work. */
+/** One file as read and compressed once; `mtimeMs` and `size` tell when the file changed since. */
+interface CachedFile {
+  mtimeMs: number;
+  size: number;
+  variants: Partial<Record<Encoding, Representation>> & { identity: Representation };
+}
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+async function compressedVariants(path: string, body: Buffer, hash: string) {
+  const tag = (encoding: Encoding) => `"${hash}${encoding === 'identity' ? '' : `-${encoding}`}"`;
+  const variants: CachedFile['variants'] = { identity: { body, etag: tag('identity') } };
+  if (!COMPRESSIBLE.has(extname(path)) || body.length < MIN_COMPRESSIBLE_BYTES) return variants;
+  const [br, gz] = await Promise.all([
+    brotli(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY } }),
+    gzipAsync(body, { level: 9 }),
+  ]);
+  if (br.length < body.length) variants.br = { body: br, etag: tag('br') };
+  if (gz.length < body.length) variants.gzip = { body: gz, etag: tag('gzip') };
+  return variants;
+}
+
+/**
+ * Reads each file once and keeps it with its brotli and gzip copies in memory, so serving the same
+ * file again costs no compression; a file that changed on disk (a rebuild) is read again.
+ */
+function createFileCache() {
+  const files = new Map<string, Promise<CachedFile>>();
+  async function load(path: string, mtimeMs: number, size: number): Promise<CachedFile> {
+    const body = await readFile(path);
+    const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+    return { mtimeMs, size, variants: await compressedVariants(path, body, hash) };
+  }
+  return async (path: string): Promise<CachedFile | undefined> => {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    const cached = files.get(path);
+    if (cached) {
+      const file = await cached.catch(() => undefined);
+      if (file && file.mtimeMs === info.mtimeMs && file.size === info.size) return file;
+    }
+    const loading = load(path, info.mtimeMs, info.size);
+    files.set(path, loading);
+    return loading;
+  };
+}
+
+/** The q-value the Accept-Encoding header gives `encoding` (0 when absent or refused). */
+function acceptance(header: string, encoding: Encoding): number {
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.trim().split(';');
+    if (name.trim().toLowerCase() !== encoding) continue;
+    const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+    const value = q ? Number(q.slice(2)) : 1;
+    return Number.isFinite(value) ? value : 0;
+  }
+  return 0;
+}
+
+/** Brotli when the browser takes it (smaller), else gzip, else the file as it is. */
+export function chooseEncoding(
+  acceptEncoding: string | undefined,
+  variants: CachedFile['variants'],
+): Encoding {
+  const header = acceptEncoding ?? '';
+  if (variants.br && acceptance(header, 'br') > 0) return 'br';
+  if (variants.gzip && acceptance(header, 'gzip') > 0) return 'gzip';
+  return 'identity';
+}
+
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === etag || tag === '*');
+}
+
+/** The file a path names inside `root`, or undefined for a path that tries to leave it. */
+function resolveInside(root: string, decodedPath: string): string | undefined {
+  const requested = normalize(join(root, decodedPath));
+  return requested.startsWith(root + sep) ? requested : undefined;
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, path: string, file: CachedFile, cache: string) {
+  const encoding = chooseEncoding(req.headers['accept-encoding'], file.variants);
+  const { body, etag } = file.variants[encoding] ?? file.variants.identity;
+  const headers: Record<string, string> = {
+    'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+    'cache-control': cache,
+    etag,
+  };
+  if (file.variants.br || file.variants.gzip) headers.vary = 'Accept-Encoding';
+  if (matchesEtag(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  if (encoding !== 'identity') headers['content-encoding'] = encoding;
+  headers['content-length'] = String(body.length);
+  res.writeHead(200, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * Serves the built web app, compressed when the browser accepts it: fingerprinted `/assets/` are
+ * cached for a year, everything else is revalidated by ETag. Paths that are not files get index.html
+ * so client routes work; a missing asset is a 404, never the page in its place.
+ */
 export function createStaticHandler(root: string) {
+  const readCached = createFileCache();
+  // Compress the whole build in the background now, so the first phone does not wait for it.
+  readdir(root, { recursive: true })
+    .then((names) => Promise.all(names.map((name) => readCached(join(root, name)))))
+    .catch(() => {});
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendError(res, 405, 'METHOD_NOT_SUPPORTED', `${req.method} is not supported here`);
@@ -37,20 +160,21 @@ export function createStaticHandler(root: string) {
       sendError(res, 400, 'BAD_REQUEST', 'The path is not valid URL encoding');
       return;
     }
-    const requested = normalize(join(root, decoded));
-    const inside = requested.startsWith(root + sep);
-    const isAsset = inside && (await isFile(requested));
-    const file = isAsset ? requested : join(root, 'index.html');
-    if (!(await isFile(file))) {
+    const requested = resolveInside(root, decoded);
+    const asset = requested && !decoded.includes('\0') ? await readCached(requested) : undefined;
+    if (asset && requested) {
+      return sendFile(req, res, requested, asset, pathname.startsWith('/assets/') ? IMMUTABLE : REVALIDATE);
+    }
+    if (pathname.startsWith('/assets/')) {
+      sendError(res, 404, 'NOT_FOUND', 'No such file');
+      return;
+    }
+    const indexPath = join(root, 'index.html');
+    const index = await readCached(indexPath);
+    if (!index) {
       sendError(res, 404, 'NOT_FOUND', 'The web app is not built; run pnpm build');
       return;
     }
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control':
-        isAsset && pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-    });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    sendFile(req, res, indexPath, index, REVALIDATE);
   };
 }
