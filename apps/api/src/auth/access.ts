@@ -1,7 +1,7 @@
 import type { Database } from '../db/schema.js';
 import { DomainError, forbidden, notFound, unauthorized } from '../errors.js';
 import { findMembershipRole, findTenantBySlug, type TenantRecord } from '../tenants/repository.js';
-import { type Caller, identifyCaller, type RequestCredentials } from './credentials.js';
+import { type Caller, callerKey, identifyCaller, type RequestCredentials } from './credentials.js';
 import { type AccessRole, describePermission, hasPermission, type Permission } from './permissions.js';
 
 /** Who acts inside one tenant: `id` authors questions and casts upvotes. */
@@ -51,14 +51,19 @@ export async function resolveTenantAccess(
   return { tenant, actor };
 }
 
-/** The role the credentials grant in the tenant now, or null when they no longer let the caller read it. */
+/**
+ * The role the credentials grant in the tenant now, or null when they no longer let the caller read it
+ * or now identify someone else than `key` (a session signed out behind a display cookie, say).
+ */
 export async function currentRole(
   db: Database,
   credentials: RequestCredentials,
   slug: string,
+  key: string,
 ): Promise<AccessRole | null> {
   try {
     const caller = await identifyCaller(db, credentials);
+    if (callerKey(caller) !== key) return null;
     return (await resolveTenantAccess(db, caller, slug, 'read')).actor.role;
   } catch (error) {
     if (error instanceof DomainError) return null;

@@ -60,6 +60,20 @@ async function displayCookieCaller(db: Database, cookie: string | undefined): Pr
   return caller ?? { kind: 'anonymous' };
 }
 
+/** Who a caller is, never what credentials it sent: its session, service token or display link. */
+export function callerKey(caller: Caller): string {
+  switch (caller.kind) {
+    case 'anonymous':
+      return 'anonymous';
+    case 'user':
+      return `session:${caller.sessionId}`;
+    case 'service':
+      return `service:${caller.tokenId}`;
+    case 'display':
+      return `display:${caller.linkId}`;
+  }
+}
+
 /**
  * Who is calling: a bearer token wins over the session cookie, which wins over a display cookie;
  * none of them means anonymous.

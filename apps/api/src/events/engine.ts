@@ -47,8 +47,8 @@ export type StreamSink =
 export interface SubscribeRequest {
   tenant: TenantRecord;
   role: AccessRole;
-  /** Subscribers with the same credentials are re-checked once for all of them. */
-  credentialsKey: string;
+  /** Who the stream's credentials resolved to (a session, token or link); each is re-checked once. */
+  callerKey: string;
   /** The role the credentials grant now, or null when they no longer let the caller read the tenant. */
   recheckAccess: () => Promise<AccessRole | null>;
   lastEventId: number | undefined;
@@ -375,16 +375,16 @@ export class StreamEngine {
     subscriber.sink.abort();
   }
 
-  /** Checks every subscriber's credentials again, once per distinct credential. */
+  /** Checks every subscriber's access again, once per caller (session, token or link). */
   private async recheckRoom(room: Room): Promise<void> {
     try {
-      const byCredentials = new Map<string, Subscriber[]>();
+      const byCaller = new Map<string, Subscriber[]>();
       for (const subscriber of room.subscribers) {
-        const group = byCredentials.get(subscriber.credentialsKey) ?? [];
+        const group = byCaller.get(subscriber.callerKey) ?? [];
         group.push(subscriber);
-        byCredentials.set(subscriber.credentialsKey, group);
+        byCaller.set(subscriber.callerKey, group);
       }
-      for (const group of byCredentials.values()) await this.applyRecheck(room, group);
+      for (const group of byCaller.values()) await this.applyRecheck(room, group);
     } catch (error) {
       this.options.log('re-checking stream access failed; will try on the next change', error);
     }

@@ -23,7 +23,8 @@ export const eventsRouter = router({
   subscribe: tenantProcedure('read')
     .input(eventsSubscribeInput)
     .subscription(async ({ ctx, input, signal }) => {
-      const request = subscribeRequest(ctx.db, ctx.access, ctx.credentials, input);
+      const { caller, credentials } = ctx;
+      const request = subscribeRequest(ctx.db, ctx.access, { caller, credentials }, input);
       await ctx.engine.checkLastEventId(ctx.access.tenant.id, request.lastEventId);
       const sink = new ItemSink(MAX_QUEUED_ITEMS, signal);
       await ctx.engine.subscribe(request, sink);

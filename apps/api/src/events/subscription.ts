@@ -1,7 +1,6 @@
 import { resolveVersions, type VersionSelection } from '@pulsestage/contracts';
 import { currentRole, type TenantAccess } from '../auth/access.js';
-import type { RequestCredentials } from '../auth/credentials.js';
-import { readCookie, SESSION_COOKIE } from '../auth/sessions.js';
+import { type Caller, callerKey, type RequestCredentials } from '../auth/credentials.js';
 import type { Database } from '../db/schema.js';
 import { parseLastEventId, type SubscribeRequest } from './engine.js';
 
@@ -10,18 +9,25 @@ export interface SubscriptionInput {
   versions?: VersionSelection | undefined;
 }
 
+/** Who opens a stream: the caller its credentials resolved to, and those credentials for re-checks. */
+export interface StreamCaller {
+  caller: Caller;
+  credentials: RequestCredentials;
+}
+
 /** What the engine needs to serve one subscriber, whichever transport it came through. */
 export function subscribeRequest(
   db: Database,
   access: TenantAccess,
-  credentials: RequestCredentials,
+  { caller, credentials }: StreamCaller,
   input: SubscriptionInput,
 ): SubscribeRequest {
+  const key = callerKey(caller);
   return {
     tenant: access.tenant,
     role: access.actor.role,
-    credentialsKey: credentials.authorization ?? readCookie(credentials.cookie, SESSION_COOKIE) ?? '',
-    recheckAccess: () => currentRole(db, credentials, access.tenant.slug),
+    callerKey: key,
+    recheckAccess: () => currentRole(db, credentials, access.tenant.slug, key),
     lastEventId: parseLastEventId(input.lastEventId),
     versions: resolveVersions(input.versions),
   };

@@ -94,7 +94,7 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
     };
     const caller = await identifyCaller(db, credentials);
     const access = await resolveTenantAccess(db, caller, query.tenant, 'read');
-    const request = subscribeRequest(db, access, credentials, query.rest());
+    const request = subscribeRequest(db, access, { caller, credentials }, query.rest());
     await engine.checkLastEventId(access.tenant.id, request.lastEventId);
     return request;
   }
