@@ -1,14 +1,92 @@
 import { TRPCClientError } from '@trpc/client';
 
-/** The server's own words for what went wrong; it always names the field or the reason. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof TRPCClientError) return error.message;
-  if (error instanceof Error) return error.message;
-  return 'Something went wrong';
+/** How a field is named to people, e.g. `{ tenant: 'The address' }`, by the input's field path. */
+export type FieldLabels = Readonly<Record<string, string>>;
+
+export const UNREACHABLE_MESSAGE = "Can't reach PulseStage. Check your connection; we'll keep trying.";
+const SERVER_FAILURE_MESSAGE = 'Something went wrong. Try again in a moment.';
+
+/** Names for the fields people type into; a form passes its own where its wording differs. */
+const FIELD_LABELS: FieldLabels = {
+  body: 'Your question',
+  responseText: 'The answer',
+  name: 'The name',
+  email: 'The email address',
+  password: 'The password',
+  tenant: 'The organization address',
+  teamId: 'The team',
+  tagId: 'The tag',
+  color: 'The colour',
+  code: 'The invitation code',
+  search: 'The search',
+  minQuestionLength: 'The shortest question',
+  maxQuestionLength: 'The longest question',
+};
+
+interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** `body: must be at most 140 characters` → the field and what is wrong with it. */
+const FIELD_MESSAGE = /^([A-Za-z][\w.]*): (.+)$/;
+
+/** The tRPC error data the server sent; absent when no answer from the server came back at all. */
+function serverData(error: unknown): { code?: string; issues?: FieldIssue[] } | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  return (error.data ?? undefined) as { code?: string; issues?: FieldIssue[] } | undefined;
+}
+
+/** Whether the call never got an answer from PulseStage (network down, server stopped, a proxy's 502). */
+export function isUnreachable(error: unknown): boolean {
+  if (error instanceof TRPCClientError) return serverData(error) === undefined;
+  return error instanceof TypeError; // what `fetch` throws when there is no connection
 }
 
 /** The tRPC error code (UNAUTHORIZED, FORBIDDEN, …) of a failed call, if the server sent one. */
 export function errorCode(error: unknown): string | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  return (error.data as { code?: string } | undefined)?.code;
+  return serverData(error)?.code;
+}
+
+function labelFor(path: string, labels: FieldLabels): string {
+  const field = path.split('.').at(-1) ?? path;
+  return labels[path] ?? labels[field] ?? FIELD_LABELS[path] ?? FIELD_LABELS[field] ?? 'A value';
+}
+
+/** One field's problem in a sentence: "Your question is too long: at most 140 characters". */
+export function describeIssue({ path, message }: FieldIssue, labels: FieldLabels = {}): string {
+  const label = labelFor(path, labels);
+  const tooLong = message.match(/^must be at most (\d+) characters$/);
+  if (tooLong) return `${label} is too long: at most ${tooLong[1]} characters`;
+  const tooShort = message.match(/^must be at least (\d+) characters$/);
+  if (tooShort) return `${label} is too short: at least ${tooShort[1]} characters`;
+  if (message === 'must not be empty') return `${label} is missing`;
+  // The server's rules read on from the field's name ("may contain only …"); zod's own do not.
+  if (/^[a-z]/.test(message)) return `${label} ${message}`;
+  return `${label} is not valid`;
+}
+
+function fieldIssues(error: unknown): FieldIssue[] {
+  const data = serverData(error);
+  if (data?.issues?.length) return data.issues;
+  const message = error instanceof Error ? error.message : '';
+  return message.split('; ').flatMap((part) => {
+    const match = part.match(FIELD_MESSAGE);
+    return match?.[1] && match[2] ? [{ path: match[1], message: match[2] }] : [];
+  });
+}
+
+/**
+ * What went wrong, in words people understand: a network failure says so, a rejected field is named
+ * by its label (never by its path), and a server's own refusal is shown as it was worded.
+ */
+export function errorMessage(error: unknown, labels: FieldLabels = {}): string {
+  if (isUnreachable(error)) return UNREACHABLE_MESSAGE;
+  const code = errorCode(error);
+  if (code === 'INTERNAL_SERVER_ERROR') return SERVER_FAILURE_MESSAGE;
+  if (code === 'BAD_REQUEST') {
+    const issues = fieldIssues(error);
+    if (issues.length > 0) return issues.map((issue) => describeIssue(issue, labels)).join('. ');
+  }
+  return error instanceof TRPCClientError && error.message ? error.message : SERVER_FAILURE_MESSAGE;
 }
