@@ -9,7 +9,7 @@ import { type AccessRole, hasPermission } from '../auth/permissions.js';
 import type { Database } from '../db/schema.js';
 import { badRequest, type DomainError, forbidden } from '../errors.js';
 import type { TenantRecord } from '../tenants/repository.js';
-import { eventFrame, type Framing, keepAliveFrame } from './frames.js';
+import { eventFrame, type Framing, keepAliveFrame, positionFrame } from './frames.js';
 import type { EventHub, FeedSubscription } from './hub.js';
 import type { Audience } from './outbox.js';
 import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from './outbox-reader.js';
@@ -245,6 +245,8 @@ export class StreamEngine {
     sink.start();
     const position = room.position;
     subscriber.cursor = lastEventId ?? position;
+    // A plain EventSource learns where it started, so its first reconnection resumes from there.
+    if (lastEventId === undefined && sink.encoding === 'plain') sink.write(positionFrame(position));
     try {
       if (lastEventId !== undefined && lastEventId < position) {
         await this.backfill(room, subscriber, lastEventId, position);

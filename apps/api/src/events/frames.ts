@@ -24,6 +24,14 @@ export function eventFrame(framing: Framing, id: string, json: string): string {
   return framing === 'trpc' ? `data: ${json}\nid: ${id}\n\n` : `id: ${id}\ndata: ${json}\n\n`;
 }
 
+/**
+ * Only an id: it sets an EventSource's last event id without dispatching anything (WHATWG HTML,
+ * "dispatch the event"), so a stream opened without one still resumes from where it began.
+ */
+export function positionFrame(id: number): string {
+  return `id: ${id}\n\n`;
+}
+
 export function keepAliveFrame(framing: Framing, tenantId: string, now = Date.now()): string {
   if (framing === 'trpc') return 'event: ping\ndata: \n\n';
   return `data: ${JSON.stringify({ type: HEARTBEAT, tenantId, data: { timestamp: now }, timestamp: now })}\n\n`;

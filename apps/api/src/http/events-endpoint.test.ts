@@ -104,7 +104,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
       expectScriptDelivered(source.items, run, base + 1);
       expect(source.items).toEqual(raw.items);
 
-      const eventFrames = raw.frames.filter((frame) => frame.id !== undefined);
+      const eventFrames = raw.frames.filter((frame) => frame.id !== undefined && frame.data !== undefined);
       expect(eventFrames).toHaveLength(run.expected.length);
       for (const frame of eventFrames) {
         expect(frame.event).toBeUndefined();
@@ -127,6 +127,20 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
   });
 
   describe('resuming', () => {
+    it('starts a stream opened without Last-Event-ID with an id-only frame: its starting position', async () => {
+      const raw = await rawStream(cookies.member);
+      await waitFor(() => raw.frames.length >= 2, 5000, 'the frame after the opening comment');
+      expect(raw.frames.slice(0, 2)).toEqual([
+        { comments: ['connected'] },
+        { id: String(await lastSeq()), comments: [] },
+      ]);
+      const resumed = await rawStream(cookies.member, '/events?tenant=alpha', { 'last-event-id': '0' });
+      await sleep(200);
+      expect(resumed.frames.filter((frame) => frame.data === undefined && frame.id !== undefined)).toEqual(
+        [],
+      );
+    });
+
     it('resumes from the Last-Event-ID header and from ?lastEventId= with exactly the missed events', async () => {
       const first = await rawStream(cookies.member);
       const base = await lastSeq();
@@ -460,11 +474,13 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
         expect(timestamp).toBeGreaterThanOrEqual(openedAt);
         expect(timestamp).toBeLessThanOrEqual(closedAt);
       }
-      // Heartbeat frames are one data: line; the only id: lines belong to events.
+      // Heartbeat frames are one data: line; the only id: lines are the starting position and events.
       const heartbeatFrames = raw.frames.filter((frame) => frame.data?.includes('"heartbeat"'));
       expect(heartbeatFrames.length).toBe(raw.heartbeats.length);
       for (const frame of heartbeatFrames) expect(frame).toEqual({ data: frame.data, comments: [] });
-      expect(raw.frames.filter((frame) => frame.id !== undefined)).toHaveLength(1);
+      expect(raw.frames.filter((frame) => frame.id !== undefined && frame.data !== undefined)).toHaveLength(
+        1,
+      );
       // Roughly every HEARTBEAT_MS, not more often.
       expect(raw.heartbeats.length).toBeLessThanOrEqual(Math.ceil((closedAt - openedAt) / HEARTBEAT_MS) + 1);
     });
