@@ -1,7 +1,14 @@
 import { type Question, question as questionSchema } from '@pulsestage/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type Client, errorCodeOf, failureOf, startTestApp, type TestApp } from '../test-support/app.js';
+import {
+  type Client,
+  errorCodeOf,
+  failureFrom,
+  failureOf,
+  startTestApp,
+  type TestApp,
+} from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
 import { snapshotData } from '../test-support/snapshot.js';
@@ -970,6 +977,77 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       expect(
         await app.db.selectFrom('questionTags').select('tagId').where('questionId', '=', q.id).execute(),
       ).toEqual([]);
+    });
+  });
+
+  describe('changes racing a rejection', () => {
+    /** "ok", or the code of the refusal: a server error would show up as INTERNAL_SERVER_ERROR. */
+    async function outcomeOf(call: Promise<unknown>): Promise<string> {
+      try {
+        await call;
+        return 'ok';
+      } catch (error) {
+        return failureFrom(error).code;
+      }
+    }
+
+    /** The types of the events recorded about a question, in order. */
+    async function eventTypesAbout(questionId: string): Promise<string[]> {
+      const rows = await app.db
+        .selectFrom('events')
+        .select(['type', 'data'])
+        .where('tenantId', '=', app.tenantIds.alpha)
+        .orderBy('seq')
+        .execute();
+      return rows.filter((row) => row.data.includes(questionId)).map((row) => row.type);
+    }
+
+    /** Races `changes` against a rejection of each question; every answer is a success or a refusal. */
+    async function raceRejections(
+      questions: Question[],
+      changes: (questionId: string) => Promise<unknown>[],
+    ): Promise<void> {
+      const outcomes = await Promise.all(
+        questions.flatMap((q) =>
+          [moderator.question.reject.mutate({ ...alpha, questionId: q.id }), ...changes(q.id)].map(outcomeOf),
+        ),
+      );
+      const refusals = ['NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED'];
+      expect(outcomes.filter((outcome) => outcome !== 'ok' && !refusals.includes(outcome))).toEqual([]);
+      for (const q of questions) {
+        expect(await upvoteRows(q.id)).toBe(0);
+        // Nothing happens to a question after its removal, so no client brings it back.
+        expect((await eventTypesAbout(q.id)).at(-1)).toBe('question:removed');
+      }
+    }
+
+    it('answers every upvote, tag, pin or answer with a success or a refusal, never an error', async () => {
+      const tag = await freshTag();
+      const questions = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => submit(member, `Racing question ${i}`)),
+      );
+      await Promise.all(questions.map((q) => admin.question.upvote.mutate({ ...alpha, questionId: q.id })));
+      await raceRejections(questions, (questionId) => [
+        member2.question.upvote.mutate({ ...alpha, questionId }),
+        owner.question.upvote.mutate({ ...alpha, questionId }),
+        admin.question.removeUpvote.mutate({ ...alpha, questionId }),
+        moderator.question.tag.mutate({ ...alpha, questionId, tagId: tag.id }),
+        moderator.question.pin.mutate({ ...alpha, questionId, pinned: true }),
+        moderator.question.answer.mutate({ ...alpha, questionId, responseText: 'Racing answer' }),
+      ]);
+    });
+
+    it('answers an approval racing a rejection with a success or a refusal, never publishing it after', async () => {
+      await withSettings({ requireApproval: true }, async () => {
+        const questions = await Promise.all(
+          Array.from({ length: 25 }, (_, i) => submit(member, `Racing review ${i}`)),
+        );
+        await raceRejections(questions, (questionId) => [
+          moderator.question.approve.mutate({ ...alpha, questionId }),
+          admin.question.approve.mutate({ ...alpha, questionId }),
+          member2.question.upvote.mutate({ ...alpha, questionId }),
+        ]);
+      });
     });
   });
 

@@ -72,6 +72,21 @@ export async function findQuestion(
   return selected && toRow(selected);
 }
 
+/**
+ * Holds the question's row lock until the transaction ends (PostgreSQL; SQLite runs one transaction
+ * at a time anyway): two changes of one question, a rejection included, then happen one after the
+ * other, and the later one sees what the earlier one did instead of writing about a question that
+ * is gone.
+ */
+export async function lockQuestion(db: Executor, tenantId: string, questionId: string): Promise<void> {
+  await db
+    .updateTable('questions')
+    .set((eb) => ({ id: eb.ref('id') }))
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', questionId)
+    .execute();
+}
+
 export async function getQuestion(
   db: Executor,
   tenantId: string,

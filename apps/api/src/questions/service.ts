@@ -3,6 +3,7 @@ import type {
   Question,
   QuestionListInput,
   QuestionPage,
+  QueueSnapshot,
   QueueState,
   questionAnswerInput,
   questionPinInput,
@@ -16,12 +17,14 @@ import { deleted, inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { type Audience, appendEvent, reserveSequence } from '../events/outbox.js';
+import { lastSequence } from '../events/outbox-reader.js';
 import { answeredEvent, createdEvent, pendingEvent } from './events.js';
 import {
   countUpvotes,
   findQuestion,
   listAuthoredQuestions,
   listQuestions,
+  lockQuestion,
   type QuestionRow,
   toQuestion,
   toQuestions,
@@ -61,12 +64,14 @@ export async function listTenantQuestions(
   input: QuestionListInput,
 ): Promise<QuestionPage> {
   checkCanListStatus(input.status, access.actor);
+  // Read before the data, so the page reflects at least this position of the tenant's stream.
+  const sequence = await lastSequence(db, access.tenant.id);
   const statuses = input.status ? [input.status] : (['OPEN', 'ANSWERED'] as const);
   const { rows, nextCursor } = await listQuestions(db, access.tenant.id, access.actor.id, {
     ...input,
     statuses: [...statuses],
   });
-  return { items: await toQuestions(db, rows), nextCursor };
+  return { items: await toQuestions(db, rows), nextCursor, sequence };
 }
 
 export async function getVisibleQuestion(
@@ -140,7 +145,9 @@ interface QuestionChange<R> {
 
 /**
  * Runs a change to one question the actor can see, in a transaction that also records the event the
- * change returns. The event reaches moderators only while the question is under review.
+ * change returns. The event reaches moderators only while the question is under review. Changes of
+ * one question, its rejection included, run one after the other: a change that comes second to a
+ * rejection finds no question (NOT_FOUND) rather than writing about one that is gone.
  */
 async function changeQuestion<R>(
   db: Database,
@@ -149,6 +156,7 @@ async function changeQuestion<R>(
   change: (trx: Executor, question: QuestionRow) => Promise<QuestionChange<R>>,
 ): Promise<R> {
   return db.transaction().execute(async (trx) => {
+    await lockQuestion(trx, access.tenant.id, questionId);
     const question = await visibleQuestion(trx, access, questionId);
     const { event, result, audience = audienceOf(question.status), seq } = await change(trx, question);
     await appendEvent(trx, access.tenant.id, event, audience, seq);
@@ -306,7 +314,8 @@ export function rejectQuestion(
   });
 }
 
-export async function queueState(db: Database, access: TenantAccess): Promise<QueueState> {
+export async function queueState(db: Database, access: TenantAccess): Promise<QueueSnapshot> {
+  const sequence = await lastSequence(db, access.tenant.id);
   const pinned = await db
     .selectFrom('questions')
     .select(['id', 'status'])
@@ -319,6 +328,7 @@ export async function queueState(db: Database, access: TenantAccess): Promise<Qu
     pinnedQuestionIds: pinned
       .filter((row) => row.status !== 'UNDER_REVIEW' || isModerator(access.actor))
       .map((row) => row.id),
+    sequence,
   };
 }
 
