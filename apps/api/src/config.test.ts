@@ -39,4 +39,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ EVENT_BUS: 'kafka' })).toThrow(/EVENT_BUS/);
     expect(() => loadConfig({ EVENT_RETENTION_HOURS: '-1' })).toThrow(/EVENT_RETENTION_HOURS/);
   });
+
+  it('takes the public address for QR codes and links as an absolute http(s) URL, without a trailing slash', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://ask.example.com/' }).publicUrl).toBe('https://ask.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:3000' }).publicUrl).toBe('http://10.0.0.5:3000');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com/qa/' }).publicUrl).toBe('https://example.com/qa');
+    for (const wrong of ['ask.example.com', '/join', 'ftp://example.com', 'https://example.com/?x=1', ''])
+      expect(() => loadConfig({ PUBLIC_URL: wrong }), wrong).toThrow(
+        /Invalid configuration: PUBLIC_URL: must be an absolute http:\/\/ or https:\/\/ URL/,
+      );
+  });
 });

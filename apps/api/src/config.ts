@@ -26,7 +26,18 @@ const environment = z.object({
   EVENT_RETENTION_HOURS: z.coerce.number().positive().default(24),
   HEARTBEAT_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   TRPC_STREAMS: z.enum(['engine', 'trpc']).default('engine'),
+  PUBLIC_URL: z
+    .string()
+    .refine(isPublicUrl, 'must be an absolute http:// or https:// URL, like https://ask.example.com')
+    .transform((url) => new URL(url).href.replace(/\/$/, ''))
+    .optional(),
 });
+
+function isPublicUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash;
+}
 
 export type BusTarget =
   | { kind: 'memory' }
@@ -46,6 +57,8 @@ export interface Config {
   heartbeatMs: number;
   /** Who writes `events.subscribe` streams; `trpc` (tRPC's own producer) is there to measure against. */
   trpcStreams: 'engine' | 'trpc';
+  /** The address people reach this server at (no trailing slash), for QR codes and links; unset: ask the browser. */
+  publicUrl: string | undefined;
 }
 
 function busTarget(
@@ -85,5 +98,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRetentionMs: values.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
     heartbeatMs: values.HEARTBEAT_INTERVAL_SECONDS * 1000,
     trpcStreams: values.TRPC_STREAMS,
+    publicUrl: values.PUBLIC_URL,
   };
 }

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     engine,
     secureCookies: config.production,
     demoMode: config.demoMode,
+    publicUrl: config.publicUrl,
     webDist: config.webDist,
     trpcStreams: config.trpcStreams,
     log,

@@ -37,6 +37,8 @@ export const authRouter = router({
   demoAccounts: publicProcedure
     .input(noInput)
     .query(({ ctx }) => (ctx.demoMode ? { password: DEMO_PASSWORD, accounts: [...DEMO_ACCOUNTS] } : null)),
+  /** The address for QR codes and links (`PUBLIC_URL`); null when unset, and pages use their own. */
+  publicUrl: publicProcedure.input(noInput).query(({ ctx }) => ({ publicUrl: ctx.publicUrl ?? null })),
   joinLink: publicProcedure
     .input(joinCodeInput)
     .query(({ ctx, input }) => auth.describeJoinLink(ctx.db, input.code)),

@@ -94,6 +94,8 @@ export interface TestAppOptions {
   /** A hub to share; by default the server gets its own over an in-process bus. */
   hub?: EventHub;
   demoMode?: boolean;
+  /** `PUBLIC_URL`, the address for QR codes and links. */
+  publicUrl?: string;
   /** How often open streams re-check their credentials without being told to (default 1 s). */
   accessSweepMs?: number;
 }
@@ -119,6 +121,7 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     engine,
     secureCookies: false,
     demoMode: options.demoMode ?? false,
+    publicUrl: options.publicUrl,
     webDist: '/nonexistent',
     trpcStreams: options.trpcStreams,
     maxBufferedBytes: options.maxBufferedBytes,

@@ -121,6 +121,7 @@ const TABLE: Record<string, Entry> = {
   },
   'auth.me': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
   'auth.demoAccounts': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
+  'auth.publicUrl': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
   'auth.joinLink': {
     type: 'query',
     caller: 'owner',

@@ -14,6 +14,8 @@ export interface AppDependencies {
   secureCookies: boolean;
   /** The demo accounts are listed for the sign-in page. */
   demoMode: boolean;
+  /** The address people reach the server at (`PUBLIC_URL`), for QR codes and links; unset: the browser's. */
+  publicUrl?: string;
 }
 
 export interface Context extends AppDependencies {

@@ -71,6 +71,7 @@ const TABLE: Record<string, Entry> = {
   'auth.signOut': outside('mutation'),
   'auth.me': outside('query'),
   'auth.demoAccounts': outside('query'),
+  'auth.publicUrl': outside('query'),
   'auth.joinLink': outside('query'),
   'auth.openDisplay': outside('mutation'),
   'auth.joinWithCode': outside('mutation'),
@@ -561,6 +562,6 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     const unprobed = Object.entries(TABLE)
       .filter(([path, entry]) => entry.scope === 'global' && !probed.has(path))
       .map(([path]) => path);
-    expect(unprobed).toEqual(['auth.signUp', 'auth.signOut', 'auth.demoAccounts']);
+    expect(unprobed).toEqual(['auth.signUp', 'auth.signOut', 'auth.demoAccounts', 'auth.publicUrl']);
   });
 });
