@@ -69,6 +69,8 @@ export async function createTenant(
   const id = await db.transaction().execute(async (trx) => {
     const tenantId = await insertTenant(trx, input.tenant, input.name);
     await addMember(trx, tenantId, ownerId, 'owner');
+    // The display shows a QR code from the first minute, before anyone thinks of creating a link.
+    await insertJoinLink(trx, tenantId, ownerId);
     return tenantId;
   });
   const record = (await findTenantById(db, id)) as TenantRecord;
@@ -180,19 +182,17 @@ export async function changeMembership(
   return listMembers(db, tenantId);
 }
 
-export async function createJoinLink(db: Database, access: TenantAccess) {
+async function insertJoinLink(executor: Executor, tenantId: string, createdBy: string) {
   const link = { id: crypto.randomUUID(), code: generateSecret().slice(0, 16), createdAt: now() };
-  await db
+  await executor
     .insertInto('links')
-    .values({
-      ...link,
-      tenantId: access.tenant.id,
-      kind: 'join',
-      tokenHash: null,
-      createdBy: access.actor.id,
-    })
+    .values({ ...link, tenantId, kind: 'join', tokenHash: null, createdBy })
     .execute();
   return link;
+}
+
+export function createJoinLink(db: Database, access: TenantAccess) {
+  return insertJoinLink(db, access.tenant.id, access.actor.id);
 }
 
 export async function createDisplayLink(db: Database, access: TenantAccess) {

@@ -144,6 +144,20 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       expect(await errorCodeOf((await as('owner')).tenant.get.query({ tenant: slug }))).toBe('FORBIDDEN');
     });
 
+    it('comes with a join link, so its display shows a QR code from the start', async () => {
+      const creator = await app.signUp('creator');
+      const slug = uniqueLabel('new-org');
+      await creator.client.tenant.create.mutate({ tenant: slug, name: 'Room Org' });
+      const joinCode = await creator.client.tenant.joinCode.query({ tenant: slug });
+      expect(joinCode).toEqual({ code: expect.any(String) });
+      const { joinLinks } = await creator.client.tenant.access.query({ tenant: slug });
+      expect(joinLinks.map((link) => link.code)).toEqual([joinCode?.code]);
+      const attendee = await app.signUp('attendee');
+      expect(await attendee.client.auth.joinWithCode.mutate({ code: joinCode?.code ?? '' })).toEqual({
+        tenant: slug,
+      });
+    });
+
     it('refuses a slug that is taken, in any case, with CONFLICT and changes nothing', async () => {
       const creator = await app.signUp('squatter');
       await app.expectNoChange(
