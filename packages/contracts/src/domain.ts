@@ -23,7 +23,17 @@ export const question = z.object({
 });
 export type Question = z.infer<typeof question>;
 
-export const questionPage = z.object({ items: z.array(question), nextCursor: z.string().nullable() });
+/**
+ * The tenant's event sequence a snapshot reflects: the data includes every event up to it (and maybe
+ * later ones), so a stream resuming after it, or events re-applied after it, miss nothing.
+ */
+export const eventSequence = z.number().int().nonnegative();
+
+export const questionPage = z.object({
+  items: z.array(question),
+  nextCursor: z.string().nullable(),
+  sequence: eventSequence,
+});
 export type QuestionPage = z.infer<typeof questionPage>;
 
 export const tenantSettings = z.object({
@@ -42,9 +52,14 @@ export const tenant = z.object({
   role: role.nullable(),
 });
 export type Tenant = z.infer<typeof tenant>;
+/** `tenant.get`: the tenant with the event sequence it reflects, where the tab's stream starts. */
+export const tenantSnapshot = tenant.extend({ sequence: eventSequence });
+export type TenantSnapshot = z.infer<typeof tenantSnapshot>;
 
 export const queueState = z.object({ frozen: z.boolean(), pinnedQuestionIds: z.array(uuid) });
 export type QueueState = z.infer<typeof queueState>;
+export const queueSnapshot = queueState.extend({ sequence: eventSequence });
+export type QueueSnapshot = z.infer<typeof queueSnapshot>;
 
 export const member = z.object({
   userId: uuid,

@@ -16,7 +16,7 @@ import * as tenants from './service.js';
 export const tenantRouter = router({
   get: tenantProcedure('read')
     .input(tenantScoped)
-    .query(({ ctx }) => tenants.describeTenant(ctx.access)),
+    .query(({ ctx }) => tenants.tenantSnapshot(ctx.db, ctx.access)),
   create: signedInProcedure.input(tenantCreateInput).mutation(({ ctx, input }) => {
     if (ctx.caller.user.guest)
       throw new TRPCError({ code: 'FORBIDDEN', message: 'Guests cannot create organizations' });

@@ -4,6 +4,7 @@ import type {
   Team,
   Tenant,
   TenantAccessList,
+  TenantSnapshot,
   tenantSettingsInput,
 } from '@pulsestage/contracts';
 import type { z } from 'zod';
@@ -13,6 +14,7 @@ import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { conflict, notFound } from '../errors.js';
+import { lastSequence } from '../events/outbox-reader.js';
 import {
   findMembershipRole,
   findTenantById,
@@ -28,6 +30,16 @@ const now = () => new Date().toISOString();
 export function describeTenant(access: TenantAccess): Tenant {
   const role = access.actor.role === 'display' ? null : access.actor.role;
   return toTenant(access.tenant, role);
+}
+
+/**
+ * The tenant as of at least its current event sequence: the sequence is read before the tenant row,
+ * so a settings change committed meanwhile is in the row, or comes after the sequence on the stream.
+ */
+export async function tenantSnapshot(db: Database, access: TenantAccess): Promise<TenantSnapshot> {
+  const sequence = await lastSequence(db, access.tenant.id);
+  const record = (await findTenantById(db, access.tenant.id)) ?? access.tenant;
+  return { ...describeTenant({ ...access, tenant: record }), sequence };
 }
 
 /** Creates a tenant with its queue and event sequence; the slug must be free. */
