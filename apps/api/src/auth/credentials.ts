@@ -1,6 +1,8 @@
 import type { Role } from '@pulsestage/contracts';
 import type { Database } from '../db/schema.js';
 import { unauthorized } from '../errors.js';
+import { findMembershipRole } from '../tenants/repository.js';
+import { lowerRole } from './permissions.js';
 import { hashSecret } from './secrets.js';
 import { readCookie, SESSION_COOKIE, type SessionUser, validateSessionToken } from './sessions.js';
 
@@ -21,14 +23,48 @@ export interface RequestCredentials {
   authorization: string | undefined;
 }
 
+interface TokenGrant {
+  tenantId: string;
+  role: string;
+  createdBy: string;
+}
+
+/** Tokens made by tokens are followed this far back to the person who made the first one. */
+const MAX_TOKEN_CHAIN = 8;
+
+/**
+ * What the maker of a token holds in its tenant now: a member's role, or the effective role of the
+ * (unrevoked) token that made it; null when the maker holds nothing there any more.
+ */
+async function makerRole(db: Database, grant: TokenGrant, depth: number): Promise<Role | null> {
+  const memberRole = await findMembershipRole(db, grant.tenantId, grant.createdBy);
+  if (memberRole) return memberRole;
+  if (depth >= MAX_TOKEN_CHAIN) return null;
+  const parent = await db
+    .selectFrom('serviceTokens')
+    .select(['tenantId', 'role', 'createdBy'])
+    .where('id', '=', grant.createdBy)
+    .where('tenantId', '=', grant.tenantId)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  return parent ? effectiveTokenRole(db, parent, depth + 1) : null;
+}
+
+/** A token never carries more than its maker holds now: the lower of the two roles, or nothing. */
+async function effectiveTokenRole(db: Database, grant: TokenGrant, depth = 0): Promise<Role | null> {
+  const maker = await makerRole(db, grant, depth);
+  return maker && lowerRole(grant.role as Role, maker);
+}
+
 async function serviceCaller(db: Database, token: string): Promise<Caller | null> {
   const row = await db
     .selectFrom('serviceTokens')
-    .select(['id', 'tenantId', 'role'])
+    .select(['id', 'tenantId', 'role', 'createdBy'])
     .where('tokenHash', '=', hashSecret(token))
     .where('revokedAt', 'is', null)
     .executeTakeFirst();
-  return row ? { kind: 'service', tokenId: row.id, tenantId: row.tenantId, role: row.role as Role } : null;
+  const role = row && (await effectiveTokenRole(db, row));
+  return row && role ? { kind: 'service', tokenId: row.id, tenantId: row.tenantId, role } : null;
 }
 
 export async function displayCaller(

@@ -18,6 +18,11 @@ export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
 }
 
+/** The lower of two roles: what a service token may do when its creator now holds less than it. */
+export function lowerRole(a: Role, b: Role): Role {
+  return roleAtLeast(a, b) ? b : a;
+}
+
 export function hasPermission(role: AccessRole, permission: Permission): boolean {
   if (role === 'display') return permission === 'read';
   return roleAtLeast(role, PERMISSIONS[permission]);
