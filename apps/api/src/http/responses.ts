@@ -1,14 +1,43 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: OutgoingHttpHeaders = {},
+): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
   });
   res.end(payload);
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: { code, message } });
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
+  sendJson(res, status, { error: { code, message } }, headers);
+}
+
+/**
+ * Answers OPTIONS (204) and any method outside `allowed` (405), both with `Allow`; true when it
+ * answered, false when the request is for its handler.
+ */
+export function answerMethod(req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): boolean {
+  const allow = allowed.join(', ');
+  const method = req.method ?? 'GET';
+  if (method === 'OPTIONS') {
+    res.writeHead(204, { allow });
+    res.end();
+    return true;
+  }
+  if (allowed.includes(method)) return false;
+  sendError(res, 405, 'METHOD_NOT_SUPPORTED', `${method} is not supported here; use ${allow}`, { allow });
+  return true;
 }

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
@@ -7,6 +8,36 @@ import { EventHub } from '../events/hub.js';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { createApp } from './server.js';
+
+interface PlainResponse {
+  status: number;
+  allow: string | undefined;
+  contentType: string | undefined;
+  body: string;
+}
+
+/** A request over node:http, which (unlike fetch) may use any method, TRACE included. */
+function send(url: string, method: string): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          allow: res.headers.allow,
+          contentType: res.headers['content-type'],
+          body,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe.each(DIALECTS)('HTTP server on %s', (dialect) => {
   let app: TestApp;
@@ -26,6 +57,39 @@ describe.each(DIALECTS)('HTTP server on %s', (dialect) => {
     const response = await fetch(`${app.url}/%E0%A4%A`);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('answers methods a path does not serve with 405, Allow and a JSON error, and OPTIONS with 204', async () => {
+    const cases = [
+      {
+        path: '/trpc/question.list',
+        methods: ['TRACE', 'PUT', 'DELETE', 'PATCH'],
+        allow: 'GET, HEAD, POST, OPTIONS',
+      },
+      { path: '/trpc/auth.signIn', methods: ['TRACE', 'PUT'], allow: 'GET, HEAD, POST, OPTIONS' },
+      { path: '/events?tenant=alpha', methods: ['TRACE', 'POST', 'HEAD'], allow: 'GET, OPTIONS' },
+      { path: '/trpc/events.subscribe', methods: ['TRACE', 'POST', 'DELETE'], allow: 'GET, OPTIONS' },
+      { path: '/healthz', methods: ['TRACE', 'POST', 'DELETE'], allow: 'GET, HEAD, OPTIONS' },
+      { path: '/readyz', methods: ['TRACE', 'PUT'], allow: 'GET, HEAD, OPTIONS' },
+    ];
+    for (const { path, methods, allow } of cases) {
+      for (const method of methods) {
+        const response = await send(`${app.url}${path}`, method);
+        const what = `${method} ${path}`;
+        expect(response.status, what).toBe(405);
+        expect(response.allow, what).toBe(allow);
+        if (method === 'HEAD') continue;
+        expect(response.contentType, what).toMatch(/^application\/json/);
+        expect(JSON.parse(response.body), what).toEqual({
+          error: { code: 'METHOD_NOT_SUPPORTED', message: `${method} is not supported here; use ${allow}` },
+        });
+      }
+      const options = await send(`${app.url}${path}`, 'OPTIONS');
+      expect(options.status, `OPTIONS ${path}`).toBe(204);
+      expect(options.allow, `OPTIONS ${path}`).toBe(allow);
+    }
+    const head = await send(`${app.url}/healthz`, 'HEAD');
+    expect([head.status, head.body]).toEqual([200, '']);
   });
 
   it('refuses an oversized request body with 413 and no stack trace', async () => {

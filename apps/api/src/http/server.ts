@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
 
-import { sendError, sendJson } from './responses.js';
+import { answerMethod, sendError, sendJson } from './responses.js';
 import { createStaticHandler } from './static-files.js';
 import { createStreamEndpoints } from './stream-endpoints.js';
 
@@ -30,6 +30,14 @@ const MAX_BODY_BYTES = 256 * 1024;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 const TRPC_STREAM_PATH = '/trpc/events.subscribe';
 const STREAM_PATHS = new Set(['/events', TRPC_STREAM_PATH]);
+
+/** The methods each API path serves (HEAD on /trpc is tRPC's own empty answer); the web app's are its own. */
+function allowedMethods(pathname: string): readonly string[] | undefined {
+  if (pathname === '/healthz' || pathname === '/readyz') return ['GET', 'HEAD', 'OPTIONS'];
+  if (STREAM_PATHS.has(pathname)) return ['GET', 'OPTIONS'];
+  if (pathname === '/trpc' || pathname.startsWith('/trpc/')) return ['GET', 'HEAD', 'POST', 'OPTIONS'];
+  return undefined;
+}
 
 export function createApp(options: AppOptions): App {
   const { db, log = console.error } = options;
@@ -64,6 +72,8 @@ export function createApp(options: AppOptions): App {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const { pathname } = url;
+    const allowed = allowedMethods(pathname);
+    if (allowed && answerMethod(req, res, allowed)) return;
     if (STREAM_PATHS.has(pathname)) {
       openStreams.add(res);
       res.on('close', () => openStreams.delete(res));
@@ -71,8 +81,7 @@ export function createApp(options: AppOptions): App {
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') return readiness(res);
     if (pathname === '/events') return streams.plain(req, res, url);
-    if (pathname === TRPC_STREAM_PATH && req.method === 'GET' && engineServesTrpc)
-      return streams.trpc(req, res, url);
+    if (pathname === TRPC_STREAM_PATH && engineServesTrpc) return streams.trpc(req, res, url);
     if (pathname === '/trpc' || pathname.startsWith('/trpc/')) return trpc(req, res);
     return serveStatic(req, res, pathname);
   }

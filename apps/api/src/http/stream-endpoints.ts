@@ -124,12 +124,9 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
   }
 
   return {
-    plain: async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-      if (req.method !== 'GET')
-        return sendError(res, 405, 'METHOD_NOT_SUPPORTED', 'Use GET for the event stream');
-      await serve(req, res, 'plain', () => plainQuery(req, url));
-    },
-    /** Only GET requests come here; tRPC itself answers anything else. */
+    /** Only GET requests come here: the server answers every other method itself. */
+    plain: (req: IncomingMessage, res: ServerResponse, url: URL) =>
+      serve(req, res, 'plain', () => plainQuery(req, url)),
     trpc: (req: IncomingMessage, res: ServerResponse, url: URL) =>
       serve(req, res, 'trpc', () => trpcQuery(req, url)),
   };
