@@ -8,5 +8,5 @@ export default defineConfig({
   plugins: [react(), tailwindcss()],
   resolve: { conditions: ['@pulsestage/source'] },
   build: { reportCompressedSize: false },
-  server: { proxy: { '/trpc': api, '/events': api } },
+  server: { proxy: { '/trpc': api, '/events': api, '/healthz': api } },
 });

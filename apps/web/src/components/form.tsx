@@ -46,12 +46,3 @@ export function SubmitButton({ pending, children }: { pending: boolean; children
     </button>
   );
 }
-
-export function FormError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <p role="alert" className="mb-4 rounded-xl bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200">
-      {message}
-    </p>
-  );
-}

@@ -1,9 +1,11 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { AuthCard, Field, FormError, SubmitButton } from '../components/form';
+import { Link, useParams } from 'react-router';
+import { AuthCard, Field, SubmitButton } from '../components/form';
+import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
+import { useCredentialChange } from '../lib/credentials';
 import { errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
 import { withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
 
@@ -11,16 +13,13 @@ import { trpc } from '../trpc';
 export default function Join() {
   const { code = '' } = useParams();
   const [guestName, setGuestName] = useState('');
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
+  const credentialsChanged = useCredentialChange();
   const link = trpc.auth.joinLink.useQuery({ code }, { retry: false });
   const me = trpc.auth.me.useQuery();
   const join = trpc.auth.joinWithCode.useMutation({
-    onSuccess: async ({ tenant }) => {
-      await queryClient.invalidateQueries();
-      navigate(`/t/${tenant}`, { replace: true });
-    },
+    onSuccess: ({ tenant }) => credentialsChanged(`/t/${tenant}`),
   });
+  const failure = useFailureNotice([join]);
   if (link.isPending || me.isPending) return <Spinner label="Opening the invitation" />;
   if (link.isError) {
     return (
@@ -36,7 +35,7 @@ export default function Join() {
   };
   return (
     <AuthCard title={`Join ${link.data.name}`}>
-      <FormError message={join.isError ? errorMessage(join.error) : null} />
+      <ErrorNotice message={failure} />
       {me.data ? (
         <button
           type="button"

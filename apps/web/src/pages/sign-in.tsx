@@ -1,8 +1,9 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
-import { AuthCard, Field, FormError, SubmitButton } from '../components/form';
-import { errorMessage } from '../lib/errors';
+import { Link } from 'react-router';
+import { AuthCard, Field, SubmitButton } from '../components/form';
+import { ErrorNotice } from '../components/notice';
+import { useCredentialChange } from '../lib/credentials';
+import { useFailureNotice } from '../lib/failure';
 import { useNextPath, withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
 
@@ -10,15 +11,12 @@ export default function SignIn() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const next = useNextPath();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
+  const credentialsChanged = useCredentialChange();
   const demo = trpc.auth.demoAccounts.useQuery();
   const signIn = trpc.auth.signIn.useMutation({
-    onSuccess: async () => {
-      await queryClient.invalidateQueries();
-      navigate(next, { replace: true });
-    },
+    onSuccess: () => credentialsChanged(next),
   });
+  const failure = useFailureNotice([signIn]);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate({ email, password });
@@ -26,7 +24,7 @@ export default function SignIn() {
   return (
     <AuthCard title="Sign in">
       <form onSubmit={onSubmit}>
-        <FormError message={signIn.isError ? errorMessage(signIn.error) : null} />
+        <ErrorNotice message={failure} />
         <Field
           label="Email"
           type="email"

@@ -1,22 +1,20 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
-import { AuthCard, Field, FormError, SubmitButton } from '../components/form';
-import { errorMessage } from '../lib/errors';
+import { Link } from 'react-router';
+import { AuthCard, Field, SubmitButton } from '../components/form';
+import { ErrorNotice } from '../components/notice';
+import { useCredentialChange } from '../lib/credentials';
+import { useFailureNotice } from '../lib/failure';
 import { useNextPath, withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
 
 export default function SignUp() {
   const [form, setForm] = useState({ name: '', email: '', password: '' });
   const next = useNextPath();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
+  const credentialsChanged = useCredentialChange();
   const signUp = trpc.auth.signUp.useMutation({
-    onSuccess: async () => {
-      await queryClient.invalidateQueries();
-      navigate(next, { replace: true });
-    },
+    onSuccess: () => credentialsChanged(next),
   });
+  const failure = useFailureNotice([signUp]);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     signUp.mutate(form);
@@ -26,7 +24,7 @@ export default function SignUp() {
   return (
     <AuthCard title="Create your account">
       <form onSubmit={onSubmit}>
-        <FormError message={signUp.isError ? errorMessage(signUp.error) : null} />
+        <ErrorNotice message={failure} />
         <Field label="Name" autoComplete="name" required value={form.name} onChange={set('name')} />
         <Field
           label="Email"
