@@ -1,40 +1,72 @@
 import { type FormEvent, useState } from 'react';
-import { Link, Navigate, useNavigate } from 'react-router';
-import { Field, FormError, SubmitButton } from '../components/form';
+import { Link, Navigate } from 'react-router';
+import { Field, SubmitButton } from '../components/form';
+import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
 import { UserMenu } from '../components/user-menu';
+import { useCredentialChange } from '../lib/credentials';
 import { errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
+import { slugFromName } from '../lib/slug';
 import { trpc } from '../trpc';
 
+const CREATE_LABELS = { name: "The organization's name", tenant: 'The address' };
+
 function CreateOrganization() {
-  const [form, setForm] = useState({ name: '', tenant: '' });
-  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  // The address follows the name until the person edits it.
+  const [address, setAddress] = useState<string | null>(null);
+  const tenant = address ?? slugFromName(name);
+  const credentialsChanged = useCredentialChange();
   const create = trpc.tenant.create.useMutation({
-    onSuccess: (tenant) => navigate(`/t/${tenant.slug}/admin`),
+    onSuccess: (created) => credentialsChanged(`/t/${created.slug}/admin?welcome`),
   });
+  const failure = useFailureNotice([create], CREATE_LABELS);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate(form);
+    create.mutate({ name, tenant });
   };
   return (
-    <form onSubmit={onSubmit} className="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <h2 className="mb-4 text-lg font-semibold">Create an organization</h2>
-      <FormError message={create.isError ? errorMessage(create.error) : null} />
-      <Field
-        label="Name"
-        required
-        value={form.name}
-        onChange={(e) => setForm({ ...form, name: e.target.value })}
-      />
+    <form onSubmit={onSubmit}>
+      <ErrorNotice message={failure} />
+      <Field label="Name" required value={name} onChange={(e) => setName(e.target.value)} />
       <Field
         label="Address (lowercase letters, digits and dashes)"
         required
-        value={form.tenant}
-        onChange={(e) => setForm({ ...form, tenant: e.target.value.toLowerCase() })}
+        value={tenant}
+        onChange={(e) => setAddress(e.target.value.toLowerCase())}
         placeholder="acme-town-hall"
       />
       <SubmitButton pending={create.isPending}>Create</SubmitButton>
     </form>
+  );
+}
+
+/**
+ * Organizers (and newcomers who belong nowhere yet) are offered a new organization up front; people
+ * who only attend, having joined through a link, find it folded away below their organizations.
+ */
+function NewOrganization({ attendee }: { attendee: boolean }) {
+  const card = 'rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200';
+  if (attendee) {
+    return (
+      <details className={card}>
+        <summary className="cursor-pointer text-sm font-medium text-slate-700">
+          Organizing an event of your own? Create an organization
+        </summary>
+        <div className="mt-4">
+          <CreateOrganization />
+        </div>
+      </details>
+    );
+  }
+  return (
+    <section aria-labelledby="create-organization" className={card}>
+      <h2 id="create-organization" className="mb-4 text-lg font-semibold">
+        Create an organization
+      </h2>
+      <CreateOrganization />
+    </section>
   );
 }
 
@@ -80,7 +112,13 @@ export function Home() {
             ))}
           </ul>
         )}
-        {!guest && <CreateOrganization />}
+        {!guest && (
+          <NewOrganization
+            attendee={
+              memberships.length > 0 && memberships.every((membership) => membership.role === 'member')
+            }
+          />
+        )}
       </main>
     </div>
   );
