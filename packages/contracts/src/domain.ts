@@ -71,6 +71,12 @@ export const member = z.object({
 });
 export type Member = z.infer<typeof member>;
 
+/** Someone an admin removed: they cannot rejoin through a join link until an admin lets them back in. */
+export const removedMember = member.pick({ userId: true, email: true, name: true, guest: true }).extend({
+  removedAt: isoDateTime,
+});
+export type RemovedMember = z.infer<typeof removedMember>;
+
 export const membershipSummary = z.object({ tenant: tenantSlug, name: z.string(), role });
 
 export const currentUser = z.object({

@@ -2,6 +2,7 @@ import type { CurrentUser, JoinLinkSummary, Role } from '@pulsestage/contracts';
 import { inserted } from '../db/results.js';
 import type { Database } from '../db/schema.js';
 import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
+import { checkNotRemoved } from '../tenants/removals.js';
 import { findTenantById } from '../tenants/repository.js';
 import { addMember } from '../tenants/service.js';
 import { DISPLAY_TOKEN_PREFIX, displayCaller } from './credentials.js';
@@ -100,7 +101,7 @@ async function activeJoinLink(db: Database, code: string) {
   const link = await db
     .selectFrom('links')
     .innerJoin('tenants', 'tenants.id', 'links.tenantId')
-    .select(['tenants.id as tenantId', 'tenants.slug', 'tenants.name', 'tenants.allowGuests'])
+    .select(['tenants.id', 'tenants.slug', 'tenants.name', 'tenants.allowGuests'])
     .where('links.code', '=', code)
     .where('links.kind', '=', 'join')
     .where('links.revokedAt', 'is', null)
@@ -142,12 +143,13 @@ export async function joinWithCode(
   };
   if (signedIn) {
     if (signedIn.guest) refuseGuests();
-    await addMember(db, link.tenantId, signedIn.id, 'member');
+    await checkNotRemoved(db, link, signedIn.id);
+    await addMember(db, link.id, signedIn.id, 'member');
     return { tenant: link.slug };
   }
   if (!input.name) throw unauthorized('Sign in, create an account, or give a name to join as a guest');
   refuseGuests();
   const guestId = await insertUser(db, { email: null, name: input.name, password: null });
-  await addMember(db, link.tenantId, guestId, 'member');
+  await addMember(db, link.id, guestId, 'member');
   return { tenant: link.slug, guestSession: await startSession(db, guestId) };
 }

@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { initial } from './migrations/001-initial.js';
+import { removedMembers } from './migrations/003-removed-members.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -83,7 +84,12 @@ export function openDatabase(target: DatabaseTarget, log: ErrorLog = console.err
 export async function migrateToLatest(db: Database): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ '001-initial': initial }) },
+    provider: {
+      getMigrations: async () => ({
+        '001-initial': initial,
+        '003-removed-members': removedMembers,
+      }),
+    },
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');

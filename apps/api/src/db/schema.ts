@@ -38,6 +38,15 @@ export interface MembershipTable {
   createdAt: IsoTime;
 }
 
+/** A member an admin removed, who may not rejoin through a join link until let back in. */
+export interface RemovedMemberTable {
+  tenantId: string;
+  userId: string;
+  /** The user (or service token) that removed them. */
+  removedBy: string;
+  removedAt: IsoTime;
+}
+
 export interface SessionTable {
   id: string;
   userId: string;
@@ -127,6 +136,7 @@ export interface DatabaseSchema {
   teams: TeamTable;
   users: UserTable;
   memberships: MembershipTable;
+  removedMembers: RemovedMemberTable;
   sessions: SessionTable;
   links: LinkTable;
   serviceTokens: ServiceTokenTable;

@@ -11,6 +11,7 @@ import {
 } from '@pulsestage/contracts';
 import { TRPCError } from '@trpc/server';
 import { router, signedInProcedure, tenantProcedure } from '../trpc/trpc.js';
+import { listRemovedMembers, readmitMember } from './removals.js';
 import * as tenants from './service.js';
 
 export const tenantRouter = router({
@@ -34,6 +35,13 @@ export const tenantRouter = router({
   removeMember: tenantProcedure('manage')
     .input(memberInput)
     .mutation(({ ctx, input }) => tenants.changeMembership(ctx.db, ctx.access, input.userId, null)),
+  /** Removed people cannot rejoin through a join link until an admin lets them back in. */
+  removedMembers: tenantProcedure('manage')
+    .input(tenantScoped)
+    .query(({ ctx }) => listRemovedMembers(ctx.db, ctx.access.tenant.id)),
+  readmitMember: tenantProcedure('manage')
+    .input(memberInput)
+    .mutation(({ ctx, input }) => readmitMember(ctx.db, ctx.access.tenant.id, input.userId)),
   access: tenantProcedure('manage')
     .input(tenantScoped)
     .query(({ ctx }) => tenants.listAccess(ctx.db, ctx.access.tenant.id)),

@@ -23,6 +23,7 @@ import {
   toTenant,
   toTenantRecord,
 } from './repository.js';
+import { recordRemoval } from './removals.js';
 import { checkCanChangeRole, checkOwnerRemains, checkQuestionLengths, checkTokenRole } from './rules.js';
 
 const now = () => new Date().toISOString();
@@ -189,6 +190,7 @@ export async function changeMembership(
         .where('tenantId', '=', tenantId)
         .where('userId', '=', userId)
         .execute();
+      await recordRemoval(trx, tenantId, userId, access.actor.id);
     }
   });
   return listMembers(db, tenantId);

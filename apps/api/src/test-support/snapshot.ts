@@ -5,6 +5,7 @@ const TABLES: (keyof DatabaseSchema)[] = [
   'teams',
   'users',
   'memberships',
+  'removedMembers',
   'links',
   'serviceTokens',
   'tags',

@@ -180,6 +180,13 @@ const TABLE: Record<string, Entry> = {
     fields: { tenant: slug, userId: id },
     valid: (ids) => ({ tenant: 'alpha', userId: ids.userId }),
   },
+  'tenant.removedMembers': tenantOnly('query'),
+  'tenant.readmitMember': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { tenant: slug, userId: id },
+    valid: (ids) => ({ tenant: 'alpha', userId: ids.userId }),
+  },
   'tenant.access': tenantOnly('query'),
   'tenant.joinCode': tenantOnly('query'),
   'tenant.createJoinLink': tenantOnly('mutation'),

@@ -88,6 +88,8 @@ const TABLE: Record<string, Entry> = {
     'userId',
   ]),
   'tenant.removeMember': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId }), ['userId']),
+  'tenant.removedMembers': scoped('query'),
+  'tenant.readmitMember': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId }), ['userId']),
   'tenant.access': scoped('query'),
   'tenant.joinCode': scoped('query'),
   'tenant.createJoinLink': scoped('mutation'),
