@@ -47,10 +47,13 @@ export interface Stage {
   close(): Promise<void>;
 }
 
-/** Starts the embedded default (SQLite, demo data) on a scratch directory, and Chromium. */
-export async function startStage(): Promise<Stage> {
+/**
+ * Starts the embedded default (SQLite, demo data) on a scratch directory, and Chromium; `env` adds
+ * settings (`PUBLIC_URL`, say).
+ */
+export async function startStage(env: Record<string, string> = {}): Promise<Stage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-e2e-'));
-  const api = await ApiProcess.start({ name: 'api', env: { DATA_DIR: dataDir, WEB_DIST } });
+  const api = await ApiProcess.start({ name: 'api', env: { ...env, DATA_DIR: dataDir, WEB_DIST } });
   const flakyNetwork = await TcpProxy.start('127.0.0.1', api.port);
   const browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -1,8 +1,10 @@
 import type { Member, Role, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Navigate } from 'react-router';
+import { PublicUrlWarning } from '../components/public-url-warning';
 import { Select } from '../components/select';
 import { errorMessage } from '../lib/errors';
+import { usePublicOrigin } from '../lib/public-url';
 import { hasRole, useTenant } from '../lib/tenant';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
@@ -120,11 +122,12 @@ function Members({ tenant }: { tenant: Tenant }) {
 function Links({ tenant }: { tenant: Tenant }) {
   const slug = tenant.slug;
   const { access, refresh } = useAccessList(slug);
-  const [displayUrl, setDisplayUrl] = useState<string | null>(null);
+  const origin = usePublicOrigin();
+  const [displayToken, setDisplayToken] = useState<string | null>(null);
   const createJoin = trpc.tenant.createJoinLink.useMutation({ onSuccess: refresh });
   const createDisplay = trpc.tenant.createDisplayLink.useMutation({
     onSuccess: (link) => {
-      setDisplayUrl(`${window.location.origin}/display#${link.token}`);
+      setDisplayToken(link.token);
       void refresh();
     },
   });
@@ -149,13 +152,18 @@ function Links({ tenant }: { tenant: Tenant }) {
       }
     >
       <Failure error={createJoin.error ?? createDisplay.error ?? revoke.error} />
-      {displayUrl && <ShownOnce label="Display link: open it on the presenter screen" value={displayUrl} />}
+      {displayToken && origin && (
+        <ShownOnce
+          label="Display link: open it on the presenter screen"
+          value={`${origin}/display#${displayToken}`}
+        />
+      )}
       <ul className="divide-y divide-slate-100">
         {access?.joinLinks.map((link) => (
           <AccessRow
             key={link.id}
             title="Join link"
-            detail={<code>{`${window.location.origin}/join/${link.code}`}</code>}
+            detail={origin && <code>{`${origin}/join/${link.code}`}</code>}
             onRevoke={revokeLink(link.id)}
           />
         ))}
@@ -307,6 +315,7 @@ export default function Admin() {
   return (
     <main className="mx-auto grid max-w-6xl items-start gap-6 px-4 py-6 lg:grid-cols-2">
       <h1 className="text-xl font-bold lg:col-span-2">Administration</h1>
+      <PublicUrlWarning />
       <Members tenant={tenant} />
       <div className="flex flex-col gap-6">
         <Settings tenant={tenant} />

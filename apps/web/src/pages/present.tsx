@@ -1,61 +1,50 @@
 import type { Question } from '@pulsestage/contracts';
-import { QRCodeSVG } from 'qrcode.react';
 import { useRef } from 'react';
 import { ConnectionIndicator } from '../components/connection-indicator';
-import { TagChip } from '../components/tag-chip';
+import { JoinCode, useJoinUrl } from '../components/display/join-code';
+import { Invitation, Spotlight } from '../components/display/spotlight';
+import { useWholeChildren } from '../lib/fit';
 import { useFlip } from '../lib/flip';
 import { useQuestionList } from '../lib/questions';
 import { useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
 const UPCOMING = 4;
-const JOIN_CODE_REFRESH_MS = 60_000;
-
-function Spotlight({ question }: { question: Question | undefined }) {
-  if (!question) {
-    return (
-      <p className="text-3xl text-slate-400" data-testid="spotlight-empty">
-        Pin a question to put it in the spotlight.
-      </p>
-    );
-  }
-  return (
-    <figure data-testid="spotlight" className="rounded-3xl bg-white/5 p-10 ring-2 ring-amber-300/70">
-      <p className="mb-4 text-xl font-semibold uppercase tracking-widest text-amber-300">Now answering</p>
-      <blockquote className="text-5xl leading-tight font-semibold text-balance text-white xl:text-6xl">
-        {question.body}
-      </blockquote>
-      <figcaption className="mt-6 flex items-center gap-4 text-2xl text-slate-300">
-        <span className="tabular-nums">▲ {question.upvoteCount} votes</span>
-        {question.tags.map((tag) => (
-          <TagChip key={tag.id} tag={tag} dark />
-        ))}
-      </figcaption>
-    </figure>
-  );
-}
 
 function Upcoming({ questions }: { questions: Question[] }) {
   const container = useRef<HTMLOListElement>(null);
+  const order = questions.map((question) => `${question.id}:${question.upvoteCount}`).join();
   useFlip(container, questions.map((question) => question.id).join());
-  if (questions.length === 0) return <p className="text-2xl text-slate-400">No other open questions.</p>;
+  useWholeChildren(container, order);
+  if (questions.length === 0)
+    return <p className="text-[min(3vh,4vw)] text-slate-400">No other open questions.</p>;
   return (
-    <ol ref={container} className="flex flex-col gap-4" aria-label="Up next" data-testid="upcoming">
+    <ol
+      ref={container}
+      className="flex min-h-0 flex-1 flex-col gap-[1.5vh] overflow-hidden"
+      aria-label="Up next"
+      data-testid="upcoming"
+    >
       {questions.map((question) => (
         <li
           key={question.id}
           data-flip-key={question.id}
           data-question-id={question.id}
-          className="flex items-start gap-6 rounded-2xl bg-white/5 p-5"
+          className="flex shrink-0 items-start gap-[2vw] rounded-2xl bg-white/5 px-[1.5vw] py-[1.5vh]"
         >
           <span
-            className="min-w-20 text-center text-4xl font-bold text-white tabular-nums"
+            className="min-w-[2.5em] text-center text-[min(4vh,4vw)] leading-none font-bold text-white tabular-nums"
             data-testid="vote-count"
           >
             {question.upvoteCount}
-            <span className="block text-sm font-medium tracking-wide text-slate-400 uppercase">votes</span>
+            <span className="mt-1 block text-[clamp(0.75rem,1.4vh,1rem)] font-medium tracking-wide text-slate-400 uppercase">
+              votes
+            </span>
           </span>
-          <span className="text-3xl leading-snug text-slate-100" data-testid="question-body">
+          <span
+            className="line-clamp-2 min-w-0 text-[min(3vh,4vw)] leading-snug text-slate-100 wrap-anywhere"
+            data-testid="question-body"
+          >
             {question.body}
           </span>
         </li>
@@ -71,36 +60,14 @@ function JustAsked({ question }: { question: Question | undefined }) {
     <section
       aria-labelledby="just-asked"
       data-testid="just-asked"
-      className="flex items-baseline gap-6 border-t border-white/10 pt-6"
+      className="flex shrink-0 items-baseline gap-[2vw] border-t border-white/10 pt-[2vh] text-[min(2.6vh,3.5vw)]"
     >
-      <h2
-        id="just-asked"
-        className="text-lg font-semibold tracking-widest whitespace-nowrap text-sky-300 uppercase"
-      >
+      <h2 id="just-asked" className="font-semibold tracking-widest whitespace-nowrap text-sky-300 uppercase">
         Just asked
       </h2>
-      <p className="text-2xl text-slate-200">{question.body}</p>
-      <span className="ml-auto text-2xl whitespace-nowrap text-slate-400 tabular-nums">
-        ▲ {question.upvoteCount}
-      </span>
+      <p className="line-clamp-1 min-w-0 flex-1 text-slate-200 wrap-anywhere">{question.body}</p>
+      <span className="whitespace-nowrap text-slate-400 tabular-nums">▲ {question.upvoteCount}</span>
     </section>
-  );
-}
-
-function JoinCode({ tenant }: { tenant: string }) {
-  // Links change without an event; a screen that runs for hours picks up a new or revoked one.
-  const code = trpc.tenant.joinCode.useQuery({ tenant }, { refetchInterval: JOIN_CODE_REFRESH_MS });
-  if (!code.data) return null;
-  const url = `${window.location.origin}/join/${code.data.code}`;
-  return (
-    <div
-      className="flex flex-col items-center gap-3 rounded-3xl bg-white p-5 text-slate-900"
-      data-testid="join-qr"
-    >
-      <QRCodeSVG value={url} size={208} marginSize={0} title="Join link" />
-      <p className="text-center text-lg font-semibold">Scan to ask</p>
-      <p className="max-w-56 text-center text-sm break-all text-slate-600">{url}</p>
-    </div>
   );
 }
 
@@ -108,6 +75,7 @@ function JoinCode({ tenant }: { tenant: string }) {
 export default function Present() {
   const tenant = useTenant();
   const slug = tenant.slug;
+  const joinUrl = useJoinUrl(slug);
   const queue = trpc.queue.state.useQuery({ tenant: slug });
   const open = useQuestionList({ tenant: slug, status: 'OPEN', sort: 'top' });
   const byId = new Map(open.questions.map((question) => [question.id, question]));
@@ -122,19 +90,19 @@ export default function Present() {
       undefined,
     );
   return (
-    <div className="min-h-dvh bg-slate-950 px-10 py-8 text-white">
-      <header className="mb-10 flex items-center gap-6">
-        <h1 className="text-3xl font-bold">{tenant.name}</h1>
+    <div className="flex min-h-dvh flex-col gap-[3vh] bg-slate-950 px-[2.5vw] py-[3vh] text-white md:h-dvh md:overflow-hidden">
+      <header className="flex shrink-0 items-center gap-6">
+        <h1 className="truncate text-[clamp(1.5rem,3.4vh,2.5rem)] font-bold">{tenant.name}</h1>
         {queue.data?.frozen && (
           <span
             role="status"
             data-testid="display-frozen"
-            className="rounded-full bg-sky-400 px-4 py-1.5 text-xl font-semibold text-slate-950"
+            className="rounded-full bg-sky-400 px-4 py-1.5 text-[clamp(1rem,2.2vh,1.5rem)] font-semibold whitespace-nowrap text-slate-950"
           >
             ❄ Questions closed
           </span>
         )}
-        <div className="ml-auto flex items-center gap-4">
+        <div className="ml-auto flex shrink-0 items-center gap-4">
           <ConnectionIndicator dark />
           <button
             type="button"
@@ -145,19 +113,22 @@ export default function Present() {
           </button>
         </div>
       </header>
-      <main className="grid gap-10 xl:grid-cols-[1fr_16rem]">
-        <div className="flex flex-col gap-10">
-          <Spotlight question={spotlight} />
-          <section aria-labelledby="up-next">
-            <h2 id="up-next" className="mb-4 text-xl font-semibold tracking-widest text-slate-400 uppercase">
-              Up next
+      <main className="grid min-h-0 flex-1 gap-[2.5vw] md:grid-cols-[minmax(0,1fr)_auto]">
+        <div className="flex min-h-0 min-w-0 flex-col gap-[3vh]">
+          {spotlight ? <Spotlight question={spotlight} /> : <Invitation joinUrl={joinUrl} />}
+          <section aria-labelledby="up-next" className="flex min-h-0 flex-1 flex-col" data-testid="up-next">
+            <h2
+              id="up-next"
+              className="mb-[1.5vh] shrink-0 text-[clamp(1rem,2.2vh,1.5rem)] font-semibold tracking-widest text-slate-400 uppercase"
+            >
+              {spotlight ? 'Up next' : 'Top questions'}
             </h2>
             <Upcoming questions={upcoming} />
           </section>
           <JustAsked question={justAsked} />
         </div>
-        <aside>
-          <JoinCode tenant={slug} />
+        <aside className="flex justify-center md:items-start">
+          <JoinCode url={joinUrl} />
         </aside>
       </main>
     </div>
