@@ -141,6 +141,14 @@ class EncodedEvent {
   }
 }
 
+/** Tells a subscriber to load its state again; resuming from its id misses nothing. */
+function resyncItem(tenantId: string, position: number, reason: string): StreamItem {
+  return {
+    id: String(position),
+    event: { type: STREAM_RESYNC, tenantId, data: { reason }, timestamp: Date.now() },
+  };
+}
+
 function send(sink: StreamSink, item: StreamItem): boolean {
   return sink.encoding === 'items'
     ? sink.push(item)
@@ -270,16 +278,9 @@ export class StreamEngine {
     const oldest = await oldestRetainedSequence(this.db, room.tenantId);
     if (oldest === undefined || oldest > lastEventId + 1) {
       subscriber.cursor = position;
-      const resync: StreamItem = {
-        id: String(position),
-        event: {
-          type: STREAM_RESYNC,
-          tenantId: room.tenantId,
-          data: { reason: `Events after ${lastEventId} are no longer kept; refetch the current state` },
-          timestamp: Date.now(),
-        },
-      };
-      if (!send(subscriber.sink, resync)) return this.drop(room, subscriber);
+      const reason = `Events after ${lastEventId} are no longer kept; refetch the current state`;
+      if (!send(subscriber.sink, resyncItem(room.tenantId, position, reason)))
+        return this.drop(room, subscriber);
     }
     while (subscriber.cursor < position && !subscriber.closed) {
       await subscriber.sink.waitForRoom();
@@ -398,12 +399,25 @@ export class StreamEngine {
     const role = await first.recheckAccess();
     for (const subscriber of group) {
       if (role) {
+        const changed = role !== subscriber.role;
         subscriber.role = role;
         subscriber.profile = profileOf(subscriber.sink, subscriber.versions, role);
+        if (changed) this.roleChanged(room, subscriber);
       } else if (!subscriber.closed) {
         this.leave(room, subscriber);
         subscriber.sink.end(forbidden('Your access to this organization has ended'));
       }
     }
+  }
+
+  /**
+   * The subscriber's role changed (a promotion, a demotion): it now sees a different set of events, so
+   * its page loads what it may see again. Not persisted: only this subscriber is told.
+   */
+  private roleChanged(room: Room, subscriber: Subscriber): void {
+    if (subscriber.closed) return;
+    const reason = `Your role is now ${subscriber.role}; refetch what you may see`;
+    if (!send(subscriber.sink, resyncItem(room.tenantId, subscriber.cursor, reason)))
+      this.drop(room, subscriber);
   }
 }

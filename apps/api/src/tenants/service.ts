@@ -14,6 +14,7 @@ import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { conflict, notFound } from '../errors.js';
+import { appendEvent } from '../events/outbox.js';
 import { lastSequence } from '../events/outbox-reader.js';
 import {
   findMembershipRole,
@@ -95,7 +96,7 @@ export async function updateSettings(
   db: Database,
   access: TenantAccess,
   input: z.infer<typeof tenantSettingsInput>,
-): Promise<Tenant> {
+): Promise<TenantSnapshot> {
   const { tenant: _slug, requireApproval, allowGuests, ...rest } = input;
   const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
   const changes = Object.fromEntries(
@@ -105,22 +106,29 @@ export async function updateSettings(
       allowGuests: flag(allowGuests),
     }).filter(([, value]) => value !== undefined),
   );
-  const record = await db.transaction().execute(async (trx) => {
+  const { record, sequence } = await db.transaction().execute(async (trx) => {
     const current = await lockTenant(trx, access.tenant.id);
     checkQuestionLengths(
       rest.minQuestionLength ?? current.settings.minQuestionLength,
       rest.maxQuestionLength ?? current.settings.maxQuestionLength,
     );
-    if (Object.keys(changes).length === 0) return current;
+    if (Object.keys(changes).length === 0)
+      return { record: current, sequence: await lastSequence(trx, access.tenant.id) };
     const row = await trx
       .updateTable('tenants')
       .set(changes)
       .where('id', '=', access.tenant.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toTenantRecord(row);
+    const updated = toTenantRecord(row);
+    // Open pages follow the change live: the submit box's limits, the review notice, the name.
+    const event = {
+      type: 'tenant:updated',
+      data: { name: updated.name, settings: updated.settings },
+    } as const;
+    return { record: updated, sequence: await appendEvent(trx, access.tenant.id, event, 'all') };
   });
-  return describeTenant({ ...access, tenant: record });
+  return { ...describeTenant({ ...access, tenant: record }), sequence };
 }
 
 export async function listMembers(db: Database, tenantId: string): Promise<Member[]> {

@@ -10,6 +10,7 @@ import {
   questionTaggedV1,
   questionUntaggedV1,
   questionUpvotedV1,
+  tenantUpdatedV1,
 } from './payloads.js';
 
 type Versions = Readonly<Record<number, z.ZodType>>;
@@ -50,6 +51,7 @@ export const eventCatalog = {
   'question:frozen': singleVersion(questionFrozenV1),
   'question:removed': singleVersion(questionRemovedV1),
   'question:pending': singleVersion(questionPendingV1),
+  'tenant:updated': singleVersion(tenantUpdatedV1),
 } as const;
 
 export type EventCatalog = typeof eventCatalog;

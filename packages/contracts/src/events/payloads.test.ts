@@ -13,6 +13,7 @@ const SPEC_FIELDS: Record<string, readonly string[]> = {
   'question:frozen': ['frozen'],
   'question:removed': ['questionId'],
   'question:pending': ['id', 'body', 'teamId', 'submittedAt'],
+  'tenant:updated.v1': ['name', 'settings'],
   heartbeat: ['timestamp'],
   'stream:resync': ['reason'],
 };

@@ -47,6 +47,17 @@ export const questionPendingV1 = z.strictObject({
   submittedAt: isoDateTime,
 });
 
+/** A tenant's name or settings changed; the payload is all of them as they are now. */
+export const tenantUpdatedV1 = z.strictObject({
+  name: z.string(),
+  settings: z.strictObject({
+    requireApproval: z.boolean(),
+    allowGuests: z.boolean(),
+    minQuestionLength: z.number().int(),
+    maxQuestionLength: z.number().int(),
+  }),
+});
+
 export const heartbeatV1 = z.strictObject({ timestamp: z.number().int() });
 
 export const streamResyncV1 = z.strictObject({ reason: z.string() });

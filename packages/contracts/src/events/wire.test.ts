@@ -35,6 +35,7 @@ describe('wire names', () => {
     expect(wireName('question:answered', 1)).toBe('question:answered');
     expect(wireName('question:answered', 2)).toBe('question:answered.v2');
     expect(wireName('question:created', 3)).toBe('question:created.v3');
+    expect(wireName('tenant:updated', 1)).toBe('tenant:updated.v1');
   });
 
   it('publishes every version of every type plus the control events', () => {
@@ -52,6 +53,7 @@ describe('wire names', () => {
         'question:untagged',
         'question:upvoted',
         'stream:resync',
+        'tenant:updated.v1',
       ].sort(),
     );
   });

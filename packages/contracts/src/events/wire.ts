@@ -10,11 +10,30 @@ import {
 } from './catalog.js';
 import { heartbeatV1, streamResyncV1 } from './payloads.js';
 
-/** Version 1 keeps the bare name; version N ≥ 2 is `<type>.vN`. */
-export type WireName<T extends EventType, V extends number> = V extends 1 ? T : `${T}.v${V}`;
+/** The seed's families, whose version 1 keeps the bare name; newer families start at `.v1`. */
+const BARE_FIRST_VERSION = [
+  'question:created',
+  'question:upvoted',
+  'question:answered',
+  'question:tagged',
+  'question:untagged',
+  'question:pinned',
+  'question:frozen',
+  'question:removed',
+  'question:pending',
+] as const satisfies readonly EventType[];
+type BareFirstVersion = (typeof BARE_FIRST_VERSION)[number];
+
+/** Version 1 of a seed family keeps the bare name; every other version is `<type>.vN`. */
+export type WireName<T extends EventType, V extends number> = V extends 1
+  ? T extends BareFirstVersion
+    ? T
+    : `${T}.v1`
+  : `${T}.v${V}`;
 
 export function wireName(type: EventType, version: number): string {
-  return version === 1 ? type : `${type}.v${version}`;
+  const bare = version === 1 && (BARE_FIRST_VERSION as readonly EventType[]).includes(type);
+  return bare ? type : `${type}.v${version}`;
 }
 
 export function isEventType(value: string): value is EventType {
