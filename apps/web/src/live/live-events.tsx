@@ -1,15 +1,20 @@
-import type { VersionSelection } from '@pulsestage/contracts';
-import { useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import type { StreamEvent, VersionSelection } from '@pulsestage/contracts';
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { errorCode } from '../lib/errors';
 import { trpc } from '../trpc';
-import { applyStreamEvent } from './apply-event';
+import { type AccessEnd, AccessEnded } from './access-ended';
+import { applyStreamEvent, catchUp } from './apply-event';
+import { EventLog } from './event-log';
 
 /** The web app reads `question:answered` v2: it shows when a question was answered. */
 const SUBSCRIBED_VERSIONS: VersionSelection = { 'question:answered': 2 };
 
 /** Refusals that another attempt cannot fix: the person must sign in again or lost access. */
 const FINAL_ERRORS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST']);
+/** Refusals that mean the person may no longer see the organization at all. */
+const ACCESS_ENDS: Record<string, AccessEnd> = { UNAUTHORIZED: 'signed-out', FORBIDDEN: 'access-ended' };
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 
@@ -40,18 +45,71 @@ function useOnline(): boolean {
   return online;
 }
 
+/** Applies one streamed event, once, in order; `stream:resync` starts the log again where it stands. */
+function applyReceived(
+  queryClient: QueryClient,
+  tenant: string,
+  log: EventLog,
+  id: string,
+  event: StreamEvent,
+) {
+  const seq = Number(id);
+  if (event.type === 'stream:resync') log.restart(seq);
+  else if (!log.record(seq, event)) return;
+  applyStreamEvent(queryClient, tenant, event);
+}
+
+/** Catches up every query of the tenant that loads data older than what the stream applied. */
+function useCatchUp(queryClient: QueryClient, tenant: string, log: EventLog): void {
+  useEffect(
+    () =>
+      queryClient.getQueryCache().subscribe((change) => {
+        // Data the live layer wrote itself (`manual`) is already current.
+        if (change.type !== 'updated' || change.action.type !== 'success' || change.action.manual) return;
+        catchUp(queryClient, tenant, change.query, log);
+      }),
+    [queryClient, tenant, log],
+  );
+}
+
+/** Once access ended, nothing of the tenant stays on screen or in memory but its name. */
+function useForgetTenant(queryClient: QueryClient, tenant: string, ended: boolean): void {
+  useEffect(() => {
+    if (!ended) return;
+    const kept = JSON.stringify(getQueryKey(trpc.tenant.get, { tenant }, 'query'));
+    queryClient.removeQueries({
+      predicate: (query) =>
+        (query.queryKey[1] as { input?: { tenant?: unknown } } | undefined)?.input?.tenant === tenant &&
+        JSON.stringify(query.queryKey) !== kept,
+    });
+  }, [queryClient, tenant, ended]);
+}
+
 /**
  * The tab's one live subscription to a tenant's events: every event is applied to the query cache,
- * so every component reading a query follows along. The connection state comes from the
- * subscription itself (and the browser's own offline signal), never from a guess.
+ * so every component reading a query follows along. It starts from `startAt`, the position the
+ * tenant's snapshot reflects, and always resumes from the last event it applied, so nothing committed
+ * meanwhile is missed (a restart, an instance switch, a page opened before its stream). The connection
+ * state comes from the subscription itself (and the browser's own offline signal), never from a guess.
  */
-export function LiveEvents({ tenant, children }: { tenant: string; children: ReactNode }) {
+export function LiveEvents({
+  tenant,
+  startAt,
+  children,
+}: {
+  tenant: string;
+  startAt: number;
+  children: ReactNode;
+}) {
   const queryClient = useQueryClient();
   const online = useOnline();
   const [everLive, setEverLive] = useState(false);
+  const [log] = useState(() => new EventLog(startAt));
+  const [resumeFrom, setResumeFrom] = useState(startAt);
+  useCatchUp(queryClient, tenant, log);
   const subscription = trpc.events.subscribe.useSubscription(
-    { tenant, versions: SUBSCRIBED_VERSIONS },
-    { onData: (item) => applyStreamEvent(queryClient, tenant, item.data) },
+    { tenant, versions: SUBSCRIBED_VERSIONS, lastEventId: String(resumeFrom) },
+    { onData: (item) => applyReceived(queryClient, tenant, log, item.id, item.data) },
   );
   const { status, error, reset } = subscription;
   const [failures, setFailures] = useState(0);
@@ -61,23 +119,32 @@ export function LiveEvents({ tenant, children }: { tenant: string; children: Rea
       setFailures(0);
     }
   }, [status]);
+  // Opening the stream again resumes after the last event applied, not where this tab first started.
+  const reopen = useCallback(() => {
+    if (log.position === resumeFrom) reset();
+    else setResumeFrom(log.position);
+  }, [log, resumeFrom, reset]);
   // A stream that ended on anything but a refusal (a proxy's 502 while the server restarts, say) is
   // opened again, backing off, so a presenter screen recovers without anyone touching it.
-  const refused = status === 'error' && FINAL_ERRORS.has(errorCode(error) ?? '');
+  const code = status === 'error' ? (errorCode(error) ?? '') : '';
+  const refused = FINAL_ERRORS.has(code);
+  const accessEnd = ACCESS_ENDS[code];
+  useForgetTenant(queryClient, tenant, accessEnd !== undefined);
   useEffect(() => {
     if (status !== 'error' || refused) return;
     const timer = setTimeout(
       () => {
         setFailures((count) => count + 1);
-        reset();
+        reopen();
       },
       Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** failures),
     );
     return () => clearTimeout(timer);
-  }, [status, refused, reset, failures]);
+  }, [status, refused, reopen, failures]);
 
+  if (accessEnd) return <AccessEnded end={accessEnd} />;
   let connection: Connection;
-  const retry = reset;
+  const retry = reopen;
   if (refused) {
     connection = { state: 'offline', detail: error?.message ?? null, retry };
   } else if (!online) {

@@ -162,7 +162,9 @@ describe('question:created', () => {
 
   it('starts a first page when the list holds no page', () => {
     const data = updated(applyToList(makePages(), OPEN, created(fresh)));
-    expect(data.pages).toEqual([{ items: [expect.objectContaining({ id: fresh.id })], nextCursor: null }]);
+    expect(data.pages).toEqual([
+      { items: [expect.objectContaining({ id: fresh.id })], nextCursor: null, sequence: 0 },
+    ]);
   });
 
   it('inserts into a list filtered by the question’s team, not into another team’s list', () => {

@@ -74,7 +74,7 @@ function remove(list: Pages, questionId: string): ListOutcome {
 }
 
 function insert(list: Pages, question: Question): ListOutcome {
-  const [first = { items: [], nextCursor: null }, ...rest] = list.pages;
+  const [first = { items: [], nextCursor: null, sequence: 0 }, ...rest] = list.pages;
   return {
     kind: 'update',
     data: { ...list, pages: [{ ...first, items: [question, ...first.items] }, ...rest] },

@@ -47,6 +47,7 @@ export function makePages(...pageItems: Question[][]): Pages {
     pages: pageItems.map((items, index) => ({
       items,
       nextCursor: index < pageItems.length - 1 ? `cursor-${index + 1}` : null,
+      sequence: 0,
     })),
     pageParams: pageItems.map((_, index) => (index === 0 ? null : `cursor-${index}`)),
   });

@@ -61,7 +61,7 @@ export function TenantLayout() {
   const presenting = location.pathname.endsWith('/present');
   return (
     <TenantContext.Provider value={tenant.data}>
-      <LiveEvents tenant={tenant.data.slug}>
+      <LiveEvents tenant={tenant.data.slug} startAt={tenant.data.sequence}>
         {presenting ? (
           <Outlet />
         ) : (
