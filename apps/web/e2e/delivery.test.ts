@@ -1,0 +1,64 @@
+/**
+ * How the app reaches a phone: compressed, cached for good when fingerprinted, and on a slow network
+ * the product's frame at once instead of a white page while the scripts arrive.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWindow, type Stage, screenshot, startStage } from './browser';
+
+describe('delivering the web app', () => {
+  let stage: Stage;
+  beforeAll(async () => {
+    stage = await startStage();
+  });
+  afterAll(() => stage?.close());
+
+  it('shows the frame while the scripts are still on their way, and the page once they arrive', async () => {
+    const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    // The scripts wait here, the way they would on a slow network, until the frame has been checked.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/assets/*.js', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto('/sign-in', { waitUntil: 'commit' });
+    const frame = page.getByTestId('loading-frame');
+    await frame.waitFor();
+    expect(await frame.getByRole('status').textContent()).toBe('Loading PulseStage…');
+    await screenshot(page, 'loading-frame-phone');
+
+    release();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await frame.count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('sends scripts and styles compressed and cached for a year, and the page revalidated', async () => {
+    const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    const assets: { url: string; encoding?: string; cache?: string; bytes: number }[] = [];
+    page.on('response', (response) => {
+      if (!new URL(response.url()).pathname.startsWith('/assets/')) return;
+      const headers = response.headers();
+      assets.push({
+        url: response.url(),
+        encoding: headers['content-encoding'],
+        cache: headers['cache-control'],
+        bytes: Number(headers['content-length']),
+      });
+    });
+    const document = await page.goto('/sign-in');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(document?.headers()['cache-control']).toBe('no-cache');
+    expect(document?.headers().etag).toBeTruthy();
+    expect(document?.headers()['content-encoding']).toBe('br');
+    expect(assets.length).toBeGreaterThan(1);
+    for (const asset of assets) {
+      // Files under a kilobyte are not worth compressing.
+      if (asset.bytes >= 1024) expect(asset.encoding, asset.url).toBe('br');
+      expect(asset.cache, asset.url).toBe('public, max-age=31536000, immutable');
+    }
+    await page.context().close();
+  });
+});
