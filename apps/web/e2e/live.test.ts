@@ -207,7 +207,9 @@ describe('live in the browser: participant, moderator and presenter display', ()
   it('takes the display offline, saying so, as soon as its link is revoked', async () => {
     await owner.reload();
     await owner.getByText('Display link', { exact: true }).waitFor();
-    await owner.locator('li', { hasText: 'Display link' }).getByRole('button', { name: 'Revoke' }).click();
+    const row = owner.locator('li', { hasText: 'Display link' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Revoke' }).click(); // confirms
     await display.locator('[data-connection="offline"]').waitFor({ timeout: LIVE_MS });
     expect(await display.getByRole('status').filter({ hasText: 'Offline' }).count()).toBe(1);
   });

@@ -1,69 +1,135 @@
 import type { Question, Tag } from '@pulsestage/contracts';
 import { type FormEvent, type RefObject, useEffect, useId, useState } from 'react';
-import { errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
+import { ConfirmButton } from './confirm-button';
+import { useUndo } from './undo-toast';
+
+/** Every moderator action on the tenant's queue, kept by the page so a failure outlives the selection. */
+function useModeratorActions() {
+  return {
+    answer: trpc.question.answer.useMutation(),
+    tag: trpc.question.tag.useMutation(),
+    untag: trpc.question.untag.useMutation(),
+    pin: trpc.question.pin.useMutation(),
+    approve: trpc.question.approve.useMutation(),
+    reject: trpc.question.reject.useMutation(),
+    freeze: trpc.queue.freeze.useMutation(),
+  };
+}
+
+/**
+ * The moderator's actions with their safety nets: pinning, freezing and editing an answer are done at
+ * once and offered back (Undo); a first answer is held back for the undo window, because once sent it
+ * cannot be taken back. `failure` is the newest failure in plain words, while it applies.
+ */
+export function useModeration(tenant: string) {
+  const actions = useModeratorActions();
+  const undo = useUndo();
+  const failure = useFailureNotice(Object.values(actions));
+  const ids = (question: Question) => ({ tenant, questionId: question.id });
+  const setPinned = (question: Question, pinned: boolean) => actions.pin.mutate({ ...ids(question), pinned });
+  const setFrozen = (frozen: boolean) => actions.freeze.mutate({ tenant, frozen });
+  const setAnswer = (question: Question, responseText: string) =>
+    actions.answer.mutate({ ...ids(question), responseText });
+  return {
+    actions,
+    undo,
+    failure,
+    ids,
+    togglePin(question: Question) {
+      const pinned = !question.pinned;
+      actions.pin.mutate(
+        { ...ids(question), pinned },
+        {
+          onSuccess: () =>
+            undo.offer({ message: pinned ? 'Pinned' : 'Unpinned', undo: () => setPinned(question, !pinned) }),
+        },
+      );
+    },
+    toggleFreeze(frozen: boolean) {
+      actions.freeze.mutate(
+        { tenant, frozen: !frozen },
+        {
+          onSuccess: () =>
+            undo.offer({
+              message: frozen ? 'Queue unfrozen' : 'Queue frozen',
+              undo: () => setFrozen(frozen),
+            }),
+        },
+      );
+    },
+    answer(question: Question, responseText: string) {
+      const previous = question.status === 'ANSWERED' ? question.responseText : null;
+      if (previous === null) {
+        undo.offer({
+          message: 'Sending the answer',
+          undo: () => {},
+          commit: () => setAnswer(question, responseText),
+        });
+        return;
+      }
+      actions.answer.mutate(
+        { ...ids(question), responseText },
+        {
+          onSuccess: () => undo.offer({ message: 'Answer saved', undo: () => setAnswer(question, previous) }),
+        },
+      );
+    },
+  };
+}
+
+export type Moderation = ReturnType<typeof useModeration>;
 
 interface ModeratorControlsProps {
-  tenant: string;
   question: Question;
   tags: Tag[];
   answerBox: RefObject<HTMLTextAreaElement | null>;
+  moderation: Moderation;
 }
 
 const button =
   'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-50';
 
 /** What a moderator can do to the selected question: answer, tag, pin, approve or reject. */
-export function ModeratorControls({ tenant, question, tags, answerBox }: ModeratorControlsProps) {
+export function ModeratorControls({ question, tags, answerBox, moderation }: ModeratorControlsProps) {
   const [responseText, setResponseText] = useState(question.responseText ?? '');
   const answerId = useId();
   useEffect(() => setResponseText(question.responseText ?? ''), [question.responseText]);
-  const answer = trpc.question.answer.useMutation();
-  const tag = trpc.question.tag.useMutation();
-  const untag = trpc.question.untag.useMutation();
-  const pin = trpc.question.pin.useMutation();
-  const approve = trpc.question.approve.useMutation();
-  const reject = trpc.question.reject.useMutation();
-  const failed = [answer, tag, untag, pin, approve, reject].find((mutation) => mutation.isError);
-  const ids = { tenant, questionId: question.id };
+  const { actions } = moderation;
+  const ids = moderation.ids(question);
   const reviewing = question.status === 'UNDER_REVIEW';
 
   const onAnswer = (event: FormEvent) => {
     event.preventDefault();
-    answer.mutate({ ...ids, responseText });
+    moderation.answer(question, responseText);
   };
 
   return (
     <div className="mt-3 border-t border-slate-200 pt-3">
-      {failed && (
-        <p role="alert" className="mb-2 text-sm font-medium text-rose-700">
-          {errorMessage(failed.error)}
-        </p>
-      )}
       <div className="flex flex-wrap gap-2">
         {reviewing ? (
           <>
             <button
               type="button"
               className={`${button} bg-emerald-600 text-white ring-emerald-600`}
-              onClick={() => approve.mutate(ids)}
+              onClick={() => actions.approve.mutate(ids)}
             >
               Approve
             </button>
-            <button
-              type="button"
+            <ConfirmButton
+              label="Reject"
+              warning="Rejecting removes this question for good."
               className={`${button} text-rose-700 ring-rose-300`}
-              onClick={() => reject.mutate(ids)}
-            >
-              Reject
-            </button>
+              onConfirm={() => actions.reject.mutate(ids)}
+            />
           </>
         ) : (
           <button
             type="button"
             aria-pressed={question.pinned}
             className={`${button} ${question.pinned ? 'bg-amber-100 text-amber-900 ring-amber-300' : 'text-slate-700 ring-slate-300'}`}
-            onClick={() => pin.mutate({ ...ids, pinned: !question.pinned })}
+            onClick={() => moderation.togglePin(question)}
           >
             {question.pinned ? 'Unpin' : 'Pin'} <kbd className="ml-1 text-xs text-slate-500">p</kbd>
           </button>
@@ -80,7 +146,7 @@ export function ModeratorControls({ tenant, question, tags, answerBox }: Moderat
                   key={candidate.id}
                   type="button"
                   aria-pressed={on}
-                  onClick={() => (on ? untag : tag).mutate({ ...ids, tagId: candidate.id })}
+                  onClick={() => (on ? actions.untag : actions.tag).mutate({ ...ids, tagId: candidate.id })}
                   className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs font-medium ring-1 ${
                     on ? 'bg-slate-900 text-white ring-slate-900' : 'text-slate-700 ring-slate-300'
                   }`}
@@ -122,7 +188,7 @@ export function ModeratorControls({ tenant, question, tags, answerBox }: Moderat
           />
           <button
             type="submit"
-            disabled={answer.isPending || responseText.trim().length === 0}
+            disabled={actions.answer.isPending || responseText.trim().length === 0}
             className="mt-2 rounded-xl bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
           >
             {question.status === 'ANSWERED' ? 'Save answer' : 'Mark answered'}

@@ -1,6 +1,7 @@
 import type { Member, Role, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Navigate } from 'react-router';
+import { ConfirmButton } from '../components/confirm-button';
 import { PublicUrlWarning } from '../components/public-url-warning';
 import { Select } from '../components/select';
 import { errorMessage } from '../lib/errors';
@@ -61,17 +62,23 @@ function ShownOnce({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** One link or token that still works, with what it is and a way to revoke it. */
-function AccessRow({ title, detail, onRevoke }: { title: string; detail: ReactNode; onRevoke(): void }) {
+interface AccessRowProps {
+  title: string;
+  detail: ReactNode;
+  /** What revoking it does to whoever uses it. */
+  warning: string;
+  onRevoke(): void;
+}
+
+/** One link or token that still works, with what it is and a way to revoke it (after asking). */
+function AccessRow({ title, detail, warning, onRevoke }: AccessRowProps) {
   return (
     <li className="flex flex-wrap items-center gap-3 py-2">
       <span className="min-w-48 flex-1">
         <span className="block font-medium">{title}</span>
         <span className="text-sm break-all text-slate-600">{detail}</span>
       </span>
-      <button type="button" className={dangerButton} onClick={onRevoke}>
-        Revoke
-      </button>
+      <ConfirmButton label="Revoke" warning={warning} className={dangerButton} onConfirm={onRevoke} />
     </li>
   );
 }
@@ -163,6 +170,7 @@ function Links({ tenant }: { tenant: Tenant }) {
           <AccessRow
             key={link.id}
             title="Join link"
+            warning="Nobody can join with this link any more."
             detail={origin && <code>{`${origin}/join/${link.code}`}</code>}
             onRevoke={revokeLink(link.id)}
           />
@@ -171,6 +179,7 @@ function Links({ tenant }: { tenant: Tenant }) {
           <AccessRow
             key={link.id}
             title="Display link"
+            warning="The screen showing this display goes offline at once."
             detail={`created ${timeAgo(link.createdAt)}`}
             onRevoke={revokeLink(link.id)}
           />
@@ -229,6 +238,7 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
           <AccessRow
             key={token.id}
             title={token.name}
+            warning="Services using this token lose access at once."
             detail={`${token.role} · created ${timeAgo(token.createdAt)}`}
             onRevoke={() => revoke.mutate({ tenant: slug, tokenId: token.id })}
           />
@@ -313,7 +323,7 @@ export default function Admin() {
   const tenant = useTenant();
   if (!hasRole(tenant, 'admin')) return <Navigate to={`/t/${tenant.slug}`} replace />;
   return (
-    <main className="mx-auto grid max-w-6xl items-start gap-6 px-4 py-6 lg:grid-cols-2">
+    <main className="mx-auto grid max-w-6xl grid-cols-1 items-start gap-6 px-4 py-6 lg:grid-cols-2">
       <h1 className="text-xl font-bold lg:col-span-2">Administration</h1>
       <PublicUrlWarning />
       <Members tenant={tenant} />

@@ -1,11 +1,13 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Navigate } from 'react-router';
 import { FilterBar, type Filters } from '../components/filter-bar';
-import { ModeratorControls } from '../components/moderator-controls';
+import { ModeratorControls, useModeration } from '../components/moderator-controls';
+import { ErrorNotice } from '../components/notice';
 import { QuestionCard } from '../components/question-card';
 import { QuestionList } from '../components/question-list';
 import { Tabs } from '../components/tabs';
-import { errorMessage } from '../lib/errors';
+import { UndoToast } from '../components/undo-toast';
+import { useFailureNotice } from '../lib/failure';
 import { useQuestionList } from '../lib/questions';
 import { useShortcuts } from '../lib/shortcuts';
 import { hasRole, useTenant } from '../lib/tenant';
@@ -23,6 +25,7 @@ function NewTag({ tenant }: { tenant: string }) {
       void utils.tag.list.invalidate({ tenant });
     },
   });
+  const failure = useFailureNotice([create], { name: 'The tag name' });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate({ tenant, name, color });
@@ -57,11 +60,7 @@ function NewTag({ tenant }: { tenant: string }) {
       >
         Add tag
       </button>
-      {create.isError && (
-        <span role="alert" className="text-sm text-rose-700">
-          {errorMessage(create.error)}
-        </span>
-      )}
+      <ErrorNotice message={failure} className="basis-full" />
     </form>
   );
 }
@@ -72,6 +71,7 @@ function Shortcuts() {
     ['p', 'pin or unpin'],
     ['a', 'answer'],
     ['f', 'freeze or unfreeze'],
+    ['z', 'undo'],
   ];
   return (
     <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-xs text-slate-600">
@@ -100,8 +100,8 @@ export default function Moderate() {
   const tags = trpc.tag.list.useQuery({ tenant: slug });
   const list = useQuestionList({ tenant: slug, status: view, ...filters });
   const review = useQuestionList({ tenant: slug, status: 'UNDER_REVIEW', sort: 'newest' });
-  const freeze = trpc.queue.freeze.useMutation();
-  const pin = trpc.question.pin.useMutation();
+  const moderation = useModeration(slug);
+  const { undo } = moderation;
   const questions = list.questions;
   const index = Math.max(
     0,
@@ -121,12 +121,10 @@ export default function Moderate() {
   useShortcuts({
     j: () => move(1),
     k: () => move(-1),
-    p: () =>
-      selected &&
-      selected.status !== 'UNDER_REVIEW' &&
-      pin.mutate({ tenant: slug, questionId: selected.id, pinned: !selected.pinned }),
+    p: () => selected && selected.status !== 'UNDER_REVIEW' && moderation.togglePin(selected),
     a: () => answerBox.current?.focus(),
-    f: () => freeze.mutate({ tenant: slug, frozen: !frozen }),
+    f: () => moderation.toggleFreeze(frozen),
+    z: undo.undoLatest,
   });
 
   if (!hasRole(tenant, 'moderator')) return <Navigate to={`/t/${slug}`} replace />;
@@ -141,7 +139,7 @@ export default function Moderate() {
           <button
             type="button"
             aria-pressed={frozen}
-            onClick={() => freeze.mutate({ tenant: slug, frozen: !frozen })}
+            onClick={() => moderation.toggleFreeze(frozen)}
             className={`ml-auto rounded-xl px-4 py-2 text-sm font-semibold ring-1 ${
               frozen
                 ? 'bg-sky-600 text-white ring-sky-600'
@@ -152,6 +150,7 @@ export default function Moderate() {
             <kbd className="ml-1 text-xs opacity-70">f</kbd>
           </button>
         </div>
+        <ErrorNotice message={moderation.failure} className="" />
         <Tabs<View>
           label="Show"
           value={view}
@@ -190,10 +189,10 @@ export default function Moderate() {
               >
                 {question.id === selected?.id && (
                   <ModeratorControls
-                    tenant={slug}
                     question={question}
                     tags={tags.data ?? []}
                     answerBox={answerBox}
+                    moderation={moderation}
                   />
                 )}
               </QuestionCard>
@@ -211,6 +210,7 @@ export default function Moderate() {
           <NewTag tenant={slug} />
         </section>
       </aside>
+      <UndoToast shown={undo.shown} onUndo={undo.undoLatest} onDismiss={undo.dismiss} />
     </main>
   );
 }

@@ -1,0 +1,143 @@
+/**
+ * What organizers meet when something goes wrong or a click was a mistake: failures in plain words
+ * that clear once they no longer apply, Undo for what can be taken back, a confirmation for what
+ * cannot, and the admin page on a phone once a secret is shown.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWindow, type Stage, signIn, startStage } from './browser';
+
+/** Calls the API as the person signed in on `page`, the way the web app does. */
+async function call(page: Page, procedure: string, input: object, kind: 'query' | 'mutation') {
+  const response =
+    kind === 'query'
+      ? await page.request.get(`/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`)
+      : await page.request.post(`/trpc/${procedure}`, { data: input });
+  expect(response.ok(), `${procedure}: ${await response.text()}`).toBe(true);
+  return (await response.json()).result.data;
+}
+
+describe('organizers: plain failures, undo and confirmations', () => {
+  let stage: Stage;
+  let moderator: Page;
+  let owner: Page;
+
+  beforeAll(async () => {
+    stage = await startStage();
+    // The moderator works through a network the test can cut.
+    moderator = await (await openWindow(stage.browser, stage.flakyUrl, 'desktop')).newPage();
+    await signIn(moderator, 'mod@demo.test', '/t/demo/moderate');
+    await moderator.locator('[data-connection="live"]').waitFor();
+    owner = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    await signIn(owner, 'owner@demo.test', '/t/demo/admin');
+  }, 90_000);
+  afterAll(() => stage?.close());
+
+  const freezeButton = () => moderator.getByRole('button', { name: /Freeze queue|Queue frozen/ });
+  const toast = () => moderator.getByTestId('undo-toast');
+
+  it("says plainly that PulseStage can't be reached when a moderator action fails, until it can", async () => {
+    stage.flakyNetwork.accepting = false;
+    stage.flakyNetwork.cut();
+    await freezeButton().click();
+    const notice = moderator.getByRole('alert').filter({ hasText: "Can't reach PulseStage" });
+    await notice.waitFor();
+    expect(await notice.textContent()).toBe(
+      "Can't reach PulseStage. Check your connection; we'll keep trying.",
+    );
+    expect(await moderator.getByText('Failed to fetch').count()).toBe(0);
+    expect(await freezeButton().getAttribute('aria-pressed')).toBe('false');
+
+    stage.flakyNetwork.accepting = true;
+    await notice.waitFor({ state: 'detached' });
+    await moderator.locator('[data-connection="live"]').waitFor();
+  });
+
+  it('freezes at once and takes it back with Undo, or with z', async () => {
+    await freezeButton().click();
+    await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
+    await toast().getByText('Queue frozen').waitFor();
+    await toast().getByRole('button', { name: /Undo/ }).click();
+    await moderator.getByRole('button', { name: /^Freeze queue/ }).waitFor();
+    await toast().getByText('Undone: queue frozen').waitFor();
+
+    await moderator.keyboard.press('f');
+    await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
+    await moderator.keyboard.press('z');
+    await moderator.getByRole('button', { name: /^Freeze queue/ }).waitFor();
+  });
+
+  it('holds a first answer back while it can be undone, then sends it', async () => {
+    await moderator.keyboard.press('j');
+    const selected = moderator.locator('article[aria-current="true"]');
+    const questionId = (await selected.getAttribute('data-question-id')) ?? '';
+    const answer = async (text: string) => {
+      await moderator.keyboard.press('a');
+      await moderator.keyboard.press('Control+a');
+      await moderator.keyboard.type(text);
+      await moderator.keyboard.press('Control+Enter');
+      await toast().getByText('Sending the answer').waitFor();
+    };
+    const stored = () => call(moderator, 'question.get', { tenant: 'demo', questionId }, 'query');
+
+    await answer('Not this one.');
+    await toast().getByRole('button', { name: /Undo/ }).click();
+    await toast().getByText('Undone: sending the answer').waitFor();
+    // Another action settles whatever was held back; an undone answer must stay unsent.
+    await moderator.locator('body').click({ position: { x: 5, y: 5 } });
+    await moderator.keyboard.press('f');
+    await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
+    expect(await stored()).toMatchObject({ status: 'OPEN', responseText: null });
+    await moderator.keyboard.press('z');
+
+    await answer('Yes, on Friday.');
+    await expect
+      .poll(stored, { timeout: 15_000 })
+      .toMatchObject({ status: 'ANSWERED', responseText: 'Yes, on Friday.' });
+  });
+
+  it('asks before rejecting a question, which cannot be undone', async () => {
+    await call(owner, 'tenant.updateSettings', { tenant: 'demo', requireApproval: true }, 'mutation');
+    const held = 'Could this one be rejected, please?';
+    await call(owner, 'question.submit', { tenant: 'demo', body: held }, 'mutation');
+    await moderator.getByRole('button', { name: /^Review/ }).click();
+    const card = moderator.locator('article', { hasText: held });
+    await card.click();
+    await card.getByRole('button', { name: 'Reject' }).click();
+    await card.getByText('Rejecting removes this question for good.').waitFor();
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    expect(await card.getByText('Rejecting removes').count()).toBe(0);
+
+    await card.getByRole('button', { name: 'Reject' }).click();
+    await card.getByRole('button', { name: 'Reject' }).click();
+    await card.waitFor({ state: 'detached' });
+    await call(owner, 'tenant.updateSettings', { tenant: 'demo', requireApproval: false }, 'mutation');
+  });
+
+  it('asks before revoking a link, and keeps the phone admin page within the screen', async () => {
+    await owner.getByRole('button', { name: 'New display link' }).click();
+    await owner.getByTestId('shown-once').waitFor();
+    await owner.getByLabel('Token name').fill('Slack bot');
+    await owner.getByRole('button', { name: 'Create token' }).click();
+    await owner.getByTestId('shown-once').nth(1).waitFor();
+
+    const width = await owner.evaluate(() => ({
+      document: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+    }));
+    expect(width.document).toBeLessThanOrEqual(width.viewport);
+    for (const button of await owner.getByRole('button', { name: /^(Copy|Revoke)$/ }).all()) {
+      const box = await button.boundingBox();
+      expect(box && box.x + box.width).toBeLessThanOrEqual(width.viewport);
+    }
+
+    const row = owner.locator('li', { hasText: 'Display link' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText(/goes offline at once/).waitFor();
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    expect(await row.count()).toBe(1);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+});
