@@ -44,6 +44,8 @@ export interface Stage {
   /** A forwarder in front of the API whose connections a test can cut, like a phone losing its network. */
   flakyNetwork: TcpProxy;
   flakyUrl: string;
+  /** Stops the API (SIGKILL: a crash; SIGTERM: a deploy) and starts it again on its port and data. */
+  restartApi(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,23 +55,36 @@ export interface Stage {
  */
 export async function startStage(env: Record<string, string> = {}): Promise<Stage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-e2e-'));
-  const api = await ApiProcess.start({ name: 'api', env: { ...env, DATA_DIR: dataDir, WEB_DIST } });
+  const startApi = (port?: number) =>
+    ApiProcess.start({ name: 'api', env: { ...env, DATA_DIR: dataDir, WEB_DIST }, port });
+  const api = await startApi();
   const flakyNetwork = await TcpProxy.start('127.0.0.1', api.port);
   const browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return {
+  const stage: Stage = {
     api,
     browser,
     flakyNetwork,
     flakyUrl: `http://127.0.0.1:${flakyNetwork.port}`,
+    async restartApi(signal) {
+      const stopped = stage.api;
+      if (signal === 'SIGKILL') {
+        stopped.kill('SIGKILL');
+        await stopped.exited;
+      } else {
+        await stopped.stop();
+      }
+      stage.api = await startApi(stopped.port);
+    },
     async close() {
       await browser.close();
       await flakyNetwork.close();
-      await api.stop();
+      await stage.api.stop();
       killAllProcesses();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return stage;
 }
 
 /** A browser window of its own (own cookies), at a phone's or a laptop's size. */
