@@ -94,7 +94,7 @@ function acceptance(header: string, encoding: Encoding): number {
 }
 
 /** Brotli when the browser takes it (smaller), else gzip, else the file as it is. */
-export function chooseEncoding(
+function chooseEncoding(
   acceptEncoding: string | undefined,
   variants: CachedFile['variants'],
 ): Encoding {
