@@ -1,8 +1,10 @@
 import type { Member, Role, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { Navigate } from 'react-router';
+import { Navigate, useSearchParams } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
+import { FirstSteps } from '../components/first-steps';
 import { PublicUrlWarning } from '../components/public-url-warning';
+import { RemovedMembers, removalWarning, useRefreshRemovedMembers } from '../components/removed-members';
 import { Select } from '../components/select';
 import { errorMessage } from '../lib/errors';
 import { usePublicOrigin } from '../lib/public-url';
@@ -95,7 +97,13 @@ function Members({ tenant }: { tenant: Tenant }) {
   const utils = trpc.useUtils();
   const onSuccess = (list: Member[]) => utils.tenant.members.setData({ tenant: tenant.slug }, list);
   const setRole = trpc.tenant.setRole.useMutation({ onSuccess });
-  const remove = trpc.tenant.removeMember.useMutation({ onSuccess });
+  const refreshRemoved = useRefreshRemovedMembers(tenant.slug);
+  const remove = trpc.tenant.removeMember.useMutation({
+    onSuccess: (list) => {
+      onSuccess(list);
+      refreshRemoved();
+    },
+  });
   return (
     <Section title={`Members${members.data ? ` (${members.data.length})` : ''}`}>
       <Failure error={setRole.error ?? remove.error} />
@@ -112,13 +120,12 @@ function Members({ tenant }: { tenant: Tenant }) {
               options={ROLE_OPTIONS}
               onChange={(role) => setRole.mutate({ tenant: tenant.slug, userId: member.userId, role })}
             />
-            <button
-              type="button"
+            <ConfirmButton
+              label="Remove"
+              warning={removalWarning(member.name)}
               className={dangerButton}
-              onClick={() => remove.mutate({ tenant: tenant.slug, userId: member.userId })}
-            >
-              Remove
-            </button>
+              onConfirm={() => remove.mutate({ tenant: tenant.slug, userId: member.userId })}
+            />
           </li>
         ))}
       </ul>
@@ -321,16 +328,20 @@ function Settings({ tenant }: { tenant: Tenant }) {
 /** `/t/:tenant/admin`: members and roles, links, service tokens and settings. */
 export default function Admin() {
   const tenant = useTenant();
+  // `?welcome`: the organization was just created, so its first steps come first.
+  const [params, setParams] = useSearchParams();
   if (!hasRole(tenant, 'admin')) return <Navigate to={`/t/${tenant.slug}`} replace />;
   return (
     <main className="mx-auto grid max-w-6xl grid-cols-1 items-start gap-6 px-4 py-6 lg:grid-cols-2">
       <h1 className="text-xl font-bold lg:col-span-2">Administration</h1>
+      {params.has('welcome') && <FirstSteps tenant={tenant} onDone={() => setParams({}, { replace: true })} />}
       <PublicUrlWarning />
       <Members tenant={tenant} />
       <div className="flex flex-col gap-6">
         <Settings tenant={tenant} />
         <Links tenant={tenant} />
         <ServiceTokens tenant={tenant} />
+        <RemovedMembers tenant={tenant} />
       </div>
     </main>
   );
