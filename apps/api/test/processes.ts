@@ -256,7 +256,15 @@ export class ApiProcess {
   static async start(options: ApiProcessOptions): Promise<ApiProcess> {
     const port = options.port ?? (await freePort());
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of ['NODE_ENV', 'DATA_DIR', 'WEB_DIST', 'DATABASE_URL', 'REDIS_URL', 'EVENT_BUS']) {
+    for (const key of [
+      'NODE_ENV',
+      'DATA_DIR',
+      'WEB_DIST',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'EVENT_BUS',
+      'PUBLIC_URL',
+    ]) {
       delete env[key];
     }
     Object.assign(env, {
