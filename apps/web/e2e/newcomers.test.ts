@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, openWindow, type Stage, startStage } from './browser';
+import { DEMO_PASSWORD, openWindow, type Stage, signIn, startStage } from './browser';
 
 describe('a newcomer on the home page', () => {
   let stage: Stage;
@@ -43,14 +43,60 @@ describe('a newcomer on the home page', () => {
     expect(await page.getByRole('link', { name: /Demo Org/ }).count()).toBe(1);
   });
 
-  it('lands on the home page at the first sign-up', async () => {
+  const signUpFromHome = async (name: string, email: string): Promise<Page> => {
     const page = await freshAtHome();
     await page.getByRole('link', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill('Nora Newcomer');
-    await page.getByLabel('Email').fill('nora@example.test');
+    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('Email').fill(email);
     await page.getByLabel(/Password/).fill('a long enough password');
     await page.getByRole('button', { name: 'Create account' }).click();
     await landsOnOrganizations(page);
+    return page;
+  };
+
+  it('lands on the home page at the first sign-up', async () => {
+    const page = await signUpFromHome('Nora Newcomer', 'nora@example.test');
     await page.getByText('You are not in any organization yet').waitFor();
+  });
+
+  it('creates an organization at an address made from its name, then shows its first steps', async () => {
+    const page = await signUpFromHome('Olga Organizer', 'olga@example.test');
+    await page.getByRole('heading', { name: 'Create an organization' }).waitFor();
+    await page.getByLabel('Name').fill('Spring Town Hall');
+    const address = page.getByLabel(/^Address/);
+    expect(await address.inputValue()).toBe('spring-town-hall');
+
+    await address.fill('-spring-');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe(
+      'The address may contain only letters, digits and inner hyphens',
+    );
+
+    await address.fill('spring-town-hall');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL('**/t/spring-town-hall/admin?welcome');
+    const steps = page.getByRole('region', { name: /three steps before the first session/ });
+    await steps.waitFor();
+    expect(await steps.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringContaining('Invite people with the join link'),
+      expect.stringContaining('Open the display on the screen in the room'),
+      expect.stringContaining('Add a moderator'),
+    ]);
+    await steps.getByRole('link', { name: 'Open the presenter display' }).waitFor();
+    await steps.getByRole('button', { name: 'Hide these steps' }).click();
+    await steps.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'Administration' }).waitFor();
+  });
+
+  it('offers people who only attend their organizations first, and a new one only folded away', async () => {
+    const attendee = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    await signIn(attendee, 'alice@demo.test');
+    await landsOnOrganizations(attendee);
+    expect(await attendee.getByRole('heading', { name: 'Create an organization' }).count()).toBe(0);
+    expect(await attendee.getByLabel('Name').isVisible()).toBe(false);
+    await attendee.getByText('Organizing an event of your own?').click();
+    expect(await attendee.getByLabel('Name').isVisible()).toBe(true);
   });
 });
