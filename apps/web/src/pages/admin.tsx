@@ -334,7 +334,9 @@ export default function Admin() {
   return (
     <main className="mx-auto grid max-w-6xl grid-cols-1 items-start gap-6 px-4 py-6 lg:grid-cols-2">
       <h1 className="text-xl font-bold lg:col-span-2">Administration</h1>
-      {params.has('welcome') && <FirstSteps tenant={tenant} onDone={() => setParams({}, { replace: true })} />}
+      {params.has('welcome') && (
+        <FirstSteps tenant={tenant} onDone={() => setParams({}, { replace: true })} />
+      )}
       <PublicUrlWarning />
       <Members tenant={tenant} />
       <div className="flex flex-col gap-6">
