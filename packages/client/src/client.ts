@@ -44,7 +44,9 @@ function fetchWithAuthorization(authorization: string): FetchLike {
 
 /** The tRPC client, with its `events` namespace replaced by the resuming event stream. */
 function withEventStream(trpc: TRPCClient<AppRouter>): PulseStageClient {
-  const events = (options: EventStreamOptions) => streamEvents(trpc.events.subscribe.subscribe, options);
+  const position = async (tenant: string) => String((await trpc.tenant.get.query({ tenant })).sequence);
+  const events = (options: EventStreamOptions) =>
+    streamEvents(trpc.events.subscribe.subscribe, position, options);
   const client = new Proxy(trpc, {
     get: (target, property, receiver) =>
       property === 'events' ? events : Reflect.get(target, property, receiver),

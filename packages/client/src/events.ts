@@ -9,13 +9,19 @@ type SubscribeInput = inferRouterInputs<AppRouter>['events']['subscribe'];
 type Subscribe = TRPCClient<AppRouter>['events']['subscribe']['subscribe'];
 
 export interface EventStreamOptions extends Omit<SubscribeInput, 'lastEventId'> {
-  /** Resume after this event id: the `id` of the last event a previous stream yielded. */
+  /**
+   * Resume after this event id: the `id` of the last event a previous stream yielded. Without it the
+   * stream starts at the tenant's current position, learned before it opens.
+   */
   lastEventId?: string;
   /** Ends the stream: iteration stops without an error. */
   signal?: AbortSignal;
   /** Called each time the stream is open: every event committed from then on reaches this iterator. */
   onConnected?: () => void;
 }
+
+/** The id of the tenant's newest event: a stream resuming after it misses nothing that follows. */
+export type CurrentPosition = (tenant: string) => Promise<string>;
 
 /** One event of a tenant stream, with the id to resume after it. */
 export interface ReceivedEvent {
@@ -80,17 +86,29 @@ function subscribeOnce(
   };
 }
 
+/** Where a stream without `lastEventId` starts: the tenant's position now, or the API's refusal. */
+async function startingPoint(position: CurrentPosition, tenant: string): Promise<string> {
+  try {
+    return await position(tenant);
+  } catch (error) {
+    throw asAccessDenied(error) ?? error;
+  }
+}
+
 /**
- * A tenant's events as an async iterable. Reconnections resume from the last id, so nothing is lost
- * or repeated; a refused token ends it with an AccessDeniedError, any other refusal with the API's
- * error; aborting `signal` (or leaving the loop) ends it quietly.
+ * A tenant's events as an async iterable. It always knows its position: from `lastEventId`, or
+ * learned from the API before the stream opens, and then the last id it yielded; so reconnections
+ * (a restart, another instance) lose and repeat nothing, even before the first event. A refused token
+ * ends it with an AccessDeniedError, any other refusal with the API's error; aborting `signal` (or
+ * leaving the loop) ends it quietly.
  */
 export async function* streamEvents(
   subscribe: Subscribe,
+  position: CurrentPosition,
   options: EventStreamOptions,
 ): AsyncGenerator<ReceivedEvent, void, undefined> {
   const { signal, lastEventId, onConnected, ...input } = options;
-  let resumeAfter = lastEventId;
+  let resumeAfter = lastEventId ?? (await startingPoint(position, input.tenant));
   let retryDelay = FIRST_RETRY_DELAY_MS;
   while (!signal?.aborted) {
     const subscription = subscribeOnce(

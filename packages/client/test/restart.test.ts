@@ -1,4 +1,4 @@
-import { sleep } from '@pulsestage/api/test-processes';
+import { sleep, waitUntil } from '@pulsestage/api/test-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseStageClient } from '../src/index.js';
 import { startWithDemoCallers } from './support/accounts.js';
@@ -52,5 +52,21 @@ describe('client.events across API restarts', () => {
       event.type === 'question:created' ? event.data.id : event.type,
     );
     expect(created).toEqual(submitted);
+  });
+
+  it('loses nothing across a crash before its first event, opened without lastEventId', async () => {
+    let connections = 0;
+    const stream = new CollectedStream(member, { ...demo, onConnected: () => (connections += 1) });
+    await waitUntil(() => connections > 0, 'the stream to open');
+
+    await api.restart('SIGKILL');
+    const submitted = await submitQuestions(member, 'As soon as the API is back', 3);
+    await stream.waitForCount(3, RESUME_TIMEOUT_MS);
+    await stream.stop();
+
+    expect(stream.error).toBeUndefined();
+    expect(
+      stream.received.map(({ event }) => (event.type === 'question:created' ? event.data.id : '')),
+    ).toEqual(submitted);
   });
 });
