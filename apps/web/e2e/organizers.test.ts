@@ -20,6 +20,7 @@ async function call(page: Page, procedure: string, input: object, kind: 'query' 
 describe('organizers: plain failures, undo and confirmations', () => {
   let stage: Stage;
   let moderator: Page;
+  let participant: Page;
   let owner: Page;
 
   beforeAll(async () => {
@@ -28,6 +29,8 @@ describe('organizers: plain failures, undo and confirmations', () => {
     moderator = await (await openWindow(stage.browser, stage.flakyUrl, 'desktop')).newPage();
     await signIn(moderator, 'mod@demo.test', '/t/demo/moderate');
     await moderator.locator('[data-connection="live"]').waitFor();
+    participant = await (await openWindow(stage.browser, stage.flakyUrl, 'phone')).newPage();
+    await signIn(participant, 'alice@demo.test', '/t/demo');
     owner = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
     await signIn(owner, 'owner@demo.test', '/t/demo/admin');
   }, 90_000);
@@ -51,6 +54,22 @@ describe('organizers: plain failures, undo and confirmations', () => {
     stage.flakyNetwork.accepting = true;
     await notice.waitFor({ state: 'detached' });
     await moderator.locator('[data-connection="live"]').waitFor();
+  });
+
+  it("tells a participant whose question could not be sent, in words, and clears it once it's back", async () => {
+    const question = 'Will the summer schedule change?';
+    await participant.getByLabel('Ask a question').fill(question);
+    stage.flakyNetwork.accepting = false;
+    stage.flakyNetwork.cut();
+    await participant.getByRole('button', { name: 'Send' }).click();
+    const notice = participant.getByRole('alert').filter({ hasText: "Can't reach PulseStage" });
+    await notice.waitFor();
+    expect(await participant.getByText('Failed to fetch').count()).toBe(0);
+
+    stage.flakyNetwork.accepting = true;
+    await notice.waitFor({ state: 'detached' });
+    await participant.getByRole('button', { name: 'Send' }).click();
+    await participant.getByText('Your question is in the queue').waitFor();
   });
 
   it('freezes at once and takes it back with Undo, or with z', async () => {

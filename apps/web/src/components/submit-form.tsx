@@ -1,7 +1,8 @@
 import type { Team, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, useId, useState } from 'react';
-import { errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
+import { ErrorNotice } from './notice';
 import { namedOptions, Select } from './select';
 
 interface SubmitFormProps {
@@ -28,6 +29,7 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
       void utils.question.mine.invalidate({ tenant: tenant.slug });
     },
   });
+  const failure = useFailureNotice([submit]);
   const { minQuestionLength: min, maxQuestionLength: max } = tenant.settings;
   const length = body.trim().length;
   const tooLong = length > max;
@@ -81,11 +83,7 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
           {submit.isPending ? 'Sending…' : 'Send'}
         </button>
       </div>
-      {submit.isError && (
-        <p role="alert" className="mt-3 text-sm font-medium text-rose-700">
-          {errorMessage(submit.error)}
-        </p>
-      )}
+      <ErrorNotice message={failure} className="mt-3" />
       {notice && (
         <p role="status" className="mt-3 text-sm text-emerald-800">
           {notice}
