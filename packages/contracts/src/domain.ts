@@ -20,8 +20,19 @@ export const question = z.object({
   pinnedAt: isoDateTime.nullable(),
   tags: z.array(tag),
   upvotedByMe: z.boolean(),
+  /** Whether the caller asked it; nobody learns who asked anything else. */
+  mine: z.boolean(),
 });
 export type Question = z.infer<typeof question>;
+
+/**
+ * `question.mine`: the caller's own questions, newest first, rejected ones included: only their author
+ * sees a rejection (`rejectedAt`), never who rejected it.
+ */
+export const ownQuestion = question.extend({ rejectedAt: isoDateTime.nullable() });
+export type OwnQuestion = z.infer<typeof ownQuestion>;
+export const ownQuestionPage = z.object({ items: z.array(ownQuestion), nextCursor: z.string().nullable() });
+export type OwnQuestionPage = z.infer<typeof ownQuestionPage>;
 
 /**
  * The tenant's event sequence a snapshot reflects: the data includes every event up to it (and maybe

@@ -72,6 +72,11 @@ export const questionListInput = tenantScoped.extend({
   direction: z.literal('forward').optional(),
 });
 export type QuestionListInput = z.infer<typeof questionListInput>;
+export const questionMineInput = tenantScoped.extend({
+  limit: questionListInput.shape.limit,
+  cursor: questionListInput.shape.cursor,
+  direction: questionListInput.shape.direction,
+});
 
 export const questionInput = questionScoped;
 export const questionSubmitInput = tenantScoped.extend({

@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { initial } from './migrations/001-initial.js';
+import { rejectedQuestions } from './migrations/002-rejected-questions.js';
 import { removedMembers } from './migrations/003-removed-members.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
@@ -87,6 +88,7 @@ export async function migrateToLatest(db: Database): Promise<void> {
     provider: {
       getMigrations: async () => ({
         '001-initial': initial,
+        '002-rejected-questions': rejectedQuestions,
         '003-removed-members': removedMembers,
       }),
     },

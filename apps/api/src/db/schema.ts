@@ -97,6 +97,8 @@ export interface QuestionTable {
   answeredAt: IsoTime | null;
   pinnedAt: IsoTime | null;
   submittedAt: IsoTime;
+  /** Set on rejection: the row stays only so its author learns the question was not published. */
+  rejectedAt: IsoTime | null;
 }
 
 export interface UpvoteTable {

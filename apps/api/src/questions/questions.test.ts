@@ -1,4 +1,9 @@
-import { type Question, question as questionSchema } from '@pulsestage/contracts';
+import {
+  type OwnQuestion,
+  ownQuestion as ownQuestionSchema,
+  type Question,
+  question as questionSchema,
+} from '@pulsestage/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -18,6 +23,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 /** A question exactly as the contract describes it, with no extra field (such as an author). */
 const strictQuestion = z.strictObject(questionSchema.shape);
+const strictOwnQuestion = z.strictObject(ownQuestionSchema.shape);
+const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Submissions a few milliseconds apart get distinct `submittedAt` values, so "newest" order is known. */
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -89,6 +96,20 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     }
   }
 
+  /** Every question of the caller's own list, walking its pages of `limit`. */
+  async function ownQuestions(client: Client, limit = 100): Promise<OwnQuestion[]> {
+    const items: OwnQuestion[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.question.mine.query({ ...alpha, limit, cursor });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
+  }
+
+  const ownIds = async (client: Client) => (await ownQuestions(client)).map((q) => q.id);
+
   async function upvoteRows(questionId: string): Promise<number> {
     const rows = await app.db
       .selectFrom('upvotes')
@@ -116,10 +137,14 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         pinnedAt: null,
         tags: [],
         upvotedByMe: false,
+        mine: true,
       });
       expect(Date.parse(created.submittedAt)).toBeGreaterThanOrEqual(before - 1000);
       expect(Date.parse(created.submittedAt)).toBeLessThanOrEqual(Date.now() + 1000);
-      expect(await member2.question.get.query({ ...alpha, questionId: created.id })).toEqual(created);
+      expect(await member2.question.get.query({ ...alpha, questionId: created.id })).toEqual({
+        ...created,
+        mine: false,
+      });
       const stored = await app.db
         .selectFrom('questions')
         .selectAll()
@@ -531,8 +556,8 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it("lists the caller's own questions and nobody else's", async () => {
       const mine = await submit(member, 'A question by member');
       const theirs = await submit(member2, 'A question by member2');
-      const memberIds = (await member.question.mine.query(alpha)).map((q) => q.id);
-      const member2Ids = (await member2.question.mine.query(alpha)).map((q) => q.id);
+      const memberIds = await ownIds(member);
+      const member2Ids = await ownIds(member2);
       expect(memberIds).toContain(mine.id);
       expect(memberIds).not.toContain(theirs.id);
       expect(member2Ids).toContain(theirs.id);
@@ -543,7 +568,53 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         .where('authorId', '=', app.userIds.member2)
         .execute();
       expect(member2Ids.sort()).toEqual(authored.map((row) => row.id).sort());
-      expect((await moderator.question.mine.query(alpha)).map((q) => q.id)).not.toContain(mine.id);
+      expect(await ownIds(moderator)).not.toContain(mine.id);
+    });
+
+    it('pages through every own question, newest first, far beyond 200', async () => {
+      const teamId = await freshTeam();
+      const asked: Question[] = [];
+      for (let batch = 0; batch < 11; batch += 1) {
+        const bodies = Array.from({ length: 20 }, (_, i) => `Admin question ${batch * 20 + i}`);
+        asked.push(...(await Promise.all(bodies.map((body) => submit(admin, body, teamId)))));
+      }
+      const newestFirst = [...asked].sort(
+        (a, b) => b.submittedAt.localeCompare(a.submittedAt) || b.id.localeCompare(a.id),
+      );
+      const own = await ownQuestions(admin, 30);
+      expect(own.map((q) => q.id)).toEqual(newestFirst.map((q) => q.id));
+      for (const q of own) expect(strictOwnQuestion.parse(q)).toEqual({ ...q, mine: true, rejectedAt: null });
+      const firstPage = await admin.question.mine.query({ ...alpha });
+      expect(firstPage.items).toHaveLength(50);
+      expect(firstPage.nextCursor).not.toBeNull();
+    }, 60_000);
+
+    it("refuses another list's cursor or a garbage one with BAD_REQUEST naming cursor", async () => {
+      const [q] = await ownQuestions(member);
+      for (const cursor of [
+        'not a cursor at all',
+        encodeCursor(['newest', q?.submittedAt, q?.id]),
+        encodeCursor(['top', 0, q?.submittedAt, q?.id]),
+      ]) {
+        const refused = await failureOf(member.question.mine.query({ ...alpha, cursor }));
+        expect(refused.code).toBe('BAD_REQUEST');
+        expect(refused.message).toMatch(/cursor/);
+      }
+    });
+
+    it("marks the caller's own questions in every list, whatever their age, and nobody else's", async () => {
+      const teamId = await freshTeam();
+      const own = await submit(member, 'Mine, listed', teamId);
+      const theirs = await submit(member2, 'Theirs, listed', teamId);
+      const flags = async (client: Client) =>
+        Object.fromEntries(
+          (await client.question.list.query({ ...alpha, teamId })).items.map((q) => [q.id, q.mine]),
+        );
+      expect(await flags(member)).toEqual({ [own.id]: true, [theirs.id]: false });
+      expect(await flags(member2)).toEqual({ [own.id]: false, [theirs.id]: true });
+      expect(await flags(moderator)).toEqual({ [own.id]: false, [theirs.id]: false });
+      expect((await member.question.get.query({ ...alpha, questionId: own.id })).mine).toBe(true);
+      expect((await member2.question.get.query({ ...alpha, questionId: own.id })).mine).toBe(false);
     });
   });
 
@@ -646,7 +717,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const [listed] = (await member.question.list.query({ ...alpha, teamId })).items;
       expect(listed?.upvoteCount).toBe(3);
       expect(await upvoteRows(q.id)).toBe(3);
-      const [mine] = (await member.question.mine.query(alpha)).filter((item) => item.id === q.id);
+      const mine = (await ownQuestions(member)).find((item) => item.id === q.id);
       expect(mine?.upvoteCount).toBe(3);
     });
   });
@@ -884,8 +955,9 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         });
 
         // The author sees it through mine and get.
-        expect((await member.question.mine.query(alpha)).find((q) => q.id === pending.id)).toMatchObject({
+        expect((await ownQuestions(member)).find((q) => q.id === pending.id)).toMatchObject({
           status: 'UNDER_REVIEW',
+          rejectedAt: null,
         });
         expect(await member.question.get.query({ ...alpha, questionId: pending.id })).toMatchObject({
           status: 'UNDER_REVIEW',
@@ -930,7 +1002,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       });
     });
 
-    it('removes a rejected question for everyone, its author included', async () => {
+    it('removes a rejected question for everyone but its author, who sees it marked rejected', async () => {
       await withSettings({ requireApproval: true }, async () => {
         const pending = await submit(member, 'Something to reject');
         expect(await errorCodeOf(member.question.reject.mutate({ ...alpha, questionId: pending.id }))).toBe(
@@ -945,14 +1017,23 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(await errorCodeOf(member.question.get.query({ ...alpha, questionId: pending.id }))).toBe(
           'NOT_FOUND',
         );
-        expect((await member.question.mine.query(alpha)).map((q) => q.id)).not.toContain(pending.id);
+        const rejected = (await ownQuestions(member)).find((q) => q.id === pending.id);
+        // The author learns that it was rejected and when, never by whom.
+        expect(strictOwnQuestion.parse(rejected)).toEqual({
+          ...pending,
+          rejectedAt: expect.stringMatching(ISO),
+        });
+        expect(await ownIds(member2)).not.toContain(pending.id);
+        expect(await ownIds(moderator)).not.toContain(pending.id);
         expect(await listIds(moderator, { status: 'UNDER_REVIEW' })).not.toContain(pending.id);
-        expect(
-          await app.db.selectFrom('questions').select('id').where('id', '=', pending.id).executeTakeFirst(),
-        ).toBeUndefined();
-        expect(
-          await errorCodeOf(moderator.question.reject.mutate({ ...alpha, questionId: pending.id })),
-        ).toBe('NOT_FOUND');
+        expect(await listIds(member)).not.toContain(pending.id);
+        for (const change of [
+          moderator.question.reject.mutate({ ...alpha, questionId: pending.id }),
+          moderator.question.approve.mutate({ ...alpha, questionId: pending.id }),
+          member2.question.upvote.mutate({ ...alpha, questionId: pending.id }),
+        ]) {
+          expect(await errorCodeOf(change)).toBe('NOT_FOUND');
+        }
       });
     });
 
@@ -973,10 +1054,18 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       expect(await listIds(member2)).not.toContain(q.id);
       expect(await listIds(member2, { tagId: tag.id })).toEqual([]);
       expect((await member2.queue.state.query(alpha)).pinnedQuestionIds).not.toContain(q.id);
+      expect((await moderator.queue.state.query(alpha)).pinnedQuestionIds).not.toContain(q.id);
       expect(await upvoteRows(q.id)).toBe(0);
       expect(
         await app.db.selectFrom('questionTags').select('tagId').where('questionId', '=', q.id).execute(),
       ).toEqual([]);
+      expect((await ownQuestions(member)).find((own) => own.id === q.id)).toMatchObject({
+        status: 'OPEN',
+        upvoteCount: 0,
+        tags: [],
+        pinned: false,
+        rejectedAt: expect.stringMatching(ISO),
+      });
     });
   });
 

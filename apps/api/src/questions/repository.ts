@@ -1,5 +1,5 @@
-import type { Question, QuestionListInput, QuestionStatus, Tag } from '@pulsestage/contracts';
-import { sql } from 'kysely';
+import type { OwnQuestion, Question, QuestionListInput, QuestionStatus, Tag } from '@pulsestage/contracts';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
@@ -16,6 +16,10 @@ export interface QuestionRow {
   submittedAt: string;
   upvoteCount: number;
   upvotedByMe: boolean;
+  /** Whether the viewer asked it. */
+  mine: boolean;
+  /** Set once rejected: then only its author still sees it, in their own list. */
+  rejectedAt: string | null;
 }
 
 function selectQuestions(db: Executor, tenantId: string, viewerId: string) {
@@ -32,6 +36,8 @@ function selectQuestions(db: Executor, tenantId: string, viewerId: string) {
       'q.answeredAt',
       'q.pinnedAt',
       'q.submittedAt',
+      'q.rejectedAt',
+      eb('q.authorId', '=', viewerId).as('mine'),
       eb
         .selectFrom('upvotes')
         .whereRef('upvotes.questionId', '=', 'q.id')
@@ -57,6 +63,7 @@ function toRow(selected: SelectedQuestion): QuestionRow {
     status: selected.status as QuestionStatus,
     upvoteCount: Number(selected.upvoteCount ?? 0),
     upvotedByMe: Boolean(selected.upvotedByMe),
+    mine: Boolean(selected.mine),
   };
 }
 
@@ -68,6 +75,7 @@ export async function findQuestion(
 ): Promise<QuestionRow | undefined> {
   const selected = await selectQuestions(db, tenantId, viewerId)
     .where('q.id', '=', questionId)
+    .where('q.rejectedAt', 'is', null)
     .executeTakeFirst();
   return selected && toRow(selected);
 }
@@ -124,7 +132,7 @@ async function tagsByQuestion(db: Executor, questionIds: string[]): Promise<Map<
 }
 
 /** Adds tags and drops the author: no participant ever learns who asked. */
-export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Question[]> {
+export async function toOwnQuestions(db: Executor, rows: QuestionRow[]): Promise<OwnQuestion[]> {
   const tags = await tagsByQuestion(
     db,
     rows.map((row) => row.id),
@@ -134,6 +142,11 @@ export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Qu
     pinned: row.pinnedAt !== null,
     tags: tags.get(row.id) ?? [],
   }));
+}
+
+/** As {@link toOwnQuestions}, for lists where nothing is rejected. */
+export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Question[]> {
+  return (await toOwnQuestions(db, rows)).map(({ rejectedAt: _rejected, ...question }) => question);
 }
 
 export async function toQuestion(db: Executor, row: QuestionRow): Promise<Question> {
@@ -146,14 +159,48 @@ export interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'status'
   statuses: QuestionStatus[];
 }
 
+/** The tenant's questions as one table `q`, rejected ones included, to filter, order and page. */
+function questionTable(db: Executor, tenantId: string, viewerId: string) {
+  return db.selectFrom(selectQuestions(db, tenantId, viewerId).as('q')).selectAll();
+}
+
+type QuestionTable = ReturnType<typeof questionTable>;
+type QuestionTableBuilder =
+  QuestionTable extends SelectQueryBuilder<infer Tables, infer From, infer _Row>
+    ? ExpressionBuilder<Tables, From>
+    : never;
+
+/** Later in "newest first" order than the question submitted at `submittedAt` with `id`. */
+function submittedBefore(eb: QuestionTableBuilder, submittedAt: string, id: string) {
+  return eb.or([
+    eb('q.submittedAt', '<', submittedAt),
+    eb.and([eb('q.submittedAt', '=', submittedAt), eb('q.id', '<', id)]),
+  ]);
+}
+
+interface RowPage {
+  rows: QuestionRow[];
+  nextCursor: string | null;
+}
+
+/** Up to `limit` rows of a query that asked for one more, and the cursor after them when there are more. */
+async function pageOf(query: QuestionTable, limit: number, cursorAfter: (last: QuestionRow) => Cursor) {
+  const rows = (await query.limit(limit + 1).execute()).map(toRow);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor(cursorAfter(last)) : null;
+  return { rows: page, nextCursor } satisfies RowPage;
+}
+
 export async function listQuestions(
   db: Executor,
   tenantId: string,
   viewerId: string,
   filters: ListFilters,
-): Promise<{ rows: QuestionRow[]; nextCursor: string | null }> {
-  let query = db.selectFrom(selectQuestions(db, tenantId, viewerId).as('q')).selectAll();
-  query = query.where('q.status', 'in', filters.statuses);
+): Promise<RowPage> {
+  let query = questionTable(db, tenantId, viewerId)
+    .where('q.status', 'in', filters.statuses)
+    .where('q.rejectedAt', 'is', null);
   if (filters.teamId) query = query.where('q.teamId', '=', filters.teamId);
   if (filters.tagId) {
     const tagId = filters.tagId;
@@ -173,53 +220,35 @@ export async function listQuestions(
   if (filters.cursor) {
     const cursor = decodeCursor(filters.cursor, filters.sort);
     query = query.where((eb) => {
-      if (cursor[0] === 'newest') {
-        const [, submittedAt, id] = cursor;
-        return eb.or([
-          eb('q.submittedAt', '<', submittedAt),
-          eb.and([eb('q.submittedAt', '=', submittedAt), eb('q.id', '<', id)]),
-        ]);
-      }
+      if (cursor[0] === 'newest') return submittedBefore(eb, cursor[1], cursor[2]);
       const [, count, submittedAt, id] = cursor;
       return eb.or([
         eb('q.upvoteCount', '<', count),
-        eb.and([
-          eb('q.upvoteCount', '=', count),
-          eb.or([
-            eb('q.submittedAt', '<', submittedAt),
-            eb.and([eb('q.submittedAt', '=', submittedAt), eb('q.id', '<', id)]),
-          ]),
-        ]),
+        eb.and([eb('q.upvoteCount', '=', count), submittedBefore(eb, submittedAt, id)]),
       ]);
     });
   }
   if (filters.sort === 'top') query = query.orderBy('q.upvoteCount', 'desc');
-  query = query
-    .orderBy('q.submittedAt', 'desc')
-    .orderBy('q.id', 'desc')
-    .limit(filters.limit + 1);
-
-  const rows = (await query.execute()).map(toRow);
-  const page = rows.slice(0, filters.limit);
-  const last = page.at(-1);
-  const hasMore = rows.length > filters.limit && last !== undefined;
-  const next: Cursor | null = !hasMore
-    ? null
-    : filters.sort === 'top'
+  query = query.orderBy('q.submittedAt', 'desc').orderBy('q.id', 'desc');
+  return pageOf(query, filters.limit, (last) =>
+    filters.sort === 'top'
       ? ['top', last.upvoteCount, last.submittedAt, last.id]
-      : ['newest', last.submittedAt, last.id];
-  return { rows: page, nextCursor: next && encodeCursor(next) };
+      : ['newest', last.submittedAt, last.id],
+  );
 }
 
+/** The author's own questions, newest first, rejected ones included. */
 export async function listAuthoredQuestions(
   db: Executor,
   tenantId: string,
   authorId: string,
-): Promise<QuestionRow[]> {
-  const rows = await selectQuestions(db, tenantId, authorId)
-    .where('q.authorId', '=', authorId)
-    .orderBy('q.submittedAt', 'desc')
-    .limit(200)
-    .execute();
-  return rows.map(toRow);
+  page: { limit: number; cursor?: string | undefined },
+): Promise<RowPage> {
+  let query = questionTable(db, tenantId, authorId).where('q.authorId', '=', authorId);
+  if (page.cursor) {
+    const [, submittedAt, id] = decodeCursor(page.cursor, 'mine');
+    query = query.where((eb) => submittedBefore(eb, submittedAt, id));
+  }
+  query = query.orderBy('q.submittedAt', 'desc').orderBy('q.id', 'desc');
+  return pageOf(query, page.limit, (last) => ['mine', last.submittedAt, last.id]);
 }

@@ -2,6 +2,7 @@ import {
   questionAnswerInput,
   questionInput,
   questionListInput,
+  questionMineInput,
   questionPinInput,
   questionSubmitInput,
   questionTagInput,
@@ -21,8 +22,8 @@ export const questionRouter = router({
     .input(questionInput)
     .query(({ ctx, input }) => questions.getVisibleQuestion(ctx.db, ctx.access, input.questionId)),
   mine: tenantProcedure('participate')
-    .input(tenantScoped)
-    .query(({ ctx }) => questions.listMyQuestions(ctx.db, ctx.access)),
+    .input(questionMineInput)
+    .query(({ ctx, input }) => questions.listMyQuestions(ctx.db, ctx.access, input)),
   submit: tenantProcedure('participate')
     .input(questionSubmitInput)
     .mutation(({ ctx, input }) => questions.submitQuestion(ctx.db, ctx.access, input)),

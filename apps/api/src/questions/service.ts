@@ -1,11 +1,13 @@
 import type {
   LatestEvent,
+  OwnQuestionPage,
   Question,
   QuestionListInput,
   QuestionPage,
   QueueSnapshot,
   QueueState,
   questionAnswerInput,
+  questionMineInput,
   questionPinInput,
   questionSubmitInput,
   questionTagInput,
@@ -26,6 +28,7 @@ import {
   listQuestions,
   lockQuestion,
   type QuestionRow,
+  toOwnQuestions,
   toQuestion,
   toQuestions,
 } from './repository.js';
@@ -82,8 +85,13 @@ export async function getVisibleQuestion(
   return toQuestion(db, await visibleQuestion(db, access, questionId));
 }
 
-export async function listMyQuestions(db: Database, access: TenantAccess): Promise<Question[]> {
-  return toQuestions(db, await listAuthoredQuestions(db, access.tenant.id, access.actor.id));
+export async function listMyQuestions(
+  db: Database,
+  access: TenantAccess,
+  input: z.infer<typeof questionMineInput>,
+): Promise<OwnQuestionPage> {
+  const { rows, nextCursor } = await listAuthoredQuestions(db, access.tenant.id, access.actor.id, input);
+  return { items: await toOwnQuestions(db, rows), nextCursor };
 }
 
 export async function submitQuestion(
@@ -116,8 +124,10 @@ export async function submitQuestion(
       submittedAt: new Date().toISOString(),
       upvoteCount: 0,
       upvotedByMe: false,
+      mine: true,
+      rejectedAt: null,
     };
-    const { upvoteCount: _count, upvotedByMe: _mine, ...stored } = row;
+    const { upvoteCount: _count, upvotedByMe: _upvoted, mine: _mine, ...stored } = row;
     await trx
       .insertInto('questions')
       .values({ ...stored, tenantId: tenant.id })
@@ -302,14 +312,23 @@ export function approveQuestion(db: Database, access: TenantAccess, questionId: 
   });
 }
 
-/** Rejects a question awaiting review, or takes down a published one. */
+/**
+ * Rejects a question awaiting review, or takes down a published one: it is gone for everyone with its
+ * upvotes, tags and pin, but its author still finds it, marked rejected, in their own list.
+ */
 export function rejectQuestion(
   db: Database,
   access: TenantAccess,
   questionId: string,
 ): Promise<{ questionId: string }> {
   return changeQuestion(db, access, questionId, async (trx, question) => {
-    await trx.deleteFrom('questions').where('id', '=', question.id).execute();
+    await trx.deleteFrom('upvotes').where('questionId', '=', question.id).execute();
+    await trx.deleteFrom('questionTags').where('questionId', '=', question.id).execute();
+    await trx
+      .updateTable('questions')
+      .set({ rejectedAt: new Date().toISOString(), pinnedAt: null })
+      .where('id', '=', question.id)
+      .execute();
     return { event: { type: 'question:removed', data: { questionId } }, result: { questionId } };
   });
 }

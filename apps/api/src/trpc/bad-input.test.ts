@@ -250,7 +250,22 @@ const TABLE: Record<string, Entry> = {
     }),
   },
   'question.get': { ...questionOnly, type: 'query' },
-  'question.mine': tenantOnly('query'),
+  'question.mine': {
+    type: 'query',
+    caller: 'owner',
+    fields: {
+      tenant: slug,
+      limit: { kind: 'int', min: 1, max: 100, optional: true },
+      cursor: { kind: 'cursor', optional: true },
+      direction: { kind: 'enum', values: ['forward'], optional: true },
+    },
+    valid: (ids) => ({
+      tenant: 'alpha',
+      limit: 10,
+      cursor: encodeCursor(['mine', '2020-01-01T00:00:00.000Z', ids.questionId]),
+      direction: 'forward',
+    }),
+  },
   'question.submit': {
     type: 'mutation',
     caller: 'owner',

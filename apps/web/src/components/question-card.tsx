@@ -1,10 +1,32 @@
-import type { Question } from '@pulsestage/contracts';
+import type { OwnQuestion, Question } from '@pulsestage/contracts';
 import type { ReactNode } from 'react';
-import { timeAgo } from '../lib/time';
+import { useTimeAgo } from '../lib/time';
 import { TagChip } from './tag-chip';
 
+/** A question as any list holds it; the caller's own list also says whether it was rejected. */
+export type CardQuestion = Question & Partial<Pick<OwnQuestion, 'rejectedAt'>>;
+
+/** "3 minutes ago", kept current while on screen. */
+function TimeAgo({ iso }: { iso: string }) {
+  return <time dateTime={iso}>{useTimeAgo(iso)}</time>;
+}
+
+function StatusBadge({ question }: { question: CardQuestion }) {
+  if (question.rejectedAt) {
+    return (
+      <span className="rounded-full bg-rose-100 px-2 py-0.5 font-semibold text-rose-900">
+        Not published by the moderators
+      </span>
+    );
+  }
+  if (question.status !== 'UNDER_REVIEW') return null;
+  return (
+    <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">Awaiting review</span>
+  );
+}
+
 interface QuestionCardProps {
-  question: Question;
+  question: CardQuestion;
   teamName?: string | undefined;
   own?: boolean;
   /** The vote control, on the left. */
@@ -29,20 +51,17 @@ export function QuestionCard({ question, teamName, own, leading, children, selec
           {question.pinned && (
             <span className="rounded-full bg-amber-100 px-2 py-0.5 font-semibold text-amber-900">Pinned</span>
           )}
-          {question.status === 'UNDER_REVIEW' && (
-            <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">
-              Awaiting review
-            </span>
-          )}
+          <StatusBadge question={question} />
           {own && (
             <span className="rounded-full bg-slate-100 px-2 py-0.5 font-semibold text-slate-700">Yours</span>
           )}
           {teamName && <span>{teamName}</span>}
-          <time dateTime={question.submittedAt}>{timeAgo(question.submittedAt)}</time>
+          <TimeAgo iso={question.submittedAt} />
         </div>
         <p className="whitespace-pre-wrap break-words text-base text-slate-900" data-testid="question-body">
           {question.body}
         </p>
+        {question.rejectedAt && <p className="mt-2 text-sm text-slate-600">Only you can see it.</p>}
         {question.tags.length > 0 && (
           <div className="mt-2 flex flex-wrap gap-1.5">
             {question.tags.map((tag) => (
@@ -53,7 +72,13 @@ export function QuestionCard({ question, teamName, own, leading, children, selec
         {question.status === 'ANSWERED' && question.responseText && (
           <div className="mt-3 rounded-xl bg-emerald-50 p-3 text-sm text-emerald-950" data-testid="answer">
             <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-emerald-800">
-              Answer{question.answeredAt ? ` · ${timeAgo(question.answeredAt)}` : ''}
+              Answer
+              {question.answeredAt && (
+                <>
+                  {' · '}
+                  <TimeAgo iso={question.answeredAt} />
+                </>
+              )}
             </p>
             <p className="whitespace-pre-wrap">{question.responseText}</p>
           </div>

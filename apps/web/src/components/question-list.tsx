@@ -2,17 +2,24 @@ import type { Question } from '@pulsestage/contracts';
 import { type ReactNode, useRef } from 'react';
 import { useFlip } from '../lib/flip';
 
-interface QuestionListProps {
-  questions: Question[];
+interface QuestionListProps<Item extends Question> {
+  questions: Item[];
   empty: string;
   loading: boolean;
   hasMore?: boolean;
   onMore?: () => void;
-  render(question: Question): ReactNode;
+  render(question: Item): ReactNode;
 }
 
 /** The questions in order, sliding into their new places when votes reorder them. */
-export function QuestionList({ questions, empty, loading, hasMore, onMore, render }: QuestionListProps) {
+export function QuestionList<Item extends Question>({
+  questions,
+  empty,
+  loading,
+  hasMore,
+  onMore,
+  render,
+}: QuestionListProps<Item>) {
   const container = useRef<HTMLOListElement>(null);
   useFlip(container, questions.map((question) => question.id).join());
   if (loading) return <p className="p-6 text-center text-slate-500">Loading questions…</p>;

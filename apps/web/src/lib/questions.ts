@@ -1,8 +1,8 @@
 import type { Question, QuestionListInput } from '@pulsestage/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
-import { useMemo } from 'react';
-import { type Pages, visibleQuestions } from '../live/question-lists';
+import { useEffect, useMemo } from 'react';
+import { type OwnPages, type Pages, visibleQuestions } from '../live/question-lists';
 import { trpc } from '../trpc';
 
 export type ListQuery = Omit<QuestionListInput, 'limit' | 'cursor' | 'sort'> & { sort: 'top' | 'newest' };
@@ -22,6 +22,29 @@ export function useQuestionList(query: ListQuery) {
   return { ...result, questions };
 }
 
+/**
+ * The caller's own questions, newest first, page by page. Other devices of the same person ask too,
+ * and a rejection under review reaches moderators only: so the list loads again each time it is
+ * `shown` and whenever the browser tab regains focus while it is.
+ */
+export function useOwnQuestions(tenant: string, enabled: boolean, shown: boolean) {
+  const result = trpc.question.mine.useInfiniteQuery(
+    { tenant, limit: PAGE_SIZE },
+    {
+      enabled,
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+      refetchOnWindowFocus: shown ? 'always' : false,
+    },
+  );
+  const { refetch } = result;
+  useEffect(() => {
+    // Joins a load already under way (the first one, say) instead of starting another.
+    if (enabled && shown) void refetch({ cancelRefetch: false });
+  }, [enabled, shown, refetch]);
+  const questions = useMemo(() => result.data?.pages.flatMap((page) => page.items) ?? [], [result.data]);
+  return { ...result, questions };
+}
+
 /** Changes one question wherever the cache holds it: every list of the tenant, and the caller's own. */
 function patchEverywhere(
   queryClient: ReturnType<typeof useQueryClient>,
@@ -29,16 +52,16 @@ function patchEverywhere(
   questionId: string,
   change: (question: Question) => Question,
 ): void {
-  const patchItems = (items: Question[]) =>
-    items.map((item) => (item.id === questionId ? change(item) : item));
+  const patchItems = <Item extends Question>(items: Item[]) =>
+    items.map((item) => (item.id === questionId ? { ...item, ...change(item) } : item));
   queryClient.setQueriesData<Pages>(
     { queryKey: getQueryKey(trpc.question.list, { tenant }, 'infinite') },
     (list) =>
       list && { ...list, pages: list.pages.map((page) => ({ ...page, items: patchItems(page.items) })) },
   );
-  queryClient.setQueriesData<Question[]>(
-    { queryKey: getQueryKey(trpc.question.mine, { tenant }, 'query') },
-    (own) => own && patchItems(own),
+  queryClient.setQueriesData<OwnPages>(
+    { queryKey: getQueryKey(trpc.question.mine, { tenant }, 'infinite') },
+    (own) => own && { ...own, pages: own.pages.map((page) => ({ ...page, items: patchItems(page.items) })) },
   );
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { timeAgo as timeAgoIn } from './time';
+import { msUntilChange, timeAgo as timeAgoIn } from './time';
 
 const NOW = Date.parse('2025-03-10T12:00:00.000Z');
 const SECOND = 1000;
@@ -86,5 +86,44 @@ describe('timeAgo', () => {
 
   it('speaks the language it is given', () => {
     expect(timeAgoIn(ago(2 * MINUTE), NOW, 'de')).toBe('vor 2 Minuten');
+  });
+});
+
+describe('msUntilChange', () => {
+  const STEP = 50;
+
+  /** The moments in `span` ms from `from` on when the wording changed before the scheduled look. */
+  function changesMissed(iso: string, from: number, span: number): number[] {
+    const missed: number[] = [];
+    let checkAt = from + msUntilChange(iso, from);
+    for (let now = from + STEP; now < from + span; now += STEP) {
+      if (now >= checkAt) checkAt = now + msUntilChange(iso, now);
+      else if (timeAgo(iso, now) !== timeAgo(iso, now - STEP)) missed.push(now);
+    }
+    return missed;
+  }
+
+  it('looks again when the wording would change, never later', () => {
+    const asked = ago(0);
+    expect(changesMissed(asked, NOW, 3 * MINUTE)).toEqual([]);
+    expect(changesMissed(asked, NOW + 58 * MINUTE, 3 * MINUTE)).toEqual([]);
+  });
+
+  it('ticks every second under a minute, twice a minute under an hour, at the rounding point', () => {
+    expect(msUntilChange(ago(0), NOW)).toBe(SECOND / 2 + 1);
+    expect(msUntilChange(ago(10 * SECOND), NOW)).toBe(SECOND / 2 + 1);
+    expect(msUntilChange(ago(2 * MINUTE), NOW)).toBe(30 * SECOND + 1);
+    expect(msUntilChange(ago(2 * MINUTE + 40 * SECOND), NOW)).toBe(50 * SECOND + 1);
+    expect(msUntilChange(ago(3 * HOUR), NOW)).toBe(30 * MINUTE + 1);
+  });
+
+  it('turns "now" into "1 second ago", and "now" never lasts two minutes', () => {
+    const asked = ago(0);
+    const next = NOW + msUntilChange(asked, NOW);
+    expect(timeAgo(asked, next)).toBe('1 second ago');
+    let now = NOW;
+    while (now < NOW + 2 * MINUTE) now += msUntilChange(asked, now);
+    expect(now - NOW).toBeLessThanOrEqual(2 * MINUTE + 30 * SECOND + 1);
+    expect(timeAgo(asked, now)).toMatch(/minutes ago/);
   });
 });

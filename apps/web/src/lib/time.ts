@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 60],
   ['minute', 60],
@@ -21,4 +23,33 @@ export function timeAgo(iso: string, now = Date.now(), locale?: string): string 
     amount /= size;
   }
   return format.format(Math.round(amount), 'year');
+}
+
+const SECOND_MS = 1000;
+const UNITS_MS = [
+  [60 * SECOND_MS, SECOND_MS],
+  [60 * 60 * SECOND_MS, 60 * SECOND_MS],
+  [24 * 60 * 60 * SECOND_MS, 60 * 60 * SECOND_MS],
+] as const;
+const DAY_MS = 24 * 60 * 60 * SECOND_MS;
+
+/**
+ * How many milliseconds `timeAgo(iso)` keeps saying the same thing from `now`: until its number,
+ * rounded in the unit it counts in, moves on, just past the next half unit. At most a day.
+ */
+export function msUntilChange(iso: string, now = Date.now()): number {
+  const age = Math.abs(now - new Date(iso).getTime());
+  const unit = UNITS_MS.find(([below]) => age < below)?.[1] ?? DAY_MS;
+  const sinceRounding = (age + unit / 2) % unit;
+  return Math.ceil(unit - sinceRounding) + 1;
+}
+
+/** `timeAgo(iso)`, said again whenever its wording changes, for as long as it is on screen. */
+export function useTimeAgo(iso: string): string {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setTimeout(() => setNow(Date.now()), msUntilChange(iso, now));
+    return () => clearTimeout(timer);
+  }, [iso, now]);
+  return timeAgo(iso, now);
 }

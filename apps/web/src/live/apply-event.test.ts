@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Question, QueueState, Tag } from '@pulsestage/contracts';
+import type { QueueState, Tag } from '@pulsestage/contracts';
 import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RouterInputs, trpc } from '../trpc';
 import { applyStreamEvent } from './apply-event';
-import type { Pages } from './question-lists';
+import type { OwnPages, Pages } from './question-lists';
 import { makeEvent, makePages, makeQuestion } from './test-data';
 
 // ---------------------------------------------------------------------------------------------
@@ -29,7 +29,8 @@ type ListInput = Omit<RouterInputs['question']['list'], 'tenant'>;
 /** The key of `useQuestionList`: the list input plus the page size, as an infinite query. */
 const listKey = (input: ListInput, tenant = TENANT) =>
   getQueryKey(trpc.question.list, { tenant, limit: 50, ...input }, 'infinite');
-const mineKey = (tenant = TENANT) => getQueryKey(trpc.question.mine, { tenant }, 'query');
+/** The key of `useOwnQuestions`: the caller's own questions, as an infinite query. */
+const mineKey = (tenant = TENANT) => getQueryKey(trpc.question.mine, { tenant, limit: 50 }, 'infinite');
 const queueKey = (tenant = TENANT) => getQueryKey(trpc.queue.state, { tenant }, 'query');
 const tagsKey = (tenant = TENANT) => getQueryKey(trpc.tag.list, { tenant }, 'query');
 
@@ -53,6 +54,8 @@ function stateOf(key: QueryKey) {
 
 const isInvalidated = (key: QueryKey) => stateOf(key).isInvalidated;
 const listData = (key: QueryKey) => queryClient.getQueryData<Pages>(key);
+/** The caller's own questions as the cache holds them, every loaded page in order. */
+const ownItems = () => queryClient.getQueryData<OwnPages>(mineKey())?.pages.flatMap((page) => page.items);
 const idsOf = (key: QueryKey) => listData(key)?.pages.map((page) => page.items.map((item) => item.id));
 const itemOf = (key: QueryKey, id: string) =>
   listData(key)
@@ -111,7 +114,7 @@ describe('applyStreamEvent', () => {
       answered: makePages([answered]),
       review: makePages([]),
       otherTenantOpen: makePages([popular, mine]),
-      mine: [mine],
+      mine: { pages: [{ items: [{ ...mine, rejectedAt: null }], nextCursor: null }], pageParams: [null] },
       queue: { frozen: false, pinnedQuestionIds: [popular.id] } satisfies QueueState,
       tags: [TAG_KNOWN],
       otherTenantQueue: { frozen: false, pinnedQuestionIds: [] } satisfies QueueState,
@@ -183,7 +186,7 @@ describe('applyStreamEvent', () => {
     expect(itemOf(keys.openTop, mine.id)).toEqual({ ...mine, upvoteCount: 6 });
     expect(itemOf(keys.openNewestEngineering, mine.id)?.upvoteCount).toBe(6);
     expect(itemOf(keys.openSearch, mine.id)?.upvoteCount).toBe(6);
-    expect(queryClient.getQueryData(keys.mine)).toEqual([{ ...mine, upvoteCount: 6 }]);
+    expect(ownItems()).toEqual([{ ...mine, upvoteCount: 6, rejectedAt: null }]);
 
     expect(listData(keys.openSales)).toBe(before.openSales);
     expect(listData(keys.answered)).toBe(before.answered);
@@ -204,7 +207,7 @@ describe('applyStreamEvent', () => {
     const pinnedMine = { ...mine, pinned: true, pinnedAt: '2025-03-10T12:05:00.000Z' };
     expect(itemOf(keys.openTop, mine.id)).toEqual(pinnedMine);
     expect(itemOf(keys.openNewestEngineering, mine.id)).toEqual(pinnedMine);
-    expect(queryClient.getQueryData(keys.mine)).toEqual([pinnedMine]);
+    expect(ownItems()).toEqual([{ ...pinnedMine, rejectedAt: null }]);
     expect(queryClient.getQueryData(keys.queue)).toEqual({
       frozen: false,
       pinnedQuestionIds: [mine.id, popular.id],
@@ -231,7 +234,7 @@ describe('applyStreamEvent', () => {
     expect(idsOf(keys.openTop)).toEqual([[], [mine.id]]);
     expect(idsOf(keys.openSales)).toEqual([[]]);
     expect(queryClient.getQueryData(keys.queue)).toEqual({ frozen: false, pinnedQuestionIds: [] });
-    expect(queryClient.getQueryData(keys.mine)).toEqual([mine]);
+    expect(ownItems()).toEqual([{ ...mine, rejectedAt: null }]);
     expect(idsOf(keys.otherTenantOpen)).toEqual([[popular.id, mine.id]]);
   });
 
@@ -258,7 +261,7 @@ describe('applyStreamEvent', () => {
     expect(idsOf(keys.openTop)).toEqual([[popular.id], []]);
     expect(idsOf(keys.openNewestEngineering)).toEqual([[]]);
     expect(idsOf(keys.openSearch)).toEqual([[]]);
-    expect(queryClient.getQueryData(keys.mine)).toEqual([answeredMine]);
+    expect(ownItems()).toEqual([{ ...answeredMine, rejectedAt: null }]);
     expect(listData(keys.answered)).toBe(before.answered);
     expect(invalidatedKeys()).toEqual([JSON.stringify(keys.answered)]);
   });
@@ -327,7 +330,7 @@ describe('applyStreamEvent', () => {
       expect(isInvalidated(keys.tags)).toBe(true);
       expect(queryClient.getQueryData(keys.tags)).toBe(before.tags);
       expect(itemOf(keys.openTop, mine.id)?.tags).toEqual([TAG_NEW]);
-      expect(queryClient.getQueryData<Question[]>(keys.mine)?.[0]?.tags).toEqual([TAG_NEW]);
+      expect(ownItems()?.[0]?.tags).toEqual([TAG_NEW]);
       expect(invalidatedKeys()).toEqual([JSON.stringify(keys.tags)]);
     });
 

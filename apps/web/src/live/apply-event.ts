@@ -3,7 +3,14 @@ import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { trpc } from '../trpc';
 import { type EventLog, fetchedSequence } from './event-log';
-import { applyToList, applyToOwn, type ListFilters, type Pages, questionIdOf } from './question-lists';
+import {
+  applyToList,
+  applyToOwnPages,
+  type ListFilters,
+  type OwnPages,
+  type Pages,
+  questionIdOf,
+} from './question-lists';
 import { applyToQueue } from './queue-state';
 import { applyToTenant } from './tenant-state';
 
@@ -70,8 +77,8 @@ export function applyStreamEvent(
     return;
   }
   updateLists(queryClient, tenant, event, scope);
-  update<Question[]>(queryClient, getQueryKey(trpc.question.mine, { tenant }, 'query'), scope, (own) =>
-    applyToOwn(own, event),
+  update<OwnPages>(queryClient, getQueryKey(trpc.question.mine, { tenant }, 'infinite'), scope, (own) =>
+    applyToOwnPages(own, event),
   );
   update<QueueState>(queryClient, getQueryKey(trpc.queue.state, { tenant }, 'query'), scope, (state) =>
     applyToQueue(state, event),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyToList,
   applyToOwn,
+  applyToOwnPages,
   changedQuestion,
   compareQuestions,
   type ListFilters,
@@ -12,7 +13,7 @@ import {
   questionIdOf,
   visibleQuestions,
 } from './question-lists';
-import { deepFreeze, makeEvent, makePages, makeQuestion, NOW } from './test-data';
+import { deepFreeze, makeEvent, makeOwnQuestion, makePages, makeQuestion, NOW } from './test-data';
 
 // ---------------------------------------------------------------------------------------------
 // Test data
@@ -148,6 +149,7 @@ describe('question:created', () => {
       pinnedAt: null,
       tags: [],
       upvotedByMe: false,
+      mine: false,
     });
     expect(data.pages[0]?.nextCursor).toBe('cursor-1');
     expect(data.pages[0]?.items[1]).toBe(existing);
@@ -615,6 +617,7 @@ describe('question:pending', () => {
       pinnedAt: null,
       tags: [],
       upvotedByMe: false,
+      mine: false,
     });
   });
 
@@ -725,8 +728,8 @@ describe('changedQuestion', () => {
 });
 
 describe('applyToOwn', () => {
-  const mine = makeQuestion({ status: 'UNDER_REVIEW', teamId: SALES, body: 'My question' });
-  const second = makeQuestion({ upvoteCount: 1 });
+  const mine = makeOwnQuestion({ status: 'UNDER_REVIEW', teamId: SALES, body: 'My question' });
+  const second = makeOwnQuestion({ upvoteCount: 1 });
   const own = deepFreeze([mine, second]);
   const stranger = makeQuestion();
 
@@ -767,8 +770,40 @@ describe('applyToOwn', () => {
     expect(result[0]).toBe(mine);
   });
 
-  it('drops a removed (rejected or deleted) question', () => {
-    expect(applyToOwn(own, removed(mine.id))).toEqual([second]);
+  it('keeps a removed question for its author, marked rejected at the time of the event, and nothing more', () => {
+    const published = makeOwnQuestion({ upvoteCount: 3, upvotedByMe: true, tags: [TAG_ALPHA], pinned: true });
+    const rejectedAt = new Date(NOW).toISOString();
+    expect(applyToOwn([published, second], removed(published.id))).toEqual([
+      {
+        ...published,
+        upvoteCount: 0,
+        upvotedByMe: false,
+        tags: [],
+        pinned: false,
+        pinnedAt: null,
+        rejectedAt,
+      },
+      second,
+    ]);
+  });
+});
+
+describe('applyToOwnPages', () => {
+  const first = makeOwnQuestion();
+  const older = makeOwnQuestion({ upvoteCount: 1 });
+  const own = deepFreeze({
+    pages: [
+      { items: [first], nextCursor: 'cursor-1' },
+      { items: [older], nextCursor: null },
+    ],
+    pageParams: [null, 'cursor-1'],
+  });
+
+  it('changes the page that holds the question, keeping the others and the very same object otherwise', () => {
+    const result = applyToOwnPages(own, upvoted(older.id, 4));
+    expect(result.pages[0]).toBe(own.pages[0]);
+    expect(result.pages[1]?.items).toEqual([{ ...older, upvoteCount: 4 }]);
+    expect(applyToOwnPages(own, upvoted(makeQuestion().id, 4))).toBe(own);
   });
 });
 

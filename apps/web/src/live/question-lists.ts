@@ -2,7 +2,14 @@
  * How one live event changes cached questions. Pure functions over plain data, so every rule is
  * tested without React or a network; `apply-event.ts` runs them over the query cache.
  */
-import type { Question, QuestionListInput, QuestionPage, StreamEvent } from '@pulsestage/contracts';
+import type {
+  OwnQuestion,
+  OwnQuestionPage,
+  Question,
+  QuestionListInput,
+  QuestionPage,
+  StreamEvent,
+} from '@pulsestage/contracts';
 
 export interface Pages {
   pages: QuestionPage[];
@@ -114,6 +121,7 @@ function blankQuestion(
     pinnedAt: null,
     tags: [],
     upvotedByMe: false,
+    mine: false,
   };
 }
 
@@ -167,15 +175,42 @@ export function applyToList(
   return patch(list, event, questionId);
 }
 
-/** Applies one event to the caller's own questions (every status). */
-export function applyToOwn(questions: Question[], event: StreamEvent): Question[] {
+/** What its author keeps of a removed question: the words, marked as rejected at the event's time. */
+function rejected(question: OwnQuestion, event: StreamEvent): OwnQuestion {
+  return {
+    ...question,
+    upvoteCount: 0,
+    upvotedByMe: false,
+    pinned: false,
+    pinnedAt: null,
+    tags: [],
+    rejectedAt: new Date(event.timestamp).toISOString(),
+  };
+}
+
+/** Applies one event to the caller's own questions (every status, rejected ones included). */
+export function applyToOwn(questions: OwnQuestion[], event: StreamEvent): OwnQuestion[] {
   const questionId = questionIdOf(event);
   if (!questionId || !questions.some((question) => question.id === questionId)) return questions;
-  return questions.flatMap((question) => {
-    if (question.id !== questionId) return [question];
+  return questions.map((question) => {
+    if (question.id !== questionId) return question;
     const changed = changedQuestion(question, event);
-    return changed ? [changed] : [];
+    return changed ? { ...question, ...changed } : rejected(question, event);
   });
+}
+
+export interface OwnPages {
+  pages: OwnQuestionPage[];
+  pageParams: unknown[];
+}
+
+/** {@link applyToOwn} over the loaded pages of the caller's own questions. */
+export function applyToOwnPages(own: OwnPages, event: StreamEvent): OwnPages {
+  const pages = own.pages.map((page) => {
+    const items = applyToOwn(page.items, event);
+    return items === page.items ? page : { ...page, items };
+  });
+  return pages.every((page, index) => page === own.pages[index]) ? own : { ...own, pages };
 }
 
 /** Every loaded question once, in the list's order, kept as counts change live. */

@@ -1,6 +1,8 @@
 /** Questions, cached lists and events for the live-cache tests, each validated against the contracts. */
 import { randomUUID } from 'node:crypto';
 import {
+  type OwnQuestion,
+  ownQuestion as ownQuestionSchema,
   type Question,
   question as questionSchema,
   type StreamEvent,
@@ -26,8 +28,14 @@ export function makeQuestion(overrides: Partial<Question> = {}): Question {
     pinnedAt: null,
     tags: [],
     upvotedByMe: false,
+    mine: false,
     ...overrides,
   });
+}
+
+/** A question as the caller's own list holds it. */
+export function makeOwnQuestion(overrides: Partial<OwnQuestion> = {}): OwnQuestion {
+  return ownQuestionSchema.parse({ ...makeQuestion(), mine: true, rejectedAt: null, ...overrides });
 }
 
 export function deepFreeze<T>(value: T): T {

@@ -1,51 +1,54 @@
 import type { Question } from '@pulsestage/contracts';
 import { useState } from 'react';
-import { FilterBar, type Filters } from '../components/filter-bar';
+import { FilterBar } from '../components/filter-bar';
 import { FrozenBanner } from '../components/frozen-banner';
-import { QuestionCard } from '../components/question-card';
+import { type CardQuestion, QuestionCard } from '../components/question-card';
 import { QuestionList } from '../components/question-list';
 import { SubmitForm } from '../components/submit-form';
 import { Tabs } from '../components/tabs';
 import { VoteButton } from '../components/vote-button';
 import { errorMessage } from '../lib/errors';
-import { useQuestionList, useVoteToggle } from '../lib/questions';
+import { useListState } from '../lib/list-state';
+import { useOwnQuestions, useQuestionList, useVoteToggle } from '../lib/questions';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
 type View = 'OPEN' | 'ANSWERED' | 'MINE';
+const TABS = { open: 'OPEN', answered: 'ANSWERED', mine: 'MINE' } as const;
 
 /** `/t/:tenant`: ask, upvote and follow the answers, live. */
 export function Participant() {
   const tenant = useTenant();
   const slug = tenant.slug;
   const participates = hasRole(tenant, 'member');
-  const [view, setView] = useState<View>('OPEN');
-  const [filters, setFilters] = useState<Filters>({ sort: 'top' });
+  const { view, filters, setView, setFilters } = useListState<View>(TABS);
   const [voteError, setVoteError] = useState<string | null>(null);
   const queue = trpc.queue.state.useQuery({ tenant: slug });
   const teams = trpc.team.list.useQuery({ tenant: slug });
   const tags = trpc.tag.list.useQuery({ tenant: slug });
-  const mine = trpc.question.mine.useQuery({ tenant: slug }, { enabled: participates });
+  const mine = useOwnQuestions(slug, participates, view === 'MINE');
   const list = useQuestionList({
     tenant: slug,
     status: view === 'ANSWERED' ? 'ANSWERED' : 'OPEN',
     ...filters,
   });
   const vote = useVoteToggle(slug, (error) => setVoteError(errorMessage(error)));
-  const ownIds = new Set(mine.data?.map((question) => question.id));
+  // Questions asked here since the lists loaded carry no `mine` flag yet: the own list knows them.
+  const ownIds = new Set(mine.questions.map((question) => question.id));
+  const isOwn = (question: Question) => question.mine || ownIds.has(question.id);
   const teamName = (id: string | null) => teams.data?.find((team) => team.id === id)?.name;
   const frozen = queue.data?.frozen ?? false;
 
-  const card = (question: Question) => (
+  const card = (question: CardQuestion) => (
     <QuestionCard
       question={question}
       teamName={teamName(question.teamId)}
-      own={ownIds.has(question.id)}
+      own={isOwn(question)}
       leading={
-        participates && question.status !== 'UNDER_REVIEW' ? (
+        participates && question.status !== 'UNDER_REVIEW' && !question.rejectedAt ? (
           <VoteButton
             question={question}
-            own={ownIds.has(question.id)}
+            own={isOwn(question)}
             disabled={vote.isPending && vote.variables?.question.id === question.id}
             onToggle={(target) => {
               setVoteError(null);
@@ -69,7 +72,15 @@ export function Participant() {
         tabs={[
           { value: 'OPEN', label: 'Open' },
           { value: 'ANSWERED', label: 'Answered' },
-          ...(participates ? [{ value: 'MINE' as const, label: 'Mine', count: mine.data?.length }] : []),
+          ...(participates
+            ? [
+                {
+                  value: 'MINE' as const,
+                  label: 'Mine',
+                  count: mine.data && !mine.hasNextPage ? mine.questions.length : undefined,
+                },
+              ]
+            : []),
         ]}
       />
       {view !== 'MINE' && (
@@ -82,9 +93,11 @@ export function Participant() {
       )}
       {view === 'MINE' ? (
         <QuestionList
-          questions={mine.data ?? []}
+          questions={mine.questions}
           loading={mine.isPending}
           empty="You have not asked anything yet."
+          hasMore={mine.hasNextPage}
+          onMore={() => void mine.fetchNextPage()}
           render={card}
         />
       ) : (

@@ -1,0 +1,79 @@
+import { useSearchParams } from 'react-router';
+import type { Filters } from '../components/filter-bar';
+
+/**
+ * What a question page shows (its tab, filters and sort) lives in the page address, so a reload or
+ * Back brings it back as it was: `?tab=answered&sort=newest&team=…&tag=…&q=…`. Defaults are left out.
+ */
+export interface ListState<View extends string> {
+  view: View;
+  filters: Filters;
+}
+
+/** The page's tabs by their name in the address; the first one is the default. */
+export type TabNames<View extends string> = Readonly<Record<string, View>>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SEARCH_MAX = 200;
+
+function defaultView<View extends string>(tabs: TabNames<View>): View {
+  const [first] = Object.values(tabs);
+  if (first === undefined) throw new Error('a list page has at least one tab');
+  return first;
+}
+
+const idParam = (value: string | null) => (value && UUID.test(value) ? value : undefined);
+
+/** Reads the state from the address; anything unknown or malformed falls back to the default. */
+export function readListState<View extends string>(
+  params: URLSearchParams,
+  tabs: TabNames<View>,
+): ListState<View> {
+  const search = params.get('q')?.trim().slice(0, SEARCH_MAX);
+  return {
+    view: tabs[params.get('tab') ?? ''] ?? defaultView(tabs),
+    filters: {
+      sort: params.get('sort') === 'newest' ? 'newest' : 'top',
+      teamId: idParam(params.get('team')),
+      tagId: idParam(params.get('tag')),
+      search: search || undefined,
+    },
+  };
+}
+
+/** The address for `state`, keeping any other parameter the page has. */
+export function writeListState<View extends string>(
+  params: URLSearchParams,
+  state: ListState<View>,
+  tabs: TabNames<View>,
+): URLSearchParams {
+  const next = new URLSearchParams(params);
+  const tab = Object.keys(tabs).find((name) => tabs[name] === state.view);
+  const values: Record<string, string | undefined> = {
+    tab: state.view === defaultView(tabs) ? undefined : tab,
+    sort: state.filters.sort === 'top' ? undefined : state.filters.sort,
+    team: state.filters.teamId,
+    tag: state.filters.tagId,
+    q: state.filters.search,
+  };
+  for (const [name, value] of Object.entries(values)) {
+    if (value) next.set(name, value);
+    else next.delete(name);
+  }
+  return next;
+}
+
+/** The page's list state, read from and written to its address (replacing the entry, not adding one). */
+export function useListState<View extends string>(tabs: TabNames<View>) {
+  const [params, setParams] = useSearchParams();
+  const state = readListState(params, tabs);
+  const change = (next: Partial<ListState<View>>) =>
+    setParams((current) => writeListState(current, { ...readListState(current, tabs), ...next }, tabs), {
+      replace: true,
+    });
+  return {
+    ...state,
+    setView: (view: View) => change({ view }),
+    setFilters: (filters: Filters) => change({ filters }),
+  };
+}
