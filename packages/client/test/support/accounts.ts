@@ -11,7 +11,7 @@ export interface ServiceToken {
 }
 
 /** Signs in with `auth.signIn` and returns a tRPC client that sends the session cookie. */
-async function signedInClient(baseUrl: string, email: string): Promise<TRPCClient<AppRouter>> {
+export async function signedInClient(baseUrl: string, email: string): Promise<TRPCClient<AppRouter>> {
   const cookie = await signIn(baseUrl, email);
   return createTRPCClient<AppRouter>({
     links: [httpLink({ url: `${baseUrl}/trpc`, headers: { cookie } })],

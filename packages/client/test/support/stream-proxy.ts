@@ -28,7 +28,7 @@ export class StreamProxy {
 
   private constructor(
     private readonly server: Server,
-    private readonly target: string,
+    private target: string,
   ) {}
 
   static async start(target: string): Promise<StreamProxy> {
@@ -49,6 +49,11 @@ export class StreamProxy {
 
   refuseNextStreams(...statuses: number[]): void {
     this.refusals.push(...statuses);
+  }
+
+  /** Sends every later request to `target`, as a load balancer moving traffic to another instance. */
+  routeTo(target: string): void {
+    this.target = target;
   }
 
   /** Drops every open event stream, as a network failure would. */
