@@ -95,7 +95,7 @@ describe.each(DIALECTS)('service tokens follow their creator’s role on %s', (d
       await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
       const types = () => stream.items.map((item) => item.event.type);
       await waitFor(() => types().includes('question:frozen'), 5000, 'the freeze');
-      expect(types()).toEqual(['question:frozen']);
+      expect(types()).not.toContain('question:pending');
       expect(stream.ended).toBe(false);
     } finally {
       await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
