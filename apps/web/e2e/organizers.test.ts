@@ -133,6 +133,21 @@ describe('organizers: plain failures, undo and confirmations', () => {
     await call(owner, 'tenant.updateSettings', { tenant: 'demo', requireApproval: false }, 'mutation');
   });
 
+  it('names settings by their labels when they are refused, until a save succeeds', async () => {
+    await owner.getByLabel('Shortest question').fill('300');
+    await owner.getByLabel('Longest question').fill('100');
+    await owner.getByRole('button', { name: 'Save settings' }).click();
+    const refusal = owner.getByRole('alert').filter({ hasText: 'must not be greater than' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe(
+      'The shortest question must not be greater than the longest question',
+    );
+    await owner.getByLabel('Shortest question').fill('1');
+    await owner.getByRole('button', { name: 'Save settings' }).click();
+    await owner.getByText('Saved').waitFor();
+    await refusal.waitFor({ state: 'detached' });
+  });
+
   it('asks before revoking a link, and keeps the phone admin page within the screen', async () => {
     await owner.getByRole('button', { name: 'New display link' }).click();
     await owner.getByTestId('shown-once').waitFor();

@@ -30,6 +30,11 @@ describe('errorMessage', () => {
     );
   });
 
+  it('names the other fields a rule mentions by their labels too', () => {
+    const error = refusal('BAD_REQUEST', 'minQuestionLength: must not be greater than maxQuestionLength');
+    expect(errorMessage(error)).toBe('The shortest question must not be greater than the longest question');
+  });
+
   it('words every issue of a rejected input, short, empty or malformed', () => {
     const error = refusal('BAD_REQUEST', 'name: must not be empty; email: Invalid email address', [
       { path: 'name', message: 'must not be empty' },

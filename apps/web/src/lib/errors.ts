@@ -53,6 +53,14 @@ function labelFor(path: string, labels: FieldLabels): string {
   return labels[path] ?? labels[field] ?? FIELD_LABELS[path] ?? FIELD_LABELS[field] ?? 'A value';
 }
 
+/** `message` with any field it mentions ("… than maxQuestionLength") named by its label instead. */
+function nameFieldsIn(message: string, labels: FieldLabels): string {
+  return message.replace(/\b[a-z]+[A-Z]\w*\b/g, (word) => {
+    const label = labels[word] ?? FIELD_LABELS[word];
+    return label ? label.charAt(0).toLowerCase() + label.slice(1) : word;
+  });
+}
+
 /** One field's problem in a sentence: "Your question is too long: at most 140 characters". */
 export function describeIssue({ path, message }: FieldIssue, labels: FieldLabels = {}): string {
   const label = labelFor(path, labels);
@@ -62,7 +70,7 @@ export function describeIssue({ path, message }: FieldIssue, labels: FieldLabels
   if (tooShort) return `${label} is too short: at least ${tooShort[1]} characters`;
   if (message === 'must not be empty') return `${label} is missing`;
   // The server's rules read on from the field's name ("may contain only …"); zod's own do not.
-  if (/^[a-z]/.test(message)) return `${label} ${message}`;
+  if (/^[a-z]/.test(message)) return `${label} ${nameFieldsIn(message, labels)}`;
   return `${label} is not valid`;
 }
 

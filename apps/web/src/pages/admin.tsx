@@ -3,10 +3,12 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
 import { FirstSteps } from '../components/first-steps';
+import { ErrorNotice } from '../components/notice';
 import { PublicUrlWarning } from '../components/public-url-warning';
 import { RemovedMembers, removalWarning, useRefreshRemovedMembers } from '../components/removed-members';
 import { Select } from '../components/select';
-import { errorMessage } from '../lib/errors';
+import type { FieldLabels } from '../lib/errors';
+import { type Attempt, useFailureNotice } from '../lib/failure';
 import { usePublicOrigin } from '../lib/public-url';
 import { hasRole, useTenant } from '../lib/tenant';
 import { timeAgo } from '../lib/time';
@@ -33,13 +35,9 @@ function Section({ title, children, action }: { title: string; children: ReactNo
   );
 }
 
-function Failure({ error }: { error: unknown }) {
-  if (!error) return null;
-  return (
-    <p role="alert" className="mb-3 rounded-xl bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200">
-      {errorMessage(error)}
-    </p>
-  );
+/** The newest failure of a section's actions, in plain words, while it still applies. */
+function Failure({ attempts, labels }: { attempts: readonly Attempt[]; labels?: FieldLabels }) {
+  return <ErrorNotice message={useFailureNotice(attempts, labels)} className="mb-3" />;
 }
 
 /** A secret shown once, right after it was made, with a copy button. */
@@ -106,7 +104,7 @@ function Members({ tenant }: { tenant: Tenant }) {
   });
   return (
     <Section title={`Members${members.data ? ` (${members.data.length})` : ''}`}>
-      <Failure error={setRole.error ?? remove.error} />
+      <Failure attempts={[setRole, remove]} />
       <ul className="divide-y divide-slate-100">
         {members.data?.map((member) => (
           <li key={member.userId} className="flex flex-wrap items-center gap-3 py-2">
@@ -165,7 +163,7 @@ function Links({ tenant }: { tenant: Tenant }) {
         </div>
       }
     >
-      <Failure error={createJoin.error ?? createDisplay.error ?? revoke.error} />
+      <Failure attempts={[createJoin, createDisplay, revoke]} />
       {displayToken && origin && (
         <ShownOnce
           label="Display link: open it on the presenter screen"
@@ -216,7 +214,7 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
   };
   return (
     <Section title="Service tokens">
-      <Failure error={create.error ?? revoke.error} />
+      <Failure attempts={[create, revoke]} labels={{ name: 'The token name' }} />
       {shown && <ShownOnce label="Service token" value={shown} />}
       <form onSubmit={onSubmit} className="mb-4 flex flex-wrap gap-2">
         <label className="sr-only" htmlFor="token-name">
@@ -295,7 +293,7 @@ function Settings({ tenant }: { tenant: Tenant }) {
   return (
     <Section title="Settings">
       <form onSubmit={onSubmit} className="flex flex-col gap-4">
-        <Failure error={update.error} />
+        <Failure attempts={[update]} />
         {toggle(
           'requireApproval',
           'Review questions first',
