@@ -12,7 +12,7 @@ export function PublicUrlWarning() {
     <div
       role="alert"
       data-testid="public-url-warning"
-      className="rounded-2xl bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-300 lg:col-span-2"
+      className="rounded-2xl bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-300 wrap-anywhere lg:col-span-2"
     >
       <p className="font-semibold">Phones cannot open {window.location.host}</p>
       <p className="mt-1">
