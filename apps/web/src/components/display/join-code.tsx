@@ -27,7 +27,7 @@ export function JoinCode({ url }: { url: string | undefined }) {
       <QRCodeSVG value={url} size={320} marginSize={0} title="Join link" className="h-auto w-full" />
       <p className="text-center text-[clamp(1.25rem,3.2vh,2.25rem)] font-bold">Scan to ask</p>
       <p
-        className="w-full text-center font-mono text-[clamp(1rem,2.6vh,1.75rem)] leading-snug font-semibold wrap-anywhere"
+        className="w-full text-center font-mono text-[clamp(1rem,3vh,2rem)] leading-snug font-semibold wrap-anywhere"
         data-testid="join-address"
       >
         {typedAddress(url)}
