@@ -83,6 +83,11 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
           {submit.isPending ? 'Sending…' : 'Send'}
         </button>
       </div>
+      {tenant.settings.requireApproval && (
+        <p data-testid="review-notice" className="mt-3 text-sm text-slate-600">
+          A moderator approves each question before everyone sees it.
+        </p>
+      )}
       <ErrorNotice message={failure} className="mt-3" />
       {notice && (
         <p role="status" className="mt-3 text-sm text-emerald-800">
