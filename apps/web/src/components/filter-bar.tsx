@@ -9,7 +9,8 @@ interface FilterBarProps {
   teams: Team[];
   tags: Tag[];
   value: Filters;
-  onChange(value: Filters): void;
+  /** Called with what changed only, so a search that settles late never undoes a later choice. */
+  onChange(change: Partial<Filters>): void;
 }
 
 const SEARCH_DELAY_MS = 250;
@@ -23,10 +24,9 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
   const searchId = useId();
   const [search, setSearch] = useState(value.search ?? '');
   useEffect(() => {
-    const timer = setTimeout(
-      () => onChange({ ...value, search: search.trim() || undefined }),
-      SEARCH_DELAY_MS,
-    );
+    const settled = search.trim() || undefined;
+    if (settled === value.search) return;
+    const timer = setTimeout(() => onChange({ search: settled }), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [search]);
   return (
@@ -46,7 +46,7 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
         label="Sort"
         value={value.sort}
         options={SORTS}
-        onChange={(sort) => onChange({ ...value, sort })}
+        onChange={(sort) => onChange({ sort })}
         className={grow}
       />
       {teams.length > 0 && (
@@ -54,7 +54,7 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
           label="Team"
           value={value.teamId ?? ''}
           options={namedOptions('All teams', teams)}
-          onChange={(teamId) => onChange({ ...value, teamId: teamId || undefined })}
+          onChange={(teamId) => onChange({ teamId: teamId || undefined })}
           className={grow}
         />
       )}
@@ -63,7 +63,7 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
           label="Tag"
           value={value.tagId ?? ''}
           options={namedOptions('All tags', tags)}
-          onChange={(tagId) => onChange({ ...value, tagId: tagId || undefined })}
+          onChange={(tagId) => onChange({ tagId: tagId || undefined })}
           className={grow}
         />
       )}

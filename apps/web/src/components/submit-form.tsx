@@ -1,9 +1,12 @@
 import type { Team, Tenant } from '@pulsestage/contracts';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
 import { namedOptions, Select } from './select';
+
+/** How long "Thanks! …" stays: long enough to read, not so long that it seems about the next question. */
+const NOTICE_MS = 6000;
 
 interface SubmitFormProps {
   tenant: Tenant;
@@ -30,6 +33,11 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
     },
   });
   const failure = useFailureNotice([submit]);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
   const { minQuestionLength: min, maxQuestionLength: max } = tenant.settings;
   const length = body.trim().length;
   const tooLong = length > max;
@@ -50,7 +58,10 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
       <textarea
         id={ids.body}
         value={body}
-        onChange={(event) => setBody(event.target.value)}
+        onChange={(event) => {
+          setBody(event.target.value);
+          setNotice(null);
+        }}
         disabled={frozen}
         rows={3}
         aria-describedby={ids.count}

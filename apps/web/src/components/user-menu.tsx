@@ -1,15 +1,36 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useNavigate } from 'react-router';
 import { trpc } from '../trpc';
+
+/**
+ * A page the browser brings back from its back-forward cache shows what it held when it was left,
+ * signed in or not: everything is asked again (the session first), and a signed-out caller is sent to
+ * sign in instead of seeing the page.
+ */
+function useRecheckWhenRestored() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) void queryClient.resetQueries();
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => window.removeEventListener('pageshow', onPageShow);
+  }, [queryClient]);
+}
 
 export function UserMenu() {
   const me = trpc.auth.me.useQuery();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  useRecheckWhenRestored();
   const signOut = trpc.auth.signOut.useMutation({
-    onSuccess: () => {
+    onSuccess: async () => {
+      // A load still under way would put the signed-in data back after the clear.
+      await queryClient.cancelQueries();
       queryClient.clear();
-      navigate('/sign-in');
+      // Replaced, so Back does not lead to the page that was signed out of.
+      navigate('/sign-in', { replace: true });
     },
   });
   if (!me.data) return null;

@@ -22,6 +22,10 @@ function defaultView<View extends string>(tabs: TabNames<View>): View {
   return first;
 }
 
+function viewNamed<View extends string>(tabs: TabNames<View>, name: string | null): View | undefined {
+  return name !== null && Object.hasOwn(tabs, name) ? tabs[name] : undefined;
+}
+
 const idParam = (value: string | null) => (value && UUID.test(value) ? value : undefined);
 
 /** Reads the state from the address; anything unknown or malformed falls back to the default. */
@@ -31,7 +35,7 @@ export function readListState<View extends string>(
 ): ListState<View> {
   const search = params.get('q')?.trim().slice(0, SEARCH_MAX);
   return {
-    view: tabs[params.get('tab') ?? ''] ?? defaultView(tabs),
+    view: viewNamed(tabs, params.get('tab')) ?? defaultView(tabs),
     filters: {
       sort: params.get('sort') === 'newest' ? 'newest' : 'top',
       teamId: idParam(params.get('team')),
@@ -67,13 +71,15 @@ export function writeListState<View extends string>(
 export function useListState<View extends string>(tabs: TabNames<View>) {
   const [params, setParams] = useSearchParams();
   const state = readListState(params, tabs);
-  const change = (next: Partial<ListState<View>>) =>
-    setParams((current) => writeListState(current, { ...readListState(current, tabs), ...next }, tabs), {
+  const change = (next: (current: ListState<View>) => ListState<View>) =>
+    setParams((params) => writeListState(params, next(readListState(params, tabs)), tabs), {
       replace: true,
     });
   return {
     ...state,
-    setView: (view: View) => change({ view }),
-    setFilters: (filters: Filters) => change({ filters }),
+    setView: (view: View) => change((current) => ({ ...current, view })),
+    /** Changes some filters, keeping the others as the address has them now. */
+    setFilters: (filters: Partial<Filters>) =>
+      change((current) => ({ ...current, filters: { ...current.filters, ...filters } })),
   };
 }

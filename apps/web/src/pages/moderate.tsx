@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Navigate } from 'react-router';
-import { FilterBar, type Filters } from '../components/filter-bar';
+import { FilterBar } from '../components/filter-bar';
 import { ModeratorControls, useModeration } from '../components/moderator-controls';
 import { ErrorNotice } from '../components/notice';
 import { QuestionCard } from '../components/question-card';
@@ -8,12 +8,14 @@ import { QuestionList } from '../components/question-list';
 import { Tabs } from '../components/tabs';
 import { UndoToast } from '../components/undo-toast';
 import { useFailureNotice } from '../lib/failure';
+import { useListState } from '../lib/list-state';
 import { useQuestionList } from '../lib/questions';
 import { useShortcuts } from '../lib/shortcuts';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
 type View = 'OPEN' | 'UNDER_REVIEW' | 'ANSWERED';
+const TABS = { open: 'OPEN', review: 'UNDER_REVIEW', answered: 'ANSWERED' } as const;
 
 function NewTag({ tenant }: { tenant: string }) {
   const [name, setName] = useState('');
@@ -91,8 +93,7 @@ function Shortcuts() {
 export default function Moderate() {
   const tenant = useTenant();
   const slug = tenant.slug;
-  const [view, setView] = useState<View>('OPEN');
-  const [filters, setFilters] = useState<Filters>({ sort: 'top' });
+  const { view, filters, setView, setFilters } = useListState<View>(TABS);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const answerBox = useRef<HTMLTextAreaElement>(null);
   const queue = trpc.queue.state.useQuery({ tenant: slug });
