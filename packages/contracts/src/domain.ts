@@ -26,19 +26,23 @@ export const question = z.object({
 export type Question = z.infer<typeof question>;
 
 /**
+ * The tenant's event sequence a snapshot reflects: the data includes every event up to it (and maybe
+ * later ones), so a stream resuming after it, or events re-applied after it, miss nothing.
+ */
+export const eventSequence = z.number().int().nonnegative();
+
+/**
  * `question.mine`: the caller's own questions, newest first, rejected ones included: only their author
  * sees a rejection (`rejectedAt`), never who rejected it.
  */
 export const ownQuestion = question.extend({ rejectedAt: isoDateTime.nullable() });
 export type OwnQuestion = z.infer<typeof ownQuestion>;
-export const ownQuestionPage = z.object({ items: z.array(ownQuestion), nextCursor: z.string().nullable() });
+export const ownQuestionPage = z.object({
+  items: z.array(ownQuestion),
+  nextCursor: z.string().nullable(),
+  sequence: eventSequence,
+});
 export type OwnQuestionPage = z.infer<typeof ownQuestionPage>;
-
-/**
- * The tenant's event sequence a snapshot reflects: the data includes every event up to it (and maybe
- * later ones), so a stream resuming after it, or events re-applied after it, miss nothing.
- */
-export const eventSequence = z.number().int().nonnegative();
 
 export const questionPage = z.object({
   items: z.array(question),

@@ -24,18 +24,19 @@ describe.each(DIALECTS)('snapshot sequences on %s', (dialect) => {
     tenant: (await client.tenant.get.query(alpha)).sequence,
     list: (await client.question.list.query(alpha)).sequence,
     queue: (await client.queue.state.query(alpha)).sequence,
+    mine: (await client.question.mine.query(alpha)).sequence,
   });
 
-  it('tenant.get, question.list and queue.state return the sequence they reflect', async () => {
+  it('tenant.get, question.list, question.mine and queue.state return the sequence they reflect', async () => {
     const before = await lastSeqOf(app, app.tenantIds.alpha);
-    expect(await snapshots(member)).toEqual({ tenant: before, list: before, queue: before });
+    expect(await snapshots(member)).toEqual({ tenant: before, list: before, queue: before, mine: before });
 
     const asked = await member.question.submit.mutate({ ...alpha, body: 'Which position is this?' });
     await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
     await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
     const after = before + 3;
     expect(await lastSeqOf(app, app.tenantIds.alpha)).toBe(after);
-    expect(await snapshots(member)).toEqual({ tenant: after, list: after, queue: after });
+    expect(await snapshots(member)).toEqual({ tenant: after, list: after, queue: after, mine: after });
     expect((await member.question.list.query(alpha)).items.map((item) => item.id)).toContain(asked.id);
   });
 });

@@ -90,8 +90,9 @@ export async function listMyQuestions(
   access: TenantAccess,
   input: z.infer<typeof questionMineInput>,
 ): Promise<OwnQuestionPage> {
+  const sequence = await lastSequence(db, access.tenant.id);
   const { rows, nextCursor } = await listAuthoredQuestions(db, access.tenant.id, access.actor.id, input);
-  return { items: await toOwnQuestions(db, rows), nextCursor };
+  return { items: await toOwnQuestions(db, rows), nextCursor, sequence };
 }
 
 export async function submitQuestion(

@@ -114,7 +114,10 @@ describe('applyStreamEvent', () => {
       answered: makePages([answered]),
       review: makePages([]),
       otherTenantOpen: makePages([popular, mine]),
-      mine: { pages: [{ items: [{ ...mine, rejectedAt: null }], nextCursor: null }], pageParams: [null] },
+      mine: {
+        pages: [{ items: [{ ...mine, rejectedAt: null }], nextCursor: null, sequence: 0 }],
+        pageParams: [null],
+      },
       queue: { frozen: false, pinnedQuestionIds: [popular.id] } satisfies QueueState,
       tags: [TAG_KNOWN],
       otherTenantQueue: { frozen: false, pinnedQuestionIds: [] } satisfies QueueState,

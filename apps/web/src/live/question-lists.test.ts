@@ -793,8 +793,8 @@ describe('applyToOwnPages', () => {
   const older = makeOwnQuestion({ upvoteCount: 1 });
   const own = deepFreeze({
     pages: [
-      { items: [first], nextCursor: 'cursor-1' },
-      { items: [older], nextCursor: null },
+      { items: [first], nextCursor: 'cursor-1', sequence: 0 },
+      { items: [older], nextCursor: null, sequence: 0 },
     ],
     pageParams: [null, 'cursor-1'],
   });
