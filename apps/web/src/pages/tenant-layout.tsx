@@ -61,7 +61,8 @@ export function TenantLayout() {
   const presenting = location.pathname.endsWith('/present');
   return (
     <TenantContext.Provider value={tenant.data}>
-      <LiveEvents tenant={tenant.data.slug} startAt={tenant.data.sequence}>
+      {/* Another tenant is another stream, with a position of its own. */}
+      <LiveEvents key={tenant.data.slug} tenant={tenant.data.slug} startAt={tenant.data.sequence}>
         {presenting ? (
           <Outlet />
         ) : (
