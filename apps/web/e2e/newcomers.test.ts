@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, openWindow, type Stage, signIn, startStage } from './browser';
+import { accessibilityProblems, DEMO_PASSWORD, openWindow, type Stage, signIn, startStage } from './browser';
 
 describe('a newcomer on the home page', () => {
   let stage: Stage;
@@ -85,6 +85,7 @@ describe('a newcomer on the home page', () => {
       expect.stringContaining('Add a moderator'),
     ]);
     await steps.getByRole('link', { name: 'Open the presenter display' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
     await steps.getByRole('button', { name: 'Hide these steps' }).click();
     await steps.waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'Administration' }).waitFor();

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, signIn, startStage } from './browser';
+import { accessibilityProblems, openWindow, type Stage, signIn, startStage } from './browser';
 
 /** Calls the API as the person signed in on `page`, the way the web app does. */
 async function call(page: Page, procedure: string, input: object, kind: 'query' | 'mutation') {
@@ -73,9 +73,12 @@ describe('organizers: plain failures, undo and confirmations', () => {
   });
 
   it('freezes at once and takes it back with Undo, or with z', async () => {
+    // The console shows the queue's state from its stream, which the cut above sent reconnecting.
+    await moderator.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
     await freezeButton().click();
     await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
     await toast().getByText('Queue frozen').waitFor();
+    expect(await accessibilityProblems(moderator)).toEqual([]);
     await toast().getByRole('button', { name: /Undo/ }).click();
     await moderator.getByRole('button', { name: /^Freeze queue/ }).waitFor();
     await toast().getByText('Undone: queue frozen').waitFor();
@@ -108,6 +111,7 @@ describe('organizers: plain failures, undo and confirmations', () => {
     await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
     expect(await stored()).toMatchObject({ status: 'OPEN', responseText: null });
     await moderator.keyboard.press('z');
+    await moderator.getByRole('button', { name: /^Freeze queue/ }).waitFor();
 
     await answer('Yes, on Friday.');
     await expect

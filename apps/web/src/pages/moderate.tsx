@@ -143,7 +143,7 @@ export default function Moderate() {
             onClick={() => moderation.toggleFreeze(frozen)}
             className={`ml-auto rounded-xl px-4 py-2 text-sm font-semibold ring-1 ${
               frozen
-                ? 'bg-sky-600 text-white ring-sky-600'
+                ? 'bg-sky-800 text-white ring-sky-800'
                 : 'text-slate-700 ring-slate-300 hover:bg-slate-50'
             }`}
           >
