@@ -16,6 +16,7 @@ import type { Database, Executor } from '../db/schema.js';
 import { conflict, notFound } from '../errors.js';
 import { appendEvent } from '../events/outbox.js';
 import { lastSequence } from '../events/outbox-reader.js';
+import { recordRemoval } from './removals.js';
 import {
   findMembershipRole,
   findTenantById,
@@ -24,7 +25,6 @@ import {
   toTenant,
   toTenantRecord,
 } from './repository.js';
-import { recordRemoval } from './removals.js';
 import { checkCanChangeRole, checkOwnerRemains, checkQuestionLengths, checkTokenRole } from './rules.js';
 
 const now = () => new Date().toISOString();
