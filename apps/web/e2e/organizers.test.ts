@@ -72,6 +72,20 @@ describe('organizers: plain failures, undo and confirmations', () => {
     await participant.getByText('Your question is in the queue').waitFor();
   });
 
+  it('puts back an upvote the network lost, says why, and clears that once PulseStage answers', async () => {
+    const vote = participant.locator('[data-testid="vote"]:not([disabled])').first();
+    const before = await vote.getAttribute('aria-pressed');
+    stage.flakyNetwork.accepting = false;
+    stage.flakyNetwork.cut();
+    await vote.click();
+    const notice = participant.getByRole('alert').filter({ hasText: "Can't reach PulseStage" });
+    await notice.waitFor();
+    expect(await vote.getAttribute('aria-pressed')).toBe(before);
+
+    stage.flakyNetwork.accepting = true;
+    await notice.waitFor({ state: 'detached' });
+  });
+
   it('freezes at once and takes it back with Undo, or with z', async () => {
     // The console shows the queue's state from its stream, which the cut above sent reconnecting.
     await moderator.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });

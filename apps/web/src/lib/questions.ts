@@ -74,7 +74,7 @@ interface VoteChange {
  * Upvotes or removes an upvote at once on screen; the server's answer then sets the true count, and a
  * refusal puts the vote back as it was and reloads the counts.
  */
-export function useVoteToggle(tenant: string, onRefused: (error: unknown) => void) {
+export function useVoteToggle(tenant: string) {
   const queryClient = useQueryClient();
   const utils = trpc.useUtils();
   const vote = (question: Question, upvote: boolean, delta: number) =>
@@ -97,10 +97,9 @@ export function useVoteToggle(tenant: string, onRefused: (error: unknown) => voi
         upvotedByMe: result.upvotedByMe,
         upvoteCount: result.upvoteCount,
       })),
-    onError: (error, { question, upvote }) => {
+    onError: (_error, { question, upvote }) => {
       vote(question, !upvote, upvote ? -1 : 1);
       void utils.question.list.invalidate({ tenant });
-      onRefused(error);
     },
   });
 }

@@ -1,13 +1,13 @@
 import type { Question } from '@pulsestage/contracts';
-import { useState } from 'react';
 import { FilterBar } from '../components/filter-bar';
 import { FrozenBanner } from '../components/frozen-banner';
+import { ErrorNotice } from '../components/notice';
 import { type CardQuestion, QuestionCard } from '../components/question-card';
 import { QuestionList } from '../components/question-list';
 import { SubmitForm } from '../components/submit-form';
 import { Tabs } from '../components/tabs';
 import { VoteButton } from '../components/vote-button';
-import { errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
 import { useListState } from '../lib/list-state';
 import { useOwnQuestions, useQuestionList, useVoteToggle } from '../lib/questions';
 import { hasRole, useTenant } from '../lib/tenant';
@@ -22,7 +22,6 @@ export function Participant() {
   const slug = tenant.slug;
   const participates = hasRole(tenant, 'member');
   const { view, filters, setView, setFilters } = useListState<View>(TABS);
-  const [voteError, setVoteError] = useState<string | null>(null);
   const queue = trpc.queue.state.useQuery({ tenant: slug });
   const teams = trpc.team.list.useQuery({ tenant: slug });
   const tags = trpc.tag.list.useQuery({ tenant: slug });
@@ -32,7 +31,8 @@ export function Participant() {
     status: view === 'ANSWERED' ? 'ANSWERED' : 'OPEN',
     ...filters,
   });
-  const vote = useVoteToggle(slug, (error) => setVoteError(errorMessage(error)));
+  const vote = useVoteToggle(slug);
+  const voteFailure = useFailureNotice([vote]);
   // Questions asked here since the lists loaded carry no `mine` flag yet: the own list knows them.
   const ownIds = new Set(mine.questions.map((question) => question.id));
   const isOwn = (question: Question) => question.mine || ownIds.has(question.id);
@@ -50,10 +50,7 @@ export function Participant() {
             question={question}
             own={isOwn(question)}
             disabled={vote.isPending && vote.variables?.question.id === question.id}
-            onToggle={(target) => {
-              setVoteError(null);
-              vote.mutate({ question: target, upvote: !target.upvotedByMe });
-            }}
+            onToggle={(target) => vote.mutate({ question: target, upvote: !target.upvotedByMe })}
           />
         ) : undefined
       }
@@ -86,11 +83,7 @@ export function Participant() {
       {view !== 'MINE' && (
         <FilterBar teams={teams.data ?? []} tags={tags.data ?? []} value={filters} onChange={setFilters} />
       )}
-      {voteError && (
-        <p role="alert" className="rounded-xl bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200">
-          {voteError}
-        </p>
-      )}
+      <ErrorNotice message={voteFailure} className="" />
       {view === 'MINE' ? (
         <QuestionList
           questions={mine.questions}
