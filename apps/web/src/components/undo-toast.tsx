@@ -13,7 +13,6 @@ export interface UndoOffer {
 }
 
 interface ShownOffer extends UndoOffer {
-  key: number;
   undone: boolean;
 }
 
@@ -33,7 +32,7 @@ export function useUndo() {
   const offer = useCallback(
     (next: UndoOffer) => {
       settle();
-      const entry = { ...next, key: Date.now(), undone: false };
+      const entry = { ...next, undone: false };
       pending.current = entry;
       setShown(entry);
     },
