@@ -5,6 +5,7 @@
  */
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UNDO_WINDOW_MS } from '../src/components/undo-toast';
 import { openWindow, type Stage, screenshot, signIn, startStage } from './browser';
 
 const LIVE_MS = 10_000;
@@ -129,10 +130,11 @@ describe('live in the browser: participant, moderator and presenter display', ()
     await moderator.keyboard.type(answer);
     await moderator.keyboard.press('Control+Enter');
     await participant.getByRole('button', { name: /^Mine/ }).click();
+    // A first answer waits out the moderator's undo window before it is sent.
     await questionCard(participant, asked)
       .getByTestId('answer')
       .getByText(answer)
-      .waitFor({ timeout: LIVE_MS });
+      .waitFor({ timeout: UNDO_WINDOW_MS + LIVE_MS });
     await display.getByTestId('spotlight-empty').waitFor({ timeout: LIVE_MS });
     expect(await display.getByText(asked).count()).toBe(0);
     await screenshot(participant, 'live-participant-answered');
