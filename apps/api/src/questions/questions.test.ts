@@ -893,6 +893,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       expect(await member.queue.state.query(alpha)).toEqual({
         frozen: false,
         pinnedQuestionIds: [b.id, a.id],
+        sequence: expect.any(Number),
       });
       expect(await member2.question.get.query({ ...alpha, questionId: a.id })).toMatchObject({
         pinned: true,
@@ -1152,8 +1153,13 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(await moderator.queue.freeze.mutate({ ...alpha, frozen: true })).toEqual({
           frozen: true,
           pinnedQuestionIds: [],
+          sequence: expect.any(Number),
         });
-        expect(await member2.queue.state.query(alpha)).toEqual({ frozen: true, pinnedQuestionIds: [] });
+        expect(await member2.queue.state.query(alpha)).toEqual({
+          frozen: true,
+          pinnedQuestionIds: [],
+          sequence: expect.any(Number),
+        });
         // Another tenant's queue is unaffected.
         expect((await betaMember.queue.state.query({ tenant: 'beta' })).frozen).toBe(false);
         expect(
@@ -1178,6 +1184,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(await admin.queue.freeze.mutate({ ...alpha, frozen: false })).toEqual({
           frozen: false,
           pinnedQuestionIds: [],
+          sequence: expect.any(Number),
         });
       }
       expect((await member.queue.state.query(alpha)).frozen).toBe(false);
