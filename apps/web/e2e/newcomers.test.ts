@@ -74,6 +74,10 @@ describe('a newcomer on the home page', () => {
       'The address may contain only letters, digits and inner hyphens',
     );
 
+    await address.fill('demo');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await refusal.filter({ hasText: 'The address "demo" is already taken' }).waitFor();
+
     await address.fill('spring-town-hall');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.waitForURL('**/t/spring-town-hall/admin?welcome');

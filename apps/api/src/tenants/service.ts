@@ -61,7 +61,7 @@ export async function insertTenant(trx: Executor, slug: string, name: string): P
     })
     .onConflict((oc) => oc.column('slug').doNothing())
     .executeTakeFirst();
-  if (!inserted(result)) throw conflict(`The name "${slug}" is already taken`);
+  if (!inserted(result)) throw conflict(`The address "${slug}" is already taken`);
   await trx.insertInto('queueStates').values({ tenantId: id, frozen: 0 }).execute();
   await trx.insertInto('eventSequences').values({ tenantId: id, lastSeq: 0 }).execute();
   return id;
