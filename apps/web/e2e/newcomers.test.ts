@@ -27,6 +27,21 @@ describe('a newcomer on the home page', () => {
     expect(new URL(page.url()).pathname).toBe('/');
   };
 
+  it("says PulseStage can't be reached while its API cannot be, and goes on by itself once it can", async () => {
+    const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    const unreachable = '**/trpc/**';
+    await page.route(unreachable, (route) => route.abort('connectionrefused'));
+    await page.goto('/');
+    const notice = page.getByRole('alert');
+    await notice.waitFor();
+    expect(await notice.textContent()).toBe(
+      "Can't reach PulseStage. Check your connection; we'll keep trying.",
+    );
+
+    await page.unroute(unreachable);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 40_000 });
+  });
+
   it('lands on their organizations at the first sign-in typed in', async () => {
     const page = await freshAtHome();
     await page.getByLabel('Email').fill('alice@demo.test');

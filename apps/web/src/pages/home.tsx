@@ -5,7 +5,7 @@ import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
 import { UserMenu } from '../components/user-menu';
 import { useCredentialChange } from '../lib/credentials';
-import { errorMessage } from '../lib/errors';
+import { errorMessage, isUnreachable } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { slugFromName } from '../lib/slug';
 import { trpc } from '../trpc';
@@ -72,8 +72,12 @@ function NewOrganization({ attendee }: { attendee: boolean }) {
 
 /** `/`: the organizations the signed-in person belongs to. */
 export function Home() {
-  const me = trpc.auth.me.useQuery();
-  if (me.isPending) return <Spinner label="Loading" />;
+  // While PulseStage cannot be reached, keep asking (backing off) and say so.
+  const me = trpc.auth.me.useQuery(undefined, { retry: (_count, error) => isUnreachable(error) });
+  if (me.isPending) {
+    if (me.failureCount === 0) return <Spinner label="Loading" />;
+    return <ErrorNotice message={errorMessage(me.failureReason)} className="m-8" />;
+  }
   if (me.isError) return <p className="p-8 text-center text-rose-700">{errorMessage(me.error)}</p>;
   if (!me.data) return <Navigate to="/sign-in" replace />;
   const { memberships, guest } = me.data;
