@@ -1,7 +1,6 @@
 import type { OwnQuestion, Question, QuestionListInput, QuestionStatus, Tag } from '@pulsestage/contracts';
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
-import { notFound } from '../errors.js';
 import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
 
 export interface QuestionRow {
@@ -93,17 +92,6 @@ export async function lockQuestion(db: Executor, tenantId: string, questionId: s
     .where('tenantId', '=', tenantId)
     .where('id', '=', questionId)
     .execute();
-}
-
-export async function getQuestion(
-  db: Executor,
-  tenantId: string,
-  questionId: string,
-  viewerId: string,
-): Promise<QuestionRow> {
-  const row = await findQuestion(db, tenantId, questionId, viewerId);
-  if (!row) throw notFound('Question not found');
-  return row;
 }
 
 export async function countUpvotes(db: Executor, questionId: string): Promise<number> {
