@@ -68,11 +68,15 @@ export function UndoToast({ shown, onUndo, onDismiss }: UndoToastProps) {
     return () => clearTimeout(timer);
   }, [shown, onDismiss]);
   return (
-    <div role="status" aria-live="polite" className="fixed inset-x-0 bottom-4 z-30 flex justify-center px-4">
+    <div
+      role="status"
+      aria-live="polite"
+      className="pointer-events-none fixed inset-x-0 bottom-4 z-30 flex justify-center px-4"
+    >
       {shown && (
         <div
           data-testid="undo-toast"
-          className="flex items-center gap-4 rounded-xl bg-slate-900 px-4 py-3 text-sm text-white shadow-lg"
+          className="pointer-events-auto flex items-center gap-4 rounded-xl bg-slate-900 px-4 py-3 text-sm text-white shadow-lg"
         >
           <span>{shown.undone ? `Undone: ${shown.message.toLowerCase()}` : shown.message}</span>
           {!shown.undone && (
