@@ -253,12 +253,9 @@ export class StreamEngine {
     sink.start();
     const position = room.position;
     subscriber.cursor = lastEventId ?? position;
-    // A plain EventSource learns where it started, so its first reconnection resumes from there.
-    if (lastEventId === undefined && sink.encoding === 'plain') sink.write(positionFrame(position));
     try {
-      if (lastEventId !== undefined && lastEventId < position) {
-        await this.backfill(room, subscriber, lastEventId, position);
-      }
+      if (lastEventId === undefined) await this.startAtTenantPosition(subscriber, tenant.id);
+      else if (lastEventId < position) await this.backfill(room, subscriber, lastEventId, position);
       const pending = subscriber.pending ?? [];
       subscriber.pending = null;
       if (!this.deliver(subscriber, EncodedBatch.of(pending, tenant.id))) this.drop(room, subscriber);
@@ -272,6 +269,16 @@ export class StreamEngine {
     for (const timer of this.timers) clearInterval(timer);
     for (const room of this.rooms.values())
       for (const subscriber of room.subscribers) this.drop(room, subscriber);
+  }
+
+  /**
+   * A subscriber without a resume point starts at the tenant's committed position, which the room may
+   * not have read yet: what was committed before the stream opened is skipped whenever it arrives.
+   */
+  private async startAtTenantPosition(subscriber: Subscriber, tenantId: string): Promise<void> {
+    subscriber.cursor = Math.max(subscriber.cursor, await lastSequence(this.db, tenantId));
+    // A plain EventSource learns where it started, so its first reconnection resumes from there.
+    if (subscriber.sink.encoding === 'plain') subscriber.sink.write(positionFrame(subscriber.cursor));
   }
 
   private async backfill(room: Room, subscriber: Subscriber, lastEventId: number, position: number) {

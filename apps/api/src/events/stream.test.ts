@@ -457,8 +457,10 @@ describe.each(VARIANTS)(
 
           await admin.tenant.setRole.mutate({ ...alpha, userId: promoted.userId, role: 'moderator' });
           const visible = await member2.question.submit.mutate({ ...alpha, body: uniqueLabel('visible') });
-          await received(stream, 3);
-          expect(stream.items[2]).toMatchObject({
+          await received(stream, 4);
+          // The new role is announced first: the page loads what it may see now.
+          expect(stream.items[2]).toMatchObject({ id: String(base + 3), event: { type: 'stream:resync' } });
+          expect(stream.items[3]).toMatchObject({
             id: String(base + 4),
             event: { type: 'question:pending', data: { id: visible.id } },
           });

@@ -12,6 +12,7 @@ import {
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
+import { lastSeqOf } from '../test-support/outbox.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -80,6 +81,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
             maxQuestionLength: 2000,
           },
           role: ACCOUNTS[account].role,
+          sequence: await lastSeqOf(app, app.tenantIds.alpha),
         });
       }
       expect((await (await as('betaOwner')).tenant.get.query({ tenant: 'beta' })).role).toBe('owner');
@@ -124,7 +126,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         },
         role: 'owner',
       });
-      expect(await creator.client.tenant.get.query({ tenant: slug })).toEqual(created);
+      expect(await creator.client.tenant.get.query({ tenant: slug })).toEqual({ ...created, sequence: 0 });
       expect((await creator.client.auth.me.query())?.memberships).toEqual([
         { tenant: slug, name: 'New Org', role: 'owner' },
       ]);
