@@ -7,6 +7,7 @@ import {
   type TRPCClient,
 } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
+import { HttpStatusError } from './errors.js';
 import { type EventStreamOptions, type ReceivedEvent, streamEvents } from './events.js';
 
 export interface PulseStageClientOptions {
@@ -36,6 +37,16 @@ function authorizationOf(token: string): string {
   }
   return `Bearer ${token}`;
 }
+
+/** `fetch` for queries and mutations: a failed response that is not JSON keeps its status in the error. */
+const fetchKeepingStatus: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  if (!response.ok && !response.headers.get('content-type')?.includes('json')) {
+    await response.body?.cancel();
+    throw new HttpStatusError(response.status);
+  }
+  return response;
+};
 
 /** eventsource's `fetch`, with the token added to the stream request and each of its reconnections. */
 function fetchWithAuthorization(authorization: string): FetchLike {
@@ -68,7 +79,7 @@ export function createPulseStageClient({ baseUrl, token }: PulseStageClientOptio
           EventSource,
           eventSourceOptions: { fetch: fetchWithAuthorization(authorization) },
         }),
-        false: httpBatchLink({ url, headers: { Authorization: authorization } }),
+        false: httpBatchLink({ url, headers: { Authorization: authorization }, fetch: fetchKeepingStatus }),
       }),
     ],
   });

@@ -27,6 +27,18 @@ export class AccessDeniedError extends Error {
   }
 }
 
+/**
+ * A failed response that is not the API's own JSON (a proxy's plain-text 401 or 502): thrown by the
+ * client's fetch so the status survives into the error, where the retry rules read it.
+ */
+export class HttpStatusError extends Error {
+  override readonly name = 'HttpStatusError';
+
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
+}
+
 const ACCESS_DENIED_STATUSES: Readonly<Record<number, AccessDeniedCode>> = {
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
@@ -45,6 +57,7 @@ function eventSourceFailureOf(error: PulseStageError): ErrorEvent | undefined {
 export function httpStatusOf(error: PulseStageError): number | undefined {
   const failure = eventSourceFailureOf(error);
   if (failure) return failure.code;
+  if (error.cause instanceof HttpStatusError) return error.cause.status;
   const response: unknown = error.meta?.response;
   return response instanceof Response ? response.status : undefined;
 }

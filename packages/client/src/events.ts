@@ -86,15 +86,6 @@ function subscribeOnce(
   };
 }
 
-/** Where a stream without `lastEventId` starts: the tenant's position now, or the API's refusal. */
-async function startingPoint(position: CurrentPosition, tenant: string): Promise<string> {
-  try {
-    return await position(tenant);
-  } catch (error) {
-    throw asAccessDenied(error) ?? error;
-  }
-}
-
 /**
  * A tenant's events as an async iterable. It always knows its position: from `lastEventId`, or
  * learned from the API before the stream opens, and then the last id it yielded; so reconnections
@@ -108,15 +99,17 @@ export async function* streamEvents(
   options: EventStreamOptions,
 ): AsyncGenerator<ReceivedEvent, void, undefined> {
   const { signal, lastEventId, onConnected, ...input } = options;
-  let resumeAfter = lastEventId ?? (await startingPoint(position, input.tenant));
+  let resumeAfter = lastEventId;
   let retryDelay = FIRST_RETRY_DELAY_MS;
   while (!signal?.aborted) {
-    const subscription = subscribeOnce(
-      subscribe,
-      { ...input, lastEventId: resumeAfter },
-      { signal, onConnected },
-    );
+    let subscription: ReturnType<typeof subscribeOnce> | undefined;
     try {
+      resumeAfter ??= await position(input.tenant);
+      subscription = subscribeOnce(
+        subscribe,
+        { ...input, lastEventId: resumeAfter },
+        { signal, onConnected },
+      );
       for await (const received of subscription.events) {
         if (signal?.aborted) return;
         resumeAfter = received.id;
@@ -127,7 +120,7 @@ export async function* streamEvents(
     } catch (error) {
       if (!isTransient(error)) throw asAccessDenied(error) ?? error;
     } finally {
-      subscription.close();
+      subscription?.close();
     }
     await pause(retryDelay, signal);
     retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
