@@ -8,14 +8,15 @@ export type AccessEnd = 'signed-out' | 'access-ended';
 
 function wording(end: AccessEnd, tenant: Tenant | null) {
   const name = tenant?.name ?? 'this organization';
-  if (end === 'signed-out')
-    return { title: 'You were signed out', advice: `Sign in again to follow ${name}.`, action: 'Sign in' };
+  // A display link has no role and no one to sign in: only a new link brings the screen back.
   if (tenant && tenant.role === null)
     return {
       title: 'This display’s access has ended',
       advice: `Its display link was revoked. Ask an admin of ${name} for a new display link.`,
       action: null,
     };
+  if (end === 'signed-out')
+    return { title: 'You were signed out', advice: `Sign in again to follow ${name}.`, action: 'Sign in' };
   return {
     title: `Your access to ${name} has ended`,
     advice: `You are no longer a member. Ask an admin of ${name} to let you back in, or sign in with another account.`,
