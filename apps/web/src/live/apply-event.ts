@@ -89,7 +89,8 @@ export function applyStreamEvent(
   refreshTagsIfNew(queryClient, tenant, event);
 }
 
-const tenantOf = (query: Query) =>
+/** The tenant a cached tRPC query was loaded for. */
+export const tenantOf = (query: Query) =>
   (query.queryKey[1] as { input?: { tenant?: unknown } } | undefined)?.input?.tenant;
 
 /**

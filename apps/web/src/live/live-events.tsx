@@ -1,11 +1,11 @@
 import type { StreamEvent, VersionSelection } from '@pulsestage/contracts';
-import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { hashKey, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { errorCode } from '../lib/errors';
 import { trpc } from '../trpc';
 import { type AccessEnd, AccessEnded } from './access-ended';
-import { applyStreamEvent, catchUp } from './apply-event';
+import { applyStreamEvent, catchUp, tenantOf } from './apply-event';
 import { EventLog } from './event-log';
 
 /** The web app reads `question:answered` v2: it shows when a question was answered. */
@@ -76,13 +76,57 @@ function useCatchUp(queryClient: QueryClient, tenant: string, log: EventLog): vo
 function useForgetTenant(queryClient: QueryClient, tenant: string, ended: boolean): void {
   useEffect(() => {
     if (!ended) return;
-    const kept = JSON.stringify(getQueryKey(trpc.tenant.get, { tenant }, 'query'));
+    const kept = hashKey(getQueryKey(trpc.tenant.get, { tenant }, 'query'));
     queryClient.removeQueries({
-      predicate: (query) =>
-        (query.queryKey[1] as { input?: { tenant?: unknown } } | undefined)?.input?.tenant === tenant &&
-        JSON.stringify(query.queryKey) !== kept,
+      predicate: (query) => tenantOf(query) === tenant && query.queryHash !== kept,
     });
   }, [queryClient, tenant, ended]);
+}
+
+/**
+ * Reopens a stream that ended on anything but a refusal (a proxy's 502 while the server restarts, say),
+ * backing off, so a presenter screen recovers without anyone touching it. Says whether it was ever live.
+ */
+function useRetry(status: string, refused: boolean, reopen: () => void): boolean {
+  const [everLive, setEverLive] = useState(false);
+  const [failures, setFailures] = useState(0);
+  useEffect(() => {
+    if (status === 'pending') {
+      setEverLive(true);
+      setFailures(0);
+    }
+  }, [status]);
+  useEffect(() => {
+    if (status !== 'error' || refused) return;
+    const timer = setTimeout(
+      () => {
+        setFailures((count) => count + 1);
+        reopen();
+      },
+      Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** failures),
+    );
+    return () => clearTimeout(timer);
+  }, [status, refused, reopen, failures]);
+  return everLive;
+}
+
+interface StreamStatus {
+  status: string;
+  error: { message: string } | null;
+  refused: boolean;
+  online: boolean;
+  everLive: boolean;
+}
+
+/** What the connection indicator says, from the subscription's own state and the browser's. */
+function connectionOf(
+  { status, error, refused, online, everLive }: StreamStatus,
+  retry: () => void,
+): Connection {
+  if (refused) return { state: 'offline', detail: error?.message ?? null, retry };
+  if (!online) return { state: 'reconnecting', detail: 'This device is offline', retry };
+  if (status === 'pending') return { state: 'live', detail: null, retry };
+  return { state: everLive ? 'reconnecting' : 'connecting', detail: null, retry };
 }
 
 /**
@@ -103,56 +147,25 @@ export function LiveEvents({
 }) {
   const queryClient = useQueryClient();
   const online = useOnline();
-  const [everLive, setEverLive] = useState(false);
   const [log] = useState(() => new EventLog(startAt));
   const [resumeFrom, setResumeFrom] = useState(startAt);
   useCatchUp(queryClient, tenant, log);
-  const subscription = trpc.events.subscribe.useSubscription(
+  const { status, error, reset } = trpc.events.subscribe.useSubscription(
     { tenant, versions: SUBSCRIBED_VERSIONS, lastEventId: String(resumeFrom) },
     { onData: (item) => applyReceived(queryClient, tenant, log, item.id, item.data) },
   );
-  const { status, error, reset } = subscription;
-  const [failures, setFailures] = useState(0);
-  useEffect(() => {
-    if (status === 'pending') {
-      setEverLive(true);
-      setFailures(0);
-    }
-  }, [status]);
   // Opening the stream again resumes after the last event applied, not where this tab first started.
   const reopen = useCallback(() => {
     if (log.position === resumeFrom) reset();
     else setResumeFrom(log.position);
   }, [log, resumeFrom, reset]);
-  // A stream that ended on anything but a refusal (a proxy's 502 while the server restarts, say) is
-  // opened again, backing off, so a presenter screen recovers without anyone touching it.
   const code = status === 'error' ? (errorCode(error) ?? '') : '';
   const refused = FINAL_ERRORS.has(code);
   const accessEnd = ACCESS_ENDS[code];
+  const everLive = useRetry(status, refused, reopen);
   useForgetTenant(queryClient, tenant, accessEnd !== undefined);
-  useEffect(() => {
-    if (status !== 'error' || refused) return;
-    const timer = setTimeout(
-      () => {
-        setFailures((count) => count + 1);
-        reopen();
-      },
-      Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** failures),
-    );
-    return () => clearTimeout(timer);
-  }, [status, refused, reopen, failures]);
 
   if (accessEnd) return <AccessEnded end={accessEnd} />;
-  let connection: Connection;
-  const retry = reopen;
-  if (refused) {
-    connection = { state: 'offline', detail: error?.message ?? null, retry };
-  } else if (!online) {
-    connection = { state: 'reconnecting', detail: 'This device is offline', retry };
-  } else if (status === 'pending') {
-    connection = { state: 'live', detail: null, retry };
-  } else {
-    connection = { state: everLive ? 'reconnecting' : 'connecting', detail: null, retry };
-  }
+  const connection = connectionOf({ status, error, refused, online, everLive }, reopen);
   return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
 }
