@@ -94,10 +94,7 @@ function acceptance(header: string, encoding: Encoding): number {
 }
 
 /** Brotli when the browser takes it (smaller), else gzip, else the file as it is. */
-function chooseEncoding(
-  acceptEncoding: string | undefined,
-  variants: CachedFile['variants'],
-): Encoding {
+function chooseEncoding(acceptEncoding: string | undefined, variants: CachedFile['variants']): Encoding {
   const header = acceptEncoding ?? '';
   if (variants.br && acceptance(header, 'br') > 0) return 'br';
   if (variants.gzip && acceptance(header, 'gzip') > 0) return 'gzip';
