@@ -133,6 +133,25 @@ describe('organizers: plain failures, undo and confirmations', () => {
       .toMatchObject({ status: 'ANSWERED', responseText: 'Yes, on Friday.' });
   });
 
+  it('still sends a held answer when the console is closed before the undo window ends', async () => {
+    const closing = await moderator.context().newPage();
+    await closing.goto('/t/demo/moderate');
+    await closing.locator('[data-connection="live"]').waitFor();
+    await closing.keyboard.press('j');
+    const selected = closing.locator('article[aria-current="true"]');
+    const questionId = (await selected.getAttribute('data-question-id')) ?? '';
+    await closing.keyboard.press('a');
+    await closing.keyboard.type('Sent on the way out.');
+    await closing.keyboard.press('Control+Enter');
+    await closing.getByTestId('undo-toast').getByText('Sending the answer').waitFor();
+    await closing.close();
+    await expect
+      .poll(() => call(moderator, 'question.get', { tenant: 'demo', questionId }, 'query'), {
+        timeout: 15_000,
+      })
+      .toMatchObject({ status: 'ANSWERED', responseText: 'Sent on the way out.' });
+  });
+
   it('asks before rejecting a question, which cannot be undone', async () => {
     await call(owner, 'tenant.updateSettings', { tenant: 'demo', requireApproval: true }, 'mutation');
     const held = 'Could this one be rejected, please?';

@@ -19,3 +19,15 @@ export function createTrpcClient() {
     ],
   });
 }
+
+/**
+ * Sends a call as the page goes away (tab closed, navigated off): a beacon outlives the page, an
+ * ordinary request would be cut off with it. Its answer is never read.
+ */
+export function sendOnLeave<
+  Router extends keyof RouterInputs & string,
+  Procedure extends keyof RouterInputs[Router] & string,
+>(router: Router, procedure: Procedure, input: RouterInputs[Router][Procedure]): void {
+  const body = new Blob([JSON.stringify(input)], { type: 'application/json' });
+  navigator.sendBeacon(`/trpc/${router}.${procedure}`, body);
+}

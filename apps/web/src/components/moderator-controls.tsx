@@ -1,7 +1,7 @@
 import type { Question, Tag } from '@pulsestage/contracts';
 import { type FormEvent, type RefObject, useEffect, useId, useState } from 'react';
 import { useFailureNotice } from '../lib/failure';
-import { trpc } from '../trpc';
+import { sendOnLeave, trpc } from '../trpc';
 import { ConfirmButton } from './confirm-button';
 import { useUndo } from './undo-toast';
 
@@ -66,6 +66,7 @@ export function useModeration(tenant: string) {
           message: 'Sending the answer',
           undo: () => {},
           commit: () => setAnswer(question, responseText),
+          commitOnLeave: () => sendOnLeave('question', 'answer', { ...ids(question), responseText }),
         });
         return;
       }

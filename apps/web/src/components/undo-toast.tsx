@@ -10,6 +10,8 @@ export interface UndoOffer {
   undo(): void;
   /** For an action held back until the window closes: does it (also when another offer replaces it). */
   commit?(): void;
+  /** Does the held action while the page is going away, where an ordinary request would be cut off. */
+  commitOnLeave?(): void;
 }
 
 interface ShownOffer extends UndoOffer {
@@ -51,6 +53,16 @@ export function useUndo() {
     setShown(null);
   }, [settle]);
   useEffect(() => settle, [settle]);
+  // A tab closed while an action is held still does it: a moderator never loses an answer that way.
+  useEffect(() => {
+    const sendOnLeave = () => {
+      const held = pending.current;
+      pending.current = null;
+      if (held && !held.undone) (held.commitOnLeave ?? held.commit)?.();
+    };
+    window.addEventListener('pagehide', sendOnLeave);
+    return () => window.removeEventListener('pagehide', sendOnLeave);
+  }, []);
   return { shown, offer, undoLatest, dismiss };
 }
 
