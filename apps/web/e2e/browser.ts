@@ -114,6 +114,12 @@ export async function signIn(page: Page, email: string, next = '/'): Promise<voi
   await page.waitForURL((url) => url.pathname === next);
 }
 
+/** The path of the newest join link, read from the admin page an owner or admin has open. */
+export async function joinPathFromAdminPage(admin: Page): Promise<string> {
+  const link = await admin.locator('li', { hasText: 'Join link' }).locator('code').first().textContent();
+  return new URL(link ?? '').pathname;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }

@@ -3,7 +3,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, signIn, startStage } from './browser';
+import { joinPathFromAdminPage, openWindow, type Stage, signIn, startStage } from './browser';
 
 describe('joining with a join link', () => {
   let stage: Stage;
@@ -14,8 +14,7 @@ describe('joining with a join link', () => {
     stage = await startStage();
     owner = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
     await signIn(owner, 'owner@demo.test', '/t/demo/admin');
-    const link = await owner.locator('li', { hasText: 'Join link' }).locator('code').first().textContent();
-    joinPath = new URL(link ?? '').pathname;
+    joinPath = await joinPathFromAdminPage(owner);
     expect(joinPath).toMatch(/^\/join\/\w{8,}$/);
   });
   afterAll(() => stage?.close());

@@ -3,7 +3,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, signIn, startStage } from './browser';
+import { joinPathFromAdminPage, openWindow, type Stage, signIn, startStage } from './browser';
 
 describe('removing a member', () => {
   let stage: Stage;
@@ -15,8 +15,7 @@ describe('removing a member', () => {
     stage = await startStage();
     owner = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
     await signIn(owner, 'owner@demo.test', '/t/demo/admin');
-    const link = await owner.locator('li', { hasText: 'Join link' }).locator('code').first().textContent();
-    joinPath = new URL(link ?? '').pathname;
+    joinPath = await joinPathFromAdminPage(owner);
     bob = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
     await signIn(bob, 'bob@demo.test', '/t/demo');
   });
