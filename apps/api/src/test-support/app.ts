@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
+import { createSession, SESSION_COOKIE } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { InProcessBus } from '../events/bus.js';
 import { StreamEngine } from '../events/engine.js';
@@ -9,7 +10,7 @@ import { createApp } from '../http/server.js';
 import type { AppRouter } from '../router.js';
 import { SSE_PING_MS } from '../trpc/trpc.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
-import { ACCOUNTS, type AccountName, type Fixture, PASSWORD, seedFixture } from './fixture.js';
+import { type AccountName, type Fixture, seedFixture } from './fixture.js';
 import { snapshotData } from './snapshot.js';
 
 export interface RawResponse {
@@ -161,12 +162,13 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
       links: [httpLink({ url: `${url}/trpc`, headers: () => requestHeaders(options) })],
     });
 
+  // A session made directly, as signing in makes it: the sign-in path has tests of its own, and
+  // checking a password (scrypt) for every fixture account of every file is what makes a busy machine slow.
   const cookieOf = async (account: AccountName) => {
     const known = cookies.get(account);
     if (known) return known;
-    const response = await raw('POST', 'auth.signIn', { email: ACCOUNTS[account].email, password: PASSWORD });
-    const cookie = sessionCookieFrom(response.headers);
-    if (!cookie) throw new Error(`signing in as ${account} failed: ${JSON.stringify(response.body)}`);
+    const { token } = await createSession(database.db, fixture.userIds[account]);
+    const cookie = `${SESSION_COOKIE}=${token}`;
     cookies.set(account, cookie);
     return cookie;
   };
