@@ -113,7 +113,16 @@ export const serviceToken = z.object({ id: uuid, name: z.string(), role, token: 
 export const tenantAccessList = z.object({
   joinLinks: z.array(joinLink),
   displayLinks: z.array(z.object({ id: uuid, createdAt: isoDateTime })),
-  serviceTokens: z.array(z.object({ id: uuid, name: z.string(), role, createdAt: isoDateTime })),
+  serviceTokens: z.array(
+    z.object({
+      id: uuid,
+      name: z.string(),
+      role,
+      /** What the token may do now: never more than its creator holds; null once the creator holds nothing. */
+      effectiveRole: role.nullable(),
+      createdAt: isoDateTime,
+    }),
+  ),
 });
 export type TenantAccessList = z.infer<typeof tenantAccessList>;
 

@@ -23,7 +23,7 @@ export interface RequestCredentials {
   authorization: string | undefined;
 }
 
-interface TokenGrant {
+export interface TokenGrant {
   tenantId: string;
   role: string;
   createdBy: string;
@@ -51,7 +51,7 @@ async function makerRole(db: Database, grant: TokenGrant, depth: number): Promis
 }
 
 /** A token never carries more than its maker holds now: the lower of the two roles, or nothing. */
-async function effectiveTokenRole(db: Database, grant: TokenGrant, depth = 0): Promise<Role | null> {
+export async function effectiveTokenRole(db: Database, grant: TokenGrant, depth = 0): Promise<Role | null> {
   const maker = await makerRole(db, grant, depth);
   return maker && lowerRole(grant.role as Role, maker);
 }

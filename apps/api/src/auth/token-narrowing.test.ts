@@ -103,6 +103,25 @@ describe.each(DIALECTS)('service tokens follow their creator’s role on %s', (d
     }
   });
 
+  it('tells admins what each token may do now, next to the role it was given', async () => {
+    const { creator, secret } = await adminWithToken('admin');
+    const listed = async () => {
+      const { serviceTokens } = await owner.tenant.access.query(alpha);
+      const [row] = await app.db
+        .selectFrom('serviceTokens')
+        .select('id')
+        .where('createdBy', '=', creator.userId)
+        .execute();
+      return serviceTokens.find((token) => token.id === row?.id);
+    };
+    expect(secret).toMatch(/^pst_/);
+    expect(await listed()).toMatchObject({ role: 'admin', effectiveRole: 'admin' });
+    await owner.tenant.setRole.mutate({ ...alpha, userId: creator.userId, role: 'moderator' });
+    expect(await listed()).toMatchObject({ role: 'admin', effectiveRole: 'moderator' });
+    await owner.tenant.removeMember.mutate({ ...alpha, userId: creator.userId });
+    expect(await listed()).toMatchObject({ role: 'admin', effectiveRole: null });
+  });
+
   it('stops working when the token that made it stops working', async () => {
     const { creator, token } = await adminWithToken('admin');
     const { token: secret } = await token.tenant.createServiceToken.mutate({

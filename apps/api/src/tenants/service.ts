@@ -9,7 +9,7 @@ import type {
 } from '@pulsestage/contracts';
 import type { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
-import { DISPLAY_TOKEN_PREFIX, SERVICE_TOKEN_PREFIX } from '../auth/credentials.js';
+import { DISPLAY_TOKEN_PREFIX, effectiveTokenRole, SERVICE_TOKEN_PREFIX } from '../auth/credentials.js';
 import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
@@ -294,7 +294,7 @@ export async function listAccess(db: Database, tenantId: string): Promise<Tenant
       .execute(),
     db
       .selectFrom('serviceTokens')
-      .select(['id', 'name', 'role', 'createdAt'])
+      .select(['id', 'tenantId', 'name', 'role', 'createdBy', 'createdAt'])
       .where('tenantId', '=', tenantId)
       .where('revokedAt', 'is', null)
       .orderBy('createdAt', 'desc')
@@ -307,7 +307,15 @@ export async function listAccess(db: Database, tenantId: string): Promise<Tenant
     displayLinks: links
       .filter((link) => link.kind === 'display')
       .map(({ id, createdAt }) => ({ id, createdAt })),
-    serviceTokens: serviceTokens.map((token) => ({ ...token, role: token.role as Role })),
+    serviceTokens: await Promise.all(
+      serviceTokens.map(async ({ id, name, role, createdAt, ...grant }) => ({
+        id,
+        name,
+        role: role as Role,
+        effectiveRole: await effectiveTokenRole(db, { ...grant, role }),
+        createdAt,
+      })),
+    ),
   };
 }
 

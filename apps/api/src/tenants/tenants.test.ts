@@ -905,7 +905,13 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       expect(listed.joinLinks.map((link) => link.code)).toEqual([newerJoin.code, firstJoin?.code]);
       expect(listed.displayLinks).toEqual([{ id: display.id, createdAt: display.createdAt }]);
       expect(listed.serviceTokens).toEqual([
-        { id: token.id, name: 'slack bot', role: 'member', createdAt: expect.any(String) },
+        {
+          id: token.id,
+          name: 'slack bot',
+          role: 'member',
+          effectiveRole: 'member',
+          createdAt: expect.any(String),
+        },
       ]);
       const text = JSON.stringify(listed);
       expect(text).not.toContain(display.token.slice(4));

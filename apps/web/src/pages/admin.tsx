@@ -1,4 +1,4 @@
-import type { Member, Role, Tenant } from '@pulsestage/contracts';
+import type { Member, Role, Tenant, TenantAccessList } from '@pulsestage/contracts';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
@@ -244,13 +244,20 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
             key={token.id}
             title={token.name}
             warning="Services using this token lose access at once."
-            detail={`${token.role} · created ${timeAgo(token.createdAt)}`}
+            detail={`${tokenStanding(token)} · created ${timeAgo(token.createdAt)}`}
             onRevoke={() => revoke.mutate({ tenant: slug, tokenId: token.id })}
           />
         ))}
       </ul>
     </Section>
   );
+}
+
+/** A token acts with no more than its creator holds now; say so where that is less than it was given. */
+function tokenStanding({ role, effectiveRole }: TenantAccessList['serviceTokens'][number]): string {
+  if (effectiveRole === null) return `${role}, not working: whoever created it has left`;
+  if (effectiveRole !== role) return `${role}, acting as ${effectiveRole} (its creator's role now)`;
+  return role;
 }
 
 function Settings({ tenant }: { tenant: Tenant }) {
