@@ -26,18 +26,27 @@ function describeIssues(error: ZodError): { message: string; issues: FieldIssue[
 export const SSE_PING_MS = 15_000;
 export const SSE_CLIENT_OPTIONS = { reconnectAfterInactivityMs: 40_000 };
 
-const t = initTRPC.context<Context>().create({
-  isDev: false,
-  sse: { ping: { enabled: true, intervalMs: SSE_PING_MS }, client: SSE_CLIENT_OPTIONS },
-  errorFormatter({ shape, error }) {
-    if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
-      const { message, issues } = describeIssues(error.cause);
-      return { ...shape, message, data: { ...shape.data, issues } };
-    }
-    if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: 'Internal server error' };
-    return shape;
-  },
-});
+/** What a procedure declares about itself, for the middlewares to act on. */
+export interface ProcedureMeta {
+  /** The mutation changes who may reach the tenant or with what role: open streams check their credentials again. */
+  changesAccess?: boolean;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    isDev: false,
+    sse: { ping: { enabled: true, intervalMs: SSE_PING_MS }, client: SSE_CLIENT_OPTIONS },
+    errorFormatter({ shape, error }) {
+      if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
+        const { message, issues } = describeIssues(error.cause);
+        return { ...shape, message, data: { ...shape.data, issues } };
+      }
+      if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: 'Internal server error' };
+      return shape;
+    },
+  });
 
 export const router = t.router;
 
@@ -88,16 +97,17 @@ export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 /**
  * A procedure inside one tenant: input carries `tenant` and the caller must hold `permission` there.
  * After a mutation every instance is told to read the tenant's outbox, and to check open streams'
- * access again when the mutation managed members, links or tokens.
+ * access again when the procedure declares `changesAccess`.
  */
 export function tenantProcedure(permission: Permission) {
   return publicProcedure
     .input(z.object({ tenant: tenantScoped.shape.tenant }))
-    .use(async ({ ctx, input, type, next }) => {
+    .use(async ({ ctx, input, type, meta, next }) => {
       if (ctx.credentialError) throw ctx.credentialError;
       const access = await resolveTenantAccess(ctx.db, ctx.caller, input.tenant, permission);
       const result = await next({ ctx: { access } });
-      if (type === 'mutation' && result.ok) await ctx.hub.announce(access.tenant.id, permission === 'manage');
+      if (type === 'mutation' && result.ok)
+        await ctx.hub.announce(access.tenant.id, meta?.changesAccess === true);
       return result;
     });
 }
