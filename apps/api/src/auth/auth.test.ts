@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   errorCodeOf,
   failureOf,
+  NEW_ACCOUNT_PASSWORD,
   type RawResponse,
   sessionCookieFrom,
   startTestApp,
@@ -231,7 +232,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
   describe('sessions', () => {
     it('keeps only the SHA-256 hex of the cookie token as the session id', async () => {
-      const { cookie, userId } = await app.signUp('hashed-session');
+      const { cookie, userId } = await app.newAccount('hashed-session');
       const token = tokenOf(cookie);
       const hashed = await sessionById(sha256Hex(token));
       expect(hashed?.userId).toBe(userId);
@@ -242,14 +243,14 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
     });
 
     it('does not re-send the cookie while the session is far from expiring', async () => {
-      const { cookie } = await app.signUp('fresh-session');
+      const { cookie } = await app.newAccount('fresh-session');
       const response = await app.raw('GET', 'auth.me', undefined, { cookie });
       expect(response.status).toBe(200);
       expect(sessionSetCookies(response.headers)).toEqual([]);
     });
 
     it('slides the expiry forward and re-sends the cookie when the session is close to expiring', async () => {
-      const { cookie, userId } = await app.signUp('sliding-session');
+      const { cookie, userId } = await app.newAccount('sliding-session');
       const id = sha256Hex(tokenOf(cookie));
       const soon = new Date(Date.now() + 10 * DAY_MS).toISOString();
       await app.db.updateTable('sessions').set({ expiresAt: soon }).where('id', '=', id).execute();
@@ -283,7 +284,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
     });
 
     it('refuses and deletes an expired session', async () => {
-      const { cookie, userId } = await app.signUp('expired-session');
+      const { cookie, userId } = await app.newAccount('expired-session');
       const id = sha256Hex(tokenOf(cookie));
       await app.db
         .updateTable('sessions')
@@ -311,8 +312,8 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
   describe('auth.signOut', () => {
     it('deletes the session, clears the cookie, and the old cookie no longer works', async () => {
-      const { cookie, email } = await app.signUp('sign-out');
-      const other = await app.raw('POST', 'auth.signIn', { email, password: 'a long enough password' });
+      const { cookie, email } = await app.newAccount('sign-out');
+      const other = await app.raw('POST', 'auth.signIn', { email, password: NEW_ACCOUNT_PASSWORD });
       const otherCookie = sessionCookieFrom(other.headers) ?? '';
       const id = sha256Hex(tokenOf(cookie));
       expect(await sessionById(id)).toBeDefined();
@@ -452,7 +453,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
   describe('auth.joinWithCode', () => {
     it('lets a signed-in account join as a member', async () => {
       const code = await joinCode();
-      const { client, userId } = await app.signUp('joiner');
+      const { client, userId } = await app.newAccount('joiner');
       expect(await errorCodeOf(client.tenant.get.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
       expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha' });
       expect((await client.tenant.get.query({ tenant: 'alpha' })).role).toBe('member');
@@ -469,7 +470,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
     it('keeps one membership when joining twice, and never lowers an existing role', async () => {
       const code = await joinCode();
-      const { client, userId } = await app.signUp('twice');
+      const { client, userId } = await app.newAccount('twice');
       await client.auth.joinWithCode.mutate({ code });
       await client.auth.joinWithCode.mutate({ code });
       const memberships = await app.db
@@ -577,7 +578,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const link = await admin.tenant.createJoinLink.mutate({ tenant: 'alpha' });
       await admin.tenant.revokeLink.mutate({ tenant: 'alpha', linkId: link.id });
       const display = await admin.tenant.createDisplayLink.mutate({ tenant: 'alpha' });
-      const { client } = await app.signUp('revoked-joiner');
+      const { client } = await app.newAccount('revoked-joiner');
       for (const code of [link.code, 'no-such-code-anywhere', display.token, display.id]) {
         await app.expectNoChange(() => client.auth.joinWithCode.mutate({ code }), 'NOT_FOUND');
         await app.expectNoChange(
@@ -591,7 +592,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
     it('refuses a cross-site join', async () => {
       const code = await joinCode();
-      const { cookie, userId } = await app.signUp('cross-site-joiner');
+      const { cookie, userId } = await app.newAccount('cross-site-joiner');
       const response = await app.raw(
         'POST',
         'auth.joinWithCode',

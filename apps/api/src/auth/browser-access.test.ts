@@ -98,7 +98,7 @@ describe.each(DIALECTS)('browser access on %s', (dialect) => {
 
     it('lets a signed-in session win over a display cookie, and signing out clears both', async () => {
       const { cookie } = await openedDisplay();
-      const session = await app.signUp('screen-operator');
+      const session = await app.newAccount('screen-operator');
       const both = `${cookie}; ${session.cookie}`;
       const me = await app.client({ cookie: both }).auth.me.query();
       expect(me?.id).toBe(session.userId);

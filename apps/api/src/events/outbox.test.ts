@@ -36,7 +36,7 @@ async function signUpMembers(app: TestApp, count: number, prefix: string): Promi
   const { code } = await admin.tenant.createJoinLink.mutate(alpha);
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
-      const { client } = await app.signUp(`${prefix}-${i}`);
+      const { client } = await app.newAccount(`${prefix}-${i}`);
       expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha' });
       return client;
     }),

@@ -114,7 +114,7 @@ describe.each(DIALECTS)('stream access re-checks per caller on %s', (dialect) =>
     });
 
     it('ends a session’s stream when it signs out, even if the browser also holds a display link', async () => {
-      const account = await app.signUp('signs-out');
+      const account = await app.newAccount('signs-out');
       const { code } = await admin.tenant.createJoinLink.mutate(alpha);
       await account.client.auth.joinWithCode.mutate({ code });
       const link = await admin.tenant.createDisplayLink.mutate(alpha);

@@ -36,7 +36,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
 
   /** A tenant of its own, so that tests changing roles and owners do not depend on one another. */
   async function freshTenant(): Promise<FreshTenant> {
-    const owner = await app.signUp('owner');
+    const owner = await app.newAccount('owner');
     const slug = uniqueLabel('org');
     await owner.client.tenant.create.mutate({ tenant: slug, name: `Org ${slug}` });
     const joinLink = await owner.client.tenant.joinCode.query({ tenant: slug });
@@ -46,7 +46,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       slug,
       owner,
       async add(role) {
-        const person = await app.signUp(role);
+        const person = await app.newAccount(role);
         await person.client.auth.joinWithCode.mutate({ code });
         if (role !== 'member') {
           await owner.client.tenant.setRole.mutate({ tenant: slug, userId: person.userId, role });
@@ -113,7 +113,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
 
   describe('tenant.create', () => {
     it('makes the creator its owner, with default settings', async () => {
-      const creator = await app.signUp('creator');
+      const creator = await app.newAccount('creator');
       const slug = uniqueLabel('new-org');
       const created = await creator.client.tenant.create.mutate({ tenant: slug, name: ' New Org ' });
       expect(created).toEqual({
@@ -149,21 +149,21 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     });
 
     it('comes with a join link, so its display shows a QR code from the start', async () => {
-      const creator = await app.signUp('creator');
+      const creator = await app.newAccount('creator');
       const slug = uniqueLabel('new-org');
       await creator.client.tenant.create.mutate({ tenant: slug, name: 'Room Org' });
       const joinCode = await creator.client.tenant.joinCode.query({ tenant: slug });
       expect(joinCode).toEqual({ code: expect.any(String) });
       const { joinLinks } = await creator.client.tenant.access.query({ tenant: slug });
       expect(joinLinks.map((link) => link.code)).toEqual([joinCode?.code]);
-      const attendee = await app.signUp('attendee');
+      const attendee = await app.newAccount('attendee');
       expect(await attendee.client.auth.joinWithCode.mutate({ code: joinCode?.code ?? '' })).toEqual({
         tenant: slug,
       });
     });
 
     it('refuses a slug that is taken, in any case, with CONFLICT and changes nothing', async () => {
-      const creator = await app.signUp('squatter');
+      const creator = await app.newAccount('squatter');
       await app.expectNoChange(
         () => creator.client.tenant.create.mutate({ tenant: 'alpha', name: 'Fake' }),
         'CONFLICT',
@@ -204,7 +204,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     });
 
     it('refuses a malformed slug with BAD_REQUEST naming the field', async () => {
-      const creator = await app.signUp('bad-slug');
+      const creator = await app.newAccount('bad-slug');
       for (const tenant of ['-leading', 'has space', 'a', 'x'.repeat(49), 'under_score']) {
         const before = await snapshotData(app.db);
         const refused = await failureOf(creator.client.tenant.create.mutate({ tenant, name: 'Bad' }));
@@ -609,7 +609,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         code: link.code,
         revokedAt: null,
       });
-      const joiner = await app.signUp('link-joiner');
+      const joiner = await app.newAccount('link-joiner');
       await joiner.client.auth.joinWithCode.mutate({ code: link.code });
       expect((await joiner.client.tenant.get.query({ tenant: 'alpha' })).role).toBe('member');
     });
@@ -648,7 +648,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       expect(
         await errorCodeOf(app.client({ bearer: display.token }).tenant.get.query({ tenant: 'alpha' })),
       ).toBe('UNAUTHORIZED');
-      const joiner = await app.signUp('too-late');
+      const joiner = await app.newAccount('too-late');
       await app.expectNoChange(
         () => joiner.client.auth.joinWithCode.mutate({ code: join.code }),
         'NOT_FOUND',
@@ -699,7 +699,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       expect(
         (await app.client({ bearer: betaDisplay.token }).tenant.get.query({ tenant: 'beta' })).slug,
       ).toBe('beta');
-      const joiner = await app.signUp('beta-joiner');
+      const joiner = await app.newAccount('beta-joiner');
       expect(await joiner.client.auth.joinWithCode.mutate({ code: betaJoin.code })).toEqual({
         tenant: 'beta',
       });

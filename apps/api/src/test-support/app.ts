@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
+import { hashPassword } from '../auth/passwords.js';
 import { createSession, SESSION_COOKIE } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { InProcessBus } from '../events/bus.js';
@@ -52,6 +53,11 @@ export interface TestApp extends TestDatabase, Fixture {
   expectNoChange(call: () => Promise<unknown>, code: string): Promise<void>;
   /** Signs up a new account through `auth.signUp`, named `label`, with an email no other test uses. */
   signUp(label: string, password?: string): Promise<NewAccount>;
+  /**
+   * A new signed-in account, named `label`, with the password `NEW_ACCOUNT_PASSWORD`, made directly in the
+   * database: for tests about what accounts do, not about signing up.
+   */
+  newAccount(label: string): Promise<NewAccount>;
   /** A raw HTTP call to `/trpc/<path>`: GET with `?input=` for queries, POST with a JSON body for mutations. */
   raw(
     method: 'GET' | 'POST',
@@ -85,6 +91,19 @@ export function sessionCookieFrom(headers: Headers): string | undefined {
     .map((cookie) => cookie.split(';')[0] ?? '')
     .find((pair) => pair.startsWith('pulsestage_session=') && pair !== 'pulsestage_session=');
 }
+
+/** The password of accounts a test makes; `auth.signUp` accepts it. */
+export const NEW_ACCOUNT_PASSWORD = 'a long enough password';
+
+let sharedPasswordHash: Promise<string> | undefined;
+/**
+ * One scrypt hash of `NEW_ACCOUNT_PASSWORD` for every account `newAccount` makes: hashing is deliberately
+ * slow, and a busy machine hashing for each of hundreds of test accounts is what made tests time out.
+ */
+const newAccountPasswordHash = () => {
+  sharedPasswordHash ??= hashPassword(NEW_ACCOUNT_PASSWORD);
+  return sharedPasswordHash;
+};
 
 /** Starts the real HTTP server on an ephemeral port over a fresh database seeded with the fixture. */
 export interface TestAppOptions {
@@ -181,7 +200,7 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
     return signedIn;
   }) as TestApp['clients'];
 
-  const signUp: TestApp['signUp'] = async (label, password = 'a long enough password') => {
+  const signUp: TestApp['signUp'] = async (label, password = NEW_ACCOUNT_PASSWORD) => {
     const email = uniqueEmail(label);
     const response = await raw('POST', 'auth.signUp', { email, password, name: label });
     const cookie = sessionCookieFrom(response.headers);
@@ -189,6 +208,25 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
       throw new Error(`sign up failed: ${JSON.stringify(response.body)}`);
     const { id } = (response.body as { result: { data: { id: string } } }).result.data;
     return { email, cookie, userId: id, client: client({ cookie }) };
+  };
+
+  const newAccount: TestApp['newAccount'] = async (label) => {
+    const email = uniqueEmail(label);
+    const userId = crypto.randomUUID();
+    await database.db
+      .insertInto('users')
+      .values({
+        id: userId,
+        email,
+        name: label,
+        passwordHash: await newAccountPasswordHash(),
+        guest: 0,
+        createdAt: new Date().toISOString(),
+      })
+      .execute();
+    const { token } = await createSession(database.db, userId);
+    const cookie = `${SESSION_COOKIE}=${token}`;
+    return { email, cookie, userId, client: client({ cookie }) };
   };
 
   const expectNoChange: TestApp['expectNoChange'] = async (call, code) => {
@@ -207,6 +245,7 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
     as,
     clients,
     signUp,
+    newAccount,
     expectNoChange,
     hub,
     dropStreams,

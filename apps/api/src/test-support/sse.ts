@@ -583,7 +583,7 @@ export function newServiceToken(admin: Client) {
 /** A new account that joined alpha as a member through a join link. */
 export async function newMember(app: TestApp, admin: Client): Promise<NewAccount> {
   const { code } = await admin.tenant.createJoinLink.mutate(alpha);
-  const member = await app.signUp('new-member');
+  const member = await app.newAccount('new-member');
   await member.client.auth.joinWithCode.mutate({ code });
   return member;
 }
