@@ -1,9 +1,10 @@
 import { loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { seedDemoData } from './demo/seed.js';
-import { StreamEngine } from './events/engine.js';
-import { EventHub } from './events/hub.js';
-import { connectBus, startRetention } from './events/runtime.js';
+import { connectBus } from './events/bus/connect.js';
+import { startRetention } from './events/outbox/retention.js';
+import { StreamEngine } from './events/stream/engine.js';
+import { EventHub } from './events/stream/hub.js';
 import { createApp } from './http/server.js';
 import { SSE_PING_MS } from './trpc/trpc.js';
 

@@ -1,5 +1,5 @@
 import { authRouter } from './auth/router.js';
-import { eventsRouter } from './events/router.js';
+import { eventsRouter } from './events/stream/router.js';
 import { questionRouter, queueRouter, tagRouter } from './questions/router.js';
 import { teamRouter, tenantRouter } from './tenants/router.js';
 import { router } from './trpc/trpc.js';

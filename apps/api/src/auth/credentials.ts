@@ -25,7 +25,7 @@ export interface RequestCredentials {
 
 export interface TokenGrant {
   tenantId: string;
-  role: string;
+  role: Role;
   createdBy: string;
 }
 
@@ -53,7 +53,7 @@ async function makerRole(db: Database, grant: TokenGrant, depth: number): Promis
 /** A token never carries more than its maker holds now: the lower of the two roles, or nothing. */
 export async function effectiveTokenRole(db: Database, grant: TokenGrant, depth = 0): Promise<Role | null> {
   const maker = await makerRole(db, grant, depth);
-  return maker && lowerRole(grant.role as Role, maker);
+  return maker && lowerRole(grant.role, maker);
 }
 
 async function serviceCaller(db: Database, token: string): Promise<Caller | null> {

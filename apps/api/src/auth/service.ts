@@ -1,4 +1,4 @@
-import type { CurrentUser, JoinLinkSummary, Role } from '@pulsestage/contracts';
+import type { CurrentUser, JoinLinkSummary } from '@pulsestage/contracts';
 import { inserted } from '../db/results.js';
 import type { Database } from '../db/schema.js';
 import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
@@ -33,7 +33,7 @@ export async function currentUser(db: Database, userId: string): Promise<Current
     email: user.email,
     name: user.name,
     guest: user.guest === 1,
-    memberships: memberships.map((m) => ({ tenant: m.slug, name: m.name, role: m.role as Role })),
+    memberships: memberships.map((m) => ({ tenant: m.slug, name: m.name, role: m.role })),
   };
 }
 

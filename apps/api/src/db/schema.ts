@@ -1,3 +1,4 @@
+import type { QuestionStatus, Role } from '@pulsestage/contracts';
 import type { Kysely, Transaction } from 'kysely';
 
 /** Flags are stored as 0/1 integers and times as ISO-8601 text, identically on SQLite and PostgreSQL. */
@@ -34,7 +35,7 @@ export interface UserTable {
 export interface MembershipTable {
   tenantId: string;
   userId: string;
-  role: string;
+  role: Role;
   createdAt: IsoTime;
 }
 
@@ -70,7 +71,7 @@ export interface ServiceTokenTable {
   id: string;
   tenantId: string;
   name: string;
-  role: string;
+  role: Role;
   tokenHash: string;
   createdBy: string;
   createdAt: IsoTime;
@@ -92,7 +93,7 @@ export interface QuestionTable {
   /** A user id or a service token id; never exposed to other participants. */
   authorId: string;
   body: string;
-  status: string;
+  status: QuestionStatus;
   responseText: string | null;
   answeredAt: IsoTime | null;
   pinnedAt: IsoTime | null;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trimOutbox } from '../events/outbox-reader.js';
+import { trimOutbox } from '../events/outbox/retention.js';
 import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { lastSeqOf } from '../test-support/outbox.js';

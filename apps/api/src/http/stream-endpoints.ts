@@ -6,10 +6,10 @@ import { resolveTenantAccess } from '../auth/access.js';
 import { identifyCaller, type RequestCredentials } from '../auth/credentials.js';
 import type { Database } from '../db/schema.js';
 import { DomainError, type DomainErrorCode } from '../errors.js';
-import type { StreamEngine, SubscribeRequest } from '../events/engine.js';
-import { errorFrame, type Framing, openingFrame, SSE_HEADERS } from '../events/frames.js';
-import { HttpSink } from '../events/sinks.js';
-import { type SubscriptionInput, subscribeRequest } from '../events/subscription.js';
+import type { StreamEngine, SubscribeRequest } from '../events/stream/engine.js';
+import { errorFrame, type Framing, openingFrame, SSE_HEADERS } from '../events/stream/frames.js';
+import { HttpSink } from '../events/stream/sinks.js';
+import { type SubscriptionInput, subscribeRequest } from '../events/stream/subscription.js';
 import { SSE_CLIENT_OPTIONS, trpcErrorShape } from '../trpc/trpc.js';
 import { sendError } from './responses.js';
 

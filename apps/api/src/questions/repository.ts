@@ -59,7 +59,6 @@ type SelectedQuestion = Awaited<ReturnType<ReturnType<typeof selectQuestions>['e
 function toRow(selected: SelectedQuestion): QuestionRow {
   return {
     ...selected,
-    status: selected.status as QuestionStatus,
     upvoteCount: Number(selected.upvoteCount ?? 0),
     upvotedByMe: Boolean(selected.upvotedByMe),
     mine: Boolean(selected.mine),

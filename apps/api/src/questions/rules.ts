@@ -2,7 +2,7 @@ import type { QuestionStatus, TenantSettings } from '@pulsestage/contracts';
 import type { Actor } from '../auth/access.js';
 import { hasPermission } from '../auth/permissions.js';
 import { badRequest, forbidden, preconditionFailed } from '../errors.js';
-import type { Audience } from '../events/outbox.js';
+import type { Audience } from '../events/outbox/writer.js';
 
 export interface QuestionFacts {
   authorId: string;

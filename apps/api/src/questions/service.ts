@@ -18,8 +18,8 @@ import type { TenantAccess } from '../auth/access.js';
 import { deleted, inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { type Audience, appendEvent, reserveSequence } from '../events/outbox.js';
-import { lastSequence } from '../events/outbox-reader.js';
+import { lastSequence } from '../events/outbox/reader.js';
+import { type Audience, appendEvent, reserveSequence } from '../events/outbox/writer.js';
 import { answeredEvent, createdEvent, pendingEvent } from './events.js';
 import {
   countUpvotes,

@@ -48,7 +48,7 @@ export async function findMembershipRole(
     .where('tenantId', '=', tenantId)
     .where('userId', '=', userId)
     .executeTakeFirst();
-  return row?.role as Role | undefined;
+  return row?.role;
 }
 
 /**

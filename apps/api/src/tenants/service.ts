@@ -14,8 +14,8 @@ import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { conflict, notFound } from '../errors.js';
-import { appendEvent } from '../events/outbox.js';
-import { lastSequence } from '../events/outbox-reader.js';
+import { lastSequence } from '../events/outbox/reader.js';
+import { appendEvent } from '../events/outbox/writer.js';
 import { recordRemoval } from './removals.js';
 import {
   findMembershipRole,
@@ -150,7 +150,7 @@ export async function listMembers(db: Database, tenantId: string): Promise<Membe
     userId: row.id,
     email: row.email,
     name: row.name,
-    role: row.role as Role,
+    role: row.role,
     guest: row.guest === 1,
     joinedAt: row.createdAt,
   }));
@@ -311,7 +311,7 @@ export async function listAccess(db: Database, tenantId: string): Promise<Tenant
       serviceTokens.map(async ({ id, name, role, createdAt, ...grant }) => ({
         id,
         name,
-        role: role as Role,
+        role,
         effectiveRole: await effectiveTokenRole(db, { ...grant, role }),
         createdAt,
       })),

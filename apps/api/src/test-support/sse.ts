@@ -5,8 +5,8 @@ import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@tr
 import { EventSource, type FetchLike } from 'eventsource';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import type { StreamEngine } from '../events/engine.js';
-import type { EventHub } from '../events/hub.js';
+import type { StreamEngine } from '../events/stream/engine.js';
+import type { EventHub } from '../events/stream/hub.js';
 import type { AppRouter } from '../router.js';
 import {
   type Client,

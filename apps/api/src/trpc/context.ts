@@ -3,8 +3,8 @@ import { type Caller, DISPLAY_COOKIE, identifyCaller, type RequestCredentials } 
 import { blankCredentialCookie, credentialCookie, readCookie, SESSION_COOKIE } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
-import type { StreamEngine } from '../events/engine.js';
-import type { EventHub } from '../events/hub.js';
+import type { StreamEngine } from '../events/stream/engine.js';
+import type { EventHub } from '../events/stream/hub.js';
 
 export interface AppDependencies {
   db: Database;

@@ -5,14 +5,14 @@ import {
   toVersion,
   wireName,
 } from '@pulsestage/contracts';
-import { type AccessRole, hasPermission } from '../auth/permissions.js';
-import type { Database } from '../db/schema.js';
-import { badRequest, type DomainError, forbidden } from '../errors.js';
-import type { TenantRecord } from '../tenants/repository.js';
+import { type AccessRole, hasPermission } from '../../auth/permissions.js';
+import type { Database } from '../../db/schema.js';
+import { badRequest, type DomainError, forbidden } from '../../errors.js';
+import type { TenantRecord } from '../../tenants/repository.js';
 import { eventFrame, type Framing, keepAliveFrame, positionFrame } from './frames.js';
 import type { EventHub, FeedSubscription } from './hub.js';
-import type { Audience } from './outbox.js';
-import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from './outbox-reader.js';
+import type { Audience } from '../outbox/writer.js';
+import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
 import { serialized } from './serial.js';
 
 export interface StreamItem {

@@ -7,10 +7,10 @@ import {
   toVersion,
 } from '@pulsestage/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, errorCodeOf, startTestApp, type TestApp } from '../test-support/app.js';
-import { DIALECTS } from '../test-support/databases.js';
-import { eventsOf, lastSeqOf, type StoredEvent } from '../test-support/outbox.js';
-import { snapshotData } from '../test-support/snapshot.js';
+import { type Client, errorCodeOf, startTestApp, type TestApp } from '../../test-support/app.js';
+import { DIALECTS } from '../../test-support/databases.js';
+import { eventsOf, lastSeqOf, type StoredEvent } from '../../test-support/outbox.js';
+import { snapshotData } from '../../test-support/snapshot.js';
 
 /** What a mutation's event must be, sequence number and timestamp aside. */
 type RecordedEvent = Pick<StoredEvent, 'type' | 'audience' | 'data'>;

@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
-import { DIALECTS } from '../test-support/databases.js';
-import { lastSeqOf } from '../test-support/outbox.js';
+import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
+import { DIALECTS } from '../../test-support/databases.js';
+import { lastSeqOf } from '../../test-support/outbox.js';
 import {
   appendBacklog,
   type BacklogEvent,
@@ -36,11 +36,11 @@ import {
   type WireFrame,
   waitFor,
   wireFrames,
-} from '../test-support/sse.js';
-import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from '../trpc/trpc.js';
-import { InProcessBus } from './bus.js';
+} from '../../test-support/sse.js';
+import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from '../../trpc/trpc.js';
+import { InProcessBus } from '../bus/in-process-bus.js';
 import { EventHub, type FeedListener, type FeedSubscription } from './hub.js';
-import { trimOutbox } from './outbox-reader.js';
+import { trimOutbox } from '../outbox/retention.js';
 
 const alpha = { tenant: 'alpha' } as const;
 

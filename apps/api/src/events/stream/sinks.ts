@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { type DomainError, tooManyRequests } from '../errors.js';
+import { type DomainError, tooManyRequests } from '../../errors.js';
 import type { StreamItem } from './engine.js';
 import { errorFrame, type Framing, SSE_HEADERS } from './frames.js';
 

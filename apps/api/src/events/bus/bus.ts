@@ -1,5 +1,3 @@
-import { EventEmitter } from 'node:events';
-
 /**
  * What instances tell each other. Notifications carry no event data: a receiver reads what it has not
  * seen from the outbox, so a lost notification delays delivery but never loses an event.
@@ -30,21 +28,4 @@ export function decodeBusMessage(text: string): BusMessage | undefined {
   if (kind !== 'e' || !seq || !/^\d+$/.test(seq)) return undefined;
   const sequence = Number(seq);
   return Number.isSafeInteger(sequence) ? { kind: 'events', tenantId, seq: sequence } : undefined;
-}
-
-/** The default: one process, no network. */
-export class InProcessBus implements EventBus {
-  private readonly emitter = new EventEmitter();
-
-  async publish(message: BusMessage): Promise<void> {
-    this.emitter.emit('message', message);
-  }
-
-  onMessage(listener: (message: BusMessage) => void): void {
-    this.emitter.on('message', listener);
-  }
-
-  async close(): Promise<void> {
-    this.emitter.removeAllListeners();
-  }
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DISPLAY_COOKIE } from '../auth/credentials.js';
-import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
-import { DIALECTS } from '../test-support/databases.js';
+import { DISPLAY_COOKIE } from '../../auth/credentials.js';
+import { type Client, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
+import { DIALECTS } from '../../test-support/databases.js';
 import {
   newServiceToken,
   OpenStreams,
@@ -10,7 +10,7 @@ import {
   submitQuestions,
   trpcStreamPath,
   waitFor,
-} from '../test-support/sse.js';
+} from '../../test-support/sse.js';
 
 const alpha = { tenant: 'alpha' } as const;
 

@@ -1,6 +1,6 @@
 import type { LatestEvent } from '@pulsestage/contracts';
 import { sql } from 'kysely';
-import type { Executor } from '../db/schema.js';
+import type { Executor } from '../../db/schema.js';
 
 export type Audience = 'all' | 'moderators';
 

@@ -1,8 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
-import { DIALECTS } from '../test-support/databases.js';
-import { lastSeqOf } from '../test-support/outbox.js';
+import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
+import { DIALECTS } from '../../test-support/databases.js';
+import { lastSeqOf } from '../../test-support/outbox.js';
 import {
   type Credentials,
   envelopesOf,
@@ -20,8 +20,8 @@ import {
   subscribeTrpc,
   type TrpcStream,
   waitFor,
-} from '../test-support/sse.js';
-import { trimOutbox } from './outbox-reader.js';
+} from '../../test-support/sse.js';
+import { trimOutbox } from '../outbox/retention.js';
 
 const alpha = { tenant: 'alpha' } as const;
 

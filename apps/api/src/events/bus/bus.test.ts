@@ -1,15 +1,9 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '../test-support/sse.js';
-import {
-  BUS_CHANNEL,
-  type BusMessage,
-  decodeBusMessage,
-  type EventBus,
-  encodeBusMessage,
-  InProcessBus,
-} from './bus.js';
+import { sleep, waitFor } from '../../test-support/sse.js';
+import { BUS_CHANNEL, type BusMessage, decodeBusMessage, type EventBus, encodeBusMessage } from './bus.js';
+import { InProcessBus } from './in-process-bus.js';
 import { PostgresBus } from './postgres-bus.js';
 import { RedisBus } from './redis-bus.js';
 

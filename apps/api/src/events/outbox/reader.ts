@@ -1,6 +1,6 @@
 import type { LatestEvent } from '@pulsestage/contracts';
-import type { Executor } from '../db/schema.js';
-import type { Audience } from './outbox.js';
+import type { Executor } from '../../db/schema.js';
+import type { Audience } from './writer.js';
 
 export const OUTBOX_PAGE_SIZE = 1000;
 
@@ -48,13 +48,4 @@ export async function oldestRetainedSequence(db: Executor, tenantId: string): Pr
     .where('tenantId', '=', tenantId)
     .executeTakeFirst();
   return row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
-}
-
-/** Deletes events older than the retention window; returns how many. */
-export async function trimOutbox(db: Executor, retentionMs: number, now = Date.now()): Promise<number> {
-  const result = await db
-    .deleteFrom('events')
-    .where('timestamp', '<', now - retentionMs)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
 }

@@ -1,12 +1,12 @@
-import type { Database } from '../db/schema.js';
-import type { BusMessage, EventBus } from './bus.js';
+import type { Database } from '../../db/schema.js';
+import type { BusMessage, EventBus } from '../bus/bus.js';
 import {
   lastSequence,
   lastSequences,
   OUTBOX_PAGE_SIZE,
   readEventsAfter,
   type StoredEvent,
-} from './outbox-reader.js';
+} from '../outbox/reader.js';
 import { serialized } from './serial.js';
 
 /** How long a notification waits for others to arrive before the outbox is read. */

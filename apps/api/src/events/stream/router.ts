@@ -1,6 +1,6 @@
 import { eventsSubscribeInput } from '@pulsestage/contracts';
 import { tracked } from '@trpc/server';
-import { router, tenantProcedure, toTRPCError } from '../trpc/trpc.js';
+import { router, tenantProcedure, toTRPCError } from '../../trpc/trpc.js';
 import { ItemSink } from './sinks.js';
 import { subscribeRequest } from './subscription.js';
 

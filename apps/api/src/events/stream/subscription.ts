@@ -1,7 +1,7 @@
 import { resolveVersions, type VersionSelection } from '@pulsestage/contracts';
-import { currentRole, type TenantAccess } from '../auth/access.js';
-import { type Caller, callerKey, type RequestCredentials } from '../auth/credentials.js';
-import type { Database } from '../db/schema.js';
+import { currentRole, type TenantAccess } from '../../auth/access.js';
+import { type Caller, callerKey, type RequestCredentials } from '../../auth/credentials.js';
+import type { Database } from '../../db/schema.js';
 import { parseLastEventId, type SubscribeRequest } from './engine.js';
 
 export interface SubscriptionInput {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, startTestApp, type TestApp } from '../test-support/app.js';
-import { DIALECTS } from '../test-support/databases.js';
-import { lastSeqOf } from '../test-support/outbox.js';
+import { type Client, startTestApp, type TestApp } from '../../test-support/app.js';
+import { DIALECTS } from '../../test-support/databases.js';
+import { lastSeqOf } from '../../test-support/outbox.js';
 
 const alpha = { tenant: 'alpha' } as const;
 
