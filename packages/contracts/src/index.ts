@@ -4,4 +4,5 @@ export * from './events/payloads.js';
 export * from './events/snapshots.js';
 export * from './events/wire.js';
 export * from './inputs.js';
+export * from './limits.js';
 export * from './primitives.js';

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { versionSelection } from './events/wire.js';
-import {
-  hexColor,
-  QUESTION_BODY_MAX,
-  questionStatus,
-  RESPONSE_TEXT_MAX,
-  role,
-  tenantSlug,
-  uuid,
-} from './primitives.js';
+import { DISPLAY_NAME_MAX, LABEL_MAX, PASSWORD_MIN, QUESTION_BODY_MAX, RESPONSE_TEXT_MAX } from './limits.js';
+import { hexColor, questionStatus, role, tenantSlug, uuid } from './primitives.js';
 
 /** Control characters other than tab and line breaks: never meaningful in text people type. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -27,10 +20,10 @@ export function text(min: number, max: number) {
 const email = text(3, 254).toLowerCase().pipe(z.email());
 const password = z
   .string()
-  .min(8, 'must be at least 8 characters')
+  .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
   .max(256, 'must be at most 256 characters');
-const displayName = text(1, 80);
-const label = text(1, 40);
+const displayName = text(1, DISPLAY_NAME_MAX);
+const label = text(1, LABEL_MAX);
 const code = text(8, 128);
 
 export const tenantScoped = z.strictObject({ tenant: tenantSlug });

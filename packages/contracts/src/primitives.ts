@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from './limits.js';
 
 export const uuid = z.uuid();
 export const isoDateTime = z.iso.datetime({ offset: true });
@@ -11,15 +12,11 @@ export const tenantSlug = z
   .max(48, 'must be at most 48 characters')
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'may contain only letters, digits and inner hyphens');
 
-export const ROLES = ['member', 'moderator', 'admin', 'owner'] as const;
 export const role = z.enum(ROLES);
 export type Role = z.infer<typeof role>;
 
 export const QUESTION_STATUSES = ['OPEN', 'ANSWERED', 'UNDER_REVIEW'] as const;
 export const questionStatus = z.enum(QUESTION_STATUSES);
 export type QuestionStatus = z.infer<typeof questionStatus>;
-
-export const QUESTION_BODY_MAX = 2000;
-export const RESPONSE_TEXT_MAX = 10000;
 
 export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f6feb');

@@ -1,4 +1,5 @@
-import type { Tenant } from '@pulsestage/contracts';
+import type { Role, Tenant } from '@pulsestage/contracts';
+import { ROLES } from '@pulsestage/contracts/limits';
 import { createContext, useContext } from 'react';
 
 export const TenantContext = createContext<Tenant | null>(null);
@@ -10,9 +11,7 @@ export function useTenant(): Tenant {
   return tenant;
 }
 
-const RANKS = { member: 0, moderator: 1, admin: 2, owner: 3 } as const;
-
-/** Whether the caller's role is at least `minimum`; display links have no role. */
-export function hasRole(tenant: Tenant, minimum: keyof typeof RANKS): boolean {
-  return tenant.role !== null && RANKS[tenant.role] >= RANKS[minimum];
+/** Whether the caller's role is at least `minimum` (roles are listed lowest first); display links have no role. */
+export function hasRole(tenant: Tenant, minimum: Role): boolean {
+  return tenant.role !== null && ROLES.indexOf(tenant.role) >= ROLES.indexOf(minimum);
 }

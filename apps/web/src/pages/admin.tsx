@@ -1,4 +1,5 @@
 import type { Member, Role, Tenant, TenantAccessList } from '@pulsestage/contracts';
+import { LABEL_MAX, QUESTION_BODY_MAX, ROLES } from '@pulsestage/contracts/limits';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
@@ -14,7 +15,7 @@ import { hasRole, useTenant } from '../lib/tenant';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
 
-const ROLE_OPTIONS = (['member', 'moderator', 'admin', 'owner'] as const).map((role) => ({
+const ROLE_OPTIONS = ROLES.map((role) => ({
   value: role,
   label: role,
 }));
@@ -225,7 +226,7 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
           value={name}
           onChange={(event) => setName(event.target.value)}
           placeholder="e.g. Slack bot"
-          maxLength={40}
+          maxLength={LABEL_MAX}
           className="min-w-0 flex-1 rounded-lg border-0 px-3 py-1.5 text-sm ring-1 ring-slate-300"
         />
         <Select<Role>
@@ -290,7 +291,7 @@ function Settings({ tenant }: { tenant: Tenant }) {
       <input
         type="number"
         min={1}
-        max={2000}
+        max={QUESTION_BODY_MAX}
         value={settings[key]}
         onChange={(event) => setSettings({ ...settings, [key]: Number(event.target.value) })}
         className="w-28 rounded-lg border-0 px-2 py-1.5 ring-1 ring-slate-300"

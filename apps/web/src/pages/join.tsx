@@ -1,3 +1,4 @@
+import { DISPLAY_NAME_MAX } from '@pulsestage/contracts/limits';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
@@ -66,7 +67,7 @@ export default function Join() {
               <Field
                 label="Your name"
                 required
-                maxLength={80}
+                maxLength={DISPLAY_NAME_MAX}
                 value={guestName}
                 onChange={(e) => setGuestName(e.target.value)}
               />

@@ -1,3 +1,4 @@
+import { LABEL_MAX } from '@pulsestage/contracts/limits';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Navigate } from 'react-router';
 import { FilterBar } from '../components/filter-bar';
@@ -42,7 +43,7 @@ function NewTag({ tenant }: { tenant: string }) {
         value={name}
         onChange={(event) => setName(event.target.value)}
         placeholder="New tag"
-        maxLength={40}
+        maxLength={LABEL_MAX}
         className="w-32 rounded-lg border-0 px-2 py-1.5 text-sm ring-1 ring-slate-300"
       />
       <label className="sr-only" htmlFor="new-tag-color">

@@ -1,3 +1,4 @@
+import { PASSWORD_MIN } from '@pulsestage/contracts/limits';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
@@ -35,11 +36,11 @@ export default function SignUp() {
           onChange={set('email')}
         />
         <Field
-          label="Password (at least 8 characters)"
+          label={`Password (at least ${PASSWORD_MIN} characters)`}
           type="password"
           autoComplete="new-password"
           required
-          minLength={8}
+          minLength={PASSWORD_MIN}
           value={form.password}
           onChange={set('password')}
         />

@@ -1,0 +1,14 @@
+/**
+ * Plain values the schemas are built from, in a module without zod: the web app imports them alone
+ * (`@pulsestage/contracts/limits`) for its form limits and role lists without bundling the schemas.
+ */
+
+export const ROLES = ['member', 'moderator', 'admin', 'owner'] as const;
+
+export const QUESTION_BODY_MAX = 2000;
+export const RESPONSE_TEXT_MAX = 10000;
+
+export const PASSWORD_MIN = 8;
+export const DISPLAY_NAME_MAX = 80;
+/** Names of teams, tags and service tokens. */
+export const LABEL_MAX = 40;
