@@ -1,5 +1,5 @@
 /**
- * "Nothing lost" across API instances (SPEC §2, §5, §6, §10), against real processes and servers:
+ * Nothing lost or duplicated across API instances, against real processes and servers:
  * several `src/main.ts` processes on one PostgreSQL database, sharing the live stream through
  * EVENT_BUS=postgres (LISTEN/NOTIFY) or EVENT_BUS=redis (pub/sub). Clients read the plain `GET /events`
  * stream and resume with `Last-Event-ID` as an EventSource does; every id is checked against the outbox.

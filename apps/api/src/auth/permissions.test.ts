@@ -10,7 +10,7 @@ import {
 
 const PERMISSION_NAMES: Permission[] = ['read', 'participate', 'moderate', 'manage', 'own'];
 
-/** The role table of SPEC §3, written out by hand rather than derived from the code under test. */
+/** The product's role table, written out by hand rather than derived from the code under test. */
 const EXPECTED: Record<AccessRole, Permission[]> = {
   display: ['read'],
   member: ['read', 'participate'],

@@ -509,7 +509,7 @@ export interface ScriptRun {
 
 /**
  * One of every kind of change, made by `author` (submit) and `moderator` (the rest): submit, upvote,
- * answer, tag, pin, freeze, unfreeze. Returns the seven SPEC v1 envelopes a member must receive.
+ * answer, tag, pin, freeze, unfreeze. Returns the seven v1 envelopes a member must receive.
  */
 export async function mutationScript(
   app: TestApp,

@@ -1,5 +1,5 @@
 /**
- * Bad input, procedure by procedure (SPEC §7 "Errors", §10 "Bad input").
+ * Bad input, procedure by procedure: no input, however malformed, gets a 500 or changes any data.
  *
  * Every procedure of the router has an entry in TABLE: its type, the fields of its input and a valid
  * input built from real alpha objects. From each entry the tests derive wrong-type, missing, oversized,

@@ -1,7 +1,7 @@
 /**
- * Tenant isolation, procedure by procedure (SPEC §3 "No query, mutation, event or error message may
- * reveal anything of another tenant", §7 "wrong role or tenant FORBIDDEN (never revealing whether the
- * other tenant's object exists)", §10 "cross-tenant input").
+ * Tenant isolation, procedure by procedure: no query, mutation, event or error message reveals anything
+ * of another tenant, and a wrong tenant is FORBIDDEN without saying whether the other tenant's object
+ * exists.
  *
  * Every procedure of the router has an entry in TABLE. For each tenant-scoped one:
  *  (a) beta's member and owner naming tenant `alpha` are refused with 403, whether the ids exist or not;

@@ -10,7 +10,7 @@ import {
 } from './catalog.js';
 import { heartbeatV1, streamResyncV1 } from './payloads.js';
 
-/** The seed's families, whose version 1 keeps the bare name; newer families start at `.v1`. */
+/** The first published families, whose version 1 keeps the bare name; newer families start at `.v1`. */
 const BARE_FIRST_VERSION = [
   'question:created',
   'question:upvoted',
