@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO_ROOT = resolve(BENCH_DIR, '..');
-export const API_DIR = join(REPO_ROOT, 'apps', 'api');
+const REPO_ROOT = resolve(BENCH_DIR, '..');
+const API_DIR = join(REPO_ROOT, 'apps', 'api');
 /** `--import` takes a URL; resolving it here makes it independent of each child's working directory. */
 export const TSX_IMPORT = import.meta.resolve('tsx');
 
@@ -208,7 +208,7 @@ export function rssKb(pid: number): number {
 // ---------------------------------------------------------------------------------------------------
 // Servers
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
@@ -319,7 +319,7 @@ export interface ApiOptions {
 }
 
 /** A path given on the command line, relative to where the user ran it (pnpm runs scripts in bench/). */
-export function userPath(path: string): string {
+function userPath(path: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 

@@ -51,7 +51,7 @@ export async function startApiSession(options: StartOptions): Promise<ApiSession
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once, in order of start. */
-export async function pool<T, R>(
+async function pool<T, R>(
   items: T[],
   concurrency: number,
   work: (item: T, index: number) => Promise<R>,

@@ -10,7 +10,7 @@ import { ApiProcess, killAllProcesses, TcpProxy } from '@pulsestage/api/test-pro
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
-export const SCREENSHOTS = fileURLToPath(new URL('../screenshots', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../screenshots', import.meta.url));
 export const DEMO_PASSWORD = 'demo-password';
 
 /** Live updates arrive within a fraction of a second; this bound only keeps a failure from hanging. */
@@ -22,7 +22,7 @@ export const VIEWPORTS = {
 } as const;
 
 /** Chromium as this machine runs it: headless, no sandbox (root), no calls home. */
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,

@@ -62,7 +62,7 @@ function nameFieldsIn(message: string, labels: FieldLabels): string {
 }
 
 /** One field's problem in a sentence: "Your question is too long: at most 140 characters". */
-export function describeIssue({ path, message }: FieldIssue, labels: FieldLabels = {}): string {
+function describeIssue({ path, message }: FieldIssue, labels: FieldLabels = {}): string {
   const label = labelFor(path, labels);
   const tooLong = message.match(/^must be at most (\d+) characters$/);
   if (tooLong) return `${label} is too long: at most ${tooLong[1]} characters`;

@@ -10,7 +10,7 @@ import {
 } from '@pulsestage/contracts';
 import type { Pages } from './question-lists';
 
-export const TENANT_ID = randomUUID();
+const TENANT_ID = randomUUID();
 export const NOW = Date.parse('2025-03-10T12:00:00.000Z');
 
 /** A question as the server lists it. */
