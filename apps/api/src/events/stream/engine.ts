@@ -9,10 +9,11 @@ import { type AccessRole, hasPermission } from '../../auth/permissions.js';
 import type { Database } from '../../db/schema.js';
 import { badRequest, type DomainError, forbidden } from '../../errors.js';
 import type { TenantRecord } from '../../tenants/repository.js';
+import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
+import type { Audience } from '../outbox/writer.js';
 import { eventFrame, type Framing, keepAliveFrame, positionFrame } from './frames.js';
 import type { EventHub, FeedSubscription } from './hub.js';
-import type { Audience } from '../outbox/writer.js';
-import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
+import { OnePerKey } from './one-per-key.js';
 import { serialized } from './serial.js';
 
 export interface StreamItem {
@@ -215,8 +216,7 @@ class EncodedBatch {
  * joins the room first, then backfills from the outbox after its `lastEventId`, then goes live.
  */
 export class StreamEngine {
-  private readonly rooms = new Map<string, Room>();
-  private readonly opening = new Map<string, Promise<Room>>();
+  private readonly rooms = new OnePerKey((tenantId) => this.openRoom(tenantId));
   private readonly timers: NodeJS.Timeout[];
 
   constructor(
@@ -248,7 +248,10 @@ export class StreamEngine {
       pending: [],
       closed: false,
     };
-    const room = await this.join(tenant.id, subscriber);
+    const room = await this.rooms.acquire(tenant.id, (room) => {
+      room.subscribers.add(subscriber);
+      return room;
+    });
     sink.onClose(() => this.leave(room, subscriber));
     sink.start();
     const position = room.position;
@@ -331,27 +334,6 @@ export class StreamEngine {
     }
   }
 
-  private async join(tenantId: string, subscriber: Subscriber): Promise<Room> {
-    for (;;) {
-      const room = await this.room(tenantId);
-      // The room may have closed while we waited for it; only a live one delivers.
-      if (this.rooms.get(tenantId) !== room) continue;
-      room.subscribers.add(subscriber);
-      return room;
-    }
-  }
-
-  private room(tenantId: string): Promise<Room> {
-    const open = this.rooms.get(tenantId);
-    if (open) return Promise.resolve(open);
-    let opening = this.opening.get(tenantId);
-    if (!opening) {
-      opening = this.openRoom(tenantId).finally(() => this.opening.delete(tenantId));
-      this.opening.set(tenantId, opening);
-    }
-    return opening;
-  }
-
   private async openRoom(tenantId: string): Promise<Room> {
     const room: Room = {
       tenantId,
@@ -365,15 +347,13 @@ export class StreamEngine {
     room.position = Math.max(room.position, room.feed.position);
     room.recheck = serialized(() => this.recheckRoom(room));
     room.stopWatchingAccess = this.hub.watchAccess(tenantId, room.recheck);
-    this.rooms.set(tenantId, room);
     return room;
   }
 
   private leave(room: Room, subscriber: Subscriber): void {
     subscriber.closed = true;
     room.subscribers.delete(subscriber);
-    if (room.subscribers.size === 0 && this.rooms.get(room.tenantId) === room) {
-      this.rooms.delete(room.tenantId);
+    if (room.subscribers.size === 0 && this.rooms.close(room.tenantId, room)) {
       room.feed.stop();
       room.stopWatchingAccess();
     }

@@ -7,6 +7,7 @@ import {
   readEventsAfter,
   type StoredEvent,
 } from '../outbox/reader.js';
+import { OnePerKey } from './one-per-key.js';
 import { serialized } from './serial.js';
 
 /** How long a notification waits for others to arrive before the outbox is read. */
@@ -51,8 +52,7 @@ export interface EventHubOptions {
  * it read what it has not seen yet, in sequence order, and hand each batch to every local listener.
  */
 export class EventHub {
-  private readonly channels = new Map<string, TenantChannel>();
-  private readonly opening = new Map<string, Promise<TenantChannel>>();
+  private readonly channels = new OnePerKey((tenantId) => this.openChannel(tenantId));
   private readonly accessWatchers = new Map<string, Set<() => void>>();
   private readonly timers: NodeJS.Timeout[];
 
@@ -68,22 +68,17 @@ export class EventHub {
     ];
   }
 
-  async listen(tenantId: string, listener: FeedListener): Promise<FeedSubscription> {
-    for (;;) {
-      const channel = await this.channel(tenantId);
-      // The channel may have closed while we waited for it; only a live one delivers.
-      if (this.channels.get(tenantId) !== channel) continue;
+  listen(tenantId: string, listener: FeedListener): Promise<FeedSubscription> {
+    return this.channels.acquire(tenantId, (channel) => {
       channel.listeners.add(listener);
       return {
         position: channel.position,
         stop: () => {
           channel.listeners.delete(listener);
-          if (channel.listeners.size === 0 && this.channels.get(tenantId) === channel) {
-            this.channels.delete(tenantId);
-          }
+          if (channel.listeners.size === 0) this.channels.close(tenantId, channel);
         },
       };
-    }
+    });
   }
 
   /** Calls `onChange` whenever someone's access to the tenant may have changed. */
@@ -123,28 +118,16 @@ export class EventHub {
     await this.bus.close();
   }
 
-  private channel(tenantId: string): Promise<TenantChannel> {
-    const open = this.channels.get(tenantId);
-    if (open) return Promise.resolve(open);
-    let opening = this.opening.get(tenantId);
-    if (!opening) {
-      opening = lastSequence(this.db, tenantId)
-        .then((position) => {
-          const channel: TenantChannel = {
-            tenantId,
-            position,
-            listeners: new Set(),
-            catchUp: serialized(() => this.readOutbox(channel)),
-            scheduled: false,
-            nextReadAt: 0,
-          };
-          this.channels.set(tenantId, channel);
-          return channel;
-        })
-        .finally(() => this.opening.delete(tenantId));
-      this.opening.set(tenantId, opening);
-    }
-    return opening;
+  private async openChannel(tenantId: string): Promise<TenantChannel> {
+    const channel: TenantChannel = {
+      tenantId,
+      position: await lastSequence(this.db, tenantId),
+      listeners: new Set(),
+      catchUp: serialized(() => this.readOutbox(channel)),
+      scheduled: false,
+      nextReadAt: 0,
+    };
+    return channel;
   }
 
   private receive(message: BusMessage): void {
