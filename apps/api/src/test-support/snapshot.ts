@@ -5,20 +5,20 @@ import type { Database } from '../db/schema.js';
 const IGNORED_TABLES = new Set(['sessions']);
 
 /** Every table the database holds now, migrations' bookkeeping and sessions aside: none is forgotten. */
-async function tableNames(db: Database): Promise<string[]> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: false });
-  return tables
+async function tables(db: Database) {
+  const found = await db.introspection.getTables({ withInternalKyselyTables: false });
+  return found
     .filter((table) => !table.isView && !IGNORED_TABLES.has(table.name))
-    .map((table) => (table.schema ? `${table.schema}.${table.name}` : table.name))
-    .sort();
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Every row of every table, in a stable order. */
+/** Every row of every table by the table's name, in a stable order. */
 export async function snapshotData(db: Database): Promise<Record<string, string[]>> {
   const snapshot: Record<string, string[]> = {};
-  for (const table of await tableNames(db)) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
-    snapshot[table] = rows.map((row) => JSON.stringify(row)).sort();
+  for (const { schema, name } of await tables(db)) {
+    const table = sql.table(schema ? `${schema}.${name}` : name);
+    const { rows } = await sql<Record<string, unknown>>`select * from ${table}`.execute(db);
+    snapshot[name] = rows.map((row) => JSON.stringify(row)).sort();
   }
   return snapshot;
 }
