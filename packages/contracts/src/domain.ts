@@ -104,10 +104,13 @@ export const currentUser = z.object({
 export type CurrentUser = z.infer<typeof currentUser>;
 
 export const joinLink = z.object({ id: uuid, code: z.string(), createdAt: isoDateTime });
+export type JoinLink = z.infer<typeof joinLink>;
 export const joinLinkSummary = z.object({ tenant: tenantSlug, name: z.string(), allowGuests: z.boolean() });
 export type JoinLinkSummary = z.infer<typeof joinLinkSummary>;
 export const displayLink = z.object({ id: uuid, token: z.string(), createdAt: isoDateTime });
+export type DisplayLink = z.infer<typeof displayLink>;
 export const serviceToken = z.object({ id: uuid, name: z.string(), role, token: z.string() });
+export type ServiceToken = z.infer<typeof serviceToken>;
 
 /** What an admin sees of the tenant's open doors: never a display link's or token's secret. */
 export const tenantAccessList = z.object({

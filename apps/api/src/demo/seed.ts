@@ -5,8 +5,9 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import { answerQuestion, setQuestionTag, submitQuestion, upvote } from '../questions/service.js';
 import { createTag } from '../questions/tags.js';
-import { findTenantById } from '../tenants/repository.js';
-import { addMember, createJoinLink, createTeam, insertTenant } from '../tenants/service.js';
+import { createJoinLink } from '../tenants/links.js';
+import { addMember, insertTenant } from '../tenants/repository.js';
+import { createTeam } from '../tenants/teams.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -134,9 +135,8 @@ const ACME: SeedTenant = {
 };
 
 async function seedTenant(db: Database, seed: SeedTenant): Promise<void> {
-  const tenantId = await db.transaction().execute((trx) => insertTenant(trx, seed.slug, seed.name));
-  const tenant = await findTenantById(db, tenantId);
-  if (!tenant) throw new Error(`seeding ${seed.slug} failed`);
+  const tenant = await db.transaction().execute((trx) => insertTenant(trx, seed.slug, seed.name));
+  const tenantId = tenant.id;
 
   const members: TenantAccess['actor'][] = [];
   for (const account of seed.accounts) {

@@ -3,7 +3,11 @@ import type { AccessRole } from '../auth/permissions.js';
 import { roleAtLeast } from '../auth/permissions.js';
 import { badRequest, forbidden, preconditionFailed } from '../errors.js';
 
-/** Only owners make or unmake owners. */
+export function checkCanCreateTenant(user: { guest: boolean }): void {
+  if (user.guest) throw forbidden('Guests cannot create organizations');
+}
+
+/** Only owners make or unmake owners; `newRole` is null when the member is removed. */
 export function checkCanChangeRole(actorRole: AccessRole, currentRole: Role, newRole: Role | null): void {
   if ((currentRole === 'owner' || newRole === 'owner') && actorRole !== 'owner') {
     throw forbidden('Only an owner can change owners');

@@ -1,7 +1,7 @@
 import type { Role } from '@pulsestage/contracts';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
-import { addMember, insertTenant } from '../tenants/service.js';
+import { addMember, insertTenant } from '../tenants/repository.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -25,8 +25,8 @@ export interface Fixture {
 
 export async function seedFixture(db: Database): Promise<Fixture> {
   const tenantIds = {
-    alpha: await db.transaction().execute((trx) => insertTenant(trx, 'alpha', 'Alpha Inc')),
-    beta: await db.transaction().execute((trx) => insertTenant(trx, 'beta', 'Beta LLC')),
+    alpha: (await db.transaction().execute((trx) => insertTenant(trx, 'alpha', 'Alpha Inc'))).id,
+    beta: (await db.transaction().execute((trx) => insertTenant(trx, 'beta', 'Beta LLC'))).id,
   };
   const entries = await Promise.all(
     Object.entries(ACCOUNTS).map(async ([name, account]) => {
