@@ -1,26 +1,14 @@
-import {
-  type ResolvedVersions,
-  STREAM_RESYNC,
-  type StreamEvent,
-  toVersion,
-  wireName,
-} from '@pulsestage/contracts';
-import { type AccessRole, hasPermission } from '../../auth/permissions.js';
+import { type ResolvedVersions, STREAM_RESYNC } from '@pulsestage/contracts';
+import type { AccessRole } from '../../auth/permissions.js';
 import type { Database } from '../../db/schema.js';
 import { badRequest, type DomainError, forbidden } from '../../errors.js';
 import type { TenantRecord } from '../../tenants/repository.js';
 import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
-import type { Audience } from '../outbox/writer.js';
+import { EncodedBatch, profileOf, type StreamItem } from './encoded.js';
 import { eventFrame, type Framing, keepAliveFrame, positionFrame } from './frames.js';
 import type { EventHub, FeedSubscription } from './hub.js';
 import { OnePerKey } from './one-per-key.js';
 import { serialized } from './serial.js';
-
-export interface StreamItem {
-  /** The SSE id: the tenant sequence number, which a client sends back to resume. */
-  id: string;
-  event: StreamEvent;
-}
 
 /** Where one subscriber's events go: text frames written to a socket, or items handed to an iterator. */
 interface SinkControl {
@@ -98,50 +86,6 @@ export function parseLastEventId(value: string | null | undefined): number | und
   return Number(value);
 }
 
-function reaches(audience: Audience, role: AccessRole): boolean {
-  return audience === 'all' || hasPermission(role, 'moderate');
-}
-
-/** One event in every shape subscribers asked for, each built once however many receive it. */
-class EncodedEvent {
-  private readonly items = new Map<number, StreamItem>();
-  private readonly frames = new Map<string, string>();
-
-  constructor(
-    readonly event: StoredEvent,
-    private readonly tenantId: string,
-  ) {}
-
-  item(version: number): StreamItem {
-    let item = this.items.get(version);
-    if (!item) {
-      const { event } = this;
-      item = {
-        id: String(event.seq),
-        event: {
-          type: wireName(event.type, version),
-          tenantId: this.tenantId,
-          data: toVersion(event, version),
-          timestamp: event.timestamp,
-        } as StreamEvent,
-      };
-      this.items.set(version, item);
-    }
-    return item;
-  }
-
-  frame(framing: Framing, version: number): string {
-    const key = `${framing}${version}`;
-    let frame = this.frames.get(key);
-    if (!frame) {
-      const item = this.item(version);
-      frame = eventFrame(framing, item.id, JSON.stringify(item.event));
-      this.frames.set(key, frame);
-    }
-    return frame;
-  }
-}
-
 /** Tells a subscriber to load its state again; resuming from its id misses nothing. */
 function resyncItem(tenantId: string, position: number, reason: string): StreamItem {
   return {
@@ -154,59 +98,6 @@ function send(sink: StreamSink, item: StreamItem): boolean {
   return sink.encoding === 'items'
     ? sink.push(item)
     : sink.write(eventFrame(sink.encoding, item.id, JSON.stringify(item.event)));
-}
-
-function profileOf(sink: StreamSink, versions: ResolvedVersions, role: AccessRole): string {
-  return `${sink.encoding}|${hasPermission(role, 'moderate') ? 'moderators' : 'all'}|${JSON.stringify(versions)}`;
-}
-
-/**
- * A batch of events prepared for delivery: what each subscriber profile receives is built once (one
- * concatenated text per framing, or one list of items) and handed to every subscriber of that profile.
- */
-class EncodedBatch {
-  private readonly texts = new Map<string, string>();
-  private readonly items = new Map<string, StreamItem[]>();
-  constructor(readonly events: readonly EncodedEvent[]) {}
-
-  static of(events: readonly StoredEvent[], tenantId: string): EncodedBatch {
-    return new EncodedBatch(events.map((event) => new EncodedEvent(event, tenantId)));
-  }
-
-  /** The part of the batch after `seq`, for a subscriber that already has the start of it. */
-  after(seq: number): EncodedBatch {
-    return new EncodedBatch(this.events.filter((encoded) => encoded.event.seq > seq));
-  }
-
-  get lastSeq(): number {
-    return this.events.at(-1)?.event.seq ?? 0;
-  }
-
-  textFor(subscriber: Subscriber, framing: Framing): string {
-    let text = this.texts.get(subscriber.profile);
-    if (text === undefined) {
-      text = this.visibleTo(subscriber)
-        .map((encoded) => encoded.frame(framing, subscriber.versions[encoded.event.type]))
-        .join('');
-      this.texts.set(subscriber.profile, text);
-    }
-    return text;
-  }
-
-  itemsFor(subscriber: Subscriber): StreamItem[] {
-    let items = this.items.get(subscriber.profile);
-    if (!items) {
-      items = this.visibleTo(subscriber).map((encoded) =>
-        encoded.item(subscriber.versions[encoded.event.type]),
-      );
-      this.items.set(subscriber.profile, items);
-    }
-    return items;
-  }
-
-  private visibleTo(subscriber: Subscriber): EncodedEvent[] {
-    return this.events.filter((encoded) => reaches(encoded.event.audience, subscriber.role));
-  }
 }
 
 /**
@@ -243,7 +134,7 @@ export class StreamEngine {
     const subscriber: Subscriber = {
       ...rest,
       sink,
-      profile: profileOf(sink, rest.versions, rest.role),
+      profile: profileOf(sink.encoding, rest.versions, rest.role),
       cursor: 0,
       pending: [],
       closed: false,
@@ -388,7 +279,7 @@ export class StreamEngine {
       if (role) {
         const changed = role !== subscriber.role;
         subscriber.role = role;
-        subscriber.profile = profileOf(subscriber.sink, subscriber.versions, role);
+        subscriber.profile = profileOf(subscriber.sink.encoding, subscriber.versions, role);
         if (changed) this.roleChanged(room, subscriber);
       } else if (!subscriber.closed) {
         this.leave(room, subscriber);

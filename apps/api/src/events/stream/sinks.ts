@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type DomainError, tooManyRequests } from '../../errors.js';
-import type { StreamItem } from './engine.js';
+import type { StreamItem } from './encoded.js';
 import { errorFrame, type Framing, SSE_HEADERS } from './frames.js';
 
 /** Runs close listeners once, including ones added after the close. */

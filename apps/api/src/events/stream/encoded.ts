@@ -1,0 +1,117 @@
+import { type ResolvedVersions, type StreamEvent, toVersion, wireName } from '@pulsestage/contracts';
+import { type AccessRole, hasPermission } from '../../auth/permissions.js';
+import type { StoredEvent } from '../outbox/reader.js';
+import type { Audience } from '../outbox/writer.js';
+import { eventFrame, type Framing } from './frames.js';
+
+export interface StreamItem {
+  /** The SSE id: the tenant sequence number, which a client sends back to resume. */
+  id: string;
+  event: StreamEvent;
+}
+
+/** Who a batch is prepared for: what it may see, in which versions. */
+export interface Recipient {
+  /** Recipients with equal profiles receive identical bytes (see `profileOf`). */
+  profile: string;
+  versions: ResolvedVersions;
+  role: AccessRole;
+}
+
+function reaches(audience: Audience, role: AccessRole): boolean {
+  return audience === 'all' || hasPermission(role, 'moderate');
+}
+
+/** Subscribers with equal profiles receive identical bytes: same encoding, versions and audience. */
+export function profileOf(encoding: Framing | 'items', versions: ResolvedVersions, role: AccessRole): string {
+  return `${encoding}|${hasPermission(role, 'moderate') ? 'moderators' : 'all'}|${JSON.stringify(versions)}`;
+}
+
+/** One event in every shape subscribers asked for, each built once however many receive it. */
+class EncodedEvent {
+  private readonly items = new Map<number, StreamItem>();
+  private readonly frames = new Map<string, string>();
+
+  constructor(
+    readonly event: StoredEvent,
+    private readonly tenantId: string,
+  ) {}
+
+  item(version: number): StreamItem {
+    let item = this.items.get(version);
+    if (!item) {
+      const { event } = this;
+      item = {
+        id: String(event.seq),
+        event: {
+          type: wireName(event.type, version),
+          tenantId: this.tenantId,
+          data: toVersion(event, version),
+          timestamp: event.timestamp,
+        } as StreamEvent,
+      };
+      this.items.set(version, item);
+    }
+    return item;
+  }
+
+  frame(framing: Framing, version: number): string {
+    const key = `${framing}${version}`;
+    let frame = this.frames.get(key);
+    if (!frame) {
+      const item = this.item(version);
+      frame = eventFrame(framing, item.id, JSON.stringify(item.event));
+      this.frames.set(key, frame);
+    }
+    return frame;
+  }
+}
+
+/**
+ * A batch of events prepared for delivery: what each subscriber profile receives is built once (one
+ * concatenated text per framing, or one list of items) and handed to every subscriber of that profile.
+ */
+export class EncodedBatch {
+  private readonly texts = new Map<string, string>();
+  private readonly items = new Map<string, StreamItem[]>();
+  constructor(readonly events: readonly EncodedEvent[]) {}
+
+  static of(events: readonly StoredEvent[], tenantId: string): EncodedBatch {
+    return new EncodedBatch(events.map((event) => new EncodedEvent(event, tenantId)));
+  }
+
+  /** The part of the batch after `seq`, for a subscriber that already has the start of it. */
+  after(seq: number): EncodedBatch {
+    return new EncodedBatch(this.events.filter((encoded) => encoded.event.seq > seq));
+  }
+
+  get lastSeq(): number {
+    return this.events.at(-1)?.event.seq ?? 0;
+  }
+
+  textFor(recipient: Recipient, framing: Framing): string {
+    let text = this.texts.get(recipient.profile);
+    if (text === undefined) {
+      text = this.visibleTo(recipient)
+        .map((encoded) => encoded.frame(framing, recipient.versions[encoded.event.type]))
+        .join('');
+      this.texts.set(recipient.profile, text);
+    }
+    return text;
+  }
+
+  itemsFor(recipient: Recipient): StreamItem[] {
+    let items = this.items.get(recipient.profile);
+    if (!items) {
+      items = this.visibleTo(recipient).map((encoded) =>
+        encoded.item(recipient.versions[encoded.event.type]),
+      );
+      this.items.set(recipient.profile, items);
+    }
+    return items;
+  }
+
+  private visibleTo(recipient: Recipient): EncodedEvent[] {
+    return this.events.filter((encoded) => reaches(encoded.event.audience, recipient.role));
+  }
+}
