@@ -3,7 +3,7 @@ import type { TenantAccess } from '../auth/access.js';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
-import { answerQuestion, setQuestionTag, submitQuestion, upvote } from '../questions/service.js';
+import { answerQuestion, submitQuestion, tagQuestion, upvote } from '../questions/service.js';
 import { createTag } from '../questions/tags.js';
 import { createJoinLink } from '../tenants/links.js';
 import { addMember, insertTenant } from '../tenants/repository.js';
@@ -165,8 +165,7 @@ async function seedTenant(db: Database, seed: SeedTenant): Promise<void> {
     for (const voter of voters) await upvote(db, as(voter), created.id);
     for (const tag of question.tags ?? []) {
       const tagId = tags.get(tag);
-      if (tagId)
-        await setQuestionTag(db, as(owner), { tenant: seed.slug, questionId: created.id, tagId }, true);
+      if (tagId) await tagQuestion(db, as(owner), { tenant: seed.slug, questionId: created.id, tagId });
     }
     if (question.answer) {
       await answerQuestion(db, as(owner), {

@@ -1029,11 +1029,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(await listIds(moderator, { status: 'UNDER_REVIEW' })).not.toContain(pending.id);
         expect(await listIds(member)).not.toContain(pending.id);
         for (const change of [
-          moderator.question.reject.mutate({ ...alpha, questionId: pending.id }),
-          moderator.question.approve.mutate({ ...alpha, questionId: pending.id }),
-          member2.question.upvote.mutate({ ...alpha, questionId: pending.id }),
+          () => moderator.question.reject.mutate({ ...alpha, questionId: pending.id }),
+          () => moderator.question.approve.mutate({ ...alpha, questionId: pending.id }),
+          () => member2.question.upvote.mutate({ ...alpha, questionId: pending.id }),
         ]) {
-          expect(await errorCodeOf(change)).toBe('NOT_FOUND');
+          expect(await errorCodeOf(change())).toBe('NOT_FOUND');
         }
       });
     });

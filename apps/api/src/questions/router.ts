@@ -11,6 +11,7 @@ import {
   tenantScoped,
 } from '@pulsestage/contracts';
 import { router, tenantProcedure } from '../trpc/trpc.js';
+import { freezeQueue, queueState } from './queue.js';
 import * as questions from './service.js';
 import { createTag, listTags } from './tags.js';
 
@@ -38,10 +39,10 @@ export const questionRouter = router({
     .mutation(({ ctx, input }) => questions.answerQuestion(ctx.db, ctx.access, input)),
   tag: tenantProcedure('moderate')
     .input(questionTagInput)
-    .mutation(({ ctx, input }) => questions.setQuestionTag(ctx.db, ctx.access, input, true)),
+    .mutation(({ ctx, input }) => questions.tagQuestion(ctx.db, ctx.access, input)),
   untag: tenantProcedure('moderate')
     .input(questionTagInput)
-    .mutation(({ ctx, input }) => questions.setQuestionTag(ctx.db, ctx.access, input, false)),
+    .mutation(({ ctx, input }) => questions.untagQuestion(ctx.db, ctx.access, input)),
   pin: tenantProcedure('moderate')
     .input(questionPinInput)
     .mutation(({ ctx, input }) => questions.pinQuestion(ctx.db, ctx.access, input)),
@@ -56,10 +57,10 @@ export const questionRouter = router({
 export const queueRouter = router({
   state: tenantProcedure('read')
     .input(tenantScoped)
-    .query(({ ctx }) => questions.queueState(ctx.db, ctx.access)),
+    .query(({ ctx }) => queueState(ctx.db, ctx.access)),
   freeze: tenantProcedure('moderate')
     .input(queueFreezeInput)
-    .mutation(({ ctx, input }) => questions.freezeQueue(ctx.db, ctx.access, input.frozen)),
+    .mutation(({ ctx, input }) => freezeQueue(ctx.db, ctx.access, input.frozen)),
 });
 
 export const tagRouter = router({

@@ -4,23 +4,28 @@ import type {
   Question,
   QuestionListInput,
   QuestionPage,
-  QueueSnapshot,
-  QueueState,
   questionAnswerInput,
   questionMineInput,
   questionPinInput,
   questionSubmitInput,
   questionTagInput,
-  Tag,
 } from '@pulsestage/contracts';
 import type { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
-import { deleted, inserted } from '../db/results.js';
 import type { Database, Executor } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { lastSequence } from '../events/outbox/reader.js';
 import { type Audience, appendEvent, reserveSequence } from '../events/outbox/writer.js';
+import { teamExists } from '../tenants/repository.js';
+import {
+  deleteUpvote,
+  insertQuestion,
+  insertUpvote,
+  markRejected,
+  updateQuestion,
+} from './changes-repository.js';
 import { answeredEvent, createdEvent, pendingEvent } from './events.js';
+import { isFrozen } from './queue-repository.js';
 import {
   countUpvotes,
   findQuestion,
@@ -41,24 +46,15 @@ import {
   checkCanModerate,
   checkCanUpvote,
   checkQueueOpen,
-  isModerator,
   statusOnSubmit,
 } from './rules.js';
+import { attachTag, detachTag, findTenantTag } from './tags-repository.js';
 
 /** A question the actor may see, or "not found": others' hidden questions do not exist for them. */
 async function visibleQuestion(db: Executor, access: TenantAccess, questionId: string): Promise<QuestionRow> {
   const question = await findQuestion(db, access.tenant.id, questionId, access.actor.id);
   if (!question || !canSee(question, access.actor)) throw notFound('Question not found');
   return question;
-}
-
-async function isFrozen(db: Executor, tenantId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('queueStates')
-    .select('frozen')
-    .where('tenantId', '=', tenantId)
-    .executeTakeFirst();
-  return row?.frozen === 1;
 }
 
 export async function listTenantQuestions(
@@ -104,14 +100,8 @@ export async function submitQuestion(
   checkBodyLength(input.body, tenant.settings);
   return db.transaction().execute(async (trx) => {
     checkQueueOpen(await isFrozen(trx, tenant.id));
-    if (input.teamId) {
-      const team = await trx
-        .selectFrom('teams')
-        .select('id')
-        .where('id', '=', input.teamId)
-        .where('tenantId', '=', tenant.id)
-        .executeTakeFirst();
-      if (!team) throw badRequest('teamId: is not a team of this organization');
+    if (input.teamId && !(await teamExists(trx, tenant.id, input.teamId))) {
+      throw badRequest('teamId: is not a team of this organization');
     }
     const row: QuestionRow = {
       id: crypto.randomUUID(),
@@ -128,11 +118,7 @@ export async function submitQuestion(
       mine: true,
       rejectedAt: null,
     };
-    const { upvoteCount: _count, upvotedByMe: _upvoted, mine: _mine, ...stored } = row;
-    await trx
-      .insertInto('questions')
-      .values({ ...stored, tenantId: tenant.id })
-      .execute();
+    await insertQuestion(trx, tenant.id, row);
     const event = row.status === 'UNDER_REVIEW' ? pendingEvent(row) : createdEvent(row);
     await appendEvent(trx, tenant.id, event, audienceOf(row.status));
     return toQuestion(trx, row);
@@ -194,24 +180,18 @@ async function upvoteCountChanged(
 export function upvote(db: Database, access: TenantAccess, questionId: string): Promise<UpvoteResult> {
   return changeQuestion(db, access, questionId, async (trx, question) => {
     checkCanUpvote(question, access.actor);
-    const result = await trx
-      .insertInto('upvotes')
-      .values({ questionId, voterId: access.actor.id, createdAt: new Date().toISOString() })
-      .onConflict((oc) => oc.columns(['questionId', 'voterId']).doNothing())
-      .executeTakeFirst();
-    if (!inserted(result)) throw conflict('You have already upvoted this question');
+    if (!(await insertUpvote(trx, questionId, access.actor.id))) {
+      throw conflict('You have already upvoted this question');
+    }
     return upvoteCountChanged(trx, access, questionId, true);
   });
 }
 
 export function removeUpvote(db: Database, access: TenantAccess, questionId: string): Promise<UpvoteResult> {
   return changeQuestion(db, access, questionId, async (trx) => {
-    const result = await trx
-      .deleteFrom('upvotes')
-      .where('questionId', '=', questionId)
-      .where('voterId', '=', access.actor.id)
-      .executeTakeFirst();
-    if (!deleted(result)) throw notFound('You have not upvoted this question');
+    if (!(await deleteUpvote(trx, questionId, access.actor.id))) {
+      throw notFound('You have not upvoted this question');
+    }
     return upvoteCountChanged(trx, access, questionId, false);
   });
 }
@@ -229,57 +209,45 @@ export function answerQuestion(
       responseText: input.responseText,
       answeredAt: question.answeredAt ?? new Date().toISOString(),
     };
-    await trx
-      .updateTable('questions')
-      .set({ status: answered.status, responseText: answered.responseText, answeredAt: answered.answeredAt })
-      .where('id', '=', question.id)
-      .execute();
+    const { status, responseText, answeredAt } = answered;
+    await updateQuestion(trx, question.id, { status, responseText, answeredAt });
     return { event: answeredEvent(answered), result: await toQuestion(trx, answered) };
   });
 }
 
-async function tenantTag(db: Executor, tenantId: string, tagId: string): Promise<Tag> {
-  const tag = await db
-    .selectFrom('tags')
-    .select(['id', 'name', 'color'])
-    .where('id', '=', tagId)
-    .where('tenantId', '=', tenantId)
-    .executeTakeFirst();
+async function tenantTag(db: Executor, tenantId: string, tagId: string) {
+  const tag = await findTenantTag(db, tenantId, tagId);
   if (!tag) throw notFound('Tag not found');
   return tag;
 }
 
-async function attachTag(trx: Executor, questionId: string, tag: Tag): Promise<LatestEvent> {
-  const result = await trx
-    .insertInto('questionTags')
-    .values({ questionId, tagId: tag.id })
-    .onConflict((oc) => oc.columns(['questionId', 'tagId']).doNothing())
-    .executeTakeFirst();
-  if (!inserted(result)) throw conflict('The question already has this tag');
-  return { type: 'question:tagged', data: { questionId, tag } };
-}
-
-async function detachTag(trx: Executor, questionId: string, tag: Tag): Promise<LatestEvent> {
-  const result = await trx
-    .deleteFrom('questionTags')
-    .where('questionId', '=', questionId)
-    .where('tagId', '=', tag.id)
-    .executeTakeFirst();
-  if (!deleted(result)) throw notFound('The question does not have this tag');
-  return { type: 'question:untagged', data: { questionId, tagId: tag.id } };
-}
-
-/** Adds (`tagged`) or removes a tenant tag on a question. */
-export function setQuestionTag(
+export function tagQuestion(
   db: Database,
   access: TenantAccess,
   input: z.infer<typeof questionTagInput>,
-  tagged: boolean,
 ): Promise<Question> {
   return changeQuestion(db, access, input.questionId, async (trx, question) => {
     const tag = await tenantTag(trx, access.tenant.id, input.tagId);
-    const event = await (tagged ? attachTag : detachTag)(trx, question.id, tag);
-    return { event, result: await toQuestion(trx, question) };
+    if (!(await attachTag(trx, question.id, tag.id))) throw conflict('The question already has this tag');
+    return {
+      event: { type: 'question:tagged', data: { questionId: question.id, tag } },
+      result: await toQuestion(trx, question),
+    };
+  });
+}
+
+export function untagQuestion(
+  db: Database,
+  access: TenantAccess,
+  input: z.infer<typeof questionTagInput>,
+): Promise<Question> {
+  return changeQuestion(db, access, input.questionId, async (trx, question) => {
+    const tag = await tenantTag(trx, access.tenant.id, input.tagId);
+    if (!(await detachTag(trx, question.id, tag.id))) throw notFound('The question does not have this tag');
+    return {
+      event: { type: 'question:untagged', data: { questionId: question.id, tagId: tag.id } },
+      result: await toQuestion(trx, question),
+    };
   });
 }
 
@@ -291,7 +259,7 @@ export function pinQuestion(
   return changeQuestion(db, access, input.questionId, async (trx, question) => {
     checkCanModerate(question, 'pin');
     const pinnedAt = input.pinned ? new Date().toISOString() : null;
-    await trx.updateTable('questions').set({ pinnedAt }).where('id', '=', question.id).execute();
+    await updateQuestion(trx, question.id, { pinnedAt });
     return {
       event: { type: 'question:pinned', data: { questionId: question.id, pinned: input.pinned } },
       result: await toQuestion(trx, { ...question, pinnedAt }),
@@ -304,11 +272,7 @@ export function approveQuestion(db: Database, access: TenantAccess, questionId: 
   return changeQuestion(db, access, questionId, async (trx, question) => {
     checkAwaitingReview(question);
     const approved = { ...question, status: 'OPEN' as const };
-    await trx
-      .updateTable('questions')
-      .set({ status: approved.status })
-      .where('id', '=', question.id)
-      .execute();
+    await updateQuestion(trx, question.id, { status: approved.status });
     return { event: createdEvent(approved), audience: 'all', result: await toQuestion(trx, approved) };
   });
 }
@@ -323,43 +287,7 @@ export function rejectQuestion(
   questionId: string,
 ): Promise<{ questionId: string }> {
   return changeQuestion(db, access, questionId, async (trx, question) => {
-    await trx.deleteFrom('upvotes').where('questionId', '=', question.id).execute();
-    await trx.deleteFrom('questionTags').where('questionId', '=', question.id).execute();
-    await trx
-      .updateTable('questions')
-      .set({ rejectedAt: new Date().toISOString(), pinnedAt: null })
-      .where('id', '=', question.id)
-      .execute();
+    await markRejected(trx, question.id);
     return { event: { type: 'question:removed', data: { questionId } }, result: { questionId } };
   });
-}
-
-export async function queueState(db: Database, access: TenantAccess): Promise<QueueSnapshot> {
-  const sequence = await lastSequence(db, access.tenant.id);
-  const pinned = await db
-    .selectFrom('questions')
-    .select(['id', 'status'])
-    .where('tenantId', '=', access.tenant.id)
-    .where('pinnedAt', 'is not', null)
-    .orderBy('pinnedAt', 'desc')
-    .execute();
-  return {
-    frozen: await isFrozen(db, access.tenant.id),
-    pinnedQuestionIds: pinned
-      .filter((row) => row.status !== 'UNDER_REVIEW' || isModerator(access.actor))
-      .map((row) => row.id),
-    sequence,
-  };
-}
-
-export async function freezeQueue(db: Database, access: TenantAccess, frozen: boolean): Promise<QueueState> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('queueStates')
-      .set({ frozen: frozen ? 1 : 0 })
-      .where('tenantId', '=', access.tenant.id)
-      .execute();
-    await appendEvent(trx, access.tenant.id, { type: 'question:frozen', data: { frozen } }, 'all');
-  });
-  return queueState(db, access);
 }

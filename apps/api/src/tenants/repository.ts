@@ -226,3 +226,13 @@ export async function deleteRemoval(db: Executor, tenantId: string, userId: stri
     .executeTakeFirst();
   return deleted(result);
 }
+
+export async function teamExists(db: Executor, tenantId: string, teamId: string): Promise<boolean> {
+  const team = await db
+    .selectFrom('teams')
+    .select('id')
+    .where('id', '=', teamId)
+    .where('tenantId', '=', tenantId)
+    .executeTakeFirst();
+  return team !== undefined;
+}
