@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mutate, signIn } from '@pulsestage/test-harness/accounts';
+import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiProcess, killAllProcesses, mutate, signIn } from './processes.js';
 
 async function query<T>(baseUrl: string, path: string, input: unknown, cookie: string): Promise<T> {
   const response = await fetch(`${baseUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {

@@ -4,25 +4,17 @@
  * EVENT_BUS=postgres (LISTEN/NOTIFY) or EVENT_BUS=redis (pub/sub). Clients read the plain `GET /events`
  * stream and resume with `Last-Event-ID` as an EventSource does; every id is checked against the outbox.
  */
+
+import { mutate, signIn } from '@pulsestage/test-harness/accounts';
+import { sleep, waitUntil, within } from '@pulsestage/test-harness/poll';
+import { adminQuery, createScratchDatabase, type ScratchDatabase } from '@pulsestage/test-harness/postgres';
+import { ApiProcess, type BusKind, killAllProcesses } from '@pulsestage/test-harness/process';
+import { TcpProxy } from '@pulsestage/test-harness/proxy';
+import { ResumingSubscriber } from '@pulsestage/test-harness/sse';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ApiProcess,
-  adminQuery,
-  type BusKind,
-  createScratchDatabase,
-  killAllProcesses,
-  mutate,
-  ResumingSubscriber,
-  type ScratchDatabase,
-  signIn,
-  sleep,
-  TcpProxy,
-  TrpcSubscriber,
-  waitUntil,
-  within,
-} from './processes.js';
+import { TrpcSubscriber } from './trpc-subscriber.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;

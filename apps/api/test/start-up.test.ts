@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
 import { afterAll, expect, it } from 'vitest';
-import { ApiProcess, killAllProcesses } from './processes.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-start-up-'));
 afterAll(() => {

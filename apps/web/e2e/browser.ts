@@ -6,12 +6,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiProcess, killAllProcesses, TcpProxy } from '@pulsestage/api/test-processes';
+import { DEMO_PASSWORD } from '@pulsestage/test-harness/accounts';
+import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
+import { TcpProxy } from '@pulsestage/test-harness/proxy';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots', import.meta.url));
-export const DEMO_PASSWORD = 'demo-password';
 
 /** Live updates arrive within a fraction of a second; this bound only keeps a failure from hanging. */
 const ACTION_TIMEOUT_MS = 10_000;
@@ -55,9 +56,7 @@ export interface Stage {
  */
 export async function startStage(env: Record<string, string> = {}): Promise<Stage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-e2e-'));
-  const startApi = (port?: number) =>
-    ApiProcess.start({ name: 'api', env: { ...env, DATA_DIR: dataDir, WEB_DIST }, port });
-  const api = await startApi();
+  const api = await ApiProcess.start({ name: 'api', env: { ...env, DATA_DIR: dataDir, WEB_DIST } });
   const flakyNetwork = await TcpProxy.start('127.0.0.1', api.port);
   const browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -67,14 +66,7 @@ export async function startStage(env: Record<string, string> = {}): Promise<Stag
     flakyNetwork,
     flakyUrl: `http://127.0.0.1:${flakyNetwork.port}`,
     async restartApi(signal) {
-      const stopped = stage.api;
-      if (signal === 'SIGKILL') {
-        stopped.kill('SIGKILL');
-        await stopped.exited;
-      } else {
-        await stopped.stop();
-      }
-      stage.api = await startApi(stopped.port);
+      stage.api = await stage.api.restart(signal);
     },
     async close() {
       await browser.close();

@@ -4,7 +4,7 @@
  * sees an invitation to ask rather than the moderator's instructions, a new organization's display
  * has its QR code at once, and the address under it follows PUBLIC_URL.
  */
-import { mutate, signIn as signInApi } from '@pulsestage/api/test-processes';
+import { mutate, signIn as signInApi } from '@pulsestage/test-harness/accounts';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWindow, type Stage, screenshot, signIn, startStage } from './browser';

@@ -2,8 +2,9 @@
  * Open pages follow what admins change: settings and roles arrive live, and a page whose access
  * ended clears its questions and says so instead of keeping them under an "Offline" pill.
  */
-import { mutate, signIn as signInByApi } from '@pulsestage/api/test-processes';
+
 import type { Member } from '@pulsestage/contracts';
+import { mutate, signIn as signInByApi } from '@pulsestage/test-harness/accounts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWindow, type Stage, signIn, startStage } from './browser';

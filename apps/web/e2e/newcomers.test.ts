@@ -2,9 +2,11 @@
  * What a newcomer does first, in a fresh browser: open the home page, sign in or sign up, and create
  * an organization; and what someone who only attends sees there.
  */
+
+import { DEMO_PASSWORD } from '@pulsestage/test-harness/accounts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, DEMO_PASSWORD, openWindow, type Stage, signIn, startStage } from './browser';
+import { accessibilityProblems, openWindow, type Stage, signIn, startStage } from './browser';
 
 describe('a newcomer on the home page', () => {
   let stage: Stage;

@@ -2,7 +2,7 @@
  * Pages opened before a restart that have received no event yet: their streams reconnect from where
  * their snapshots stood, so what happens while they reconnect still reaches them.
  */
-import { mutate, signIn as signInByApi } from '@pulsestage/api/test-processes';
+import { mutate, signIn as signInByApi } from '@pulsestage/test-harness/accounts';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWindow, type Stage, signIn, startStage } from './browser';

@@ -7,14 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ApiProcess,
-  killAllProcesses,
-  mutate,
-  signIn,
-  waitUntil,
-  within,
-} from '@pulsestage/api/test-processes';
+import { mutate, signIn } from '@pulsestage/test-harness/accounts';
+import { waitUntil, within } from '@pulsestage/test-harness/poll';
+import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppRouter } from '@pulsestage/api/router';
-import { sleep, waitUntil, within } from '@pulsestage/api/test-processes';
+import { sleep, waitUntil, within } from '@pulsestage/test-harness/poll';
 import type { TRPCClient } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, createPulseStageClient, type PulseStageClient } from '../src/index.js';

@@ -3,13 +3,9 @@
  * proxy that moves the traffic from one to the other: a stream that has yielded nothing yet resumes on
  * the other instance from where it started.
  */
-import {
-  ApiProcess,
-  createScratchDatabase,
-  killAllProcesses,
-  type ScratchDatabase,
-  waitUntil,
-} from '@pulsestage/api/test-processes';
+import { waitUntil } from '@pulsestage/test-harness/poll';
+import { createScratchDatabase, type ScratchDatabase } from '@pulsestage/test-harness/postgres';
+import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseStageClient } from '../src/index.js';
 import { serviceClient, signedInClient } from './support/accounts.js';

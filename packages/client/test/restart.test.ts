@@ -1,4 +1,4 @@
-import { sleep, waitUntil } from '@pulsestage/api/test-processes';
+import { sleep, waitUntil } from '@pulsestage/test-harness/poll';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseStageClient } from '../src/index.js';
 import { startWithDemoCallers } from './support/accounts.js';

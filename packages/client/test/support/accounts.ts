@@ -1,6 +1,6 @@
 import type { AppRouter } from '@pulsestage/api/router';
-import { signIn } from '@pulsestage/api/test-processes';
 import type { Role } from '@pulsestage/contracts';
+import { signIn } from '@pulsestage/test-harness/accounts';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { createPulseStageClient, type PulseStageClient } from '../../src/index.js';
 import { ApiServer } from './api-server.js';

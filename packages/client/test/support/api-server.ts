@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiProcess } from '@pulsestage/api/test-processes';
+import { ApiProcess } from '@pulsestage/test-harness/process';
 
 export class ApiServer {
   private constructor(
@@ -19,23 +19,12 @@ export class ApiServer {
 
   static async start(): Promise<ApiServer> {
     const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-client-test-'));
-    return new ApiServer(await ApiServer.launch(dataDir), dataDir);
-  }
-
-  private static launch(dataDir: string, port?: number): Promise<ApiProcess> {
-    return ApiProcess.start({ name: 'api', env: { DATA_DIR: dataDir }, ...(port ? { port } : {}) });
+    return new ApiServer(await ApiProcess.start({ name: 'api', env: { DATA_DIR: dataDir } }), dataDir);
   }
 
   /** Stops the process with `signal` (SIGKILL: a crash) and starts it again on the same port and data. */
   async restart(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    const { port } = this.process;
-    if (signal === 'SIGKILL') {
-      this.process.kill('SIGKILL');
-      await this.process.exited;
-    } else {
-      await this.process.stop();
-    }
-    this.process = await ApiServer.launch(this.dataDir, port);
+    this.process = await this.process.restart(signal);
   }
 
   /** Stops the process and deletes its data. */

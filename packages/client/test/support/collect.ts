@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { waitUntil, within } from '@pulsestage/api/test-processes';
+import { waitUntil, within } from '@pulsestage/test-harness/poll';
 import type { EventStreamOptions, PulseStageClient, ReceivedEvent } from '../../src/index.js';
 import { poll } from './wait.js';
 

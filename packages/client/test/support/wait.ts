@@ -1,4 +1,4 @@
-import { sleep } from '@pulsestage/api/test-processes';
+import { sleep } from '@pulsestage/test-harness/poll';
 
 /** Polls `probe` every 20 ms until it returns a value; undefined once `timeoutMs` has passed. */
 export async function poll<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
