@@ -3,12 +3,10 @@
  * reports when it was sent and when its response had fully arrived, on the shared monotonic clock.
  */
 import { type Agent, request } from 'node:http';
+import { DEMO_PASSWORD, DEMO_TENANT, sessionCookieOf } from '@pulsestage/test-harness/accounts';
 import { monotonicMs } from './protocol.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
-
-export const DEMO_TENANT = 'demo';
-export const DEMO_PASSWORD = 'demo-password';
 
 export interface Timed<T> {
   data: T;
@@ -100,10 +98,7 @@ export class ApiClient {
       JSON.stringify(input),
     );
     // Keep the session cookie the server sets (sign-in, sign-up, sliding renewal).
-    for (const header of response.setCookie) {
-      const pair = header.split(';')[0] ?? '';
-      if (pair.includes('=') && !pair.endsWith('=')) this.cookie = pair;
-    }
+    this.cookie = sessionCookieOf(response.setCookie) ?? this.cookie;
     if (response.status !== 200) throw new CallError(path, response.status, response.body);
     const parsed = JSON.parse(response.body) as { result?: { data?: T } };
     return { data: parsed.result?.data as T, sentAt: response.sentAt, respondedAt: response.respondedAt };

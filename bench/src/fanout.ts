@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { DEMO_TENANT, httpRequest, streamTarget } from './api-client.js';
+import { DEMO_TENANT } from '@pulsestage/test-harness/accounts';
+import { sleep, WaitTimeout, within } from '@pulsestage/test-harness/poll';
+import { httpRequest, streamTarget } from './api-client.js';
 import type { OptionSpec, parseOptions } from './args.js';
 import { COMMON_OPTIONS, runCommand } from './command.js';
 import { defaultConnectTimeoutMs, Fleet, type FleetResult, type MeasuredRun } from './fleet.js';
@@ -18,15 +20,12 @@ import {
   cpuSeconds,
   installExitHandlers,
   labelProfile,
-  PhaseTimeout,
   postgresUrl,
   profileArgs,
   rssKb,
   type ServerProcess,
-  sleep,
   startBaseline,
   steadyRssKb,
-  within,
 } from './processes.js';
 import { type MutationTimes, monotonicMs } from './protocol.js';
 import { type Cell, formatNumber, seconds, table } from './report.js';
@@ -153,9 +152,9 @@ async function apiTarget(options: Options, kinds: ('submit' | 'upvote')[], runId
   const upvotes = kinds.filter((kind) => kind === 'upvote').length;
   log(`[API] ready at ${session.server.base}; bob submits ${upvotes} question(s) for alice to upvote`);
   const questions = await within(
-    'creating questions to upvote',
-    120_000,
     createQuestions(session, upvotes, runId),
+    120_000,
+    'creating questions to upvote',
   );
   const upvoteIndex = new Map<number, string>();
   let next = 0;
@@ -341,7 +340,7 @@ async function measure(target: Target, run: TargetRun, options: Options): Promis
     const from = monotonicMs();
     log(`${tag} publishing ${options.events} events at ${options.rate}/s`);
     const publishBudget = (options.events / options.rate) * 1500 + 60_000;
-    await within('publishing', publishBudget, publishAll(target, run, options));
+    await within(publishAll(target, run, options), publishBudget, 'publishing');
     if (run.publishFailures > 0)
       throw new Error(`${run.publishFailures} mutations failed: ${run.publishErrors.join('; ')}`);
     const expected = run.published * run.connect.connected;
@@ -596,13 +595,8 @@ async function main(options: Options): Promise<number> {
       await measure(target, run, options);
     } catch (error) {
       run.failure =
-        error instanceof PhaseTimeout
-          ? error.message
-          : error instanceof Error
-            ? error.message
-            : String(error);
-      if (target && !(error instanceof PhaseTimeout))
-        run.failure += `\n  server log:\n${target.server.log()}`;
+        error instanceof WaitTimeout ? error.message : error instanceof Error ? error.message : String(error);
+      if (target && !(error instanceof WaitTimeout)) run.failure += `\n  server log:\n${target.server.log()}`;
       failed = true;
     } finally {
       await target?.stop().catch(() => undefined);

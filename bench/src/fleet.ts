@@ -1,8 +1,9 @@
 /** The harness side of the load processes: fork them, wait for their connections, collect results. */
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import { within } from '@pulsestage/test-harness/poll';
 import { Histogram } from './histogram.js';
-import { BENCH_DIR, TSX_IMPORT, track, within } from './processes.js';
+import { BENCH_DIR, TSX_IMPORT, track } from './processes.js';
 import type {
   FromLoader,
   LoaderConfig,
@@ -161,8 +162,6 @@ export class Fleet {
   async connected(timeoutMs: number): Promise<ConnectSummary> {
     try {
       return await within(
-        `opening ${this.options.subscribers} subscribers`,
-        timeoutMs,
         this.until(() => {
           if (!this.members.every((member) => member.ready)) return undefined;
           const reports = this.members.map((member) => member.ready as ReadyReport);
@@ -173,6 +172,8 @@ export class Fleet {
             connectMs: Math.max(...reports.map((report) => report.connectMs)),
           };
         }),
+        timeoutMs,
+        `opening ${this.options.subscribers} subscribers`,
       );
     } finally {
       this.listeners.clear();
@@ -188,9 +189,9 @@ export class Fleet {
   async delivered(target: number, timeoutMs: number): Promise<boolean> {
     try {
       await within(
-        'waiting for deliveries',
-        timeoutMs,
         this.until(() => (this.deliveries() >= target ? true : undefined)),
+        timeoutMs,
+        'waiting for deliveries',
       );
       return true;
     } catch (error) {
@@ -206,9 +207,9 @@ export class Fleet {
     for (const member of this.members) member.child.send({ t: 'finish', markers } satisfies ToLoader);
     try {
       await within(
-        'collecting the load processes’ results',
-        timeoutMs,
         this.until(() => (this.members.every((member) => member.result) ? true : undefined)),
+        timeoutMs,
+        'collecting the load processes’ results',
       );
     } finally {
       this.listeners.clear();

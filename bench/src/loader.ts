@@ -4,6 +4,7 @@
  * with `fork`; it receives its LoaderConfig as the first IPC message and reports over IPC.
  */
 import { Agent, type ClientRequest, request } from 'node:http';
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { Histogram } from './histogram.js';
 import {
   type FromLoader,
@@ -21,7 +22,9 @@ const MAX_FRAME_CHARS = 1_000_000;
 
 interface Connection {
   index: number;
-  buffer: string;
+  parser: EventSourceParser;
+  /** The start of the response, to show when it ends before a connected frame. */
+  opening: string;
   connected: boolean;
   closed: boolean;
   lastSeq: number;
@@ -132,58 +135,43 @@ function run(config: LoaderConfig): void {
     if (seq > connection.lastSeq) connection.lastSeq = seq;
   };
 
-  const frame = (connection: Connection, text: string, now: number) => {
-    let id: string | undefined;
-    let event: string | undefined;
-    let data: string | undefined;
-    let comment: string | undefined;
-    for (const line of text.split('\n')) {
-      if (line.startsWith('data:')) {
-        const value = line.slice(line.startsWith('data: ') ? 6 : 5);
-        data = data === undefined ? value : `${data}\n${value}`;
-      } else if (line.startsWith('id:')) id = line.slice(line.startsWith('id: ') ? 4 : 3);
-      else if (line.startsWith('event:')) event = line.slice(line.startsWith('event: ') ? 7 : 6);
-      else if (line.startsWith(':')) comment = line.slice(1).trim();
-    }
-    if (event === 'connected' || (event === undefined && comment === 'connected' && data === undefined)) {
-      if (!connection.connected) {
-        connection.connected = true;
-        settle(connection);
-      }
-      return;
-    }
-    if (event === 'ping' || comment !== undefined) {
-      keepalives++;
-      return;
-    }
-    if (event === 'serialized-error' || event === 'return') {
-      note(streamErrors, `connection ${connection.index}: event ${event} ${data ?? ''}`.slice(0, 300));
-      return;
-    }
-    if (data === undefined) return;
-    if (id === undefined) {
-      // GET /events heartbeats are data events without an id.
-      keepalives++;
-      return;
-    }
-    deliver(connection, id, data, now);
+  const markConnected = (connection: Connection) => {
+    if (connection.connected) return;
+    connection.connected = true;
+    settle(connection);
   };
 
+  /** When the chunk being parsed arrived: every frame completed by it arrived then. */
+  let chunkArrival = 0;
+
+  const onEvent = (connection: Connection, { id, event, data }: EventSourceMessage) => {
+    if (event === 'connected') markConnected(connection);
+    else if (event === 'ping') keepalives++;
+    else if (event === 'serialized-error' || event === 'return')
+      note(streamErrors, `connection ${connection.index}: event ${event} ${data}`.slice(0, 300));
+    // GET /events heartbeats are data events without an id.
+    else if (id === undefined) keepalives++;
+    else deliver(connection, id, data, chunkArrival);
+  };
+
+  const onComment = (connection: Connection, comment: string) => {
+    if (comment.trim() === 'connected') markConnected(connection);
+    else keepalives++;
+  };
+
+  /** A parser for one connection; `connection` is read when a frame arrives, after it was made. */
+  const parserFor = (connection: () => Connection): EventSourceParser =>
+    createParser({
+      maxBufferSize: MAX_FRAME_CHARS,
+      onEvent: (message) => onEvent(connection(), message),
+      onComment: (comment) => onComment(connection(), comment),
+      onError: (error) => note(streamErrors, `connection ${connection().index}: ${error.message}`),
+    });
+
   const onChunk = (connection: Connection, chunk: string) => {
-    const now = monotonicMs();
-    connection.buffer += chunk;
-    let start = 0;
-    for (;;) {
-      const end = connection.buffer.indexOf('\n\n', start);
-      if (end === -1) break;
-      frame(connection, connection.buffer.slice(start, end), now);
-      start = end + 2;
-    }
-    connection.buffer = start === 0 ? connection.buffer : connection.buffer.slice(start);
-    if (connection.buffer.length > MAX_FRAME_CHARS) {
-      note(streamErrors, `connection ${connection.index}: a frame over ${MAX_FRAME_CHARS} characters`);
-      connection.buffer = '';
-    }
+    chunkArrival = monotonicMs();
+    if (connection.opening.length < 120) connection.opening += chunk.slice(0, 120);
+    connection.parser.feed(chunk);
   };
 
   const open = (connection: Connection) => {
@@ -216,7 +204,7 @@ function run(config: LoaderConfig): void {
         connection.closed = true;
         if (connection.connected) disconnects++;
         else {
-          const start = JSON.stringify(connection.buffer.slice(0, 120));
+          const start = JSON.stringify(connection.opening.slice(0, 120));
           settle(
             connection,
             `the response (${res.headers['content-type'] ?? 'no content-type'}) ended before a connected frame: ${start}`,
@@ -239,7 +227,8 @@ function run(config: LoaderConfig): void {
       if (pending >= config.connectConcurrency) return;
       const connection: Connection = {
         index: nextToOpen++,
-        buffer: '',
+        parser: parserFor(() => connection),
+        opening: '',
         connected: false,
         closed: false,
         lastSeq: 0,

@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { within } from '@pulsestage/test-harness/poll';
 import pg from 'pg';
 import type { OptionSpec, parseOptions } from './args.js';
 import { runCommand } from './command.js';
@@ -20,7 +21,6 @@ import {
   installExitHandlers,
   onCleanup,
   postgresUrl,
-  within,
 } from './processes.js';
 import { monotonicMs } from './protocol.js';
 import { type Cell, formatNumber, table } from './report.js';
@@ -305,7 +305,7 @@ async function main(options: Options): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'pulsestage-pgbench-'));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const setup = new pg.Client({ connectionString: url });
-  await within('connecting to PostgreSQL', 10_000, setup.connect());
+  await within(setup.connect(), 10_000, 'connecting to PostgreSQL');
   try {
     await setup.query(SCHEMA);
     const settings = await setup.query<{ name: string; setting: string }>(
@@ -328,16 +328,16 @@ async function main(options: Options): Promise<number> {
       }
     }
     log(`Node pg: upvote transaction (${options.clients} connections, ${options.duration} s)`);
-    results.push(await within('the Node scenario', (options.duration + 60) * 1000, runNode(options, url)));
+    results.push(await within(runNode(options, url), (options.duration + 60) * 1000, 'the Node scenario'));
     if (options['stall-ms'] > 0) {
       log(
         `Node pg: the same with the event loop blocked ${options['stall-ms']} ms of every ${options['stall-ms'] * 2}`,
       );
       results.push(
         await within(
-          'the Node scenario with a busy event loop',
-          (options.duration + 60) * 1000,
           runNode(options, url, options['stall-ms']),
+          (options.duration + 60) * 1000,
+          'the Node scenario with a busy event loop',
         ),
       );
     }

@@ -15,43 +15,19 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { sleep, within } from '@pulsestage/test-harness/poll';
+import { createScratchDatabase } from '@pulsestage/test-harness/postgres';
+import { API_DIR, ApiProcess, freePort } from '@pulsestage/test-harness/process';
 
 export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REPO_ROOT = resolve(BENCH_DIR, '..');
-const API_DIR = join(REPO_ROOT, 'apps', 'api');
 /** `--import` takes a URL; resolving it here makes it independent of each child's working directory. */
 export const TSX_IMPORT = import.meta.resolve('tsx');
 
 const LOG_LINES_KEPT = 40;
-
-export class PhaseTimeout extends Error {
-  constructor(
-    readonly phase: string,
-    readonly ms: number,
-  ) {
-    super(`timed out after ${(ms / 1000).toFixed(1)} s: ${phase}`);
-  }
-}
-
-/** Waits for `promise`, or rejects with PhaseTimeout after `ms`. */
-export async function within<T>(phase: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new PhaseTimeout(phase, ms)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 // ---------------------------------------------------------------------------------------------------
 // Cleanup
@@ -85,7 +61,7 @@ export function cleanup(): Promise<void> {
     killAll();
     for (const step of cleanups.reverse()) {
       try {
-        await within('cleanup', 10_000, Promise.resolve(step()));
+        await within(Promise.resolve(step()), 10_000, 'cleanup');
       } catch (error) {
         console.error(`cleanup: ${error instanceof Error ? error.message : error}`);
       }
@@ -208,18 +184,6 @@ export function rssKb(pid: number): number {
 // ---------------------------------------------------------------------------------------------------
 // Servers
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
 export interface ServerProcess {
   name: string;
   base: string;
@@ -268,7 +232,7 @@ async function waitReady(server: ServerProcess, path: string, timeoutMs: number)
       await sleep(100);
     }
   })();
-  await within(`waiting for ${server.name} to answer ${path}`, timeoutMs, Promise.race([poll, exited]));
+  await within(Promise.race([poll, exited]), timeoutMs, `waiting for ${server.name} to answer ${path}`);
 }
 
 /**
@@ -282,10 +246,10 @@ function stopper(child: ChildProcess, nodeArgs: string[] = []): () => Promise<vo
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.kill('SIGTERM');
     try {
-      await within('stopping a server', graceMs, exited);
+      await within(exited, graceMs, 'stopping a server');
     } catch {
       child.kill('SIGKILL');
-      await within('killing a server', 3000, exited).catch(() => undefined);
+      await within(exited, 3000, 'killing a server').catch(() => undefined);
     }
   };
 }
@@ -367,43 +331,29 @@ export function labelProfile(
 
 /** Starts the real API in its own process: demo mode, loopback only, a fresh data directory. */
 export async function startApi(options: ApiOptions): Promise<ServerProcess> {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-bench-'));
   onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const entry = options.built ? join(API_DIR, 'dist', 'main.js') : join(API_DIR, 'src', 'main.ts');
   if (!existsSync(entry)) throw new Error(`${entry} is missing${options.built ? ' (run pnpm build)' : ''}`);
   if (options.built) warnIfStale(entry);
-  const args = [
-    ...(options.nodeArgs ?? []),
-    ...(options.built ? [entry] : ['--conditions=@pulsestage/source', '--import', TSX_IMPORT, entry]),
-  ];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    DEMO_MODE: '1',
-    EVENT_BUS: 'memory',
-  };
-  delete env.NODE_ENV;
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
-  const child = track(
-    spawn(process.execPath, args, { cwd: API_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] }),
-  );
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not start the API process');
-  const server: ServerProcess = {
+  const api = await ApiProcess.start({
     name: 'the API',
-    base: `http://127.0.0.1:${port}`,
-    pid,
+    built: options.built,
+    databaseUrl: options.databaseUrl,
+    bus: 'memory',
+    env: { DATA_DIR: dataDir },
+    nodeArgs: options.nodeArgs,
+    readyTimeoutMs: options.startTimeoutMs,
+  });
+  const child = track(api.child);
+  return {
+    name: api.name,
+    base: api.url,
+    pid: api.pid,
     child,
-    log: keepLog(child),
+    log: () => api.logs().trimEnd().split('\n').slice(-LOG_LINES_KEPT).join('\n'),
     stop: stopper(child, options.nodeArgs),
   };
-  await waitReady(server, '/readyz', options.startTimeoutMs);
-  return server;
 }
 
 /**
@@ -470,24 +420,7 @@ export function postgresUrl(given: string | undefined): string {
 
 /** Creates a fresh database on the server behind `adminUrl`; it is dropped at exit. */
 export async function createPostgresDatabase(adminUrl: string): Promise<string> {
-  const name = `pulsestage_bench_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await within('connecting to PostgreSQL', 10_000, admin.connect());
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  onCleanup(async () => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await createScratchDatabase(adminUrl, `pulsestage_bench_${process.pid}`);
+  onCleanup(database.drop);
+  return database.url;
 }

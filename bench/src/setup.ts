@@ -1,7 +1,9 @@
 /** Bringing up the API with the demo tenant and the accounts a benchmark needs. */
 import { Agent } from 'node:http';
-import { ApiClient, DEMO_PASSWORD, DEMO_TENANT } from './api-client.js';
-import { createPostgresDatabase, postgresUrl, type ServerProcess, startApi, within } from './processes.js';
+import { DEMO_PASSWORD, DEMO_TENANT } from '@pulsestage/test-harness/accounts';
+import { within } from '@pulsestage/test-harness/poll';
+import { ApiClient } from './api-client.js';
+import { createPostgresDatabase, postgresUrl, type ServerProcess, startApi } from './processes.js';
 
 export interface ApiSession {
   server: ServerProcess;
@@ -39,23 +41,19 @@ export async function startApiSession(options: StartOptions): Promise<ApiSession
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const client = () => new ApiClient(server.base, agent);
   const [alice, bob, owner] = await within(
-    'signing in the demo accounts',
-    30_000,
     Promise.all([
       client().signIn('alice@demo.test'),
       client().signIn('bob@demo.test'),
       client().signIn('owner@demo.test'),
     ]),
+    30_000,
+    'signing in the demo accounts',
   );
   return { server, agent, client, alice, bob, owner };
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once, in order of start. */
-async function pool<T, R>(
-  items: T[],
-  concurrency: number,
-  work: (item: T, index: number) => Promise<R>,
-) {
+async function pool<T, R>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<R>) {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -8,7 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { type ApiClient, CallError, DEMO_TENANT, streamTarget } from './api-client.js';
+import { DEMO_TENANT } from '@pulsestage/test-harness/accounts';
+import { sleep, within } from '@pulsestage/test-harness/poll';
+import { type ApiClient, CallError, streamTarget } from './api-client.js';
 import type { OptionSpec, parseOptions } from './args.js';
 import { COMMON_OPTIONS, runCommand } from './command.js';
 import { defaultConnectTimeoutMs, Fleet, type MeasuredRun } from './fleet.js';
@@ -18,12 +20,9 @@ import {
   cpuSeconds,
   installExitHandlers,
   labelProfile,
-  PhaseTimeout,
   postgresUrl,
   profileArgs,
   rssKb,
-  sleep,
-  within,
 } from './processes.js';
 import { monotonicMs } from './protocol.js';
 import { type Cell, formatNumber, seconds, table } from './report.js';
@@ -138,9 +137,9 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
     const api = session;
     log(`${tag} creating ${options.users} voters and ${options.questions} questions`);
     const [voters, questions] = await within(
-      'creating voters and questions',
-      60_000 + options.users * 2000,
       Promise.all([createMembers(api, options.users, runId), createQuestions(api, options.questions, runId)]),
+      60_000 + options.users * 2000,
+      'creating voters and questions',
     );
     const pairs: Pair[] = voters.flatMap((voter) =>
       questions.map((questionId) => ({ voter, questionId, voted: false })),
@@ -174,7 +173,7 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
     const clientBefore = process.cpuUsage();
     const from = monotonicMs();
     log(`${tag} ${options.concurrency} in flight for ${options.duration} s: upvote / removeUpvote toggles`);
-    await within('upvote traffic', options.duration * 1000 + 60_000, hammer(pairs, options, run));
+    await within(hammer(pairs, options, run), options.duration * 1000 + 60_000, 'upvote traffic');
     if (fleet) {
       run.drained = await fleet.delivered(run.ok * connected, options['drain-timeout'] * 1000);
       run.cpuSeconds = cpuSeconds(api.server.pid) - cpuBefore;
@@ -333,7 +332,7 @@ async function main(options: Options): Promise<number> {
     try {
       await measure(database, options, run);
     } catch (error) {
-      run.failure = error instanceof PhaseTimeout || error instanceof Error ? error.message : String(error);
+      run.failure = error instanceof Error ? error.message : String(error);
       failed = true;
       break;
     }
