@@ -5,8 +5,8 @@ import { connectBus } from './events/bus/connect.js';
 import { startRetention } from './events/outbox/retention.js';
 import { StreamEngine } from './events/stream/engine.js';
 import { EventHub } from './events/stream/hub.js';
+import { SSE_PING_MS } from './events/stream/trpc-sse.js';
 import { createApp } from './http/server.js';
-import { SSE_PING_MS } from './trpc/trpc.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
 const log = (message: string, error?: unknown) => console.error(message, error ?? '');

@@ -1,4 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { httpStatusOf } from '../events/stream/trpc-sse.js';
 
 export function sendJson(
   res: ServerResponse,
@@ -15,14 +17,14 @@ export function sendJson(
   res.end(payload);
 }
 
+/** `{ error: { code, message } }` with the HTTP status tRPC gives the code, so both APIs agree. */
 export function sendError(
   res: ServerResponse,
-  status: number,
-  code: string,
+  code: TRPC_ERROR_CODE_KEY,
   message: string,
   headers: OutgoingHttpHeaders = {},
 ): void {
-  sendJson(res, status, { error: { code, message } }, headers);
+  sendJson(res, httpStatusOf(code), { error: { code, message } }, headers);
 }
 
 /**
@@ -38,6 +40,6 @@ export function answerMethod(req: IncomingMessage, res: ServerResponse, allowed:
     return true;
   }
   if (allowed.includes(method)) return false;
-  sendError(res, 405, 'METHOD_NOT_SUPPORTED', `${method} is not supported here; use ${allow}`, { allow });
+  sendError(res, 'METHOD_NOT_SUPPORTED', `${method} is not supported here; use ${allow}`, { allow });
   return true;
 }

@@ -5,6 +5,7 @@ import { openDatabase } from '../db/database.js';
 import { InProcessBus } from '../events/bus/in-process-bus.js';
 import { StreamEngine } from '../events/stream/engine.js';
 import { EventHub } from '../events/stream/hub.js';
+import { SSE_PING_MS } from '../events/stream/trpc-sse.js';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { createApp } from './server.js';
@@ -107,7 +108,7 @@ it('reports not ready while the database is unreachable', async () => {
     log: () => {},
   });
   const engine = new StreamEngine(db, hub, {
-    trpcPingMs: 60_000,
+    trpcPingMs: SSE_PING_MS,
     heartbeatMs: 60_000,
     maxPendingEvents: 10,
     log: () => {},

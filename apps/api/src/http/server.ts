@@ -89,7 +89,7 @@ export function createApp(options: AppOptions): App {
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       log(`${req.method} ${req.url} failed`, error);
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
     });
   });

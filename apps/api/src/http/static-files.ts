@@ -147,14 +147,14 @@ export function createStaticHandler(root: string) {
     .catch(() => {});
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendError(res, 405, 'METHOD_NOT_SUPPORTED', `${req.method} is not supported here`);
+      sendError(res, 'METHOD_NOT_SUPPORTED', `${req.method} is not supported here`);
       return;
     }
     let decoded: string;
     try {
       decoded = decodeURIComponent(pathname);
     } catch {
-      sendError(res, 400, 'BAD_REQUEST', 'The path is not valid URL encoding');
+      sendError(res, 'BAD_REQUEST', 'The path is not valid URL encoding');
       return;
     }
     const requested = resolveInside(root, decoded);
@@ -163,13 +163,13 @@ export function createStaticHandler(root: string) {
       return sendFile(req, res, requested, asset, pathname.startsWith('/assets/') ? IMMUTABLE : REVALIDATE);
     }
     if (pathname.startsWith('/assets/')) {
-      sendError(res, 404, 'NOT_FOUND', 'No such file');
+      sendError(res, 'NOT_FOUND', 'No such file');
       return;
     }
     const indexPath = join(root, 'index.html');
     const index = await readCached(indexPath);
     if (!index) {
-      sendError(res, 404, 'NOT_FOUND', 'The web app is not built; run pnpm build');
+      sendError(res, 'NOT_FOUND', 'The web app is not built; run pnpm build');
       return;
     }
     sendFile(req, res, indexPath, index, REVALIDATE);

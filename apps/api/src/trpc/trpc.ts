@@ -1,12 +1,11 @@
 import { tenantScoped } from '@pulsestage/contracts';
 import { initTRPC, TRPCError } from '@trpc/server';
-// Pinned to an exact tRPC version: this builds the same error shape tRPC's own stream sends.
-import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import { ZodError, z } from 'zod';
 import { resolveTenantAccess } from '../auth/access.js';
 import { isCrossSiteRequest } from '../auth/csrf.js';
 import type { Permission } from '../auth/permissions.js';
 import { DomainError, unauthorized } from '../errors.js';
+import { subscriptionErrorShape, TRPC_SSE_CONFIG } from '../events/stream/trpc-sse.js';
 import type { Context } from './context.js';
 
 export interface FieldIssue {
@@ -22,10 +21,6 @@ function describeIssues(error: ZodError): { message: string; issues: FieldIssue[
   return { message: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), issues };
 }
 
-/** Pings keep idle streams open through proxies; a client that hears nothing for longer reconnects. */
-export const SSE_PING_MS = 15_000;
-export const SSE_CLIENT_OPTIONS = { reconnectAfterInactivityMs: 40_000 };
-
 /** What a procedure declares about itself, for the middlewares to act on. */
 export interface ProcedureMeta {
   /** The mutation changes who may reach the tenant or with what role: open streams check their credentials again. */
@@ -37,7 +32,7 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     isDev: false,
-    sse: { ping: { enabled: true, intervalMs: SSE_PING_MS }, client: SSE_CLIENT_OPTIONS },
+    sse: TRPC_SSE_CONFIG,
     errorFormatter({ shape, error }) {
       if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
         const { message, issues } = describeIssues(error.cause);
@@ -50,17 +45,11 @@ const t = initTRPC
 
 export const router = t.router;
 
-/** The error as tRPC serializes it (formatter included), for streams the engine writes itself. */
-export function trpcErrorShape(error: unknown, path: string) {
-  return getErrorShape({
-    config: t._config,
-    error: toTRPCError(error),
-    type: 'subscription',
-    path,
-    input: undefined,
-    ctx: undefined,
-  });
+/** The error as tRPC serializes it on `events.subscribe`, for the streams the engine writes itself. */
+export function subscriptionError(error: unknown) {
+  return subscriptionErrorShape(t._config, toTRPCError(error));
 }
+
 export const createCallerFactory = t.createCallerFactory;
 
 /** Domain refusals become tRPC errors with the same code and message; anything else stays internal. */

@@ -37,10 +37,10 @@ import {
   waitFor,
   wireFrames,
 } from '../../test-support/sse.js';
-import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from '../../trpc/trpc.js';
 import { InProcessBus } from '../bus/in-process-bus.js';
 import { trimOutbox } from '../outbox/retention.js';
 import { EventHub, type FeedListener, type FeedSubscription } from './hub.js';
+import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from './trpc-sse.js';
 
 const alpha = { tenant: 'alpha' } as const;
 

@@ -9,6 +9,7 @@ import { eventFrame, type Framing, keepAliveFrame, positionFrame } from './frame
 import type { EventHub, FeedSubscription } from './hub.js';
 import { OnePerKey } from './one-per-key.js';
 import { serialized } from './serial.js';
+import { checkPingInterval } from './trpc-sse.js';
 
 /** Where one subscriber's events go: text frames written to a socket, or items handed to an iterator. */
 interface SinkControl {
@@ -67,7 +68,7 @@ interface Room {
 }
 
 export interface StreamEngineOptions {
-  /** Interval of tRPC `ping` frames. */
+  /** Interval of tRPC `ping` frames: shorter than the clients' inactivity timeout, or it will not start. */
   trpcPingMs: number;
   /** Interval of `heartbeat` data events on the plain stream. */
   heartbeatMs: number;
@@ -115,6 +116,7 @@ export class StreamEngine {
     private readonly hub: EventHub,
     private readonly options: StreamEngineOptions,
   ) {
+    checkPingInterval(options.trpcPingMs);
     this.timers = [
       setInterval(() => this.keepAlive('trpc'), options.trpcPingMs).unref(),
       setInterval(() => this.keepAlive('plain'), options.heartbeatMs).unref(),

@@ -1,9 +1,9 @@
 import { HEARTBEAT } from '@pulsestage/contracts';
+import { CONNECTED_FRAME, dataFrame, PING_FRAME } from './trpc-sse.js';
 
 /**
- * The two SSE wire formats. `trpc` is what tRPC's httpSubscriptionLink reads (a `connected` event
- * carrying the client options, `data` then `id` per event, `ping`, `serialized-error`); `plain` is
- * the seed format of `GET /events` (`id` then `data`, heartbeat data events without id).
+ * The two SSE wire formats. `trpc` is what tRPC's httpSubscriptionLink reads (see trpc-sse.ts);
+ * `plain` is the format of `GET /events` (`id` then `data`, heartbeat data events without id).
  */
 export type Framing = 'trpc' | 'plain';
 
@@ -14,14 +14,12 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const;
 
-export function openingFrame(framing: Framing, clientOptions: object): string {
-  return framing === 'trpc'
-    ? `event: connected\ndata: ${JSON.stringify(clientOptions)}\n\n`
-    : ': connected\n\n';
+export function openingFrame(framing: Framing): string {
+  return framing === 'trpc' ? CONNECTED_FRAME : ': connected\n\n';
 }
 
 export function eventFrame(framing: Framing, id: string, json: string): string {
-  return framing === 'trpc' ? `data: ${json}\nid: ${id}\n\n` : `id: ${id}\ndata: ${json}\n\n`;
+  return framing === 'trpc' ? dataFrame(id, json) : `id: ${id}\ndata: ${json}\n\n`;
 }
 
 /**
@@ -33,10 +31,6 @@ export function positionFrame(id: number): string {
 }
 
 export function keepAliveFrame(framing: Framing, tenantId: string, now = Date.now()): string {
-  if (framing === 'trpc') return 'event: ping\ndata: \n\n';
+  if (framing === 'trpc') return PING_FRAME;
   return `data: ${JSON.stringify({ type: HEARTBEAT, tenantId, data: { timestamp: now }, timestamp: now })}\n\n`;
-}
-
-export function errorFrame(serializedError: unknown): string {
-  return `event: serialized-error\ndata: ${JSON.stringify(serializedError)}\n\n`;
 }

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { type DomainError, tooManyRequests } from '../../errors.js';
 import type { StreamItem } from './encoded.js';
-import { errorFrame, type Framing, SSE_HEADERS } from './frames.js';
+import { type Framing, SSE_HEADERS } from './frames.js';
+import { serializedErrorFrame } from './trpc-sse.js';
 
 /** Runs close listeners once, including ones added after the close. */
 class CloseSignal {
@@ -62,7 +63,7 @@ export class HttpSink {
 
   /** With an error, a tRPC client gets it typed and stops; a plain EventSource reconnects and is refused. */
   end(error?: DomainError): void {
-    if (error && this.encoding === 'trpc') this.res.write(errorFrame(this.serializeError(error)));
+    if (error && this.encoding === 'trpc') this.res.write(serializedErrorFrame(this.serializeError(error)));
     this.res.end();
   }
 

@@ -9,6 +9,15 @@ export interface SubscriptionInput {
   versions?: VersionSelection | undefined;
 }
 
+/**
+ * What a stream request asks for: the tenant, and the rest (resume point, versions), which is read
+ * only once the caller's access is known, in the order tRPC's procedure checks them.
+ */
+export interface StreamQuery {
+  tenant: string;
+  rest(): SubscriptionInput;
+}
+
 /** Who opens a stream: the caller its credentials resolved to, and those credentials for re-checks. */
 export interface StreamCaller {
   caller: Caller;
