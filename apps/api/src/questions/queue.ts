@@ -1,4 +1,4 @@
-import type { QueueSnapshot, QueueState } from '@pulsestage/contracts';
+import type { QueueSnapshot } from '@pulsestage/contracts';
 import type { TenantAccess } from '../auth/access.js';
 import type { Database } from '../db/schema.js';
 import { lastSequence } from '../events/outbox/reader.js';
@@ -7,7 +7,7 @@ import { isFrozen, selectPinned, setFrozen } from './queue-repository.js';
 import { isModerator } from './rules.js';
 
 /** Whether the queue is frozen and what is pinned, as of at least the returned sequence. */
-export async function queueState(db: Database, access: TenantAccess): Promise<QueueSnapshot> {
+export async function readQueueState(db: Database, access: TenantAccess): Promise<QueueSnapshot> {
   const sequence = await lastSequence(db, access.tenant.id);
   const pinned = await selectPinned(db, access.tenant.id);
   return {
@@ -19,10 +19,14 @@ export async function queueState(db: Database, access: TenantAccess): Promise<Qu
   };
 }
 
-export async function freezeQueue(db: Database, access: TenantAccess, frozen: boolean): Promise<QueueState> {
+export async function freezeQueue(
+  db: Database,
+  access: TenantAccess,
+  frozen: boolean,
+): Promise<QueueSnapshot> {
   await db.transaction().execute(async (trx) => {
     await setFrozen(trx, access.tenant.id, frozen);
     await appendEvent(trx, access.tenant.id, { type: 'question:frozen', data: { frozen } }, 'all');
   });
-  return queueState(db, access);
+  return readQueueState(db, access);
 }

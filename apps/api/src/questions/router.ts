@@ -1,32 +1,42 @@
 import {
+  ownQuestionPage,
+  question,
   questionAnswerInput,
   questionInput,
   questionListInput,
   questionMineInput,
+  questionPage,
   questionPinInput,
   questionSubmitInput,
   questionTagInput,
   queueFreezeInput,
+  queueSnapshot,
+  tag,
   tagCreateInput,
   tenantScoped,
 } from '@pulsestage/contracts';
+import { z } from 'zod';
 import { router, tenantProcedure } from '../trpc/trpc.js';
-import { freezeQueue, queueState } from './queue.js';
+import { freezeQueue, readQueueState } from './queue.js';
 import * as questions from './service.js';
 import { createTag, listTags } from './tags.js';
 
 export const questionRouter = router({
   list: tenantProcedure('read')
     .input(questionListInput)
+    .output(questionPage)
     .query(({ ctx, input }) => questions.listTenantQuestions(ctx.db, ctx.access, input)),
   get: tenantProcedure('read')
     .input(questionInput)
+    .output(question)
     .query(({ ctx, input }) => questions.getVisibleQuestion(ctx.db, ctx.access, input.questionId)),
   mine: tenantProcedure('participate')
     .input(questionMineInput)
+    .output(ownQuestionPage)
     .query(({ ctx, input }) => questions.listMyQuestions(ctx.db, ctx.access, input)),
   submit: tenantProcedure('participate')
     .input(questionSubmitInput)
+    .output(question)
     .mutation(({ ctx, input }) => questions.submitQuestion(ctx.db, ctx.access, input)),
   upvote: tenantProcedure('participate')
     .input(questionInput)
@@ -36,18 +46,23 @@ export const questionRouter = router({
     .mutation(({ ctx, input }) => questions.removeUpvote(ctx.db, ctx.access, input.questionId)),
   answer: tenantProcedure('moderate')
     .input(questionAnswerInput)
+    .output(question)
     .mutation(({ ctx, input }) => questions.answerQuestion(ctx.db, ctx.access, input)),
   tag: tenantProcedure('moderate')
     .input(questionTagInput)
+    .output(question)
     .mutation(({ ctx, input }) => questions.tagQuestion(ctx.db, ctx.access, input)),
   untag: tenantProcedure('moderate')
     .input(questionTagInput)
+    .output(question)
     .mutation(({ ctx, input }) => questions.untagQuestion(ctx.db, ctx.access, input)),
   pin: tenantProcedure('moderate')
     .input(questionPinInput)
+    .output(question)
     .mutation(({ ctx, input }) => questions.pinQuestion(ctx.db, ctx.access, input)),
   approve: tenantProcedure('moderate')
     .input(questionInput)
+    .output(question)
     .mutation(({ ctx, input }) => questions.approveQuestion(ctx.db, ctx.access, input.questionId)),
   reject: tenantProcedure('moderate')
     .input(questionInput)
@@ -57,17 +72,21 @@ export const questionRouter = router({
 export const queueRouter = router({
   state: tenantProcedure('read')
     .input(tenantScoped)
-    .query(({ ctx }) => queueState(ctx.db, ctx.access)),
+    .output(queueSnapshot)
+    .query(({ ctx }) => readQueueState(ctx.db, ctx.access)),
   freeze: tenantProcedure('moderate')
     .input(queueFreezeInput)
+    .output(queueSnapshot)
     .mutation(({ ctx, input }) => freezeQueue(ctx.db, ctx.access, input.frozen)),
 });
 
 export const tagRouter = router({
   list: tenantProcedure('read')
     .input(tenantScoped)
+    .output(z.array(tag))
     .query(({ ctx }) => listTags(ctx.db, ctx.access.tenant.id)),
   create: tenantProcedure('moderate')
     .input(tagCreateInput)
+    .output(tag)
     .mutation(({ ctx, input }) => createTag(ctx.db, ctx.access.tenant.id, input)),
 });

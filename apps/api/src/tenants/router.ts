@@ -1,20 +1,30 @@
 import {
   createServiceTokenInput,
+  displayLink,
+  joinLink,
   linkInput,
+  member,
   memberInput,
+  removedMember,
+  serviceToken,
   serviceTokenInput,
   setRoleInput,
+  team,
   teamCreateInput,
+  tenant,
+  tenantAccessList,
   tenantCreateInput,
   tenantScoped,
   tenantSettingsInput,
+  tenantSnapshot,
 } from '@pulsestage/contracts';
+import { z } from 'zod';
 import { router, signedInProcedure, tenantProcedure } from '../trpc/trpc.js';
 import { listAccess } from './access-list.js';
 import { createDisplayLink, createJoinLink, currentJoinCode, revokeLink } from './links.js';
 import { listMembers, removeMember, setMemberRole } from './members.js';
 import { listRemovedMembers, readmitMember } from './removals.js';
-import { createTenant, tenantSnapshot, updateSettings } from './settings.js';
+import { createTenant, readTenantSnapshot, updateSettings } from './settings.js';
 import { createTeam, listTeams } from './teams.js';
 import { createServiceToken, revokeServiceToken } from './tokens.js';
 
@@ -23,34 +33,43 @@ const changesAccess = { changesAccess: true };
 export const tenantRouter = router({
   get: tenantProcedure('read')
     .input(tenantScoped)
-    .query(({ ctx }) => tenantSnapshot(ctx.db, ctx.access)),
+    .output(tenantSnapshot)
+    .query(({ ctx }) => readTenantSnapshot(ctx.db, ctx.access)),
   create: signedInProcedure
     .input(tenantCreateInput)
+    .output(tenant)
     .mutation(({ ctx, input }) => createTenant(ctx.db, ctx.caller.user, input)),
   updateSettings: tenantProcedure('manage')
     .input(tenantSettingsInput)
+    .output(tenantSnapshot)
     .mutation(({ ctx, input }) => updateSettings(ctx.db, ctx.access, input)),
   members: tenantProcedure('manage')
     .input(tenantScoped)
+    .output(z.array(member))
     .query(({ ctx }) => listMembers(ctx.db, ctx.access.tenant.id)),
   setRole: tenantProcedure('manage')
     .meta(changesAccess)
     .input(setRoleInput)
+    .output(z.array(member))
     .mutation(({ ctx, input }) => setMemberRole(ctx.db, ctx.access, input.userId, input.role)),
   removeMember: tenantProcedure('manage')
     .meta(changesAccess)
     .input(memberInput)
+    .output(z.array(member))
     .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.access, input.userId)),
   /** Removed people cannot rejoin through a join link until an admin lets them back in. */
   removedMembers: tenantProcedure('manage')
     .input(tenantScoped)
+    .output(z.array(removedMember))
     .query(({ ctx }) => listRemovedMembers(ctx.db, ctx.access.tenant.id)),
   readmitMember: tenantProcedure('manage')
     .meta(changesAccess)
     .input(memberInput)
+    .output(z.array(removedMember))
     .mutation(({ ctx, input }) => readmitMember(ctx.db, ctx.access.tenant.id, input.userId)),
   access: tenantProcedure('manage')
     .input(tenantScoped)
+    .output(tenantAccessList)
     .query(({ ctx }) => listAccess(ctx.db, ctx.access.tenant.id)),
   joinCode: tenantProcedure('read')
     .input(tenantScoped)
@@ -58,10 +77,12 @@ export const tenantRouter = router({
   createJoinLink: tenantProcedure('manage')
     .meta(changesAccess)
     .input(tenantScoped)
+    .output(joinLink)
     .mutation(({ ctx }) => createJoinLink(ctx.db, ctx.access)),
   createDisplayLink: tenantProcedure('manage')
     .meta(changesAccess)
     .input(tenantScoped)
+    .output(displayLink)
     .mutation(({ ctx }) => createDisplayLink(ctx.db, ctx.access)),
   revokeLink: tenantProcedure('manage')
     .meta(changesAccess)
@@ -70,6 +91,7 @@ export const tenantRouter = router({
   createServiceToken: tenantProcedure('manage')
     .meta(changesAccess)
     .input(createServiceTokenInput)
+    .output(serviceToken)
     .mutation(({ ctx, input }) => createServiceToken(ctx.db, ctx.access, input)),
   revokeServiceToken: tenantProcedure('manage')
     .meta(changesAccess)
@@ -80,8 +102,10 @@ export const tenantRouter = router({
 export const teamRouter = router({
   list: tenantProcedure('read')
     .input(tenantScoped)
+    .output(z.array(team))
     .query(({ ctx }) => listTeams(ctx.db, ctx.access.tenant.id)),
   create: tenantProcedure('moderate')
     .input(teamCreateInput)
+    .output(team)
     .mutation(({ ctx, input }) => createTeam(ctx.db, ctx.access.tenant.id, input.name)),
 });

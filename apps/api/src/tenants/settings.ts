@@ -17,7 +17,7 @@ export function describeTenant(access: TenantAccess): Tenant {
  * The tenant as of at least its current event sequence: the sequence is read before the tenant row,
  * so a settings change committed meanwhile is in the row, or comes after the sequence on the stream.
  */
-export async function tenantSnapshot(db: Database, access: TenantAccess): Promise<TenantSnapshot> {
+export async function readTenantSnapshot(db: Database, access: TenantAccess): Promise<TenantSnapshot> {
   const sequence = await lastSequence(db, access.tenant.id);
   const record = (await findTenantById(db, access.tenant.id)) ?? access.tenant;
   return { ...describeTenant({ ...access, tenant: record }), sequence };
