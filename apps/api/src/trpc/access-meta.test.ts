@@ -39,7 +39,7 @@ describe('access changes announced by tenant procedures', () => {
       log: () => {},
     });
     engine = new StreamEngine(database.db, hub, {
-      trpcPingMs: 60_000,
+      trpcPingMs: 10_000,
       heartbeatMs: 60_000,
       maxPendingEvents: 10,
       log: () => {},
