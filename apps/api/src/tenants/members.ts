@@ -11,7 +11,12 @@ import {
   selectMembers,
   updateMemberRole,
 } from './repository.js';
-import { checkCanChangeRole, checkOwnerRemains } from './rules.js';
+import {
+  checkCanRemove,
+  checkCanSetRole,
+  checkOwnerRemainsAfterRemoval,
+  checkOwnerRemainsAfterRoleChange,
+} from './rules.js';
 
 export async function listMembers(db: Database, tenantId: string): Promise<Member[]> {
   const rows = await selectMembers(db, tenantId);
@@ -25,15 +30,15 @@ export async function listMembers(db: Database, tenantId: string): Promise<Membe
   }));
 }
 
-/**
- * Changes one member under the tenant's lock, once the actor may make the change and an owner remains;
- * `roleAfter` is null when the change removes the member. Returns the members as they are then.
- */
+/** What a change must pass, given the member's role now and how many owners the tenant has. */
+type MemberChangeCheck = (currentRole: Role, ownerCount: number) => void;
+
+/** Changes one member under the tenant's lock once `check` passes; returns the members as they are then. */
 async function changeMember(
   db: Database,
   access: TenantAccess,
   userId: string,
-  roleAfter: Role | null,
+  check: MemberChangeCheck,
   write: (trx: Executor) => Promise<void>,
 ): Promise<Member[]> {
   const tenantId = access.tenant.id;
@@ -41,22 +46,29 @@ async function changeMember(
     await lockTenant(trx, tenantId);
     const currentRole = await findMembershipRole(trx, tenantId, userId);
     if (!currentRole) throw notFound('Member not found');
-    checkCanChangeRole(access.actor.role, currentRole, roleAfter);
-    checkOwnerRemains(await countOwners(trx, tenantId), currentRole, roleAfter);
+    check(currentRole, await countOwners(trx, tenantId));
     await write(trx);
   });
   return listMembers(db, tenantId);
 }
 
 export function setMemberRole(db: Database, access: TenantAccess, userId: string, role: Role) {
-  return changeMember(db, access, userId, role, (trx) =>
+  const check: MemberChangeCheck = (currentRole, ownerCount) => {
+    checkCanSetRole(access.actor.role, currentRole, role);
+    checkOwnerRemainsAfterRoleChange(ownerCount, currentRole, role);
+  };
+  return changeMember(db, access, userId, check, (trx) =>
     updateMemberRole(trx, access.tenant.id, userId, role),
   );
 }
 
 /** Removes the member and keeps them from rejoining through a join link until an admin readmits them. */
 export function removeMember(db: Database, access: TenantAccess, userId: string) {
-  return changeMember(db, access, userId, null, async (trx) => {
+  const check: MemberChangeCheck = (currentRole, ownerCount) => {
+    checkCanRemove(access.actor.role, currentRole);
+    checkOwnerRemainsAfterRemoval(ownerCount, currentRole);
+  };
+  return changeMember(db, access, userId, check, async (trx) => {
     await deleteMember(trx, access.tenant.id, userId);
     await recordRemoval(trx, access.tenant.id, userId, access.actor.id);
   });

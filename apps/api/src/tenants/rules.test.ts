@@ -1,8 +1,15 @@
-import { ROLES, type Role } from '@pulsestage/contracts';
+import { ROLES } from '@pulsestage/contracts';
 import { describe, expect, it } from 'vitest';
 import type { AccessRole } from '../auth/permissions.js';
 import { DomainError } from '../errors.js';
-import { checkCanChangeRole, checkOwnerRemains, checkQuestionLengths, checkTokenRole } from './rules.js';
+import {
+  checkCanRemove,
+  checkCanSetRole,
+  checkOwnerRemainsAfterRemoval,
+  checkOwnerRemainsAfterRoleChange,
+  checkQuestionLengths,
+  checkTokenRole,
+} from './rules.js';
 
 /** The DomainError code `check` throws, or null when it accepts. */
 function refusal(check: () => void): string | null {
@@ -16,42 +23,54 @@ function refusal(check: () => void): string | null {
 }
 
 const ACTORS: AccessRole[] = [...ROLES, 'display'];
-const TARGETS: (Role | null)[] = [...ROLES, null];
+const NON_OWNERS = ['member', 'moderator', 'admin'] as const;
 
-describe('checkCanChangeRole', () => {
-  it('lets an owner make, change and remove anyone, owners included', () => {
+describe('checkCanSetRole and checkCanRemove', () => {
+  it('let an owner make, change and remove anyone, owners included', () => {
     for (const current of ROLES) {
-      for (const next of TARGETS) {
+      expect(
+        refusal(() => checkCanRemove('owner', current)),
+        `remove ${current}`,
+      ).toBeNull();
+      for (const next of ROLES) {
         expect(
-          refusal(() => checkCanChangeRole('owner', current, next)),
+          refusal(() => checkCanSetRole('owner', current, next)),
           `${current} -> ${next}`,
         ).toBeNull();
       }
     }
   });
 
-  it('refuses anyone else touching an owner, or making one, with FORBIDDEN', () => {
+  it('refuse anyone else touching an owner, or making one, with FORBIDDEN', () => {
     for (const actor of ACTORS.filter((role) => role !== 'owner')) {
-      for (const next of TARGETS) {
+      expect(
+        refusal(() => checkCanRemove(actor, 'owner')),
+        `${actor}: remove owner`,
+      ).toBe('FORBIDDEN');
+      for (const next of ROLES) {
         expect(
-          refusal(() => checkCanChangeRole(actor, 'owner', next)),
+          refusal(() => checkCanSetRole(actor, 'owner', next)),
           `${actor}: owner -> ${next}`,
         ).toBe('FORBIDDEN');
       }
       for (const current of ROLES) {
         expect(
-          refusal(() => checkCanChangeRole(actor, current, 'owner')),
+          refusal(() => checkCanSetRole(actor, current, 'owner')),
           `${actor}: ${current} -> owner`,
         ).toBe('FORBIDDEN');
       }
     }
   });
 
-  it('lets an admin change and remove non-owners', () => {
-    for (const current of ['member', 'moderator', 'admin'] as const) {
-      for (const next of ['member', 'moderator', 'admin', null] as const) {
+  it('let an admin change and remove non-owners', () => {
+    for (const current of NON_OWNERS) {
+      expect(
+        refusal(() => checkCanRemove('admin', current)),
+        `remove ${current}`,
+      ).toBeNull();
+      for (const next of NON_OWNERS) {
         expect(
-          refusal(() => checkCanChangeRole('admin', current, next)),
+          refusal(() => checkCanSetRole('admin', current, next)),
           `${current} -> ${next}`,
         ).toBeNull();
       }
@@ -59,29 +78,36 @@ describe('checkCanChangeRole', () => {
   });
 });
 
-describe('checkOwnerRemains', () => {
-  it('refuses demoting or removing the only owner with PRECONDITION_FAILED', () => {
-    for (const next of ['member', 'moderator', 'admin', null] as const) {
-      expect(
-        refusal(() => checkOwnerRemains(1, 'owner', next)),
-        `owner -> ${next}`,
-      ).toBe('PRECONDITION_FAILED');
-      expect(refusal(() => checkOwnerRemains(0, 'owner', next))).toBe('PRECONDITION_FAILED');
-    }
-  });
-
-  it('allows it when another owner remains, and keeping an owner an owner', () => {
-    for (const next of ['member', 'moderator', 'admin', null] as const) {
-      expect(refusal(() => checkOwnerRemains(2, 'owner', next))).toBeNull();
-    }
-    expect(refusal(() => checkOwnerRemains(1, 'owner', 'owner'))).toBeNull();
-  });
-
-  it('never blocks changes to non-owners', () => {
-    for (const current of ['member', 'moderator', 'admin'] as const) {
-      for (const next of TARGETS) {
+describe('checkOwnerRemainsAfterRoleChange and checkOwnerRemainsAfterRemoval', () => {
+  it('refuse demoting or removing the only owner with PRECONDITION_FAILED', () => {
+    for (const owners of [0, 1]) {
+      expect(refusal(() => checkOwnerRemainsAfterRemoval(owners, 'owner'))).toBe('PRECONDITION_FAILED');
+      for (const next of NON_OWNERS) {
         expect(
-          refusal(() => checkOwnerRemains(1, current, next)),
+          refusal(() => checkOwnerRemainsAfterRoleChange(owners, 'owner', next)),
+          `owner -> ${next}`,
+        ).toBe('PRECONDITION_FAILED');
+      }
+    }
+  });
+
+  it('allow it when another owner remains, and keeping an owner an owner', () => {
+    expect(refusal(() => checkOwnerRemainsAfterRemoval(2, 'owner'))).toBeNull();
+    for (const next of NON_OWNERS) {
+      expect(refusal(() => checkOwnerRemainsAfterRoleChange(2, 'owner', next))).toBeNull();
+    }
+    expect(refusal(() => checkOwnerRemainsAfterRoleChange(1, 'owner', 'owner'))).toBeNull();
+  });
+
+  it('never block changes to non-owners', () => {
+    for (const current of NON_OWNERS) {
+      expect(
+        refusal(() => checkOwnerRemainsAfterRemoval(1, current)),
+        `remove ${current}`,
+      ).toBeNull();
+      for (const next of ROLES) {
+        expect(
+          refusal(() => checkOwnerRemainsAfterRoleChange(1, current, next)),
           `${current} -> ${next}`,
         ).toBeNull();
       }

@@ -7,17 +7,30 @@ export function checkCanCreateTenant(user: { guest: boolean }): void {
   if (user.guest) throw forbidden('Guests cannot create organizations');
 }
 
-/** Only owners make or unmake owners; `newRole` is null when the member is removed. */
-export function checkCanChangeRole(actorRole: AccessRole, currentRole: Role, newRole: Role | null): void {
-  if ((currentRole === 'owner' || newRole === 'owner') && actorRole !== 'owner') {
-    throw forbidden('Only an owner can change owners');
-  }
+function checkIsOwner(actorRole: AccessRole): void {
+  if (actorRole !== 'owner') throw forbidden('Only an owner can change owners');
 }
 
-export function checkOwnerRemains(ownerCount: number, currentRole: Role, newRole: Role | null): void {
-  if (currentRole === 'owner' && newRole !== 'owner' && ownerCount <= 1) {
-    throw preconditionFailed('An organization needs at least one owner');
-  }
+/** Only owners make or unmake owners. */
+export function checkCanSetRole(actorRole: AccessRole, currentRole: Role, newRole: Role): void {
+  if (currentRole === 'owner' || newRole === 'owner') checkIsOwner(actorRole);
+}
+
+/** Only owners remove owners. */
+export function checkCanRemove(actorRole: AccessRole, currentRole: Role): void {
+  if (currentRole === 'owner') checkIsOwner(actorRole);
+}
+
+function checkNotLastOwner(ownerCount: number): void {
+  if (ownerCount <= 1) throw preconditionFailed('An organization needs at least one owner');
+}
+
+export function checkOwnerRemainsAfterRoleChange(ownerCount: number, currentRole: Role, newRole: Role): void {
+  if (currentRole === 'owner' && newRole !== 'owner') checkNotLastOwner(ownerCount);
+}
+
+export function checkOwnerRemainsAfterRemoval(ownerCount: number, currentRole: Role): void {
+  if (currentRole === 'owner') checkNotLastOwner(ownerCount);
 }
 
 /** A token never carries more power than the person who made it. */
