@@ -1,6 +1,7 @@
-import { type IncomingHttpHeaders, request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { type Question, type StreamEvent, streamEventSchema } from '@pulsestage/contracts';
+import { openEventStream, type RawEventStream } from '@pulsestage/test-harness/sse';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
 import { sql } from 'kysely';
@@ -93,7 +94,11 @@ export interface CollectedStream {
  * Records one received event. Stream callbacks run outside the test's call stack, so a bad
  * payload is noted in `problems` (checked when the stream is closed) instead of thrown.
  */
-function accept(stream: CollectedStream, id: string | undefined, data: unknown): void {
+function accept(
+  stream: Pick<CollectedStream, 'items' | 'problems'>,
+  id: string | undefined,
+  data: unknown,
+): void {
   const parsed = streamEventSchema.safeParse(data);
   if (!parsed.success) {
     stream.problems.push(`invalid envelope ${JSON.stringify(data)}: ${parsed.error.message}`);
@@ -223,112 +228,36 @@ export function openEventSource(app: TestApp, path: string, credentials: Credent
   return stream;
 }
 
-/** One `text/event-stream` frame as written on the wire. */
-export interface SseFrame {
-  id?: string;
-  data?: string;
-  event?: string;
-  comments: string[];
-}
-
-export interface RawStream extends CollectedStream {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** Every frame, in order, heartbeats and comments included. */
-  readonly frames: SseFrame[];
+export interface RawStream extends RawEventStream, CollectedStream {
   /** Heartbeat frames: whether each carried an `id:` line, and its JSON. */
   readonly heartbeats: { hadId: boolean; data: unknown }[];
-  /** The whole body received so far. */
-  body: string;
-  ended: boolean;
-  /** The client side's port, which names the connection on the server. */
-  readonly localPort: number | undefined;
-  /** Stops reading the response, so unread data backs up into the server (as from a stalled phone). */
-  pause(): void;
-  resume(): void;
-}
-
-function parseFrame(block: string): SseFrame {
-  const frame: SseFrame = { comments: [] };
-  for (const line of block.split('\n')) {
-    if (line.startsWith(':')) {
-      frame.comments.push(line.slice(1).trim());
-      continue;
-    }
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') frame.data = frame.data === undefined ? value : `${frame.data}\n${value}`;
-    else if (field === 'id') frame.id = value;
-    else if (field === 'event') frame.event = value;
-  }
-  return frame;
 }
 
 /**
- * A GET on `path` over node:http that parses the `id:`/`data:` frames as they arrive: the plain stream
- * of `/events`, or tRPC's framing of `/trpc/events.subscribe`.
+ * A GET on `path` over node:http that checks each message as it arrives: the plain stream of `/events`,
+ * or tRPC's framing of `/trpc/events.subscribe`.
  */
-export function openRawStream(
+export async function openRawStream(
   app: Pick<TestApp, 'url'>,
   path: string,
   headers: Record<string, string>,
 ): Promise<RawStream> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${app.url}${path}`, { headers, agent: false }, (res) => {
-      const stream: RawStream = {
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        items: [],
-        problems: [],
-        frames: [],
-        heartbeats: [],
-        body: '',
-        ended: false,
-        localPort: res.socket.localPort,
-        pause: () => res.pause(),
-        resume: () => res.resume(),
-        close: () => req.destroy(),
-      };
-      let pending = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        stream.body += chunk;
-        pending += chunk.replaceAll('\r\n', '\n');
-        for (let end = pending.indexOf('\n\n'); end !== -1; end = pending.indexOf('\n\n')) {
-          const block = pending.slice(0, end);
-          pending = pending.slice(end + 2);
-          if (block === '') continue;
-          const frame = parseFrame(block);
-          stream.frames.push(frame);
-          // A named event (tRPC's connected, ping, serialized-error) is not a message, as in EventSource.
-          if (frame.data === undefined || frame.event !== undefined) continue;
-          let data: unknown;
-          try {
-            data = JSON.parse(frame.data);
-          } catch {
-            stream.problems.push(`data that is not JSON: ${frame.data}`);
-            continue;
-          }
-          if ((data as { type?: unknown }).type === 'heartbeat') {
-            stream.heartbeats.push({ hadId: frame.id !== undefined, data });
-          } else {
-            accept(stream, frame.id, data);
-          }
-        }
-      });
-      const ended = () => {
-        stream.ended = true;
-      };
-      res.on('end', ended);
-      res.on('close', ended);
-      res.on('error', ended);
-      resolve(stream);
-    });
-    req.on('error', reject);
-    req.end();
+  const received: Omit<RawStream, keyof RawEventStream> = { items: [], problems: [], heartbeats: [] };
+  const stream = await openEventStream(`${app.url}${path}`, headers, ({ id, data }) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      received.problems.push(`data that is not JSON: ${data}`);
+      return;
+    }
+    if ((parsed as { type?: unknown }).type === 'heartbeat') {
+      received.heartbeats.push({ hadId: id !== undefined, data: parsed });
+    } else {
+      accept(received, id, parsed);
+    }
   });
+  return Object.assign(stream, received);
 }
 
 /** A plain request that is expected to be answered (not streamed): status, content type and JSON body. */
@@ -346,47 +275,6 @@ export async function requestJson(
     // not JSON: the assertion on the body shows the text
   }
   return { status: response.status, contentType: response.headers.get('content-type'), body };
-}
-
-/** How a tRPC subscription request over plain HTTP began. */
-export interface SubscriptionOpening {
-  outcome: 'refused' | 'delivered' | 'kept open';
-  /** Refused: the `serialized-error` event's data (the error shape, JSON); otherwise what the stream sent. */
-  text: string;
-}
-
-/**
- * tRPC answers a subscription with an SSE stream even when it refuses it: the refusal is a
- * `serialized-error` event (the error shape, with its HTTP status) before the stream closes. Reads
- * `response` until that refusal, a first event that shows the stream was accepted, or 5 s of silence.
- */
-export async function readSubscriptionOpening(response: Response): Promise<SubscriptionOpening> {
-  const reader = (response.body as ReadableStream<Uint8Array>)
-    .pipeThrough(new TextDecoderStream())
-    .getReader();
-  const deadline = Date.now() + 5000;
-  let buffered = '';
-  try {
-    while (Date.now() < deadline) {
-      const next = await Promise.race([
-        reader.read(),
-        new Promise<'timeout'>((resolve) =>
-          setTimeout(() => resolve('timeout'), Math.max(1, deadline - Date.now())),
-        ),
-      ]);
-      if (next === 'timeout' || next.done) break;
-      buffered += next.value;
-      for (const block of buffered.split('\n\n').slice(0, -1)) {
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-        if (event === 'serialized-error') return { outcome: 'refused', text: data };
-        if (event === undefined) return { outcome: 'delivered', text: `stream accepted, delivered ${data}` };
-      }
-    }
-    return { outcome: 'kept open', text: `stream accepted and kept open: ${buffered}` };
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -595,33 +483,6 @@ export async function newMember(app: TestApp, admin: Client): Promise<NewAccount
 /** The path of `events.subscribe` as httpSubscriptionLink requests it. */
 export function trpcStreamPath(input: SubscribeInput): string {
   return `/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`;
-}
-
-/** One SSE frame as written: its lines as `[field, value]`, in order; a comment line has the field ''. */
-export type WireFrame = [field: string, value: string][];
-
-/**
- * Splits a `text/event-stream` body into frames line by line, as the SSE parser does: a blank line
- * ends a frame, blank lines between frames are nothing, and text after the last blank line is a frame
- * still being written (left out).
- */
-export function wireFrames(body: string): WireFrame[] {
-  const frames: WireFrame[] = [];
-  let frame: WireFrame = [];
-  const lines = body.replaceAll('\r\n', '\n').split('\n');
-  lines.pop();
-  for (const line of lines) {
-    if (line === '') {
-      if (frame.length > 0) frames.push(frame);
-      frame = [];
-      continue;
-    }
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1);
-    frame.push([field, value.startsWith(' ') ? value.slice(1) : value]);
-  }
-  return frames;
 }
 
 export type InstanceOptions = TestAppOptions;

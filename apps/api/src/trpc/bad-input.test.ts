@@ -9,13 +9,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { noInput, QUESTION_SORTS, QUESTION_STATUSES, ROLES } from '@pulsestage/contracts';
+import { readSubscriptionOpening } from '@pulsestage/test-harness/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookieFrom, startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, PASSWORD } from '../test-support/fixture.js';
 import { expectEntryPerProcedure, routerProcedures, validateInput } from '../test-support/procedures.js';
 import { snapshotData } from '../test-support/snapshot.js';
-import { readSubscriptionOpening } from '../test-support/sse.js';
 
 // ---------------------------------------------------------------------------------------------
 // The table

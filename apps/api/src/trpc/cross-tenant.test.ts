@@ -12,13 +12,13 @@
  * and none of it changes any data.
  */
 import { randomUUID } from 'node:crypto';
+import { readSubscriptionOpening } from '@pulsestage/test-harness/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
 import { expectEntryPerProcedure, routerProcedures, validateInput } from '../test-support/procedures.js';
 import { snapshotData } from '../test-support/snapshot.js';
-import { readSubscriptionOpening } from '../test-support/sse.js';
 
 // ---------------------------------------------------------------------------------------------
 // The table

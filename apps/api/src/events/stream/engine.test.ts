@@ -5,6 +5,7 @@
  * inactivity reconnect, the server ending streams, and back-pressure.
  */
 import { randomUUID } from 'node:crypto';
+import { type WireFrame, wireFrames } from '@pulsestage/test-harness/sse';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
@@ -33,9 +34,7 @@ import {
   type TcpProxy,
   type TrpcStream,
   trpcStreamPath,
-  type WireFrame,
   waitFor,
-  wireFrames,
 } from '../../test-support/sse.js';
 import { InProcessBus } from '../bus/in-process-bus.js';
 import { trimOutbox } from '../outbox/retention.js';
