@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.js';
 import { unauthorized } from '../errors.js';
 import { findMembershipRole } from '../tenants/repository.js';
 import { lowerRole } from './permissions.js';
+import { findDisplayLinkByHash, findServiceTokenByHash, findTokenGrant } from './repository.js';
 import { hashSecret } from './secrets.js';
 import { readCookie, SESSION_COOKIE, type SessionUser, validateSessionToken } from './sessions.js';
 
@@ -40,13 +41,7 @@ async function makerRole(db: Database, grant: TokenGrant, depth: number): Promis
   const memberRole = await findMembershipRole(db, grant.tenantId, grant.createdBy);
   if (memberRole) return memberRole;
   if (depth >= MAX_TOKEN_CHAIN) return null;
-  const parent = await db
-    .selectFrom('serviceTokens')
-    .select(['tenantId', 'role', 'createdBy'])
-    .where('id', '=', grant.createdBy)
-    .where('tenantId', '=', grant.tenantId)
-    .where('revokedAt', 'is', null)
-    .executeTakeFirst();
+  const parent = await findTokenGrant(db, grant.tenantId, grant.createdBy);
   return parent ? effectiveTokenRole(db, parent, depth + 1) : null;
 }
 
@@ -57,12 +52,7 @@ export async function effectiveTokenRole(db: Database, grant: TokenGrant, depth 
 }
 
 async function serviceCaller(db: Database, token: string): Promise<Caller | null> {
-  const row = await db
-    .selectFrom('serviceTokens')
-    .select(['id', 'tenantId', 'role', 'createdBy'])
-    .where('tokenHash', '=', hashSecret(token))
-    .where('revokedAt', 'is', null)
-    .executeTakeFirst();
+  const row = await findServiceTokenByHash(db, hashSecret(token));
   const role = row && (await effectiveTokenRole(db, row));
   return row && role ? { kind: 'service', tokenId: row.id, tenantId: row.tenantId, role } : null;
 }
@@ -71,13 +61,7 @@ export async function displayCaller(
   db: Database,
   token: string,
 ): Promise<Extract<Caller, { kind: 'display' }> | null> {
-  const row = await db
-    .selectFrom('links')
-    .select(['id', 'tenantId'])
-    .where('tokenHash', '=', hashSecret(token))
-    .where('kind', '=', 'display')
-    .where('revokedAt', 'is', null)
-    .executeTakeFirst();
+  const row = await findDisplayLinkByHash(db, hashSecret(token));
   return row ? { kind: 'display', linkId: row.id, tenantId: row.tenantId } : null;
 }
 

@@ -1,11 +1,11 @@
 import type { CurrentUser, JoinLinkSummary } from '@pulsestage/contracts';
-import { inserted } from '../db/results.js';
 import type { Database } from '../db/schema.js';
 import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
 import { checkNotRemoved } from '../tenants/removals.js';
 import { addMember, findTenantById } from '../tenants/repository.js';
 import { DISPLAY_TOKEN_PREFIX, displayCaller } from './credentials.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js';
+import { findJoinLinkTenant, findPasswordHash, findUser, saveUser, selectMemberships } from './repository.js';
 import { createSession, invalidateSession, type Session } from './sessions.js';
 
 export interface SignedIn {
@@ -15,18 +15,8 @@ export interface SignedIn {
 }
 
 export async function currentUser(db: Database, userId: string): Promise<CurrentUser> {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'email', 'name', 'guest'])
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  const memberships = await db
-    .selectFrom('memberships')
-    .innerJoin('tenants', 'tenants.id', 'memberships.tenantId')
-    .select(['tenants.slug', 'tenants.name', 'memberships.role'])
-    .where('memberships.userId', '=', userId)
-    .orderBy('tenants.name')
-    .execute();
+  const user = await findUser(db, userId);
+  const memberships = await selectMemberships(db, userId);
   return {
     id: user.id,
     email: user.email,
@@ -46,19 +36,9 @@ export async function insertUser(
   user: { email: string | null; name: string; password: string | null },
 ): Promise<string> {
   const id = crypto.randomUUID();
-  const result = await db
-    .insertInto('users')
-    .values({
-      id,
-      email: user.email,
-      name: user.name,
-      passwordHash: user.password === null ? null : await hashPassword(user.password),
-      guest: user.email === null ? 1 : 0,
-      createdAt: new Date().toISOString(),
-    })
-    .onConflict((oc) => oc.column('email').doNothing())
-    .executeTakeFirst();
-  if (!inserted(result)) throw conflict('An account with this email already exists');
+  const passwordHash = user.password === null ? null : await hashPassword(user.password);
+  const created = await saveUser(db, { id, email: user.email, name: user.name, passwordHash });
+  if (!created) throw conflict('An account with this email already exists');
   return id;
 }
 
@@ -70,11 +50,7 @@ export async function signUp(
 }
 
 export async function signIn(db: Database, input: { email: string; password: string }): Promise<SignedIn> {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'passwordHash'])
-    .where('email', '=', input.email)
-    .executeTakeFirst();
+  const user = await findPasswordHash(db, input.email);
   const valid = user?.passwordHash
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyAgainstDecoy(input.password);
@@ -88,23 +64,12 @@ export async function signOut(
   caller: { sessionId: string; user: { id: string } },
 ): Promise<string[]> {
   await invalidateSession(db, caller.sessionId);
-  const memberships = await db
-    .selectFrom('memberships')
-    .select('tenantId')
-    .where('userId', '=', caller.user.id)
-    .execute();
-  return memberships.map((membership) => membership.tenantId);
+  const memberships = await selectMemberships(db, caller.user.id);
+  return memberships.map((membership) => membership.id);
 }
 
 async function activeJoinLink(db: Database, code: string) {
-  const link = await db
-    .selectFrom('links')
-    .innerJoin('tenants', 'tenants.id', 'links.tenantId')
-    .select(['tenants.id', 'tenants.slug', 'tenants.name', 'tenants.allowGuests'])
-    .where('links.code', '=', code)
-    .where('links.kind', '=', 'join')
-    .where('links.revokedAt', 'is', null)
-    .executeTakeFirst();
+  const link = await findJoinLinkTenant(db, code);
   if (!link) throw notFound('This join link is not valid or has been revoked');
   return link;
 }
