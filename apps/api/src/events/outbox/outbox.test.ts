@@ -439,13 +439,13 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       const after = await snapshotData(app.db);
       // Exactly the two freeze events were added; everything else is as it was.
       expect(after.events?.length).toBe((before.events?.length ?? 0) + 2);
-      expect({ ...after, events: [], eventSequences: [], queueStates: [] }).toEqual({
+      expect({ ...after, events: [], event_sequences: [], queue_states: [] }).toEqual({
         ...before,
         events: [],
-        eventSequences: [],
-        queueStates: [],
+        event_sequences: [],
+        queue_states: [],
       });
-      expect(after.queueStates).toEqual(before.queueStates);
+      expect(after.queue_states).toEqual(before.queue_states);
     });
   });
 
