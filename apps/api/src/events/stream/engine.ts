@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { badRequest, type DomainError, forbidden } from '../../errors.js';
 import type { TenantRecord } from '../../tenants/repository.js';
 import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
-import { EncodedBatch, profileOf, type StreamItem } from './encoded.js';
+import { EncodedBatch, profileOf, type Recipient, type StreamItem } from './encoded.js';
 import { eventFrame, type Framing, keepAliveFrame, positionFrame } from './frames.js';
 import type { EventHub, FeedSubscription } from './hub.js';
 import { OnePerKey } from './one-per-key.js';
@@ -45,10 +45,8 @@ export interface SubscribeRequest {
   versions: ResolvedVersions;
 }
 
-interface Subscriber extends Omit<SubscribeRequest, 'tenant' | 'lastEventId'> {
+interface Subscriber extends Omit<SubscribeRequest, 'tenant' | 'lastEventId'>, Recipient {
   sink: StreamSink;
-  /** Subscribers with equal profiles receive identical bytes: same framing, versions and audience. */
-  profile: string;
   /** The last sequence this subscriber has been given (or deliberately skipped). */
   cursor: number;
   /** Events that arrived during the backfill; null once the subscriber is live. */

@@ -17,14 +17,14 @@ import type { StreamQuery } from './subscription.js';
  */
 
 /** The named events of the protocol; events without a name carry data. */
-export const TRPC_SSE_EVENT = {
+const TRPC_SSE_EVENT = {
   connected: 'connected',
   ping: 'ping',
   serializedError: 'serialized-error',
 } as const;
 
 /** The one subscription whose streams the engine writes itself. */
-export const SUBSCRIBE_PATH = 'events.subscribe';
+const SUBSCRIBE_PATH = 'events.subscribe';
 
 /** Pings keep idle streams open through proxies; a client that hears nothing for longer reconnects. */
 export const SSE_PING_MS = 15_000;
