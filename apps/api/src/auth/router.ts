@@ -1,5 +1,8 @@
 import {
+  currentUser,
+  demoAccounts,
   joinCodeInput,
+  joinLinkSummary,
   joinWithCodeInput,
   noInput,
   openDisplayInput,
@@ -11,16 +14,22 @@ import { publicProcedure, router } from '../trpc/trpc.js';
 import * as auth from './service.js';
 
 export const authRouter = router({
-  signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
-    const signedIn = await auth.signUp(ctx.db, input);
-    ctx.setSessionCookie(signedIn.token, signedIn.session.expiresAt);
-    return signedIn.user;
-  }),
-  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
-    const signedIn = await auth.signIn(ctx.db, input);
-    ctx.setSessionCookie(signedIn.token, signedIn.session.expiresAt);
-    return signedIn.user;
-  }),
+  signUp: publicProcedure
+    .input(signUpInput)
+    .output(currentUser)
+    .mutation(async ({ ctx, input }) => {
+      const signedIn = await auth.signUp(ctx.db, input);
+      ctx.setSessionCookie(signedIn.token, signedIn.session.expiresAt);
+      return signedIn.user;
+    }),
+  signIn: publicProcedure
+    .input(signInInput)
+    .output(currentUser)
+    .mutation(async ({ ctx, input }) => {
+      const signedIn = await auth.signIn(ctx.db, input);
+      ctx.setSessionCookie(signedIn.token, signedIn.session.expiresAt);
+      return signedIn.user;
+    }),
   // No input parser: tRPC then reads no body, which is what a typed client sends for this call.
   signOut: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.caller.kind === 'user') {
@@ -33,14 +42,17 @@ export const authRouter = router({
   }),
   me: publicProcedure
     .input(noInput)
+    .output(currentUser.nullable())
     .query(({ ctx }) => (ctx.caller.kind === 'user' ? auth.currentUser(ctx.db, ctx.caller.user.id) : null)),
   demoAccounts: publicProcedure
     .input(noInput)
+    .output(demoAccounts.nullable())
     .query(({ ctx }) => (ctx.demoMode ? { password: DEMO_PASSWORD, accounts: [...DEMO_ACCOUNTS] } : null)),
   /** The address for QR codes and links (`PUBLIC_URL`); null when unset, and pages use their own. */
   publicUrl: publicProcedure.input(noInput).query(({ ctx }) => ({ publicUrl: ctx.publicUrl ?? null })),
   joinLink: publicProcedure
     .input(joinCodeInput)
+    .output(joinLinkSummary)
     .query(({ ctx, input }) => auth.describeJoinLink(ctx.db, input.code)),
   /** A presenter screen opens a display link: the link's token becomes this browser's display cookie. */
   openDisplay: publicProcedure.input(openDisplayInput).mutation(async ({ ctx, input }) => {
