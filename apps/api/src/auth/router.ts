@@ -31,7 +31,7 @@ export const authRouter = router({
       return signedIn.user;
     }),
   // No input parser: tRPC then reads no body, which is what a typed client sends for this call.
-  signOut: publicProcedure.mutation(async ({ ctx }) => {
+  signOut: publicProcedure.meta({ changesAccess: true }).mutation(async ({ ctx }) => {
     if (ctx.caller.kind === 'user') {
       const tenantIds = await auth.signOut(ctx.db, ctx.caller);
       // The session's open streams end now rather than at the next access sweep.

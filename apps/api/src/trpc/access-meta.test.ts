@@ -8,6 +8,7 @@ import { StreamEngine } from '../events/stream/engine.js';
 import { EventHub } from '../events/stream/hub.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import { seedFixture } from '../test-support/fixture.js';
+import { routerProcedures } from '../test-support/procedures.js';
 import { createContext } from './context.js';
 import { createCallerFactory, router, tenantProcedure } from './trpc.js';
 
@@ -68,5 +69,50 @@ describe('access changes announced by tenant procedures', () => {
     await caller.manageUndeclared({ tenant: 'alpha' });
     expect(announceAccessChange).not.toHaveBeenCalled();
     announceAccessChange.mockRestore();
+  });
+});
+
+/** Every mutation, and whether it changes who may reach a tenant: a new one must take a side here. */
+const CHANGES_ACCESS: Record<string, boolean> = {
+  'auth.signUp': false,
+  'auth.signIn': false,
+  'auth.signOut': true,
+  'auth.openDisplay': false,
+  'auth.joinWithCode': false,
+  'tenant.create': false,
+  'tenant.updateSettings': false,
+  'tenant.setRole': true,
+  'tenant.removeMember': true,
+  'tenant.readmitMember': true,
+  'tenant.createJoinLink': true,
+  'tenant.createDisplayLink': true,
+  'tenant.revokeLink': true,
+  'tenant.createServiceToken': true,
+  'tenant.revokeServiceToken': true,
+  'team.create': false,
+  'tag.create': false,
+  'question.submit': false,
+  'question.upvote': false,
+  'question.removeUpvote': false,
+  'question.answer': false,
+  'question.tag': false,
+  'question.untag': false,
+  'question.pin': false,
+  'question.approve': false,
+  'question.reject': false,
+  'queue.freeze': false,
+};
+
+function declaresAccessChange(meta: unknown): boolean {
+  return typeof meta === 'object' && meta !== null && 'changesAccess' in meta && meta.changesAccess === true;
+}
+
+describe('procedure meta', () => {
+  it('declares changesAccess on exactly the mutations that change members, roles, links, tokens or sessions', () => {
+    const mutations = Object.entries(routerProcedures()).filter(
+      ([, procedure]) => procedure._def.type === 'mutation',
+    );
+    const declared = mutations.map(([path, procedure]) => [path, declaresAccessChange(procedure._def.meta)]);
+    expect(Object.fromEntries(declared)).toEqual(CHANGES_ACCESS);
   });
 });

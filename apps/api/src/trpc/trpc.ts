@@ -23,7 +23,11 @@ function describeIssues(error: ZodError): { message: string; issues: FieldIssue[
 
 /** What a procedure declares about itself, for the middlewares to act on. */
 export interface ProcedureMeta {
-  /** The mutation changes who may reach the tenant or with what role: open streams check their credentials again. */
+  /**
+   * The mutation changes who may reach a tenant or with what role, so open streams check their
+   * credentials again: `tenantProcedure` announces it for its tenant; sign-out, which names no tenant,
+   * announces it for each of the caller's.
+   */
   changesAccess?: boolean;
 }
 
