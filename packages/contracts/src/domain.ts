@@ -25,6 +25,14 @@ export const question = z.object({
 });
 export type Question = z.infer<typeof question>;
 
+/** `question.upvote` and `question.removeUpvote`: the count the change left, and the caller's own vote. */
+export const upvoteResult = z.object({
+  questionId: uuid,
+  upvoteCount: z.number().int().nonnegative(),
+  upvotedByMe: z.boolean(),
+});
+export type UpvoteResult = z.infer<typeof upvoteResult>;
+
 /**
  * The tenant's event sequence a snapshot reflects: the data includes every event up to it (and maybe
  * later ones), so a stream resuming after it, or events re-applied after it, miss nothing.
@@ -105,6 +113,8 @@ export type CurrentUser = z.infer<typeof currentUser>;
 
 export const joinLink = z.object({ id: uuid, code: z.string(), createdAt: isoDateTime });
 export type JoinLink = z.infer<typeof joinLink>;
+/** `tenant.joinCode`: the newest join code that still works, for everyone in the tenant to share. */
+export const joinCode = z.object({ code: z.string() }).nullable();
 export const joinLinkSummary = z.object({ tenant: tenantSlug, name: z.string(), allowGuests: z.boolean() });
 export type JoinLinkSummary = z.infer<typeof joinLinkSummary>;
 export const displayLink = z.object({ id: uuid, token: z.string(), createdAt: isoDateTime });

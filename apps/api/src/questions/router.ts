@@ -14,6 +14,7 @@ import {
   tag,
   tagCreateInput,
   tenantScoped,
+  upvoteResult,
 } from '@pulsestage/contracts';
 import { z } from 'zod';
 import { router, tenantProcedure } from '../trpc/trpc.js';
@@ -40,9 +41,11 @@ export const questionRouter = router({
     .mutation(({ ctx, input }) => questions.submitQuestion(ctx.db, ctx.access, input)),
   upvote: tenantProcedure('participate')
     .input(questionInput)
+    .output(upvoteResult)
     .mutation(({ ctx, input }) => questions.upvote(ctx.db, ctx.access, input.questionId)),
   removeUpvote: tenantProcedure('participate')
     .input(questionInput)
+    .output(upvoteResult)
     .mutation(({ ctx, input }) => questions.removeUpvote(ctx.db, ctx.access, input.questionId)),
   answer: tenantProcedure('moderate')
     .input(questionAnswerInput)

@@ -9,6 +9,7 @@ import type {
   questionPinInput,
   questionSubmitInput,
   questionTagInput,
+  UpvoteResult,
 } from '@pulsestage/contracts';
 import type { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
@@ -123,12 +124,6 @@ export async function submitQuestion(
     await appendEvent(trx, tenant.id, event, audienceOf(row.status));
     return toQuestion(trx, row);
   });
-}
-
-export interface UpvoteResult {
-  questionId: string;
-  upvoteCount: number;
-  upvotedByMe: boolean;
 }
 
 interface QuestionChange<R> {

@@ -1,6 +1,7 @@
 import {
   createServiceTokenInput,
   displayLink,
+  joinCode,
   joinLink,
   linkInput,
   member,
@@ -73,6 +74,7 @@ export const tenantRouter = router({
     .query(({ ctx }) => listAccess(ctx.db, ctx.access.tenant.id)),
   joinCode: tenantProcedure('read')
     .input(tenantScoped)
+    .output(joinCode)
     .query(({ ctx }) => currentJoinCode(ctx.db, ctx.access.tenant.id)),
   createJoinLink: tenantProcedure('manage')
     .meta(changesAccess)
