@@ -118,28 +118,29 @@ async function tagsByQuestion(db: Executor, questionIds: string[]): Promise<Map<
   return tags;
 }
 
-/** Adds tags and drops the author: no participant ever learns who asked. */
+/** Adds its tags and drops the author: no participant ever learns who asked. */
+function toOwnQuestion({ authorId: _author, ...row }: QuestionRow, tags: Tag[]): OwnQuestion {
+  return { ...row, pinned: row.pinnedAt !== null, tags };
+}
+
+/** For lists where nothing is rejected. */
+const withoutRejection = ({ rejectedAt: _rejected, ...question }: OwnQuestion): Question => question;
+
 export async function toOwnQuestions(db: Executor, rows: QuestionRow[]): Promise<OwnQuestion[]> {
   const tags = await tagsByQuestion(
     db,
     rows.map((row) => row.id),
   );
-  return rows.map(({ authorId: _author, ...row }) => ({
-    ...row,
-    pinned: row.pinnedAt !== null,
-    tags: tags.get(row.id) ?? [],
-  }));
+  return rows.map((row) => toOwnQuestion(row, tags.get(row.id) ?? []));
 }
 
-/** As {@link toOwnQuestions}, for lists where nothing is rejected. */
 export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Question[]> {
-  return (await toOwnQuestions(db, rows)).map(({ rejectedAt: _rejected, ...question }) => question);
+  return (await toOwnQuestions(db, rows)).map(withoutRejection);
 }
 
 export async function toQuestion(db: Executor, row: QuestionRow): Promise<Question> {
-  const [question] = await toQuestions(db, [row]);
-  if (!question) throw new Error('unreachable: one row in, one question out');
-  return question;
+  const tags = await tagsByQuestion(db, [row.id]);
+  return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? []));
 }
 
 export interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'status'> {
