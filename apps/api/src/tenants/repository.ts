@@ -1,4 +1,10 @@
-import type { Role, Team, Tenant, TenantSettings } from '@pulsestage/contracts';
+import {
+  QUESTION_BODY_MAX,
+  type Role,
+  type Team,
+  type Tenant,
+  type TenantSettings,
+} from '@pulsestage/contracts';
 import type { Selectable } from 'kysely';
 import { deleted, inserted } from '../db/results.js';
 import type { Executor, TenantTable } from '../db/schema.js';
@@ -67,7 +73,7 @@ export async function insertTenant(trx: Executor, slug: string, name: string): P
       requireApproval: 0,
       allowGuests: 0,
       minQuestionLength: 1,
-      maxQuestionLength: 2000,
+      maxQuestionLength: QUESTION_BODY_MAX,
       createdAt: now(),
     })
     .onConflict((oc) => oc.column('slug').doNothing())
