@@ -6,7 +6,7 @@
  */
 
 import { mutate, signIn } from '@pulsestage/test-harness/accounts';
-import { sleep, waitUntil, within } from '@pulsestage/test-harness/poll';
+import { sleep, within } from '@pulsestage/test-harness/poll';
 import { adminQuery, createScratchDatabase, type ScratchDatabase } from '@pulsestage/test-harness/postgres';
 import { ApiProcess, type BusKind, killAllProcesses } from '@pulsestage/test-harness/process';
 import { TcpProxy } from '@pulsestage/test-harness/proxy';
@@ -301,10 +301,13 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
       work: Workload,
       what: string,
     ): Promise<void> {
-      await waitUntil(() => busConnected(a), `A's bus connection to come back after ${what}`, {
-        timeoutMs: 8000,
-        intervalMs: 100,
-      });
+      await expect
+        .poll(() => busConnected(a), {
+          message: `A's bus connection to come back after ${what}`,
+          timeout: 8000,
+          interval: 100,
+        })
+        .toBe(true);
       const afterwards = work.done.length;
       for (let index = 0; index < 6; index += 1) {
         await work.submit(MEMBERS[index % 2] ?? 'alice');
@@ -503,10 +506,10 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
 
         await sub.waitForId(from + 6, 5000);
         sub.current?.drop();
-        await waitUntil(() => sub.connections.length === 2, 'the first reconnection', { timeoutMs: 3000 });
+        await expect.poll(() => sub.connections.length, { timeout: 3000 }).toBe(2);
         await sub.waitForId(from + 16, 5000);
         sub.current?.drop();
-        await waitUntil(() => sub.connections.length === 3, 'the second reconnection', { timeoutMs: 3000 });
+        await expect.poll(() => sub.connections.length, { timeout: 3000 }).toBe(3);
 
         await within(flow, 15_000, 'the mutations');
         await sub.waitForId(from + 30, 5000);

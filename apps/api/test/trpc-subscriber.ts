@@ -1,6 +1,6 @@
-import { waitUntil } from '@pulsestage/test-harness/poll';
 import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
+import { expect, vi } from 'vitest';
 import type { AppRouter } from '../src/router.js';
 
 export interface TrpcRequestRecord {
@@ -62,7 +62,9 @@ export class TrpcSubscriber {
   }
 
   async waitForId(seq: number, timeoutMs: number): Promise<void> {
-    await waitUntil(() => Number(this.events.at(-1)?.id ?? 0) >= seq, `tRPC event id ${seq}`, { timeoutMs });
+    await vi.waitFor(() => expect(Number(this.events.at(-1)?.id ?? 0)).toBeGreaterThanOrEqual(seq), {
+      timeout: timeoutMs,
+    });
   }
 
   stop(): void {

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mutate, signIn } from '@pulsestage/test-harness/accounts';
-import { waitUntil, within } from '@pulsestage/test-harness/poll';
+import { within } from '@pulsestage/test-harness/poll';
 import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,8 +43,14 @@ function runExample(env: Record<string, string>, args: string[] = []): Run {
 const printedIds = (run: Run) => run.lines.flatMap((line) => /^#(\d+) /.exec(line)?.[1] ?? []).map(Number);
 
 async function lineOf(run: Run, pattern: RegExp, what: string): Promise<string> {
-  await waitUntil(() => run.lines.some((line) => pattern.test(line)), what, { timeoutMs: 15_000 });
-  return run.lines.find((line) => pattern.test(line)) ?? '';
+  return vi.waitFor(
+    () => {
+      const line = run.lines.find((printed) => pattern.test(printed));
+      if (line === undefined) throw new Error(`no line yet for ${what}`);
+      return line;
+    },
+    { timeout: 15_000 },
+  );
 }
 
 describe('examples/service-caller', () => {

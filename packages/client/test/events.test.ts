@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppRouter } from '@pulsestage/api/router';
-import { sleep, waitUntil, within } from '@pulsestage/test-harness/poll';
+import { sleep, within } from '@pulsestage/test-harness/poll';
 import type { TRPCClient } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, createPulseStageClient, type PulseStageClient } from '../src/index.js';
@@ -126,10 +126,10 @@ describe('client.events', () => {
       const reading = (async () => {
         for await (const received of client.events(demo)) return received;
       })();
-      await waitUntil(() => proxy.openStreamCount === 1, 'the stream to open');
+      await expect.poll(() => proxy.openStreamCount, { timeout: 5000 }).toBe(1);
       await member.question.submit.mutate({ ...demo, body: 'Read once, then left?' });
       expect((await within(reading, 5000, 'the first event'))?.event.type).toBe('question:created');
-      await waitUntil(() => proxy.openStreamCount === 0, 'the stream to close', { timeoutMs: 2000 });
+      await expect.poll(() => proxy.openStreamCount, { timeout: 2000 }).toBe(0);
     } finally {
       await proxy.close();
     }

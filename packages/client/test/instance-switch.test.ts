@@ -3,7 +3,6 @@
  * proxy that moves the traffic from one to the other: a stream that has yielded nothing yet resumes on
  * the other instance from where it started.
  */
-import { waitUntil } from '@pulsestage/test-harness/poll';
 import { createScratchDatabase, type ScratchDatabase } from '@pulsestage/test-harness/postgres';
 import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +46,7 @@ describe.skipIf(!adminUrl)('client.events when the traffic moves to another inst
   it('loses nothing committed while it reconnects, opened without lastEventId', async () => {
     let connections = 0;
     const stream = new CollectedStream(member, { ...demo, onConnected: () => (connections += 1) });
-    await waitUntil(() => connections > 0, 'the stream to open');
+    await expect.poll(() => connections, { timeout: 5000 }).toBeGreaterThan(0);
 
     proxy.routeTo(second.url);
     proxy.cutStreams();

@@ -1,4 +1,4 @@
-import { sleep, waitUntil } from '@pulsestage/test-harness/poll';
+import { sleep } from '@pulsestage/test-harness/poll';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseStageClient } from '../src/index.js';
 import { startWithDemoCallers } from './support/accounts.js';
@@ -57,7 +57,7 @@ describe('client.events across API restarts', () => {
   it('loses nothing across a crash before its first event, opened without lastEventId', async () => {
     let connections = 0;
     const stream = new CollectedStream(member, { ...demo, onConnected: () => (connections += 1) });
-    await waitUntil(() => connections > 0, 'the stream to open');
+    await expect.poll(() => connections, { timeout: 5000 }).toBeGreaterThan(0);
 
     await api.restart('SIGKILL');
     const submitted = await submitQuestions(member, 'As soon as the API is back', 3);

@@ -1,3 +1,4 @@
+import { sleep } from '@pulsestage/test-harness/poll';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { trimOutbox } from '../events/outbox/retention.js';
 import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
@@ -21,7 +22,6 @@ import {
   requestJson,
   seqRange,
   sessionCredentials,
-  sleep,
   submitQuestions,
   subscribeTrpc,
   waitFor,

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { createScratchDatabase } from '@pulsestage/test-harness/postgres';
 import { type DatabaseTarget, migrateToLatest, openDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
@@ -11,16 +11,6 @@ export const DIALECTS: DialectName[] = postgresUrl ? ['sqlite', 'postgres'] : ['
 
 if (!postgresUrl) {
   console.warn('TEST_DATABASE_URL is not set: the PostgreSQL variants of the API tests are skipped.');
-}
-
-async function adminQuery(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface TestDatabase {
@@ -38,11 +28,8 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     return { db, target, drop: () => db.destroy() };
   }
   if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `pulsestage_test_${crypto.randomUUID().replaceAll('-', '')}`;
-  await adminQuery(`create database ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  const target: DatabaseTarget = { kind: 'postgres', url: url.toString() };
+  const scratch = await createScratchDatabase(postgresUrl);
+  const target: DatabaseTarget = { kind: 'postgres', url: scratch.url };
   // Dropping the database below ends connections the pool is still closing; that is expected.
   const db = openDatabase(target, () => {});
   await migrateToLatest(db);
@@ -51,7 +38,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     target,
     drop: async () => {
       await db.destroy();
-      await adminQuery(`drop database if exists ${name} with (force)`);
+      await scratch.drop();
     },
   };
 }

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { type Question, type StreamEvent, streamEventSchema } from '@pulsestage/contracts';
+import { sleep } from '@pulsestage/test-harness/poll';
 import { openEventStream, type RawEventStream } from '@pulsestage/test-harness/sse';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
 import { sql } from 'kysely';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { StreamEngine } from '../events/stream/engine.js';
 import type { EventHub } from '../events/stream/hub.js';
 import type { AppRouter } from '../router.js';
@@ -20,21 +21,23 @@ import {
 import type { AccountName } from './fixture.js';
 import { lastSeqOf } from './outbox.js';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns something truthy, and returns that; fails after `timeoutMs`. */
-export async function waitFor<T>(
+/**
+ * Waits through `vi.waitFor` until `probe` returns something truthy, and returns that; fails naming
+ * `what` after `timeoutMs`.
+ */
+export function waitFor<T>(
   probe: () => T | Promise<T>,
   timeoutMs = 5000,
   what = 'the condition',
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      if (!value) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { waitUntil, within } from '@pulsestage/test-harness/poll';
+import { within } from '@pulsestage/test-harness/poll';
+import { expect, vi } from 'vitest';
 import type { EventStreamOptions, PulseStageClient, ReceivedEvent } from '../../src/index.js';
-import { poll } from './wait.js';
 
 /** Reads a client's event stream in the background, keeping what it yields and how it ended. */
 export class CollectedStream {
@@ -20,8 +20,8 @@ export class CollectedStream {
   }
 
   async waitForCount(count: number, timeoutMs = 5000): Promise<void> {
-    await waitUntil(() => this.received.length >= count || this.ended, `${count} events`, {
-      timeoutMs: timeoutMs,
+    await vi.waitFor(() => expect(this.received.length >= count || this.ended).toBe(true), {
+      timeout: timeoutMs,
     });
     if (this.received.length < count)
       throw new Error(`the stream ended after ${this.received.length} events: ${String(this.error)}`);
@@ -58,11 +58,18 @@ export async function currentEventId(client: PulseStageClient, tenant: string): 
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const body = `Probe ${randomUUID()}`;
       await client.question.submit.mutate({ tenant, body });
-      const probe = await poll(
-        () =>
-          stream.received.find(({ event }) => event.type === 'question:created' && event.data.body === body),
-        1000,
-      );
+      const probe = await vi
+        .waitFor(
+          () => {
+            const found = stream.received.find(
+              ({ event }) => event.type === 'question:created' && event.data.body === body,
+            );
+            if (!found) throw new Error('the probe has not come through yet');
+            return found;
+          },
+          { timeout: 1000 },
+        )
+        .catch(() => undefined);
       if (probe) return probe.id;
     }
     throw new Error(`no probe question of ${tenant} came through the event stream: ${String(stream.error)}`);

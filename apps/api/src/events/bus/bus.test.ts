@@ -1,7 +1,8 @@
+import { sleep } from '@pulsestage/test-harness/poll';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '../../test-support/sse.js';
+import { waitFor } from '../../test-support/sse.js';
 import { BUS_CHANNEL, type BusMessage, decodeBusMessage, type EventBus, encodeBusMessage } from './bus.js';
 import { InProcessBus } from './in-process-bus.js';
 import { PostgresBus } from './postgres-bus.js';

@@ -4,7 +4,9 @@
  * already cover: the bytes on the wire against tRPC's own producer, keep-alive and the client's
  * inactivity reconnect, the server ending streams, and back-pressure.
  */
+
 import { randomUUID } from 'node:crypto';
+import { sleep } from '@pulsestage/test-harness/poll';
 import { type WireFrame, wireFrames } from '@pulsestage/test-harness/sse';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -26,7 +28,6 @@ import {
   type SubscribeInput,
   seqRange,
   sessionCredentials,
-  sleep,
   startInstance,
   startTcpProxy,
   submitQuestions,

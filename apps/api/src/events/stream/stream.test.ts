@@ -1,3 +1,4 @@
+import { sleep } from '@pulsestage/test-harness/poll';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
@@ -15,7 +16,6 @@ import {
   type SubscribeInput,
   seqRange,
   sessionCredentials,
-  sleep,
   submitQuestions,
   subscribeTrpc,
   type TrpcStream,
