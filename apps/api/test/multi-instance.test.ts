@@ -332,7 +332,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
       if (bus === 'redis' && redisUrl) {
         redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
         const target = new URL(redisUrl);
-        redisProxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
+        redisProxy = await TcpProxy.start(`tcp://${target.hostname}:${target.port || 6379}`);
         target.hostname = '127.0.0.1';
         target.port = String(redisProxy.port);
         proxiedRedisUrl = target.toString();

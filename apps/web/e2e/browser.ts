@@ -57,14 +57,14 @@ export interface Stage {
 export async function startStage(env: Record<string, string> = {}): Promise<Stage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-e2e-'));
   const api = await ApiProcess.start({ name: 'api', env: { ...env, DATA_DIR: dataDir, WEB_DIST } });
-  const flakyNetwork = await TcpProxy.start('127.0.0.1', api.port);
+  const flakyNetwork = await TcpProxy.start(api.url);
   const browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const stage: Stage = {
     api,
     browser,
     flakyNetwork,
-    flakyUrl: `http://127.0.0.1:${flakyNetwork.port}`,
+    flakyUrl: flakyNetwork.url,
     async restartApi(signal) {
       stage.api = await stage.api.restart(signal);
     },

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
-import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { type Question, type StreamEvent, streamEventSchema } from '@pulsestage/contracts';
 import { sleep } from '@pulsestage/test-harness/poll';
+import type { OpeningRewrite } from '@pulsestage/test-harness/proxy';
 import { openEventStream, type RawEventStream } from '@pulsestage/test-harness/sse';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
@@ -537,107 +538,19 @@ export async function startInstance(app: TestApp, options: InstanceOptions = {})
   };
 }
 
-/** One client connection through a TcpProxy. */
-export interface ProxiedConnection {
-  readonly index: number;
-  /** The side that closed the connection first. */
-  closedBy: 'client' | 'server' | undefined;
-  /** Server bytes the client was not given because of a stall (latin1, so byte for byte). */
-  held: string;
-  /** From now on, server bytes are read and held, never passed on; both sockets stay open. */
-  stall(): void;
-}
-
-export interface TcpProxy {
-  url: string;
-  readonly connections: ProxiedConnection[];
-  /** Sends later connections to another server, as a load balancer does when an instance stops. */
-  retarget(url: string): void;
-  close(): Promise<void>;
-}
-
-export interface TcpProxyOptions {
-  /**
-   * For the connection with this index, the `reconnectAfterInactivityMs` of the server's `connected`
-   * frame is rewritten to the returned value (no longer than the original, padded with JSON
-   * whitespace, so the HTTP chunk sizes stay right); undefined leaves the connection untouched.
-   */
-  inactivityMsFor?: (index: number) => number | undefined;
-}
-
 const CLIENT_OPTIONS_PATTERN = /"reconnectAfterInactivityMs":(\d+)(?=[,}])/;
 
-/** A TCP proxy on loopback that forwards byte for byte, with per-connection stalls and rewrites. */
-export async function startTcpProxy(targetUrl: string, options: TcpProxyOptions = {}): Promise<TcpProxy> {
-  let target = new URL(targetUrl);
-  const connections: ProxiedConnection[] = [];
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-  };
-  const server = createTcpServer((downstream) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    track(downstream);
-    track(upstream);
-    let stalled = false;
-    const inactivityMs = options.inactivityMsFor?.(connections.length);
-    let unrewritten: Buffer | undefined = inactivityMs === undefined ? undefined : Buffer.alloc(0);
-    const connection: ProxiedConnection = {
-      index: connections.length,
-      closedBy: undefined,
-      held: '',
-      stall: () => {
-        stalled = true;
-      },
-    };
-    connections.push(connection);
-    downstream.on('data', (chunk: Buffer) => upstream.write(chunk));
-    upstream.on('data', (chunk: Buffer) => {
-      if (stalled) {
-        connection.held += chunk.toString('latin1');
-        return;
-      }
-      if (unrewritten === undefined) {
-        downstream.write(chunk);
-        return;
-      }
-      unrewritten = Buffer.concat([unrewritten, chunk]);
-      const text = unrewritten.toString('latin1');
-      const match = CLIENT_OPTIONS_PATTERN.exec(text);
-      // Until the connected frame is complete (it may arrive split), hold what came; give up at 64 KiB.
-      if (!match && unrewritten.length < 64 * 1024) return;
-      unrewritten = undefined;
-      const digits = match?.[1] ?? '';
-      const value = String(inactivityMs);
-      if (!match || value.length > digits.length) {
-        downstream.write(Buffer.from(text, 'latin1'));
-        return;
-      }
-      const rewritten = `"reconnectAfterInactivityMs":${value.padStart(digits.length, ' ')}`;
-      downstream.write(Buffer.from(text.replace(match[0], rewritten), 'latin1'));
-    });
-    downstream.on('close', () => {
-      connection.closedBy ??= 'client';
-      upstream.destroy();
-    });
-    upstream.on('close', () => {
-      connection.closedBy ??= 'server';
-      if (stalled) downstream.destroy();
-      else downstream.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    connections,
-    retarget: (url) => {
-      target = new URL(url);
-    },
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
+/**
+ * For a `TcpProxy`: rewrites the `reconnectAfterInactivityMs` of the server's `connected` frame to `ms`
+ * (no longer than the original, padded with JSON whitespace, so the HTTP chunk sizes stay right).
+ */
+export function inactivityRewrite(ms: number): OpeningRewrite {
+  return (received) => {
+    const match = CLIENT_OPTIONS_PATTERN.exec(received);
+    if (!match) return undefined;
+    const digits = match[1] ?? '';
+    const value = String(ms);
+    if (value.length > digits.length) return received;
+    return received.replace(match[0], `"reconnectAfterInactivityMs":${value.padStart(digits.length, ' ')}`);
   };
 }

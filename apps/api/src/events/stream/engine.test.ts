@@ -7,6 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { sleep } from '@pulsestage/test-harness/poll';
+import { TcpProxy } from '@pulsestage/test-harness/proxy';
 import { type WireFrame, wireFrames } from '@pulsestage/test-harness/sse';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,6 +21,7 @@ import {
   type Credentials,
   credentialHeaders,
   type Instance,
+  inactivityRewrite,
   mutationScript,
   newMember,
   OpenStreams,
@@ -29,10 +31,8 @@ import {
   seqRange,
   sessionCredentials,
   startInstance,
-  startTcpProxy,
   submitQuestions,
   subscribeTrpc,
-  type TcpProxy,
   type TrpcStream,
   trpcStreamPath,
   waitFor,
@@ -235,8 +235,8 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
 
   const instance = async (options: Parameters<typeof startInstance>[1] = {}): Promise<Instance> =>
     open.add(await startInstance(app, options));
-  const proxy = async (...args: Parameters<typeof startTcpProxy>): Promise<TcpProxy> =>
-    open.add(await startTcpProxy(...args));
+  const proxy = async (...args: Parameters<typeof TcpProxy.start>): Promise<TcpProxy> =>
+    open.add(await TcpProxy.start(...args));
 
   describe("the wire, against tRPC's own producer", () => {
     // Both apps get the same mutations in the same order, so their sequence numbers are the same.
@@ -516,7 +516,7 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
       const pinging = await instance({ trpcPingMs: 100 });
       const INACTIVITY_MS = 600;
       const wire = await proxy(pinging.url, {
-        inactivityMsFor: (index) => (index === 0 ? INACTIVITY_MS : undefined),
+        rewriteOpening: (index) => (index === 0 ? inactivityRewrite(INACTIVITY_MS) : undefined),
       });
       const author = pinging.client(cookies.member2);
       const stream = await started({ url: wire.url }, cookies.member);
