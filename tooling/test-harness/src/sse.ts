@@ -1,12 +1,11 @@
 /**
- * Reading Server-Sent Events as a client does, with `eventsource-parser`: one connection (`openSse`), a
- * client that resumes on whichever instance a load balancer would pick, as an EventSource does
- * (`ResumingSubscriber`), any response with its frames as written (`openEventStream`), and how a tRPC
- * subscription began (`readSubscriptionOpening`).
+ * Reading Server-Sent Events as a client does: one connection (`openSse`), and a client that resumes on
+ * whichever instance a load balancer would pick, as an EventSource does (`ResumingSubscriber`).
  */
-import { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { openEventStream, type RawEventStream } from './event-stream.js';
 import { sleep, waitUntil, within } from './poll.js';
+
+export * from './event-stream.js';
 
 export interface SseEvent {
   /** The frame's own `id:` field; undefined for frames without one (heartbeats). */
@@ -19,10 +18,10 @@ export interface SseConnection {
   url: string;
   lastEventIdSent: string | undefined;
   openedAt: number;
-  /** Every data frame received on this connection, in order. */
+  /** Every message received on this connection, in order. */
   frames: SseEvent[];
   /** Resolves when the connection ends, whichever side ended it (never rejects). */
-  ended: Promise<{ at: number; error?: string }>;
+  ended: Promise<{ at: number }>;
   endedAt: number | undefined;
   /** Cuts the connection from the client side, as a dropped network would. */
   drop(): void;
@@ -43,79 +42,48 @@ function requestHeaders(options: SseOptions): Record<string, string> {
   return headers;
 }
 
-function isEventStream(res: IncomingMessage): boolean {
-  return res.statusCode === 200 && String(res.headers['content-type']).startsWith('text/event-stream');
-}
-
-function rejectWithBody(res: IncomingMessage, url: URL, reject: (error: Error) => void): void {
-  let body = '';
-  res.on('data', (chunk: string) => {
-    body += chunk;
-  });
-  res.on('end', () => reject(new Error(`GET ${url} answered ${res.statusCode}: ${body}`)));
-  res.on('error', reject);
-}
-
-function readEvents(req: ClientRequest, res: IncomingMessage, url: URL, options: SseOptions): SseConnection {
-  let settle: (value: { at: number; error?: string }) => void = () => {};
-  const connection: SseConnection = {
-    url: url.toString(),
-    lastEventIdSent: options.lastEventId,
-    openedAt: Date.now(),
-    frames: [],
-    ended: new Promise((done) => {
-      settle = done;
-    }),
-    endedAt: undefined,
-    drop: () => {
-      req.destroy();
-      res.destroy();
-    },
-  };
-  const finish = (error?: string) => {
-    if (connection.endedAt !== undefined) return;
-    connection.endedAt = Date.now();
-    settle({ at: connection.endedAt, error });
-  };
-  const parser = createParser({
-    onEvent: ({ id, data }) => {
-      if (connection.endedAt !== undefined) return;
-      const frame: SseEvent = { id, data, receivedAt: Date.now() };
-      connection.frames.push(frame);
-      options.onFrame?.(frame);
-    },
-  });
-  res.on('data', (chunk: string) => parser.feed(chunk));
-  res.on('end', () => finish());
-  res.on('error', (error) => finish(error.message));
-  res.on('close', () => finish('closed'));
-  return connection;
+function isEventStream(stream: RawEventStream): boolean {
+  return stream.status === 200 && String(stream.headers['content-type']).startsWith('text/event-stream');
 }
 
 /**
- * Opens `GET <path>` as a raw event stream on its own socket. Resolves once a 200 `text/event-stream`
+ * Opens `GET <path>` as an event stream on its own socket. Resolves once a 200 `text/event-stream`
  * response has started; rejects on a refused connection or any other status (with the body).
  */
-export function openSse(baseUrl: string, path: string, options: SseOptions = {}): Promise<SseConnection> {
-  const url = new URL(path, baseUrl);
-  const timeoutMs = options.timeoutMs ?? 5000;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers: requestHeaders(options), agent: false }, (res) => {
-      clearTimeout(timer);
-      res.setEncoding('utf8');
-      if (isEventStream(res)) resolve(readEvents(req, res, url, options));
-      else rejectWithBody(res, url, reject);
-    });
-    const timer = setTimeout(() => {
-      req.destroy();
-      reject(new Error(`no response from ${url} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    req.end();
+export async function openSse(
+  baseUrl: string,
+  path: string,
+  options: SseOptions = {},
+): Promise<SseConnection> {
+  const frames: SseEvent[] = [];
+  let endedAt: number | undefined;
+  const stream = await openEventStream(new URL(path, baseUrl).toString(), requestHeaders(options), {
+    responseTimeoutMs: options.timeoutMs ?? 5000,
+    onMessage: ({ id, data }) => {
+      if (endedAt !== undefined) return;
+      const frame: SseEvent = { id, data, receivedAt: Date.now() };
+      frames.push(frame);
+      options.onFrame?.(frame);
+    },
   });
+  if (!isEventStream(stream)) {
+    await stream.finished;
+    throw new Error(`GET ${stream.url} answered ${stream.status}: ${stream.body}`);
+  }
+  const connection: SseConnection = {
+    url: stream.url,
+    lastEventIdSent: options.lastEventId,
+    openedAt: Date.now(),
+    frames,
+    ended: stream.finished.then((at) => {
+      endedAt ??= at;
+      connection.endedAt = endedAt;
+      return { at: endedAt };
+    }),
+    endedAt: undefined,
+    drop: () => stream.close(),
+  };
+  return connection;
 }
 
 export interface ResumingSubscriberOptions {
@@ -226,170 +194,5 @@ export class ResumingSubscriber {
     const { at } = await connection.ended;
     record.endedAt = at;
     this.current = undefined;
-  }
-}
-
-/** One SSE frame as written: its lines as `[field, value]`, in order; a comment line has the field ''. */
-export type WireFrame = [field: string, value: string][];
-
-function wireField(line: string): [field: string, value: string] {
-  const colon = line.indexOf(':');
-  const field = colon === -1 ? line : line.slice(0, colon);
-  const value = colon === -1 ? '' : line.slice(colon + 1);
-  return [field, value.startsWith(' ') ? value.slice(1) : value];
-}
-
-/**
- * Splits the complete frames off the start of a `text/event-stream` body, line by line, for tests of
- * the exact bytes on the wire (an EventSource parser hides id-only frames and comments): a blank line
- * ends a frame, blank lines between frames are nothing; `rest` is the frame still being written.
- */
-export function takeWireFrames(text: string): { frames: WireFrame[]; rest: string } {
-  const normalized = text.replaceAll('\r\n', '\n');
-  const frames: WireFrame[] = [];
-  let frame: WireFrame = [];
-  let consumed = 0;
-  for (let start = 0, end = normalized.indexOf('\n'); end !== -1; end = normalized.indexOf('\n', start)) {
-    const line = normalized.slice(start, end);
-    start = end + 1;
-    if (line !== '') {
-      frame.push(wireField(line));
-      continue;
-    }
-    if (frame.length > 0) frames.push(frame);
-    frame = [];
-    consumed = start;
-  }
-  return { frames, rest: normalized.slice(consumed) };
-}
-
-/** The complete frames of a `text/event-stream` body (see `takeWireFrames`). */
-export function wireFrames(body: string): WireFrame[] {
-  return takeWireFrames(body).frames;
-}
-
-/** One frame's fields: its `id:`, `event:`, its `data:` lines joined, and its comments. */
-export interface SseFrame {
-  id?: string;
-  data?: string;
-  event?: string;
-  comments: string[];
-}
-
-function sseFrameOf(wire: WireFrame): SseFrame {
-  const frame: SseFrame = { comments: [] };
-  for (const [field, value] of wire) {
-    if (field === '') frame.comments.push(value.trim());
-    else if (field === 'data') frame.data = frame.data === undefined ? value : `${frame.data}\n${value}`;
-    else if (field === 'id') frame.id = value;
-    else if (field === 'event') frame.event = value;
-  }
-  return frame;
-}
-
-export interface RawEventStream {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** Every frame, in order, heartbeats and comments included. */
-  readonly frames: SseFrame[];
-  /** The whole body received so far. */
-  body: string;
-  ended: boolean;
-  /** The client side's port, which names the connection on the server. */
-  readonly localPort: number | undefined;
-  /** Stops reading the response, so unread data backs up into the server (as from a stalled phone). */
-  pause(): void;
-  resume(): void;
-  close(): void;
-}
-
-/**
- * A GET on `url` over node:http, whatever its status, keeping the body and its frames as they arrive.
- * `onMessage` gets each unnamed event, as an EventSource's `message` listener would: a named one
- * (tRPC's `connected`, `ping`, `serialized-error`) is not a message.
- */
-export function openEventStream(
-  url: string,
-  headers: Record<string, string>,
-  onMessage: (message: EventSourceMessage) => void = () => {},
-): Promise<RawEventStream> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers, agent: false }, (res) => {
-      const stream: RawEventStream = {
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        frames: [],
-        body: '',
-        ended: false,
-        localPort: res.socket.localPort,
-        pause: () => res.pause(),
-        resume: () => res.resume(),
-        close: () => req.destroy(),
-      };
-      const parser = createParser({
-        onEvent: (message) => {
-          if (message.event === undefined) onMessage(message);
-        },
-      });
-      let unfinished = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        stream.body += chunk;
-        const { frames, rest } = takeWireFrames(unfinished + chunk);
-        unfinished = rest;
-        stream.frames.push(...frames.map(sseFrameOf));
-        parser.feed(chunk);
-      });
-      const ended = () => {
-        stream.ended = true;
-      };
-      res.on('end', ended);
-      res.on('close', ended);
-      res.on('error', ended);
-      resolve(stream);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** How a tRPC subscription request over plain HTTP began. */
-export interface SubscriptionOpening {
-  outcome: 'refused' | 'delivered' | 'kept open';
-  /** Refused: the `serialized-error` event's data (the error shape, JSON); otherwise what the stream sent. */
-  text: string;
-}
-
-/**
- * tRPC answers a subscription with an SSE stream even when it refuses it: the refusal is a
- * `serialized-error` event (the error shape, with its HTTP status) before the stream closes. Reads
- * `response` until that refusal, a first event that shows the stream was accepted, or `silenceMs`.
- */
-export async function readSubscriptionOpening(
-  response: Response,
-  silenceMs = 5000,
-): Promise<SubscriptionOpening> {
-  if (!response.body) return { outcome: 'kept open', text: 'no body' };
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let opening: SubscriptionOpening | undefined;
-  let received = '';
-  const parser = createParser({
-    onEvent: ({ event, data }) => {
-      if (event === 'serialized-error') opening ??= { outcome: 'refused', text: data };
-      else if (event === undefined)
-        opening ??= { outcome: 'delivered', text: `stream accepted, delivered ${data}` };
-    },
-  });
-  const read = async () => {
-    for (let next = await reader.read(); !next.done && !opening; next = await reader.read()) {
-      received += next.value;
-      parser.feed(next.value);
-    }
-  };
-  try {
-    await within(read(), silenceMs, 'the subscription to say how it began').catch(() => undefined);
-    return opening ?? { outcome: 'kept open', text: `stream accepted and kept open: ${received}` };
-  } finally {
-    await reader.cancel().catch(() => {});
   }
 }

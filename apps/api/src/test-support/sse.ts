@@ -247,19 +247,21 @@ export async function openRawStream(
   headers: Record<string, string>,
 ): Promise<RawStream> {
   const received: Omit<RawStream, keyof RawEventStream> = { items: [], problems: [], heartbeats: [] };
-  const stream = await openEventStream(`${app.url}${path}`, headers, ({ id, data }) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      received.problems.push(`data that is not JSON: ${data}`);
-      return;
-    }
-    if ((parsed as { type?: unknown }).type === 'heartbeat') {
-      received.heartbeats.push({ hadId: id !== undefined, data: parsed });
-    } else {
-      accept(received, id, parsed);
-    }
+  const stream = await openEventStream(`${app.url}${path}`, headers, {
+    onMessage: ({ id, data }) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        received.problems.push(`data that is not JSON: ${data}`);
+        return;
+      }
+      if ((parsed as { type?: unknown }).type === 'heartbeat') {
+        received.heartbeats.push({ hadId: id !== undefined, data: parsed });
+      } else {
+        accept(received, id, parsed);
+      }
+    },
   });
   return Object.assign(stream, received);
 }
