@@ -10,15 +10,6 @@ import { openWindow, type Stage, screenshot, signIn, startStage } from './browse
 
 const LIVE_MS = 10_000;
 
-/** Waits until `probe` holds in the page, or fails naming `what`. */
-async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = LIVE_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const questionCard = (page: Page, body: string): Locator =>
   page.locator('article', { has: page.getByText(body, { exact: true }) });
 
@@ -90,20 +81,20 @@ describe('live in the browser: participant, moderator and presenter display', ()
     expect(await countOf(card)).toBe(0);
 
     await vote.click();
-    await eventually(
-      'the participant sees the vote',
-      async () => (await vote.getAttribute('aria-pressed')) === 'true',
-    );
+    const live = { timeout: LIVE_MS };
+    await expect
+      .poll(() => vote.getAttribute('aria-pressed'), { ...live, message: 'the participant sees the vote' })
+      .toBe('true');
     expect(await countOf(card)).toBe(1);
-    await eventually(
-      'the moderator sees 1',
-      async () => (await countOf(questionCard(moderator, bobs))) === 1,
-    );
-    await eventually(
-      'the display sees 1',
-      async () => (await justAsked.textContent())?.includes('▲ 1') === true,
-    );
-    await eventually('the author sees 1', async () => (await countOf(questionCard(bob, bobs))) === 1);
+    await expect
+      .poll(() => countOf(questionCard(moderator, bobs)), { ...live, message: 'the moderator sees 1' })
+      .toBe(1);
+    await expect
+      .poll(() => justAsked.textContent(), { ...live, message: 'the display sees 1' })
+      .toContain('▲ 1');
+    await expect
+      .poll(() => countOf(questionCard(bob, bobs)), { ...live, message: 'the author sees 1' })
+      .toBe(1);
   });
 
   it('spotlights a question on the display when the moderator pins it (p)', async () => {
