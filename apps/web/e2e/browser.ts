@@ -1,13 +1,12 @@
 /**
  * A real API process serving the built web app, and Debian's Chromium driven by playwright-core.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from '@pulsestage/test-harness/accounts';
-import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
+import { EmbeddedApi, killAllProcesses } from '@pulsestage/test-harness/process';
 import { TcpProxy } from '@pulsestage/test-harness/proxy';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -40,13 +39,11 @@ function launchChromium(): Promise<Browser> {
 }
 
 export interface Stage {
-  api: ApiProcess;
+  api: EmbeddedApi;
   browser: Browser;
   /** A forwarder in front of the API whose connections a test can cut, like a phone losing its network. */
   flakyNetwork: TcpProxy;
   flakyUrl: string;
-  /** Stops the API (SIGKILL: a crash; SIGTERM: a deploy) and starts it again on its port and data. */
-  restartApi(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,28 +52,22 @@ export interface Stage {
  * settings (`PUBLIC_URL`, say).
  */
 export async function startStage(env: Record<string, string> = {}): Promise<Stage> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-e2e-'));
-  const api = await ApiProcess.start({ name: 'api', env: { ...env, DATA_DIR: dataDir, WEB_DIST } });
+  const api = await EmbeddedApi.start({ env: { ...env, WEB_DIST } });
   const flakyNetwork = await TcpProxy.start(api.url);
   const browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const stage: Stage = {
+  return {
     api,
     browser,
     flakyNetwork,
     flakyUrl: flakyNetwork.url,
-    async restartApi(signal) {
-      stage.api = await stage.api.restart(signal);
-    },
     async close() {
       await browser.close();
       await flakyNetwork.close();
-      await stage.api.stop();
+      await api.dispose();
       killAllProcesses();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  return stage;
 }
 
 /** A browser window of its own (own cookies), at a phone's or a laptop's size. */

@@ -82,7 +82,7 @@ describe('pages that saw no event yet, across an API restart', () => {
   });
 
   it('shows an answer given as soon as the restarted API is ready, on every page, without a reload', async () => {
-    await stage.restartApi('SIGKILL');
+    await stage.api.restart('SIGKILL');
     const answer = 'Nothing: every page resumes where it stood.';
     await mutate(
       stage.api.url,

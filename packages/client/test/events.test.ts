@@ -2,18 +2,18 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppRouter } from '@pulsestage/api/router';
 import { sleep, within } from '@pulsestage/test-harness/poll';
+import type { EmbeddedApi } from '@pulsestage/test-harness/process';
 import type { TRPCClient } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, createPulseStageClient, type PulseStageClient } from '../src/index.js';
 import { serviceClient, startWithDemoCallers } from './support/accounts.js';
-import type { ApiServer } from './support/api-server.js';
 import { CollectedStream, currentEventId, idsAfter } from './support/collect.js';
 import { StreamProxy } from './support/stream-proxy.js';
 
 const demo = { tenant: 'demo' } as const;
 
 describe('client.events', () => {
-  let api: ApiServer;
+  let api: EmbeddedApi;
   let owner: TRPCClient<AppRouter>;
   let member: PulseStageClient;
   let moderator: PulseStageClient;

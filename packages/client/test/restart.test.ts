@@ -1,8 +1,8 @@
 import { sleep } from '@pulsestage/test-harness/poll';
+import type { EmbeddedApi } from '@pulsestage/test-harness/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseStageClient } from '../src/index.js';
 import { startWithDemoCallers } from './support/accounts.js';
-import type { ApiServer } from './support/api-server.js';
 import { CollectedStream, currentEventId, idsAfter } from './support/collect.js';
 
 const demo = { tenant: 'demo' } as const;
@@ -19,7 +19,7 @@ async function submitQuestions(client: PulseStageClient, label: string, count: n
 }
 
 describe('client.events across API restarts', () => {
-  let api: ApiServer;
+  let api: EmbeddedApi;
   let member: PulseStageClient;
 
   beforeAll(async () => {

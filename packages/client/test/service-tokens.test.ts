@@ -1,4 +1,5 @@
 import type { AppRouter } from '@pulsestage/api/router';
+import type { EmbeddedApi } from '@pulsestage/test-harness/process';
 import type { TRPCClient } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
   type PulseStageClient,
 } from '../src/index.js';
 import { serviceClient, startWithDemoCallers } from './support/accounts.js';
-import type { ApiServer } from './support/api-server.js';
 import { CollectedStream } from './support/collect.js';
 
 /** The tRPC code a rejected call failed with. */
@@ -31,7 +31,7 @@ async function streamRefusal(client: PulseStageClient, tenant: string): Promise<
 }
 
 describe('service tokens', () => {
-  let api: ApiServer;
+  let api: EmbeddedApi;
   let owner: TRPCClient<AppRouter>;
   let member: PulseStageClient;
   let moderator: PulseStageClient;

@@ -5,8 +5,10 @@
  * even after a failed test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './poll.js';
 
@@ -282,4 +284,48 @@ function establishedLocalPorts(table: string, inodes: Set<string>, remotePort: n
     ports.push(Number.parseInt(local.split(':')[1] ?? '', 16));
   }
   return ports;
+}
+
+/**
+ * The API on the embedded default (SQLite, the demo tenants) with a scratch data directory of its own.
+ * It restarts on the same port and data, as a deployment restarts it; `dispose` stops it and deletes
+ * the data.
+ */
+export class EmbeddedApi {
+  private constructor(
+    private current: ApiProcess,
+    readonly dataDir: string,
+  ) {}
+
+  get url(): string {
+    return this.current.url;
+  }
+
+  get process(): ApiProcess {
+    return this.current;
+  }
+
+  static async start(options: Partial<Omit<ApiProcessOptions, 'databaseUrl'>> = {}): Promise<EmbeddedApi> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-api-'));
+    try {
+      const env = { ...options.env, DATA_DIR: dataDir };
+      return new EmbeddedApi(await ApiProcess.start({ name: 'api', ...options, env }), dataDir);
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Stops the process with `signal` (SIGKILL: a crash; SIGTERM: a deploy) and starts it again. */
+  async restart(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+    this.current = await this.current.restart(signal);
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      await this.current.stop();
+    } finally {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import type { AppRouter } from '@pulsestage/api/router';
 import type { Role } from '@pulsestage/contracts';
 import { signIn } from '@pulsestage/test-harness/accounts';
+import { EmbeddedApi } from '@pulsestage/test-harness/process';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { createPulseStageClient, type PulseStageClient } from '../../src/index.js';
-import { ApiServer } from './api-server.js';
 
 export interface ServiceToken {
   id: string;
@@ -40,7 +40,7 @@ export async function serviceClient(
 }
 
 export interface DemoCallers {
-  api: ApiServer;
+  api: EmbeddedApi;
   /** The demo owner, signed in. */
   owner: TRPCClient<AppRouter>;
   /** Service-token clients of `demo` with the member and the moderator role. */
@@ -50,7 +50,7 @@ export interface DemoCallers {
 
 /** A fresh API with the demo data, and callers of `demo` to act in it. */
 export async function startWithDemoCallers(): Promise<DemoCallers> {
-  const api = await ApiServer.start();
+  const api = await EmbeddedApi.start();
   const owner = await signedInClient(api.url, 'owner@demo.test');
   const member = (await serviceClient(api.url, owner, 'demo', 'member')).client;
   const moderator = (await serviceClient(api.url, owner, 'demo', 'moderator')).client;
