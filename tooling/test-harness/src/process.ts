@@ -6,10 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listeningPort } from './net.js';
 import { sleep } from './poll.js';
 
 /** `apps/api`: the working directory of every spawned API process. */
@@ -24,7 +25,7 @@ export async function freePort(): Promise<number> {
       const server = createServer();
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
+        const port = listeningPort(server);
         server.close(() => resolve(port));
       });
     });

@@ -1,4 +1,5 @@
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { listeningPort } from './net.js';
 
 /** One client connection through a TcpProxy. */
 export interface ProxiedConnection {
@@ -61,7 +62,7 @@ export class TcpProxy {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return listeningPort(this.server);
   }
 
   get url(): string {
