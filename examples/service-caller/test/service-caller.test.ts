@@ -3,13 +3,11 @@
  * created, printing what people do in the tenant, and resuming after a restart where it left off.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mutate, signIn } from '@pulsestage/test-harness/accounts';
 import { within } from '@pulsestage/test-harness/poll';
-import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
+import { EmbeddedApi, killAllProcesses } from '@pulsestage/test-harness/process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -54,13 +52,12 @@ async function lineOf(run: Run, pattern: RegExp, what: string): Promise<string> 
 }
 
 describe('examples/service-caller', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pulsestage-example-'));
-  const stateFile = join(dataDir, 'state.json');
-  let api: ApiProcess;
+  let api: EmbeddedApi;
   let settings: Record<string, string>;
 
   beforeAll(async () => {
-    api = await ApiProcess.start({ name: 'api', env: { DATA_DIR: join(dataDir, 'api') } });
+    api = await EmbeddedApi.start();
+    const stateFile = join(api.dataDir, 'example-state.json');
     const owner = await signIn(api.url, 'owner@demo.test');
     const { token } = await mutate<{ token: string }>(
       api.url,
@@ -71,9 +68,8 @@ describe('examples/service-caller', () => {
     settings = { PULSESTAGE_URL: api.url, PULSESTAGE_TOKEN: token, PULSESTAGE_STATE_FILE: stateFile };
   });
   afterAll(async () => {
-    await api?.stop();
+    await api?.dispose();
     killAllProcesses();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('submits a question, prints what people do, and resumes after a restart with nothing lost or repeated', async () => {

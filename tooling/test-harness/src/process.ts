@@ -317,9 +317,14 @@ export class EmbeddedApi {
     }
   }
 
-  /** Stops the process with `signal` (SIGKILL: a crash; SIGTERM: a deploy) and starts it again. */
-  async restart(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
-    this.current = await this.current.restart(signal);
+  /**
+   * Stops the process with `signal` (SIGKILL: a crash; SIGTERM: a deploy) and starts it again;
+   * resolves with how the stopped one exited.
+   */
+  async restart(signal: 'SIGKILL' | 'SIGTERM'): Promise<ProcessExit> {
+    const stopped = this.current;
+    this.current = await stopped.restart(signal);
+    return stopped.exited;
   }
 
   async dispose(): Promise<void> {
