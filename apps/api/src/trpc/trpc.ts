@@ -99,8 +99,10 @@ export function tenantProcedure(permission: Permission) {
       if (ctx.credentialError) throw ctx.credentialError;
       const access = await resolveTenantAccess(ctx.db, ctx.caller, input.tenant, permission);
       const result = await next({ ctx: { access } });
-      if (type === 'mutation' && result.ok)
-        await ctx.hub.announce(access.tenant.id, meta?.changesAccess === true);
+      if (type === 'mutation' && result.ok) {
+        await ctx.hub.announce(access.tenant.id);
+        if (meta?.changesAccess) await ctx.hub.announceAccessChange(access.tenant.id);
+      }
       return result;
     });
 }

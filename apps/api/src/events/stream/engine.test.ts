@@ -732,7 +732,7 @@ describe('back-pressure on sqlite', () => {
     for (let step = 0; (slowSocket?.writableLength ?? 0) === 0 && !slowSocket?.destroyed; step++) {
       expect(step, 'the slow socket never backed up').toBeLessThan(600);
       await appendBacklog(app, 24, largeQuestion());
-      await server.hub.announce(app.tenantIds.alpha, false);
+      await server.hub.announce(app.tenantIds.alpha);
       await fastHasAll('the fast reader to take each step');
     }
     expect(slowSocket?.destroyed).toBe(false);
@@ -778,7 +778,7 @@ describe('back-pressure on sqlite', () => {
     const reader = await rawStream(app);
     const base = await lastSeq();
     await appendBacklog(app, 100, largeQuestion());
-    await app.hub.announce(app.tenantIds.alpha, false);
+    await app.hub.announce(app.tenantIds.alpha);
     await waitFor(() => reader.items.length >= 100 || reader.ended, 5000, 'the batch');
     expect(reader.ended).toBe(false);
     expect(idsOf(reader)).toEqual(seqRange(base + 1, base + 100));

@@ -92,14 +92,13 @@ export class EventHub {
     };
   }
 
-  /** Tells every instance that the tenant's outbox (and maybe its access rules) changed. */
-  async announce(tenantId: string, accessChanged: boolean): Promise<void> {
+  /** Tells every instance that the tenant's outbox has new events. */
+  async announce(tenantId: string): Promise<void> {
     try {
       await this.bus.publish({ kind: 'events', tenantId, seq: await lastSequence(this.db, tenantId) });
     } catch (error) {
       this.options.log('announcing a change failed; the poll will pick it up', error);
     }
-    if (accessChanged) await this.announceAccessChange(tenantId);
   }
 
   /** Tells every instance that who may read the tenant changed, so open streams check their credentials. */
