@@ -1081,16 +1081,19 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       }
     }
 
-    /** The types of the events recorded about a question, in order. */
-    async function eventTypesAbout(questionId: string): Promise<string[]> {
+    /** The type of the last event recorded about each question, read in one pass over the outbox. */
+    async function lastEventTypes(questions: Question[]): Promise<string[]> {
       const rows = await app.db
         .selectFrom('events')
         .select(['type', 'data'])
         .where('tenantId', '=', app.tenantIds.alpha)
         .orderBy('seq')
         .execute();
-      return rows.filter((row) => row.data.includes(questionId)).map((row) => row.type);
+      return questions.map((q) => rows.filter((row) => row.data.includes(q.id)).at(-1)?.type ?? 'none');
     }
+
+    /** Enough that PostgreSQL loses some race without the question's row lock; few enough for a busy machine. */
+    const RACING_QUESTIONS = 12;
 
     /** Races `changes` against a rejection of each question; every answer is a success or a refusal. */
     async function raceRejections(
@@ -1104,17 +1107,18 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       );
       const refusals = ['NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED'];
       expect(outcomes.filter((outcome) => outcome !== 'ok' && !refusals.includes(outcome))).toEqual([]);
-      for (const q of questions) {
-        expect(await upvoteRows(q.id)).toBe(0);
-        // Nothing happens to a question after its removal, so no client brings it back.
-        expect((await eventTypesAbout(q.id)).at(-1)).toBe('question:removed');
-      }
+      const ids = questions.map((q) => q.id);
+      expect(
+        await app.db.selectFrom('upvotes').select('voterId').where('questionId', 'in', ids).execute(),
+      ).toEqual([]);
+      // Nothing happens to a question after its removal, so no client brings it back.
+      expect(await lastEventTypes(questions)).toEqual(questions.map(() => 'question:removed'));
     }
 
     it('answers every upvote, tag, pin or answer with a success or a refusal, never an error', async () => {
       const tag = await freshTag();
       const questions = await Promise.all(
-        Array.from({ length: 25 }, (_, i) => submit(member, `Racing question ${i}`)),
+        Array.from({ length: RACING_QUESTIONS }, (_, i) => submit(member, `Racing question ${i}`)),
       );
       await Promise.all(questions.map((q) => admin.question.upvote.mutate({ ...alpha, questionId: q.id })));
       await raceRejections(questions, (questionId) => [
@@ -1130,7 +1134,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('answers an approval racing a rejection with a success or a refusal, never publishing it after', async () => {
       await withSettings({ requireApproval: true }, async () => {
         const questions = await Promise.all(
-          Array.from({ length: 25 }, (_, i) => submit(member, `Racing review ${i}`)),
+          Array.from({ length: RACING_QUESTIONS }, (_, i) => submit(member, `Racing review ${i}`)),
         );
         await raceRejections(questions, (questionId) => [
           moderator.question.approve.mutate({ ...alpha, questionId }),
