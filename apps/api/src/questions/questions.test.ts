@@ -1094,6 +1094,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
 
     /** Enough that PostgreSQL loses some race without the question's row lock; few enough for a busy machine. */
     const RACING_QUESTIONS = 12;
+    /**
+     * About a hundred transactions that the tenant lock runs one after another: a second alone, several
+     * on two cores that are busy with something else.
+     */
+    const RACE_TIMEOUT_MS = 30_000;
 
     /** Races `changes` against a rejection of each question; every answer is a success or a refusal. */
     async function raceRejections(
@@ -1115,34 +1120,42 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       expect(await lastEventTypes(questions)).toEqual(questions.map(() => 'question:removed'));
     }
 
-    it('answers every upvote, tag, pin or answer with a success or a refusal, never an error', async () => {
-      const tag = await freshTag();
-      const questions = await Promise.all(
-        Array.from({ length: RACING_QUESTIONS }, (_, i) => submit(member, `Racing question ${i}`)),
-      );
-      await Promise.all(questions.map((q) => admin.question.upvote.mutate({ ...alpha, questionId: q.id })));
-      await raceRejections(questions, (questionId) => [
-        member2.question.upvote.mutate({ ...alpha, questionId }),
-        owner.question.upvote.mutate({ ...alpha, questionId }),
-        admin.question.removeUpvote.mutate({ ...alpha, questionId }),
-        moderator.question.tag.mutate({ ...alpha, questionId, tagId: tag.id }),
-        moderator.question.pin.mutate({ ...alpha, questionId, pinned: true }),
-        moderator.question.answer.mutate({ ...alpha, questionId, responseText: 'Racing answer' }),
-      ]);
-    });
-
-    it('answers an approval racing a rejection with a success or a refusal, never publishing it after', async () => {
-      await withSettings({ requireApproval: true }, async () => {
+    it(
+      'answers every upvote, tag, pin or answer with a success or a refusal, never an error',
+      async () => {
+        const tag = await freshTag();
         const questions = await Promise.all(
-          Array.from({ length: RACING_QUESTIONS }, (_, i) => submit(member, `Racing review ${i}`)),
+          Array.from({ length: RACING_QUESTIONS }, (_, i) => submit(member, `Racing question ${i}`)),
         );
+        await Promise.all(questions.map((q) => admin.question.upvote.mutate({ ...alpha, questionId: q.id })));
         await raceRejections(questions, (questionId) => [
-          moderator.question.approve.mutate({ ...alpha, questionId }),
-          admin.question.approve.mutate({ ...alpha, questionId }),
           member2.question.upvote.mutate({ ...alpha, questionId }),
+          owner.question.upvote.mutate({ ...alpha, questionId }),
+          admin.question.removeUpvote.mutate({ ...alpha, questionId }),
+          moderator.question.tag.mutate({ ...alpha, questionId, tagId: tag.id }),
+          moderator.question.pin.mutate({ ...alpha, questionId, pinned: true }),
+          moderator.question.answer.mutate({ ...alpha, questionId, responseText: 'Racing answer' }),
         ]);
-      });
-    });
+      },
+      RACE_TIMEOUT_MS,
+    );
+
+    it(
+      'answers an approval racing a rejection with a success or a refusal, never publishing it after',
+      async () => {
+        await withSettings({ requireApproval: true }, async () => {
+          const questions = await Promise.all(
+            Array.from({ length: RACING_QUESTIONS }, (_, i) => submit(member, `Racing review ${i}`)),
+          );
+          await raceRejections(questions, (questionId) => [
+            moderator.question.approve.mutate({ ...alpha, questionId }),
+            admin.question.approve.mutate({ ...alpha, questionId }),
+            member2.question.upvote.mutate({ ...alpha, questionId }),
+          ]);
+        });
+      },
+      RACE_TIMEOUT_MS,
+    );
   });
 
   describe('queue.freeze and queue.state', () => {
