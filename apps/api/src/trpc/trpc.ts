@@ -4,7 +4,7 @@ import { ZodError, z } from 'zod';
 import { resolveTenantAccess } from '../auth/access.js';
 import { isCrossSiteRequest } from '../auth/csrf.js';
 import type { Permission } from '../auth/permissions.js';
-import { DomainError, unauthorized } from '../errors.js';
+import { DomainError, forbidden, unauthorized } from '../errors.js';
 import { subscriptionErrorShape, TRPC_SSE_CONFIG } from '../events/stream/trpc-sse.js';
 import type { Context } from './context.js';
 
@@ -74,7 +74,7 @@ const domainErrors = t.middleware(async ({ next }) => {
 const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
   const bearer = Boolean(ctx.req.headers.authorization);
   if (type === 'mutation' && !bearer && isCrossSiteRequest(ctx.req.headers)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site requests are not allowed' });
+    throw forbidden('Cross-site requests are not allowed');
   }
   return next();
 });
