@@ -8,7 +8,7 @@ import { monotonicMs } from './protocol.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export interface Timed<T> {
+interface Timed<T> {
   data: T;
   sentAt: number;
   respondedAt: number;
@@ -24,7 +24,7 @@ export class CallError extends Error {
   }
 }
 
-export interface RawResponse {
+interface RawResponse {
   status: number;
   body: string;
   setCookie: string[];

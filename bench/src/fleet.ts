@@ -15,7 +15,7 @@ import type {
   ToLoader,
 } from './protocol.js';
 
-export interface FleetOptions {
+interface FleetOptions {
   url: string;
   headers: Record<string, string>;
   format: StreamFormat;

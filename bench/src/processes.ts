@@ -272,7 +272,7 @@ function warnIfStale(entry: string): void {
     console.error(`warning: ${entry} is older than the sources; run \`pnpm build\` or drop --built`);
 }
 
-export interface ApiOptions {
+interface ApiOptions {
   /** Run apps/api/dist (built) instead of the TypeScript sources through tsx. */
   built: boolean;
   /** PostgreSQL URL of a fresh database; SQLite in a fresh DATA_DIR when absent. */

@@ -15,7 +15,7 @@ export interface ApiSession {
   owner: ApiClient;
 }
 
-export interface StartOptions {
+interface StartOptions {
   database: 'sqlite' | 'postgres';
   databaseUrl: string | undefined;
   built: boolean;

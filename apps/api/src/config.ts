@@ -44,7 +44,7 @@ export type BusTarget =
   | { kind: 'postgres'; url: string }
   | { kind: 'redis'; url: string };
 
-export interface Config {
+interface Config {
   port: number;
   host: string;
   database: DatabaseTarget;

@@ -1,4 +1,4 @@
-export type DomainErrorCode =
+type DomainErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'

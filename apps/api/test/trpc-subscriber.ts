@@ -3,7 +3,7 @@ import { EventSource } from 'eventsource';
 import { expect, vi } from 'vitest';
 import type { AppRouter } from '../src/router.js';
 
-export interface TrpcRequestRecord {
+interface TrpcRequestRecord {
   url: string;
   /** The Last-Event-ID header the EventSource sent (it does so on its own reconnections). */
   lastEventIdHeader: string | undefined;

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 /** Which stream a saved id belongs to: ids mean nothing on another server or tenant. */
-export interface StreamIdentity {
+interface StreamIdentity {
   baseUrl: string;
   tenant: string;
 }

@@ -24,7 +24,7 @@ export interface RequestCredentials {
   authorization: string | undefined;
 }
 
-export interface TokenGrant {
+interface TokenGrant {
   tenantId: string;
   role: Role;
   createdBy: string;

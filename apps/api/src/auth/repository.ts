@@ -1,7 +1,7 @@
 import { inserted } from '../db/results.js';
 import type { Executor } from '../db/schema.js';
 
-export interface NewUser {
+interface NewUser {
   id: string;
   email: string | null;
   name: string;

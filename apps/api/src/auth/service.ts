@@ -8,7 +8,7 @@ import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js
 import { findJoinLinkTenant, findPasswordHash, findUser, saveUser, selectMemberships } from './repository.js';
 import { createSession, invalidateSession, type Session } from './sessions.js';
 
-export interface SignedIn {
+interface SignedIn {
   token: string;
   session: Session;
   user: CurrentUser;
@@ -89,7 +89,7 @@ export async function openDisplay(db: Database, token: string): Promise<{ tenant
   return { tenant: tenant.slug };
 }
 
-export interface Joined {
+interface Joined {
   tenant: string;
   /** Present when joining created a guest account and its session. */
   guestSession?: SignedIn;

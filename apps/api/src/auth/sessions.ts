@@ -20,7 +20,7 @@ export interface Session {
   expiresAt: Date;
 }
 
-export interface ValidSession {
+interface ValidSession {
   session: Session;
   user: SessionUser;
   /** Set when the expiry moved, so the cookie must be sent again. */

@@ -8,7 +8,7 @@ import { answerMethod, sendError, sendJson } from './responses.js';
 import { createStaticHandler } from './static-files.js';
 import { createStreamEndpoints } from './stream-endpoints.js';
 
-export interface AppOptions extends AppDependencies {
+interface AppOptions extends AppDependencies {
   webDist: string;
   /**
    * Who writes `events.subscribe` streams: the stream engine (default), or tRPC's own producer
@@ -20,7 +20,7 @@ export interface AppOptions extends AppDependencies {
   log?: (message: string, error?: unknown) => void;
 }
 
-export interface App {
+interface App {
   server: Server;
   /** Cuts every open event stream so its client reconnects (to another instance, when shutting down). */
   dropStreams(): void;

@@ -13,7 +13,7 @@ import { resumeId, serializedErrorFrame, subscribeQuery } from '../events/stream
 import { subscriptionError } from '../trpc/trpc.js';
 import { sendError } from './responses.js';
 
-export interface StreamEndpointOptions {
+interface StreamEndpointOptions {
   db: Database;
   engine: StreamEngine;
   /** A consumer whose unsent data grows past this is cut off and resumes from its last id. */

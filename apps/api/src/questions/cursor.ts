@@ -14,7 +14,7 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-export type CursorKind = Cursor[0];
+type CursorKind = Cursor[0];
 
 export function decodeCursor<Kind extends CursorKind>(
   value: string,

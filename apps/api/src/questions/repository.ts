@@ -143,7 +143,7 @@ export async function toQuestion(db: Executor, row: QuestionRow): Promise<Questi
   return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? []));
 }
 
-export interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'status'> {
+interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'status'> {
   statuses: QuestionStatus[];
 }
 

@@ -4,7 +4,7 @@ import { hasPermission } from '../auth/permissions.js';
 import { badRequest, forbidden, preconditionFailed } from '../errors.js';
 import type { Audience } from '../events/outbox/writer.js';
 
-export interface QuestionFacts {
+interface QuestionFacts {
   authorId: string;
   status: QuestionStatus;
 }

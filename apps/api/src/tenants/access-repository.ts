@@ -3,19 +3,19 @@ import type { Executor } from '../db/schema.js';
 
 const now = () => new Date().toISOString();
 
-export interface NewJoinLink {
+interface NewJoinLink {
   id: string;
   code: string;
   createdAt: string;
 }
 
-export interface NewDisplayLink {
+interface NewDisplayLink {
   id: string;
   tokenHash: string;
   createdAt: string;
 }
 
-export interface NewServiceToken {
+interface NewServiceToken {
   id: string;
   name: string;
   role: Role;

@@ -19,7 +19,7 @@ export interface TenantRecord {
   settings: TenantSettings;
 }
 
-export function toTenantRecord(row: Selectable<TenantTable>): TenantRecord {
+function toTenantRecord(row: Selectable<TenantTable>): TenantRecord {
   return {
     id: row.id,
     slug: row.slug,
@@ -85,7 +85,7 @@ export async function insertTenant(trx: Executor, slug: string, name: string): P
   return toTenantRecord(row);
 }
 
-export type TenantChanges = Partial<{ name: string } & TenantSettings>;
+type TenantChanges = Partial<{ name: string } & TenantSettings>;
 
 const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
 

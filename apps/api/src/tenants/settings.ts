@@ -8,7 +8,7 @@ import { openJoinLink } from './links.js';
 import { addMember, findTenantById, insertTenant, lockTenant, toTenant, updateTenant } from './repository.js';
 import { checkCanCreateTenant, checkQuestionLengths } from './rules.js';
 
-export function describeTenant(access: TenantAccess): Tenant {
+function describeTenant(access: TenantAccess): Tenant {
   const role = access.actor.role === 'display' ? null : access.actor.role;
   return toTenant(access.tenant, role);
 }

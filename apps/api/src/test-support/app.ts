@@ -260,7 +260,7 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
 }
 
 /** How a tRPC call was refused: the error code and the message the client received. */
-export interface Failure {
+interface Failure {
   code: string;
   message: string;
 }

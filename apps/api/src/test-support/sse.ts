@@ -74,7 +74,7 @@ export interface ConnectionAttempt {
 }
 
 /** eventsource v4's `fetch` option: adds the credentials and logs every connection attempt. */
-export function credentialFetch(credentials: Credentials, attempts: ConnectionAttempt[]): FetchLike {
+function credentialFetch(credentials: Credentials, attempts: ConnectionAttempt[]): FetchLike {
   return (url, init) => {
     attempts.push({ url: String(url), lastEventId: init.headers['Last-Event-ID'] ?? null });
     return fetch(url, { ...init, headers: { ...init.headers, ...credentialHeaders(credentials) } });
@@ -290,7 +290,7 @@ export async function requestJson(
 const alpha = { tenant: 'alpha' } as const;
 
 /** What a subscriber should receive for one event, timestamp aside. */
-export interface Expected {
+interface Expected {
   type: string;
   tenantId: string;
   data: unknown;
@@ -343,7 +343,7 @@ const RACE_BACKLOG = 2500;
 const RACE_DELAYS_MS = [0, 1, 2, 4, 6, 8, 12, 16, 25, 40, 60, 90];
 
 /** One round of the race: the stream resumes after `from`, while questions are being submitted. */
-export interface Race {
+interface Race {
   from: number;
   /** Settles once every racing question is submitted. */
   submitted: Promise<unknown>;
@@ -394,7 +394,7 @@ export function envelopesOf(items: readonly Received[]): Expected[] {
   return items.map(({ event }) => ({ type: event.type, tenantId: event.tenantId, data: event.data }));
 }
 
-export interface ScriptRun {
+interface ScriptRun {
   expected: Expected[];
   question: Question;
   startedAt: number;
@@ -491,7 +491,7 @@ export function trpcStreamPath(input: SubscribeInput): string {
   return `/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`;
 }
 
-export type InstanceOptions = TestAppOptions;
+type InstanceOptions = TestAppOptions;
 
 /** Another API process over the test app's database, whose server, engine and sockets a test can reach. */
 export interface Instance {

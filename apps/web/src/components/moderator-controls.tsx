@@ -80,7 +80,7 @@ export function useModeration(tenant: string) {
   };
 }
 
-export type Moderation = ReturnType<typeof useModeration>;
+type Moderation = ReturnType<typeof useModeration>;
 
 interface ModeratorControlsProps {
   question: Question;

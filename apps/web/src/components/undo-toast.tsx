@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 /** How long an action can be taken back. */
 export const UNDO_WINDOW_MS = 6000;
 
-export interface UndoOffer {
+interface UndoOffer {
   /** What just happened: "Queue frozen". */
   message: string;
   /** Takes the action back. */

@@ -5,13 +5,13 @@ import type { Filters } from '../components/filter-bar';
  * What a question page shows (its tab, filters and sort) lives in the page address, so a reload or
  * Back brings it back as it was: `?tab=answered&sort=newest&team=…&tag=…&q=…`. Defaults are left out.
  */
-export interface ListState<View extends string> {
+interface ListState<View extends string> {
   view: View;
   filters: Filters;
 }
 
 /** The page's tabs by their name in the address; the first one is the default. */
-export type TabNames<View extends string> = Readonly<Record<string, View>>;
+type TabNames<View extends string> = Readonly<Record<string, View>>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEARCH_MAX = 200;

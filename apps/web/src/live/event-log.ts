@@ -1,6 +1,6 @@
 import type { StreamEvent } from '@pulsestage/contracts';
 
-export interface LoggedEvent {
+interface LoggedEvent {
   seq: number;
   event: StreamEvent;
 }

@@ -20,7 +20,7 @@ const RETRY_MAX_MS = 30_000;
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-export interface Connection {
+interface Connection {
   state: ConnectionState;
   /** Why the stream stopped for good (state `offline`), or why it is reconnecting when the device is offline. */
   detail: string | null;

@@ -61,7 +61,7 @@ export function makePages(...pageItems: Question[][]): Pages {
   });
 }
 
-export type EventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
+type EventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
 
 /** An event envelope, as the published wire schemas allow it. */
 export function makeEvent<T extends StreamEvent['type']>(

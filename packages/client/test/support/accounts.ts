@@ -5,7 +5,7 @@ import { EmbeddedApi } from '@pulsestage/test-harness/process';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { createPulseStageClient, type PulseStageClient } from '../../src/index.js';
 
-export interface ServiceToken {
+interface ServiceToken {
   id: string;
   token: string;
 }
@@ -39,7 +39,7 @@ export async function serviceClient(
   return { client: createPulseStageClient({ baseUrl, token }), tokenId: id };
 }
 
-export interface DemoCallers {
+interface DemoCallers {
   api: EmbeddedApi;
   /** The demo owner, signed in. */
   owner: TRPCClient<AppRouter>;

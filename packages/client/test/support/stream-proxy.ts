@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 const STREAM_PATH = '/trpc/events.subscribe';
 
-export interface StreamRequest {
+interface StreamRequest {
   /** The id the request resumes after: its Last-Event-ID header, else the `lastEventId` of its input. */
   resumesAfter: string | undefined;
   status: number;

@@ -23,7 +23,7 @@ interface SinkControl {
   onClose(listener: () => void): void;
 }
 
-export type StreamSink =
+type StreamSink =
   | (SinkControl & {
       readonly encoding: Framing;
       /** Writes frames; false when the consumer had already fallen too far behind. */
@@ -65,7 +65,7 @@ interface Room {
   recheck: () => void;
 }
 
-export interface StreamEngineOptions {
+interface StreamEngineOptions {
   /** Interval of tRPC `ping` frames: shorter than the clients' inactivity timeout, or it will not start. */
   trpcPingMs: number;
   /** Interval of `heartbeat` data events on the plain stream. */

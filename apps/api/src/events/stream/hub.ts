@@ -39,7 +39,7 @@ export interface FeedSubscription {
   stop(): void;
 }
 
-export interface EventHubOptions {
+interface EventHubOptions {
   /** How often open tenants are checked against the outbox, in case a notification was lost. */
   pollIntervalMs: number;
   /** How often open streams check their credentials even without an access notification. */

@@ -19,7 +19,7 @@ export interface StreamQuery {
 }
 
 /** Who opens a stream: the caller its credentials resolved to, and those credentials for re-checks. */
-export interface StreamCaller {
+interface StreamCaller {
   caller: Caller;
   credentials: RequestCredentials;
 }
