@@ -1,5 +1,6 @@
 import { authRouter } from './auth/router.js';
 import { eventsRouter } from './events/stream/router.js';
+import { meetingRouter } from './meetings/router.js';
 import { questionRouter, queueRouter, tagRouter } from './questions/router.js';
 import { teamRouter, tenantRouter } from './tenants/router.js';
 import { router } from './trpc/trpc.js';
@@ -7,6 +8,7 @@ import { router } from './trpc/trpc.js';
 export const appRouter = router({
   auth: authRouter,
   tenant: tenantRouter,
+  meeting: meetingRouter,
   team: teamRouter,
   tag: tagRouter,
   question: questionRouter,

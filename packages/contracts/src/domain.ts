@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { meetingPublicV1 } from './events/payloads.js';
 import { hexColor, isoDateTime, questionStatus, role, tenantSlug, uuid } from './primitives.js';
 
 export const tag = z.object({ id: uuid, name: z.string(), color: hexColor });
@@ -9,6 +10,7 @@ export type Team = z.infer<typeof team>;
 
 export const question = z.object({
   id: uuid,
+  meetingId: uuid,
   body: z.string(),
   teamId: uuid.nullable(),
   status: questionStatus,
@@ -22,6 +24,10 @@ export const question = z.object({
   upvotedByMe: z.boolean(),
   /** Whether the caller asked it; nobody learns who asked anything else. */
   mine: z.boolean(),
+  /** Hidden questions are listed to moderators only. */
+  hidden: z.boolean(),
+  /** When its text was last edited, by a moderator or its author. */
+  editedAt: isoDateTime.nullable(),
 });
 export type Question = z.infer<typeof question>;
 
@@ -145,3 +151,49 @@ export const demoAccounts = z.object({
   accounts: z.array(z.object({ email: z.string(), name: z.string(), role })),
 });
 export type DemoAccounts = z.infer<typeof demoAccounts>;
+
+/** A meeting as its tenant's members see it; moderators also get the settings it falls back to. */
+export const meeting = z.object({
+  ...meetingPublicV1.shape,
+  createdAt: isoDateTime,
+  openedAt: isoDateTime.nullable(),
+  closedAt: isoDateTime.nullable(),
+  /** The approval and guest rules in force: the meeting's own, or the tenant's. */
+  effective: z.object({ requireApproval: z.boolean(), allowGuests: z.boolean() }),
+});
+export type Meeting = z.infer<typeof meeting>;
+export const meetingSnapshot = meeting.extend({ sequence: eventSequence });
+export type MeetingSnapshot = z.infer<typeof meetingSnapshot>;
+export const meetingList = z.object({ items: z.array(meeting), sequence: eventSequence });
+export type MeetingList = z.infer<typeof meetingList>;
+
+/** Where a meeting code leads: the tenant and the meeting, for `/j/<code>`. */
+export const meetingLanding = z.object({ tenant: tenantSlug, meetingId: uuid, title: z.string() });
+export type MeetingLanding = z.infer<typeof meetingLanding>;
+
+/** A downloadable file made on the server. */
+export const exportFile = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
+export type ExportFile = z.infer<typeof exportFile>;
+
+const count = z.number().int().nonnegative();
+/** A meeting's figures for its analytics page; never who asked or voted for what. */
+export const meetingAnalytics = z.object({
+  participants: count,
+  askers: count,
+  voters: count,
+  questions: count,
+  upvotes: count,
+  answered: count,
+  /** Median seconds from submission to answer; null before the first answer. */
+  medianSecondsToAnswer: z.number().nonnegative().nullable(),
+  /** Questions and upvotes per time bucket, oldest first. */
+  timeline: z.array(z.object({ at: isoDateTime, questions: count, upvotes: count })),
+  topTags: z.array(z.object({ tag, questions: count })),
+  byTeam: z.array(
+    z.object({ teamId: uuid.nullable(), name: z.string().nullable(), questions: count, upvotes: count }),
+  ),
+});
+export type MeetingAnalytics = z.infer<typeof meetingAnalytics>;
+
+/** `meeting.presence`: how many watch right now. */
+export const meetingPresence = z.object({ meetingId: uuid, watching: count });

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { versionSelection } from './events/wire.js';
-import { DISPLAY_NAME_MAX, LABEL_MAX, PASSWORD_MIN, QUESTION_BODY_MAX, RESPONSE_TEXT_MAX } from './limits.js';
-import { hexColor, questionStatus, role, tenantSlug, uuid } from './primitives.js';
+import {
+  DISPLAY_NAME_MAX,
+  LABEL_MAX,
+  MEETING_DESCRIPTION_MAX,
+  MEETING_TITLE_MAX,
+  PASSWORD_MIN,
+  QUESTION_BODY_MAX,
+  RESPONSE_TEXT_MAX,
+} from './limits.js';
+import { hexColor, isoDateTime, meetingCode, questionStatus, role, tenantSlug, uuid } from './primitives.js';
 
 /** Control characters other than tab and line breaks: never meaningful in text people type. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -27,11 +35,16 @@ const label = text(1, LABEL_MAX);
 const code = text(8, 128);
 
 export const tenantScoped = z.strictObject({ tenant: tenantSlug });
-const questionScoped = tenantScoped.extend({ questionId: uuid });
+export const meetingScoped = tenantScoped.extend({ meetingId: uuid });
+const questionScoped = meetingScoped.extend({ questionId: uuid });
 
 export const signUpInput = z.strictObject({ email, password, name: displayName });
 export const signInInput = z.strictObject({ email, password: z.string().min(1).max(256) });
-export const joinWithCodeInput = z.strictObject({ code, name: displayName.optional() });
+/** A tenant join link's code, or a meeting's six-digit code (which lands in that meeting). */
+export const joinWithCodeInput = z.strictObject({
+  code: z.union([meetingCode, code]),
+  name: displayName.optional(),
+});
 export const joinCodeInput = z.strictObject({ code });
 export const openDisplayInput = z.strictObject({ token: text(8, 256) });
 
@@ -52,8 +65,50 @@ export const serviceTokenInput = tenantScoped.extend({ tokenId: uuid });
 export const teamCreateInput = tenantScoped.extend({ name: label });
 export const tagCreateInput = tenantScoped.extend({ name: label, color: hexColor });
 
+export const MEETING_LISTS = ['open', 'upcoming', 'past'] as const;
+export const meetingListInput = tenantScoped.extend({ when: z.enum(MEETING_LISTS).optional() });
+
+const meetingFields = {
+  title: text(1, MEETING_TITLE_MAX),
+  description: text(0, MEETING_DESCRIPTION_MAX).nullable(),
+  opensAt: isoDateTime.nullable(),
+  closesAt: isoDateTime.nullable(),
+  /** Null follows the tenant's setting. */
+  requireApproval: z.boolean().nullable(),
+  allowGuests: z.boolean().nullable(),
+};
+function checkOpensBeforeCloses(
+  meeting: { opensAt?: string | null; closesAt?: string | null },
+  ctx: z.RefinementCtx,
+): void {
+  if (meeting.opensAt && meeting.closesAt && Date.parse(meeting.closesAt) <= Date.parse(meeting.opensAt)) {
+    ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'must be after opensAt' });
+  }
+}
+export const meetingCreateInput = tenantScoped
+  .extend({
+    ...meetingFields,
+    description: meetingFields.description.default(null),
+    opensAt: meetingFields.opensAt.default(null),
+    closesAt: meetingFields.closesAt.default(null),
+    requireApproval: meetingFields.requireApproval.default(null),
+    allowGuests: meetingFields.allowGuests.default(null),
+  })
+  .superRefine(checkOpensBeforeCloses);
+export const meetingUpdateInput = meetingScoped
+  .extend({
+    title: meetingFields.title.optional(),
+    description: meetingFields.description.optional(),
+    opensAt: meetingFields.opensAt.optional(),
+    closesAt: meetingFields.closesAt.optional(),
+    requireApproval: meetingFields.requireApproval.optional(),
+    allowGuests: meetingFields.allowGuests.optional(),
+  })
+  .superRefine(checkOpensBeforeCloses);
+export const meetingExportInput = meetingScoped.extend({ format: z.enum(['csv', 'json']) });
+
 export const QUESTION_SORTS = ['top', 'newest'] as const;
-export const questionListInput = tenantScoped.extend({
+export const questionListInput = meetingScoped.extend({
   status: questionStatus.optional(),
   teamId: uuid.optional(),
   tagId: uuid.optional(),
@@ -65,28 +120,32 @@ export const questionListInput = tenantScoped.extend({
   direction: z.literal('forward').optional(),
 });
 export type QuestionListInput = z.infer<typeof questionListInput>;
-export const questionMineInput = tenantScoped.extend({
+export const questionMineInput = meetingScoped.extend({
   limit: questionListInput.shape.limit,
   cursor: questionListInput.shape.cursor,
   direction: questionListInput.shape.direction,
 });
 
 export const questionInput = questionScoped;
-export const questionSubmitInput = tenantScoped.extend({
+export const questionSubmitInput = meetingScoped.extend({
   body: text(1, QUESTION_BODY_MAX),
   teamId: uuid.nullable().default(null),
 });
+/** Without `responseText` the question is marked answered live. */
 export const questionAnswerInput = questionScoped.extend({
-  responseText: text(1, RESPONSE_TEXT_MAX),
+  responseText: text(1, RESPONSE_TEXT_MAX).nullable().default(null),
 });
+export const questionEditInput = questionScoped.extend({ body: text(1, QUESTION_BODY_MAX) });
 export const questionTagInput = questionScoped.extend({ tagId: uuid });
 export const questionPinInput = questionScoped.extend({ pinned: z.boolean() });
-export const queueFreezeInput = tenantScoped.extend({ frozen: z.boolean() });
+export const queueFreezeInput = meetingScoped.extend({ frozen: z.boolean() });
 
 export const eventsSubscribeInput = tenantScoped.extend({
   /** Set by the client on reconnect: the id of the last event it received. */
   lastEventId: z.string().max(32).nullish(),
   versions: versionSelection.optional(),
+  /** Only this meeting's events, and the tenant-wide ones. */
+  meetingId: uuid.optional(),
 });
 
 /** For procedures that take nothing: anything sent is refused rather than ignored. */

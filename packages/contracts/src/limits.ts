@@ -12,3 +12,9 @@ export const PASSWORD_MIN = 8;
 export const DISPLAY_NAME_MAX = 80;
 /** Names of teams, tags and service tokens. */
 export const LABEL_MAX = 40;
+
+export const MEETING_STATES = ['scheduled', 'open', 'closed'] as const;
+export const MEETING_TITLE_MAX = 120;
+export const MEETING_DESCRIPTION_MAX = 2000;
+/** Join codes are six digits, shown as `#482913`. */
+export const MEETING_CODE_LENGTH = 6;

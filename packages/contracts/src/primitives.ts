@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from './limits.js';
+import { MEETING_CODE_LENGTH, MEETING_STATES, ROLES } from './limits.js';
 
 export const uuid = z.uuid();
 export const isoDateTime = z.iso.datetime({ offset: true });
@@ -20,3 +20,16 @@ export const questionStatus = z.enum(QUESTION_STATUSES);
 export type QuestionStatus = z.infer<typeof questionStatus>;
 
 export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f6feb');
+
+export const meetingState = z.enum(MEETING_STATES);
+export type MeetingState = z.infer<typeof meetingState>;
+
+/** A meeting's join code: six digits; a leading `#` as shown on screens is accepted. */
+export const meetingCode = z
+  .string()
+  .trim()
+  .max(16, 'must be a code like #482913')
+  .transform((value) => value.replace(/^#/, '').replace(/\s+/g, ''))
+  .pipe(
+    z.string().regex(new RegExp(`^\\d{${MEETING_CODE_LENGTH}}$`), `must be ${MEETING_CODE_LENGTH} digits`),
+  );

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { initial } from './migrations/001-initial.js';
 import { rejectedQuestions } from './migrations/002-rejected-questions.js';
 import { removedMembers } from './migrations/003-removed-members.js';
+import { meetings } from './migrations/004-meetings.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -90,6 +91,7 @@ export async function migrateToLatest(db: Database): Promise<void> {
         '001-initial': initial,
         '002-rejected-questions': rejectedQuestions,
         '003-removed-members': removedMembers,
+        '004-meetings': meetings,
       }),
     },
   });

@@ -1,4 +1,4 @@
-import type { QuestionStatus, Role } from '@pulsestage/contracts';
+import type { MeetingState, QuestionStatus, Role } from '@pulsestage/contracts';
 import type { Kysely, Transaction } from 'kysely';
 
 /** Flags are stored as 0/1 integers and times as ISO-8601 text, identically on SQLite and PostgreSQL. */
@@ -86,9 +86,47 @@ export interface TagTable {
   createdAt: IsoTime;
 }
 
+export interface MeetingTable {
+  id: string;
+  tenantId: string;
+  title: string;
+  description: string | null;
+  /** Six digits, unique across tenants. */
+  code: string;
+  state: MeetingState;
+  /** No new questions while paused. */
+  paused: Flag;
+  opensAt: IsoTime | null;
+  closesAt: IsoTime | null;
+  /** Null follows the tenant's setting. */
+  requireApproval: Flag | null;
+  allowGuests: Flag | null;
+  createdAt: IsoTime;
+  openedAt: IsoTime | null;
+  closedAt: IsoTime | null;
+}
+
+/** Who opened, asked or voted in a meeting, for its analytics: never what they asked or voted for. */
+export interface MeetingVisitorTable {
+  meetingId: string;
+  /** A user id or a service token id. */
+  visitorId: string;
+  firstSeenAt: IsoTime;
+}
+
+/** How many streams of each meeting each API instance serves, refreshed every few seconds. */
+export interface MeetingPresenceTable {
+  instanceId: string;
+  meetingId: string;
+  watching: number;
+  /** Milliseconds since the epoch: rows not refreshed lately belong to stopped instances. */
+  seenAt: number;
+}
+
 export interface QuestionTable {
   id: string;
   tenantId: string;
+  meetingId: string;
   teamId: string | null;
   /** A user id or a service token id; never exposed to other participants. */
   authorId: string;
@@ -100,6 +138,9 @@ export interface QuestionTable {
   submittedAt: IsoTime;
   /** Set on rejection: the row stays only so its author learns the question was not published. */
   rejectedAt: IsoTime | null;
+  /** Hidden by a moderator: kept, listed to moderators only, restorable. */
+  hiddenAt: IsoTime | null;
+  editedAt: IsoTime | null;
 }
 
 export interface UpvoteTable {
@@ -113,11 +154,6 @@ export interface QuestionTagTable {
   tagId: string;
 }
 
-export interface QueueStateTable {
-  tenantId: string;
-  frozen: Flag;
-}
-
 export interface EventSequenceTable {
   tenantId: string;
   lastSeq: number;
@@ -127,6 +163,8 @@ export interface EventTable {
   tenantId: string;
   seq: number;
   type: string;
+  /** The meeting the event belongs to; null for tenant-wide events. */
+  meetingId: string | null;
   audience: 'all' | 'moderators';
   /** JSON of the newest version's payload. */
   data: string;
@@ -144,10 +182,12 @@ export interface DatabaseSchema {
   links: LinkTable;
   serviceTokens: ServiceTokenTable;
   tags: TagTable;
+  meetings: MeetingTable;
+  meetingVisitors: MeetingVisitorTable;
+  meetingPresence: MeetingPresenceTable;
   questions: QuestionTable;
   upvotes: UpvoteTable;
   questionTags: QuestionTagTable;
-  queueStates: QueueStateTable;
   eventSequences: EventSequenceTable;
   events: EventTable;
 }

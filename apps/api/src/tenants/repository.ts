@@ -80,7 +80,6 @@ export async function insertTenant(trx: Executor, slug: string, name: string): P
     .returningAll()
     .executeTakeFirst();
   if (!row) throw conflict(`The address "${slug}" is already taken`);
-  await trx.insertInto('queueStates').values({ tenantId: id, frozen: 0 }).execute();
   await trx.insertInto('eventSequences').values({ tenantId: id, lastSeq: 0 }).execute();
   return toTenantRecord(row);
 }

@@ -1,6 +1,7 @@
 import type { Role } from '@pulsestage/contracts';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
+import { insertMeeting } from '../meetings/repository.js';
 import { addMember, insertTenant } from '../tenants/repository.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -20,6 +21,8 @@ export type AccountName = keyof typeof ACCOUNTS;
 
 export interface Fixture {
   tenantIds: { alpha: string; beta: string };
+  /** One open meeting in each tenant, where tests ask and vote unless they need a meeting of their own. */
+  meetingIds: { alpha: string; beta: string };
   userIds: Record<AccountName, string>;
 }
 
@@ -28,6 +31,19 @@ export async function seedFixture(db: Database): Promise<Fixture> {
     alpha: (await db.transaction().execute((trx) => insertTenant(trx, 'alpha', 'Alpha Inc'))).id,
     beta: (await db.transaction().execute((trx) => insertTenant(trx, 'beta', 'Beta LLC'))).id,
   };
+  const openMeeting = async (tenantId: string) =>
+    (
+      await insertMeeting(db, tenantId, {
+        title: 'Town hall',
+        description: null,
+        opensAt: null,
+        closesAt: null,
+        requireApproval: null,
+        allowGuests: null,
+        state: 'open',
+      })
+    ).id;
+  const meetingIds = { alpha: await openMeeting(tenantIds.alpha), beta: await openMeeting(tenantIds.beta) };
   const entries = await Promise.all(
     Object.entries(ACCOUNTS).map(async ([name, account]) => {
       const userId = await insertUser(db, { email: account.email, name, password: PASSWORD });
@@ -35,5 +51,5 @@ export async function seedFixture(db: Database): Promise<Fixture> {
       return [name, userId] as const;
     }),
   );
-  return { tenantIds, userIds: Object.fromEntries(entries) as Record<AccountName, string> };
+  return { tenantIds, meetingIds, userIds: Object.fromEntries(entries) as Record<AccountName, string> };
 }

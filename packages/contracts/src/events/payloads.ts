@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hexColor, isoDateTime, uuid } from '../primitives.js';
+import { hexColor, isoDateTime, meetingCode, meetingState, uuid } from '../primitives.js';
 
 export const questionCreatedV1 = z.strictObject({
   id: uuid,
@@ -56,6 +56,53 @@ export const tenantUpdatedV1 = z.strictObject({
     minQuestionLength: z.number().int(),
     maxQuestionLength: z.number().int(),
   }),
+});
+
+/** Version 2 of the question families: the same payload plus the meeting the question belongs to. */
+const inMeeting = { meetingId: uuid };
+
+export const questionCreatedV2 = z.strictObject({ ...inMeeting, ...questionCreatedV1.shape });
+export const questionUpvotedV2 = z.strictObject({ ...inMeeting, ...questionUpvotedV1.shape });
+/** `responseText` is null when a moderator marks the question answered live, without text. */
+export const questionAnsweredV3 = z.strictObject({
+  ...inMeeting,
+  ...questionAnsweredV2.shape,
+  responseText: z.string().nullable(),
+});
+export const questionTaggedV2 = z.strictObject({ ...inMeeting, ...questionTaggedV1.shape });
+export const questionUntaggedV2 = z.strictObject({ ...inMeeting, ...questionUntaggedV1.shape });
+export const questionPinnedV2 = z.strictObject({ ...inMeeting, ...questionPinnedV1.shape });
+/** The meeting's pause: no new questions while frozen. */
+export const questionFrozenV2 = z.strictObject({ ...inMeeting, ...questionFrozenV1.shape });
+export const questionRemovedV2 = z.strictObject({ ...inMeeting, ...questionRemovedV1.shape });
+export const questionPendingV2 = z.strictObject({ ...inMeeting, ...questionPendingV1.shape });
+
+/** A moderator or the author changed a question's text. */
+export const questionEditedV1 = z.strictObject({ ...inMeeting, questionId: uuid, body: z.string() });
+/** Hidden questions leave every screen but the moderators'; restored ones come back. */
+export const questionHiddenV1 = z.strictObject({ ...inMeeting, questionId: uuid });
+export const questionRestoredV1 = z.strictObject({ ...inMeeting, questionId: uuid });
+/** An answered question is open again. */
+export const questionReopenedV1 = z.strictObject({ ...inMeeting, questionId: uuid });
+
+/** What everyone in the tenant may know of a meeting; every `meeting:*` event carries it as it is now. */
+export const meetingPublicV1 = z.strictObject({
+  id: uuid,
+  title: z.string(),
+  description: z.string().nullable(),
+  code: meetingCode,
+  state: meetingState,
+  paused: z.boolean(),
+  opensAt: isoDateTime.nullable(),
+  closesAt: isoDateTime.nullable(),
+  requireApproval: z.boolean().nullable(),
+  allowGuests: z.boolean().nullable(),
+});
+
+/** How many people watch a meeting right now, across instances; sent live, never stored. */
+export const meetingPresenceV1 = z.strictObject({
+  meetingId: uuid,
+  watching: z.number().int().nonnegative(),
 });
 
 export const heartbeatV1 = z.strictObject({ timestamp: z.number().int() });

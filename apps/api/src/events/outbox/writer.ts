@@ -1,4 +1,4 @@
-import type { LatestEvent } from '@pulsestage/contracts';
+import { type LatestEvent, meetingOf } from '@pulsestage/contracts';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/schema.js';
 
@@ -26,6 +26,7 @@ export async function appendEvent(
       tenantId,
       seq,
       type: event.type,
+      meetingId: meetingOf(event),
       audience,
       data: JSON.stringify(event.data),
       timestamp: Date.now(),
