@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { currentJsonSchemas, type JsonSchema } from './snapshots.js';
 
+const MEETING_FIELDS = [
+  'id',
+  'title',
+  'description',
+  'code',
+  'state',
+  'paused',
+  'opensAt',
+  'closesAt',
+  'requireApproval',
+  'allowGuests',
+];
+
 /** The published `data` of each wire name, field by field, written out by hand (stream:resync included). */
 const PUBLISHED_FIELDS: Record<string, readonly string[]> = {
   'question:created': ['id', 'body', 'teamId', 'status', 'upvoteCount', 'submittedAt'],
@@ -13,7 +26,27 @@ const PUBLISHED_FIELDS: Record<string, readonly string[]> = {
   'question:frozen': ['frozen'],
   'question:removed': ['questionId'],
   'question:pending': ['id', 'body', 'teamId', 'submittedAt'],
+  'question:created.v2': ['meetingId', 'id', 'body', 'teamId', 'status', 'upvoteCount', 'submittedAt'],
+  'question:upvoted.v2': ['meetingId', 'questionId', 'upvoteCount'],
+  'question:answered.v3': ['meetingId', 'id', 'status', 'responseText', 'answeredAt', 'teamId'],
+  'question:tagged.v2': ['meetingId', 'questionId', 'tag'],
+  'question:untagged.v2': ['meetingId', 'questionId', 'tagId'],
+  'question:pinned.v2': ['meetingId', 'questionId', 'pinned'],
+  'question:frozen.v2': ['meetingId', 'frozen'],
+  'question:removed.v2': ['meetingId', 'questionId'],
+  'question:pending.v2': ['meetingId', 'id', 'body', 'teamId', 'submittedAt'],
+  'question:edited.v1': ['meetingId', 'questionId', 'body'],
+  'question:hidden.v1': ['meetingId', 'questionId'],
+  'question:restored.v1': ['meetingId', 'questionId'],
+  'question:reopened.v1': ['meetingId', 'questionId'],
   'tenant:updated.v1': ['name', 'settings'],
+  ...Object.fromEntries(
+    ['created', 'updated', 'opened', 'closed', 'deleted'].map((change) => [
+      `meeting:${change}.v1`,
+      MEETING_FIELDS,
+    ]),
+  ),
+  'meeting:presence.v1': ['meetingId', 'watching'],
   heartbeat: ['timestamp'],
   'stream:resync': ['reason'],
 };

@@ -8,7 +8,7 @@ import {
   eventCatalog,
   type LatestEvent,
 } from './catalog.js';
-import { heartbeatV1, streamResyncV1 } from './payloads.js';
+import { heartbeatV1, meetingPresenceV1, streamResyncV1 } from './payloads.js';
 
 /** The first published families, whose version 1 keeps the bare name; newer families start at `.v1`. */
 const BARE_FIRST_VERSION = [
@@ -96,11 +96,14 @@ export type TenantEvent = {
 
 export const STREAM_RESYNC = 'stream:resync';
 export const HEARTBEAT = 'heartbeat';
+/** How many watch a meeting: sent to streams filtered on it, like `heartbeat` never stored and without id. */
+export const MEETING_PRESENCE = 'meeting:presence.v1';
 export type StreamResyncEvent = Envelope<typeof STREAM_RESYNC, z.infer<typeof streamResyncV1>>;
 export type HeartbeatEvent = Envelope<typeof HEARTBEAT, z.infer<typeof heartbeatV1>>;
+export type MeetingPresenceEvent = Envelope<typeof MEETING_PRESENCE, z.infer<typeof meetingPresenceV1>>;
 
-/** What a tenant stream yields: tenant events plus the resync control event. */
-export type StreamEvent = TenantEvent | StreamResyncEvent;
+/** What a tenant stream yields: tenant events, the resync control event and, with a meeting filter, presence. */
+export type StreamEvent = TenantEvent | StreamResyncEvent | MeetingPresenceEvent;
 
 function envelopeSchema(type: string, data: z.ZodType) {
   return z.strictObject({ type: z.literal(type), tenantId: uuid, data, timestamp: z.number().int() });
@@ -117,6 +120,7 @@ export function publishedSchemas(): Map<string, z.ZodType> {
   }
   schemas.set(STREAM_RESYNC, streamResyncV1);
   schemas.set(HEARTBEAT, heartbeatV1);
+  schemas.set(MEETING_PRESENCE, meetingPresenceV1);
   return schemas;
 }
 
