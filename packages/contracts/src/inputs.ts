@@ -113,6 +113,8 @@ export const questionListInput = meetingScoped.extend({
   teamId: uuid.optional(),
   tagId: uuid.optional(),
   search: text(0, 200).optional(),
+  /** Moderators only: true lists the hidden questions instead of the others. */
+  hidden: z.boolean().optional(),
   sort: z.enum(QUESTION_SORTS).default('top'),
   limit: z.number().int().min(1).max(100).default(50),
   cursor: z.string().max(512).optional(),

@@ -15,7 +15,10 @@ export async function insertQuestion(trx: Executor, tenantId: string, question: 
 export async function updateQuestion(
   trx: Executor,
   questionId: string,
-  changes: Pick<Updateable<QuestionTable>, 'status' | 'responseText' | 'answeredAt' | 'pinnedAt'>,
+  changes: Pick<
+    Updateable<QuestionTable>,
+    'status' | 'responseText' | 'answeredAt' | 'pinnedAt' | 'body' | 'editedAt' | 'hiddenAt'
+  >,
 ): Promise<void> {
   await trx.updateTable('questions').set(changes).where('id', '=', questionId).execute();
 }
@@ -29,6 +32,13 @@ export async function markRejected(trx: Executor, questionId: string): Promise<v
     .set({ rejectedAt: new Date().toISOString(), pinnedAt: null })
     .where('id', '=', questionId)
     .execute();
+}
+
+/** Deletes the question with everything attached to it: a withdrawn question leaves no trace. */
+export async function deleteQuestion(trx: Executor, questionId: string): Promise<void> {
+  await trx.deleteFrom('upvotes').where('questionId', '=', questionId).execute();
+  await trx.deleteFrom('questionTags').where('questionId', '=', questionId).execute();
+  await trx.deleteFrom('questions').where('id', '=', questionId).execute();
 }
 
 /** False when the voter had already upvoted the question. */

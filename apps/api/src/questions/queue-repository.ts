@@ -1,32 +1,26 @@
 import type { QuestionStatus } from '@pulsestage/contracts';
 import type { Executor } from '../db/schema.js';
+import type { MeetingScope } from './repository.js';
 
-export async function isFrozen(db: Executor, tenantId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('queueStates')
-    .select('frozen')
-    .where('tenantId', '=', tenantId)
-    .executeTakeFirst();
-  return row?.frozen === 1;
-}
-
-export async function setFrozen(trx: Executor, tenantId: string, frozen: boolean): Promise<void> {
+export async function setPaused(trx: Executor, scope: MeetingScope, paused: boolean): Promise<void> {
   await trx
-    .updateTable('queueStates')
-    .set({ frozen: frozen ? 1 : 0 })
-    .where('tenantId', '=', tenantId)
+    .updateTable('meetings')
+    .set({ paused: paused ? 1 : 0 })
+    .where('tenantId', '=', scope.tenantId)
+    .where('id', '=', scope.meetingId)
     .execute();
 }
 
-/** The tenant's pinned questions, most recently pinned first. */
+/** The meeting's pinned questions, most recently pinned first. */
 export function selectPinned(
   db: Executor,
-  tenantId: string,
-): Promise<{ id: string; status: QuestionStatus }[]> {
+  scope: MeetingScope,
+): Promise<{ id: string; status: QuestionStatus; hiddenAt: string | null }[]> {
   return db
     .selectFrom('questions')
-    .select(['id', 'status'])
-    .where('tenantId', '=', tenantId)
+    .select(['id', 'status', 'hiddenAt'])
+    .where('tenantId', '=', scope.tenantId)
+    .where('meetingId', '=', scope.meetingId)
     .where('pinnedAt', 'is not', null)
     .orderBy('pinnedAt', 'desc')
     .execute();

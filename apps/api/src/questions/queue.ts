@@ -3,30 +3,39 @@ import type { TenantAccess } from '../auth/access.js';
 import type { Database } from '../db/schema.js';
 import { lastSequence } from '../events/outbox/reader.js';
 import { appendEvent } from '../events/outbox/writer.js';
-import { isFrozen, selectPinned, setFrozen } from './queue-repository.js';
-import { isModerator } from './rules.js';
+import { meetingInTenant, scopeOf } from './meeting-access.js';
+import { selectPinned, setPaused } from './queue-repository.js';
+import { audienceOf, isModerator } from './rules.js';
 
-/** Whether the queue is frozen and what is pinned, as of at least the returned sequence. */
-export async function readQueueState(db: Database, access: TenantAccess): Promise<QueueSnapshot> {
+/** Whether the meeting is paused and what is pinned in it, as of at least the returned sequence. */
+export async function readQueueState(
+  db: Database,
+  access: TenantAccess,
+  meetingId: string,
+): Promise<QueueSnapshot> {
   const sequence = await lastSequence(db, access.tenant.id);
-  const pinned = await selectPinned(db, access.tenant.id);
+  const meeting = await meetingInTenant(db, access, meetingId);
+  const pinned = await selectPinned(db, scopeOf(access, meetingId));
   return {
-    frozen: await isFrozen(db, access.tenant.id),
+    frozen: meeting.paused,
     pinnedQuestionIds: pinned
-      .filter((row) => row.status !== 'UNDER_REVIEW' || isModerator(access.actor))
+      .filter((row) => isModerator(access.actor) || audienceOf(row) === 'all')
       .map((row) => row.id),
     sequence,
   };
 }
 
+/** Pauses the meeting (no new questions) or lifts the pause. */
 export async function freezeQueue(
   db: Database,
   access: TenantAccess,
-  frozen: boolean,
+  input: { meetingId: string; frozen: boolean },
 ): Promise<QueueSnapshot> {
+  const { meetingId, frozen } = input;
   await db.transaction().execute(async (trx) => {
-    await setFrozen(trx, access.tenant.id, frozen);
-    await appendEvent(trx, access.tenant.id, { type: 'question:frozen', data: { frozen } }, 'all');
+    await meetingInTenant(trx, access, meetingId);
+    await setPaused(trx, scopeOf(access, meetingId), frozen);
+    await appendEvent(trx, access.tenant.id, { type: 'question:frozen', data: { meetingId, frozen } }, 'all');
   });
-  return readQueueState(db, access);
+  return readQueueState(db, access, meetingId);
 }

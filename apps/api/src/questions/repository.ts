@@ -5,6 +5,7 @@ import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
 
 export interface QuestionRow {
   id: string;
+  meetingId: string;
   teamId: string | null;
   authorId: string;
   body: string;
@@ -19,14 +20,25 @@ export interface QuestionRow {
   mine: boolean;
   /** Set once rejected: then only its author still sees it, in their own list. */
   rejectedAt: string | null;
+  /** Set while a moderator hides it: then only moderators see it. */
+  hiddenAt: string | null;
+  editedAt: string | null;
 }
 
-function selectQuestions(db: Executor, tenantId: string, viewerId: string) {
+/** Where a question lives: the meeting is always checked together with its tenant. */
+export interface MeetingScope {
+  tenantId: string;
+  meetingId: string;
+}
+
+function selectQuestions(db: Executor, scope: MeetingScope, viewerId: string) {
   return db
     .selectFrom('questions as q')
-    .where('q.tenantId', '=', tenantId)
+    .where('q.tenantId', '=', scope.tenantId)
+    .where('q.meetingId', '=', scope.meetingId)
     .select((eb) => [
       'q.id',
+      'q.meetingId',
       'q.teamId',
       'q.authorId',
       'q.body',
@@ -36,6 +48,8 @@ function selectQuestions(db: Executor, tenantId: string, viewerId: string) {
       'q.pinnedAt',
       'q.submittedAt',
       'q.rejectedAt',
+      'q.hiddenAt',
+      'q.editedAt',
       eb('q.authorId', '=', viewerId).as('mine'),
       eb
         .selectFrom('upvotes')
@@ -67,11 +81,11 @@ function toRow(selected: SelectedQuestion): QuestionRow {
 
 export async function findQuestion(
   db: Executor,
-  tenantId: string,
+  scope: MeetingScope,
   questionId: string,
   viewerId: string,
 ): Promise<QuestionRow | undefined> {
-  const selected = await selectQuestions(db, tenantId, viewerId)
+  const selected = await selectQuestions(db, scope, viewerId)
     .where('q.id', '=', questionId)
     .where('q.rejectedAt', 'is', null)
     .executeTakeFirst();
@@ -119,8 +133,8 @@ async function tagsByQuestion(db: Executor, questionIds: string[]): Promise<Map<
 }
 
 /** Adds its tags and drops the author: no participant ever learns who asked. */
-function toOwnQuestion({ authorId: _author, ...row }: QuestionRow, tags: Tag[]): OwnQuestion {
-  return { ...row, pinned: row.pinnedAt !== null, tags };
+function toOwnQuestion({ authorId: _author, hiddenAt, ...row }: QuestionRow, tags: Tag[]): OwnQuestion {
+  return { ...row, pinned: row.pinnedAt !== null, hidden: hiddenAt !== null, tags };
 }
 
 /** For lists where nothing is rejected. */
@@ -143,13 +157,15 @@ export async function toQuestion(db: Executor, row: QuestionRow): Promise<Questi
   return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? []));
 }
 
-interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'status'> {
+interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'meetingId' | 'status' | 'hidden'> {
   statuses: QuestionStatus[];
+  /** Hidden questions only, or none of them. */
+  hidden: boolean;
 }
 
-/** The tenant's questions as one table `q`, rejected ones included, to filter, order and page. */
-function questionTable(db: Executor, tenantId: string, viewerId: string) {
-  return db.selectFrom(selectQuestions(db, tenantId, viewerId).as('q')).selectAll();
+/** The meeting's questions as one table `q`, rejected ones included, to filter, order and page. */
+function questionTable(db: Executor, scope: MeetingScope, viewerId: string) {
+  return db.selectFrom(selectQuestions(db, scope, viewerId).as('q')).selectAll();
 }
 
 type QuestionTable = ReturnType<typeof questionTable>;
@@ -182,13 +198,14 @@ async function pageOf(query: QuestionTable, limit: number, cursorAfter: (last: Q
 
 export async function listQuestions(
   db: Executor,
-  tenantId: string,
+  scope: MeetingScope,
   viewerId: string,
   filters: ListFilters,
 ): Promise<RowPage> {
-  let query = questionTable(db, tenantId, viewerId)
+  let query = questionTable(db, scope, viewerId)
     .where('q.status', 'in', filters.statuses)
-    .where('q.rejectedAt', 'is', null);
+    .where('q.rejectedAt', 'is', null)
+    .where('q.hiddenAt', filters.hidden ? 'is not' : 'is', null);
   if (filters.teamId) query = query.where('q.teamId', '=', filters.teamId);
   if (filters.tagId) {
     const tagId = filters.tagId;
@@ -225,14 +242,16 @@ export async function listQuestions(
   );
 }
 
-/** The author's own questions, newest first, rejected ones included. */
+/** The author's own questions, newest first, rejected ones included and hidden ones left out. */
 export async function listAuthoredQuestions(
   db: Executor,
-  tenantId: string,
+  scope: MeetingScope,
   authorId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<RowPage> {
-  let query = questionTable(db, tenantId, authorId).where('q.authorId', '=', authorId);
+  let query = questionTable(db, scope, authorId)
+    .where('q.authorId', '=', authorId)
+    .where('q.hiddenAt', 'is', null);
   if (page.cursor) {
     const [, submittedAt, id] = decodeCursor(page.cursor, 'mine');
     query = query.where((eb) => submittedBefore(eb, submittedAt, id));

@@ -1,7 +1,9 @@
 import {
+  meetingScoped,
   ownQuestionPage,
   question,
   questionAnswerInput,
+  questionEditInput,
   questionInput,
   questionListInput,
   questionMineInput,
@@ -26,11 +28,11 @@ export const questionRouter = router({
   list: tenantProcedure('read')
     .input(questionListInput)
     .output(questionPage)
-    .query(({ ctx, input }) => questions.listTenantQuestions(ctx.db, ctx.access, input)),
+    .query(({ ctx, input }) => questions.listMeetingQuestions(ctx.db, ctx.access, input)),
   get: tenantProcedure('read')
     .input(questionInput)
     .output(question)
-    .query(({ ctx, input }) => questions.getVisibleQuestion(ctx.db, ctx.access, input.questionId)),
+    .query(({ ctx, input }) => questions.getVisibleQuestion(ctx.db, ctx.access, input)),
   mine: tenantProcedure('participate')
     .input(questionMineInput)
     .output(ownQuestionPage)
@@ -42,11 +44,11 @@ export const questionRouter = router({
   upvote: tenantProcedure('participate')
     .input(questionInput)
     .output(upvoteResult)
-    .mutation(({ ctx, input }) => questions.upvote(ctx.db, ctx.access, input.questionId)),
+    .mutation(({ ctx, input }) => questions.upvote(ctx.db, ctx.access, input)),
   removeUpvote: tenantProcedure('participate')
     .input(questionInput)
     .output(upvoteResult)
-    .mutation(({ ctx, input }) => questions.removeUpvote(ctx.db, ctx.access, input.questionId)),
+    .mutation(({ ctx, input }) => questions.removeUpvote(ctx.db, ctx.access, input)),
   answer: tenantProcedure('moderate')
     .input(questionAnswerInput)
     .output(question)
@@ -66,21 +68,40 @@ export const questionRouter = router({
   approve: tenantProcedure('moderate')
     .input(questionInput)
     .output(question)
-    .mutation(({ ctx, input }) => questions.approveQuestion(ctx.db, ctx.access, input.questionId)),
+    .mutation(({ ctx, input }) => questions.approveQuestion(ctx.db, ctx.access, input)),
   reject: tenantProcedure('moderate')
     .input(questionInput)
-    .mutation(({ ctx, input }) => questions.rejectQuestion(ctx.db, ctx.access, input.questionId)),
+    .mutation(({ ctx, input }) => questions.rejectQuestion(ctx.db, ctx.access, input)),
+  edit: tenantProcedure('participate')
+    .input(questionEditInput)
+    .output(question)
+    .mutation(({ ctx, input }) => questions.editQuestion(ctx.db, ctx.access, input)),
+  withdraw: tenantProcedure('participate')
+    .input(questionInput)
+    .mutation(({ ctx, input }) => questions.withdrawQuestion(ctx.db, ctx.access, input)),
+  hide: tenantProcedure('moderate')
+    .input(questionInput)
+    .output(question)
+    .mutation(({ ctx, input }) => questions.hideQuestion(ctx.db, ctx.access, input)),
+  restore: tenantProcedure('moderate')
+    .input(questionInput)
+    .output(question)
+    .mutation(({ ctx, input }) => questions.restoreQuestion(ctx.db, ctx.access, input)),
+  reopen: tenantProcedure('moderate')
+    .input(questionInput)
+    .output(question)
+    .mutation(({ ctx, input }) => questions.reopenQuestion(ctx.db, ctx.access, input)),
 });
 
 export const queueRouter = router({
   state: tenantProcedure('read')
-    .input(tenantScoped)
+    .input(meetingScoped)
     .output(queueSnapshot)
-    .query(({ ctx }) => readQueueState(ctx.db, ctx.access)),
+    .query(({ ctx, input }) => readQueueState(ctx.db, ctx.access, input.meetingId)),
   freeze: tenantProcedure('moderate')
     .input(queueFreezeInput)
     .output(queueSnapshot)
-    .mutation(({ ctx, input }) => freezeQueue(ctx.db, ctx.access, input.frozen)),
+    .mutation(({ ctx, input }) => freezeQueue(ctx.db, ctx.access, input)),
 });
 
 export const tagRouter = router({

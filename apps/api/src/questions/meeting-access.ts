@@ -1,0 +1,22 @@
+import type { Meeting } from '@pulsestage/contracts';
+import type { TenantAccess } from '../auth/access.js';
+import type { Executor } from '../db/schema.js';
+import { notFound } from '../errors.js';
+import { findMeeting, toMeeting } from '../meetings/repository.js';
+import type { MeetingScope } from './repository.js';
+
+export const scopeOf = (access: TenantAccess, meetingId: string): MeetingScope => ({
+  tenantId: access.tenant.id,
+  meetingId,
+});
+
+/** A meeting of the caller's tenant; another tenant's is "not found" like an id that exists nowhere. */
+export async function meetingInTenant(
+  db: Executor,
+  access: TenantAccess,
+  meetingId: string,
+): Promise<Meeting> {
+  const row = await findMeeting(db, access.tenant.id, meetingId);
+  if (!row) throw notFound('Meeting not found');
+  return toMeeting(row, access.tenant.settings);
+}
