@@ -7,8 +7,11 @@ import { StreamEngine } from './events/stream/engine.js';
 import { EventHub } from './events/stream/hub.js';
 import { SSE_PING_MS } from './events/stream/trpc-sse.js';
 import { createApp } from './http/server.js';
+import { startMeetingScheduler } from './meetings/scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
+/** Meetings open and close within a second of their time. */
+const SCHEDULER_INTERVAL_MS = 250;
 const log = (message: string, error?: unknown) => console.error(message, error ?? '');
 
 async function main(): Promise<void> {
@@ -26,6 +29,11 @@ async function main(): Promise<void> {
     log,
   });
   const stopRetention = startRetention(db, config.eventRetentionMs, log);
+  const stopScheduler = startMeetingScheduler(db, {
+    intervalMs: SCHEDULER_INTERVAL_MS,
+    announce: (tenantId) => hub.announce(tenantId),
+    log,
+  });
   const { server, dropStreams } = createApp({
     db,
     hub,
@@ -57,6 +65,7 @@ async function main(): Promise<void> {
     console.log(`${signal} received: closing streams so clients reconnect elsewhere, finishing requests`);
     server.close(async () => {
       stopRetention();
+      await stopScheduler();
       engine.close();
       await hub.close();
       await db.destroy();

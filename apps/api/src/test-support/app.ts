@@ -9,6 +9,7 @@ import { StreamEngine } from '../events/stream/engine.js';
 import { EventHub } from '../events/stream/hub.js';
 import { SSE_PING_MS } from '../events/stream/trpc-sse.js';
 import { createApp } from '../http/server.js';
+import { startMeetingScheduler } from '../meetings/scheduler.js';
 import type { AppRouter } from '../router.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 import { type AccountName, type Fixture, seedFixture } from './fixture.js';
@@ -118,6 +119,8 @@ export interface TestAppOptions {
   publicUrl?: string;
   /** How often open streams re-check their credentials without being told to (default 1 s). */
   accessSweepMs?: number;
+  /** Runs the meeting scheduler, as main.ts does, looking for due meetings this often. */
+  schedulerIntervalMs?: number;
 }
 
 /** One API server over `db`, wired as main.ts wires it, listening on an ephemeral loopback port. */
@@ -147,15 +150,26 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     maxBufferedBytes: options.maxBufferedBytes,
     log: () => {},
   });
+  const stopScheduler =
+    options.schedulerIntervalMs === undefined
+      ? async () => {}
+      : startMeetingScheduler(db, {
+          intervalMs: options.schedulerIntervalMs,
+          announce: (tenantId) => hub.announce(tenantId),
+          log: () => {},
+        });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, server, hub, engine, dropStreams };
+  return { url, server, hub, engine, dropStreams, stopScheduler };
 }
 
 export async function startTestApp(dialect: DialectName, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const fixture = await seedFixture(database.db);
-  const { url, server, hub, engine, dropStreams } = await startTestServer(database.db, options);
+  const { url, server, hub, engine, dropStreams, stopScheduler } = await startTestServer(
+    database.db,
+    options,
+  );
   const cookies = new Map<AccountName, string>();
 
   const raw: TestApp['raw'] = async (method, path, input, options = {}) => {
@@ -252,6 +266,7 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await stopScheduler();
       engine.close();
       await hub.close();
       await database.drop();
