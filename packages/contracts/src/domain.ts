@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { meetingPublicV1 } from './events/payloads.js';
-import { hexColor, isoDateTime, questionStatus, role, tenantSlug, uuid } from './primitives.js';
+import { hexColor, isoDateTime, meetingState, questionStatus, role, tenantSlug, uuid } from './primitives.js';
 
 export const tag = z.object({ id: uuid, name: z.string(), color: hexColor });
 export type Tag = z.infer<typeof tag>;
@@ -121,8 +121,17 @@ export const joinLink = z.object({ id: uuid, code: z.string(), createdAt: isoDat
 export type JoinLink = z.infer<typeof joinLink>;
 /** `tenant.joinCode`: the newest join code that still works, for everyone in the tenant to share. */
 export const joinCode = z.object({ code: z.string() }).nullable();
-export const joinLinkSummary = z.object({ tenant: tenantSlug, name: z.string(), allowGuests: z.boolean() });
+/** What a join page shows before anyone joins; a meeting code also names the meeting it lands in. */
+export const joinLinkSummary = z.object({
+  tenant: tenantSlug,
+  name: z.string(),
+  allowGuests: z.boolean(),
+  meeting: z.object({ id: uuid, title: z.string(), state: meetingState }).nullable(),
+});
 export type JoinLinkSummary = z.infer<typeof joinLinkSummary>;
+/** Where joining with a code leads: the tenant, and the meeting when the code was a meeting's. */
+export const joinedWithCode = z.object({ tenant: tenantSlug, meetingId: uuid.nullable() });
+export type JoinedWithCode = z.infer<typeof joinedWithCode>;
 export const displayLink = z.object({ id: uuid, token: z.string(), createdAt: isoDateTime });
 export type DisplayLink = z.infer<typeof displayLink>;
 export const serviceToken = z.object({ id: uuid, name: z.string(), role, token: z.string() });

@@ -45,7 +45,7 @@ export const joinWithCodeInput = z.strictObject({
   code: z.union([meetingCode, code]),
   name: displayName.optional(),
 });
-export const joinCodeInput = z.strictObject({ code });
+export const joinCodeInput = joinWithCodeInput.pick({ code: true });
 export const openDisplayInput = z.strictObject({ token: text(8, 256) });
 
 export const tenantCreateInput = z.strictObject({ tenant: tenantSlug, name: displayName });

@@ -2,6 +2,7 @@ import {
   currentUser,
   demoAccounts,
   joinCodeInput,
+  joinedWithCode,
   joinLinkSummary,
   joinWithCodeInput,
   noInput,
@@ -60,12 +61,16 @@ export const authRouter = router({
     ctx.setDisplayCookie(input.token);
     return opened;
   }),
-  joinWithCode: publicProcedure.input(joinWithCodeInput).mutation(async ({ ctx, input }) => {
-    const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user : null;
-    const joined = await auth.joinWithCode(ctx.db, signedIn, input);
-    if (joined.guestSession) {
-      ctx.setSessionCookie(joined.guestSession.token, joined.guestSession.session.expiresAt);
-    }
-    return { tenant: joined.tenant };
-  }),
+  /** A join link's code, or a meeting's code, which lands in that meeting. */
+  joinWithCode: publicProcedure
+    .input(joinWithCodeInput)
+    .output(joinedWithCode)
+    .mutation(async ({ ctx, input }) => {
+      const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user : null;
+      const joined = await auth.joinWithCode(ctx.db, signedIn, input);
+      if (joined.guestSession) {
+        ctx.setSessionCookie(joined.guestSession.token, joined.guestSession.session.expiresAt);
+      }
+      return { tenant: joined.tenant, meetingId: joined.meetingId };
+    }),
 });

@@ -1,6 +1,7 @@
-import type { CurrentUser, JoinLinkSummary } from '@pulsestage/contracts';
+import { type CurrentUser, type JoinLinkSummary, MEETING_CODE_LENGTH } from '@pulsestage/contracts';
 import type { Database } from '../db/schema.js';
 import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
+import { findMeetingByCode } from '../meetings/repository.js';
 import { checkNotRemoved } from '../tenants/removals.js';
 import { addMember, findTenantById } from '../tenants/repository.js';
 import { DISPLAY_TOKEN_PREFIX, displayCaller } from './credentials.js';
@@ -68,16 +69,49 @@ export async function signOut(
   return memberships.map((membership) => membership.id);
 }
 
-async function activeJoinLink(db: Database, code: string) {
+/** Where a code leads: a tenant, with the guest rule in force, and the meeting for a meeting's code. */
+interface Invitation {
+  tenant: { id: string; slug: string; name: string };
+  allowGuests: boolean;
+  meeting: JoinLinkSummary['meeting'];
+}
+
+const MEETING_CODE = new RegExp(`^\\d{${MEETING_CODE_LENGTH}}$`);
+
+async function meetingInvitation(db: Database, code: string): Promise<Invitation> {
+  const found = await findMeetingByCode(db, code);
+  if (!found) throw notFound('There is no meeting with this code');
+  return {
+    tenant: { id: found.id, slug: found.slug, name: found.name },
+    allowGuests: (found.meetingAllowsGuests ?? found.allowGuests) === 1,
+    meeting: { id: found.meetingId, title: found.title, state: found.state },
+  };
+}
+
+async function joinLinkInvitation(db: Database, code: string): Promise<Invitation> {
   const link = await findJoinLinkTenant(db, code);
   if (!link) throw notFound('This join link is not valid or has been revoked');
-  return link;
+  return {
+    tenant: { id: link.id, slug: link.slug, name: link.name },
+    allowGuests: link.allowGuests === 1,
+    meeting: null,
+  };
+}
+
+/** A meeting's six digits (a closed meeting's still lead to its archive), or else a join link's code. */
+function findInvitation(db: Database, code: string): Promise<Invitation> {
+  return MEETING_CODE.test(code) ? meetingInvitation(db, code) : joinLinkInvitation(db, code);
 }
 
 /** What the join page shows before anyone joins: the code itself is the invitation. */
 export async function describeJoinLink(db: Database, code: string): Promise<JoinLinkSummary> {
-  const link = await activeJoinLink(db, code);
-  return { tenant: link.slug, name: link.name, allowGuests: link.allowGuests === 1 };
+  const invitation = await findInvitation(db, code);
+  return {
+    tenant: invitation.tenant.slug,
+    name: invitation.tenant.name,
+    allowGuests: invitation.allowGuests,
+    meeting: invitation.meeting,
+  };
 }
 
 /** The tenant a display link shows, for a screen that opens it; refused when it is unknown or revoked. */
@@ -91,29 +125,38 @@ export async function openDisplay(db: Database, token: string): Promise<{ tenant
 
 interface Joined {
   tenant: string;
+  /** The meeting a meeting code leads to; null for a join link. */
+  meetingId: string | null;
   /** Present when joining created a guest account and its session. */
   guestSession?: SignedIn;
 }
 
-/** Joins the tenant behind a join code: as the signed-in user, or as a new guest when a name is given. */
+/**
+ * Joins the tenant behind a join link or a meeting code: as the signed-in user, or as a new guest when
+ * a name is given and guests are welcome (a meeting's own setting, else its tenant's).
+ */
 export async function joinWithCode(
   db: Database,
   signedIn: { id: string; guest: boolean } | null,
   input: { code: string; name?: string | undefined },
 ): Promise<Joined> {
-  const link = await activeJoinLink(db, input.code);
+  const invitation = await findInvitation(db, input.code);
+  const { tenant } = invitation;
+  const landing = { tenant: tenant.slug, meetingId: invitation.meeting?.id ?? null };
   const refuseGuests = () => {
-    if (link.allowGuests !== 1) throw forbidden('This organization does not accept guests; sign in to join');
+    if (invitation.allowGuests) return;
+    const what = invitation.meeting ? 'meeting' : 'organization';
+    throw forbidden(`This ${what} does not accept guests; sign in to join`);
   };
   if (signedIn) {
     if (signedIn.guest) refuseGuests();
-    await checkNotRemoved(db, link, signedIn.id);
-    await addMember(db, link.id, signedIn.id, 'member');
-    return { tenant: link.slug };
+    await checkNotRemoved(db, tenant, signedIn.id);
+    await addMember(db, tenant.id, signedIn.id, 'member');
+    return landing;
   }
   if (!input.name) throw unauthorized('Sign in, create an account, or give a name to join as a guest');
   refuseGuests();
   const guestId = await insertUser(db, { email: null, name: input.name, password: null });
-  await addMember(db, link.id, guestId, 'member');
-  return { tenant: link.slug, guestSession: await startSession(db, guestId) };
+  await addMember(db, tenant.id, guestId, 'member');
+  return { ...landing, guestSession: await startSession(db, guestId) };
 }
