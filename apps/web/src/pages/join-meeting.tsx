@@ -1,0 +1,160 @@
+import type { CurrentUser, JoinLinkSummary } from '@pulsestage/contracts';
+import { DISPLAY_NAME_MAX } from '@pulsestage/contracts/limits';
+import { type FormEvent, useState } from 'react';
+import { Link, Navigate, useParams } from 'react-router';
+import { AuthCard, Field, SubmitButton } from '../components/form';
+import { MeetingCodeBox } from '../components/meeting-code-box';
+import { ErrorNotice } from '../components/notice';
+import { Spinner } from '../components/spinner';
+import { useCredentialChange } from '../lib/credentials';
+import { errorCode, errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
+import { formatMeetingCode, parseMeetingCode } from '../lib/meetings';
+import { withNext } from '../lib/navigation';
+import { trpc } from '../trpc';
+
+type Landing = JoinLinkSummary & { meeting: NonNullable<JoinLinkSummary['meeting']> };
+
+const SECONDARY =
+  'rounded-xl px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50';
+
+const STATE_NOTES = {
+  open: 'Open now: ask and vote as soon as you are in.',
+  scheduled: 'Not open yet. Join now and you can ask as soon as it opens.',
+  closed: 'This meeting has ended. Its questions and answers stay here to read.',
+} as const;
+
+/** A code nobody can use: said plainly, with a box to try another. */
+function UnknownCode({ code, reason }: { code: string; reason: string }) {
+  return (
+    <AuthCard title="This code does not open a meeting">
+      <p className="mb-6 text-slate-600" data-testid="join-refusal">
+        {reason}
+      </p>
+      <MeetingCodeBox framed={false} key={code} />
+    </AuthCard>
+  );
+}
+
+function GuestForm({ code, archive }: { code: string; archive: boolean }) {
+  const [name, setName] = useState('');
+  const join = useJoinMeeting();
+  const failure = useFailureNotice([join]);
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    join.mutate({ code, name });
+  };
+  return (
+    <form onSubmit={onSubmit} className="mt-6 border-t border-slate-200 pt-6">
+      <ErrorNotice message={failure} />
+      <p className="mb-3 text-sm text-slate-600">Or join as a guest, with just a name, no account:</p>
+      <Field
+        label="Your name"
+        required
+        maxLength={DISPLAY_NAME_MAX}
+        autoComplete="name"
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+      />
+      <SubmitButton pending={join.isPending}>
+        {archive ? 'See the archive as a guest' : 'Join as a guest'}
+      </SubmitButton>
+    </form>
+  );
+}
+
+/** Joins with the code and lands in the meeting, as whoever the person now is. */
+function useJoinMeeting() {
+  const credentialsChanged = useCredentialChange();
+  return trpc.auth.joinWithCode.useMutation({
+    onSuccess: ({ tenant, meetingId }) =>
+      credentialsChanged(`/t/${tenant}${meetingId ? `/m/${meetingId}` : ''}`),
+  });
+}
+
+function SignedIn({ me, landing, code }: { me: CurrentUser; landing: Landing; code: string }) {
+  const join = useJoinMeeting();
+  const failure = useFailureNotice([join]);
+  const member = me.memberships.some((membership) => membership.tenant === landing.tenant);
+  // Someone already in the organization goes straight in, as a scanned code should.
+  if (member) return <Navigate to={`/t/${landing.tenant}/m/${landing.meeting.id}`} replace />;
+  return (
+    <>
+      <ErrorNotice message={failure} />
+      <button
+        type="button"
+        onClick={() => join.mutate({ code })}
+        disabled={join.isPending}
+        className="w-full rounded-xl bg-indigo-600 px-4 py-3 font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
+      >
+        Join as {me.name}
+      </button>
+    </>
+  );
+}
+
+function SignedOut({ landing, code }: { landing: Landing; code: string }) {
+  const here = `/j/${code}`;
+  return (
+    <>
+      <div className="grid grid-cols-2 gap-3">
+        <Link to={withNext('/sign-in', here)} className={SECONDARY}>
+          Sign in
+        </Link>
+        <Link to={withNext('/sign-up', here)} className={SECONDARY}>
+          Create account
+        </Link>
+      </div>
+      {landing.allowGuests && <GuestForm code={code} archive={landing.meeting.state === 'closed'} />}
+    </>
+  );
+}
+
+const NO_MEETING =
+  'No meeting has this code. Check the digits with whoever shared it; a deleted meeting’s code stops working.';
+
+/** Why a code led nowhere, in words: unknown, or refused for a reason the server gives. */
+function refusalOf(error: unknown): string {
+  const code = errorCode(error);
+  return code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? NO_MEETING : errorMessage(error);
+}
+
+/**
+ * `/j/:code`: where a meeting's join code (typed, or scanned from the presenter screen) leads. It shows
+ * which meeting the code opens, then lets the person in: straight away when they already belong to the
+ * organization, by joining when signed in, or by signing in, up, or as a guest when the meeting allows it.
+ */
+export default function JoinMeeting() {
+  const { code: typed = '' } = useParams();
+  const code = parseMeetingCode(typed);
+  const link = trpc.auth.joinLink.useQuery({ code: code ?? '' }, { enabled: code !== null, retry: false });
+  const me = trpc.auth.me.useQuery();
+  if (code === null) {
+    return (
+      <UnknownCode
+        code={typed}
+        reason={`“${typed}” is not a meeting code: those are six digits, like #482913.`}
+      />
+    );
+  }
+  if (link.isPending || me.isPending) return <Spinner label="Finding the meeting" />;
+  if (link.isError) return <UnknownCode code={code} reason={refusalOf(link.error)} />;
+  const { meeting } = link.data;
+  if (!meeting) return <UnknownCode code={code} reason={NO_MEETING} />;
+  const landing = { ...link.data, meeting };
+  return (
+    <AuthCard title={meeting.title}>
+      <p className="-mt-4 mb-2 text-slate-600">
+        {link.data.name} · <span className="font-mono">{formatMeetingCode(code)}</span>
+      </p>
+      <p className="mb-6 text-sm font-medium text-slate-800" data-testid="meeting-state-note">
+        {STATE_NOTES[meeting.state]}
+      </p>
+      {me.data ? (
+        <SignedIn me={me.data} landing={landing} code={code} />
+      ) : (
+        <SignedOut landing={landing} code={code} />
+      )}
+    </AuthCard>
+  );
+}

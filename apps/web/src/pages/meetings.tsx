@@ -1,0 +1,255 @@
+import type { Meeting, Tenant } from '@pulsestage/contracts';
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { MeetingCodeBox } from '../components/meeting-code-box';
+import { MeetingForm } from '../components/meeting-form';
+import { ErrorNotice } from '../components/notice';
+import { Spinner } from '../components/spinner';
+import { errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
+import { formatMeetingCode, groupMeetings, meetingTiming } from '../lib/meetings';
+import { hasRole, useTenant } from '../lib/tenant';
+import { trpc } from '../trpc';
+
+const CARD = 'rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200';
+const ACTION = 'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50';
+
+const STATE_BADGES: Record<Meeting['state'], { label: string; className: string }> = {
+  open: { label: 'Open', className: 'bg-emerald-100 text-emerald-900' },
+  scheduled: { label: 'Scheduled', className: 'bg-sky-100 text-sky-900' },
+  closed: { label: 'Closed', className: 'bg-slate-200 text-slate-800' },
+};
+
+function StateBadge({ meeting }: { meeting: Meeting }) {
+  const badge =
+    meeting.state === 'open' && meeting.paused
+      ? { ...STATE_BADGES.open, label: 'Paused' }
+      : STATE_BADGES[meeting.state];
+  return (
+    <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${badge.className}`}>{badge.label}</span>
+  );
+}
+
+/** Deletes a meeting after a confirmation that names it and says how many questions go with it. */
+function DeleteMeeting({ tenant, meeting }: { tenant: string; meeting: Meeting }) {
+  const [asking, setAsking] = useState(false);
+  const confirm = useRef<HTMLButtonElement>(null);
+  const figures = trpc.meeting.analytics.useQuery({ tenant, meetingId: meeting.id }, { enabled: asking });
+  const remove = trpc.meeting.delete.useMutation();
+  const failure = useFailureNotice([remove]);
+  useEffect(() => {
+    if (asking) confirm.current?.focus();
+  }, [asking]);
+  const count = figures.data?.questions;
+  const questions =
+    count === undefined ? 'all its questions' : count === 1 ? 'its 1 question' : `its ${count} questions`;
+  if (!asking) {
+    return (
+      <>
+        <button type="button" className={`${ACTION} text-rose-800`} onClick={() => setAsking(true)}>
+          Delete
+        </button>
+        <ErrorNotice message={failure} className="basis-full" />
+      </>
+    );
+  }
+  return (
+    <fieldset
+      className="flex basis-full flex-wrap items-center gap-2 rounded-lg bg-rose-50 p-2 ring-1 ring-rose-200"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') setAsking(false);
+      }}
+    >
+      <legend className="sr-only">Delete {meeting.title}?</legend>
+      <span className="min-w-0 flex-1 text-sm text-rose-900">
+        Delete “{meeting.title}” and {questions}? This cannot be undone.
+      </span>
+      <button
+        ref={confirm}
+        type="button"
+        className="rounded-lg bg-rose-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-rose-800"
+        onClick={() => {
+          setAsking(false);
+          remove.mutate({ tenant, meetingId: meeting.id });
+        }}
+      >
+        Delete meeting
+      </button>
+      <button type="button" className={ACTION} onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </fieldset>
+  );
+}
+
+/** Open or close: what a moderator does to a meeting by hand, whatever its schedule says. */
+function StateAction({ tenant, meeting }: { tenant: string; meeting: Meeting }) {
+  const open = trpc.meeting.open.useMutation();
+  const close = trpc.meeting.close.useMutation();
+  const failure = useFailureNotice([open, close]);
+  const input = { tenant, meetingId: meeting.id };
+  const pending = open.isPending || close.isPending;
+  return (
+    <>
+      {meeting.state === 'open' ? (
+        <button type="button" className={ACTION} disabled={pending} onClick={() => close.mutate(input)}>
+          Close
+        </button>
+      ) : (
+        <button type="button" className={ACTION} disabled={pending} onClick={() => open.mutate(input)}>
+          {meeting.state === 'closed' ? 'Reopen' : 'Open now'}
+        </button>
+      )}
+      <ErrorNotice message={failure} className="basis-full" />
+    </>
+  );
+}
+
+function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) {
+  const [editing, setEditing] = useState(false);
+  const base = `/t/${tenant.slug}/m/${meeting.id}`;
+  const moderates = hasRole(tenant, 'moderator');
+  const titleId = `meeting-${meeting.id}`;
+  return (
+    <li className={CARD} data-testid="meeting-card">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <h3 id={titleId} className="text-lg font-semibold">
+          <Link to={base} className="text-slate-900 hover:text-indigo-700 hover:underline">
+            {meeting.title}
+          </Link>
+        </h3>
+        <StateBadge meeting={meeting} />
+        <span className="ml-auto font-mono text-sm font-semibold text-slate-700" title="Join code">
+          {formatMeetingCode(meeting.code)}
+        </span>
+      </div>
+      <p className="mt-1 text-sm text-slate-600">{meetingTiming(meeting)}</p>
+      {meeting.description && <p className="mt-2 line-clamp-2 text-slate-700">{meeting.description}</p>}
+      {moderates && (
+        <div className="mt-4 flex flex-wrap items-center gap-2">
+          <Link to={`${base}/moderate`} className={ACTION}>
+            Moderate
+          </Link>
+          <Link to={`${base}/present`} className={ACTION}>
+            Present
+          </Link>
+          <Link to={`${base}/analytics`} className={ACTION}>
+            Analytics
+          </Link>
+          <StateAction tenant={tenant.slug} meeting={meeting} />
+          <button
+            type="button"
+            className={ACTION}
+            aria-expanded={editing}
+            onClick={() => setEditing(!editing)}
+          >
+            Edit
+          </button>
+          {hasRole(tenant, 'admin') && <DeleteMeeting tenant={tenant.slug} meeting={meeting} />}
+        </div>
+      )}
+      {editing && (
+        <div className="mt-4 border-t border-slate-200 pt-4">
+          <MeetingForm
+            meeting={meeting}
+            onSaved={() => setEditing(false)}
+            onCancel={() => setEditing(false)}
+          />
+        </div>
+      )}
+    </li>
+  );
+}
+
+interface GroupProps {
+  tenant: Tenant;
+  title: string;
+  meetings: Meeting[];
+  empty: string;
+}
+
+function MeetingGroup({ tenant, title, meetings, empty }: GroupProps) {
+  const id = `group-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <section aria-labelledby={id} className="flex flex-col gap-3">
+      <h2 id={id} className="text-lg font-semibold text-slate-900">
+        {title} <span className="font-normal text-slate-600 tabular-nums">({meetings.length})</span>
+      </h2>
+      {meetings.length === 0 ? (
+        <p className="text-slate-600">{empty}</p>
+      ) : (
+        <ul className="grid gap-3">
+          {meetings.map((meeting) => (
+            <MeetingCard key={meeting.id} tenant={tenant} meeting={meeting} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function NewMeeting({ onDone }: { onDone(): void }) {
+  return (
+    <section aria-labelledby="new-meeting" className={CARD}>
+      <h2 id="new-meeting" className="mb-4 text-lg font-semibold">
+        New meeting
+      </h2>
+      <MeetingForm onSaved={onDone} onCancel={onDone} />
+    </section>
+  );
+}
+
+/** `/t/:tenant`: the organization's meetings, open now, upcoming and past, kept current by the stream. */
+export default function Meetings() {
+  const tenant = useTenant();
+  const [creating, setCreating] = useState(false);
+  const list = trpc.meeting.list.useQuery({ tenant: tenant.slug });
+  const moderates = hasRole(tenant, 'moderator');
+  const groups = groupMeetings(list.data?.items ?? []);
+  return (
+    <main className="mx-auto flex max-w-4xl flex-col gap-6 px-4 py-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold">Meetings</h1>
+        {moderates && !creating && (
+          <button
+            type="button"
+            onClick={() => setCreating(true)}
+            className="ml-auto rounded-xl bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700"
+          >
+            New meeting
+          </button>
+        )}
+      </div>
+      {creating && <NewMeeting onDone={() => setCreating(false)} />}
+      <MeetingCodeBox />
+      {list.isPending && <Spinner label="Loading the meetings" />}
+      {list.isError && <ErrorNotice message={errorMessage(list.error)} />}
+      {list.data && (
+        <>
+          <MeetingGroup
+            tenant={tenant}
+            title="Open now"
+            meetings={groups.open}
+            empty="No meeting is open right now."
+          />
+          <MeetingGroup
+            tenant={tenant}
+            title="Upcoming"
+            meetings={groups.upcoming}
+            empty={
+              moderates
+                ? 'Nothing scheduled. Create a meeting to plan the next one.'
+                : 'Nothing scheduled yet.'
+            }
+          />
+          <MeetingGroup
+            tenant={tenant}
+            title="Past"
+            meetings={groups.past}
+            empty="No meeting has ended yet."
+          />
+        </>
+      )}
+    </main>
+  );
+}
