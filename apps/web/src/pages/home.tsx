@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate } from 'react-router';
 import { Field, SubmitButton } from '../components/form';
+import { MeetingCodeBox } from '../components/meeting-code-box';
 import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
 import { UserMenu } from '../components/user-menu';
@@ -94,6 +95,7 @@ export function Home() {
         </div>
       </header>
       <main className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-8">
+        <MeetingCodeBox />
         <h1 className="text-2xl font-bold">Your organizations</h1>
         {memberships.length === 0 ? (
           <p className="text-slate-600">
