@@ -32,6 +32,7 @@ describe('local times', () => {
     expect(fromLocalInput('2026-12-03T10:00')).toBe('2026-12-03T10:00:00+01:00');
     expect(fromLocalInput('2026-07-03T10:00')).toBe('2026-07-03T10:00:00+02:00');
     expect(Date.parse(fromLocalInput('2026-12-03T10:00') ?? '')).toBe(Date.parse('2026-12-03T09:00:00Z'));
+    expect(fromLocalInput('2026-12-03T10:00:30')).toBe('2026-12-03T10:00:30+01:00');
   });
 
   it('shows a stored time in local time, and nothing for none', () => {
