@@ -163,6 +163,8 @@ export async function countByTeam(db: Executor, meetingId: string): Promise<Team
       eb.fn.count<number>('u.questionId').as('upvotes'),
     ])
     .orderBy('questions', 'desc')
+    // Questions without a team come after the teams, on both databases (they sort nulls differently).
+    .orderBy((eb) => eb.case().when('t.name', 'is', null).then(1).else(0).end())
     .orderBy('t.name')
     .execute();
   return rows.map((row) => ({ ...row, questions: Number(row.questions), upvotes: Number(row.upvotes) }));
