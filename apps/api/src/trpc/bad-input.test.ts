@@ -38,6 +38,7 @@ type FieldSpec =
   | { kind: 'versions'; optional?: boolean };
 
 interface Ids {
+  meetingId: string;
   questionId: string;
   tagId: string;
   teamId: string;
@@ -306,6 +307,18 @@ const TABLE: Record<string, Entry> = {
       versions: { kind: 'versions', optional: true },
     },
     valid: () => ({ tenant: 'alpha', lastEventId: '1', versions: { 'question:answered': 2 } }),
+  },
+  'meeting.export': {
+    type: 'query',
+    caller: 'owner',
+    fields: { tenant: slug, meetingId: id, format: { kind: 'enum', values: ['csv', 'json'] } },
+    valid: (ids) => ({ tenant: 'alpha', meetingId: ids.meetingId, format: 'csv' }),
+  },
+  'meeting.analytics': {
+    type: 'query',
+    caller: 'owner',
+    fields: { tenant: slug, meetingId: id },
+    valid: (ids) => ({ tenant: 'alpha', meetingId: ids.meetingId }),
   },
 };
 
@@ -651,6 +664,7 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
       role: 'member',
     });
     ids = {
+      meetingId: app.meetingIds.alpha,
       questionId: question.id,
       tagId: tag.id,
       teamId: team.id,

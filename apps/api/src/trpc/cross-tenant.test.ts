@@ -25,6 +25,7 @@ import { snapshotData } from '../test-support/snapshot.js';
 
 /** The objects a request can name, one of each kind. */
 interface Objects {
+  meetingId: string;
   questionId: string;
   tagId: string;
   teamId: string;
@@ -128,6 +129,10 @@ const TABLE: Record<string, Entry> = {
   'queue.state': scoped('query'),
   'queue.freeze': scoped('mutation', (tenant) => ({ tenant, frozen: true })),
   'events.subscribe': scoped('subscription'),
+  'meeting.export': scoped('query', (tenant, o) => ({ tenant, meetingId: o.meetingId, format: 'json' }), [
+    'meetingId',
+  ]),
+  'meeting.analytics': scoped('query', (tenant, o) => ({ tenant, meetingId: o.meetingId }), ['meetingId']),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -237,6 +242,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     alphaServiceToken = token.token;
     alphaDisplayToken = displayLink.token;
     alpha = {
+      meetingId: app.meetingIds.alpha,
       questionId: question.id,
       tagId: tag.id,
       teamId: team.id,
@@ -245,6 +251,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       tokenId: token.id,
     };
     alphaCandidates = {
+      meetingId: [app.meetingIds.alpha],
       questionId: [question.id],
       tagId: [tag.id],
       teamId: [team.id],
@@ -268,6 +275,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       role: 'member',
     });
     beta = {
+      meetingId: app.meetingIds.beta,
       questionId: betaQuestion.id,
       tagId: betaTag.id,
       teamId: betaTeam.id,
@@ -300,6 +308,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       (row): row is [string, Entry & { input: NonNullable<Entry['input']> }] => row[1].scope === 'tenant',
     );
   const randomObjects = (): Objects => ({
+    meetingId: randomUUID(),
     questionId: randomUUID(),
     tagId: randomUUID(),
     teamId: randomUUID(),
