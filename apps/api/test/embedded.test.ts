@@ -25,23 +25,25 @@ describe('the embedded default (SQLite file, demo data, one process)', () => {
   it('seeds the demo tenants once and keeps every change across a restart', async () => {
     api = await EmbeddedApi.start();
     const cookie = await signIn(api.url, 'alice@demo.test');
-    const before = await query<Page>(api.url, 'question.list', { tenant: 'demo', limit: 100 }, cookie);
+    const open = await query<Page>(api.url, 'meeting.list', { tenant: 'demo', when: 'open' }, cookie);
+    const demo = { tenant: 'demo', meetingId: open.items[0]?.id };
+    const before = await query<Page>(api.url, 'question.list', { ...demo, limit: 100 }, cookie);
     expect(before.items.length).toBeGreaterThanOrEqual(15);
     const asked = await mutate<{ id: string }>(
       api.url,
       'question.submit',
-      { tenant: 'demo', body: 'Does this survive a restart?' },
+      { ...demo, body: 'Does this survive a restart?' },
       cookie,
     );
     expect((await api.restart('SIGTERM')).code).toBe(0);
 
-    const after = await query<Page>(api.url, 'question.list', { tenant: 'demo', limit: 100 }, cookie);
+    const after = await query<Page>(api.url, 'question.list', { ...demo, limit: 100 }, cookie);
     expect(after.items.map((question) => question.id).sort()).toEqual(
       [...before.items.map((question) => question.id), asked.id].sort(),
     );
     expect(api.process.logs()).not.toMatch(/Seeded/);
     const acme = await fetch(
-      `${api.url}/trpc/question.list?input=${encodeURIComponent('{"tenant":"acme"}')}`,
+      `${api.url}/trpc/question.list?input=${encodeURIComponent(JSON.stringify({ ...demo, tenant: 'acme' }))}`,
       {
         headers: { cookie },
       },

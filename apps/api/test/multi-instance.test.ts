@@ -78,6 +78,7 @@ class Workload {
     private readonly baseUrl: () => string,
     private readonly cookies: Record<Member, string>,
     private readonly label: string,
+    private readonly meetingId: string,
   ) {}
 
   async submit(by: Member): Promise<string> {
@@ -86,7 +87,7 @@ class Workload {
     const created = await mutate<{ id: string; body: string }>(
       this.baseUrl(),
       'question.submit',
-      { tenant: TENANT, body },
+      { tenant: TENANT, meetingId: this.meetingId, body },
       this.cookies[by],
     );
     this.questions.push({ id: created.id, author: by, upvotedBy: new Set() });
@@ -100,7 +101,7 @@ class Workload {
     const result = await mutate<{ questionId: string; upvoteCount: number }>(
       this.baseUrl(),
       'question.upvote',
-      { tenant: TENANT, questionId },
+      { tenant: TENANT, meetingId: this.meetingId, questionId },
       this.cookies[by],
     );
     this.done.push({ kind: 'upvote', by, questionId, upvoteCount: result.upvoteCount, doneAt: Date.now() });
@@ -140,6 +141,8 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
     let c: ApiProcess;
     let processes: ApiProcess[] = [];
     let tenantId: string;
+    /** The demo tenant's open meeting, where the workloads ask and vote. */
+    let meetingId: string;
     const cookies = {} as Record<Member | 'mod', string>;
     const diagnostics: (() => string)[] = [];
 
@@ -172,7 +175,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
     };
 
     const workload = (via: ApiProcess, label: string) =>
-      new Workload(() => via.url, { alice: cookies.alice, bob: cookies.bob }, `[${bus}] ${label}`);
+      new Workload(() => via.url, { alice: cookies.alice, bob: cookies.bob }, `[${bus}] ${label}`, meetingId);
 
     /**
      * The subscriber received exactly the events after `from`, once each and in order, each with a
@@ -356,6 +359,11 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
       const { rows } = await sql.query<{ id: string }>('select id from tenants where slug = $1', [TENANT]);
       tenantId = rows[0]?.id ?? '';
       expect(tenantId, 'the demo tenant was seeded once').toMatch(/^[0-9a-f-]{36}$/);
+      const { rows: open } = await sql.query<{ id: string }>(
+        "select id from meetings where tenant_id = $1 and state = 'open'",
+        [tenantId],
+      );
+      meetingId = open[0]?.id ?? '';
       const { rows: tenants } = await sql.query('select slug from tenants order by slug');
       expect(tenants.map((row) => row.slug)).toEqual(['acme', 'demo']);
       const { rows: questions } = await sql.query(

@@ -11,7 +11,7 @@ import {
   uniqueEmail,
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
-import { ACCOUNTS, PASSWORD } from '../test-support/fixture.js';
+import { ACCOUNTS, ALPHA_MEETING, BETA_MEETING, PASSWORD } from '../test-support/fixture.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -436,7 +436,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const response = await app.raw(
         'POST',
         'question.submit',
-        { tenant: 'alpha', body: 'Asked by a service behind a cross-site header' },
+        { ...ALPHA_MEETING, body: 'Asked by a service behind a cross-site header' },
         { bearer: token, headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' } },
       );
       expect(response.status).toBe(200);
@@ -530,7 +530,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
       expect((await guestClient.tenant.get.query({ tenant: 'alpha' })).role).toBe('member');
       const question = await guestClient.question.submit.mutate({
-        tenant: 'alpha',
+        ...ALPHA_MEETING,
         body: 'A guest question',
       });
       expect(question.body).toBe('A guest question');
@@ -620,7 +620,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const bot = app.client({ bearer: token });
       const tenant = await bot.tenant.get.query({ tenant: 'alpha' });
       expect(tenant).toMatchObject({ slug: 'alpha', role: 'moderator' });
-      const page = await bot.question.list.query({ tenant: 'alpha' });
+      const page = await bot.question.list.query(ALPHA_MEETING);
       expect(Array.isArray(page.items)).toBe(true);
       const team = await bot.team.create.mutate({ tenant: 'alpha', name: 'Made by a bot' });
       expect(team.name).toBe('Made by a bot');
@@ -635,7 +635,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       await (await app.as('admin')).tenant.revokeServiceToken.mutate({ tenant: 'alpha', tokenId: id });
       expect(await errorCodeOf(bot.tenant.get.query({ tenant: 'alpha' }))).toBe('UNAUTHORIZED');
       await app.expectNoChange(
-        () => bot.question.submit.mutate({ tenant: 'alpha', body: 'after revocation' }),
+        () => bot.question.submit.mutate({ ...ALPHA_MEETING, body: 'after revocation' }),
         'UNAUTHORIZED',
       );
       const raw = await app.raw('GET', 'tenant.get', { tenant: 'alpha' }, { bearer: token });
@@ -649,7 +649,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       expect(refused.code).toBe('FORBIDDEN');
       expect(refused.message).not.toContain('Beta LLC');
       await app.expectNoChange(
-        () => bot.question.submit.mutate({ tenant: 'beta', body: 'cross tenant' }),
+        () => bot.question.submit.mutate({ ...BETA_MEETING, body: 'cross tenant' }),
         'FORBIDDEN',
       );
       await app.expectNoChange(() => bot.tenant.createJoinLink.mutate({ tenant: 'beta' }), 'FORBIDDEN');
@@ -658,29 +658,29 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
 
     it('lets a display link read but never write', async () => {
       const asked = await (await app.as('member')).question.submit.mutate({
-        tenant: 'alpha',
+        ...ALPHA_MEETING,
         body: 'Shown on the big screen',
       });
       const link = await (await app.as('admin')).tenant.createDisplayLink.mutate({ tenant: 'alpha' });
       const display = app.client({ bearer: link.token });
       expect((await display.tenant.get.query({ tenant: 'alpha' })).role).toBeNull();
-      const page = await display.question.list.query({ tenant: 'alpha' });
+      const page = await display.question.list.query(ALPHA_MEETING);
       expect(page.items.map((item) => item.id)).toContain(asked.id);
       await app.expectNoChange(
-        () => display.question.submit.mutate({ tenant: 'alpha', body: 'from the projector' }),
+        () => display.question.submit.mutate({ ...ALPHA_MEETING, body: 'from the projector' }),
         'FORBIDDEN',
       );
       const questionId = asked.id;
       await app.expectNoChange(
-        () => display.question.upvote.mutate({ tenant: 'alpha', questionId }),
+        () => display.question.upvote.mutate({ ...ALPHA_MEETING, questionId }),
         'FORBIDDEN',
       );
       await app.expectNoChange(
-        () => display.queue.freeze.mutate({ tenant: 'alpha', frozen: true }),
+        () => display.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true }),
         'FORBIDDEN',
       );
       await app.expectNoChange(() => display.tenant.createJoinLink.mutate({ tenant: 'alpha' }), 'FORBIDDEN');
-      expect(await errorCodeOf(display.question.mine.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
+      expect(await errorCodeOf(display.question.mine.query(ALPHA_MEETING))).toBe('FORBIDDEN');
       expect(await errorCodeOf(display.tenant.members.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
       expect(await errorCodeOf(display.tenant.get.query({ tenant: 'beta' }))).toBe('FORBIDDEN');
       expect(await display.auth.me.query()).toBeNull();
@@ -706,7 +706,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
         () =>
           app
             .client({ bearer: 'pst_not-a-real-token' })
-            .question.submit.mutate({ tenant: 'alpha', body: 'nope' }),
+            .question.submit.mutate({ ...ALPHA_MEETING, body: 'nope' }),
         'UNAUTHORIZED',
       );
     });

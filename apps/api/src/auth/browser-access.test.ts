@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/seed.js';
 import { errorCodeOf, startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { ALPHA_MEETING } from '../test-support/fixture.js';
 import { openRawStream, waitFor } from '../test-support/sse.js';
 
 const DISPLAY_COOKIE = 'pulsestage_display';
@@ -47,7 +48,7 @@ describe.each(DIALECTS)('browser access on %s', (dialect) => {
       expect(await screen.tenant.joinCode.query({ tenant: 'alpha' })).not.toBeUndefined();
       expect(await screen.auth.me.query()).toBeNull();
       await app.expectNoChange(
-        () => screen.question.submit.mutate({ tenant: 'alpha', body: 'from the projector' }),
+        () => screen.question.submit.mutate({ ...ALPHA_MEETING, body: 'from the projector' }),
         'FORBIDDEN',
       );
       expect(await errorCodeOf(screen.tenant.get.query({ tenant: 'beta' }))).toBe('FORBIDDEN');
@@ -59,7 +60,7 @@ describe.each(DIALECTS)('browser access on %s', (dialect) => {
       try {
         expect(stream.status).toBe(200);
         const asked = await (await app.as('member')).question.submit.mutate({
-          tenant: 'alpha',
+          ...ALPHA_MEETING,
           body: 'Seen on the projector',
         });
         await waitFor(() => stream.items.some((item) => JSON.stringify(item.event).includes(asked.id)));

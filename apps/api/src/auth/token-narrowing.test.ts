@@ -9,6 +9,7 @@ import {
   uniqueLabel,
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { ALPHA_MEETING } from '../test-support/fixture.js';
 import { newMember, OpenStreams, openRawStream, type RawStream, waitFor } from '../test-support/sse.js';
 
 const alpha = { tenant: 'alpha' } as const;
@@ -68,7 +69,7 @@ describe.each(DIALECTS)('service tokens follow their creator’s role on %s', (d
       () => token.tenant.setRole.mutate({ ...alpha, userId: app.userIds.member, role: 'admin' }),
       'FORBIDDEN',
     );
-    expect(await token.question.list.query(alpha)).toBeTruthy();
+    expect(await token.question.list.query(ALPHA_MEETING)).toBeTruthy();
 
     await owner.tenant.setRole.mutate({ ...alpha, userId: creator.userId, role: 'admin' });
     expect(await roleOf(token)).toBe('admin');
@@ -91,14 +92,14 @@ describe.each(DIALECTS)('service tokens follow their creator’s role on %s', (d
     try {
       const stream = await tokenStream(secret);
       await owner.tenant.setRole.mutate({ ...alpha, userId: creator.userId, role: 'member' });
-      await member2.question.submit.mutate({ ...alpha, body: uniqueLabel('review') });
-      await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
+      await member2.question.submit.mutate({ ...ALPHA_MEETING, body: uniqueLabel('review') });
+      await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
       const types = () => stream.items.map((item) => item.event.type);
       await waitFor(() => types().includes('question:frozen'), 5000, 'the freeze');
       expect(types()).not.toContain('question:pending');
       expect(stream.ended).toBe(false);
     } finally {
-      await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+      await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
       await admin.tenant.updateSettings.mutate({ ...alpha, requireApproval: false });
     }
   });

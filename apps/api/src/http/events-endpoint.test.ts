@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { trimOutbox } from '../events/outbox/retention.js';
 import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { ALPHA_MEETING, BETA_MEETING } from '../test-support/fixture.js';
 import { lastSeqOf } from '../test-support/outbox.js';
 import {
   type CollectedStream,
@@ -331,7 +332,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
         const moderatorStream = await rawStream(cookies.moderator);
         const base = await lastSeq();
         const body = uniqueLabel('needs review');
-        const pending = await member2.question.submit.mutate({ ...alpha, body });
+        const pending = await member2.question.submit.mutate({ ...ALPHA_MEETING, body });
         await received(moderatorStream, 1);
         expect(moderatorStream.items[0]?.id).toBe(String(base + 1));
         expect(envelopesOf(moderatorStream.items)).toEqual([
@@ -342,7 +343,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
           },
         ]);
 
-        await moderator.question.approve.mutate({ ...alpha, questionId: pending.id });
+        await moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId: pending.id });
         await received(moderatorStream, 2);
         await received(memberStream, 1);
         expect(memberStream.items[0]).toMatchObject({
@@ -351,8 +352,8 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
         });
         expect(moderatorStream.items[1]).toEqual(memberStream.items[0]);
 
-        await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
-        await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+        await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
+        await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
         await received(memberStream, 3);
         expect(idsOf(memberStream)).toEqual(seqRange(base + 2, base + 4));
       } finally {
@@ -431,14 +432,17 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
       try {
         const source = await eventSource({ cookie: promoted.cookie });
         const base = await lastSeq();
-        await member2.question.submit.mutate({ ...alpha, body: uniqueLabel('hidden') });
-        await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
-        await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+        await member2.question.submit.mutate({ ...ALPHA_MEETING, body: uniqueLabel('hidden') });
+        await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
+        await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
         await received(source, 2);
         expect(idsOf(source)).toEqual(seqRange(base + 2, base + 3));
 
         await admin.tenant.setRole.mutate({ ...alpha, userId: promoted.userId, role: 'moderator' });
-        const visible = await member2.question.submit.mutate({ ...alpha, body: uniqueLabel('visible') });
+        const visible = await member2.question.submit.mutate({
+          ...ALPHA_MEETING,
+          body: uniqueLabel('visible'),
+        });
         await received(source, 4);
         // The new role is announced first: the page loads what it may see now.
         expect(source.items[2]).toMatchObject({ id: String(base + 3), event: { type: 'stream:resync' } });
@@ -501,7 +505,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
       }
 
       const betaBase = await lastSeqOf(app, app.tenantIds.beta);
-      const betaQuestion = await betaMember.question.submit.mutate({ tenant: 'beta', body: 'Beta only' });
+      const betaQuestion = await betaMember.question.submit.mutate({ ...BETA_MEETING, body: 'Beta only' });
       await received(betaStream, 1);
       expect(betaStream.items[0]).toMatchObject({
         id: String(betaBase + 1),

@@ -15,7 +15,7 @@ import {
   type TestApp,
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
-import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
+import { ACCOUNTS, type AccountName, ALPHA_MEETING, BETA_MEETING } from '../test-support/fixture.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
 const alpha = { tenant: 'alpha' } as const;
@@ -71,11 +71,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
   }
 
   async function submit(client: Client, body: string, teamId: string | null = null): Promise<Question> {
-    return client.question.submit.mutate({ ...alpha, body, teamId });
+    return client.question.submit.mutate({ ...ALPHA_MEETING, body, teamId });
   }
 
   async function listIds(client: Client, filters: Record<string, unknown> = {}): Promise<string[]> {
-    const page = await client.question.list.query({ ...alpha, limit: 100, ...filters });
+    const page = await client.question.list.query({ ...ALPHA_MEETING, limit: 100, ...filters });
     return page.items.map((item) => item.id);
   }
 
@@ -101,7 +101,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     const items: OwnQuestion[] = [];
     let cursor: string | undefined;
     do {
-      const page = await client.question.mine.query({ ...alpha, limit, cursor });
+      const page = await client.question.mine.query({ ...ALPHA_MEETING, limit, cursor });
       items.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -126,6 +126,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       expect(strictQuestion.parse(created)).toEqual(created);
       expect(created).toEqual({
         id: expect.stringMatching(UUID),
+        meetingId: app.meetingIds.alpha,
         body: 'What is our roadmap for Q3?',
         teamId: null,
         status: 'OPEN',
@@ -138,10 +139,12 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         tags: [],
         upvotedByMe: false,
         mine: true,
+        hidden: false,
+        editedAt: null,
       });
       expect(Date.parse(created.submittedAt)).toBeGreaterThanOrEqual(before - 1000);
       expect(Date.parse(created.submittedAt)).toBeLessThanOrEqual(Date.now() + 1000);
-      expect(await member2.question.get.query({ ...alpha, questionId: created.id })).toEqual({
+      expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: created.id })).toEqual({
         ...created,
         mine: false,
       });
@@ -218,32 +221,32 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       });
     });
 
-    it('refuses new questions while the queue is frozen, saying so, and stores nothing', async () => {
-      await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
+    it('refuses new questions while the meeting is paused, saying so, and stores nothing', async () => {
+      await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
       try {
         const before = await snapshotData(app.db);
         const refused = await failureOf(submit(member, 'Can I still ask?'));
         expect(refused.code).toBe('PRECONDITION_FAILED');
-        expect(refused.message).toMatch(/frozen/i);
-        // Moderators are refused too: the queue is closed for everyone.
+        expect(refused.message).toMatch(/paused/i);
+        // Moderators are refused too: the pause holds for everyone.
         expect((await failureOf(submit(moderator, 'Can a moderator still ask?'))).code).toBe(
           'PRECONDITION_FAILED',
         );
         expect(await snapshotData(app.db)).toEqual(before);
       } finally {
-        await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+        await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
       }
       expect((await submit(member, 'Can I ask now?')).status).toBe('OPEN');
     });
 
     it('refuses callers who are not signed in or not members', async () => {
       const before = await snapshotData(app.db);
-      expect(await errorCodeOf(app.client().question.submit.mutate({ ...alpha, body: 'Anonymous?' }))).toBe(
-        'UNAUTHORIZED',
-      );
-      expect(await errorCodeOf(betaMember.question.submit.mutate({ ...alpha, body: 'From beta?' }))).toBe(
-        'FORBIDDEN',
-      );
+      expect(
+        await errorCodeOf(app.client().question.submit.mutate({ ...ALPHA_MEETING, body: 'Anonymous?' })),
+      ).toBe('UNAUTHORIZED');
+      expect(
+        await errorCodeOf(betaMember.question.submit.mutate({ ...ALPHA_MEETING, body: 'From beta?' })),
+      ).toBe('FORBIDDEN');
       expect(await snapshotData(app.db)).toEqual(before);
     });
   });
@@ -258,11 +261,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const q3 = await submit(member, 'Third question', teamId);
       await tick();
       const q4 = await submit(member, 'Fourth question', teamId);
-      await member2.question.upvote.mutate({ ...alpha, questionId: q1.id });
-      await moderator.question.upvote.mutate({ ...alpha, questionId: q1.id });
-      await member2.question.upvote.mutate({ ...alpha, questionId: q3.id });
+      await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q1.id });
+      await moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q1.id });
+      await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q3.id });
 
-      const top = await member2.question.list.query({ ...alpha, teamId, sort: 'top' });
+      const top = await member2.question.list.query({ ...ALPHA_MEETING, teamId, sort: 'top' });
       expect(top.items.map((q) => [q.id, q.upvoteCount])).toEqual([
         [q1.id, 2],
         [q3.id, 1],
@@ -280,12 +283,17 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const teamId = await freshTeam();
       const open = await submit(member, 'Still open', teamId);
       const answered = await submit(member, 'Soon answered', teamId);
-      await moderator.question.answer.mutate({ ...alpha, questionId: answered.id, responseText: 'Yes.' });
+      await moderator.question.answer.mutate({
+        ...ALPHA_MEETING,
+        questionId: answered.id,
+        responseText: 'Yes.',
+      });
 
       expect((await listIds(member2, { teamId })).sort()).toEqual([open.id, answered.id].sort());
       expect(await listIds(member2, { teamId, status: 'OPEN' })).toEqual([open.id]);
       expect(await listIds(member2, { teamId, status: 'ANSWERED' })).toEqual([answered.id]);
-      const [item] = (await member2.question.list.query({ ...alpha, teamId, status: 'ANSWERED' })).items;
+      const [item] = (await member2.question.list.query({ ...ALPHA_MEETING, teamId, status: 'ANSWERED' }))
+        .items;
       expect(item).toMatchObject({ status: 'ANSWERED', responseText: 'Yes.' });
     });
 
@@ -308,11 +316,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const tagged = await submit(member, 'Tagged question', teamId);
       const otherTagged = await submit(member, 'Question with another tag', teamId);
       await submit(member, 'Question without tags', teamId);
-      await moderator.question.tag.mutate({ ...alpha, questionId: tagged.id, tagId: tag.id });
-      await moderator.question.tag.mutate({ ...alpha, questionId: otherTagged.id, tagId: other.id });
+      await moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: tagged.id, tagId: tag.id });
+      await moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: otherTagged.id, tagId: other.id });
       expect(await listIds(member2, { tagId: tag.id })).toEqual([tagged.id]);
       expect(await listIds(member2, { teamId, tagId: other.id })).toEqual([otherTagged.id]);
-      const [item] = (await member2.question.list.query({ ...alpha, tagId: tag.id })).items;
+      const [item] = (await member2.question.list.query({ ...ALPHA_MEETING, tagId: tag.id })).items;
       expect(item?.tags).toEqual([tag]);
       // A tag of another tenant matches nothing here.
       const betaTag = await freshTag(betaOwner, 'beta');
@@ -376,6 +384,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
             .values({
               id: row.id,
               tenantId: app.tenantIds.alpha,
+              meetingId: app.meetingIds.alpha,
               teamId,
               authorId: app.userIds.member,
               body: `Paged question ${row.id}`,
@@ -406,7 +415,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         let cursor: string | undefined;
         let pages = 0;
         do {
-          const page = await client.question.list.query({ ...alpha, teamId, sort, limit, cursor });
+          const page = await client.question.list.query({ ...ALPHA_MEETING, teamId, sort, limit, cursor });
           expect(page.items.length).toBeLessThanOrEqual(limit);
           seen.push(...page.items.map((item) => item.id));
           cursor = page.nextCursor ?? undefined;
@@ -434,15 +443,20 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       });
 
       it('ends with a null cursor when the last page is exactly full', async () => {
-        const page = await member2.question.list.query({ ...alpha, teamId, limit: 9 });
+        const page = await member2.question.list.query({ ...ALPHA_MEETING, teamId, limit: 9 });
         expect(page.items).toHaveLength(9);
         expect(page.nextCursor).toBeNull();
-        const first = await member2.question.list.query({ ...alpha, teamId, limit: 8 });
+        const first = await member2.question.list.query({ ...ALPHA_MEETING, teamId, limit: 8 });
         expect(first.nextCursor).toEqual(expect.any(String));
       });
 
       it('refuses a garbage cursor or a cursor of the other sort with BAD_REQUEST', async () => {
-        const first = await member2.question.list.query({ ...alpha, teamId, sort: 'newest', limit: 2 });
+        const first = await member2.question.list.query({
+          ...ALPHA_MEETING,
+          teamId,
+          sort: 'newest',
+          limit: 2,
+        });
         expect(first.nextCursor).not.toBeNull();
         const garbage = [
           'garbage',
@@ -454,74 +468,80 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         ];
         for (const cursor of garbage) {
           const refused = await failureOf(
-            member2.question.list.query({ ...alpha, teamId, sort: 'top', cursor }),
+            member2.question.list.query({ ...ALPHA_MEETING, teamId, sort: 'top', cursor }),
           );
           expect(refused.code, cursor).toBe('BAD_REQUEST');
           expect(refused.message).toMatch(/cursor/);
         }
-        expect(await errorCodeOf(member2.question.list.query({ ...alpha, cursor: 'c'.repeat(600) }))).toBe(
-          'BAD_REQUEST',
-        );
+        expect(
+          await errorCodeOf(member2.question.list.query({ ...ALPHA_MEETING, cursor: 'c'.repeat(600) })),
+        ).toBe('BAD_REQUEST');
       });
     });
 
     it('lets only moderators list questions under review', async () => {
       await withSettings({ requireApproval: true }, async () => {
         const pending = await submit(member, 'Listed for moderators only');
-        const refused = await failureOf(member.question.list.query({ ...alpha, status: 'UNDER_REVIEW' }));
+        const refused = await failureOf(
+          member.question.list.query({ ...ALPHA_MEETING, status: 'UNDER_REVIEW' }),
+        );
         expect(refused.code).toBe('FORBIDDEN');
         expect(
-          (await failureOf(member2.question.list.query({ ...alpha, status: 'UNDER_REVIEW' }))).code,
+          (await failureOf(member2.question.list.query({ ...ALPHA_MEETING, status: 'UNDER_REVIEW' }))).code,
         ).toBe('FORBIDDEN');
         for (const client of [moderator, admin, owner]) {
-          const page = await client.question.list.query({ ...alpha, status: 'UNDER_REVIEW', limit: 100 });
+          const page = await client.question.list.query({
+            ...ALPHA_MEETING,
+            status: 'UNDER_REVIEW',
+            limit: 100,
+          });
           expect(page.items.map((item) => item.id)).toContain(pending.id);
           expect(page.items.every((item) => item.status === 'UNDER_REVIEW')).toBe(true);
         }
-        await moderator.question.reject.mutate({ ...alpha, questionId: pending.id });
+        await moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: pending.id });
       });
     });
 
     it('never shows questions of another tenant', async () => {
       const betaQuestion = await betaMember.question.submit.mutate({
-        tenant: 'beta',
+        ...BETA_MEETING,
         body: 'Beta only question',
       });
       const alphaItems = await listIds(member, { search: 'Beta only question' });
       expect(alphaItems).toEqual([]);
       expect(
-        (await betaOwner.question.list.query({ tenant: 'beta', search: 'Beta only question' })).items.map(
+        (await betaOwner.question.list.query({ ...BETA_MEETING, search: 'Beta only question' })).items.map(
           (q) => q.id,
         ),
       ).toEqual([betaQuestion.id]);
-      expect(await errorCodeOf(betaMember.question.list.query(alpha))).toBe('FORBIDDEN');
-      expect(await errorCodeOf(app.client().question.list.query(alpha))).toBe('UNAUTHORIZED');
+      expect(await errorCodeOf(betaMember.question.list.query(ALPHA_MEETING))).toBe('FORBIDDEN');
+      expect(await errorCodeOf(app.client().question.list.query(ALPHA_MEETING))).toBe('UNAUTHORIZED');
     });
   });
 
   describe('question.get', () => {
     it('returns NOT_FOUND for an unknown id', async () => {
       expect(
-        await errorCodeOf(member.question.get.query({ ...alpha, questionId: crypto.randomUUID() })),
+        await errorCodeOf(member.question.get.query({ ...ALPHA_MEETING, questionId: crypto.randomUUID() })),
       ).toBe('NOT_FOUND');
     });
 
     it('answers a beta question asked through alpha exactly like a random id', async () => {
       const betaQuestion = await betaMember.question.submit.mutate({
-        tenant: 'beta',
+        ...BETA_MEETING,
         body: 'Secret beta plans?',
       });
       const cookie = await app.cookieOf('member');
       const crossTenant = await app.raw(
         'GET',
         'question.get',
-        { ...alpha, questionId: betaQuestion.id },
+        { ...ALPHA_MEETING, questionId: betaQuestion.id },
         { cookie },
       );
       const random = await app.raw(
         'GET',
         'question.get',
-        { ...alpha, questionId: crypto.randomUUID() },
+        { ...ALPHA_MEETING, questionId: crypto.randomUUID() },
         { cookie },
       );
       expect(crossTenant.status).toBe(404);
@@ -533,19 +553,19 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
 
     it('treats the mutations of a beta question through alpha as NOT_FOUND and changes nothing', async () => {
       const betaQuestion = await betaMember.question.submit.mutate({
-        tenant: 'beta',
+        ...BETA_MEETING,
         body: 'Beta mutation target',
       });
       const questionId = betaQuestion.id;
       const before = await snapshotData(app.db);
       const calls: (() => Promise<unknown>)[] = [
-        () => member.question.upvote.mutate({ ...alpha, questionId }),
-        () => member.question.removeUpvote.mutate({ ...alpha, questionId }),
-        () => moderator.question.answer.mutate({ ...alpha, questionId, responseText: 'Leaked?' }),
-        () => moderator.question.tag.mutate({ ...alpha, questionId, tagId: crypto.randomUUID() }),
-        () => moderator.question.pin.mutate({ ...alpha, questionId, pinned: true }),
-        () => moderator.question.approve.mutate({ ...alpha, questionId }),
-        () => moderator.question.reject.mutate({ ...alpha, questionId }),
+        () => member.question.upvote.mutate({ ...ALPHA_MEETING, questionId }),
+        () => member.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId }),
+        () => moderator.question.answer.mutate({ ...ALPHA_MEETING, questionId, responseText: 'Leaked?' }),
+        () => moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId, tagId: crypto.randomUUID() }),
+        () => moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId, pinned: true }),
+        () => moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId }),
+        () => moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId }),
       ];
       for (const call of calls) expect(await errorCodeOf(call())).toBe('NOT_FOUND');
       expect(await snapshotData(app.db)).toEqual(before);
@@ -584,7 +604,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const own = await ownQuestions(admin, 30);
       expect(own.map((q) => q.id)).toEqual(newestFirst.map((q) => q.id));
       for (const q of own) expect(strictOwnQuestion.parse(q)).toEqual({ ...q, mine: true, rejectedAt: null });
-      const firstPage = await admin.question.mine.query({ ...alpha });
+      const firstPage = await admin.question.mine.query({ ...ALPHA_MEETING });
       expect(firstPage.items).toHaveLength(50);
       expect(firstPage.nextCursor).not.toBeNull();
     }, 60_000);
@@ -596,7 +616,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         encodeCursor(['newest', q?.submittedAt, q?.id]),
         encodeCursor(['top', 0, q?.submittedAt, q?.id]),
       ]) {
-        const refused = await failureOf(member.question.mine.query({ ...alpha, cursor }));
+        const refused = await failureOf(member.question.mine.query({ ...ALPHA_MEETING, cursor }));
         expect(refused.code).toBe('BAD_REQUEST');
         expect(refused.message).toMatch(/cursor/);
       }
@@ -608,53 +628,53 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const theirs = await submit(member2, 'Theirs, listed', teamId);
       const flags = async (client: Client) =>
         Object.fromEntries(
-          (await client.question.list.query({ ...alpha, teamId })).items.map((q) => [q.id, q.mine]),
+          (await client.question.list.query({ ...ALPHA_MEETING, teamId })).items.map((q) => [q.id, q.mine]),
         );
       expect(await flags(member)).toEqual({ [own.id]: true, [theirs.id]: false });
       expect(await flags(member2)).toEqual({ [own.id]: false, [theirs.id]: true });
       expect(await flags(moderator)).toEqual({ [own.id]: false, [theirs.id]: false });
-      expect((await member.question.get.query({ ...alpha, questionId: own.id })).mine).toBe(true);
-      expect((await member2.question.get.query({ ...alpha, questionId: own.id })).mine).toBe(false);
+      expect((await member.question.get.query({ ...ALPHA_MEETING, questionId: own.id })).mine).toBe(true);
+      expect((await member2.question.get.query({ ...ALPHA_MEETING, questionId: own.id })).mine).toBe(false);
     });
   });
 
   describe('question.upvote and question.removeUpvote', () => {
     it('counts upvotes, marks upvotedByMe, and keeps the count equal to the upvote rows', async () => {
       const q = await submit(member, 'Shall we upvote this?');
-      const first = await member2.question.upvote.mutate({ ...alpha, questionId: q.id });
+      const first = await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       expect(first).toEqual({ questionId: q.id, upvoteCount: 1, upvotedByMe: true });
-      const second = await moderator.question.upvote.mutate({ ...alpha, questionId: q.id });
+      const second = await moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       expect(second).toEqual({ questionId: q.id, upvoteCount: 2, upvotedByMe: true });
       expect(await upvoteRows(q.id)).toBe(2);
 
-      expect(await member2.question.get.query({ ...alpha, questionId: q.id })).toMatchObject({
+      expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
         upvoteCount: 2,
         upvotedByMe: true,
       });
-      expect(await admin.question.get.query({ ...alpha, questionId: q.id })).toMatchObject({
+      expect(await admin.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
         upvoteCount: 2,
         upvotedByMe: false,
       });
-      expect(await member.question.get.query({ ...alpha, questionId: q.id })).toMatchObject({
+      expect(await member.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
         upvotedByMe: false,
       });
     });
 
     it('refuses a second upvote by the same user with CONFLICT and changes nothing', async () => {
       const q = await submit(member, 'Upvote me twice?');
-      await member2.question.upvote.mutate({ ...alpha, questionId: q.id });
+      await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       const before = await snapshotData(app.db);
-      expect(await errorCodeOf(member2.question.upvote.mutate({ ...alpha, questionId: q.id }))).toBe(
+      expect(await errorCodeOf(member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }))).toBe(
         'CONFLICT',
       );
       expect(await snapshotData(app.db)).toEqual(before);
-      expect((await member2.question.get.query({ ...alpha, questionId: q.id })).upvoteCount).toBe(1);
+      expect((await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).upvoteCount).toBe(1);
     });
 
     it('refuses an upvote of your own question with FORBIDDEN', async () => {
       const q = await submit(member, 'Can I upvote my own?');
       const before = await snapshotData(app.db);
-      expect(await errorCodeOf(member.question.upvote.mutate({ ...alpha, questionId: q.id }))).toBe(
+      expect(await errorCodeOf(member.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }))).toBe(
         'FORBIDDEN',
       );
       expect(await snapshotData(app.db)).toEqual(before);
@@ -663,9 +683,9 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
 
     it('refuses an upvote of an answered question with PRECONDITION_FAILED', async () => {
       const q = await submit(member, 'Answered before upvoted?');
-      await moderator.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'Done.' });
+      await moderator.question.answer.mutate({ ...ALPHA_MEETING, questionId: q.id, responseText: 'Done.' });
       const before = await snapshotData(app.db);
-      expect(await errorCodeOf(member2.question.upvote.mutate({ ...alpha, questionId: q.id }))).toBe(
+      expect(await errorCodeOf(member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }))).toBe(
         'PRECONDITION_FAILED',
       );
       expect(await snapshotData(app.db)).toEqual(before);
@@ -673,33 +693,35 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
 
     it('refuses unknown questions with NOT_FOUND', async () => {
       expect(
-        await errorCodeOf(member2.question.upvote.mutate({ ...alpha, questionId: crypto.randomUUID() })),
+        await errorCodeOf(
+          member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: crypto.randomUUID() }),
+        ),
       ).toBe('NOT_FOUND');
     });
 
     it('removes an upvote, and refuses removing an absent one with NOT_FOUND', async () => {
       const q = await submit(member, 'Upvote and take back?');
-      await member2.question.upvote.mutate({ ...alpha, questionId: q.id });
-      await moderator.question.upvote.mutate({ ...alpha, questionId: q.id });
-      const removed = await member2.question.removeUpvote.mutate({ ...alpha, questionId: q.id });
+      await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
+      await moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
+      const removed = await member2.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       expect(removed).toEqual({ questionId: q.id, upvoteCount: 1, upvotedByMe: false });
       expect(await upvoteRows(q.id)).toBe(1);
-      expect(await member2.question.get.query({ ...alpha, questionId: q.id })).toMatchObject({
+      expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
         upvoteCount: 1,
         upvotedByMe: false,
       });
 
       const before = await snapshotData(app.db);
-      expect(await errorCodeOf(member2.question.removeUpvote.mutate({ ...alpha, questionId: q.id }))).toBe(
-        'NOT_FOUND',
-      );
-      expect(await errorCodeOf(admin.question.removeUpvote.mutate({ ...alpha, questionId: q.id }))).toBe(
-        'NOT_FOUND',
-      );
+      expect(
+        await errorCodeOf(member2.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id })),
+      ).toBe('NOT_FOUND');
+      expect(
+        await errorCodeOf(admin.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id })),
+      ).toBe('NOT_FOUND');
       expect(await snapshotData(app.db)).toEqual(before);
 
       // Upvoting again after removing works.
-      expect(await member2.question.upvote.mutate({ ...alpha, questionId: q.id })).toEqual({
+      expect(await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id })).toEqual({
         questionId: q.id,
         upvoteCount: 2,
         upvotedByMe: true,
@@ -712,9 +734,9 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const q = await submit(member, 'Count me', teamId);
       const voters: AccountName[] = ['member2', 'moderator', 'admin', 'owner'];
       for (const voter of voters)
-        await (await app.as(voter)).question.upvote.mutate({ ...alpha, questionId: q.id });
-      await owner.question.removeUpvote.mutate({ ...alpha, questionId: q.id });
-      const [listed] = (await member.question.list.query({ ...alpha, teamId })).items;
+        await (await app.as(voter)).question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
+      await owner.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
+      const [listed] = (await member.question.list.query({ ...ALPHA_MEETING, teamId })).items;
       expect(listed?.upvoteCount).toBe(3);
       expect(await upvoteRows(q.id)).toBe(3);
       const mine = (await ownQuestions(member)).find((item) => item.id === q.id);
@@ -725,10 +747,10 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
   describe('question.answer', () => {
     it('lets a moderator answer, and edit the answer keeping answeredAt', async () => {
       const q = await submit(member, 'When is the offsite?');
-      await member2.question.upvote.mutate({ ...alpha, questionId: q.id });
+      await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       const before = Date.now();
       const answered = await moderator.question.answer.mutate({
-        ...alpha,
+        ...ALPHA_MEETING,
         questionId: q.id,
         responseText: '  In June.  ',
       });
@@ -740,7 +762,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         upvoteCount: 1,
       });
       expect(Date.parse(answered.answeredAt as string)).toBeGreaterThanOrEqual(before - 1000);
-      expect(await member2.question.get.query({ ...alpha, questionId: q.id })).toMatchObject({
+      expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
         status: 'ANSWERED',
         responseText: 'In June.',
         answeredAt: answered.answeredAt,
@@ -749,7 +771,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
 
       await tick();
       const edited = await admin.question.answer.mutate({
-        ...alpha,
+        ...ALPHA_MEETING,
         questionId: q.id,
         responseText: 'In July.',
       });
@@ -758,7 +780,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         responseText: 'In July.',
         answeredAt: answered.answeredAt,
       });
-      expect(await member2.question.get.query({ ...alpha, questionId: q.id })).toMatchObject({
+      expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
         responseText: 'In July.',
         answeredAt: answered.answeredAt,
       });
@@ -769,25 +791,31 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const before = await snapshotData(app.db);
       expect(
         await errorCodeOf(
-          member2.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'Me.' }),
+          member2.question.answer.mutate({ ...ALPHA_MEETING, questionId: q.id, responseText: 'Me.' }),
         ),
       ).toBe('FORBIDDEN');
       expect(
-        await errorCodeOf(member.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'Me.' })),
+        await errorCodeOf(
+          member.question.answer.mutate({ ...ALPHA_MEETING, questionId: q.id, responseText: 'Me.' }),
+        ),
       ).toBe('FORBIDDEN');
       const tooLong = await failureOf(
-        moderator.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'x'.repeat(10_001) }),
+        moderator.question.answer.mutate({
+          ...ALPHA_MEETING,
+          questionId: q.id,
+          responseText: 'x'.repeat(10_001),
+        }),
       );
       expect(tooLong.code).toBe('BAD_REQUEST');
       expect(tooLong.message).toMatch(/responseText/);
       expect(
         await errorCodeOf(
-          moderator.question.answer.mutate({ ...alpha, questionId: q.id, responseText: '   ' }),
+          moderator.question.answer.mutate({ ...ALPHA_MEETING, questionId: q.id, responseText: '   ' }),
         ),
       ).toBe('BAD_REQUEST');
       expect(await snapshotData(app.db)).toEqual(before);
       const longest = await moderator.question.answer.mutate({
-        ...alpha,
+        ...ALPHA_MEETING,
         questionId: q.id,
         responseText: 'y'.repeat(10_000),
       });
@@ -798,7 +826,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       expect(
         await errorCodeOf(
           moderator.question.answer.mutate({
-            ...alpha,
+            ...ALPHA_MEETING,
             questionId: crypto.randomUUID(),
             responseText: 'Yes',
           }),
@@ -820,31 +848,46 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         name: `a-${crypto.randomUUID()}`,
         color: '#aa0000',
       });
-      const once = await moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tagB.id });
+      const once = await moderator.question.tag.mutate({
+        ...ALPHA_MEETING,
+        questionId: q.id,
+        tagId: tagB.id,
+      });
       expect(once.tags).toEqual([{ id: tagB.id, name: tagB.name, color: '#00aa00' }]);
-      const twice = await admin.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tagA.id });
+      const twice = await admin.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tagA.id });
       expect(twice.tags).toEqual([tagA, tagB]);
-      expect((await member2.question.get.query({ ...alpha, questionId: q.id })).tags).toEqual([tagA, tagB]);
+      expect((await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).tags).toEqual([
+        tagA,
+        tagB,
+      ]);
 
       const before = await snapshotData(app.db);
       expect(
-        await errorCodeOf(moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tagB.id })),
+        await errorCodeOf(
+          moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tagB.id }),
+        ),
       ).toBe('CONFLICT');
       expect(await snapshotData(app.db)).toEqual(before);
 
-      const untagged = await moderator.question.untag.mutate({ ...alpha, questionId: q.id, tagId: tagB.id });
+      const untagged = await moderator.question.untag.mutate({
+        ...ALPHA_MEETING,
+        questionId: q.id,
+        tagId: tagB.id,
+      });
       expect(untagged.tags).toEqual([tagA]);
       const afterUntag = await snapshotData(app.db);
       expect(
-        await errorCodeOf(moderator.question.untag.mutate({ ...alpha, questionId: q.id, tagId: tagB.id })),
+        await errorCodeOf(
+          moderator.question.untag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tagB.id }),
+        ),
       ).toBe('NOT_FOUND');
       expect(
         await errorCodeOf(
-          moderator.question.untag.mutate({ ...alpha, questionId: q.id, tagId: crypto.randomUUID() }),
+          moderator.question.untag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: crypto.randomUUID() }),
         ),
       ).toBe('NOT_FOUND');
       expect(await snapshotData(app.db)).toEqual(afterUntag);
-      expect((await member2.question.get.query({ ...alpha, questionId: q.id })).tags).toEqual([tagA]);
+      expect((await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).tags).toEqual([tagA]);
     });
 
     it('refuses members with FORBIDDEN', async () => {
@@ -852,10 +895,12 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const tag = await freshTag();
       const before = await snapshotData(app.db);
       expect(
-        await errorCodeOf(member2.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tag.id })),
+        await errorCodeOf(member2.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id })),
       ).toBe('FORBIDDEN');
       expect(
-        await errorCodeOf(member.question.untag.mutate({ ...alpha, questionId: q.id, tagId: tag.id })),
+        await errorCodeOf(
+          member.question.untag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id }),
+        ),
       ).toBe('FORBIDDEN');
       expect(await snapshotData(app.db)).toEqual(before);
     });
@@ -865,16 +910,18 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const betaTag = await freshTag(betaOwner, 'beta');
       const before = await snapshotData(app.db);
       const refused = await failureOf(
-        moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: betaTag.id }),
+        moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: betaTag.id }),
       );
       expect(refused.code).toBe('NOT_FOUND');
       expect(refused.message).not.toContain(betaTag.name);
       const unknown = await failureOf(
-        moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: crypto.randomUUID() }),
+        moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: crypto.randomUUID() }),
       );
       expect(unknown).toEqual(refused);
       expect(
-        await errorCodeOf(moderator.question.untag.mutate({ ...alpha, questionId: q.id, tagId: betaTag.id })),
+        await errorCodeOf(
+          moderator.question.untag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: betaTag.id }),
+        ),
       ).toBe('NOT_FOUND');
       expect(await snapshotData(app.db)).toEqual(before);
     });
@@ -884,33 +931,41 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('pins and unpins, listing pinned questions most recent first', async () => {
       const a = await submit(member, 'Pin me first');
       const b = await submit(member, 'Pin me second');
-      expect((await member.queue.state.query(alpha)).pinnedQuestionIds).toEqual([]);
+      expect((await member.queue.state.query(ALPHA_MEETING)).pinnedQuestionIds).toEqual([]);
 
-      const pinnedA = await moderator.question.pin.mutate({ ...alpha, questionId: a.id, pinned: true });
+      const pinnedA = await moderator.question.pin.mutate({
+        ...ALPHA_MEETING,
+        questionId: a.id,
+        pinned: true,
+      });
       expect(pinnedA).toMatchObject({ id: a.id, pinned: true, pinnedAt: expect.stringMatching(ISO) });
       await tick();
-      await moderator.question.pin.mutate({ ...alpha, questionId: b.id, pinned: true });
-      expect(await member.queue.state.query(alpha)).toEqual({
+      await moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: b.id, pinned: true });
+      expect(await member.queue.state.query(ALPHA_MEETING)).toEqual({
         frozen: false,
         pinnedQuestionIds: [b.id, a.id],
         sequence: expect.any(Number),
       });
-      expect(await member2.question.get.query({ ...alpha, questionId: a.id })).toMatchObject({
+      expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: a.id })).toMatchObject({
         pinned: true,
         pinnedAt: pinnedA.pinnedAt,
       });
 
       // Pinning again moves a question to the front.
       await tick();
-      await moderator.question.pin.mutate({ ...alpha, questionId: a.id, pinned: true });
-      expect((await member.queue.state.query(alpha)).pinnedQuestionIds).toEqual([a.id, b.id]);
+      await moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: a.id, pinned: true });
+      expect((await member.queue.state.query(ALPHA_MEETING)).pinnedQuestionIds).toEqual([a.id, b.id]);
 
-      const unpinned = await moderator.question.pin.mutate({ ...alpha, questionId: a.id, pinned: false });
+      const unpinned = await moderator.question.pin.mutate({
+        ...ALPHA_MEETING,
+        questionId: a.id,
+        pinned: false,
+      });
       expect(unpinned).toMatchObject({ pinned: false, pinnedAt: null });
-      expect((await member.queue.state.query(alpha)).pinnedQuestionIds).toEqual([b.id]);
-      await moderator.question.pin.mutate({ ...alpha, questionId: b.id, pinned: false });
-      expect((await member.queue.state.query(alpha)).pinnedQuestionIds).toEqual([]);
-      expect(await member2.question.get.query({ ...alpha, questionId: b.id })).toMatchObject({
+      expect((await member.queue.state.query(ALPHA_MEETING)).pinnedQuestionIds).toEqual([b.id]);
+      await moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: b.id, pinned: false });
+      expect((await member.queue.state.query(ALPHA_MEETING)).pinnedQuestionIds).toEqual([]);
+      expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: b.id })).toMatchObject({
         pinned: false,
         pinnedAt: null,
       });
@@ -920,7 +975,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const q = await submit(member, 'Can members pin?');
       const before = await snapshotData(app.db);
       expect(
-        await errorCodeOf(member2.question.pin.mutate({ ...alpha, questionId: q.id, pinned: true })),
+        await errorCodeOf(member2.question.pin.mutate({ ...ALPHA_MEETING, questionId: q.id, pinned: true })),
       ).toBe('FORBIDDEN');
       expect(await snapshotData(app.db)).toEqual(before);
     });
@@ -934,24 +989,28 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(pending).toMatchObject({ status: 'UNDER_REVIEW', upvoteCount: 0 });
 
         // Other members: it does not exist, exactly like an id that was never used.
-        const hidden = await failureOf(member2.question.get.query({ ...alpha, questionId: pending.id }));
+        const hidden = await failureOf(
+          member2.question.get.query({ ...ALPHA_MEETING, questionId: pending.id }),
+        );
         expect(hidden.code).toBe('NOT_FOUND');
         expect(hidden).toEqual(
-          await failureOf(member2.question.get.query({ ...alpha, questionId: crypto.randomUUID() })),
+          await failureOf(member2.question.get.query({ ...ALPHA_MEETING, questionId: crypto.randomUUID() })),
         );
         expect(await listIds(member2, { teamId })).toEqual([]);
         expect(await listIds(member2)).not.toContain(pending.id);
-        expect(await errorCodeOf(member2.question.list.query({ ...alpha, status: 'UNDER_REVIEW' }))).toBe(
-          'FORBIDDEN',
-        );
-        expect(await errorCodeOf(member2.question.upvote.mutate({ ...alpha, questionId: pending.id }))).toBe(
-          'NOT_FOUND',
-        );
+        expect(
+          await errorCodeOf(member2.question.list.query({ ...ALPHA_MEETING, status: 'UNDER_REVIEW' })),
+        ).toBe('FORBIDDEN');
+        expect(
+          await errorCodeOf(member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: pending.id })),
+        ).toBe('NOT_FOUND');
 
         // Moderators see it when they ask for questions under review.
         expect(await listIds(moderator, { teamId })).toEqual([]);
         expect(await listIds(moderator, { teamId, status: 'UNDER_REVIEW' })).toEqual([pending.id]);
-        expect(await moderator.question.get.query({ ...alpha, questionId: pending.id })).toMatchObject({
+        expect(
+          await moderator.question.get.query({ ...ALPHA_MEETING, questionId: pending.id }),
+        ).toMatchObject({
           status: 'UNDER_REVIEW',
         });
 
@@ -960,7 +1019,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
           status: 'UNDER_REVIEW',
           rejectedAt: null,
         });
-        expect(await member.question.get.query({ ...alpha, questionId: pending.id })).toMatchObject({
+        expect(await member.question.get.query({ ...ALPHA_MEETING, questionId: pending.id })).toMatchObject({
           status: 'UNDER_REVIEW',
         });
 
@@ -968,28 +1027,35 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         const before = await snapshotData(app.db);
         expect(
           await errorCodeOf(
-            moderator.question.answer.mutate({ ...alpha, questionId: pending.id, responseText: 'No' }),
+            moderator.question.answer.mutate({
+              ...ALPHA_MEETING,
+              questionId: pending.id,
+              responseText: 'No',
+            }),
           ),
         ).toBe('PRECONDITION_FAILED');
         expect(
           await errorCodeOf(
-            moderator.question.pin.mutate({ ...alpha, questionId: pending.id, pinned: true }),
+            moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: pending.id, pinned: true }),
           ),
         ).toBe('PRECONDITION_FAILED');
         expect(
-          await errorCodeOf(moderator.question.upvote.mutate({ ...alpha, questionId: pending.id })),
+          await errorCodeOf(moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: pending.id })),
         ).toBe('PRECONDITION_FAILED');
-        expect(await errorCodeOf(member2.question.approve.mutate({ ...alpha, questionId: pending.id }))).toBe(
-          'FORBIDDEN',
-        );
-        expect(await errorCodeOf(member.question.approve.mutate({ ...alpha, questionId: pending.id }))).toBe(
-          'FORBIDDEN',
-        );
+        expect(
+          await errorCodeOf(member2.question.approve.mutate({ ...ALPHA_MEETING, questionId: pending.id })),
+        ).toBe('FORBIDDEN');
+        expect(
+          await errorCodeOf(member.question.approve.mutate({ ...ALPHA_MEETING, questionId: pending.id })),
+        ).toBe('FORBIDDEN');
         expect(await snapshotData(app.db)).toEqual(before);
 
-        const approved = await moderator.question.approve.mutate({ ...alpha, questionId: pending.id });
+        const approved = await moderator.question.approve.mutate({
+          ...ALPHA_MEETING,
+          questionId: pending.id,
+        });
         expect(approved).toMatchObject({ id: pending.id, status: 'OPEN', submittedAt: pending.submittedAt });
-        expect(await member2.question.get.query({ ...alpha, questionId: pending.id })).toMatchObject({
+        expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: pending.id })).toMatchObject({
           status: 'OPEN',
         });
         expect(await listIds(member2, { teamId })).toEqual([pending.id]);
@@ -997,7 +1063,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
 
         const afterApproval = await snapshotData(app.db);
         expect(
-          await errorCodeOf(moderator.question.approve.mutate({ ...alpha, questionId: pending.id })),
+          await errorCodeOf(moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId: pending.id })),
         ).toBe('PRECONDITION_FAILED');
         expect(await snapshotData(app.db)).toEqual(afterApproval);
       });
@@ -1006,18 +1072,18 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('removes a rejected question for everyone but its author, who sees it marked rejected', async () => {
       await withSettings({ requireApproval: true }, async () => {
         const pending = await submit(member, 'Something to reject');
-        expect(await errorCodeOf(member.question.reject.mutate({ ...alpha, questionId: pending.id }))).toBe(
-          'FORBIDDEN',
-        );
-        expect(await moderator.question.reject.mutate({ ...alpha, questionId: pending.id })).toEqual({
+        expect(
+          await errorCodeOf(member.question.reject.mutate({ ...ALPHA_MEETING, questionId: pending.id })),
+        ).toBe('FORBIDDEN');
+        expect(await moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: pending.id })).toEqual({
           questionId: pending.id,
         });
-        expect(await errorCodeOf(moderator.question.get.query({ ...alpha, questionId: pending.id }))).toBe(
-          'NOT_FOUND',
-        );
-        expect(await errorCodeOf(member.question.get.query({ ...alpha, questionId: pending.id }))).toBe(
-          'NOT_FOUND',
-        );
+        expect(
+          await errorCodeOf(moderator.question.get.query({ ...ALPHA_MEETING, questionId: pending.id })),
+        ).toBe('NOT_FOUND');
+        expect(
+          await errorCodeOf(member.question.get.query({ ...ALPHA_MEETING, questionId: pending.id })),
+        ).toBe('NOT_FOUND');
         const rejected = (await ownQuestions(member)).find((q) => q.id === pending.id);
         // The author learns that it was rejected and when, never by whom.
         expect(strictOwnQuestion.parse(rejected)).toEqual({
@@ -1029,9 +1095,9 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(await listIds(moderator, { status: 'UNDER_REVIEW' })).not.toContain(pending.id);
         expect(await listIds(member)).not.toContain(pending.id);
         for (const change of [
-          () => moderator.question.reject.mutate({ ...alpha, questionId: pending.id }),
-          () => moderator.question.approve.mutate({ ...alpha, questionId: pending.id }),
-          () => member2.question.upvote.mutate({ ...alpha, questionId: pending.id }),
+          () => moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: pending.id }),
+          () => moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId: pending.id }),
+          () => member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: pending.id }),
         ]) {
           expect(await errorCodeOf(change())).toBe('NOT_FOUND');
         }
@@ -1045,17 +1111,19 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('removes a published question on reject, with its upvotes and tags', async () => {
       const q = await submit(member, 'Published then removed');
       const tag = await freshTag();
-      await member2.question.upvote.mutate({ ...alpha, questionId: q.id });
-      await moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tag.id });
-      await moderator.question.pin.mutate({ ...alpha, questionId: q.id, pinned: true });
-      expect(await moderator.question.reject.mutate({ ...alpha, questionId: q.id })).toEqual({
+      await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
+      await moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id });
+      await moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: q.id, pinned: true });
+      expect(await moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: q.id })).toEqual({
         questionId: q.id,
       });
-      expect(await errorCodeOf(member2.question.get.query({ ...alpha, questionId: q.id }))).toBe('NOT_FOUND');
+      expect(await errorCodeOf(member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id }))).toBe(
+        'NOT_FOUND',
+      );
       expect(await listIds(member2)).not.toContain(q.id);
       expect(await listIds(member2, { tagId: tag.id })).toEqual([]);
-      expect((await member2.queue.state.query(alpha)).pinnedQuestionIds).not.toContain(q.id);
-      expect((await moderator.queue.state.query(alpha)).pinnedQuestionIds).not.toContain(q.id);
+      expect((await member2.queue.state.query(ALPHA_MEETING)).pinnedQuestionIds).not.toContain(q.id);
+      expect((await moderator.queue.state.query(ALPHA_MEETING)).pinnedQuestionIds).not.toContain(q.id);
       expect(await upvoteRows(q.id)).toBe(0);
       expect(
         await app.db.selectFrom('questionTags').select('tagId').where('questionId', '=', q.id).execute(),
@@ -1107,7 +1175,9 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     ): Promise<void> {
       const outcomes = await Promise.all(
         questions.flatMap((q) =>
-          [moderator.question.reject.mutate({ ...alpha, questionId: q.id }), ...changes(q.id)].map(outcomeOf),
+          [moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: q.id }), ...changes(q.id)].map(
+            outcomeOf,
+          ),
         ),
       );
       const refusals = ['NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED'];
@@ -1127,14 +1197,16 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         const questions = await Promise.all(
           Array.from({ length: RACING_QUESTIONS }, (_, i) => submit(member, `Racing question ${i}`)),
         );
-        await Promise.all(questions.map((q) => admin.question.upvote.mutate({ ...alpha, questionId: q.id })));
+        await Promise.all(
+          questions.map((q) => admin.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id })),
+        );
         await raceRejections(questions, (questionId) => [
-          member2.question.upvote.mutate({ ...alpha, questionId }),
-          owner.question.upvote.mutate({ ...alpha, questionId }),
-          admin.question.removeUpvote.mutate({ ...alpha, questionId }),
-          moderator.question.tag.mutate({ ...alpha, questionId, tagId: tag.id }),
-          moderator.question.pin.mutate({ ...alpha, questionId, pinned: true }),
-          moderator.question.answer.mutate({ ...alpha, questionId, responseText: 'Racing answer' }),
+          member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId }),
+          owner.question.upvote.mutate({ ...ALPHA_MEETING, questionId }),
+          admin.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId }),
+          moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId, tagId: tag.id }),
+          moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId, pinned: true }),
+          moderator.question.answer.mutate({ ...ALPHA_MEETING, questionId, responseText: 'Racing answer' }),
         ]);
       },
       RACE_TIMEOUT_MS,
@@ -1148,9 +1220,9 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
             Array.from({ length: RACING_QUESTIONS }, (_, i) => submit(member, `Racing review ${i}`)),
           );
           await raceRejections(questions, (questionId) => [
-            moderator.question.approve.mutate({ ...alpha, questionId }),
-            admin.question.approve.mutate({ ...alpha, questionId }),
-            member2.question.upvote.mutate({ ...alpha, questionId }),
+            moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId }),
+            admin.question.approve.mutate({ ...ALPHA_MEETING, questionId }),
+            member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId }),
           ]);
         });
       },
@@ -1162,57 +1234,68 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('lets moderators freeze and unfreeze; upvotes still count while frozen', async () => {
       const q = await submit(member, 'Upvote me while frozen');
       const before = await snapshotData(app.db);
-      expect(await errorCodeOf(member.queue.freeze.mutate({ ...alpha, frozen: true }))).toBe('FORBIDDEN');
+      expect(await errorCodeOf(member.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true }))).toBe(
+        'FORBIDDEN',
+      );
       expect(await snapshotData(app.db)).toEqual(before);
-      expect((await member.queue.state.query(alpha)).frozen).toBe(false);
+      expect((await member.queue.state.query(ALPHA_MEETING)).frozen).toBe(false);
 
       try {
-        expect(await moderator.queue.freeze.mutate({ ...alpha, frozen: true })).toEqual({
+        expect(await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true })).toEqual({
           frozen: true,
           pinnedQuestionIds: [],
           sequence: expect.any(Number),
         });
-        expect(await member2.queue.state.query(alpha)).toEqual({
+        expect(await member2.queue.state.query(ALPHA_MEETING)).toEqual({
           frozen: true,
           pinnedQuestionIds: [],
           sequence: expect.any(Number),
         });
         // Another tenant's queue is unaffected.
-        expect((await betaMember.queue.state.query({ tenant: 'beta' })).frozen).toBe(false);
+        expect((await betaMember.queue.state.query(BETA_MEETING)).frozen).toBe(false);
         expect(
-          (await betaMember.question.submit.mutate({ tenant: 'beta', body: 'Beta still open' })).status,
+          (await betaMember.question.submit.mutate({ ...BETA_MEETING, body: 'Beta still open' })).status,
         ).toBe('OPEN');
 
-        expect(await member2.question.upvote.mutate({ ...alpha, questionId: q.id })).toMatchObject({
+        expect(await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
           upvoteCount: 1,
         });
-        expect(await member2.question.removeUpvote.mutate({ ...alpha, questionId: q.id })).toMatchObject({
+        expect(
+          await member2.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
+        ).toMatchObject({
           upvoteCount: 0,
         });
-        expect(await admin.question.upvote.mutate({ ...alpha, questionId: q.id })).toMatchObject({
+        expect(await admin.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
           upvoteCount: 1,
         });
         // Moderation goes on as well.
         expect(
-          (await moderator.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'Later.' }))
-            .status,
+          (
+            await moderator.question.answer.mutate({
+              ...ALPHA_MEETING,
+              questionId: q.id,
+              responseText: 'Later.',
+            })
+          ).status,
         ).toBe('ANSWERED');
       } finally {
-        expect(await admin.queue.freeze.mutate({ ...alpha, frozen: false })).toEqual({
+        expect(await admin.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false })).toEqual({
           frozen: false,
           pinnedQuestionIds: [],
           sequence: expect.any(Number),
         });
       }
-      expect((await member.queue.state.query(alpha)).frozen).toBe(false);
+      expect((await member.queue.state.query(ALPHA_MEETING)).frozen).toBe(false);
       expect((await submit(member, 'Open again?')).status).toBe('OPEN');
     });
 
     it('refuses callers outside the tenant', async () => {
-      expect(await errorCodeOf(betaMember.queue.state.query(alpha))).toBe('FORBIDDEN');
-      expect(await errorCodeOf(betaOwner.queue.freeze.mutate({ ...alpha, frozen: true }))).toBe('FORBIDDEN');
-      expect(await errorCodeOf(app.client().queue.state.query(alpha))).toBe('UNAUTHORIZED');
-      expect((await member.queue.state.query(alpha)).frozen).toBe(false);
+      expect(await errorCodeOf(betaMember.queue.state.query(ALPHA_MEETING))).toBe('FORBIDDEN');
+      expect(await errorCodeOf(betaOwner.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true }))).toBe(
+        'FORBIDDEN',
+      );
+      expect(await errorCodeOf(app.client().queue.state.query(ALPHA_MEETING))).toBe('UNAUTHORIZED');
+      expect((await member.queue.state.query(ALPHA_MEETING)).frozen).toBe(false);
     });
   });
 
@@ -1267,28 +1350,40 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       const tag = await freshTag();
       const open = await submit(member, 'Who asked this?', teamId);
       responses.push(open);
-      responses.push(await member2.question.upvote.mutate({ ...alpha, questionId: open.id }));
-      responses.push(await moderator.question.tag.mutate({ ...alpha, questionId: open.id, tagId: tag.id }));
-      responses.push(await moderator.question.pin.mutate({ ...alpha, questionId: open.id, pinned: true }));
-      responses.push(await moderator.question.pin.mutate({ ...alpha, questionId: open.id, pinned: false }));
+      responses.push(await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: open.id }));
+      responses.push(
+        await moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: open.id, tagId: tag.id }),
+      );
+      responses.push(
+        await moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: open.id, pinned: true }),
+      );
+      responses.push(
+        await moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: open.id, pinned: false }),
+      );
       await withSettings({ requireApproval: true }, async () => {
         const pending = await submit(member, 'Who asked this one, under review?', teamId);
         responses.push(pending);
-        responses.push(await moderator.question.list.query({ ...alpha, status: 'UNDER_REVIEW' }));
-        responses.push(await moderator.question.get.query({ ...alpha, questionId: pending.id }));
-        responses.push(await moderator.question.approve.mutate({ ...alpha, questionId: pending.id }));
+        responses.push(await moderator.question.list.query({ ...ALPHA_MEETING, status: 'UNDER_REVIEW' }));
+        responses.push(await moderator.question.get.query({ ...ALPHA_MEETING, questionId: pending.id }));
+        responses.push(await moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId: pending.id }));
       });
       responses.push(
-        await moderator.question.answer.mutate({ ...alpha, questionId: open.id, responseText: 'Someone.' }),
+        await moderator.question.answer.mutate({
+          ...ALPHA_MEETING,
+          questionId: open.id,
+          responseText: 'Someone.',
+        }),
       );
       for (const client of [member, member2, moderator, owner]) {
-        responses.push(await client.question.list.query({ ...alpha }));
-        responses.push(await client.question.list.query({ ...alpha, teamId, sort: 'newest' }));
-        responses.push(await client.question.get.query({ ...alpha, questionId: open.id }));
-        responses.push(await client.question.mine.query(alpha));
-        responses.push(await client.queue.state.query(alpha));
+        responses.push(await client.question.list.query({ ...ALPHA_MEETING }));
+        responses.push(await client.question.list.query({ ...ALPHA_MEETING, teamId, sort: 'newest' }));
+        responses.push(await client.question.get.query({ ...ALPHA_MEETING, questionId: open.id }));
+        responses.push(await client.question.mine.query(ALPHA_MEETING));
+        responses.push(await client.queue.state.query(ALPHA_MEETING));
       }
-      const rawList = await app.raw('GET', 'question.list', alpha, { cookie: await app.cookieOf('member2') });
+      const rawList = await app.raw('GET', 'question.list', ALPHA_MEETING, {
+        cookie: await app.cookieOf('member2'),
+      });
       expect(rawList.status).toBe(200);
       responses.push(rawList.body);
 

@@ -1,4 +1,4 @@
-import type { TenantSettings } from '@pulsestage/contracts';
+import type { MeetingState, QuestionStatus, TenantSettings } from '@pulsestage/contracts';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../auth/access.js';
 import type { AccessRole } from '../auth/permissions.js';
@@ -7,12 +7,18 @@ import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
 import {
   audienceOf,
   canSee,
+  checkAcceptsQuestions,
+  checkAcceptsVotes,
   checkAwaitingReview,
   checkBodyLength,
-  checkCanListStatus,
+  checkCanEdit,
+  checkCanHide,
+  checkCanList,
   checkCanModerate,
+  checkCanReopen,
+  checkCanRestore,
   checkCanUpvote,
-  checkQueueOpen,
+  checkCanWithdraw,
   isModerator,
   statusOnSubmit,
 } from './rules.js';
@@ -29,6 +35,16 @@ const settings = (overrides: Partial<TenantSettings> = {}): TenantSettings => ({
   maxQuestionLength: 2000,
   ...overrides,
 });
+
+const HIDDEN_AT = '2025-01-02T03:04:05.678Z';
+
+/** A question of AUTHOR's as the rules see it: shown and unanswered unless told otherwise. */
+const facts = (
+  status: QuestionStatus,
+  overrides: { hiddenAt?: string | null; answeredAt?: string | null } = {},
+) => ({ authorId: AUTHOR, status, hiddenAt: null, answeredAt: null, ...overrides });
+
+const meeting = (state: MeetingState, paused = false) => ({ state, paused });
 
 /** The domain error a call throws; fails the test when it does not throw one. */
 function refusal(call: () => unknown): DomainError {
@@ -57,13 +73,13 @@ describe('canSee', () => {
   it('shows open and answered questions to everyone, a display included', () => {
     for (const status of ['OPEN', 'ANSWERED'] as const) {
       for (const role of ['display', 'member', 'moderator', 'admin', 'owner'] as const) {
-        expect(canSee({ authorId: AUTHOR, status }, actor(role))).toBe(true);
+        expect(canSee(facts(status), actor(role))).toBe(true);
       }
     }
   });
 
   it('shows a question under review only to moderators and above and to its author', () => {
-    const pending = { authorId: AUTHOR, status: 'UNDER_REVIEW' } as const;
+    const pending = facts('UNDER_REVIEW') as const;
     expect(canSee(pending, actor('member'))).toBe(false);
     expect(canSee(pending, actor('display'))).toBe(false);
     expect(canSee(pending, actor('member', AUTHOR))).toBe(true);
@@ -74,17 +90,19 @@ describe('canSee', () => {
 });
 
 describe('audienceOf', () => {
-  it('sends anything about a question under review to moderators only', () => {
-    expect(audienceOf('UNDER_REVIEW')).toBe('moderators');
-    expect(audienceOf('OPEN')).toBe('all');
-    expect(audienceOf('ANSWERED')).toBe('all');
+  it('sends anything about a question under review or hidden to moderators only', () => {
+    expect(audienceOf(facts('UNDER_REVIEW'))).toBe('moderators');
+    expect(audienceOf(facts('OPEN'))).toBe('all');
+    expect(audienceOf(facts('ANSWERED'))).toBe('all');
+    expect(audienceOf(facts('OPEN', { hiddenAt: HIDDEN_AT }))).toBe('moderators');
+    expect(audienceOf(facts('ANSWERED', { hiddenAt: HIDDEN_AT }))).toBe('moderators');
   });
 });
 
 describe('statusOnSubmit', () => {
-  it('is UNDER_REVIEW when the tenant requires approval, OPEN otherwise', () => {
-    expect(statusOnSubmit(settings({ requireApproval: true }))).toBe('UNDER_REVIEW');
-    expect(statusOnSubmit(settings({ requireApproval: false }))).toBe('OPEN');
+  it('is UNDER_REVIEW when the meeting requires approval, OPEN otherwise', () => {
+    expect(statusOnSubmit(true)).toBe('UNDER_REVIEW');
+    expect(statusOnSubmit(false)).toBe('OPEN');
   });
 });
 
@@ -125,32 +143,49 @@ describe('checkBodyLength', () => {
   });
 });
 
-describe('checkQueueOpen', () => {
-  it('refuses with PRECONDITION_FAILED naming the frozen queue, and passes an open one', () => {
-    const error = refusal(() => checkQueueOpen(true));
+describe('checkAcceptsQuestions and checkAcceptsVotes', () => {
+  it('accept questions and votes in an open meeting', () => {
+    expect(() => checkAcceptsQuestions(meeting('open'))).not.toThrow();
+    expect(() => checkAcceptsVotes(meeting('open'))).not.toThrow();
+  });
+
+  it.each(['scheduled', 'closed'] as const)('refuse both in a %s meeting, naming the state', (state) => {
+    for (const check of [checkAcceptsQuestions, checkAcceptsVotes]) {
+      const error = refusal(() => check(meeting(state)));
+      expect(error.code).toBe('PRECONDITION_FAILED');
+      expect(error.message).toMatch(new RegExp(`^The meeting is ${state}: `));
+    }
+  });
+
+  it('refuse questions but not votes while the meeting is paused', () => {
+    const error = refusal(() => checkAcceptsQuestions(meeting('open', true)));
     expect(error.code).toBe('PRECONDITION_FAILED');
-    expect(error.message).toMatch(/frozen/i);
-    expect(() => checkQueueOpen(false)).not.toThrow();
+    expect(error.message).toMatch(/paused/);
+    expect(() => checkAcceptsVotes(meeting('open', true))).not.toThrow();
   });
 });
 
 describe('checkCanUpvote', () => {
   it("allows an upvote of someone else's open question", () => {
-    expect(() => checkCanUpvote({ authorId: AUTHOR, status: 'OPEN' }, actor('member'))).not.toThrow();
-    expect(() => checkCanUpvote({ authorId: AUTHOR, status: 'OPEN' }, actor('owner'))).not.toThrow();
+    expect(() => checkCanUpvote(facts('OPEN'), actor('member'))).not.toThrow();
+    expect(() => checkCanUpvote(facts('OPEN'), actor('owner'))).not.toThrow();
   });
 
   it('refuses your own question with FORBIDDEN, whatever your role', () => {
     for (const role of ['member', 'moderator', 'owner'] as const) {
-      expect(
-        refusal(() => checkCanUpvote({ authorId: AUTHOR, status: 'OPEN' }, actor(role, AUTHOR))).code,
-      ).toBe('FORBIDDEN');
+      expect(refusal(() => checkCanUpvote(facts('OPEN'), actor(role, AUTHOR))).code).toBe('FORBIDDEN');
     }
+  });
+
+  it('refuses a hidden question with PRECONDITION_FAILED, even to moderators', () => {
+    const error = refusal(() => checkCanUpvote(facts('OPEN', { hiddenAt: HIDDEN_AT }), actor('moderator')));
+    expect(error.code).toBe('PRECONDITION_FAILED');
+    expect(error.message).toMatch(/hidden/i);
   });
 
   it('refuses answered questions and questions under review with PRECONDITION_FAILED', () => {
     for (const status of ['ANSWERED', 'UNDER_REVIEW'] as const) {
-      expect(refusal(() => checkCanUpvote({ authorId: AUTHOR, status }, actor('moderator'))).code).toBe(
+      expect(refusal(() => checkCanUpvote(facts(status), actor('moderator'))).code).toBe(
         'PRECONDITION_FAILED',
       );
     }
@@ -159,41 +194,130 @@ describe('checkCanUpvote', () => {
 
 describe('checkCanModerate', () => {
   it('refuses a question under review, naming the action', () => {
-    const error = refusal(() => checkCanModerate({ authorId: AUTHOR, status: 'UNDER_REVIEW' }, 'pin'));
+    const error = refusal(() => checkCanModerate(facts('UNDER_REVIEW'), 'pin'));
     expect(error.code).toBe('PRECONDITION_FAILED');
     expect(error.message).toContain('pin');
   });
 
   it('allows open and answered questions', () => {
-    expect(() => checkCanModerate({ authorId: AUTHOR, status: 'OPEN' }, 'answer')).not.toThrow();
-    expect(() => checkCanModerate({ authorId: AUTHOR, status: 'ANSWERED' }, 'answer')).not.toThrow();
+    expect(() => checkCanModerate(facts('OPEN'), 'answer')).not.toThrow();
+    expect(() => checkCanModerate(facts('ANSWERED'), 'answer')).not.toThrow();
   });
 });
 
 describe('checkAwaitingReview', () => {
   it('passes only questions under review', () => {
-    expect(() => checkAwaitingReview({ authorId: AUTHOR, status: 'UNDER_REVIEW' })).not.toThrow();
+    expect(() => checkAwaitingReview(facts('UNDER_REVIEW'))).not.toThrow();
     for (const status of ['OPEN', 'ANSWERED'] as const) {
-      expect(refusal(() => checkAwaitingReview({ authorId: AUTHOR, status })).code).toBe(
-        'PRECONDITION_FAILED',
-      );
+      expect(refusal(() => checkAwaitingReview(facts(status))).code).toBe('PRECONDITION_FAILED');
     }
   });
 });
 
-describe('checkCanListStatus', () => {
-  it('lets only moderators and above list questions under review', () => {
-    expect(refusal(() => checkCanListStatus('UNDER_REVIEW', actor('member'))).code).toBe('FORBIDDEN');
-    expect(refusal(() => checkCanListStatus('UNDER_REVIEW', actor('display'))).code).toBe('FORBIDDEN');
-    for (const role of ['moderator', 'admin', 'owner'] as const) {
-      expect(() => checkCanListStatus('UNDER_REVIEW', actor(role))).not.toThrow();
+describe('checkCanList', () => {
+  it('lets only moderators and above list questions under review or hidden ones', () => {
+    for (const filters of [{ status: 'UNDER_REVIEW' as const }, { hidden: true }]) {
+      expect(refusal(() => checkCanList(filters, actor('member'))).code).toBe('FORBIDDEN');
+      expect(refusal(() => checkCanList(filters, actor('display'))).code).toBe('FORBIDDEN');
+      for (const role of ['moderator', 'admin', 'owner'] as const) {
+        expect(() => checkCanList(filters, actor(role))).not.toThrow();
+      }
     }
   });
 
-  it('lets everyone list the other statuses or no status', () => {
+  it('lets everyone list the other statuses or no status, without hidden ones', () => {
     for (const status of [undefined, 'OPEN', 'ANSWERED'] as const) {
-      expect(() => checkCanListStatus(status, actor('member'))).not.toThrow();
-      expect(() => checkCanListStatus(status, actor('display'))).not.toThrow();
+      expect(() => checkCanList({ status, hidden: false }, actor('member'))).not.toThrow();
+      expect(() => checkCanList({ status }, actor('display'))).not.toThrow();
+    }
+  });
+});
+
+describe('canSee with hidden questions', () => {
+  it('shows a hidden question to moderators and above only, not even to its author', () => {
+    const hidden = facts('OPEN', { hiddenAt: HIDDEN_AT });
+    expect(canSee(hidden, actor('member'))).toBe(false);
+    expect(canSee(hidden, actor('member', AUTHOR))).toBe(false);
+    expect(canSee(hidden, actor('display'))).toBe(false);
+    for (const role of ['moderator', 'admin', 'owner'] as const)
+      expect(canSee(hidden, actor(role))).toBe(true);
+  });
+});
+
+describe('checkCanEdit', () => {
+  const author = actor('member', AUTHOR);
+
+  it('lets moderators edit any question in any meeting state', () => {
+    for (const state of ['scheduled', 'open', 'closed'] as const) {
+      for (const status of ['OPEN', 'ANSWERED', 'UNDER_REVIEW'] as const) {
+        expect(() => checkCanEdit(facts(status), actor('moderator'), meeting(state))).not.toThrow();
+      }
+    }
+  });
+
+  it('lets the author edit an open or pending unanswered question while the meeting is open', () => {
+    for (const status of ['OPEN', 'UNDER_REVIEW'] as const) {
+      expect(() => checkCanEdit(facts(status), author, meeting('open'))).not.toThrow();
+      expect(() => checkCanEdit(facts(status), author, meeting('open', true))).not.toThrow();
+    }
+  });
+
+  it("refuses another member's question with FORBIDDEN", () => {
+    expect(refusal(() => checkCanEdit(facts('OPEN'), actor('member'), meeting('open'))).code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  it('refuses the author an answered question, or a meeting that is not open', () => {
+    const answered = refusal(() => checkCanEdit(facts('ANSWERED'), author, meeting('open')));
+    expect(answered.code).toBe('PRECONDITION_FAILED');
+    expect(answered.message).toMatch(/answered/);
+    const closed = refusal(() => checkCanEdit(facts('OPEN'), author, meeting('closed')));
+    expect(closed.code).toBe('PRECONDITION_FAILED');
+    expect(closed.message).toMatch(/^The meeting is closed: /);
+  });
+});
+
+describe('checkCanWithdraw', () => {
+  const author = actor('member', AUTHOR);
+
+  it('lets only the author withdraw, even against a moderator', () => {
+    expect(() => checkCanWithdraw(facts('OPEN'), author, meeting('open'))).not.toThrow();
+    expect(() => checkCanWithdraw(facts('UNDER_REVIEW'), author, meeting('open'))).not.toThrow();
+    expect(refusal(() => checkCanWithdraw(facts('OPEN'), actor('owner'), meeting('open'))).code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  it('refuses an answered question and a closed meeting', () => {
+    expect(refusal(() => checkCanWithdraw(facts('ANSWERED'), author, meeting('open'))).code).toBe(
+      'PRECONDITION_FAILED',
+    );
+    const closed = refusal(() => checkCanWithdraw(facts('OPEN'), author, meeting('closed')));
+    expect(closed.code).toBe('PRECONDITION_FAILED');
+    expect(closed.message).toMatch(/^The meeting is closed: /);
+  });
+});
+
+describe('checkCanHide, checkCanRestore and checkCanReopen', () => {
+  it('hides shown open or answered questions only', () => {
+    expect(() => checkCanHide(facts('OPEN'))).not.toThrow();
+    expect(() => checkCanHide(facts('ANSWERED'))).not.toThrow();
+    const pending = refusal(() => checkCanHide(facts('UNDER_REVIEW')));
+    expect(pending.code).toBe('PRECONDITION_FAILED');
+    expect(pending.message).toMatch(/approve or reject it first/);
+    expect(refusal(() => checkCanHide(facts('OPEN', { hiddenAt: HIDDEN_AT }))).code).toBe('CONFLICT');
+  });
+
+  it('restores hidden questions only', () => {
+    expect(() => checkCanRestore(facts('OPEN', { hiddenAt: HIDDEN_AT }))).not.toThrow();
+    expect(refusal(() => checkCanRestore(facts('OPEN'))).code).toBe('CONFLICT');
+  });
+
+  it('reopens answered questions only', () => {
+    expect(() => checkCanReopen(facts('ANSWERED'))).not.toThrow();
+    for (const status of ['OPEN', 'UNDER_REVIEW'] as const) {
+      expect(refusal(() => checkCanReopen(facts(status))).code).toBe('PRECONDITION_FAILED');
     }
   });
 });

@@ -11,7 +11,7 @@ import {
   uniqueLabel,
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
-import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
+import { ACCOUNTS, type AccountName, ALPHA_MEETING, openMeetingIn } from '../test-support/fixture.js';
 import { lastSeqOf } from '../test-support/outbox.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
@@ -21,6 +21,8 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 interface FreshTenant {
   slug: string;
+  /** An open meeting of the tenant. */
+  meetingId: string;
   owner: NewAccount;
   /** Signs up a new account and gives it `role` in this tenant (through its join link and the owner). */
   add(role: Role): Promise<NewAccount>;
@@ -38,12 +40,14 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
   async function freshTenant(): Promise<FreshTenant> {
     const owner = await app.newAccount('owner');
     const slug = uniqueLabel('org');
-    await owner.client.tenant.create.mutate({ tenant: slug, name: `Org ${slug}` });
+    const { id } = await owner.client.tenant.create.mutate({ tenant: slug, name: `Org ${slug}` });
+    const meetingId = await openMeetingIn(app.db, id);
     const joinLink = await owner.client.tenant.joinCode.query({ tenant: slug });
     if (!joinLink) throw new Error('a new organization comes with a join link');
     const { code } = joinLink;
     return {
       slug,
+      meetingId,
       owner,
       async add(role) {
         const person = await app.newAccount(role);
@@ -141,8 +145,13 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
           guest: false,
         }),
       ]);
-      // The new tenant has its own queue: questions can be submitted right away.
-      const question = await creator.client.question.submit.mutate({ tenant: slug, body: 'First question' });
+      // Questions in the new tenant's first meeting can be submitted right away.
+      const meetingId = await openMeetingIn(app.db, created.id);
+      const question = await creator.client.question.submit.mutate({
+        tenant: slug,
+        meetingId,
+        body: 'First question',
+      });
       expect(question.status).toBe('OPEN');
       // Nobody else became a member.
       expect(await errorCodeOf((await as('owner')).tenant.get.query({ tenant: slug }))).toBe('FORBIDDEN');
@@ -252,7 +261,13 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       });
       // The limits are enforced on questions.
       expect(
-        await errorCodeOf(org.owner.client.question.submit.mutate({ tenant: org.slug, body: 'too short' })),
+        await errorCodeOf(
+          org.owner.client.question.submit.mutate({
+            tenant: org.slug,
+            meetingId: org.meetingId,
+            body: 'too short',
+          }),
+        ),
       ).toBe('BAD_REQUEST');
     });
 
@@ -514,9 +529,16 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       expect(members.map((m) => m.userId)).not.toContain(member.userId);
       expect(members.map((m) => m.userId).sort()).toEqual([admin.userId, org.owner.userId].sort());
       expect(await errorCodeOf(member.client.tenant.get.query({ tenant: org.slug }))).toBe('FORBIDDEN');
-      expect(await errorCodeOf(member.client.question.list.query({ tenant: org.slug }))).toBe('FORBIDDEN');
+      expect(
+        await errorCodeOf(member.client.question.list.query({ tenant: org.slug, meetingId: org.meetingId })),
+      ).toBe('FORBIDDEN');
       await app.expectNoChange(
-        () => member.client.question.submit.mutate({ tenant: org.slug, body: 'still here?' }),
+        () =>
+          member.client.question.submit.mutate({
+            tenant: org.slug,
+            meetingId: org.meetingId,
+            body: 'still here?',
+          }),
         'FORBIDDEN',
       );
       expect((await member.client.auth.me.query())?.memberships).toEqual([]);
@@ -796,7 +818,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         role: 'member',
       });
       const bot = app.client({ bearer: token });
-      const question = await bot.question.submit.mutate({ tenant: 'alpha', body: 'Submitted by a service' });
+      const question = await bot.question.submit.mutate({ ...ALPHA_MEETING, body: 'Submitted by a service' });
       expect(question).toMatchObject({ body: 'Submitted by a service', status: 'OPEN' });
       const stored = await app.db
         .selectFrom('questions')
@@ -807,7 +829,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       await app.expectNoChange(
         () =>
           bot.question.answer.mutate({
-            tenant: 'alpha',
+            ...ALPHA_MEETING,
             questionId: question.id,
             responseText: 'Self-answer',
           }),
@@ -818,7 +840,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         'FORBIDDEN',
       );
       const answered = await (await as('moderator')).question.answer.mutate({
-        tenant: 'alpha',
+        ...ALPHA_MEETING,
         questionId: question.id,
         responseText: 'Answered by a human',
       });
@@ -967,6 +989,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       ]);
       const question = await member.client.question.submit.mutate({
         tenant: org.slug,
+        meetingId: org.meetingId,
         body: 'For engineering',
         teamId: team.id,
       });

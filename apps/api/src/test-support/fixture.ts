@@ -19,6 +19,19 @@ export const ACCOUNTS = {
 
 export type AccountName = keyof typeof ACCOUNTS;
 
+/**
+ * The ids of the fixture's two meetings, fixed so that helpers written outside a test's setup can name
+ * them (every test database is a fresh one).
+ */
+export const FIXTURE_MEETING_IDS = {
+  alpha: 'a1a1a1a1-0000-4000-8000-00000000a1a1',
+  beta: 'b2b2b2b2-0000-4000-8000-00000000b2b2',
+} as const;
+
+/** Where question and queue procedures act in tenant alpha unless a test needs a meeting of its own. */
+export const ALPHA_MEETING = { tenant: 'alpha', meetingId: FIXTURE_MEETING_IDS.alpha } as const;
+export const BETA_MEETING = { tenant: 'beta', meetingId: FIXTURE_MEETING_IDS.beta } as const;
+
 export interface Fixture {
   tenantIds: { alpha: string; beta: string };
   /** One open meeting in each tenant, where tests ask and vote unless they need a meeting of their own. */
@@ -26,24 +39,37 @@ export interface Fixture {
   userIds: Record<AccountName, string>;
 }
 
+/** A new open meeting in the tenant, for tests that ask and vote in a tenant they created. */
+export async function openMeetingIn(db: Database, tenantId: string): Promise<string> {
+  const meeting = await insertMeeting(db, tenantId, {
+    title: 'Town hall',
+    description: null,
+    opensAt: null,
+    closesAt: null,
+    requireApproval: null,
+    allowGuests: null,
+    state: 'open',
+  });
+  return meeting.id;
+}
+
 export async function seedFixture(db: Database): Promise<Fixture> {
   const tenantIds = {
     alpha: (await db.transaction().execute((trx) => insertTenant(trx, 'alpha', 'Alpha Inc'))).id,
     beta: (await db.transaction().execute((trx) => insertTenant(trx, 'beta', 'Beta LLC'))).id,
   };
-  const openMeeting = async (tenantId: string) =>
-    (
-      await insertMeeting(db, tenantId, {
-        title: 'Town hall',
-        description: null,
-        opensAt: null,
-        closesAt: null,
-        requireApproval: null,
-        allowGuests: null,
-        state: 'open',
-      })
-    ).id;
-  const meetingIds = { alpha: await openMeeting(tenantIds.alpha), beta: await openMeeting(tenantIds.beta) };
+  const openMeeting = async (tenantId: string, id: string) => {
+    await db
+      .updateTable('meetings')
+      .set({ id })
+      .where('id', '=', await openMeetingIn(db, tenantId))
+      .execute();
+    return id;
+  };
+  const meetingIds = {
+    alpha: await openMeeting(tenantIds.alpha, FIXTURE_MEETING_IDS.alpha),
+    beta: await openMeeting(tenantIds.beta, FIXTURE_MEETING_IDS.beta),
+  };
   const entries = await Promise.all(
     Object.entries(ACCOUNTS).map(async ([name, account]) => {
       const userId = await insertUser(db, { email: account.email, name, password: PASSWORD });

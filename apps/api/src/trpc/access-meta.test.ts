@@ -100,6 +100,11 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'question.pin': false,
   'question.approve': false,
   'question.reject': false,
+  'question.edit': false,
+  'question.withdraw': false,
+  'question.hide': false,
+  'question.restore': false,
+  'question.reopen': false,
   'queue.freeze': false,
 };
 

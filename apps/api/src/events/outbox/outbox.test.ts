@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, errorCodeOf, startTestApp, type TestApp } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
+import { ALPHA_MEETING, BETA_MEETING } from '../../test-support/fixture.js';
 import { eventsOf, lastSeqOf, type StoredEvent } from '../../test-support/outbox.js';
 import { snapshotData } from '../../test-support/snapshot.js';
 
@@ -95,7 +96,11 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
     it('submit: question:created to all, with the v1 payload', async () => {
       const team = await moderator.team.create.mutate({ ...alpha, name: 'Engineering' });
       const { result: q, events } = await recorded(() =>
-        member.question.submit.mutate({ ...alpha, body: '  Where are we heading?  ', teamId: team.id }),
+        member.question.submit.mutate({
+          ...ALPHA_MEETING,
+          body: '  Where are we heading?  ',
+          teamId: team.id,
+        }),
       );
       expect(events).toEqual([
         {
@@ -112,7 +117,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         },
       ]);
       const { result: q2, events: withoutTeam } = await recorded(() =>
-        member.question.submit.mutate({ ...alpha, body: 'No team' }),
+        member.question.submit.mutate({ ...ALPHA_MEETING, body: 'No team' }),
       );
       expect(withoutTeam).toEqual([
         {
@@ -133,7 +138,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
     it('submit under approval: question:pending to moderators; approve: question:created to all', async () => {
       await withApproval(async () => {
         const { result: q, events } = await recorded(() =>
-          member.question.submit.mutate({ ...alpha, body: 'Pending question' }),
+          member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Pending question' }),
         );
         expect(q.status).toBe('UNDER_REVIEW');
         expect(events).toEqual([
@@ -145,7 +150,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         ]);
 
         const approval = await recorded(() =>
-          moderator.question.approve.mutate({ ...alpha, questionId: q.id }),
+          moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId: q.id }),
         );
         expect(approval.events).toEqual([
           {
@@ -167,9 +172,9 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
     it('tag and untag of a question under review go to moderators only', async () => {
       const tag = await moderator.tag.create.mutate({ ...alpha, name: 'Review', color: '#A0B0C0' });
       await withApproval(async () => {
-        const q = await member.question.submit.mutate({ ...alpha, body: 'Tag me while pending' });
+        const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Tag me while pending' });
         const tagged = await recorded(() =>
-          moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tag.id }),
+          moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id }),
         );
         expect(tagged.events).toEqual([
           {
@@ -179,7 +184,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
           },
         ]);
         const untagged = await recorded(() =>
-          moderator.question.untag.mutate({ ...alpha, questionId: q.id, tagId: tag.id }),
+          moderator.question.untag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id }),
         );
         expect(untagged.events).toEqual([
           { type: 'question:untagged', audience: 'moderators', data: { questionId: q.id, tagId: tag.id } },
@@ -189,9 +194,9 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
 
     it('reject of a pending question: question:removed to moderators', async () => {
       await withApproval(async () => {
-        const q = await member.question.submit.mutate({ ...alpha, body: 'Reject me quietly' });
+        const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Reject me quietly' });
         const { events } = await recorded(() =>
-          moderator.question.reject.mutate({ ...alpha, questionId: q.id }),
+          moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: q.id }),
         );
         expect(events).toEqual([
           { type: 'question:removed', audience: 'moderators', data: { questionId: q.id } },
@@ -200,25 +205,29 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
     });
 
     it('reject of a published question: question:removed to all', async () => {
-      const q = await member.question.submit.mutate({ ...alpha, body: 'Reject me publicly' });
+      const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Reject me publicly' });
       const { events } = await recorded(() =>
-        moderator.question.reject.mutate({ ...alpha, questionId: q.id }),
+        moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: q.id }),
       );
       expect(events).toEqual([{ type: 'question:removed', audience: 'all', data: { questionId: q.id } }]);
     });
 
     it('upvote and removeUpvote: question:upvoted to all with the new count', async () => {
-      const q = await member.question.submit.mutate({ ...alpha, body: 'Vote on me' });
-      const first = await recorded(() => member2.question.upvote.mutate({ ...alpha, questionId: q.id }));
+      const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Vote on me' });
+      const first = await recorded(() =>
+        member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
+      );
       expect(first.events).toEqual([
         { type: 'question:upvoted', audience: 'all', data: { questionId: q.id, upvoteCount: 1 } },
       ]);
-      const second = await recorded(() => moderator.question.upvote.mutate({ ...alpha, questionId: q.id }));
+      const second = await recorded(() =>
+        moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
+      );
       expect(second.events).toEqual([
         { type: 'question:upvoted', audience: 'all', data: { questionId: q.id, upvoteCount: 2 } },
       ]);
       const removed = await recorded(() =>
-        member2.question.removeUpvote.mutate({ ...alpha, questionId: q.id }),
+        member2.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
       );
       expect(removed.events).toEqual([
         { type: 'question:upvoted', audience: 'all', data: { questionId: q.id, upvoteCount: 1 } },
@@ -227,9 +236,13 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
 
     it('answer and answer edit: question:answered to all with the v2 payload', async () => {
       const team = await moderator.team.create.mutate({ ...alpha, name: 'Sales' });
-      const q = await member.question.submit.mutate({ ...alpha, body: 'Answer me', teamId: team.id });
+      const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Answer me', teamId: team.id });
       const answer = await recorded(() =>
-        moderator.question.answer.mutate({ ...alpha, questionId: q.id, responseText: ' First answer ' }),
+        moderator.question.answer.mutate({
+          ...ALPHA_MEETING,
+          questionId: q.id,
+          responseText: ' First answer ',
+        }),
       );
       const answeredAt = answer.result.answeredAt;
       expect(answeredAt).toEqual(expect.any(String));
@@ -248,7 +261,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       });
 
       const edit = await recorded(() =>
-        admin.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'Second answer' }),
+        admin.question.answer.mutate({ ...ALPHA_MEETING, questionId: q.id, responseText: 'Second answer' }),
       );
       expect(edit.events).toEqual([
         {
@@ -261,9 +274,9 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
 
     it('tag and untag: question:tagged and question:untagged to all', async () => {
       const tag = await moderator.tag.create.mutate({ ...alpha, name: 'Roadmap', color: '#1F6FEB' });
-      const q = await member.question.submit.mutate({ ...alpha, body: 'Tag me' });
+      const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Tag me' });
       const tagged = await recorded(() =>
-        moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tag.id }),
+        moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id }),
       );
       expect(tagged.events).toEqual([
         {
@@ -273,7 +286,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         },
       ]);
       const untagged = await recorded(() =>
-        moderator.question.untag.mutate({ ...alpha, questionId: q.id, tagId: tag.id }),
+        moderator.question.untag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id }),
       );
       expect(untagged.events).toEqual([
         { type: 'question:untagged', audience: 'all', data: { questionId: q.id, tagId: tag.id } },
@@ -281,15 +294,15 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
     });
 
     it('pin and unpin: question:pinned to all', async () => {
-      const q = await member.question.submit.mutate({ ...alpha, body: 'Pin me' });
+      const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Pin me' });
       const pinned = await recorded(() =>
-        moderator.question.pin.mutate({ ...alpha, questionId: q.id, pinned: true }),
+        moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: q.id, pinned: true }),
       );
       expect(pinned.events).toEqual([
         { type: 'question:pinned', audience: 'all', data: { questionId: q.id, pinned: true } },
       ]);
       const unpinned = await recorded(() =>
-        moderator.question.pin.mutate({ ...alpha, questionId: q.id, pinned: false }),
+        moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: q.id, pinned: false }),
       );
       expect(unpinned.events).toEqual([
         { type: 'question:pinned', audience: 'all', data: { questionId: q.id, pinned: false } },
@@ -297,21 +310,27 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
     });
 
     it('freeze and unfreeze: question:frozen to all', async () => {
-      const frozen = await recorded(() => moderator.queue.freeze.mutate({ ...alpha, frozen: true }));
+      const frozen = await recorded(() => moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true }));
       expect(frozen.events).toEqual([{ type: 'question:frozen', audience: 'all', data: { frozen: true } }]);
-      const unfrozen = await recorded(() => moderator.queue.freeze.mutate({ ...alpha, frozen: false }));
+      const unfrozen = await recorded(() =>
+        moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false }),
+      );
       expect(unfrozen.events).toEqual([
         { type: 'question:frozen', audience: 'all', data: { frozen: false } },
       ]);
     });
 
     it('writes no event for a refused mutation', async () => {
-      const q = await member.question.submit.mutate({ ...alpha, body: 'Refusals target' });
-      const answered = await member.question.submit.mutate({ ...alpha, body: 'Already answered' });
-      await moderator.question.answer.mutate({ ...alpha, questionId: answered.id, responseText: 'Yes' });
-      await member2.question.upvote.mutate({ ...alpha, questionId: q.id });
+      const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Refusals target' });
+      const answered = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Already answered' });
+      await moderator.question.answer.mutate({
+        ...ALPHA_MEETING,
+        questionId: answered.id,
+        responseText: 'Yes',
+      });
+      await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       const tag = await moderator.tag.create.mutate({ ...alpha, name: 'Refusals', color: '#123456' });
-      await moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tag.id });
+      await moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id });
       const betaOwner = await app.as('betaOwner');
       const betaTag = await betaOwner.tag.create.mutate({
         tenant: 'beta',
@@ -320,58 +339,68 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       });
       const betaTeam = await betaOwner.team.create.mutate({ tenant: 'beta', name: 'Beta team' });
       const betaQuestion = await (await app.as('betaMember')).question.submit.mutate({
-        tenant: 'beta',
+        ...BETA_MEETING,
         body: 'Beta question',
       });
       let pending = '';
       await withApproval(async () => {
-        pending = (await member.question.submit.mutate({ ...alpha, body: 'Pending refusal target' })).id;
+        pending = (await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Pending refusal target' }))
+          .id;
       });
 
       const refusals: [string, string, () => Promise<unknown>][] = [
         [
           'BAD_REQUEST',
           'too long',
-          () => member.question.submit.mutate({ ...alpha, body: 'x'.repeat(2001) }),
+          () => member.question.submit.mutate({ ...ALPHA_MEETING, body: 'x'.repeat(2001) }),
         ],
         [
           'BAD_REQUEST',
           'beta team',
-          () => member.question.submit.mutate({ ...alpha, body: 'Hi', teamId: betaTeam.id }),
+          () => member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Hi', teamId: betaTeam.id }),
         ],
-        ['FORBIDDEN', 'self upvote', () => member.question.upvote.mutate({ ...alpha, questionId: q.id })],
-        ['CONFLICT', 'double upvote', () => member2.question.upvote.mutate({ ...alpha, questionId: q.id })],
+        [
+          'FORBIDDEN',
+          'self upvote',
+          () => member.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
+        ],
+        [
+          'CONFLICT',
+          'double upvote',
+          () => member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
+        ],
         [
           'PRECONDITION_FAILED',
           'answered',
-          () => member2.question.upvote.mutate({ ...alpha, questionId: answered.id }),
+          () => member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: answered.id }),
         ],
         [
           'NOT_FOUND',
           'absent upvote',
-          () => moderator.question.removeUpvote.mutate({ ...alpha, questionId: q.id }),
+          () => moderator.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
         ],
         [
           'NOT_FOUND',
           'beta question',
-          () => member2.question.upvote.mutate({ ...alpha, questionId: betaQuestion.id }),
+          () => member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: betaQuestion.id }),
         ],
         [
           'FORBIDDEN',
           'member answer',
-          () => member2.question.answer.mutate({ ...alpha, questionId: q.id, responseText: 'No' }),
+          () => member2.question.answer.mutate({ ...ALPHA_MEETING, questionId: q.id, responseText: 'No' }),
         ],
         [
           'PRECONDITION_FAILED',
           'answer pending',
-          () => moderator.question.answer.mutate({ ...alpha, questionId: pending, responseText: 'No' }),
+          () =>
+            moderator.question.answer.mutate({ ...ALPHA_MEETING, questionId: pending, responseText: 'No' }),
         ],
         [
           'BAD_REQUEST',
           'long answer',
           () =>
             moderator.question.answer.mutate({
-              ...alpha,
+              ...ALPHA_MEETING,
               questionId: q.id,
               responseText: 'x'.repeat(10_001),
             }),
@@ -379,62 +408,66 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         [
           'CONFLICT',
           'duplicate tag',
-          () => moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: tag.id }),
+          () => moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id }),
         ],
         [
           'NOT_FOUND',
           'beta tag',
-          () => moderator.question.tag.mutate({ ...alpha, questionId: q.id, tagId: betaTag.id }),
+          () => moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: betaTag.id }),
         ],
         [
           'NOT_FOUND',
           'absent untag',
-          () => moderator.question.untag.mutate({ ...alpha, questionId: answered.id, tagId: tag.id }),
+          () => moderator.question.untag.mutate({ ...ALPHA_MEETING, questionId: answered.id, tagId: tag.id }),
         ],
         [
           'FORBIDDEN',
           'member pin',
-          () => member2.question.pin.mutate({ ...alpha, questionId: q.id, pinned: true }),
+          () => member2.question.pin.mutate({ ...ALPHA_MEETING, questionId: q.id, pinned: true }),
         ],
         [
           'PRECONDITION_FAILED',
           'pin pending',
-          () => moderator.question.pin.mutate({ ...alpha, questionId: pending, pinned: true }),
+          () => moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: pending, pinned: true }),
         ],
         [
           'PRECONDITION_FAILED',
           'approve open',
-          () => moderator.question.approve.mutate({ ...alpha, questionId: q.id }),
+          () => moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId: q.id }),
         ],
         [
           'FORBIDDEN',
           'member approve',
-          () => member2.question.approve.mutate({ ...alpha, questionId: pending }),
+          () => member2.question.approve.mutate({ ...ALPHA_MEETING, questionId: pending }),
         ],
-        ['FORBIDDEN', 'member reject', () => member2.question.reject.mutate({ ...alpha, questionId: q.id })],
+        [
+          'FORBIDDEN',
+          'member reject',
+          () => member2.question.reject.mutate({ ...ALPHA_MEETING, questionId: q.id }),
+        ],
         [
           'NOT_FOUND',
           'beta reject',
-          () => moderator.question.reject.mutate({ ...alpha, questionId: betaQuestion.id }),
+          () => moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: betaQuestion.id }),
         ],
-        ['FORBIDDEN', 'member freeze', () => member.queue.freeze.mutate({ ...alpha, frozen: true })],
+        ['FORBIDDEN', 'member freeze', () => member.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true })],
         [
           'UNAUTHORIZED',
           'anonymous submit',
-          () => app.client().question.submit.mutate({ ...alpha, body: 'Anon' }),
+          () => app.client().question.submit.mutate({ ...ALPHA_MEETING, body: 'Anon' }),
         ],
       ];
       const before = await snapshotData(app.db);
       for (const [code, label, call] of refusals) {
         expect(await errorCodeOf(call()), label).toBe(code);
       }
-      await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
+      await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
       const frozen = await snapshotData(app.db);
-      expect(await errorCodeOf(member.question.submit.mutate({ ...alpha, body: 'Frozen out' }))).toBe(
+      expect(await errorCodeOf(member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Frozen out' }))).toBe(
         'PRECONDITION_FAILED',
       );
       expect(await snapshotData(app.db)).toEqual(frozen);
-      await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+      await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
 
       const after = await snapshotData(app.db);
       // Exactly the two freeze events were added; everything else is as it was.
@@ -474,16 +507,16 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       expect(await eventsOf(app, app.tenantIds.alpha)).toEqual([]);
       expect(await lastSeqOf(app, app.tenantIds.alpha)).toBe(0);
 
-      const a1 = await member.question.submit.mutate({ ...alpha, body: 'Alpha one' });
-      const b1 = await betaMember.question.submit.mutate({ tenant: 'beta', body: 'Beta one' });
-      await member2.question.upvote.mutate({ ...alpha, questionId: a1.id });
-      await betaOwner.queue.freeze.mutate({ tenant: 'beta', frozen: true });
+      const a1 = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Alpha one' });
+      const b1 = await betaMember.question.submit.mutate({ ...BETA_MEETING, body: 'Beta one' });
+      await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: a1.id });
+      await betaOwner.queue.freeze.mutate({ ...BETA_MEETING, frozen: true });
       await expect(
-        errorCodeOf(member2.question.upvote.mutate({ ...alpha, questionId: a1.id })),
+        errorCodeOf(member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: a1.id })),
       ).resolves.toBe('CONFLICT');
-      await moderator.question.answer.mutate({ ...alpha, questionId: a1.id, responseText: 'Done' });
-      await betaOwner.question.pin.mutate({ tenant: 'beta', questionId: b1.id, pinned: true });
-      await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
+      await moderator.question.answer.mutate({ ...ALPHA_MEETING, questionId: a1.id, responseText: 'Done' });
+      await betaOwner.question.pin.mutate({ ...BETA_MEETING, questionId: b1.id, pinned: true });
+      await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
 
       const alphaEvents = await eventsOf(app, app.tenantIds.alpha);
       const betaEvents = await eventsOf(app, app.tenantIds.beta);
@@ -502,7 +535,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       expect(await lastSeqOf(app, app.tenantIds.beta)).toBe(3);
       const timestamps = alphaEvents.map((e) => e.timestamp);
       expect(timestamps).toEqual([...timestamps].sort((x, y) => x - y));
-      await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+      await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
       expect((await eventsOf(app, app.tenantIds.alpha, 4)).map((e) => [e.seq, e.data])).toEqual([
         [5, { frozen: false }],
       ]);
@@ -512,13 +545,15 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       const member = await app.as('member');
       const crowd = await crowdOf40();
       const seqBefore = await lastSeqOf(app, app.tenantIds.alpha);
-      const q = await member.question.submit.mutate({ ...alpha, body: 'Everybody upvote this' });
+      const q = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Everybody upvote this' });
 
       const results = await Promise.all([
-        ...crowd.map((client) => client.question.upvote.mutate({ ...alpha, questionId: q.id })),
+        ...crowd.map((client) => client.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id })),
         ...crowd
           .slice(0, 10)
-          .map((client, i) => client.question.submit.mutate({ ...alpha, body: `Concurrent question ${i}` })),
+          .map((client, i) =>
+            client.question.submit.mutate({ ...ALPHA_MEETING, body: `Concurrent question ${i}` }),
+          ),
       ]);
       const upvoteResults = results.slice(0, 40) as { upvoteCount: number }[];
       expect(upvoteResults.map((r) => r.upvoteCount).sort((x, y) => x - y)).toEqual(
@@ -546,21 +581,27 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         .where('questionId', '=', q.id)
         .execute();
       expect(rows).toHaveLength(40);
-      expect((await member.question.get.query({ ...alpha, questionId: q.id })).upvoteCount).toBe(40);
+      expect((await member.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).upvoteCount).toBe(40);
     }, 60_000);
 
     it('report counts consistent with commit order when upvotes and removals race', async () => {
       const member = await app.as('member');
       const crowd = await crowdOf40();
-      const q = await member.question.submit.mutate({ ...alpha, body: 'Half of you change your mind' });
+      const q = await member.question.submit.mutate({
+        ...ALPHA_MEETING,
+        body: 'Half of you change your mind',
+      });
       const leavers = crowd.slice(0, 20);
       const joiners = crowd.slice(20);
-      for (const client of leavers) await client.question.upvote.mutate({ ...alpha, questionId: q.id });
+      for (const client of leavers)
+        await client.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       const seqBefore = await lastSeqOf(app, app.tenantIds.alpha);
 
       await Promise.all([
-        ...leavers.map((client) => client.question.removeUpvote.mutate({ ...alpha, questionId: q.id })),
-        ...joiners.map((client) => client.question.upvote.mutate({ ...alpha, questionId: q.id })),
+        ...leavers.map((client) =>
+          client.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
+        ),
+        ...joiners.map((client) => client.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id })),
       ]);
 
       const fresh = await eventsOf(app, app.tenantIds.alpha, seqBefore);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, startTestApp, type TestApp } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
+import { ALPHA_MEETING } from '../../test-support/fixture.js';
 import { lastSeqOf } from '../../test-support/outbox.js';
 
 const alpha = { tenant: 'alpha' } as const;
@@ -22,21 +23,23 @@ describe.each(DIALECTS)('snapshot sequences on %s', (dialect) => {
 
   const snapshots = async (client: Client) => ({
     tenant: (await client.tenant.get.query(alpha)).sequence,
-    list: (await client.question.list.query(alpha)).sequence,
-    queue: (await client.queue.state.query(alpha)).sequence,
-    mine: (await client.question.mine.query(alpha)).sequence,
+    list: (await client.question.list.query(ALPHA_MEETING)).sequence,
+    queue: (await client.queue.state.query(ALPHA_MEETING)).sequence,
+    mine: (await client.question.mine.query(ALPHA_MEETING)).sequence,
   });
 
   it('tenant.get, question.list, question.mine and queue.state return the sequence they reflect', async () => {
     const before = await lastSeqOf(app, app.tenantIds.alpha);
     expect(await snapshots(member)).toEqual({ tenant: before, list: before, queue: before, mine: before });
 
-    const asked = await member.question.submit.mutate({ ...alpha, body: 'Which position is this?' });
-    await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
-    await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+    const asked = await member.question.submit.mutate({ ...ALPHA_MEETING, body: 'Which position is this?' });
+    await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
+    await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
     const after = before + 3;
     expect(await lastSeqOf(app, app.tenantIds.alpha)).toBe(after);
     expect(await snapshots(member)).toEqual({ tenant: after, list: after, queue: after, mine: after });
-    expect((await member.question.list.query(alpha)).items.map((item) => item.id)).toContain(asked.id);
+    expect((await member.question.list.query(ALPHA_MEETING)).items.map((item) => item.id)).toContain(
+      asked.id,
+    );
   });
 });

@@ -13,6 +13,7 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
+import { ALPHA_MEETING } from '../../test-support/fixture.js';
 import { lastSeqOf } from '../../test-support/outbox.js';
 import {
   appendBacklog,
@@ -575,7 +576,7 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
       const writer = second.client(cookies.member2);
       await submitQuestions(writer, 2);
       await second.client(cookies.moderator).question.answer.mutate({
-        ...alpha,
+        ...ALPHA_MEETING,
         questionId: question?.id ?? '',
         responseText: 'Answered while you were away',
       });
@@ -742,7 +743,7 @@ describe('back-pressure on sqlite', () => {
     for (let i = 0; !slowSocket?.destroyed; i++) {
       expect(i, 'the slow consumer was never cut').toBeLessThan(200);
       await author.question.submit.mutate({
-        ...alpha,
+        ...ALPHA_MEETING,
         body: `${uniqueLabel('stalled')} ${'x'.repeat(1900)}`,
       });
       await fastHasAll('the fast reader to get the question');

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DISPLAY_COOKIE } from '../../auth/credentials.js';
 import { type Client, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
+import { ALPHA_MEETING } from '../../test-support/fixture.js';
 import {
   newServiceToken,
   OpenStreams,
@@ -95,9 +96,12 @@ describe.each(DIALECTS)('stream access re-checks per caller on %s', (dialect) =>
         const memberStream = await open({ cookie: await app.cookieOf('member'), authorization: '' });
         // Any change to links re-checks every open stream's access.
         await admin.tenant.createJoinLink.mutate(alpha);
-        const pending = await member2.question.submit.mutate({ ...alpha, body: uniqueLabel('review') });
-        await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
-        await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+        const pending = await member2.question.submit.mutate({
+          ...ALPHA_MEETING,
+          body: uniqueLabel('review'),
+        });
+        await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
+        await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
         await allReceive([memberStream], 2);
         await allReceive([moderatorStream], 3);
         expect(memberStream.items.map((item) => item.event.type)).toEqual([

@@ -3,6 +3,7 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
+import { ALPHA_MEETING, BETA_MEETING } from '../../test-support/fixture.js';
 import { lastSeqOf } from '../../test-support/outbox.js';
 import {
   type Credentials,
@@ -153,7 +154,7 @@ describe.each(VARIANTS)(
         // Changes made while the client is disconnected (eventsource waits 3 s before reconnecting).
         await submitQuestions(member2, 2);
         await moderator.question.answer.mutate({
-          ...alpha,
+          ...ALPHA_MEETING,
           questionId: answerLater?.id ?? '',
           responseText: 'While you were away',
         });
@@ -286,7 +287,7 @@ describe.each(VARIANTS)(
           const displayStream = await started({ bearer: display.token });
           const base = await lastSeq();
           const body = uniqueLabel('needs review');
-          const pending = await member2.question.submit.mutate({ ...alpha, body });
+          const pending = await member2.question.submit.mutate({ ...ALPHA_MEETING, body });
           expect(pending.status).toBe('UNDER_REVIEW');
           await received(moderatorStream, 1);
           expect(envelopesOf(moderatorStream.items)).toEqual([
@@ -298,7 +299,7 @@ describe.each(VARIANTS)(
           ]);
           expect(moderatorStream.items[0]?.id).toBe(String(base + 1));
 
-          await moderator.question.approve.mutate({ ...alpha, questionId: pending.id });
+          await moderator.question.approve.mutate({ ...ALPHA_MEETING, questionId: pending.id });
           await received(moderatorStream, 2);
           await received(memberStream, 1);
           const created = {
@@ -320,8 +321,8 @@ describe.each(VARIANTS)(
           expect(moderatorStream.items.map((item) => item.id)).toEqual(seqRange(base + 1, base + 2));
 
           // Later events still reach the member, whose stream skipped base + 1.
-          await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
-          await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+          await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
+          await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
           await received(memberStream, 3);
           expect(memberStream.items.map((item) => item.id)).toEqual([
             String(base + 2),
@@ -340,11 +341,14 @@ describe.each(VARIANTS)(
             name: uniqueLabel('tag'),
             color: '#112233',
           });
-          const second = await member2.question.submit.mutate({ ...alpha, body: uniqueLabel('second') });
-          await moderator.question.tag.mutate({ ...alpha, questionId: second.id, tagId: tag.id });
-          await moderator.question.reject.mutate({ ...alpha, questionId: second.id });
-          await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
-          await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+          const second = await member2.question.submit.mutate({
+            ...ALPHA_MEETING,
+            body: uniqueLabel('second'),
+          });
+          await moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: second.id, tagId: tag.id });
+          await moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: second.id });
+          await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
+          await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
           await received(moderatorStream, 9);
           expect(moderatorStream.items.slice(4).map((item) => [item.id, item.event.type])).toEqual([
             [String(base + 5), 'question:pending'],
@@ -370,12 +374,12 @@ describe.each(VARIANTS)(
         const v2 = await started(cookies.member2, { ...alpha, versions: { 'question:answered': 2 } });
         const team = await moderator.team.create.mutate({ ...alpha, name: uniqueLabel('team') });
         const question = await member.question.submit.mutate({
-          ...alpha,
+          ...ALPHA_MEETING,
           body: uniqueLabel('versioned'),
           teamId: team.id,
         });
         const answered = await moderator.question.answer.mutate({
-          ...alpha,
+          ...ALPHA_MEETING,
           questionId: question.id,
           responseText: 'Forty-two',
         });
@@ -449,14 +453,20 @@ describe.each(VARIANTS)(
         try {
           const stream = await started({ cookie: promoted.cookie });
           const base = await lastSeq();
-          const hidden = await member2.question.submit.mutate({ ...alpha, body: uniqueLabel('hidden') });
-          await moderator.queue.freeze.mutate({ ...alpha, frozen: true });
-          await moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+          const hidden = await member2.question.submit.mutate({
+            ...ALPHA_MEETING,
+            body: uniqueLabel('hidden'),
+          });
+          await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
+          await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
           await received(stream, 2);
           expect(stream.items.map((item) => item.id)).toEqual([String(base + 2), String(base + 3)]);
 
           await admin.tenant.setRole.mutate({ ...alpha, userId: promoted.userId, role: 'moderator' });
-          const visible = await member2.question.submit.mutate({ ...alpha, body: uniqueLabel('visible') });
+          const visible = await member2.question.submit.mutate({
+            ...ALPHA_MEETING,
+            body: uniqueLabel('visible'),
+          });
           await received(stream, 4);
           // The new role is announced first: the page loads what it may see now.
           expect(stream.items[2]).toMatchObject({ id: String(base + 3), event: { type: 'stream:resync' } });
@@ -483,7 +493,7 @@ describe.each(VARIANTS)(
         expect(betaStream.items).toEqual([]);
 
         const betaBase = await lastSeqOf(app, app.tenantIds.beta);
-        const betaQuestion = await betaMember.question.submit.mutate({ tenant: 'beta', body: 'Beta only' });
+        const betaQuestion = await betaMember.question.submit.mutate({ ...BETA_MEETING, body: 'Beta only' });
         await received(betaStream, 1);
         expect(betaStream.items[0]).toMatchObject({
           id: String(betaBase + 1),
