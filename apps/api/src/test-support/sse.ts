@@ -19,7 +19,7 @@ import {
   type TestAppOptions,
   uniqueLabel,
 } from './app.js';
-import type { AccountName } from './fixture.js';
+import { type AccountName, ALPHA_MEETING } from './fixture.js';
 import { lastSeqOf } from './outbox.js';
 
 /**
@@ -367,7 +367,7 @@ export async function expectEachSeqOnceWhenRacing(
       RACE_DELAYS_MS.map(async (delay, i) => {
         await sleep(delay);
         await authors[i % authors.length]?.question.submit.mutate({
-          ...alpha,
+          ...ALPHA_MEETING,
           body: uniqueLabel(`race ${round}`),
         });
       }),
@@ -413,15 +413,15 @@ export async function mutationScript(
   const tenantId = app.tenantIds.alpha;
   const startedAt = Date.now();
   const body = `What about ${label}?`;
-  const question = await actors.author.question.submit.mutate({ ...alpha, body });
-  await actors.moderator.question.upvote.mutate({ ...alpha, questionId: question.id });
+  const question = await actors.author.question.submit.mutate({ ...ALPHA_MEETING, body });
+  await actors.moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: question.id });
   const responseText = `The answer to ${label}`;
-  await actors.moderator.question.answer.mutate({ ...alpha, questionId: question.id, responseText });
+  await actors.moderator.question.answer.mutate({ ...ALPHA_MEETING, questionId: question.id, responseText });
   const tag = await actors.moderator.tag.create.mutate({ ...alpha, name: label, color: '#3366ff' });
-  await actors.moderator.question.tag.mutate({ ...alpha, questionId: question.id, tagId: tag.id });
-  await actors.moderator.question.pin.mutate({ ...alpha, questionId: question.id, pinned: true });
-  await actors.moderator.queue.freeze.mutate({ ...alpha, frozen: true });
-  await actors.moderator.queue.freeze.mutate({ ...alpha, frozen: false });
+  await actors.moderator.question.tag.mutate({ ...ALPHA_MEETING, questionId: question.id, tagId: tag.id });
+  await actors.moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: question.id, pinned: true });
+  await actors.moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true });
+  await actors.moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
   const finishedAt = Date.now();
   const expected: Expected[] = [
     {
@@ -464,7 +464,7 @@ export function expectScriptDelivered(items: readonly Received[], run: ScriptRun
 export async function submitQuestions(author: Client, count: number, label = uniqueLabel('q')) {
   const questions: Question[] = [];
   for (let i = 0; i < count; i++) {
-    questions.push(await author.question.submit.mutate({ ...alpha, body: `${label} #${i}` }));
+    questions.push(await author.question.submit.mutate({ ...ALPHA_MEETING, body: `${label} #${i}` }));
   }
   return questions;
 }
