@@ -45,10 +45,15 @@ interface Entry {
   refs?: (keyof Objects)[];
   /**
    * How (b) must end: refused as NOT_FOUND, refused as BAD_REQUEST (a foreign teamId on submit),
-   * or, for a list filter, an empty page.
+   * or, for a list filter, an empty page; per ref when they differ.
    */
-  foreign?: 'NOT_FOUND' | 'BAD_REQUEST' | 'empty';
+  foreign?: Outcome | { [Ref in keyof Objects]?: Outcome };
 }
+
+type Outcome = 'NOT_FOUND' | 'BAD_REQUEST' | 'empty';
+
+const outcomeFor = (entry: Entry, ref: keyof Objects): Outcome =>
+  (typeof entry.foreign === 'object' ? entry.foreign[ref] : entry.foreign) ?? 'NOT_FOUND';
 
 const outside = (type: Entry['type']): Entry => ({ type, scope: 'global' });
 const scoped = (
@@ -58,12 +63,20 @@ const scoped = (
   foreign: Entry['foreign'] = 'NOT_FOUND',
 ): Entry => ({ type, scope: 'tenant', input, refs, foreign });
 
+const inMeeting = (
+  type: Entry['type'],
+  input: Entry['input'] = (tenant, o) => ({ tenant, meetingId: o.meetingId }),
+) => scoped(type, input, ['meetingId']);
 const onQuestion = (extra: Input = {}) =>
-  scoped('mutation', (tenant, o) => ({ tenant, questionId: o.questionId, ...extra }), ['questionId']);
+  scoped(
+    'mutation',
+    (tenant, o) => ({ tenant, meetingId: o.meetingId, questionId: o.questionId, ...extra }),
+    ['meetingId', 'questionId'],
+  );
 const onQuestionAndTag = scoped(
   'mutation',
-  (tenant, o) => ({ tenant, questionId: o.questionId, tagId: o.tagId }),
-  ['questionId', 'tagId'],
+  (tenant, o) => ({ tenant, meetingId: o.meetingId, questionId: o.questionId, tagId: o.tagId }),
+  ['meetingId', 'questionId', 'tagId'],
 );
 
 const TABLE: Record<string, Entry> = {
@@ -106,17 +119,26 @@ const TABLE: Record<string, Entry> = {
   'tag.create': scoped('mutation', (tenant) => ({ tenant, name: 'intruder', color: '#000000' })),
   'question.list': scoped(
     'query',
-    (tenant, o) => ({ tenant, teamId: o.teamId, tagId: o.tagId }),
-    ['teamId', 'tagId'],
-    'empty',
+    (tenant, o) => ({ tenant, meetingId: o.meetingId, teamId: o.teamId, tagId: o.tagId }),
+    ['meetingId', 'teamId', 'tagId'],
+    { teamId: 'empty', tagId: 'empty' },
   ),
-  'question.get': scoped('query', (tenant, o) => ({ tenant, questionId: o.questionId }), ['questionId']),
-  'question.mine': scoped('query'),
+  'question.get': scoped(
+    'query',
+    (tenant, o) => ({ tenant, meetingId: o.meetingId, questionId: o.questionId }),
+    ['meetingId', 'questionId'],
+  ),
+  'question.mine': inMeeting('query'),
   'question.submit': scoped(
     'mutation',
-    (tenant, o) => ({ tenant, body: 'A question planted from outside', teamId: o.teamId }),
-    ['teamId'],
-    'BAD_REQUEST',
+    (tenant, o) => ({
+      tenant,
+      meetingId: o.meetingId,
+      body: 'A question planted from outside',
+      teamId: o.teamId,
+    }),
+    ['meetingId', 'teamId'],
+    { teamId: 'BAD_REQUEST' },
   ),
   'question.upvote': onQuestion(),
   'question.removeUpvote': onQuestion(),
@@ -126,8 +148,13 @@ const TABLE: Record<string, Entry> = {
   'question.pin': onQuestion({ pinned: true }),
   'question.approve': onQuestion(),
   'question.reject': onQuestion(),
-  'queue.state': scoped('query'),
-  'queue.freeze': scoped('mutation', (tenant) => ({ tenant, frozen: true })),
+  'question.edit': onQuestion({ body: 'An edit planted from outside' }),
+  'question.withdraw': onQuestion(),
+  'question.hide': onQuestion(),
+  'question.restore': onQuestion(),
+  'question.reopen': onQuestion(),
+  'queue.state': inMeeting('query'),
+  'queue.freeze': inMeeting('mutation', (tenant, o) => ({ tenant, meetingId: o.meetingId, frozen: true })),
   'events.subscribe': scoped('subscription'),
   'meeting.export': scoped('query', (tenant, o) => ({ tenant, meetingId: o.meetingId, format: 'json' }), [
     'meetingId',
@@ -223,12 +250,14 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     const tag = await owner.tag.create.mutate({ tenant: 'alpha', name: 'alpha-merger', color: '#aa0000' });
     const question = await member.question.submit.mutate({
       tenant: 'alpha',
+      meetingId: app.meetingIds.alpha,
       body: ALPHA_QUESTION,
       teamId: team.id,
     });
-    await owner.question.tag.mutate({ tenant: 'alpha', questionId: question.id, tagId: tag.id });
+    const inAlpha = { tenant: 'alpha', meetingId: app.meetingIds.alpha };
+    await owner.question.tag.mutate({ ...inAlpha, questionId: question.id, tagId: tag.id });
     await owner.question.answer.mutate({
-      tenant: 'alpha',
+      ...inAlpha,
       questionId: question.id,
       responseText: ALPHA_ANSWER,
     });
@@ -265,6 +294,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     const betaTag = await betaOwner.tag.create.mutate({ tenant: 'beta', name: 'beta-tag', color: '#00aa00' });
     const betaQuestion = await betaMember.question.submit.mutate({
       tenant: 'beta',
+      meetingId: app.meetingIds.beta,
       body: 'A beta question',
       teamId: betaTeam.id,
     });
@@ -369,7 +399,8 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     }
     // The alpha ids are real: alpha's owner reads them, and alpha's credentials work in alpha.
     const owner = await app.as('owner');
-    expect((await owner.question.get.query({ tenant: 'alpha', questionId: alpha.questionId })).body).toBe(
+    const { meetingId, questionId } = alpha;
+    expect((await owner.question.get.query({ tenant: 'alpha', meetingId, questionId })).body).toBe(
       ALPHA_QUESTION,
     );
     for (const bearer of [alphaServiceToken, alphaDisplayToken]) {
@@ -445,9 +476,9 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     ]);
     const exchanges = await exchangeWithoutChange(requests);
     const problems: string[] = [];
-    pairs.forEach(({ entry }, index) => {
+    pairs.forEach(({ entry, ref }, index) => {
       const [foreign, nowhere] = [exchanges[2 * index], exchanges[2 * index + 1]] as [Exchange, Exchange];
-      const expected = entry.foreign ?? 'NOT_FOUND';
+      const expected = outcomeFor(entry, ref);
       const outcome =
         expected === 'empty'
           ? foreign.answer.status === 200 && /"items":\[\]/.test(foreign.answer.text)
