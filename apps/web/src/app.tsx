@@ -3,6 +3,7 @@ import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Spinner } from './components/spinner';
 import { Home } from './pages/home';
+import { MeetingLayout } from './pages/meeting-layout';
 import { NotFound } from './pages/not-found';
 import { Participant } from './pages/participant';
 import { TenantLayout } from './pages/tenant-layout';
@@ -11,9 +12,13 @@ import { createTrpcClient, trpc } from './trpc';
 const SignIn = lazy(() => import('./pages/sign-in'));
 const SignUp = lazy(() => import('./pages/sign-up'));
 const Join = lazy(() => import('./pages/join'));
+const JoinMeeting = lazy(() => import('./pages/join-meeting'));
 const OpenDisplay = lazy(() => import('./pages/open-display'));
+const Meetings = lazy(() => import('./pages/meetings'));
+const PresentOpenMeeting = lazy(() => import('./pages/present-open-meeting'));
 const Moderate = lazy(() => import('./pages/moderate'));
 const Present = lazy(() => import('./pages/present'));
+const MeetingAnalytics = lazy(() => import('./pages/meeting-analytics'));
 const Admin = lazy(() => import('./pages/admin'));
 
 function Providers({ children }: { children: ReactNode }) {
@@ -44,12 +49,18 @@ export function App() {
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/sign-up" element={<SignUp />} />
             <Route path="/join/:code" element={<Join />} />
+            <Route path="/j/:code" element={<JoinMeeting />} />
             <Route path="/display" element={<OpenDisplay />} />
             <Route path="/t/:tenant" element={<TenantLayout />}>
-              <Route index element={<Participant />} />
-              <Route path="moderate" element={<Moderate />} />
-              <Route path="present" element={<Present />} />
+              <Route index element={<Meetings />} />
+              <Route path="present" element={<PresentOpenMeeting />} />
               <Route path="admin" element={<Admin />} />
+              <Route path="m/:meeting" element={<MeetingLayout />}>
+                <Route index element={<Participant />} />
+                <Route path="moderate" element={<Moderate />} />
+                <Route path="present" element={<Present />} />
+                <Route path="analytics" element={<MeetingAnalytics />} />
+              </Route>
             </Route>
             <Route path="*" element={<NotFound />} />
           </Routes>

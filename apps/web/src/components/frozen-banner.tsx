@@ -9,9 +9,9 @@ export function FrozenBanner() {
         ❄
       </span>
       <div>
-        <p className="font-semibold">Questions are closed for now</p>
+        <p className="font-semibold">Questions are paused for now</p>
         <p className="text-sm">
-          The moderators have frozen the queue. You can still upvote the questions below.
+          The moderators have paused new questions. You can still upvote the questions below.
         </p>
       </div>
     </div>

@@ -19,6 +19,16 @@ function StatusBadge({ question }: { question: CardQuestion }) {
       </span>
     );
   }
+  if (question.hidden) {
+    return <span className="rounded-full bg-slate-200 px-2 py-0.5 font-semibold text-slate-800">Hidden</span>;
+  }
+  if (question.status === 'ANSWERED' && !question.responseText) {
+    return (
+      <span className="rounded-full bg-emerald-100 px-2 py-0.5 font-semibold text-emerald-900">
+        Answered live
+      </span>
+    );
+  }
   if (question.status !== 'UNDER_REVIEW') return null;
   return (
     <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">Awaiting review</span>
@@ -57,6 +67,7 @@ export function QuestionCard({ question, teamName, own, leading, children, selec
           )}
           {teamName && <span>{teamName}</span>}
           <TimeAgo iso={question.submittedAt} />
+          {question.editedAt && <span data-testid="edited">· edited</span>}
         </div>
         <p className="whitespace-pre-wrap break-words text-base text-slate-900" data-testid="question-body">
           {question.body}

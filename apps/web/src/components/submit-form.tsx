@@ -1,4 +1,4 @@
-import type { Team, Tenant } from '@pulsestage/contracts';
+import type { Meeting, Team, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
@@ -10,12 +10,14 @@ const NOTICE_MS = 6000;
 
 interface SubmitFormProps {
   tenant: Tenant;
+  meeting: Meeting;
   teams: Team[];
-  frozen: boolean;
 }
 
 /** Asks a question: counts characters against the tenant's limits and says plainly why it cannot be sent. */
-export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
+export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
+  const frozen = meeting.paused;
+  const where = { tenant: tenant.slug, meetingId: meeting.id };
   const [body, setBody] = useState('');
   const [teamId, setTeamId] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
@@ -29,7 +31,7 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
           ? 'Thanks! Your question will appear once a moderator approves it.'
           : 'Thanks! Your question is in the queue.',
       );
-      void utils.question.mine.invalidate({ tenant: tenant.slug });
+      void utils.question.mine.invalidate(where);
     },
   });
   const failure = useFailureNotice([submit]);
@@ -47,7 +49,7 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
     event.preventDefault();
     if (!canSend) return;
     setNotice(null);
-    submit.mutate({ tenant: tenant.slug, body, teamId: teamId || null });
+    submit.mutate({ ...where, body, teamId: teamId || null });
   };
 
   return (
@@ -66,7 +68,7 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
         rows={3}
         aria-describedby={ids.count}
         aria-invalid={tooLong}
-        placeholder={frozen ? 'The queue is frozen' : 'What would you like to ask?'}
+        placeholder={frozen ? 'Questions are paused' : 'What would you like to ask?'}
         className="w-full resize-y rounded-xl border-0 p-3 text-base ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600 disabled:bg-slate-100"
       />
       <div className="mt-3 flex flex-wrap items-center gap-3">
@@ -94,7 +96,7 @@ export function SubmitForm({ tenant, teams, frozen }: SubmitFormProps) {
           {submit.isPending ? 'Sending…' : 'Send'}
         </button>
       </div>
-      {tenant.settings.requireApproval && (
+      {meeting.effective.requireApproval && (
         <p data-testid="review-notice" className="mt-3 text-sm text-slate-600">
           A moderator approves each question before everyone sees it.
         </p>

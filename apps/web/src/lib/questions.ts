@@ -9,6 +9,12 @@ export type ListQuery = Omit<QuestionListInput, 'limit' | 'cursor' | 'sort'> & {
 
 const PAGE_SIZE = 50;
 
+/** The meeting a question belongs to, in its tenant: what every question call names. */
+export interface Where {
+  tenant: string;
+  meetingId: string;
+}
+
 /** A live question list: the first page at once, more on demand, kept current by the tab's live events. */
 export function useQuestionList(query: ListQuery) {
   const result = trpc.question.list.useInfiniteQuery(
@@ -27,9 +33,9 @@ export function useQuestionList(query: ListQuery) {
  * and a rejection under review reaches moderators only: so the list loads again each time it is
  * `shown` and whenever the browser tab regains focus while it is.
  */
-export function useOwnQuestions(tenant: string, enabled: boolean, shown: boolean) {
+export function useOwnQuestions(where: Where, enabled: boolean, shown: boolean) {
   const result = trpc.question.mine.useInfiniteQuery(
-    { tenant, limit: PAGE_SIZE },
+    { ...where, limit: PAGE_SIZE },
     {
       enabled,
       getNextPageParam: (page) => page.nextCursor ?? undefined,
@@ -45,22 +51,22 @@ export function useOwnQuestions(tenant: string, enabled: boolean, shown: boolean
   return { ...result, questions };
 }
 
-/** Changes one question wherever the cache holds it: every list of the tenant, and the caller's own. */
+/** Changes one question wherever the cache holds it: every list of the meeting, and the caller's own. */
 function patchEverywhere(
   queryClient: ReturnType<typeof useQueryClient>,
-  tenant: string,
+  where: Where,
   questionId: string,
   change: (question: Question) => Question,
 ): void {
   const patchItems = <Item extends Question>(items: Item[]) =>
     items.map((item) => (item.id === questionId ? { ...item, ...change(item) } : item));
   queryClient.setQueriesData<Pages>(
-    { queryKey: getQueryKey(trpc.question.list, { tenant }, 'infinite') },
+    { queryKey: getQueryKey(trpc.question.list, where, 'infinite') },
     (list) =>
       list && { ...list, pages: list.pages.map((page) => ({ ...page, items: patchItems(page.items) })) },
   );
   queryClient.setQueriesData<OwnPages>(
-    { queryKey: getQueryKey(trpc.question.mine, { tenant }, 'infinite') },
+    { queryKey: getQueryKey(trpc.question.mine, where, 'infinite') },
     (own) => own && { ...own, pages: own.pages.map((page) => ({ ...page, items: patchItems(page.items) })) },
   );
 }
@@ -74,32 +80,32 @@ interface VoteChange {
  * Upvotes or removes an upvote at once on screen; the server's answer then sets the true count, and a
  * refusal puts the vote back as it was and reloads the counts.
  */
-export function useVoteToggle(tenant: string) {
+export function useVoteToggle(where: Where) {
   const queryClient = useQueryClient();
   const utils = trpc.useUtils();
   const vote = (question: Question, upvote: boolean, delta: number) =>
-    patchEverywhere(queryClient, tenant, question.id, (item) => ({
+    patchEverywhere(queryClient, where, question.id, (item) => ({
       ...item,
       upvotedByMe: upvote,
       upvoteCount: Math.max(0, item.upvoteCount + delta),
     }));
   return useMutation({
     mutationFn: ({ question, upvote }: VoteChange) => {
-      const input = { tenant, questionId: question.id };
+      const input = { ...where, questionId: question.id };
       return upvote
         ? utils.client.question.upvote.mutate(input)
         : utils.client.question.removeUpvote.mutate(input);
     },
     onMutate: ({ question, upvote }) => vote(question, upvote, upvote ? 1 : -1),
     onSuccess: (result) =>
-      patchEverywhere(queryClient, tenant, result.questionId, (item) => ({
+      patchEverywhere(queryClient, where, result.questionId, (item) => ({
         ...item,
         upvotedByMe: result.upvotedByMe,
         upvoteCount: result.upvoteCount,
       })),
     onError: (_error, { question, upvote }) => {
       vote(question, !upvote, upvote ? -1 : 1);
-      void utils.question.list.invalidate({ tenant });
+      void utils.question.list.invalidate(where);
     },
   });
 }

@@ -1,8 +1,18 @@
-import type { Question, QueueState, StreamEvent, TenantSnapshot } from '@pulsestage/contracts';
+import type {
+  MeetingList,
+  MeetingSnapshot,
+  Question,
+  QueueState,
+  StreamEvent,
+  TenantSettings,
+  TenantSnapshot,
+} from '@pulsestage/contracts';
 import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { trpc } from '../trpc';
 import { type EventLog, fetchedSequence } from './event-log';
+import { recordDeleted } from './live-state';
+import { applyToMeeting, applyToMeetingList, type MeetingListWhen, meetingIdOf } from './meeting-state';
 import {
   applyToList,
   applyToOwnPages,
@@ -14,8 +24,8 @@ import {
 import { applyToQueue } from './queue-state';
 import { applyToTenant } from './tenant-state';
 
-function filtersOf(query: Query): ListFilters {
-  return ((query.queryKey[1] as { input?: ListFilters } | undefined)?.input ?? {}) as ListFilters;
+function inputOf<T>(query: Query): Partial<T> {
+  return (query.queryKey[1] as { input?: Partial<T> } | undefined)?.input ?? {};
 }
 
 /** The question as some cached list holds it now, before the event changes anything. */
@@ -33,18 +43,73 @@ function cachedQuestion(lists: Query[], questionId: string | undefined): Questio
 type Scope = (query: Query) => boolean;
 const EVERY_QUERY: Scope = () => true;
 
-function updateLists(queryClient: QueryClient, tenant: string, event: StreamEvent, scope: Scope): void {
-  const queryKey = getQueryKey(trpc.question.list, { tenant }, 'infinite');
+/** What a question event's queries are found by: the tenant and the question's meeting. */
+interface Where {
+  tenant: string;
+  meetingId: string;
+}
+
+function updateLists(queryClient: QueryClient, where: Where, event: StreamEvent, scope: Scope): void {
+  const queryKey = getQueryKey(trpc.question.list, where, 'infinite');
   const lists = queryClient.getQueryCache().findAll({ queryKey });
   const known = cachedQuestion(lists, questionIdOf(event));
   for (const query of lists.filter(scope)) {
     const data = query.state.data as Pages | undefined;
     if (!data) continue;
-    const outcome = applyToList(data, filtersOf(query), event, known);
-    if (outcome.kind === 'update') queryClient.setQueryData(query.queryKey, outcome.data);
-    if (outcome.kind === 'refetch')
-      void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
+    const outcome = applyToList(data, inputOf<ListFilters>(query), event, known);
+    applyOutcome(queryClient, query, outcome);
   }
+}
+
+function applyOutcome<T>(
+  queryClient: QueryClient,
+  query: Query,
+  outcome: { kind: 'update'; data: T } | { kind: 'refetch' } | { kind: 'unchanged' },
+): void {
+  if (outcome.kind === 'update') queryClient.setQueryData(query.queryKey, outcome.data);
+  if (outcome.kind === 'refetch')
+    void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
+}
+
+/**
+ * The author's own questions: patched at once, and loaded again when one is removed, since only the
+ * server knows whether it was rejected, withdrawn, or sent back to review by an edit.
+ */
+function updateOwn(queryClient: QueryClient, where: Where, event: StreamEvent, scope: Scope): void {
+  const queryKey = getQueryKey(trpc.question.mine, where, 'infinite');
+  update<OwnPages>(queryClient, queryKey, scope, (own) => applyToOwnPages(own, event));
+  if (event.type === 'question:removed.v2')
+    void queryClient.invalidateQueries({ queryKey, predicate: scope });
+}
+
+function updateQueue(queryClient: QueryClient, where: Where, event: StreamEvent, scope: Scope): void {
+  const queryKey = getQueryKey(trpc.queue.state, where, 'query');
+  update<QueueState>(queryClient, queryKey, scope, (state) => applyToQueue(state, event));
+  // A restored question may be pinned again: only the server says.
+  if (event.type === 'question:restored.v1')
+    void queryClient.invalidateQueries({ queryKey, predicate: scope });
+}
+
+function updateMeetings(
+  queryClient: QueryClient,
+  tenant: string,
+  event: StreamEvent,
+  scope: Scope,
+  defaults: TenantSettings,
+): void {
+  update<MeetingSnapshot>(queryClient, getQueryKey(trpc.meeting.get, { tenant }, 'query'), scope, (meeting) =>
+    applyToMeeting(meeting, event, defaults),
+  );
+  const lists = queryClient
+    .getQueryCache()
+    .findAll({ queryKey: getQueryKey(trpc.meeting.list, { tenant }, 'query') });
+  for (const query of lists.filter(scope)) {
+    const data = query.state.data as MeetingList | undefined;
+    if (!data) continue;
+    const { when } = inputOf<{ when: MeetingListWhen }>(query);
+    applyOutcome(queryClient, query, applyToMeetingList(data, when, event, defaults));
+  }
+  if (event.type === 'meeting:deleted.v1') recordDeleted(queryClient, tenant, event.data.id);
 }
 
 function update<T>(queryClient: QueryClient, queryKey: QueryKey, scope: Scope, change: (data: T) => T): void {
@@ -55,7 +120,7 @@ function update<T>(queryClient: QueryClient, queryKey: QueryKey, scope: Scope, c
 
 /** A tag the tag list does not know yet (created since it loaded) makes the list load again. */
 function refreshTagsIfNew(queryClient: QueryClient, tenant: string, event: StreamEvent): void {
-  if (event.type !== 'question:tagged') return;
+  if (event.type !== 'question:tagged.v2') return;
   const queryKey = getQueryKey(trpc.tag.list, { tenant }, 'query');
   const tags = queryClient.getQueryData<{ id: string }[]>(queryKey);
   if (tags && !tags.some((tag) => tag.id === event.data.tag.id))
@@ -63,7 +128,7 @@ function refreshTagsIfNew(queryClient: QueryClient, tenant: string, event: Strea
 }
 
 /**
- * Applies one event of the tenant's stream to every cached query it touches. After `stream:resync`
+ * Applies one event of the tab's stream (the tenant's, or one meeting's) to every cached query it touches. After `stream:resync`
  * (the stream could not resume where this tab left off) everything is loaded again.
  */
 export function applyStreamEvent(
@@ -76,17 +141,17 @@ export function applyStreamEvent(
     void queryClient.invalidateQueries();
     return;
   }
-  updateLists(queryClient, tenant, event, scope);
-  update<OwnPages>(queryClient, getQueryKey(trpc.question.mine, { tenant }, 'infinite'), scope, (own) =>
-    applyToOwnPages(own, event),
-  );
-  update<QueueState>(queryClient, getQueryKey(trpc.queue.state, { tenant }, 'query'), scope, (state) =>
-    applyToQueue(state, event),
-  );
-  update<TenantSnapshot>(queryClient, getQueryKey(trpc.tenant.get, { tenant }, 'query'), scope, (current) =>
-    applyToTenant(current, event),
-  );
+  const tenantKey = getQueryKey(trpc.tenant.get, { tenant }, 'query');
+  update<TenantSnapshot>(queryClient, tenantKey, scope, (current) => applyToTenant(current, event));
+  const defaults = queryClient.getQueryData<TenantSnapshot>(tenantKey)?.settings;
+  if (defaults) updateMeetings(queryClient, tenant, event, scope, defaults);
   refreshTagsIfNew(queryClient, tenant, event);
+  const meetingId = meetingIdOf(event);
+  if (!meetingId || !event.type.startsWith('question:')) return;
+  const where = { tenant, meetingId };
+  updateLists(queryClient, where, event, scope);
+  updateOwn(queryClient, where, event, scope);
+  updateQueue(queryClient, where, event, scope);
 }
 
 /** The tenant a cached tRPC query was loaded for. */

@@ -7,9 +7,20 @@ import { trpc } from '../trpc';
 import { type AccessEnd, AccessEnded } from './access-ended';
 import { applyStreamEvent, catchUp, tenantOf } from './apply-event';
 import { EventLog } from './event-log';
+import { recordPresence } from './live-state';
 
-/** The web app reads `question:answered` v2: it shows when a question was answered. */
-const SUBSCRIBED_VERSIONS: VersionSelection = { 'question:answered': 2 };
+/** The web app reads the newest version of every family: the ones that say which meeting a question is in. */
+const SUBSCRIBED_VERSIONS: VersionSelection = {
+  'question:created': 2,
+  'question:upvoted': 2,
+  'question:answered': 3,
+  'question:tagged': 2,
+  'question:untagged': 2,
+  'question:pinned': 2,
+  'question:frozen': 2,
+  'question:removed': 2,
+  'question:pending': 2,
+};
 
 /** Refusals that another attempt cannot fix: the person must sign in again or lost access. */
 const FINAL_ERRORS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST']);
@@ -59,8 +70,14 @@ function applyReceived(
   applyStreamEvent(queryClient, tenant, event);
 }
 
-/** Catches up every query of the tenant that loads data older than what the stream applied. */
+/**
+ * Catches up every query of the tenant that loads data older than what the stream applied, and, when
+ * the stream opens, what was cached while another stream (another meeting's, say) kept it current.
+ */
 function useCatchUp(queryClient: QueryClient, tenant: string, log: EventLog): void {
+  useEffect(() => {
+    for (const query of queryClient.getQueryCache().getAll()) catchUp(queryClient, tenant, query, log);
+  }, [queryClient, tenant, log]);
   useEffect(
     () =>
       queryClient.getQueryCache().subscribe((change) => {
@@ -130,7 +147,8 @@ function connectionOf(
 }
 
 /**
- * The tab's one live subscription to a tenant's events: every event is applied to the query cache,
+ * The tab's one live subscription to a tenant's events, or to one meeting's (and the tenant-wide
+ * ones) when `meetingId` is set: every event is applied to the query cache,
  * so every component reading a query follows along. It starts from `startAt`, the position the
  * tenant's snapshot reflects, and always resumes from the last event it applied, so nothing committed
  * meanwhile is missed (a restart, an instance switch, a page opened before its stream). The connection
@@ -138,10 +156,12 @@ function connectionOf(
  */
 export function LiveEvents({
   tenant,
+  meetingId,
   startAt,
   children,
 }: {
   tenant: string;
+  meetingId?: string | undefined;
   startAt: number;
   children: ReactNode;
 }) {
@@ -151,8 +171,19 @@ export function LiveEvents({
   const [resumeFrom, setResumeFrom] = useState(startAt);
   useCatchUp(queryClient, tenant, log);
   const { status, error, reset } = trpc.events.subscribe.useSubscription(
-    { tenant, versions: SUBSCRIBED_VERSIONS, lastEventId: String(resumeFrom) },
-    { onData: (item) => applyReceived(queryClient, tenant, log, item.id, item.data) },
+    {
+      tenant,
+      versions: SUBSCRIBED_VERSIONS,
+      lastEventId: String(resumeFrom),
+      ...(meetingId && { meetingId }),
+    },
+    {
+      // Presence comes without an id: it is not part of the sequence, only how many watch now.
+      onData: (item) =>
+        'id' in item
+          ? applyReceived(queryClient, tenant, log, item.id, item.data)
+          : recordPresence(queryClient, tenant, item.data),
+    },
   );
   // Opening the stream again resumes after the last event applied, not where this tab first started.
   const reopen = useCallback(() => {

@@ -16,7 +16,9 @@ export interface Pages {
   pageParams: unknown[];
 }
 
-export type ListFilters = Partial<Pick<QuestionListInput, 'status' | 'teamId' | 'tagId' | 'search' | 'sort'>>;
+export type ListFilters = Partial<
+  Pick<QuestionListInput, 'status' | 'teamId' | 'tagId' | 'search' | 'sort'> & { hidden: boolean }
+>;
 
 /** The list changed (new data), cannot be patched from the event alone (refetch), or is untouched. */
 export type ListOutcome = { kind: 'update'; data: Pages } | { kind: 'refetch' } | { kind: 'unchanged' };
@@ -26,6 +28,7 @@ const REFETCH: ListOutcome = { kind: 'refetch' };
 
 /** The id of the question an event is about, if it is about one. */
 export function questionIdOf(event: StreamEvent): string | undefined {
+  if (!event.type.startsWith('question:')) return undefined;
   const data = event.data as { id?: string; questionId?: string };
   return data.questionId ?? data.id;
 }
@@ -33,31 +36,37 @@ export function questionIdOf(event: StreamEvent): string | undefined {
 /** What the event makes of a question it is about: the changed question, or null once it is gone. */
 export function changedQuestion(question: Question, event: StreamEvent): Question | null {
   switch (event.type) {
-    case 'question:created':
+    case 'question:created.v2':
       return { ...question, status: 'OPEN', body: event.data.body, teamId: event.data.teamId };
-    case 'question:upvoted':
+    case 'question:upvoted.v2':
       return { ...question, upvoteCount: event.data.upvoteCount };
-    case 'question:answered.v2':
+    case 'question:answered.v3':
       return {
         ...question,
         status: 'ANSWERED',
         responseText: event.data.responseText,
         answeredAt: event.data.answeredAt,
       };
-    case 'question:answered':
-      return { ...question, status: 'ANSWERED', responseText: event.data.responseText };
-    case 'question:tagged': {
+    case 'question:reopened.v1':
+      return { ...question, status: 'OPEN', responseText: null, answeredAt: null };
+    case 'question:edited.v1':
+      return { ...question, body: event.data.body, editedAt: new Date(event.timestamp).toISOString() };
+    case 'question:hidden.v1':
+      return { ...question, hidden: true };
+    case 'question:restored.v1':
+      return { ...question, hidden: false };
+    case 'question:tagged.v2': {
       const { tag } = event.data;
       if (question.tags.some((existing) => existing.id === tag.id)) return question;
       return { ...question, tags: [...question.tags, tag].sort((a, b) => a.name.localeCompare(b.name)) };
     }
-    case 'question:untagged':
+    case 'question:untagged.v2':
       return { ...question, tags: question.tags.filter((tag) => tag.id !== event.data.tagId) };
-    case 'question:pinned': {
+    case 'question:pinned.v2': {
       const { pinned } = event.data;
       return { ...question, pinned, pinnedAt: pinned ? new Date(event.timestamp).toISOString() : null };
     }
-    case 'question:removed':
+    case 'question:removed.v2':
       return null;
     default:
       return question;
@@ -110,10 +119,12 @@ function matchesText(filters: ListFilters, teamId: string | null, body: string):
 }
 
 function blankQuestion(
-  fields: Pick<Question, 'id' | 'body' | 'teamId' | 'status' | 'submittedAt'>,
+  fields: Pick<Question, 'id' | 'meetingId' | 'body' | 'teamId' | 'status' | 'submittedAt'>,
 ): Question {
   return {
     ...fields,
+    hidden: false,
+    editedAt: null,
     upvoteCount: 0,
     responseText: null,
     answeredAt: null,
@@ -131,18 +142,47 @@ function blankQuestion(
  */
 function belongsAfter(filters: ListFilters, event: StreamEvent): boolean | undefined {
   switch (event.type) {
-    case 'question:created':
+    case 'question:created.v2':
       return statusOf(filters) === 'OPEN' && matchesText(filters, event.data.teamId, event.data.body);
-    case 'question:answered':
-      return statusOf(filters) === 'ANSWERED';
-    case 'question:answered.v2':
+    case 'question:answered.v3':
       return statusOf(filters) === 'ANSWERED' && (!filters.teamId || filters.teamId === event.data.teamId);
-    case 'question:tagged':
+    case 'question:reopened.v1':
+      return statusOf(filters) === 'OPEN' ? undefined : false;
+    case 'question:tagged.v2':
       return filters.tagId === event.data.tag.id ? true : undefined;
-    case 'question:untagged':
+    case 'question:untagged.v2':
       return filters.tagId === event.data.tagId ? false : undefined;
+    case 'question:hidden.v1':
+      return false;
     default:
       return undefined;
+  }
+}
+
+/**
+ * The moderators' list of hidden questions: it follows changes to the questions it holds, loses a
+ * restored one, and loads again for a newly hidden one (the event does not carry the question).
+ */
+function applyToHiddenList(list: Pages, event: StreamEvent, questionId: string): ListOutcome {
+  if (event.type === 'question:hidden.v1') return contains(list, questionId) ? UNCHANGED : REFETCH;
+  if (event.type === 'question:restored.v1') return remove(list, questionId);
+  return patch(list, event, questionId);
+}
+
+/**
+ * What an event whose question may now belong to the list does to it: a restored or reopened question
+ * comes back with fields the event does not carry, and an edit may match a search or not any more.
+ */
+function reloadsList(filters: ListFilters, event: StreamEvent, list: Pages, questionId: string): boolean {
+  switch (event.type) {
+    case 'question:restored.v1':
+      return true;
+    case 'question:reopened.v1':
+      return !contains(list, questionId);
+    case 'question:edited.v1':
+      return Boolean(filters.search?.trim());
+    default:
+      return false;
   }
 }
 
@@ -157,18 +197,20 @@ export function applyToList(
   known?: Question,
 ): ListOutcome {
   if (event.type === 'stream:resync') return REFETCH;
-  if (event.type === 'question:pending') {
+  if (event.type === 'question:pending.v2') {
     const { data } = event;
-    if (statusOf(filters) !== 'UNDER_REVIEW' || filters.tagId) return UNCHANGED;
+    if (filters.hidden || statusOf(filters) !== 'UNDER_REVIEW' || filters.tagId) return UNCHANGED;
     if (!matchesText(filters, data.teamId, data.body) || contains(list, data.id)) return UNCHANGED;
     return insert(list, blankQuestion({ ...data, status: 'UNDER_REVIEW' }));
   }
   const questionId = questionIdOf(event);
   if (!questionId) return UNCHANGED;
+  if (filters.hidden) return applyToHiddenList(list, event, questionId);
+  if (reloadsList(filters, event, list, questionId)) return REFETCH;
   const belongs = belongsAfter(filters, event);
   if (belongs === false) return remove(list, questionId);
   if (belongs === true && !contains(list, questionId)) {
-    if (event.type !== 'question:created' || filters.tagId) return REFETCH;
+    if (event.type !== 'question:created.v2' || filters.tagId) return REFETCH;
     const created = { ...blankQuestion(event.data), upvoteCount: event.data.upvoteCount };
     return insert(list, known ? (changedQuestion(known, event) ?? created) : created);
   }

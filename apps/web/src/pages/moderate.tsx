@@ -1,7 +1,10 @@
 import { LABEL_MAX } from '@pulsestage/contracts/limits';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { Navigate } from 'react-router';
+import { Link, Navigate } from 'react-router';
+import { ConfirmButton } from '../components/confirm-button';
 import { FilterBar } from '../components/filter-bar';
+import { MeetingExport } from '../components/meeting-export';
+import { MeetingHeader } from '../components/meeting-header';
 import { ModeratorControls, useModeration } from '../components/moderator-controls';
 import { ErrorNotice } from '../components/notice';
 import { QuestionCard } from '../components/question-card';
@@ -10,13 +13,23 @@ import { Tabs } from '../components/tabs';
 import { UndoToast } from '../components/undo-toast';
 import { useFailureNotice } from '../lib/failure';
 import { useListState } from '../lib/list-state';
+import { meetingPath, useMeeting } from '../lib/meeting';
+import { spotlightOf } from '../lib/presenter';
+import { PRESENTER_KEYS, usePresenterKeys } from '../lib/presenter-keys';
 import { useQuestionList } from '../lib/questions';
 import { useShortcuts } from '../lib/shortcuts';
 import { hasRole, useTenant } from '../lib/tenant';
+import { usePresence } from '../live/live-state';
 import { trpc } from '../trpc';
 
-type View = 'OPEN' | 'UNDER_REVIEW' | 'ANSWERED';
-const TABS = { open: 'OPEN', review: 'UNDER_REVIEW', answered: 'ANSWERED' } as const;
+type View = 'OPEN' | 'UNDER_REVIEW' | 'ANSWERED' | 'HIDDEN';
+const TABS = { open: 'OPEN', review: 'UNDER_REVIEW', answered: 'ANSWERED', hidden: 'HIDDEN' } as const;
+const EMPTY: Record<View, string> = {
+  OPEN: 'No open questions.',
+  UNDER_REVIEW: 'Nothing is waiting for review.',
+  ANSWERED: 'Nothing answered yet.',
+  HIDDEN: 'No hidden questions: hide one to take it off every screen but this one.',
+};
 
 function NewTag({ tenant }: { tenant: string }) {
   const [name, setName] = useState('');
@@ -68,17 +81,21 @@ function NewTag({ tenant }: { tenant: string }) {
   );
 }
 
+const KEYS: [string, string][] = [
+  ['j / k', 'select next / previous'],
+  ['t', 'pin or unpin the selected'],
+  ['a', 'answer'],
+  ['l', 'answered live'],
+  ['h', 'hide'],
+  ...PRESENTER_KEYS,
+  ['f', 'pause or resume questions'],
+  ['z', 'undo'],
+];
+
 function Shortcuts() {
-  const keys: [string, string][] = [
-    ['j / k', 'next / previous'],
-    ['p', 'pin or unpin'],
-    ['a', 'answer'],
-    ['f', 'freeze or unfreeze'],
-    ['z', 'undo'],
-  ];
   return (
-    <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-xs text-slate-600">
-      {keys.map(([key, action]) => (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs text-slate-600">
+      {KEYS.map(([key, action]) => (
         <div key={key} className="contents">
           <dt>
             <kbd className="rounded bg-white px-1.5 py-0.5 font-mono ring-1 ring-slate-300">{key}</kbd>
@@ -90,19 +107,77 @@ function Shortcuts() {
   );
 }
 
-/** `/t/:tenant/moderate`: the live queue with every moderator control, keyboard first. */
+const buttonClass =
+  'rounded-xl px-4 py-2 text-sm font-semibold ring-1 text-slate-700 ring-slate-300 hover:bg-slate-50';
+
+/** Open, pause or close the meeting: what a moderator runs it with. */
+function MeetingControls({ moderation }: { moderation: ReturnType<typeof useModeration> }) {
+  const tenant = useTenant();
+  const meeting = useMeeting();
+  const where = { tenant: tenant.slug, meetingId: meeting.id };
+  const openMeeting = trpc.meeting.open.useMutation();
+  const closeMeeting = trpc.meeting.close.useMutation();
+  const failure = useFailureNotice([openMeeting, closeMeeting]);
+  const watching = usePresence(tenant.slug, meeting.id);
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      {watching !== undefined && (
+        <span className="text-sm text-slate-600" data-testid="presence">
+          👀 {watching} watching
+        </span>
+      )}
+      <div className="ml-auto flex flex-wrap gap-2">
+        {meeting.state === 'open' && (
+          <button
+            type="button"
+            aria-pressed={meeting.paused}
+            onClick={() => moderation.toggleFreeze(meeting.paused)}
+            className={`${buttonClass} ${meeting.paused ? 'bg-sky-800 text-white ring-sky-800 hover:bg-sky-900' : ''}`}
+          >
+            {meeting.paused ? '❚❚ Questions paused — resume' : 'Pause questions'}{' '}
+            <kbd className="ml-1 text-xs opacity-70">f</kbd>
+          </button>
+        )}
+        {meeting.state === 'open' ? (
+          <ConfirmButton
+            label="Close meeting"
+            warning="Closing ends questions and votes; you can still answer, and reopen it later."
+            className={buttonClass}
+            onConfirm={() => closeMeeting.mutate(where)}
+          />
+        ) : (
+          <button
+            type="button"
+            className={`${buttonClass} bg-emerald-600 text-white ring-emerald-600 hover:bg-emerald-700`}
+            onClick={() => openMeeting.mutate(where)}
+          >
+            {meeting.state === 'closed' ? 'Reopen meeting' : 'Open meeting now'}
+          </button>
+        )}
+      </div>
+      <ErrorNotice message={failure} className="basis-full" />
+    </div>
+  );
+}
+
+/** `/t/:tenant/m/:meeting/moderate`: the meeting's live queue with every moderator control, keyboard first. */
 export default function Moderate() {
   const tenant = useTenant();
+  const meeting = useMeeting();
   const slug = tenant.slug;
+  const where = { tenant: slug, meetingId: meeting.id };
   const { view, filters, setView, setFilters } = useListState<View>(TABS);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const answerBox = useRef<HTMLTextAreaElement>(null);
-  const queue = trpc.queue.state.useQuery({ tenant: slug });
+  const queue = trpc.queue.state.useQuery(where);
   const teams = trpc.team.list.useQuery({ tenant: slug });
   const tags = trpc.tag.list.useQuery({ tenant: slug });
-  const list = useQuestionList({ tenant: slug, status: view, ...filters });
-  const review = useQuestionList({ tenant: slug, status: 'UNDER_REVIEW', sort: 'newest' });
-  const moderation = useModeration(slug);
+  const list = useQuestionList(
+    view === 'HIDDEN' ? { ...where, hidden: true, ...filters } : { ...where, status: view, ...filters },
+  );
+  const review = useQuestionList({ ...where, status: 'UNDER_REVIEW', sort: 'newest' });
+  const openQueue = useQuestionList({ ...where, status: 'OPEN', sort: 'top' });
+  const moderation = useModeration(where);
   const { undo } = moderation;
   const questions = list.questions;
   const index = Math.max(
@@ -110,7 +185,8 @@ export default function Moderate() {
     questions.findIndex((question) => question.id === selectedId),
   );
   const selected = questions[index];
-  const frozen = queue.data?.frozen ?? false;
+  const spotlight = spotlightOf(queue.data, openQueue.questions);
+  const presenterKeys = usePresenterKeys(moderation, openQueue.questions, spotlight);
 
   useEffect(() => {
     document.querySelector(`[data-question-id="${selected?.id}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -120,38 +196,28 @@ export default function Moderate() {
     const next = questions[Math.min(questions.length - 1, Math.max(0, index + step))];
     if (next) setSelectedId(next.id);
   };
+  const published = selected && selected.status !== 'UNDER_REVIEW' && !selected.hidden ? selected : undefined;
   useShortcuts({
+    ...presenterKeys,
     j: () => move(1),
     k: () => move(-1),
-    p: () => selected && selected.status !== 'UNDER_REVIEW' && moderation.togglePin(selected),
+    t: () => published && moderation.togglePin(published),
     a: () => answerBox.current?.focus(),
-    f: () => moderation.toggleFreeze(frozen),
+    l: () => published?.status === 'OPEN' && moderation.answerLive(published),
+    h: () => published && moderation.hide(published),
+    f: () => meeting.state === 'open' && moderation.toggleFreeze(meeting.paused),
     z: undo.undoLatest,
   });
 
-  if (!hasRole(tenant, 'moderator')) return <Navigate to={`/t/${slug}`} replace />;
-  const showReview = tenant.settings.requireApproval || review.questions.length > 0;
+  if (!hasRole(tenant, 'moderator')) return <Navigate to={meetingPath(slug, meeting.id)} replace />;
+  const showReview = meeting.effective.requireApproval || review.questions.length > 0;
   const teamName = (id: string | null) => teams.data?.find((team) => team.id === id)?.name;
 
   return (
     <main className="mx-auto grid max-w-6xl gap-6 px-4 py-6 lg:grid-cols-[1fr_18rem]">
       <section aria-label="Queue" className="flex min-w-0 flex-col gap-4">
-        <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-xl font-bold">Moderation</h1>
-          <button
-            type="button"
-            aria-pressed={frozen}
-            onClick={() => moderation.toggleFreeze(frozen)}
-            className={`ml-auto rounded-xl px-4 py-2 text-sm font-semibold ring-1 ${
-              frozen
-                ? 'bg-sky-800 text-white ring-sky-800'
-                : 'text-slate-700 ring-slate-300 hover:bg-slate-50'
-            }`}
-          >
-            {frozen ? '❄ Queue frozen — unfreeze' : 'Freeze queue'}{' '}
-            <kbd className="ml-1 text-xs opacity-70">f</kbd>
-          </button>
-        </div>
+        <MeetingHeader meeting={meeting} heading="Moderation" />
+        <MeetingControls moderation={moderation} />
         <ErrorNotice message={moderation.failure} className="" />
         <Tabs<View>
           label="Show"
@@ -163,13 +229,14 @@ export default function Moderate() {
               ? [{ value: 'UNDER_REVIEW' as const, label: 'Review', count: review.questions.length }]
               : []),
             { value: 'ANSWERED', label: 'Answered' },
+            { value: 'HIDDEN', label: 'Hidden' },
           ]}
         />
         <FilterBar teams={teams.data ?? []} tags={tags.data ?? []} value={filters} onChange={setFilters} />
         <QuestionList
           questions={questions}
           loading={list.isPending}
-          empty={view === 'UNDER_REVIEW' ? 'Nothing is waiting for review.' : 'No questions here.'}
+          empty={EMPTY[view]}
           hasMore={list.hasNextPage}
           onMore={() => void list.fetchNextPage()}
           render={(question) => (
@@ -203,6 +270,16 @@ export default function Moderate() {
         />
       </section>
       <aside className="flex flex-col gap-6 lg:sticky lg:top-20 lg:self-start">
+        <section className="flex flex-col gap-2 rounded-2xl bg-white p-4 ring-1 ring-slate-200">
+          <h2 className="text-sm font-semibold">Share and report</h2>
+          <Link className="text-sm text-indigo-700 underline" to={meetingPath(slug, meeting.id, 'present')}>
+            Open the presenter display
+          </Link>
+          <Link className="text-sm text-indigo-700 underline" to={meetingPath(slug, meeting.id, 'analytics')}>
+            See the analytics
+          </Link>
+          <MeetingExport tenant={slug} meetingId={meeting.id} />
+        </section>
         <section className="rounded-2xl bg-white p-4 ring-1 ring-slate-200">
           <h2 className="mb-2 text-sm font-semibold">Keyboard</h2>
           <Shortcuts />

@@ -1,7 +1,9 @@
 import type { Question } from '@pulsestage/contracts';
 import { FilterBar } from '../components/filter-bar';
 import { FrozenBanner } from '../components/frozen-banner';
+import { MeetingHeader, MeetingStateBanner } from '../components/meeting-header';
 import { ErrorNotice } from '../components/notice';
+import { editableByAuthor, OwnQuestionControls } from '../components/own-question-controls';
 import { type CardQuestion, QuestionCard } from '../components/question-card';
 import { QuestionList } from '../components/question-list';
 import { SubmitForm } from '../components/submit-form';
@@ -9,35 +11,40 @@ import { Tabs } from '../components/tabs';
 import { VoteButton } from '../components/vote-button';
 import { useFailureNotice } from '../lib/failure';
 import { useListState } from '../lib/list-state';
+import { useMeeting } from '../lib/meeting';
 import { useOwnQuestions, useQuestionList, useVoteToggle } from '../lib/questions';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
 type View = 'OPEN' | 'ANSWERED' | 'MINE';
 const TABS = { open: 'OPEN', answered: 'ANSWERED', mine: 'MINE' } as const;
+/** An archive opens on its answers. */
+const ARCHIVE_TABS = { answered: 'ANSWERED', open: 'OPEN', mine: 'MINE' } as const;
 
-/** `/t/:tenant`: ask, upvote and follow the answers, live. */
+const EMPTY: Record<'OPEN' | 'ANSWERED', { live: string; archive: string }> = {
+  OPEN: { live: 'No open questions yet. Be the first to ask!', archive: 'Every question was answered.' },
+  ANSWERED: { live: 'Nothing has been answered yet.', archive: 'No question was answered in this meeting.' },
+};
+
+/** `/t/:tenant/m/:meeting`: ask, upvote and follow the answers, live; once the meeting ends, its archive. */
 export function Participant() {
   const tenant = useTenant();
-  const slug = tenant.slug;
+  const meeting = useMeeting();
+  const where = { tenant: tenant.slug, meetingId: meeting.id };
+  const open = meeting.state === 'open';
+  const archive = meeting.state === 'closed';
   const participates = hasRole(tenant, 'member');
-  const { view, filters, setView, setFilters } = useListState<View>(TABS);
-  const queue = trpc.queue.state.useQuery({ tenant: slug });
-  const teams = trpc.team.list.useQuery({ tenant: slug });
-  const tags = trpc.tag.list.useQuery({ tenant: slug });
-  const mine = useOwnQuestions(slug, participates, view === 'MINE');
-  const list = useQuestionList({
-    tenant: slug,
-    status: view === 'ANSWERED' ? 'ANSWERED' : 'OPEN',
-    ...filters,
-  });
-  const vote = useVoteToggle(slug);
+  const { view, filters, setView, setFilters } = useListState<View>(archive ? ARCHIVE_TABS : TABS);
+  const teams = trpc.team.list.useQuery({ tenant: tenant.slug });
+  const tags = trpc.tag.list.useQuery({ tenant: tenant.slug });
+  const mine = useOwnQuestions(where, participates, view === 'MINE');
+  const list = useQuestionList({ ...where, status: view === 'ANSWERED' ? 'ANSWERED' : 'OPEN', ...filters });
+  const vote = useVoteToggle(where);
   const voteFailure = useFailureNotice([vote]);
   // Questions asked here since the lists loaded carry no `mine` flag yet: the own list knows them.
   const ownIds = new Set(mine.questions.map((question) => question.id));
   const isOwn = (question: Question) => question.mine || ownIds.has(question.id);
   const teamName = (id: string | null) => teams.data?.find((team) => team.id === id)?.name;
-  const frozen = queue.data?.frozen ?? false;
 
   const card = (question: CardQuestion) => (
     <QuestionCard
@@ -45,7 +52,7 @@ export function Participant() {
       teamName={teamName(question.teamId)}
       own={isOwn(question)}
       leading={
-        participates && question.status !== 'UNDER_REVIEW' && !question.rejectedAt ? (
+        participates && open && question.status !== 'UNDER_REVIEW' && !question.rejectedAt ? (
           <VoteButton
             question={question}
             own={isOwn(question)}
@@ -54,56 +61,75 @@ export function Participant() {
           />
         ) : undefined
       }
-    />
+    >
+      {isOwn(question) && !question.rejectedAt && editableByAuthor(question, open) && (
+        <OwnQuestionControls question={question} where={where} reviewed={meeting.effective.requireApproval} />
+      )}
+    </QuestionCard>
   );
 
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
-      <h1 className="sr-only">Questions</h1>
-      {frozen && <FrozenBanner />}
-      {participates && <SubmitForm tenant={tenant} teams={teams.data ?? []} frozen={frozen} />}
-      <Tabs<View>
-        label="Show"
-        value={view}
-        onChange={setView}
-        tabs={[
-          { value: 'OPEN', label: 'Open' },
-          { value: 'ANSWERED', label: 'Answered' },
-          ...(participates
-            ? [
-                {
-                  value: 'MINE' as const,
-                  label: 'Mine',
-                  count: mine.data && !mine.hasNextPage ? mine.questions.length : undefined,
-                },
-              ]
-            : []),
-        ]}
-      />
-      {view !== 'MINE' && (
-        <FilterBar teams={teams.data ?? []} tags={tags.data ?? []} value={filters} onChange={setFilters} />
-      )}
-      <ErrorNotice message={voteFailure} className="" />
-      {view === 'MINE' ? (
-        <QuestionList
-          questions={mine.questions}
-          loading={mine.isPending}
-          empty="You have not asked anything yet."
-          hasMore={mine.hasNextPage}
-          onMore={() => void mine.fetchNextPage()}
-          render={card}
-        />
-      ) : (
-        <QuestionList
-          questions={list.questions}
-          loading={list.isPending}
-          empty={
-            view === 'OPEN' ? 'No open questions yet. Be the first to ask!' : 'Nothing has been answered yet.'
-          }
-          hasMore={list.hasNextPage}
-          onMore={() => void list.fetchNextPage()}
-          render={card}
-        />
+      <MeetingHeader meeting={meeting} />
+      <MeetingStateBanner meeting={meeting} />
+      {open && meeting.paused && <FrozenBanner />}
+      {participates && open && <SubmitForm tenant={tenant} meeting={meeting} teams={teams.data ?? []} />}
+      {meeting.state !== 'scheduled' && (
+        <>
+          <Tabs<View>
+            label="Show"
+            value={view}
+            onChange={setView}
+            tabs={[
+              ...(archive
+                ? [
+                    { value: 'ANSWERED' as const, label: 'Answered' },
+                    { value: 'OPEN' as const, label: 'Not answered' },
+                  ]
+                : [
+                    { value: 'OPEN' as const, label: 'Open' },
+                    { value: 'ANSWERED' as const, label: 'Answered' },
+                  ]),
+              ...(participates
+                ? [
+                    {
+                      value: 'MINE' as const,
+                      label: 'Mine',
+                      count: mine.data && !mine.hasNextPage ? mine.questions.length : undefined,
+                    },
+                  ]
+                : []),
+            ]}
+          />
+          {view !== 'MINE' && (
+            <FilterBar
+              teams={teams.data ?? []}
+              tags={tags.data ?? []}
+              value={filters}
+              onChange={setFilters}
+            />
+          )}
+          <ErrorNotice message={voteFailure} className="" />
+          {view === 'MINE' ? (
+            <QuestionList
+              questions={mine.questions.filter((question) => !question.hidden)}
+              loading={mine.isPending}
+              empty="You have not asked anything in this meeting."
+              hasMore={mine.hasNextPage}
+              onMore={() => void mine.fetchNextPage()}
+              render={card}
+            />
+          ) : (
+            <QuestionList
+              questions={list.questions}
+              loading={list.isPending}
+              empty={EMPTY[view][archive ? 'archive' : 'live']}
+              hasMore={list.hasNextPage}
+              onMore={() => void list.fetchNextPage()}
+              render={card}
+            />
+          )}
+        </>
       )}
     </main>
   );

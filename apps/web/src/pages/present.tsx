@@ -1,12 +1,19 @@
-import type { Question } from '@pulsestage/contracts';
+import type { Meeting, Question } from '@pulsestage/contracts';
 import { useRef } from 'react';
 import { ConnectionIndicator } from '../components/connection-indicator';
-import { JoinCode, useJoinUrl } from '../components/display/join-code';
+import { JoinCode, useMeetingJoinUrl } from '../components/display/join-code';
 import { Invitation, Spotlight } from '../components/display/spotlight';
+import { useModeration } from '../components/moderator-controls';
 import { useWholeChildren } from '../lib/fit';
 import { useFlip } from '../lib/flip';
+import { useMeeting } from '../lib/meeting';
+import { formatMeetingTime } from '../lib/meetings';
+import { spotlightOf } from '../lib/presenter';
+import { usePresenterKeys } from '../lib/presenter-keys';
 import { useQuestionList } from '../lib/questions';
-import { useTenant } from '../lib/tenant';
+import { useShortcuts } from '../lib/shortcuts';
+import { hasRole, useTenant } from '../lib/tenant';
+import { usePresence } from '../live/live-state';
 import { trpc } from '../trpc';
 
 const UPCOMING = 4;
@@ -71,18 +78,41 @@ function JustAsked({ question }: { question: Question | undefined }) {
   );
 }
 
-/** `/t/:tenant/present`: the big screen. Dark, large and high-contrast; it follows the room live for hours. */
-export default function Present() {
+/** Why the screen shows no queue: the meeting has not opened yet, or it has ended. */
+function NotLive({ meeting }: { meeting: Meeting }) {
+  const scheduled = meeting.state === 'scheduled';
+  return (
+    <section
+      data-testid={scheduled ? 'display-scheduled' : 'display-ended'}
+      className="flex min-h-0 flex-1 flex-col justify-center gap-[2vh]"
+    >
+      <p className="text-[min(6vh,6vw)] leading-tight font-semibold text-white">
+        {scheduled ? 'Starting soon' : 'This meeting has ended'}
+      </p>
+      <p className="text-[min(3.2vh,4vw)] text-slate-300">
+        {scheduled
+          ? meeting.opensAt
+            ? `Questions open ${formatMeetingTime(meeting.opensAt)}. Join now with the code.`
+            : 'Questions open shortly. Join now with the code.'
+          : 'Thank you for your questions. The answers stay available with the code.'}
+      </p>
+    </section>
+  );
+}
+
+/** The queue while the meeting is open: the pinned question or an invitation, what comes next, what just came in. */
+function LiveQueue({ joinUrl, presenterKeys }: { joinUrl: string | undefined; presenterKeys: boolean }) {
   const tenant = useTenant();
-  const slug = tenant.slug;
-  const joinUrl = useJoinUrl(slug);
-  const queue = trpc.queue.state.useQuery({ tenant: slug });
-  const open = useQuestionList({ tenant: slug, status: 'OPEN', sort: 'top' });
-  const byId = new Map(open.questions.map((question) => [question.id, question]));
-  const spotlightId = queue.data?.pinnedQuestionIds.find((id) => byId.has(id));
-  const spotlight = spotlightId ? byId.get(spotlightId) : undefined;
-  const upcoming = open.questions.filter((question) => question.id !== spotlightId).slice(0, UPCOMING);
-  const shown = new Set([spotlightId, ...upcoming.map((question) => question.id)]);
+  const meeting = useMeeting();
+  const where = { tenant: tenant.slug, meetingId: meeting.id };
+  const queue = trpc.queue.state.useQuery(where);
+  const open = useQuestionList({ ...where, status: 'OPEN', sort: 'top' });
+  const spotlight = spotlightOf(queue.data, open.questions);
+  const moderation = useModeration(where);
+  const keys = usePresenterKeys(moderation, open.questions, spotlight);
+  useShortcuts(presenterKeys ? keys : {});
+  const upcoming = open.questions.filter((question) => question.id !== spotlight?.id).slice(0, UPCOMING);
+  const shown = new Set([spotlight?.id, ...upcoming.map((question) => question.id)]);
   const justAsked = open.questions
     .filter((question) => !shown.has(question.id))
     .reduce<Question | undefined>(
@@ -90,19 +120,53 @@ export default function Present() {
       undefined,
     );
   return (
+    <>
+      {spotlight ? <Spotlight question={spotlight} /> : <Invitation joinUrl={joinUrl} />}
+      <section aria-labelledby="up-next" className="flex min-h-0 flex-1 flex-col" data-testid="up-next">
+        <h2
+          id="up-next"
+          className="mb-[1.5vh] shrink-0 text-[clamp(1rem,2.2vh,1.5rem)] font-semibold tracking-widest text-slate-400 uppercase"
+        >
+          {spotlight ? 'Up next' : 'Top questions'}
+        </h2>
+        <Upcoming questions={upcoming} />
+      </section>
+      <JustAsked question={justAsked} />
+    </>
+  );
+}
+
+/**
+ * `/t/:tenant/m/:meeting/present`: the big screen. Dark, large and high-contrast; it follows the room
+ * live for hours. Moderators drive it from here too, with the presenter keys.
+ */
+export default function Present() {
+  const tenant = useTenant();
+  const meeting = useMeeting();
+  const joinUrl = useMeetingJoinUrl(meeting.code);
+  const watching = usePresence(tenant.slug, meeting.id);
+  return (
     <div className="flex min-h-dvh flex-col gap-[3vh] bg-slate-950 px-[2.5vw] py-[3vh] text-white md:h-dvh md:overflow-hidden">
       <header className="flex shrink-0 items-center gap-6">
-        <h1 className="truncate text-[clamp(1.5rem,3.4vh,2.5rem)] font-bold">{tenant.name}</h1>
-        {queue.data?.frozen && (
+        <h1 className="truncate text-[clamp(1.5rem,3.4vh,2.5rem)] font-bold">{meeting.title}</h1>
+        {meeting.state === 'open' && meeting.paused && (
           <span
             role="status"
             data-testid="display-frozen"
             className="rounded-full bg-sky-400 px-4 py-1.5 text-[clamp(1rem,2.2vh,1.5rem)] font-semibold whitespace-nowrap text-slate-950"
           >
-            ❄ Questions closed
+            ❚❚ Questions paused
           </span>
         )}
         <div className="ml-auto flex shrink-0 items-center gap-4">
+          {watching !== undefined && (
+            <span
+              className="text-[clamp(0.875rem,2vh,1.25rem)] text-slate-300 tabular-nums"
+              data-testid="presence"
+            >
+              👀 {watching} watching
+            </span>
+          )}
           <ConnectionIndicator dark />
           <button
             type="button"
@@ -115,20 +179,14 @@ export default function Present() {
       </header>
       <main className="grid min-h-0 flex-1 gap-[2.5vw] md:grid-cols-[minmax(0,1fr)_auto]">
         <div className="flex min-h-0 min-w-0 flex-col gap-[3vh]">
-          {spotlight ? <Spotlight question={spotlight} /> : <Invitation joinUrl={joinUrl} />}
-          <section aria-labelledby="up-next" className="flex min-h-0 flex-1 flex-col" data-testid="up-next">
-            <h2
-              id="up-next"
-              className="mb-[1.5vh] shrink-0 text-[clamp(1rem,2.2vh,1.5rem)] font-semibold tracking-widest text-slate-400 uppercase"
-            >
-              {spotlight ? 'Up next' : 'Top questions'}
-            </h2>
-            <Upcoming questions={upcoming} />
-          </section>
-          <JustAsked question={justAsked} />
+          {meeting.state === 'open' ? (
+            <LiveQueue joinUrl={joinUrl} presenterKeys={hasRole(tenant, 'moderator')} />
+          ) : (
+            <NotLive meeting={meeting} />
+          )}
         </div>
         <aside className="flex justify-center md:items-start">
-          <JoinCode url={joinUrl} />
+          <JoinCode url={joinUrl} code={meeting.code} />
         </aside>
       </main>
     </div>

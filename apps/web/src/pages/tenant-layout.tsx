@@ -1,24 +1,44 @@
-import type { Tenant } from '@pulsestage/contracts';
+import type { Tenant, TenantSnapshot } from '@pulsestage/contracts';
 import { Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { Spinner } from '../components/spinner';
 import { UserMenu } from '../components/user-menu';
 import { errorCode, errorMessage } from '../lib/errors';
+import { meetingPath } from '../lib/meeting';
 import { hasRole, TenantContext } from '../lib/tenant';
 import { LiveEvents } from '../live/live-events';
 import { trpc } from '../trpc';
 
-function TenantNav({ tenant }: { tenant: Tenant }) {
+interface NavLinkItem {
+  to: string;
+  label: string;
+  show: boolean;
+  end: boolean;
+}
+
+/** The organization's links, and the open meeting's own pages when one is open in the address. */
+function navLinks(tenant: Tenant, meetingId: string | undefined): NavLinkItem[] {
   const { slug } = tenant;
-  const links = [
-    { to: `/t/${slug}`, label: 'Questions', show: true, end: true },
-    { to: `/t/${slug}/moderate`, label: 'Moderate', show: hasRole(tenant, 'moderator'), end: false },
-    { to: `/t/${slug}/present`, label: 'Present', show: true, end: false },
+  const moderator = hasRole(tenant, 'moderator');
+  const meetingLinks = meetingId
+    ? [
+        { to: meetingPath(slug, meetingId), label: 'Questions', show: true, end: true },
+        { to: meetingPath(slug, meetingId, 'moderate'), label: 'Moderate', show: moderator, end: false },
+        { to: meetingPath(slug, meetingId, 'present'), label: 'Present', show: true, end: false },
+        { to: meetingPath(slug, meetingId, 'analytics'), label: 'Analytics', show: moderator, end: false },
+      ]
+    : [];
+  return [
+    { to: `/t/${slug}`, label: 'Meetings', show: true, end: true },
+    ...meetingLinks,
     { to: `/t/${slug}/admin`, label: 'Admin', show: hasRole(tenant, 'admin'), end: false },
   ];
+}
+
+function TenantNav({ tenant, meetingId }: { tenant: Tenant; meetingId: string | undefined }) {
   return (
     <nav aria-label="Organization" className="flex gap-1 overflow-x-auto">
-      {links
+      {navLinks(tenant, meetingId)
         .filter((link) => link.show)
         .map((link) => (
           <NavLink
@@ -38,9 +58,34 @@ function TenantNav({ tenant }: { tenant: Tenant }) {
   );
 }
 
+/**
+ * The tab's one stream: a meeting's page follows that meeting (from the position its snapshot reflects),
+ * every other page the whole tenant. A meeting that cannot be loaded leaves the tenant's stream on.
+ */
+function Live({ tenant, children }: { tenant: TenantSnapshot; children: React.ReactNode }) {
+  const { meeting: meetingId } = useParams();
+  const meeting = trpc.meeting.get.useQuery(
+    { tenant: tenant.slug, meetingId: meetingId ?? '' },
+    { enabled: meetingId !== undefined, retry: false },
+  );
+  if (meetingId !== undefined && meeting.isPending) return <Spinner label="Loading the meeting" />;
+  const scope = meetingId !== undefined && meeting.data ? meeting.data : undefined;
+  return (
+    // Another tenant or another meeting is another stream, with a position of its own.
+    <LiveEvents
+      key={`${tenant.slug}/${scope?.id ?? '*'}`}
+      tenant={tenant.slug}
+      meetingId={scope?.id}
+      startAt={scope?.sequence ?? tenant.sequence}
+    >
+      {children}
+    </LiveEvents>
+  );
+}
+
 /** `/t/:tenant/*`: loads the tenant, opens the tab's one live subscription, and frames the page. */
 export function TenantLayout() {
-  const { tenant: slug = '' } = useParams();
+  const { tenant: slug = '', meeting: meetingId } = useParams();
   const location = useLocation();
   const tenant = trpc.tenant.get.useQuery({ tenant: slug }, { retry: false });
   if (tenant.isPending) return <Spinner label="Loading the organization" />;
@@ -61,8 +106,7 @@ export function TenantLayout() {
   const presenting = location.pathname.endsWith('/present');
   return (
     <TenantContext.Provider value={tenant.data}>
-      {/* Another tenant is another stream, with a position of its own. */}
-      <LiveEvents key={tenant.data.slug} tenant={tenant.data.slug} startAt={tenant.data.sequence}>
+      <Live tenant={tenant.data}>
         {presenting ? (
           <Outlet />
         ) : (
@@ -73,7 +117,7 @@ export function TenantLayout() {
                   <img src="/favicon.svg" alt="" className="size-7" />
                   <span>{tenant.data.name}</span>
                 </a>
-                <TenantNav tenant={tenant.data} />
+                <TenantNav tenant={tenant.data} meetingId={meetingId} />
                 <div className="ml-auto flex items-center gap-3">
                   <ConnectionIndicator />
                   <UserMenu />
@@ -83,7 +127,7 @@ export function TenantLayout() {
             <Outlet />
           </div>
         )}
-      </LiveEvents>
+      </Live>
     </TenantContext.Provider>
   );
 }

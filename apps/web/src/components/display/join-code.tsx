@@ -1,37 +1,41 @@
 import { QRCodeSVG } from 'qrcode.react';
+import { formatMeetingCode } from '../../lib/meetings';
 import { usePublicOrigin } from '../../lib/public-url';
-import { trpc } from '../../trpc';
 
-const JOIN_CODE_REFRESH_MS = 60_000;
-
-/** The address people join at, from the public address and the tenant's newest join link. */
-export function useJoinUrl(tenant: string): string | undefined {
-  // Links change without an event; a screen that runs for hours picks up a new or revoked one.
-  const code = trpc.tenant.joinCode.useQuery({ tenant }, { refetchInterval: JOIN_CODE_REFRESH_MS });
+/** The address people join a meeting at: the public address and the meeting's code. */
+export function useMeetingJoinUrl(code: string): string | undefined {
   const origin = usePublicOrigin();
-  if (!code.data || !origin) return undefined;
-  return `${origin}/join/${code.data.code}`;
+  return origin ? `${origin}/j/${code}` : undefined;
 }
 
 /** The address as a person types it: without `https://`. */
 export const typedAddress = (url: string) => url.replace(/^https?:\/\//, '');
 
-/** The QR code and, under it, the join address large enough to read from the back of the room. */
-export function JoinCode({ url }: { url: string | undefined }) {
-  if (!url) return null;
+/** The meeting's code, large enough to read from the back of the room, the QR code and the address. */
+export function JoinCode({ url, code }: { url: string | undefined; code: string }) {
   return (
     <div
       className="flex w-[clamp(12rem,30vh,22rem)] flex-col items-center gap-[1.5vh] rounded-3xl bg-white p-[2vh] text-slate-950"
       data-testid="join-qr"
     >
-      <QRCodeSVG value={url} size={320} marginSize={0} title="Join link" className="h-auto w-full" />
-      <p className="text-center text-[clamp(1.25rem,3.2vh,2.25rem)] font-bold">Scan to ask</p>
+      <p className="text-center text-[clamp(1rem,2.4vh,1.75rem)] font-semibold">Join with the code</p>
       <p
-        className="w-full text-center font-mono text-[clamp(1rem,3vh,2rem)] leading-snug font-semibold wrap-anywhere"
-        data-testid="join-address"
+        className="text-center font-mono text-[clamp(2rem,6vh,4.5rem)] leading-none font-bold tracking-wider"
+        data-testid="join-code"
       >
-        {typedAddress(url)}
+        {formatMeetingCode(code)}
       </p>
+      {url && (
+        <>
+          <QRCodeSVG value={url} size={320} marginSize={0} title="Join link" className="h-auto w-full" />
+          <p
+            className="w-full text-center font-mono text-[clamp(1rem,2.6vh,1.75rem)] leading-snug font-semibold wrap-anywhere"
+            data-testid="join-address"
+          >
+            {typedAddress(url)}
+          </p>
+        </>
+      )}
     </div>
   );
 }

@@ -1,0 +1,53 @@
+import { Link, Navigate } from 'react-router';
+import { ConnectionIndicator } from '../components/connection-indicator';
+import { Spinner } from '../components/spinner';
+import { meetingPath } from '../lib/meeting';
+import { formatMeetingCode } from '../lib/meetings';
+import { useTenant } from '../lib/tenant';
+import { trpc } from '../trpc';
+
+/**
+ * `/t/:tenant/present`: a display link or a presenter without a meeting in the address. One open meeting
+ * is shown at once; with several the presenter picks; with none the screen waits, live, for one to open.
+ */
+export default function PresentOpenMeeting() {
+  const tenant = useTenant();
+  const open = trpc.meeting.list.useQuery({ tenant: tenant.slug, when: 'open' });
+  if (open.isPending) return <Spinner label="Finding the open meeting" />;
+  const meetings = open.data?.items ?? [];
+  const [only] = meetings;
+  if (meetings.length === 1 && only)
+    return <Navigate to={meetingPath(tenant.slug, only.id, 'present')} replace />;
+  return (
+    <div className="flex min-h-dvh flex-col gap-[4vh] bg-slate-950 px-[4vw] py-[4vh] text-white">
+      <header className="flex items-center gap-6">
+        <h1 className="truncate text-[clamp(1.5rem,3.4vh,2.5rem)] font-bold">{tenant.name}</h1>
+        <div className="ml-auto">
+          <ConnectionIndicator dark />
+        </div>
+      </header>
+      {meetings.length === 0 ? (
+        <p role="status" className="m-auto text-center text-[min(5vh,6vw)] text-slate-300">
+          No meeting is open right now.
+          <span className="mt-4 block text-[min(3vh,4vw)] text-slate-400">
+            This screen shows the meeting as soon as it opens.
+          </span>
+        </p>
+      ) : (
+        <nav aria-label="Open meetings" className="m-auto flex w-full max-w-3xl flex-col gap-4">
+          <h2 className="text-[min(4vh,5vw)] font-semibold">Which meeting do you present?</h2>
+          {meetings.map((meeting) => (
+            <Link
+              key={meeting.id}
+              to={meetingPath(tenant.slug, meeting.id, 'present')}
+              className="flex items-baseline gap-4 rounded-2xl bg-white/10 px-6 py-4 text-[min(3.5vh,4.5vw)] hover:bg-white/20"
+            >
+              <span className="min-w-0 flex-1 truncate font-semibold">{meeting.title}</span>
+              <span className="font-mono text-slate-300">{formatMeetingCode(meeting.code)}</span>
+            </Link>
+          ))}
+        </nav>
+      )}
+    </div>
+  );
+}
