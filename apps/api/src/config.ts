@@ -25,6 +25,7 @@ const environment = z.object({
     .optional(),
   EVENT_RETENTION_HOURS: z.coerce.number().positive().default(24),
   HEARTBEAT_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
+  PRESENCE_INTERVAL_SECONDS: z.coerce.number().positive().default(3),
   TRPC_STREAMS: z.enum(['engine', 'trpc']).default('engine'),
   PUBLIC_URL: z
     .string()
@@ -55,6 +56,8 @@ interface Config {
   bus: BusTarget;
   eventRetentionMs: number;
   heartbeatMs: number;
+  /** How often each instance shares its meeting watcher counts and sends the totals that changed. */
+  presenceIntervalMs: number;
   /** Who writes `events.subscribe` streams; `trpc` (tRPC's own producer) is there to measure against. */
   trpcStreams: 'engine' | 'trpc';
   /** The address people reach this server at (no trailing slash), for QR codes and links; unset: ask the browser. */
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bus: busTarget(values.EVENT_BUS, values.DATABASE_URL, values.REDIS_URL),
     eventRetentionMs: values.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
     heartbeatMs: values.HEARTBEAT_INTERVAL_SECONDS * 1000,
+    presenceIntervalMs: values.PRESENCE_INTERVAL_SECONDS * 1000,
     trpcStreams: values.TRPC_STREAMS,
     publicUrl: values.PUBLIC_URL,
   };

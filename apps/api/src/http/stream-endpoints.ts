@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tenantSlug } from '@pulsestage/contracts';
+import { tenantSlug, uuid } from '@pulsestage/contracts';
 import { TRPCError } from '@trpc/server';
 import { resolveTenantAccess } from '../auth/access.js';
 import { identifyCaller, type RequestCredentials } from '../auth/credentials.js';
 import type { Database } from '../db/schema.js';
-import { DomainError } from '../errors.js';
+import { badRequest, DomainError } from '../errors.js';
 import type { StreamEngine, SubscribeRequest } from '../events/stream/engine.js';
 import { type Framing, openingFrame, SSE_HEADERS } from '../events/stream/frames.js';
 import { HttpSink } from '../events/stream/sinks.js';
@@ -20,11 +20,22 @@ interface StreamEndpointOptions {
   maxBufferedBytes: number;
 }
 
+/** `?meetingId=`: absent for the whole tenant; anything but a uuid is refused rather than ignored. */
+function meetingFilter(url: URL): string | undefined {
+  const value = url.searchParams.get('meetingId');
+  if (value === null) return undefined;
+  const meetingId = uuid.safeParse(value);
+  if (!meetingId.success) throw badRequest('meetingId: must be the id of a meeting, as ?meetingId=<uuid>');
+  return meetingId.data;
+}
+
 function plainQuery(req: IncomingMessage, url: URL): StreamQuery {
   const tenant = tenantSlug.safeParse(url.searchParams.get('tenant') ?? '');
-  if (!tenant.success)
-    throw new DomainError('BAD_REQUEST', 'tenant: give the organization, as ?tenant=<slug>');
-  return { tenant: tenant.data, rest: () => ({ lastEventId: resumeId(req, url) }) };
+  if (!tenant.success) throw badRequest('tenant: give the organization, as ?tenant=<slug>');
+  return {
+    tenant: tenant.data,
+    rest: () => ({ lastEventId: resumeId(req, url), meetingId: meetingFilter(url) }),
+  };
 }
 
 /**
@@ -43,7 +54,7 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
     const caller = await identifyCaller(db, credentials);
     const access = await resolveTenantAccess(db, caller, query.tenant, 'read');
     const request = subscribeRequest(db, access, { caller, credentials }, query.rest());
-    await engine.checkLastEventId(access.tenant.id, request.lastEventId);
+    await engine.checkRequest(request);
     return request;
   }
 

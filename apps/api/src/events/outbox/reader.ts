@@ -4,7 +4,13 @@ import type { Audience } from './writer.js';
 
 export const OUTBOX_PAGE_SIZE = 1000;
 
-export type StoredEvent = LatestEvent & { seq: number; audience: Audience; timestamp: number };
+export type StoredEvent = LatestEvent & {
+  seq: number;
+  audience: Audience;
+  /** The meeting the event belongs to; null for tenant-wide events. */
+  meetingId: string | null;
+  timestamp: number;
+};
 
 export async function readEventsAfter(
   db: Executor,
@@ -15,7 +21,7 @@ export async function readEventsAfter(
 ): Promise<StoredEvent[]> {
   const rows = await db
     .selectFrom('events')
-    .select(['seq', 'type', 'audience', 'data', 'timestamp'])
+    .select(['seq', 'type', 'audience', 'meetingId', 'data', 'timestamp'])
     .where('tenantId', '=', tenantId)
     .where('seq', '>', afterSeq)
     .where('seq', '<=', throughSeq)

@@ -1,14 +1,25 @@
-import { type ResolvedVersions, type StreamEvent, toVersion, wireName } from '@pulsestage/contracts';
+import {
+  MEETING_PRESENCE,
+  type MeetingPresenceEvent,
+  type ResolvedVersions,
+  type StreamEvent,
+  toVersion,
+  wireName,
+} from '@pulsestage/contracts';
 import { type AccessRole, hasPermission } from '../../auth/permissions.js';
 import type { StoredEvent } from '../outbox/reader.js';
 import type { Audience } from '../outbox/writer.js';
 import { eventFrame, type Framing } from './frames.js';
 
-export interface StreamItem {
+/** An outbox event as a stream yields it. */
+interface TrackedItem {
   /** The SSE id: the tenant sequence number, which a client sends back to resume. */
   id: string;
   event: StreamEvent;
 }
+
+/** Presence is not in the outbox: it has no id and never moves a client's resume point. */
+export type StreamItem = TrackedItem | { id?: undefined; event: MeetingPresenceEvent };
 
 /** Who a batch is prepared for: what it may see, in which versions. */
 export interface Recipient {
@@ -16,20 +27,36 @@ export interface Recipient {
   profile: string;
   versions: ResolvedVersions;
   role: AccessRole;
+  /** Only this meeting's events and the tenant-wide ones; null for every event of the tenant. */
+  meetingId: string | null;
 }
 
 function reaches(audience: Audience, role: AccessRole): boolean {
   return audience === 'all' || hasPermission(role, 'moderate');
 }
 
-/** Subscribers with equal profiles receive identical bytes: same encoding, versions and audience. */
-export function profileOf(encoding: Framing | 'items', versions: ResolvedVersions, role: AccessRole): string {
-  return `${encoding}|${hasPermission(role, 'moderate') ? 'moderators' : 'all'}|${JSON.stringify(versions)}`;
+function concerns(eventMeeting: string | null, filter: string | null): boolean {
+  return filter === null || eventMeeting === null || eventMeeting === filter;
+}
+
+/** Subscribers with equal profiles receive identical bytes: same encoding, versions, audience and meeting. */
+export function profileOf(
+  encoding: Framing | 'items',
+  { versions, role, meetingId }: Omit<Recipient, 'profile'>,
+): string {
+  const audience = hasPermission(role, 'moderate') ? 'moderators' : 'all';
+  return `${encoding}|${audience}|${meetingId ?? '*'}|${JSON.stringify(versions)}`;
+}
+
+/** A meeting's watcher count: one envelope for every subscriber of the meeting. */
+export function presenceItem(tenantId: string, meetingId: string, watching: number): StreamItem {
+  const now = Date.now();
+  return { event: { type: MEETING_PRESENCE, tenantId, data: { meetingId, watching }, timestamp: now } };
 }
 
 /** One event in every shape subscribers asked for, each built once however many receive it. */
 class EncodedEvent {
-  private readonly items = new Map<number, StreamItem>();
+  private readonly items = new Map<number, TrackedItem>();
   private readonly frames = new Map<string, string>();
 
   constructor(
@@ -37,7 +64,7 @@ class EncodedEvent {
     private readonly tenantId: string,
   ) {}
 
-  item(version: number): StreamItem {
+  item(version: number): TrackedItem {
     let item = this.items.get(version);
     if (!item) {
       const { event } = this;
@@ -112,6 +139,9 @@ export class EncodedBatch {
   }
 
   private visibleTo(recipient: Recipient): EncodedEvent[] {
-    return this.events.filter((encoded) => reaches(encoded.event.audience, recipient.role));
+    return this.events.filter(
+      ({ event }) =>
+        reaches(event.audience, recipient.role) && concerns(event.meetingId, recipient.meetingId),
+    );
   }
 }

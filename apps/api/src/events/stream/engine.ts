@@ -2,12 +2,15 @@ import { type ResolvedVersions, STREAM_RESYNC } from '@pulsestage/contracts';
 import type { AccessRole } from '../../auth/permissions.js';
 import type { Database } from '../../db/schema.js';
 import { badRequest, type DomainError, forbidden } from '../../errors.js';
+import { findMeeting } from '../../meetings/repository.js';
+import { meetingNotFound } from '../../meetings/service.js';
 import type { TenantRecord } from '../../tenants/repository.js';
 import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
-import { EncodedBatch, profileOf, type Recipient, type StreamItem } from './encoded.js';
-import { eventFrame, type Framing, keepAliveFrame, positionFrame } from './frames.js';
+import { EncodedBatch, presenceItem, profileOf, type Recipient, type StreamItem } from './encoded.js';
+import { eventFrame, type Framing, keepAliveFrame, positionFrame, untrackedFrame } from './frames.js';
 import type { EventHub, FeedSubscription } from './hub.js';
 import { OnePerKey } from './one-per-key.js';
+import { MeetingPresence } from './presence.js';
 import { serialized } from './serial.js';
 import { checkPingInterval } from './trpc-sse.js';
 
@@ -43,6 +46,8 @@ export interface SubscribeRequest {
   recheckAccess: () => Promise<AccessRole | null>;
   lastEventId: number | undefined;
   versions: ResolvedVersions;
+  /** Only this meeting's events and the tenant-wide ones; null for all of the tenant's. */
+  meetingId: string | null;
 }
 
 interface Subscriber extends Omit<SubscribeRequest, 'tenant' | 'lastEventId'>, Recipient {
@@ -65,6 +70,12 @@ interface Room {
   recheck: () => void;
 }
 
+/** The open streams filtered on one meeting in this process: its presence goes to them. */
+interface Watchers {
+  tenantId: string;
+  subscribers: Set<Subscriber>;
+}
+
 interface StreamEngineOptions {
   /** Interval of tRPC `ping` frames: shorter than the clients' inactivity timeout, or it will not start. */
   trpcPingMs: number;
@@ -72,8 +83,12 @@ interface StreamEngineOptions {
   heartbeatMs: number;
   /** Events a subscriber may collect while its backfill runs before it is dropped. */
   maxPendingEvents: number;
+  /** How often meeting presence is shared with the other instances and sent when it changed. */
+  presenceIntervalMs?: number;
   log: (message: string, error?: unknown) => void;
 }
+
+const DEFAULT_PRESENCE_INTERVAL_MS = 3000;
 
 const LAST_EVENT_ID = /^\d{1,15}$/;
 
@@ -94,9 +109,9 @@ function resyncItem(tenantId: string, position: number, reason: string): StreamI
 }
 
 function send(sink: StreamSink, item: StreamItem): boolean {
-  return sink.encoding === 'items'
-    ? sink.push(item)
-    : sink.write(eventFrame(sink.encoding, item.id, JSON.stringify(item.event)));
+  if (sink.encoding === 'items') return sink.push(item);
+  const json = JSON.stringify(item.event);
+  return sink.write(item.id === undefined ? untrackedFrame(json) : eventFrame(sink.encoding, item.id, json));
 }
 
 /**
@@ -107,7 +122,9 @@ function send(sink: StreamSink, item: StreamItem): boolean {
  */
 export class StreamEngine {
   private readonly rooms = new OnePerKey((tenantId) => this.openRoom(tenantId));
+  private readonly watchers = new Map<string, Watchers>();
   private readonly timers: NodeJS.Timeout[];
+  readonly presence: MeetingPresence;
 
   constructor(
     private readonly db: Database,
@@ -119,10 +136,25 @@ export class StreamEngine {
       setInterval(() => this.keepAlive('trpc'), options.trpcPingMs).unref(),
       setInterval(() => this.keepAlive('plain'), options.heartbeatMs).unref(),
     ];
+    this.presence = new MeetingPresence(db, {
+      intervalMs: options.presenceIntervalMs ?? DEFAULT_PRESENCE_INTERVAL_MS,
+      localCounts: () => new Map([...this.watchers].map(([id, { subscribers }]) => [id, subscribers.size])),
+      publish: (meetingId, watching) => this.sendPresence(meetingId, watching),
+      log: options.log,
+    });
+  }
+
+  /**
+   * Refuses, before the stream opens, what it could not serve: a resume id ahead of the tenant, a meeting
+   * the tenant does not have (another tenant's is refused exactly like a random id).
+   */
+  async checkRequest({ tenant, lastEventId, meetingId }: SubscribeRequest): Promise<void> {
+    await this.checkLastEventId(tenant.id, lastEventId);
+    if (meetingId !== null && !(await findMeeting(this.db, tenant.id, meetingId))) throw meetingNotFound();
   }
 
   /** Refuses an id the tenant's stream has not reached: resuming from it would silently skip events. */
-  async checkLastEventId(tenantId: string, lastEventId: number | undefined): Promise<void> {
+  private async checkLastEventId(tenantId: string, lastEventId: number | undefined): Promise<void> {
     if (lastEventId === undefined) return;
     const last = await lastSequence(this.db, tenantId);
     if (lastEventId > last)
@@ -134,7 +166,7 @@ export class StreamEngine {
     const subscriber: Subscriber = {
       ...rest,
       sink,
-      profile: profileOf(sink.encoding, rest.versions, rest.role),
+      profile: profileOf(sink.encoding, rest),
       cursor: 0,
       pending: [],
       closed: false,
@@ -143,6 +175,7 @@ export class StreamEngine {
       room.subscribers.add(subscriber);
       return room;
     });
+    this.watch(tenant.id, subscriber);
     sink.onClose(() => this.leave(room, subscriber));
     sink.start();
     const position = room.position;
@@ -152,17 +185,20 @@ export class StreamEngine {
       else if (lastEventId < position) await this.backfill(room, subscriber, lastEventId, position);
       const pending = subscriber.pending ?? [];
       subscriber.pending = null;
-      if (!this.deliver(subscriber, EncodedBatch.of(pending, tenant.id))) this.drop(room, subscriber);
+      if (!this.deliver(subscriber, EncodedBatch.of(pending, tenant.id))) return this.drop(room, subscriber);
+      this.sendCurrentPresence(room, subscriber);
     } catch (error) {
       this.options.log('backfilling a stream failed; the client will resume', error);
       this.drop(room, subscriber);
     }
   }
 
-  close(): void {
+  /** Ends every stream; resolves once this instance no longer counts in any meeting's presence. */
+  async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     for (const room of this.rooms.values())
       for (const subscriber of room.subscribers) this.drop(room, subscriber);
+    await this.presence.close();
   }
 
   /**
@@ -241,8 +277,46 @@ export class StreamEngine {
     return room;
   }
 
+  private watch(tenantId: string, subscriber: Subscriber): void {
+    if (subscriber.meetingId === null) return;
+    const watchers = this.watchers.get(subscriber.meetingId) ?? { tenantId, subscribers: new Set() };
+    watchers.subscribers.add(subscriber);
+    this.watchers.set(subscriber.meetingId, watchers);
+  }
+
+  private unwatch(subscriber: Subscriber): void {
+    if (subscriber.meetingId === null) return;
+    const watchers = this.watchers.get(subscriber.meetingId);
+    watchers?.subscribers.delete(subscriber);
+    if (watchers?.subscribers.size === 0) this.watchers.delete(subscriber.meetingId);
+  }
+
+  /** A new subscriber learns the meeting's count once its backfill is delivered. */
+  private sendCurrentPresence(room: Room, subscriber: Subscriber): void {
+    const { meetingId } = subscriber;
+    if (meetingId === null || subscriber.closed) return;
+    const item = presenceItem(room.tenantId, meetingId, this.presence.watching(meetingId));
+    if (!send(subscriber.sink, item)) this.drop(room, subscriber);
+  }
+
+  /** The same envelope and frame for every live subscriber of the meeting; backfilling ones get it after. */
+  private sendPresence(meetingId: string, watching: number): void {
+    const watchers = this.watchers.get(meetingId);
+    if (!watchers) return;
+    const item = presenceItem(watchers.tenantId, meetingId, watching);
+    const frame = untrackedFrame(JSON.stringify(item.event));
+    const room = this.rooms.get(watchers.tenantId);
+    for (const subscriber of watchers.subscribers) {
+      if (subscriber.pending || subscriber.closed) continue;
+      const { sink } = subscriber;
+      const accepted = sink.encoding === 'items' ? sink.push(item) : sink.write(frame);
+      if (!accepted && room) this.drop(room, subscriber);
+    }
+  }
+
   private leave(room: Room, subscriber: Subscriber): void {
     subscriber.closed = true;
+    this.unwatch(subscriber);
     room.subscribers.delete(subscriber);
     if (room.subscribers.size === 0 && this.rooms.close(room.tenantId, room)) {
       room.feed.stop();
@@ -279,7 +353,7 @@ export class StreamEngine {
       if (role) {
         const changed = role !== subscriber.role;
         subscriber.role = role;
-        subscriber.profile = profileOf(subscriber.sink.encoding, subscriber.versions, role);
+        subscriber.profile = profileOf(subscriber.sink.encoding, subscriber);
         if (changed) this.roleChanged(room, subscriber);
       } else if (!subscriber.closed) {
         this.leave(room, subscriber);

@@ -23,6 +23,14 @@ export function eventFrame(framing: Framing, id: string, json: string): string {
 }
 
 /**
+ * An event that is not in the outbox (heartbeat, presence): data without an id, so it never moves a
+ * client's resume point. Both framings write it alike (tRPC writes untracked data this way).
+ */
+export function untrackedFrame(json: string): string {
+  return `data: ${json}\n\n`;
+}
+
+/**
  * Only an id: it sets an EventSource's last event id without dispatching anything (WHATWG HTML,
  * "dispatch the event"), so a stream opened without one still resumes from where it began.
  */
@@ -32,5 +40,7 @@ export function positionFrame(id: number): string {
 
 export function keepAliveFrame(framing: Framing, tenantId: string, now = Date.now()): string {
   if (framing === 'trpc') return PING_FRAME;
-  return `data: ${JSON.stringify({ type: HEARTBEAT, tenantId, data: { timestamp: now }, timestamp: now })}\n\n`;
+  return untrackedFrame(
+    JSON.stringify({ type: HEARTBEAT, tenantId, data: { timestamp: now }, timestamp: now }),
+  );
 }

@@ -9,7 +9,8 @@ const MAX_QUEUED_ITEMS = 10_000;
 
 async function* trackedItems(sink: ItemSink) {
   try {
-    for await (const item of sink.drain()) yield tracked(item.id, item.event);
+    for await (const item of sink.drain())
+      yield item.id === undefined ? item.event : tracked(item.id, item.event);
   } catch (error) {
     throw toTRPCError(error);
   }
@@ -25,7 +26,7 @@ export const eventsRouter = router({
     .subscription(async ({ ctx, input, signal }) => {
       const { caller, credentials } = ctx;
       const request = subscribeRequest(ctx.db, ctx.access, { caller, credentials }, input);
-      await ctx.engine.checkLastEventId(ctx.access.tenant.id, request.lastEventId);
+      await ctx.engine.checkRequest(request);
       const sink = new ItemSink(MAX_QUEUED_ITEMS, signal);
       await ctx.engine.subscribe(request, sink);
       return trackedItems(sink);

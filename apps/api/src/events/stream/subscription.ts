@@ -7,10 +7,11 @@ import { parseLastEventId, type SubscribeRequest } from './engine.js';
 export interface SubscriptionInput {
   lastEventId?: string | null | undefined;
   versions?: VersionSelection | undefined;
+  meetingId?: string | undefined;
 }
 
 /**
- * What a stream request asks for: the tenant, and the rest (resume point, versions), which is read
+ * What a stream request asks for: the tenant, and the rest (resume point, versions, meeting), which is read
  * only once the caller's access is known, in the order tRPC's procedure checks them.
  */
 export interface StreamQuery {
@@ -39,5 +40,6 @@ export function subscribeRequest(
     recheckAccess: () => currentRole(db, credentials, access.tenant.slug, key),
     lastEventId: parseLastEventId(input.lastEventId),
     versions: resolveVersions(input.versions),
+    meetingId: input.meetingId ?? null,
   };
 }
