@@ -24,7 +24,7 @@ type FieldSpec =
   | { kind: 'slug' }
   | { kind: 'uuid'; optional?: boolean; nullable?: boolean }
   /** Free text for humans: names, bodies, search, join codes. */
-  | { kind: 'text'; min: number; max: number; optional?: boolean }
+  | { kind: 'text'; min: number; max: number; optional?: boolean; nullable?: boolean }
   | { kind: 'email' }
   | { kind: 'password'; min: number; max: number }
   | { kind: 'bool'; optional?: boolean }
@@ -83,17 +83,25 @@ const tenantOnly = (type: Entry['type']): Entry => ({
   fields: { tenant: slug },
   valid: () => ({ tenant: 'alpha' }),
 });
+const meetingOnly = (type: Entry['type']): Entry => ({
+  type,
+  caller: 'owner',
+  fields: { tenant: slug, meetingId: id },
+  valid: (ids) => ({ tenant: 'alpha', meetingId: ids.meetingId }),
+});
+const inQuestion = { tenant: slug, meetingId: id, questionId: id };
+const questionOf = (ids: Ids) => ({ tenant: 'alpha', meetingId: ids.meetingId, questionId: ids.questionId });
 const questionOnly: Entry = {
   type: 'mutation',
   caller: 'owner',
-  fields: { tenant: slug, questionId: id },
-  valid: (ids) => ({ tenant: 'alpha', questionId: ids.questionId }),
+  fields: inQuestion,
+  valid: questionOf,
 };
 const questionAndTag: Entry = {
   type: 'mutation',
   caller: 'owner',
-  fields: { tenant: slug, questionId: id, tagId: id },
-  valid: (ids) => ({ tenant: 'alpha', questionId: ids.questionId, tagId: ids.tagId }),
+  fields: { ...inQuestion, tagId: id },
+  valid: (ids) => ({ ...questionOf(ids), tagId: ids.tagId }),
 };
 
 const TABLE: Record<string, Entry> = {
@@ -229,10 +237,12 @@ const TABLE: Record<string, Entry> = {
     caller: 'owner',
     fields: {
       tenant: slug,
+      meetingId: id,
       status: { kind: 'enum', values: QUESTION_STATUSES, optional: true },
       teamId: optionalId,
       tagId: optionalId,
       search: { kind: 'text', min: 0, max: 200, optional: true },
+      hidden: { kind: 'bool', optional: true },
       sort: { kind: 'enum', values: QUESTION_SORTS, optional: true },
       limit: { kind: 'int', min: 1, max: 100, optional: true },
       cursor: { kind: 'cursor', optional: true },
@@ -240,10 +250,12 @@ const TABLE: Record<string, Entry> = {
     },
     valid: (ids) => ({
       tenant: 'alpha',
+      meetingId: ids.meetingId,
       status: 'OPEN',
       teamId: ids.teamId,
       tagId: ids.tagId,
       search: 'uptime',
+      hidden: false,
       sort: 'top',
       limit: 10,
       cursor: ids.cursor,
@@ -256,12 +268,14 @@ const TABLE: Record<string, Entry> = {
     caller: 'owner',
     fields: {
       tenant: slug,
+      meetingId: id,
       limit: { kind: 'int', min: 1, max: 100, optional: true },
       cursor: { kind: 'cursor', optional: true },
       direction: { kind: 'enum', values: ['forward'], optional: true },
     },
     valid: (ids) => ({
       tenant: 'alpha',
+      meetingId: ids.meetingId,
       limit: 10,
       cursor: encodeCursor(['mine', '2020-01-01T00:00:00.000Z', ids.questionId]),
       direction: 'forward',
@@ -270,33 +284,56 @@ const TABLE: Record<string, Entry> = {
   'question.submit': {
     type: 'mutation',
     caller: 'owner',
-    fields: { tenant: slug, body: { kind: 'text', min: 1, max: 2000 }, teamId: { ...id, nullable: true } },
-    valid: (ids) => ({ tenant: 'alpha', body: 'Is this a valid question?', teamId: ids.teamId }),
+    fields: {
+      tenant: slug,
+      meetingId: id,
+      body: { kind: 'text', min: 1, max: 2000 },
+      teamId: { ...id, nullable: true },
+    },
+    valid: (ids) => ({
+      tenant: 'alpha',
+      meetingId: ids.meetingId,
+      body: 'Is this a valid question?',
+      teamId: ids.teamId,
+    }),
   },
   'question.upvote': questionOnly,
   'question.removeUpvote': questionOnly,
   'question.answer': {
     type: 'mutation',
     caller: 'owner',
-    fields: { tenant: slug, questionId: id, responseText: { kind: 'text', min: 1, max: 10000 } },
-    valid: (ids) => ({ tenant: 'alpha', questionId: ids.questionId, responseText: 'Yes, next quarter.' }),
+    fields: {
+      ...inQuestion,
+      responseText: { kind: 'text', min: 1, max: 10000, optional: true, nullable: true },
+    },
+    valid: (ids) => ({ ...questionOf(ids), responseText: 'Yes, next quarter.' }),
   },
   'question.tag': questionAndTag,
   'question.untag': questionAndTag,
   'question.pin': {
     type: 'mutation',
     caller: 'owner',
-    fields: { tenant: slug, questionId: id, pinned: bool },
-    valid: (ids) => ({ tenant: 'alpha', questionId: ids.questionId, pinned: true }),
+    fields: { ...inQuestion, pinned: bool },
+    valid: (ids) => ({ ...questionOf(ids), pinned: true }),
   },
   'question.approve': questionOnly,
   'question.reject': questionOnly,
-  'queue.state': tenantOnly('query'),
+  'question.edit': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { ...inQuestion, body: { kind: 'text', min: 1, max: 2000 } },
+    valid: (ids) => ({ ...questionOf(ids), body: 'Is this a better wording?' }),
+  },
+  'question.withdraw': questionOnly,
+  'question.hide': questionOnly,
+  'question.restore': questionOnly,
+  'question.reopen': questionOnly,
+  'queue.state': meetingOnly('query'),
   'queue.freeze': {
     type: 'mutation',
     caller: 'owner',
-    fields: { tenant: slug, frozen: bool },
-    valid: () => ({ tenant: 'alpha', frozen: true }),
+    fields: { tenant: slug, meetingId: id, frozen: bool },
+    valid: (ids) => ({ tenant: 'alpha', meetingId: ids.meetingId, frozen: true }),
   },
   'events.subscribe': {
     type: 'subscription',
@@ -332,7 +369,7 @@ const isStringKind = (spec: FieldSpec) => !['bool', 'int', 'enum', 'versions'].i
 const isOptional = (spec: FieldSpec) =>
   spec.kind === 'eventId' || ('optional' in spec && spec.optional === true);
 const isNullable = (spec: FieldSpec) =>
-  spec.kind === 'eventId' || (spec.kind === 'uuid' && spec.nullable === true);
+  spec.kind === 'eventId' || ('nullable' in spec && spec.nullable === true);
 
 function wrongTypes(spec: FieldSpec, valid: unknown): unknown[] {
   const values: unknown[] = [[], [valid]];
@@ -652,10 +689,16 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
     const tag = await owner.tag.create.mutate({ tenant: 'alpha', name: 'infra', color: '#123456' });
     const question = await member.question.submit.mutate({
       tenant: 'alpha',
+      meetingId: app.meetingIds.alpha,
       body: 'Alpha question about 100% uptime',
       teamId: team.id,
     });
-    await owner.question.tag.mutate({ tenant: 'alpha', questionId: question.id, tagId: tag.id });
+    await owner.question.tag.mutate({
+      tenant: 'alpha',
+      meetingId: app.meetingIds.alpha,
+      questionId: question.id,
+      tagId: tag.id,
+    });
     const joinLink = await owner.tenant.createJoinLink.mutate({ tenant: 'alpha' });
     const displayLink = await owner.tenant.createDisplayLink.mutate({ tenant: 'alpha' });
     const token = await owner.tenant.createServiceToken.mutate({
@@ -1051,7 +1094,12 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
     ];
     const answers = await Promise.all(
       searches.map(([search]) =>
-        app.raw('GET', 'question.list', { tenant: 'alpha', search }, { cookie: cookies.owner }),
+        app.raw(
+          'GET',
+          'question.list',
+          { tenant: 'alpha', meetingId: ids.meetingId, search },
+          { cookie: cookies.owner },
+        ),
       ),
     );
     const counts = answers.map((answer, index) => {
@@ -1073,9 +1121,10 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
     const text = `Robert'); DROP TABLE questions; -- " OR 1=1; SELECT * FROM users WHERE '' = '`;
     const tagName = text.slice(0, 40).trim();
     const tag = await owner.tag.create.mutate({ tenant: 'alpha', name: tagName, color: '#abcdef' });
-    const question = await owner.question.submit.mutate({ tenant: 'alpha', body: text });
+    const inMeeting = { tenant: 'alpha', meetingId: ids.meetingId };
+    const question = await owner.question.submit.mutate({ ...inMeeting, body: text });
     expect(tag.name).toBe(tagName);
-    expect((await owner.question.get.query({ tenant: 'alpha', questionId: question.id })).body).toBe(text);
+    expect((await owner.question.get.query({ ...inMeeting, questionId: question.id })).body).toBe(text);
     expect((await owner.tag.list.query({ tenant: 'alpha' })).map((t) => t.name)).toContain(tagName);
     const after = await counts();
     expect(after).toEqual({
@@ -1083,6 +1132,8 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
       tags: (before.tags ?? 0) + 1,
       questions: (before.questions ?? 0) + 1,
       events: (before.events ?? 0) + 1,
+      // The owner asked for the first time in the meeting: one more participant.
+      meeting_visitors: (before.meeting_visitors ?? 0) + 1,
     });
   });
 });
