@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     trpcPingMs: SSE_PING_MS,
     heartbeatMs: config.heartbeatMs,
     maxPendingEvents: 10_000,
+    presenceIntervalMs: config.presenceIntervalMs,
     log,
   });
   const stopRetention = startRetention(db, config.eventRetentionMs, log);
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       stopRetention();
       await stopScheduler();
-      engine.close();
+      await engine.close();
       await hub.close();
       await db.destroy();
       process.exit(0);

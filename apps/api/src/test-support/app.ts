@@ -119,6 +119,8 @@ export interface TestAppOptions {
   publicUrl?: string;
   /** How often open streams re-check their credentials without being told to (default 1 s). */
   accessSweepMs?: number;
+  /** How often meeting presence is shared between instances (default 3 s). */
+  presenceIntervalMs?: number;
   /** Runs the meeting scheduler, as main.ts does, looking for due meetings this often. */
   schedulerIntervalMs?: number;
 }
@@ -136,6 +138,7 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     trpcPingMs: options.trpcPingMs ?? SSE_PING_MS,
     heartbeatMs: options.heartbeatMs ?? 30_000,
     maxPendingEvents: 10_000,
+    presenceIntervalMs: options.presenceIntervalMs,
     log: () => {},
   });
   const { server, dropStreams } = createApp({
@@ -267,7 +270,7 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await stopScheduler();
-      engine.close();
+      await engine.close();
       await hub.close();
       await database.drop();
     },

@@ -532,7 +532,7 @@ export async function startInstance(app: TestApp, options: InstanceOptions = {})
       closed ??= (async () => {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
-        engine.close();
+        await engine.close();
         await hub.close();
       })();
       return closed;
