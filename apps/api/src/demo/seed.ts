@@ -3,6 +3,7 @@ import type { TenantAccess } from '../auth/access.js';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
+import { closeMeeting, createMeeting } from '../meetings/service.js';
 import { answerQuestion, submitQuestion, tagQuestion, upvote } from '../questions/service.js';
 import { createTag } from '../questions/tags.js';
 import { createJoinLink } from '../tenants/links.js';
@@ -19,13 +20,23 @@ interface SeedQuestion {
   answer?: string;
 }
 
+interface SeedMeeting {
+  title: string;
+  description?: string;
+  /** open: running now; closed: held and archived; scheduled: opens in `opensInDays`. */
+  state: 'open' | 'closed' | 'scheduled';
+  opensInDays?: number;
+  questions: SeedQuestion[];
+}
+
 interface SeedTenant {
   slug: string;
   name: string;
   accounts: { email: string; name: string; role: Role }[];
   teams: string[];
   tags: { name: string; color: string }[];
-  questions: SeedQuestion[];
+  /** Seeded in this order; the list shows them by state whatever the order. */
+  meetings: SeedMeeting[];
 }
 
 export const DEMO_ACCOUNTS = [
@@ -34,6 +45,73 @@ export const DEMO_ACCOUNTS = [
   { email: 'alice@demo.test', name: 'Alice', role: 'member' },
   { email: 'bob@demo.test', name: 'Bob', role: 'member' },
 ] as const satisfies SeedTenant['accounts'];
+
+/** What the demo has had from the start: now the questions of its running meeting. */
+const DECEMBER_QUESTIONS: SeedQuestion[] = [
+  { body: 'What are the top three priorities for next quarter?', tags: ['Roadmap'], upvotes: 4 },
+  {
+    body: 'Will we keep the hybrid schedule after the office move?',
+    tags: ['Remote work'],
+    upvotes: 4,
+    answer: 'Yes. Tuesday to Thursday in the office stays the default for every team.',
+  },
+  {
+    body: 'How do we decide which features make it into the spring release?',
+    team: 'Engineering',
+    tags: ['Roadmap'],
+    upvotes: 3,
+  },
+  { body: 'Can we get a clearer on-call rotation for weekends?', team: 'Engineering', upvotes: 3 },
+  {
+    body: 'What is the plan for the sales kickoff in January?',
+    team: 'Sales',
+    tags: ['Customers'],
+    upvotes: 3,
+  },
+  {
+    body: 'Is the learning budget changing next year?',
+    tags: ['Benefits'],
+    upvotes: 3,
+    answer: 'It goes up to 1,500 per person and now covers conference travel.',
+  },
+  {
+    body: 'How are we measuring customer satisfaction after the pricing change?',
+    tags: ['Customers'],
+    upvotes: 2,
+  },
+  {
+    body: 'Could town halls be recorded for colleagues in other time zones?',
+    tags: ['Culture'],
+    upvotes: 2,
+  },
+  { body: 'When will the new laptop refresh start?', team: 'Engineering', upvotes: 2 },
+  {
+    body: 'What did we learn from the last outage?',
+    team: 'Engineering',
+    upvotes: 2,
+    answer: 'The postmortem is on the wiki; the short version: we now fail over automatically.',
+  },
+  { body: 'Are there plans to hire in the Lisbon office?', upvotes: 2 },
+  { body: 'How do commissions work for deals that span two quarters?', team: 'Sales', upvotes: 1 },
+  { body: 'Can we have more no-meeting Fridays?', tags: ['Culture'], upvotes: 1 },
+  { body: 'What happens to the mobile app roadmap after the reorg?', tags: ['Roadmap'], upvotes: 1 },
+  {
+    body: 'Is parental leave being extended?',
+    tags: ['Benefits'],
+    upvotes: 1,
+    answer: 'Yes: 20 weeks for every parent from March.',
+  },
+  {
+    body: 'Which customer segment grew fastest this year?',
+    team: 'Sales',
+    tags: ['Customers'],
+    upvotes: 1,
+  },
+  { body: 'Will we open-source any of our internal tools?', team: 'Engineering', upvotes: 0 },
+  { body: 'How can we nominate a colleague for the quarterly award?', tags: ['Culture'], upvotes: 0 },
+  { body: 'What is the status of the new CRM migration?', team: 'Sales', upvotes: 0 },
+  { body: 'Can we get standing desks in the new office?', upvotes: 0 },
+];
 
 const DEMO: SeedTenant = {
   slug: 'demo',
@@ -47,70 +125,45 @@ const DEMO: SeedTenant = {
     { name: 'Remote work', color: '#9333ea' },
     { name: 'Customers', color: '#ea580c' },
   ],
-  questions: [
-    { body: 'What are the top three priorities for next quarter?', tags: ['Roadmap'], upvotes: 4 },
+  meetings: [
     {
-      body: 'Will we keep the hybrid schedule after the office move?',
-      tags: ['Remote work'],
-      upvotes: 4,
-      answer: 'Yes. Tuesday to Thursday in the office stays the default for every team.',
+      title: 'November all-hands',
+      description: 'Q3 results, the office move and the holiday party.',
+      state: 'closed',
+      questions: [
+        {
+          body: 'How did the third quarter compare with the plan?',
+          tags: ['Roadmap'],
+          upvotes: 3,
+          answer: 'Revenue came in 4% above plan, and costs were on plan.',
+        },
+        {
+          body: 'Will the holiday party be in person this year?',
+          tags: ['Culture'],
+          upvotes: 3,
+          answer: 'Yes: 15 December at the Riverside hall, with a stream for remote colleagues.',
+        },
+        {
+          body: 'When does the second floor of the new office open?',
+          upvotes: 2,
+          answer: 'On 2 December; desks can be booked from next week.',
+        },
+        { body: 'Can we get bike parking at the new office?', upvotes: 1 },
+      ],
     },
     {
-      body: 'How do we decide which features make it into the spring release?',
-      team: 'Engineering',
-      tags: ['Roadmap'],
-      upvotes: 3,
-    },
-    { body: 'Can we get a clearer on-call rotation for weekends?', team: 'Engineering', upvotes: 3 },
-    {
-      body: 'What is the plan for the sales kickoff in January?',
-      team: 'Sales',
-      tags: ['Customers'],
-      upvotes: 3,
+      title: 'December all-hands',
+      description: 'The year in review and the plan for next year. Ask away!',
+      state: 'open',
+      questions: DECEMBER_QUESTIONS,
     },
     {
-      body: 'Is the learning budget changing next year?',
-      tags: ['Benefits'],
-      upvotes: 3,
-      answer: 'It goes up to 1,500 per person and now covers conference travel.',
+      title: 'Q1 kickoff',
+      description: 'Goals, teams and the roadmap for the first quarter.',
+      state: 'scheduled',
+      opensInDays: 7,
+      questions: [],
     },
-    {
-      body: 'How are we measuring customer satisfaction after the pricing change?',
-      tags: ['Customers'],
-      upvotes: 2,
-    },
-    {
-      body: 'Could town halls be recorded for colleagues in other time zones?',
-      tags: ['Culture'],
-      upvotes: 2,
-    },
-    { body: 'When will the new laptop refresh start?', team: 'Engineering', upvotes: 2 },
-    {
-      body: 'What did we learn from the last outage?',
-      team: 'Engineering',
-      upvotes: 2,
-      answer: 'The postmortem is on the wiki; the short version: we now fail over automatically.',
-    },
-    { body: 'Are there plans to hire in the Lisbon office?', upvotes: 2 },
-    { body: 'How do commissions work for deals that span two quarters?', team: 'Sales', upvotes: 1 },
-    { body: 'Can we have more no-meeting Fridays?', tags: ['Culture'], upvotes: 1 },
-    { body: 'What happens to the mobile app roadmap after the reorg?', tags: ['Roadmap'], upvotes: 1 },
-    {
-      body: 'Is parental leave being extended?',
-      tags: ['Benefits'],
-      upvotes: 1,
-      answer: 'Yes: 20 weeks for every parent from March.',
-    },
-    {
-      body: 'Which customer segment grew fastest this year?',
-      team: 'Sales',
-      tags: ['Customers'],
-      upvotes: 1,
-    },
-    { body: 'Will we open-source any of our internal tools?', team: 'Engineering', upvotes: 0 },
-    { body: 'How can we nominate a colleague for the quarterly award?', tags: ['Culture'], upvotes: 0 },
-    { body: 'What is the status of the new CRM migration?', team: 'Sales', upvotes: 0 },
-    { body: 'Can we get standing desks in the new office?', upvotes: 0 },
   ],
 };
 
@@ -123,13 +176,19 @@ const ACME: SeedTenant = {
   ],
   teams: ['Operations'],
   tags: [{ name: 'Safety', color: '#dc2626' }],
-  questions: [
-    { body: 'When does the new warehouse open?', team: 'Operations', upvotes: 1 },
-    { body: 'Are anvils still our best-selling product?', tags: ['Safety'], upvotes: 0 },
+  meetings: [
     {
-      body: 'Will the rocket skates recall affect bonuses?',
-      upvotes: 1,
-      answer: 'No, bonuses are unaffected.',
+      title: 'Warehouse town hall',
+      state: 'open',
+      questions: [
+        { body: 'When does the new warehouse open?', team: 'Operations', upvotes: 1 },
+        { body: 'Are anvils still our best-selling product?', tags: ['Safety'], upvotes: 0 },
+        {
+          body: 'Will the rocket skates recall affect bonuses?',
+          upvotes: 1,
+          answer: 'No, bonuses are unaffected.',
+        },
+      ],
     },
   ],
 };
@@ -154,27 +213,51 @@ async function seedTenant(db: Database, seed: SeedTenant): Promise<void> {
   for (const tag of seed.tags) tags.set(tag.name, (await createTag(db, tenantId, tag)).id);
   await createJoinLink(db, as(owner));
 
+  for (const meeting of seed.meetings) await seedMeeting(db, as, members, { teams, tags }, meeting);
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Questions are asked and answered while the meeting is open; a past meeting closes afterwards. */
+async function seedMeeting(
+  db: Database,
+  as: (actor: TenantAccess['actor']) => TenantAccess,
+  members: TenantAccess['actor'][],
+  names: { teams: Map<string, string>; tags: Map<string, string> },
+  seed: SeedMeeting,
+): Promise<void> {
+  const [owner] = members;
+  if (!owner) throw new Error('a seeded tenant needs an owner');
+  // An opening time already come opens the meeting at once.
+  const opensInMs = seed.state === 'scheduled' ? (seed.opensInDays ?? 1) * DAY_MS : 0;
+  const opensAt = new Date(Date.now() + opensInMs).toISOString();
+  const meeting = await createMeeting(db, as(owner), {
+    tenant: as(owner).tenant.slug,
+    title: seed.title,
+    description: seed.description ?? null,
+    opensAt,
+    closesAt: null,
+    requireApproval: null,
+    allowGuests: null,
+  });
+  const inMeeting = { tenant: as(owner).tenant.slug, meetingId: meeting.id };
   for (const [index, question] of seed.questions.entries()) {
     const author = members[index % members.length] ?? owner;
     const created = await submitQuestion(db, as(author), {
-      tenant: seed.slug,
+      ...inMeeting,
       body: question.body,
-      teamId: (question.team && teams.get(question.team)) || null,
+      teamId: (question.team && names.teams.get(question.team)) || null,
     });
+    const ref = { ...inMeeting, questionId: created.id };
     const voters = members.filter((member) => member.id !== author.id).slice(0, question.upvotes);
-    for (const voter of voters) await upvote(db, as(voter), created.id);
+    for (const voter of voters) await upvote(db, as(voter), ref);
     for (const tag of question.tags ?? []) {
-      const tagId = tags.get(tag);
-      if (tagId) await tagQuestion(db, as(owner), { tenant: seed.slug, questionId: created.id, tagId });
+      const tagId = names.tags.get(tag);
+      if (tagId) await tagQuestion(db, as(owner), { ...ref, tagId });
     }
-    if (question.answer) {
-      await answerQuestion(db, as(owner), {
-        tenant: seed.slug,
-        questionId: created.id,
-        responseText: question.answer,
-      });
-    }
+    if (question.answer) await answerQuestion(db, as(owner), { ...ref, responseText: question.answer });
   }
+  if (seed.state === 'closed') await closeMeeting(db, as(owner), meeting.id);
 }
 
 /**
