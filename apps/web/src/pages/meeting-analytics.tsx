@@ -29,7 +29,7 @@ function Figure({ label, value, detail }: { label: string; value: string; detail
 function Headline({ figures }: { figures: Figures }) {
   const share = percentAnswered(figures.answered, figures.questions);
   return (
-    <dl className="grid grid-cols-2 gap-4 md:grid-cols-4" data-testid="analytics-figures">
+    <dl className="grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-5" data-testid="analytics-figures">
       <Figure
         label="Participants"
         value={String(figures.participants)}
