@@ -1,5 +1,5 @@
 import type { AppRouter } from '@pulsestage/api/router';
-import type { StreamEvent } from '@pulsestage/contracts';
+import type { MeetingPresenceEvent, StreamEvent } from '@pulsestage/contracts';
 import type { TRPCClient } from '@trpc/client';
 import type { inferRouterInputs } from '@trpc/server';
 import { asAccessDenied, httpStatusOf, isPulseStageError } from './errors.js';
@@ -23,11 +23,13 @@ export interface EventStreamOptions extends Omit<SubscribeInput, 'lastEventId'> 
 /** The id of the tenant's newest event: a stream resuming after it misses nothing that follows. */
 export type CurrentPosition = (tenant: string) => Promise<string>;
 
-/** One event of a tenant stream, with the id to resume after it. */
-export interface ReceivedEvent {
-  id: string;
-  event: StreamEvent;
-}
+/**
+ * One event of a tenant stream, with the id to resume after it; presence (`meeting:presence.v1`, on
+ * streams filtered on a meeting) is not stored and has no id.
+ */
+export type ReceivedEvent =
+  | { id: string; event: StreamEvent }
+  | { id?: undefined; event: MeetingPresenceEvent };
 
 const FIRST_RETRY_DELAY_MS = 500;
 const MAX_RETRY_DELAY_MS = 15_000;
@@ -71,7 +73,8 @@ function subscribeOnce(
   const inbox = new Inbox<ReceivedEvent>();
   const subscription = subscribe(input, {
     onStarted: () => onConnected?.(),
-    onData: ({ id, data }) => inbox.push({ id, event: data }),
+    onData: (received) =>
+      inbox.push('id' in received ? { id: received.id, event: received.data } : { event: received }),
     onError: (error) => inbox.fail(error),
     onComplete: () => inbox.end(),
   });
@@ -112,7 +115,7 @@ export async function* streamEvents(
       );
       for await (const received of subscription.events) {
         if (signal?.aborted) return;
-        resumeAfter = received.id;
+        resumeAfter = received.id ?? resumeAfter;
         retryDelay = FIRST_RETRY_DELAY_MS;
         yield received;
       }
