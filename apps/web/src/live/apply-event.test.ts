@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RouterInputs, trpc } from '../trpc';
 import { applyStreamEvent } from './apply-event';
 import type { OwnPages, Pages } from './question-lists';
-import { makeEvent, makePages, makeQuestion } from './test-data';
+import { MEETING_ID, makeEvent, makePages, makeQuestion } from './test-data';
 
 // ---------------------------------------------------------------------------------------------
 // Test data
@@ -14,6 +14,8 @@ import { makeEvent, makePages, makeQuestion } from './test-data';
 
 const TENANT = 'demo';
 const OTHER_TENANT = 'acme';
+const meetingId = MEETING_ID;
+const OTHER_MEETING = randomUUID();
 const ENGINEERING = randomUUID();
 const SALES = randomUUID();
 
@@ -24,14 +26,16 @@ const TAG_NEW: Tag = { id: randomUUID(), name: 'Hiring', color: '#aa00aa' };
 // Query keys, built the way the hooks build them
 // ---------------------------------------------------------------------------------------------
 
-type ListInput = Omit<RouterInputs['question']['list'], 'tenant'>;
+type ListInput = Omit<RouterInputs['question']['list'], 'tenant' | 'meetingId'>;
 
 /** The key of `useQuestionList`: the list input plus the page size, as an infinite query. */
-const listKey = (input: ListInput, tenant = TENANT) =>
-  getQueryKey(trpc.question.list, { tenant, limit: 50, ...input }, 'infinite');
+const listKey = (input: ListInput, tenant = TENANT, meeting = meetingId) =>
+  getQueryKey(trpc.question.list, { tenant, meetingId: meeting, limit: 50, ...input }, 'infinite');
 /** The key of `useOwnQuestions`: the caller's own questions, as an infinite query. */
-const mineKey = (tenant = TENANT) => getQueryKey(trpc.question.mine, { tenant, limit: 50 }, 'infinite');
-const queueKey = (tenant = TENANT) => getQueryKey(trpc.queue.state, { tenant }, 'query');
+const mineKey = (tenant = TENANT) =>
+  getQueryKey(trpc.question.mine, { tenant, meetingId, limit: 50 }, 'infinite');
+const queueKey = (tenant = TENANT, meeting = meetingId) =>
+  getQueryKey(trpc.queue.state, { tenant, meetingId: meeting }, 'query');
 const tagsKey = (tenant = TENANT) => getQueryKey(trpc.tag.list, { tenant }, 'query');
 
 let queryClient: QueryClient;
@@ -97,10 +101,12 @@ describe('applyStreamEvent', () => {
     answered: listKey({ status: 'ANSWERED', sort: 'top' }),
     review: listKey({ status: 'UNDER_REVIEW', sort: 'newest' }),
     otherTenantOpen: listKey({ status: 'OPEN', sort: 'top' }, OTHER_TENANT),
+    otherMeetingOpen: listKey({ status: 'OPEN', sort: 'top' }, TENANT, OTHER_MEETING),
     mine: mineKey(),
     queue: queueKey(),
     tags: tagsKey(),
     otherTenantQueue: queueKey(OTHER_TENANT),
+    otherMeetingQueue: queueKey(TENANT, OTHER_MEETING),
   };
 
   /** A tab with several lists, the caller's own questions, the queue state and the tag list loaded. */
@@ -114,6 +120,7 @@ describe('applyStreamEvent', () => {
       answered: makePages([answered]),
       review: makePages([]),
       otherTenantOpen: makePages([popular, mine]),
+      otherMeetingOpen: makePages([popular, mine]),
       mine: {
         pages: [{ items: [{ ...mine, rejectedAt: null }], nextCursor: null, sequence: 0 }],
         pageParams: [null],
@@ -121,6 +128,7 @@ describe('applyStreamEvent', () => {
       queue: { frozen: false, pinnedQuestionIds: [popular.id] } satisfies QueueState,
       tags: [TAG_KNOWN],
       otherTenantQueue: { frozen: false, pinnedQuestionIds: [] } satisfies QueueState,
+      otherMeetingQueue: { frozen: false, pinnedQuestionIds: [] } satisfies QueueState,
     };
     for (const name of Object.keys(keys) as (keyof typeof keys)[]) {
       queryClient.setQueryData(keys[name], data[name]);
@@ -132,7 +140,7 @@ describe('applyStreamEvent', () => {
     expect(keys.openNewestEngineering).toEqual([
       ['question', 'list'],
       {
-        input: { tenant: TENANT, limit: 50, status: 'OPEN', sort: 'newest', teamId: ENGINEERING },
+        input: { tenant: TENANT, meetingId, limit: 50, status: 'OPEN', sort: 'newest', teamId: ENGINEERING },
         type: 'infinite',
       },
     ]);
@@ -148,7 +156,8 @@ describe('applyStreamEvent', () => {
     applyStreamEvent(
       queryClient,
       TENANT,
-      makeEvent('question:created', {
+      makeEvent('question:created.v2', {
+        meetingId,
         id: fresh.id,
         body: fresh.body,
         teamId: fresh.teamId,
@@ -168,6 +177,7 @@ describe('applyStreamEvent', () => {
     expect(listData(keys.answered)).toBe(before.answered);
     expect(listData(keys.review)).toBe(before.review);
     expect(listData(keys.otherTenantOpen)).toBe(before.otherTenantOpen);
+    expect(listData(keys.otherMeetingOpen)).toBe(before.otherMeetingOpen);
     expect(queryClient.getQueryData(keys.mine)).toBe(before.mine);
     expect(queryClient.getQueryData(keys.queue)).toBe(before.queue);
 
@@ -183,7 +193,7 @@ describe('applyStreamEvent', () => {
     applyStreamEvent(
       queryClient,
       TENANT,
-      makeEvent('question:upvoted', { questionId: mine.id, upvoteCount: 6 }),
+      makeEvent('question:upvoted.v2', { meetingId, questionId: mine.id, upvoteCount: 6 }),
     );
 
     expect(itemOf(keys.openTop, mine.id)).toEqual({ ...mine, upvoteCount: 6 });
@@ -193,8 +203,9 @@ describe('applyStreamEvent', () => {
 
     expect(listData(keys.openSales)).toBe(before.openSales);
     expect(listData(keys.answered)).toBe(before.answered);
-    // Another tenant's cache is never touched by this tenant's events.
+    // Another tenant's or meeting's cache is never touched by this meeting's events.
     expect(listData(keys.otherTenantOpen)).toBe(before.otherTenantOpen);
+    expect(listData(keys.otherMeetingOpen)).toBe(before.otherMeetingOpen);
     expect(invalidatedKeys()).toEqual([]);
   });
 
@@ -204,7 +215,7 @@ describe('applyStreamEvent', () => {
     applyStreamEvent(
       queryClient,
       TENANT,
-      makeEvent('question:pinned', { questionId: mine.id, pinned: true }, timestamp),
+      makeEvent('question:pinned.v2', { meetingId, questionId: mine.id, pinned: true }, timestamp),
     );
 
     const pinnedMine = { ...mine, pinned: true, pinnedAt: '2025-03-10T12:05:00.000Z' };
@@ -216,15 +227,20 @@ describe('applyStreamEvent', () => {
       pinnedQuestionIds: [mine.id, popular.id],
     });
     expect(queryClient.getQueryData(keys.otherTenantQueue)).toBe(before.otherTenantQueue);
+    expect(queryClient.getQueryData(keys.otherMeetingQueue)).toBe(before.otherMeetingQueue);
     expect(invalidatedKeys()).toEqual([]);
   });
 
   it('freezes the queue state and leaves the lists alone', () => {
     const before = seedCache();
-    applyStreamEvent(queryClient, TENANT, makeEvent('question:frozen', { frozen: true }));
+    applyStreamEvent(queryClient, TENANT, makeEvent('question:frozen.v2', { meetingId, frozen: true }));
 
     expect(queryClient.getQueryData(keys.queue)).toEqual({ frozen: true, pinnedQuestionIds: [popular.id] });
     expect(queryClient.getQueryData(keys.otherTenantQueue)).toEqual({ frozen: false, pinnedQuestionIds: [] });
+    expect(queryClient.getQueryData(keys.otherMeetingQueue)).toEqual({
+      frozen: false,
+      pinnedQuestionIds: [],
+    });
     expect(listData(keys.openTop)).toBe(before.openTop);
     expect(queryClient.getQueryData(keys.mine)).toBe(before.mine);
     expect(invalidatedKeys()).toEqual([]);
@@ -232,13 +248,29 @@ describe('applyStreamEvent', () => {
 
   it('drops a removed question from the lists, the caller’s own questions and the pins', () => {
     seedCache();
-    applyStreamEvent(queryClient, TENANT, makeEvent('question:removed', { questionId: popular.id }));
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:removed.v2', { meetingId, questionId: popular.id }),
+    );
 
     expect(idsOf(keys.openTop)).toEqual([[], [mine.id]]);
     expect(idsOf(keys.openSales)).toEqual([[]]);
     expect(queryClient.getQueryData(keys.queue)).toEqual({ frozen: false, pinnedQuestionIds: [] });
     expect(ownItems()).toEqual([{ ...mine, rejectedAt: null }]);
     expect(idsOf(keys.otherTenantOpen)).toEqual([[popular.id, mine.id]]);
+    expect(idsOf(keys.otherMeetingOpen)).toEqual([[popular.id, mine.id]]);
+    expect(invalidatedKeys()).toEqual([]);
+  });
+
+  it('loads the caller’s own questions again when one of theirs is removed: rejected, withdrawn or back in review', () => {
+    seedCache();
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:removed.v2', { meetingId, questionId: mine.id }),
+    );
+    expect(invalidatedKeys()).toEqual([JSON.stringify(keys.mine)]);
   });
 
   it('moves an answered question out of the open lists, and marks the answered list that lacks it', () => {
@@ -246,7 +278,8 @@ describe('applyStreamEvent', () => {
     applyStreamEvent(
       queryClient,
       TENANT,
-      makeEvent('question:answered.v2', {
+      makeEvent('question:answered.v3', {
+        meetingId,
         id: mine.id,
         status: 'ANSWERED',
         responseText: 'In April.',
@@ -283,7 +316,8 @@ describe('applyStreamEvent', () => {
     applyStreamEvent(
       queryClient,
       TENANT,
-      makeEvent('question:created', {
+      makeEvent('question:created.v2', {
+        meetingId,
         id: reviewed.id,
         body: reviewed.body,
         teamId: null,
@@ -303,7 +337,14 @@ describe('applyStreamEvent', () => {
     applyStreamEvent(
       queryClient,
       TENANT,
-      makeEvent('question:answered', { id: mine.id, status: 'ANSWERED', responseText: 'Soon.' }),
+      makeEvent('question:answered.v3', {
+        meetingId,
+        id: mine.id,
+        status: 'ANSWERED',
+        responseText: null,
+        answeredAt: '2025-03-10T11:55:00.000Z',
+        teamId: ENGINEERING,
+      }),
     );
     expect(stateOf(pendingKey).data).toBeUndefined();
     expect(isInvalidated(pendingKey)).toBe(false);
@@ -324,7 +365,7 @@ describe('applyStreamEvent', () => {
   });
 
   describe('question:tagged', () => {
-    const tagEvent = (tag: Tag) => makeEvent('question:tagged', { questionId: mine.id, tag });
+    const tagEvent = (tag: Tag) => makeEvent('question:tagged.v2', { meetingId, questionId: mine.id, tag });
 
     it('marks the tag list invalid when the tag is new to it', () => {
       const before = seedCache();

@@ -78,8 +78,13 @@ function applyOutcome<T>(
 function updateOwn(queryClient: QueryClient, where: Where, event: StreamEvent, scope: Scope): void {
   const queryKey = getQueryKey(trpc.question.mine, where, 'infinite');
   update<OwnPages>(queryClient, queryKey, scope, (own) => applyToOwnPages(own, event));
-  if (event.type === 'question:removed.v2')
-    void queryClient.invalidateQueries({ queryKey, predicate: scope });
+  if (event.type !== 'question:removed.v2') return;
+  const holds = (query: Query) =>
+    scope(query) &&
+    ((query.state.data as OwnPages | undefined)?.pages ?? []).some((page) =>
+      page.items.some((item) => item.id === event.data.questionId),
+    );
+  void queryClient.invalidateQueries({ queryKey, predicate: holds });
 }
 
 function updateQueue(queryClient: QueryClient, where: Where, event: StreamEvent, scope: Scope): void {

@@ -6,11 +6,11 @@ import { trpc } from '../trpc';
 import { applyStreamEvent, catchUp } from './apply-event';
 import { EventLog } from './event-log';
 import type { Pages } from './question-lists';
-import { makeEvent, makePages, makeQuestion } from './test-data';
+import { makeEvent, makePages, makeQuestion, MEETING_ID as meetingId } from './test-data';
 
 const TENANT = 'demo';
-const queueKey = getQueryKey(trpc.queue.state, { tenant: TENANT }, 'query');
-const listKey = getQueryKey(trpc.question.list, { tenant: TENANT, limit: 50 }, 'infinite');
+const queueKey = getQueryKey(trpc.queue.state, { tenant: TENANT, meetingId }, 'query');
+const listKey = getQueryKey(trpc.question.list, { tenant: TENANT, meetingId, limit: 50 }, 'infinite');
 const tenantKey = getQueryKey(trpc.tenant.get, { tenant: TENANT }, 'query');
 
 let queryClient: QueryClient;
@@ -40,8 +40,8 @@ describe('catchUp', () => {
   it('re-applies what a snapshot older than the stream missed, to that snapshot only', () => {
     const log = applied(
       10,
-      makeEvent('question:frozen', { frozen: true }),
-      makeEvent('question:upvoted', { questionId: question.id, upvoteCount: 4 }),
+      makeEvent('question:frozen.v2', { meetingId, frozen: true }),
+      makeEvent('question:upvoted.v2', { meetingId, questionId: question.id, upvoteCount: 4 }),
     );
     // A refetch that read the queue at 10, and a list at 11, arrive after the stream applied 12.
     queryClient.setQueryData<QueueSnapshot>(queueKey, { frozen: false, pinnedQuestionIds: [], sequence: 10 });
@@ -60,8 +60,8 @@ describe('catchUp', () => {
 
   it('leaves a snapshot as new as the stream alone, and loads again one the log cannot cover', () => {
     const log = new EventLog(50, 1);
-    log.record(51, makeEvent('question:frozen', { frozen: true }));
-    log.record(52, makeEvent('question:frozen', { frozen: false }));
+    log.record(51, makeEvent('question:frozen.v2', { meetingId, frozen: true }));
+    log.record(52, makeEvent('question:frozen.v2', { meetingId, frozen: false }));
     queryClient.setQueryData<QueueSnapshot>(queueKey, { frozen: true, pinnedQuestionIds: [], sequence: 52 });
     catchUp(queryClient, TENANT, queryOf(queueKey), log);
     expect(queryOf(queueKey).state.isInvalidated).toBe(false);

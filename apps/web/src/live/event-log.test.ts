@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EventLog, fetchedSequence } from './event-log';
-import { makeEvent, makePages, makeQuestion } from './test-data';
+import { makeEvent, makePages, makeQuestion, MEETING_ID as meetingId } from './test-data';
 
-const frozen = (frozenNow: boolean) => makeEvent('question:frozen', { frozen: frozenNow });
-const removed = () => makeEvent('question:removed', { questionId: randomUUID() });
+const frozen = (frozenNow: boolean) => makeEvent('question:frozen.v2', { meetingId, frozen: frozenNow });
+const removed = () => makeEvent('question:removed.v2', { meetingId, questionId: randomUUID() });
 
 describe('EventLog', () => {
   it('starts where the snapshot stood and moves with each event it records, once', () => {

@@ -13,7 +13,15 @@ import {
   questionIdOf,
   visibleQuestions,
 } from './question-lists';
-import { deepFreeze, makeEvent, makeOwnQuestion, makePages, makeQuestion, NOW } from './test-data';
+import {
+  deepFreeze,
+  MEETING_ID,
+  makeEvent,
+  makeOwnQuestion,
+  makePages,
+  makeQuestion,
+  NOW,
+} from './test-data';
 
 // ---------------------------------------------------------------------------------------------
 // Test data
@@ -26,8 +34,10 @@ const TAG_ALPHA: Tag = { id: randomUUID(), name: 'Alpha', color: '#ff0000' };
 const TAG_BETA: Tag = { id: randomUUID(), name: 'beta', color: '#00ff00' };
 const TAG_GAMMA: Tag = { id: randomUUID(), name: 'Gamma', color: '#0000ff' };
 
+const meetingId = MEETING_ID;
 const created = (q: Question, upvoteCount = q.upvoteCount) =>
-  makeEvent('question:created', {
+  makeEvent('question:created.v2', {
+    meetingId,
     id: q.id,
     body: q.body,
     teamId: q.teamId,
@@ -36,25 +46,41 @@ const created = (q: Question, upvoteCount = q.upvoteCount) =>
     submittedAt: q.submittedAt,
   });
 const upvoted = (questionId: string, upvoteCount: number) =>
-  makeEvent('question:upvoted', { questionId, upvoteCount });
-const answeredV2 = (q: Question, responseText = 'Next sprint.', answeredAt = '2025-03-10T11:30:00.000Z') =>
-  makeEvent('question:answered.v2', {
+  makeEvent('question:upvoted.v2', { meetingId, questionId, upvoteCount });
+const answeredV2 = (
+  q: Question,
+  responseText: string | null = 'Next sprint.',
+  answeredAt = '2025-03-10T11:30:00.000Z',
+) =>
+  makeEvent('question:answered.v3', {
+    meetingId,
     id: q.id,
     status: 'ANSWERED',
     responseText,
     answeredAt,
     teamId: q.teamId,
   });
-const answeredV1 = (id: string, responseText = 'Next sprint.') =>
-  makeEvent('question:answered', { id, status: 'ANSWERED', responseText });
-const tagged = (questionId: string, tag: Tag) => makeEvent('question:tagged', { questionId, tag });
-const untagged = (questionId: string, tagId: string) => makeEvent('question:untagged', { questionId, tagId });
+const tagged = (questionId: string, tag: Tag) =>
+  makeEvent('question:tagged.v2', { meetingId, questionId, tag });
+const untagged = (questionId: string, tagId: string) =>
+  makeEvent('question:untagged.v2', { meetingId, questionId, tagId });
 const pinned = (questionId: string, isPinned: boolean, timestamp = NOW) =>
-  makeEvent('question:pinned', { questionId, pinned: isPinned }, timestamp);
-const frozen = (isFrozen: boolean) => makeEvent('question:frozen', { frozen: isFrozen });
-const removed = (questionId: string) => makeEvent('question:removed', { questionId });
+  makeEvent('question:pinned.v2', { meetingId, questionId, pinned: isPinned }, timestamp);
+const frozen = (isFrozen: boolean) => makeEvent('question:frozen.v2', { meetingId, frozen: isFrozen });
+const removed = (questionId: string) => makeEvent('question:removed.v2', { meetingId, questionId });
 const pending = (q: Pick<Question, 'id' | 'body' | 'teamId' | 'submittedAt'>) =>
-  makeEvent('question:pending', { id: q.id, body: q.body, teamId: q.teamId, submittedAt: q.submittedAt });
+  makeEvent('question:pending.v2', {
+    meetingId,
+    id: q.id,
+    body: q.body,
+    teamId: q.teamId,
+    submittedAt: q.submittedAt,
+  });
+const edited = (questionId: string, body: string, timestamp = NOW) =>
+  makeEvent('question:edited.v1', { meetingId, questionId, body }, timestamp);
+const hidden = (questionId: string) => makeEvent('question:hidden.v1', { meetingId, questionId });
+const restored = (questionId: string) => makeEvent('question:restored.v1', { meetingId, questionId });
+const reopened = (questionId: string) => makeEvent('question:reopened.v1', { meetingId, questionId });
 const resync = () => makeEvent('stream:resync', { reason: 'cursor older than the retained log' });
 
 /** Every event type, about `q` where the event is about a question. */
@@ -63,7 +89,6 @@ function everyEvent(q: Question): StreamEvent[] {
     created(q),
     upvoted(q.id, 3),
     answeredV2(q),
-    answeredV1(q.id),
     tagged(q.id, TAG_ALPHA),
     untagged(q.id, TAG_ALPHA.id),
     pinned(q.id, true),
@@ -71,6 +96,10 @@ function everyEvent(q: Question): StreamEvent[] {
     frozen(true),
     removed(q.id),
     pending(q),
+    edited(q.id, 'Reworded'),
+    hidden(q.id),
+    restored(q.id),
+    reopened(q.id),
     resync(),
   ];
 }
@@ -106,13 +135,14 @@ describe('questionIdOf', () => {
     const q = makeQuestion();
     expect(questionIdOf(created(q))).toBe(q.id);
     expect(questionIdOf(answeredV2(q))).toBe(q.id);
-    expect(questionIdOf(answeredV1(q.id))).toBe(q.id);
     expect(questionIdOf(pending(q))).toBe(q.id);
     expect(questionIdOf(upvoted(q.id, 1))).toBe(q.id);
     expect(questionIdOf(tagged(q.id, TAG_ALPHA))).toBe(q.id);
     expect(questionIdOf(untagged(q.id, TAG_ALPHA.id))).toBe(q.id);
     expect(questionIdOf(pinned(q.id, true))).toBe(q.id);
     expect(questionIdOf(removed(q.id))).toBe(q.id);
+    expect(questionIdOf(edited(q.id, 'x'))).toBe(q.id);
+    expect(questionIdOf(hidden(q.id))).toBe(q.id);
     expect(questionIdOf(frozen(true))).toBeUndefined();
     expect(questionIdOf(resync())).toBeUndefined();
   });
@@ -138,6 +168,7 @@ describe('question:created', () => {
     expect(idsOf(data)).toEqual([[fresh.id, existing.id], [later.id]]);
     expect(data.pages[0]?.items[0]).toEqual({
       id: fresh.id,
+      meetingId,
       body: 'When is the next Release?',
       teamId: ENGINEERING,
       status: 'OPEN',
@@ -150,6 +181,8 @@ describe('question:created', () => {
       tags: [],
       upvotedByMe: false,
       mine: false,
+      hidden: false,
+      editedAt: null,
     });
     expect(data.pages[0]?.nextCursor).toBe('cursor-1');
     expect(data.pages[0]?.items[1]).toBe(existing);
@@ -336,7 +369,7 @@ describe('question:upvoted', () => {
   });
 });
 
-describe('question:answered.v2', () => {
+describe('question:answered.v3', () => {
   const engineering = makeQuestion({ teamId: ENGINEERING, upvoteCount: 3, tags: [TAG_ALPHA] });
   const teamless = makeQuestion({ teamId: null });
   const other = makeQuestion();
@@ -415,38 +448,6 @@ describe('question:answered.v2', () => {
 
   it('leaves a review list without the question unchanged', () => {
     expect(applyToList(makePages([other]), REVIEW, answeredV2(engineering))).toEqual(UNCHANGED);
-  });
-});
-
-describe('question:answered (v1)', () => {
-  const target = makeQuestion({ teamId: ENGINEERING, upvoteCount: 2 });
-  const other = makeQuestion();
-
-  it('removes the question from the open queue', () => {
-    const data = updated(applyToList(makePages([target, other]), OPEN, answeredV1(target.id)));
-    expect(idsOf(data)).toEqual([[other.id]]);
-  });
-
-  it('patches status and answer into an answered list that holds it, leaving answeredAt as it was', () => {
-    const answered = makeQuestion({
-      ...target,
-      status: 'ANSWERED',
-      responseText: 'Old',
-      answeredAt: '2025-03-10T11:05:00.000Z',
-    });
-    const data = updated(applyToList(makePages([answered]), ANSWERED, answeredV1(target.id, 'New')));
-    expect(data.pages[0]?.items[0]).toEqual({ ...answered, responseText: 'New' });
-  });
-
-  it('asks an answered list that lacks it to load again, whatever the team filter (v1 carries no team)', () => {
-    expect(applyToList(makePages([other]), ANSWERED, answeredV1(target.id))).toEqual(REFETCH);
-    expect(applyToList(makePages([other]), { ...ANSWERED, teamId: SALES }, answeredV1(target.id))).toEqual(
-      REFETCH,
-    );
-  });
-
-  it('leaves an open queue without the question unchanged', () => {
-    expect(applyToList(makePages([other]), OPEN, answeredV1(target.id))).toEqual(UNCHANGED);
   });
 });
 
@@ -609,7 +610,10 @@ describe('question:pending', () => {
     expect(idsOf(data)).toEqual([[waiting.id, reviewed.id]]);
     expect(data.pages[0]?.items[0]).toEqual({
       ...waiting,
+      meetingId,
       status: 'UNDER_REVIEW',
+      hidden: false,
+      editedAt: null,
       upvoteCount: 0,
       responseText: null,
       answeredAt: null,
@@ -690,7 +694,8 @@ describe('unchanged outcomes', () => {
   it('are exactly { kind: "unchanged" }, carry no data and leave the (frozen) list as it was', () => {
     const list = makePages([held]);
     const before = structuredClone(list);
-    for (const event of everyEvent(stranger).filter((e) => !['stream:resync'].includes(e.type))) {
+    const reloading = ['stream:resync', 'question:restored.v1'];
+    for (const event of everyEvent(stranger).filter((e) => !reloading.includes(e.type))) {
       const outcome = applyToList(list, { ...REVIEW, tagId: TAG_BETA.id }, event);
       expect(outcome).toStrictEqual({ kind: 'unchanged' });
     }
@@ -710,8 +715,111 @@ describe('unchanged outcomes', () => {
       applyToList(list, filters, removed(stranger.id)),
       applyToList(list, filters, pending(stranger)),
       applyToList(list, filters, frozen(true)),
+      applyToList(list, filters, edited(stranger.id, 'Reworded')),
+      applyToList(list, filters, hidden(stranger.id)),
+      applyToList(list, filters, reopened(stranger.id)),
     ];
     expect(outcomes).toEqual(Array(outcomes.length).fill(UNCHANGED));
+  });
+});
+
+describe('question:edited', () => {
+  const target = makeQuestion({ body: 'How do we ship faster' });
+  const other = makeQuestion();
+
+  it('patches the text and marks the question edited at the event’s time', () => {
+    const data = updated(
+      applyToList(makePages([other, target]), OPEN, edited(target.id, 'How do we ship faster?')),
+    );
+    expect(itemOf(data, target.id)).toEqual({
+      ...target,
+      body: 'How do we ship faster?',
+      editedAt: new Date(NOW).toISOString(),
+    });
+    expect(itemOf(data, other.id)).toBe(other);
+  });
+
+  it('asks a searched list to load again: the new text may match the search or not', () => {
+    expect(
+      applyToList(makePages([target]), { ...OPEN, search: 'ship' }, edited(target.id, 'Other words')),
+    ).toEqual(REFETCH);
+  });
+
+  it('leaves a list without the question unchanged', () => {
+    expect(applyToList(makePages([other]), OPEN, edited(target.id, 'x'))).toEqual(UNCHANGED);
+  });
+});
+
+describe('question:hidden and question:restored', () => {
+  const target = makeQuestion({ pinned: true });
+  const other = makeQuestion();
+  const HIDDEN: ListFilters = { hidden: true, sort: 'top' };
+
+  it('takes a hidden question out of every list but the hidden one', () => {
+    for (const filters of [OPEN, ANSWERED, { ...OPEN, teamId: SALES }]) {
+      expect(idsOf(updated(applyToList(makePages([target, other]), filters, hidden(target.id))))).toEqual([
+        [other.id],
+      ]);
+    }
+  });
+
+  it('asks the hidden list to load again for a newly hidden question, which the event does not carry', () => {
+    expect(applyToList(makePages([other]), HIDDEN, hidden(target.id))).toEqual(REFETCH);
+  });
+
+  it('asks the other lists to load again for a restored question, and drops it from the hidden list', () => {
+    expect(applyToList(makePages([other]), OPEN, restored(target.id))).toEqual(REFETCH);
+    const held = { ...target, hidden: true };
+    expect(idsOf(updated(applyToList(makePages([held, other]), HIDDEN, restored(target.id))))).toEqual([
+      [other.id],
+    ]);
+  });
+
+  it('follows changes to the questions the hidden list holds, and never inserts into it', () => {
+    const held = { ...target, hidden: true };
+    expect(
+      itemOf(updated(applyToList(makePages([held]), HIDDEN, edited(target.id, 'New'))), target.id)?.body,
+    ).toBe('New');
+    expect(applyToList(makePages([]), HIDDEN, created(target))).toEqual(UNCHANGED);
+    expect(applyToList(makePages([]), HIDDEN, pending(target))).toEqual(UNCHANGED);
+  });
+});
+
+describe('question:reopened', () => {
+  const answered = makeQuestion({
+    status: 'ANSWERED',
+    responseText: 'Done',
+    answeredAt: '2025-03-10T11:30:00.000Z',
+  });
+  const other = makeQuestion();
+
+  it('takes the question out of the answered list', () => {
+    expect(
+      idsOf(updated(applyToList(makePages([answered, other]), ANSWERED, reopened(answered.id)))),
+    ).toEqual([[other.id]]);
+  });
+
+  it('asks the open queue to load again for it, since the event does not carry the question', () => {
+    expect(applyToList(makePages([other]), OPEN, reopened(answered.id))).toEqual(REFETCH);
+  });
+
+  it('opens a question the list holds, clearing its answer', () => {
+    const data = updated(applyToList(makePages([answered]), OPEN, reopened(answered.id)));
+    expect(itemOf(data, answered.id)).toEqual({
+      ...answered,
+      status: 'OPEN',
+      responseText: null,
+      answeredAt: null,
+    });
+  });
+});
+
+describe('question:answered.v3 without text (answered live)', () => {
+  it('answers the question with no text', () => {
+    const target = makeQuestion();
+    const answered = makeQuestion({ ...target, status: 'ANSWERED' });
+    const data = updated(applyToList(makePages([answered]), ANSWERED, answeredV2(target, null)));
+    expect(itemOf(data, target.id)).toMatchObject({ status: 'ANSWERED', responseText: null });
   });
 });
 
@@ -752,16 +860,17 @@ describe('applyToOwn', () => {
       mine,
       { ...second, status: 'ANSWERED', responseText: 'Yes', answeredAt: '2025-03-10T11:40:00.000Z' },
     ]);
-    expect(applyToOwn(own, answeredV1(second.id, 'Yes'))).toEqual([
-      mine,
-      { ...second, status: 'ANSWERED', responseText: 'Yes' },
-    ]);
     expect(applyToOwn(own, tagged(mine.id, TAG_ALPHA))).toEqual([{ ...mine, tags: [TAG_ALPHA] }, second]);
     expect(applyToOwn([{ ...mine, tags: [TAG_ALPHA] }], untagged(mine.id, TAG_ALPHA.id))).toEqual([mine]);
     expect(applyToOwn(own, pinned(second.id, true))).toEqual([
       mine,
       { ...second, pinned: true, pinnedAt: new Date(NOW).toISOString() },
     ]);
+  });
+
+  it('marks its author’s question hidden and restored', () => {
+    expect(applyToOwn(own, hidden(second.id))).toEqual([mine, { ...second, hidden: true }]);
+    expect(applyToOwn([{ ...second, hidden: true }], restored(second.id))).toEqual([second]);
   });
 
   it('keeps the other questions as the same objects', () => {

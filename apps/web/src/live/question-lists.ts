@@ -178,7 +178,7 @@ function reloadsList(filters: ListFilters, event: StreamEvent, list: Pages, ques
     case 'question:restored.v1':
       return true;
     case 'question:reopened.v1':
-      return !contains(list, questionId);
+      return statusOf(filters) === 'OPEN' && !contains(list, questionId);
     case 'question:edited.v1':
       return Boolean(filters.search?.trim());
     default:

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { QueueState, StreamEvent } from '@pulsestage/contracts';
 import { describe, expect, it } from 'vitest';
 import { applyToQueue } from './queue-state';
-import { makeEvent } from './test-data';
+import { makeEvent, MEETING_ID as meetingId } from './test-data';
 
 const FIRST = randomUUID();
 const SECOND = randomUUID();
@@ -17,9 +17,10 @@ function makeState(overrides: Partial<QueueState> = {}): QueueState {
 }
 
 const pinned = (questionId: string, isPinned: boolean) =>
-  makeEvent('question:pinned', { questionId, pinned: isPinned });
-const frozen = (isFrozen: boolean) => makeEvent('question:frozen', { frozen: isFrozen });
-const removed = (questionId: string) => makeEvent('question:removed', { questionId });
+  makeEvent('question:pinned.v2', { meetingId, questionId, pinned: isPinned });
+const frozen = (isFrozen: boolean) => makeEvent('question:frozen.v2', { meetingId, frozen: isFrozen });
+const removed = (questionId: string) => makeEvent('question:removed.v2', { meetingId, questionId });
+const hidden = (questionId: string) => makeEvent('question:hidden.v1', { meetingId, questionId });
 
 describe('applyToQueue', () => {
   describe('question:frozen', () => {
@@ -93,6 +94,12 @@ describe('applyToQueue', () => {
     });
   });
 
+  describe('question:hidden', () => {
+    it('drops a hidden pinned question: it leaves every screen', () => {
+      expect(applyToQueue(makeState(), hidden(FIRST)).pinnedQuestionIds).toEqual([SECOND]);
+    });
+  });
+
   describe('other events', () => {
     const question = {
       id: FIRST,
@@ -101,22 +108,25 @@ describe('applyToQueue', () => {
       submittedAt: '2025-03-10T11:00:00.000Z',
     };
     const others: StreamEvent[] = [
-      makeEvent('question:created', { ...question, status: 'OPEN', upvoteCount: 0 }),
-      makeEvent('question:upvoted', { questionId: FIRST, upvoteCount: 4 }),
-      makeEvent('question:answered', { id: FIRST, status: 'ANSWERED', responseText: 'Because.' }),
-      makeEvent('question:answered.v2', {
+      makeEvent('question:created.v2', { ...question, meetingId, status: 'OPEN', upvoteCount: 0 }),
+      makeEvent('question:upvoted.v2', { meetingId, questionId: FIRST, upvoteCount: 4 }),
+      makeEvent('question:answered.v3', {
+        meetingId,
         id: FIRST,
         status: 'ANSWERED',
-        responseText: 'Because.',
+        responseText: null,
         answeredAt: '2025-03-10T11:30:00.000Z',
         teamId: null,
       }),
-      makeEvent('question:tagged', {
+      makeEvent('question:tagged.v2', {
+        meetingId,
         questionId: FIRST,
         tag: { id: randomUUID(), name: 'x', color: '#123456' },
       }),
-      makeEvent('question:untagged', { questionId: FIRST, tagId: randomUUID() }),
-      makeEvent('question:pending', { ...question, id: THIRD }),
+      makeEvent('question:untagged.v2', { meetingId, questionId: FIRST, tagId: randomUUID() }),
+      makeEvent('question:pending.v2', { ...question, meetingId, id: THIRD }),
+      makeEvent('question:edited.v1', { meetingId, questionId: FIRST, body: 'Why not?' }),
+      makeEvent('question:reopened.v1', { meetingId, questionId: FIRST }),
       makeEvent('stream:resync', { reason: 'too old' }),
     ];
 

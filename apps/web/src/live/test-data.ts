@@ -11,12 +11,15 @@ import {
 import type { Pages } from './question-lists';
 
 const TENANT_ID = randomUUID();
+/** The meeting every test question is in. */
+export const MEETING_ID = randomUUID();
 export const NOW = Date.parse('2025-03-10T12:00:00.000Z');
 
 /** A question as the server lists it. */
 export function makeQuestion(overrides: Partial<Question> = {}): Question {
   return questionSchema.parse({
     id: randomUUID(),
+    meetingId: MEETING_ID,
     body: 'How do we ship faster?',
     teamId: null,
     status: 'OPEN',
@@ -29,6 +32,8 @@ export function makeQuestion(overrides: Partial<Question> = {}): Question {
     tags: [],
     upvotedByMe: false,
     mine: false,
+    hidden: false,
+    editedAt: null,
     ...overrides,
   });
 }
