@@ -4,6 +4,8 @@ import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
   Kysely,
+  type Migration,
+  type MigrationResultSet,
   Migrator,
   PostgresDialect,
   type SqliteDatabase,
@@ -83,21 +85,32 @@ export function openDatabase(target: DatabaseTarget, log: ErrorLog = console.err
   return new Kysely<DatabaseSchema>({ dialect, plugins: [new CamelCasePlugin()] });
 }
 
-export async function migrateToLatest(db: Database): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: {
-      getMigrations: async () => ({
-        '001-initial': initial,
-        '002-rejected-questions': rejectedQuestions,
-        '003-removed-members': removedMembers,
-        '004-meetings': meetings,
-      }),
-    },
-  });
-  const { error, results } = await migrator.migrateToLatest();
+/** Every migration by name, in the order they apply. */
+export const MIGRATIONS = {
+  '001-initial': initial,
+  '002-rejected-questions': rejectedQuestions,
+  '003-removed-members': removedMembers,
+  '004-meetings': meetings,
+} as const satisfies Record<string, Migration>;
+
+export type MigrationName = keyof typeof MIGRATIONS;
+
+function migrator(db: Database): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+}
+
+function checkMigrated({ error, results }: MigrationResultSet): void {
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed`, { cause: error });
   }
+}
+
+export async function migrateToLatest(db: Database): Promise<void> {
+  checkMigrated(await migrator(db).migrateToLatest());
+}
+
+/** Migrates up to and including `name`: a database as that release left it, for upgrade tests. */
+export async function migrateTo(db: Database, name: MigrationName): Promise<void> {
+  checkMigrated(await migrator(db).migrateTo(name));
 }

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, type Migration, sql } from 'kysely';
 
+/** Single-word names: the application's camel-case plugin renames result columns with underscores. */
 interface EventRow {
-  tenant_id: string;
+  tenant: string;
   seq: number | string;
   type: string;
   data: string;
@@ -75,8 +76,8 @@ export const meetings: Migration = {
 };
 
 async function moveIntoOneMeetingPerTenant(db: Kysely<unknown>): Promise<void> {
-  const tenants = await sql<{ id: string; created_at: string; frozen: number | null }>`
-    select t.id, t.created_at, q.frozen from tenants t left join queue_states q on q.tenant_id = t.id
+  const tenants = await sql<{ id: string; created: string; frozen: number | null }>`
+    select t.id, t.created_at as created, q.frozen from tenants t left join queue_states q on q.tenant_id = t.id
   `.execute(db);
   const codes = new Set<string>();
   for (const tenant of tenants.rows) {
@@ -85,7 +86,7 @@ async function moveIntoOneMeetingPerTenant(db: Kysely<unknown>): Promise<void> {
     await sql`
       insert into meetings (id, tenant_id, title, code, state, paused, created_at, opened_at)
       values (${meetingId}, ${tenant.id}, 'Q&A', ${code}, 'open', ${Number(tenant.frozen ?? 0)},
-              ${tenant.created_at}, ${tenant.created_at})
+              ${tenant.created}, ${tenant.created})
     `.execute(db);
     await sql`update questions set meeting_id = ${meetingId} where tenant_id = ${tenant.id}`.execute(db);
     await addMeetingToEvents(db, tenant.id, meetingId);
@@ -104,14 +105,14 @@ function unusedCode(taken: Set<string>): string {
 
 async function addMeetingToEvents(db: Kysely<unknown>, tenantId: string, meetingId: string): Promise<void> {
   const events = await sql<EventRow>`
-    select tenant_id, seq, type, data from events where tenant_id = ${tenantId}
+    select tenant_id as tenant, seq, type, data from events where tenant_id = ${tenantId}
   `.execute(db);
   for (const event of events.rows) {
     if (!QUESTION_EVENT.test(event.type)) continue;
     const data = { meetingId, ...(JSON.parse(event.data) as object) };
     await sql`
       update events set meeting_id = ${meetingId}, data = ${JSON.stringify(data)}
-      where tenant_id = ${event.tenant_id} and seq = ${event.seq}
+      where tenant_id = ${event.tenant} and seq = ${event.seq}
     `.execute(db);
   }
 }
