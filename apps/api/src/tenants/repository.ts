@@ -61,7 +61,7 @@ export async function lockTenant(trx: Executor, tenantId: string): Promise<Tenan
   return toTenantRecord(row);
 }
 
-/** Creates a tenant with its queue and event sequence; the slug must be free. */
+/** Creates a tenant with its event sequence (and no meeting yet); the slug must be free. */
 export async function insertTenant(trx: Executor, slug: string, name: string): Promise<TenantRecord> {
   const id = crypto.randomUUID();
   const row = await trx
