@@ -135,3 +135,39 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
         `${violation.id}: ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
     );
 }
+
+/** The demo's running meeting: the one every page of the demo opens on. */
+export const DEMO_MEETING = 'December all-hands';
+
+/**
+ * The address of a page of one of the demo organization's meetings (`''` is its participant page),
+ * found by its title with the session `page` holds.
+ */
+export async function meetingPath(
+  page: Page,
+  sub: '' | 'moderate' | 'present' | 'analytics' = '',
+  title = DEMO_MEETING,
+): Promise<string> {
+  const input = encodeURIComponent(JSON.stringify({ tenant: 'demo' }));
+  const response = await page.request.get(`/trpc/meeting.list?input=${input}`);
+  const { items } = (await response.json()).result.data as { items: { id: string; title: string }[] };
+  const meeting = items.find((candidate) => candidate.title === title);
+  if (!meeting) throw new Error(`the demo has no meeting "${title}"`);
+  return `/t/demo/m/${meeting.id}${sub ? `/${sub}` : ''}`;
+}
+
+/** Signs in, then opens a page of one of the demo's meetings; returns its address. */
+export async function signInToMeeting(
+  page: Page,
+  email: string,
+  sub: '' | 'moderate' | 'present' | 'analytics' = '',
+  title = DEMO_MEETING,
+): Promise<string> {
+  await signIn(page, email, '/t/demo');
+  const path = await meetingPath(page, sub, title);
+  await page.goto(path);
+  return path;
+}
+
+/** Any page of any meeting of the demo organization, as `waitForURL` matches it. */
+export const DEMO_MEETING_PAGE = (sub = '') => new RegExp(`/t/demo/m/[\\w-]+${sub ? `/${sub}` : ''}$`);

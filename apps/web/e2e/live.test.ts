@@ -6,7 +6,15 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNDO_WINDOW_MS } from '../src/components/undo-toast';
-import { openWindow, type Stage, screenshot, signIn, startStage } from './browser';
+import {
+  DEMO_MEETING_PAGE,
+  openWindow,
+  type Stage,
+  screenshot,
+  signIn,
+  signInToMeeting,
+  startStage,
+} from './browser';
 
 const LIVE_MS = 10_000;
 
@@ -42,14 +50,15 @@ describe('live in the browser: participant, moderator and presenter display', ()
 
     display = await open(stage.api.url, 'desktop');
     await display.goto(displayUrl);
-    await display.waitForURL('**/t/demo/present');
+    // The display link shows the one open meeting.
+    await display.waitForURL(DEMO_MEETING_PAGE('present'));
 
     participant = await open(stage.flakyUrl, 'phone');
-    await signIn(participant, 'alice@demo.test', '/t/demo');
+    await signInToMeeting(participant, 'alice@demo.test');
     moderator = await open(stage.api.url, 'desktop');
-    await signIn(moderator, 'mod@demo.test', '/t/demo/moderate');
+    await signInToMeeting(moderator, 'mod@demo.test', 'moderate');
     bob = await open(stage.api.url, 'phone');
-    await signIn(bob, 'bob@demo.test', '/t/demo');
+    await signInToMeeting(bob, 'bob@demo.test');
     for (const page of [participant, moderator, display, bob]) {
       await page.locator('[data-connection="live"]').waitFor({ timeout: LIVE_MS });
     }
@@ -97,9 +106,9 @@ describe('live in the browser: participant, moderator and presenter display', ()
       .toBe(1);
   });
 
-  it('spotlights a question on the display when the moderator pins it (p)', async () => {
+  it('spotlights a question on the display when the moderator pins it (t)', async () => {
     await questionCard(moderator, asked).click();
-    await moderator.keyboard.press('p');
+    await moderator.keyboard.press('t');
     await display.getByTestId('spotlight').getByText(asked).waitFor({ timeout: LIVE_MS });
     await questionCard(participant, asked).getByText('Pinned').waitFor({ timeout: LIVE_MS });
     await screenshot(display, 'live-display-spotlight');
@@ -131,7 +140,7 @@ describe('live in the browser: participant, moderator and presenter display', ()
     await screenshot(participant, 'live-participant-answered');
   });
 
-  it('freezes (f): the participant sees the banner and cannot submit; the display shows it', async () => {
+  it('pauses (f): the participant sees the banner and cannot submit; the display shows it', async () => {
     await participant.getByRole('button', { name: /^Open/ }).click();
     await moderator.locator('body').click({ position: { x: 5, y: 5 } });
     await moderator.keyboard.press('f');
@@ -147,6 +156,7 @@ describe('live in the browser: participant, moderator and presenter display', ()
   it('holds new questions for review when approval is on, and shows them everywhere once approved', async () => {
     const settings = async (checked: boolean) => {
       await owner.goto('/t/demo/admin');
+      // The demo's meeting follows the organization's rule.
       await owner.getByLabel(/Review questions first/).setChecked(checked);
       await owner.getByRole('button', { name: 'Save settings' }).click();
       await owner.getByText('Saved').waitFor();
@@ -183,9 +193,9 @@ describe('live in the browser: participant, moderator and presenter display', ()
     expect(await participant.getByRole('status').filter({ hasText: 'Reconnecting' }).count()).toBe(1);
 
     const missed = 'What happens to our hybrid days in summer?';
-    await moderator.getByRole('button', { name: 'Freeze queue' }).click();
-    await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
-    await moderator.getByRole('button', { name: /Queue frozen/ }).click();
+    await moderator.getByRole('button', { name: /^Pause questions/ }).click();
+    await moderator.getByRole('button', { name: /Questions paused/ }).waitFor();
+    await moderator.getByRole('button', { name: /Questions paused/ }).click();
     await bob.getByLabel('Ask a question').fill(missed);
     await bob.getByRole('button', { name: 'Send' }).click();
     await questionCard(moderator, missed).waitFor({ timeout: LIVE_MS });
