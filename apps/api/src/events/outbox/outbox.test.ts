@@ -38,7 +38,7 @@ async function signUpMembers(app: TestApp, count: number, prefix: string): Promi
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const { client } = await app.newAccount(`${prefix}-${i}`);
-      expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha' });
+      expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha', meetingId: null });
       return client;
     }),
   );
@@ -107,6 +107,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
           type: 'question:created',
           audience: 'all',
           data: {
+            meetingId: ALPHA_MEETING.meetingId,
             id: q.id,
             body: 'Where are we heading?',
             teamId: team.id,
@@ -124,6 +125,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
           type: 'question:created',
           audience: 'all',
           data: {
+            meetingId: ALPHA_MEETING.meetingId,
             id: q2.id,
             body: 'No team',
             teamId: null,
@@ -145,7 +147,13 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
           {
             type: 'question:pending',
             audience: 'moderators',
-            data: { id: q.id, body: 'Pending question', teamId: null, submittedAt: q.submittedAt },
+            data: {
+              meetingId: ALPHA_MEETING.meetingId,
+              id: q.id,
+              body: 'Pending question',
+              teamId: null,
+              submittedAt: q.submittedAt,
+            },
           },
         ]);
 
@@ -157,6 +165,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
             type: 'question:created',
             audience: 'all',
             data: {
+              meetingId: ALPHA_MEETING.meetingId,
               id: q.id,
               body: 'Pending question',
               teamId: null,
@@ -180,14 +189,22 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
           {
             type: 'question:tagged',
             audience: 'moderators',
-            data: { questionId: q.id, tag: { id: tag.id, name: 'Review', color: '#a0b0c0' } },
+            data: {
+              meetingId: ALPHA_MEETING.meetingId,
+              questionId: q.id,
+              tag: { id: tag.id, name: 'Review', color: '#a0b0c0' },
+            },
           },
         ]);
         const untagged = await recorded(() =>
           moderator.question.untag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id }),
         );
         expect(untagged.events).toEqual([
-          { type: 'question:untagged', audience: 'moderators', data: { questionId: q.id, tagId: tag.id } },
+          {
+            type: 'question:untagged',
+            audience: 'moderators',
+            data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id, tagId: tag.id },
+          },
         ]);
       });
     });
@@ -199,7 +216,11 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
           moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: q.id }),
         );
         expect(events).toEqual([
-          { type: 'question:removed', audience: 'moderators', data: { questionId: q.id } },
+          {
+            type: 'question:removed',
+            audience: 'moderators',
+            data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id },
+          },
         ]);
       });
     });
@@ -209,7 +230,13 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       const { events } = await recorded(() =>
         moderator.question.reject.mutate({ ...ALPHA_MEETING, questionId: q.id }),
       );
-      expect(events).toEqual([{ type: 'question:removed', audience: 'all', data: { questionId: q.id } }]);
+      expect(events).toEqual([
+        {
+          type: 'question:removed',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id },
+        },
+      ]);
     });
 
     it('upvote and removeUpvote: question:upvoted to all with the new count', async () => {
@@ -218,19 +245,31 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
       );
       expect(first.events).toEqual([
-        { type: 'question:upvoted', audience: 'all', data: { questionId: q.id, upvoteCount: 1 } },
+        {
+          type: 'question:upvoted',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id, upvoteCount: 1 },
+        },
       ]);
       const second = await recorded(() =>
         moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
       );
       expect(second.events).toEqual([
-        { type: 'question:upvoted', audience: 'all', data: { questionId: q.id, upvoteCount: 2 } },
+        {
+          type: 'question:upvoted',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id, upvoteCount: 2 },
+        },
       ]);
       const removed = await recorded(() =>
         member2.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id }),
       );
       expect(removed.events).toEqual([
-        { type: 'question:upvoted', audience: 'all', data: { questionId: q.id, upvoteCount: 1 } },
+        {
+          type: 'question:upvoted',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id, upvoteCount: 1 },
+        },
       ]);
     });
 
@@ -250,7 +289,14 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         {
           type: 'question:answered',
           audience: 'all',
-          data: { id: q.id, status: 'ANSWERED', responseText: 'First answer', answeredAt, teamId: team.id },
+          data: {
+            meetingId: ALPHA_MEETING.meetingId,
+            id: q.id,
+            status: 'ANSWERED',
+            responseText: 'First answer',
+            answeredAt,
+            teamId: team.id,
+          },
         },
       ]);
       const [stored] = answer.events;
@@ -267,7 +313,14 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         {
           type: 'question:answered',
           audience: 'all',
-          data: { id: q.id, status: 'ANSWERED', responseText: 'Second answer', answeredAt, teamId: team.id },
+          data: {
+            meetingId: ALPHA_MEETING.meetingId,
+            id: q.id,
+            status: 'ANSWERED',
+            responseText: 'Second answer',
+            answeredAt,
+            teamId: team.id,
+          },
         },
       ]);
     });
@@ -282,14 +335,22 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         {
           type: 'question:tagged',
           audience: 'all',
-          data: { questionId: q.id, tag: { id: tag.id, name: 'Roadmap', color: '#1f6feb' } },
+          data: {
+            meetingId: ALPHA_MEETING.meetingId,
+            questionId: q.id,
+            tag: { id: tag.id, name: 'Roadmap', color: '#1f6feb' },
+          },
         },
       ]);
       const untagged = await recorded(() =>
         moderator.question.untag.mutate({ ...ALPHA_MEETING, questionId: q.id, tagId: tag.id }),
       );
       expect(untagged.events).toEqual([
-        { type: 'question:untagged', audience: 'all', data: { questionId: q.id, tagId: tag.id } },
+        {
+          type: 'question:untagged',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id, tagId: tag.id },
+        },
       ]);
     });
 
@@ -299,24 +360,42 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
         moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: q.id, pinned: true }),
       );
       expect(pinned.events).toEqual([
-        { type: 'question:pinned', audience: 'all', data: { questionId: q.id, pinned: true } },
+        {
+          type: 'question:pinned',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id, pinned: true },
+        },
       ]);
       const unpinned = await recorded(() =>
         moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: q.id, pinned: false }),
       );
       expect(unpinned.events).toEqual([
-        { type: 'question:pinned', audience: 'all', data: { questionId: q.id, pinned: false } },
+        {
+          type: 'question:pinned',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, questionId: q.id, pinned: false },
+        },
       ]);
     });
 
     it('freeze and unfreeze: question:frozen to all', async () => {
       const frozen = await recorded(() => moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: true }));
-      expect(frozen.events).toEqual([{ type: 'question:frozen', audience: 'all', data: { frozen: true } }]);
+      expect(frozen.events).toEqual([
+        {
+          type: 'question:frozen',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, frozen: true },
+        },
+      ]);
       const unfrozen = await recorded(() =>
         moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false }),
       );
       expect(unfrozen.events).toEqual([
-        { type: 'question:frozen', audience: 'all', data: { frozen: false } },
+        {
+          type: 'question:frozen',
+          audience: 'all',
+          data: { meetingId: ALPHA_MEETING.meetingId, frozen: false },
+        },
       ]);
     });
 
@@ -537,7 +616,7 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       expect(timestamps).toEqual([...timestamps].sort((x, y) => x - y));
       await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
       expect((await eventsOf(app, app.tenantIds.alpha, 4)).map((e) => [e.seq, e.data])).toEqual([
-        [5, { frozen: false }],
+        [5, { meetingId: ALPHA_MEETING.meetingId, frozen: false }],
       ]);
     });
 
@@ -569,7 +648,11 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
 
       const upvoted = fresh.filter((e) => e.type === 'question:upvoted');
       expect(upvoted.map((e) => e.data)).toEqual(
-        Array.from({ length: 40 }, (_, i) => ({ questionId: q.id, upvoteCount: i + 1 })),
+        Array.from({ length: 40 }, (_, i) => ({
+          meetingId: ALPHA_MEETING.meetingId,
+          questionId: q.id,
+          upvoteCount: i + 1,
+        })),
       );
       const created = fresh.filter((e) => e.type === 'question:created');
       expect(created).toHaveLength(11);
