@@ -30,9 +30,11 @@ const localTimeIn = (page: Page, seconds: number) =>
   }, seconds);
 
 const group = (page: Page, name: string) => page.getByRole('region', { name: new RegExp(`^${name}`) });
-const card = (scope: Locator | Page, title: string) => scope.getByTestId('meeting-card').filter({ hasText: title });
+const card = (scope: Locator | Page, title: string) =>
+  scope.getByTestId('meeting-card').filter({ hasText: title });
 /** A question on a participant's page or the console, by the text it shows. */
-const question = (page: Page, text: string) => page.locator('article[data-question-id]').filter({ hasText: text });
+const question = (page: Page, text: string) =>
+  page.locator('article[data-question-id]').filter({ hasText: text });
 
 describe('a meeting from its schedule to its archive', () => {
   let stage: Stage;
@@ -79,7 +81,9 @@ describe('a meeting from its schedule to its archive', () => {
   });
 
   it('opens the meeting by itself at its time, and the meetings home follows', async () => {
-    await card(group(moderator, 'Open now'), TITLE).getByText('Open', { exact: true }).waitFor({ timeout: SCHEDULE_MS });
+    await card(group(moderator, 'Open now'), TITLE)
+      .getByText('Open', { exact: true })
+      .waitFor({ timeout: SCHEDULE_MS });
     expect(await card(group(moderator, 'Upcoming'), TITLE).count()).toBe(0);
     await screenshot(moderator, 'meetings-home-desktop');
     expect(await accessibilityProblems(moderator)).toEqual([]);
@@ -119,5 +123,105 @@ describe('a meeting from its schedule to its archive', () => {
     await guest.getByText('Your question is in the queue').waitFor();
     await question(guest, ALICE_ASKS).getByTestId('vote').click();
     await expect.poll(() => question(alice, ALICE_ASKS).getByTestId('vote').textContent()).toContain('1');
+  });
+
+  it('counts everyone watching, on the display and the console', async () => {
+    await moderator.goto(`${meetingPath}/moderate`);
+    // The console, the display, Alice and the guest each watch the meeting.
+    await expect.poll(() => display.getByTestId('presence').textContent()).toContain('4 watching');
+    await expect.poll(() => moderator.getByTestId('presence').textContent()).toContain('4 watching');
+  });
+
+  it('lets moderators edit a question, and participants see the new wording', async () => {
+    await question(moderator, ALICE_ASKS).click();
+    await question(moderator, ALICE_ASKS).getByRole('button', { name: 'Edit text' }).click();
+    await moderator.getByLabel('Question text').fill(ALICE_EDITED);
+    await moderator.getByRole('button', { name: 'Save text' }).click();
+    await question(alice, ALICE_EDITED).getByTestId('edited').waitFor();
+    await question(guest, ALICE_EDITED).waitFor();
+  });
+
+  it('hides a question from every screen and brings it back on restore', async () => {
+    await question(moderator, GUEST_ASKS).click();
+    await question(moderator, GUEST_ASKS).getByRole('button', { name: /^Hide/ }).click();
+    await question(alice, GUEST_ASKS).waitFor({ state: 'detached' });
+    await display.getByText(GUEST_ASKS).waitFor({ state: 'detached' });
+    await moderator.getByRole('button', { name: 'Hidden', exact: true }).click();
+    await question(moderator, GUEST_ASKS).click();
+    await question(moderator, GUEST_ASKS).getByRole('button', { name: 'Restore' }).click();
+    await question(alice, GUEST_ASKS).waitFor();
+    await display.getByText(GUEST_ASKS).waitFor();
+    await moderator.getByRole('button', { name: 'Open', exact: true }).click();
+  });
+
+  it('puts questions on the display with the presenter keys', async () => {
+    const onScreen = display.getByTestId('spotlight-body');
+    await display.keyboard.press('n');
+    await expect.poll(() => onScreen.textContent()).toBe(ALICE_EDITED);
+    await display.keyboard.press('n');
+    await expect.poll(() => onScreen.textContent()).toBe(GUEST_ASKS);
+    await display.keyboard.press('m');
+    await expect.poll(() => onScreen.textContent()).toBe(ALICE_EDITED);
+    await screenshot(display, 'meeting-display-desktop');
+  });
+
+  it('marks a question answered live, without an answer to type', async () => {
+    await question(moderator, ALICE_EDITED).click();
+    await question(moderator, ALICE_EDITED)
+      .getByRole('button', { name: /^Answered live/ })
+      .click();
+    await alice.getByRole('button', { name: 'Answered', exact: true }).click();
+    await question(alice, ALICE_EDITED).getByText('Answered live').waitFor();
+    await display.getByTestId('spotlight-body').waitFor({ state: 'detached' });
+  });
+
+  it('closes the meeting by itself at its new closing time, into an archive', async () => {
+    await moderator.goto('/t/demo');
+    const open = card(group(moderator, 'Open now'), TITLE);
+    await open.getByRole('button', { name: 'Edit' }).click();
+    const form = moderator.getByRole('form', { name: 'Edit meeting' });
+    await form.getByLabel(/^Closes at/).fill(await localTimeIn(moderator, 4));
+    await form.getByRole('button', { name: 'Save meeting' }).click();
+    await form.waitFor({ state: 'detached' });
+    await card(group(moderator, 'Past'), TITLE)
+      .getByText('Closed', { exact: true })
+      .waitFor({ timeout: SCHEDULE_MS });
+    await alice.getByTestId('meeting-ended').waitFor();
+    expect(await alice.getByLabel('Ask a question').count()).toBe(0);
+    await display.getByTestId('display-ended').waitFor();
+  });
+
+  it('leads an old link to a closed meeting to its archive, not an error', async () => {
+    await alice.goto(`/j/${code}`);
+    await alice.waitForURL(`**${meetingPath}`);
+    await alice.getByTestId('meeting-ended').waitFor();
+    await question(alice, ALICE_EDITED).getByText('Answered live').waitFor();
+    await screenshot(alice, 'meeting-archive-phone');
+  });
+
+  it('says plainly when a code leads nowhere', async () => {
+    const unknown = code === '000000' ? '000001' : '000000';
+    await guest.goto(`/j/${unknown}`);
+    await guest.getByText('No meeting has this code').waitFor();
+    await guest.goto('/j/12345');
+    await guest.getByText('is not a meeting code').waitFor();
+  });
+
+  it('downloads the export, with every question and nobody who asked', async () => {
+    await moderator.goto(`${meetingPath}/moderate`);
+    const [download] = await Promise.all([
+      moderator.waitForEvent('download'),
+      moderator.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(csv).toContain(ALICE_EDITED);
+    expect(csv).toContain(GUEST_ASKS);
+    for (const identity of ['Alice', 'alice@demo.test', GUEST_NAME]) expect(csv).not.toContain(identity);
+  });
+
+  it('opens the analytics page', async () => {
+    await moderator.getByRole('link', { name: 'See the analytics' }).click();
+    await moderator.getByRole('heading', { name: `Analytics · ${TITLE}` }).waitFor();
   });
 });
