@@ -35,8 +35,16 @@ function emptyStream(): Omit<MeetingStream, 'close'> {
   return { events: [], presence: [], problems: [], errors: [] };
 }
 
-/** Files one received message: presence must come without an id, every other event with one. */
-function record(stream: Omit<MeetingStream, 'close'>, id: string | undefined, data: unknown): void {
+/**
+ * Files one received message: presence must come without an id and only for the stream's meeting, every
+ * other event with an id.
+ */
+function record(
+  stream: Omit<MeetingStream, 'close'>,
+  input: StreamInput,
+  id: string | undefined,
+  data: unknown,
+): void {
   const parsed = streamEventSchema.safeParse(data);
   if (!parsed.success) {
     stream.problems.push(`invalid envelope ${JSON.stringify(data)}: ${parsed.error.message}`);
@@ -45,6 +53,8 @@ function record(stream: Omit<MeetingStream, 'close'>, id: string | undefined, da
   const event = parsed.data;
   if (event.type === MEETING_PRESENCE) {
     if (id !== undefined) stream.problems.push(`presence with an id: ${id}`);
+    if (event.data.meetingId !== input.meetingId)
+      stream.problems.push(`presence of meeting ${event.data.meetingId} on a stream of ${input.meetingId}`);
     stream.presence.push(event.data.watching);
   } else if (id === undefined || !/^\d+$/.test(id)) {
     stream.problems.push(`event without a sequence id: ${JSON.stringify(data)}`);
@@ -76,7 +86,7 @@ export async function openRaw(
   const raw = await openEventStream(`${url}${path}`, credentialHeaders(credentials), {
     onMessage: ({ id, data }) => {
       const parsed: unknown = JSON.parse(data);
-      if ((parsed as { type?: unknown }).type !== 'heartbeat') record(stream, id, parsed);
+      if ((parsed as { type?: unknown }).type !== 'heartbeat') record(stream, input, id, parsed);
     },
   });
   return { ...stream, raw, close: () => raw.close() };
@@ -110,7 +120,9 @@ export function openTrpcClient(
       started = true;
     },
     onData: (received) =>
-      'id' in received ? record(stream, received.id, received.data) : record(stream, undefined, received),
+      'id' in received
+        ? record(stream, input, received.id, received.data)
+        : record(stream, input, undefined, received),
     onError: (error) => stream.errors.push(error),
   });
   return { ...stream, started: () => started, close: () => subscription.unsubscribe() };

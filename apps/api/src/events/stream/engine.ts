@@ -57,6 +57,8 @@ interface Subscriber extends Omit<SubscribeRequest, 'tenant' | 'lastEventId'>, R
   /** Events that arrived during the backfill; null once the subscriber is live. */
   pending: StoredEvent[] | null;
   closed: boolean;
+  /** The meeting's watcher count it was last sent. */
+  watching?: number;
 }
 
 interface Room {
@@ -295,11 +297,15 @@ export class StreamEngine {
   private sendCurrentPresence(room: Room, subscriber: Subscriber): void {
     const { meetingId } = subscriber;
     if (meetingId === null || subscriber.closed) return;
-    const item = presenceItem(room.tenantId, meetingId, this.presence.watching(meetingId));
-    if (!send(subscriber.sink, item)) this.drop(room, subscriber);
+    subscriber.watching = this.presence.watching(meetingId);
+    if (!send(subscriber.sink, presenceItem(room.tenantId, meetingId, subscriber.watching)))
+      this.drop(room, subscriber);
   }
 
-  /** The same envelope and frame for every live subscriber of the meeting; backfilling ones get it after. */
+  /**
+   * The same envelope and frame for every live subscriber of the meeting that has another count;
+   * backfilling ones get it after.
+   */
   private sendPresence(meetingId: string, watching: number): void {
     const watchers = this.watchers.get(meetingId);
     if (!watchers) return;
@@ -307,7 +313,8 @@ export class StreamEngine {
     const frame = untrackedFrame(JSON.stringify(item.event));
     const room = this.rooms.get(watchers.tenantId);
     for (const subscriber of watchers.subscribers) {
-      if (subscriber.pending || subscriber.closed) continue;
+      if (subscriber.pending || subscriber.closed || subscriber.watching === watching) continue;
+      subscriber.watching = watching;
       const { sink } = subscriber;
       const accepted = sink.encoding === 'items' ? sink.push(item) : sink.write(frame);
       if (!accepted && room) this.drop(room, subscriber);
