@@ -9,6 +9,7 @@ import { Spinner } from '../components/spinner';
 import { useCredentialChange } from '../lib/credentials';
 import { errorCode, errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
+import { meetingPath } from '../lib/meeting';
 import { formatMeetingCode, parseMeetingCode } from '../lib/meetings';
 import { withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
@@ -68,7 +69,7 @@ function useJoinMeeting() {
   const credentialsChanged = useCredentialChange();
   return trpc.auth.joinWithCode.useMutation({
     onSuccess: ({ tenant, meetingId }) =>
-      credentialsChanged(`/t/${tenant}${meetingId ? `/m/${meetingId}` : ''}`),
+      credentialsChanged(meetingId ? meetingPath(tenant, meetingId) : `/t/${tenant}`),
   });
 }
 
@@ -77,7 +78,7 @@ function SignedIn({ me, landing, code }: { me: CurrentUser; landing: Landing; co
   const failure = useFailureNotice([join]);
   const member = me.memberships.some((membership) => membership.tenant === landing.tenant);
   // Someone already in the organization goes straight in, as a scanned code should.
-  if (member) return <Navigate to={`/t/${landing.tenant}/m/${landing.meeting.id}`} replace />;
+  if (member) return <Navigate to={meetingPath(landing.tenant, landing.meeting.id)} replace />;
   return (
     <>
       <ErrorNotice message={failure} />

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
+import { meetingPath } from '../lib/meeting';
 import { formatMeetingCode, groupMeetings, meetingTiming } from '../lib/meetings';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
@@ -107,14 +108,14 @@ function StateAction({ tenant, meeting }: { tenant: string; meeting: Meeting }) 
 
 function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) {
   const [editing, setEditing] = useState(false);
-  const base = `/t/${tenant.slug}/m/${meeting.id}`;
+  const path = (page: Parameters<typeof meetingPath>[2] = '') => meetingPath(tenant.slug, meeting.id, page);
   const moderates = hasRole(tenant, 'moderator');
   const titleId = `meeting-${meeting.id}`;
   return (
     <li className={CARD} data-testid="meeting-card">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h3 id={titleId} className="text-lg font-semibold">
-          <Link to={base} className="text-slate-900 hover:text-indigo-700 hover:underline">
+          <Link to={path()} className="text-slate-900 hover:text-indigo-700 hover:underline">
             {meeting.title}
           </Link>
         </h3>
@@ -127,13 +128,13 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
       {meeting.description && <p className="mt-2 line-clamp-2 text-slate-700">{meeting.description}</p>}
       {moderates && (
         <div className="mt-4 flex flex-wrap items-center gap-2">
-          <Link to={`${base}/moderate`} className={ACTION}>
+          <Link to={path('moderate')} className={ACTION}>
             Moderate
           </Link>
-          <Link to={`${base}/present`} className={ACTION}>
+          <Link to={path('present')} className={ACTION}>
             Present
           </Link>
-          <Link to={`${base}/analytics`} className={ACTION}>
+          <Link to={path('analytics')} className={ACTION}>
             Analytics
           </Link>
           <StateAction tenant={tenant.slug} meeting={meeting} />
