@@ -5,7 +5,15 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, openWindow, type Stage, signIn, startStage } from './browser';
+import {
+  accessibilityProblems,
+  meetingPath,
+  openWindow,
+  type Stage,
+  signIn,
+  signInToMeeting,
+  startStage,
+} from './browser';
 
 /** Calls the API as the person signed in on `page`, the way the web app does. */
 async function call(page: Page, procedure: string, input: object, kind: 'query' | 'mutation') {
@@ -22,21 +30,24 @@ describe('organizers: plain failures, undo and confirmations', () => {
   let moderator: Page;
   let participant: Page;
   let owner: Page;
+  /** The demo's running meeting, which every question call names. */
+  let where: { tenant: string; meetingId: string };
 
   beforeAll(async () => {
     stage = await startStage();
     // The moderator works through a network the test can cut.
     moderator = await (await openWindow(stage.browser, stage.flakyUrl, 'desktop')).newPage();
-    await signIn(moderator, 'mod@demo.test', '/t/demo/moderate');
+    const consolePath = await signInToMeeting(moderator, 'mod@demo.test', 'moderate');
+    where = { tenant: 'demo', meetingId: consolePath.split('/')[4] ?? '' };
     await moderator.locator('[data-connection="live"]').waitFor();
     participant = await (await openWindow(stage.browser, stage.flakyUrl, 'phone')).newPage();
-    await signIn(participant, 'alice@demo.test', '/t/demo');
+    await signInToMeeting(participant, 'alice@demo.test');
     owner = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
     await signIn(owner, 'owner@demo.test', '/t/demo/admin');
   }, 90_000);
   afterAll(() => stage?.close());
 
-  const freezeButton = () => moderator.getByRole('button', { name: /Freeze queue|Queue frozen/ });
+  const freezeButton = () => moderator.getByRole('button', { name: /Pause questions|Questions paused/ });
   const toast = () => moderator.getByTestId('undo-toast');
 
   it("says plainly that PulseStage can't be reached when a moderator action fails, until it can", async () => {
@@ -86,21 +97,21 @@ describe('organizers: plain failures, undo and confirmations', () => {
     await notice.waitFor({ state: 'detached' });
   });
 
-  it('freezes at once and takes it back with Undo, or with z', async () => {
+  it('pauses at once and takes it back with Undo, or with z', async () => {
     // The console shows the queue's state from its stream, which the cut above sent reconnecting.
     await moderator.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
     await freezeButton().click();
-    await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
-    await toast().getByText('Queue frozen').waitFor();
+    await moderator.getByRole('button', { name: /Questions paused/ }).waitFor();
+    await toast().getByText('Questions paused').waitFor();
     expect(await accessibilityProblems(moderator)).toEqual([]);
     await toast().getByRole('button', { name: /Undo/ }).click();
-    await moderator.getByRole('button', { name: /^Freeze queue/ }).waitFor();
-    await toast().getByText('Undone: queue frozen').waitFor();
+    await moderator.getByRole('button', { name: /^Pause questions/ }).waitFor();
+    await toast().getByText('Undone: questions paused').waitFor();
 
     await moderator.keyboard.press('f');
-    await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
+    await moderator.getByRole('button', { name: /Questions paused/ }).waitFor();
     await moderator.keyboard.press('z');
-    await moderator.getByRole('button', { name: /^Freeze queue/ }).waitFor();
+    await moderator.getByRole('button', { name: /^Pause questions/ }).waitFor();
   });
 
   it('holds a first answer back while it can be undone, then sends it', async () => {
@@ -114,7 +125,7 @@ describe('organizers: plain failures, undo and confirmations', () => {
       await moderator.keyboard.press('Control+Enter');
       await toast().getByText('Sending the answer').waitFor();
     };
-    const stored = () => call(moderator, 'question.get', { tenant: 'demo', questionId }, 'query');
+    const stored = () => call(moderator, 'question.get', { ...where, questionId }, 'query');
 
     await answer('Not this one.');
     await toast().getByRole('button', { name: /Undo/ }).click();
@@ -122,10 +133,10 @@ describe('organizers: plain failures, undo and confirmations', () => {
     // Another action settles whatever was held back; an undone answer must stay unsent.
     await moderator.locator('body').click({ position: { x: 5, y: 5 } });
     await moderator.keyboard.press('f');
-    await moderator.getByRole('button', { name: /Queue frozen/ }).waitFor();
+    await moderator.getByRole('button', { name: /Questions paused/ }).waitFor();
     expect(await stored()).toMatchObject({ status: 'OPEN', responseText: null });
     await moderator.keyboard.press('z');
-    await moderator.getByRole('button', { name: /^Freeze queue/ }).waitFor();
+    await moderator.getByRole('button', { name: /^Pause questions/ }).waitFor();
 
     await answer('Yes, on Friday.');
     await expect
@@ -135,7 +146,7 @@ describe('organizers: plain failures, undo and confirmations', () => {
 
   it('still sends a held answer when the console is closed before the undo window ends', async () => {
     const closing = await moderator.context().newPage();
-    await closing.goto('/t/demo/moderate');
+    await closing.goto(await meetingPath(closing, 'moderate'));
     await closing.locator('[data-connection="live"]').waitFor();
     await closing.keyboard.press('j');
     const selected = closing.locator('article[aria-current="true"]');
@@ -146,7 +157,7 @@ describe('organizers: plain failures, undo and confirmations', () => {
     await closing.getByTestId('undo-toast').getByText('Sending the answer').waitFor();
     await closing.close();
     await expect
-      .poll(() => call(moderator, 'question.get', { tenant: 'demo', questionId }, 'query'), {
+      .poll(() => call(moderator, 'question.get', { ...where, questionId }, 'query'), {
         timeout: 15_000,
       })
       .toMatchObject({ status: 'ANSWERED', responseText: 'Sent on the way out.' });
@@ -155,7 +166,7 @@ describe('organizers: plain failures, undo and confirmations', () => {
   it('asks before rejecting a question, which cannot be undone', async () => {
     await call(owner, 'tenant.updateSettings', { tenant: 'demo', requireApproval: true }, 'mutation');
     const held = 'Could this one be rejected, please?';
-    await call(owner, 'question.submit', { tenant: 'demo', body: held }, 'mutation');
+    await call(owner, 'question.submit', { ...where, body: held }, 'mutation');
     await moderator.getByRole('button', { name: /^Review/ }).click();
     const card = moderator.locator('article', { hasText: held });
     await card.click();

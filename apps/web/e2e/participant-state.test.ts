@@ -5,10 +5,12 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, signIn, startStage } from './browser';
+import { meetingPath, openWindow, type Stage, signIn, signInToMeeting, startStage } from './browser';
 
 const questionCard = (page: Page, body: string): Locator => page.locator('article', { hasText: body });
-const tab = (page: Page, name: string) => page.getByRole('button', { name: new RegExp(`^${name}`) });
+/** A tab by its name, with the count some tabs show after it. */
+const tab = (page: Page, name: string) =>
+  page.getByRole('button', { name: new RegExp(`^${name}\\s*(\\(\\d+\\))?$`) });
 
 async function ask(page: Page, body: string): Promise<void> {
   await page.getByLabel('Ask a question').fill(body);
@@ -28,16 +30,18 @@ async function shownState(page: Page) {
 describe('the participant page keeps its state and stays current', () => {
   let stage: Stage;
   let alice: Page;
+  /** The demo's running meeting's participant page. */
+  let meeting = '';
 
   beforeAll(async () => {
     stage = await startStage();
     alice = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
-    await signIn(alice, 'alice@demo.test', '/t/demo');
+    meeting = await signInToMeeting(alice, 'alice@demo.test');
   });
   afterAll(() => stage?.close());
 
   it('keeps tab, sort and search in the address, through a reload and Back', async () => {
-    await alice.goto('/t/demo');
+    await alice.goto(meeting);
     await tab(alice, 'Answered').click();
     await alice.getByLabel('Sort').selectOption('newest');
     await alice.getByLabel('Search questions').fill('roadmap');
@@ -51,7 +55,7 @@ describe('the participant page keeps its state and stays current', () => {
     expect(await shownState(alice)).toEqual(expected);
 
     await alice.getByRole('link', { name: 'Present' }).click();
-    await alice.waitForURL('**/t/demo/present');
+    await alice.waitForURL(`**${meeting}/present`);
     await alice.goBack();
     await tab(alice, 'Answered').and(alice.locator('[aria-pressed="true"]')).waitFor();
     expect(await shownState(alice)).toEqual(expected);
@@ -60,7 +64,7 @@ describe('the participant page keeps its state and stays current', () => {
 
   it('keeps the moderator console on its tab and sort through a reload', async () => {
     const moderator = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
-    await signIn(moderator, 'mod@demo.test', '/t/demo/moderate');
+    await signInToMeeting(moderator, 'mod@demo.test', 'moderate');
     await tab(moderator, 'Answered').click();
     await moderator.getByLabel('Sort').selectOption('newest');
     await moderator.waitForURL((url) => url.searchParams.get('sort') === 'newest');
@@ -71,7 +75,7 @@ describe('the participant page keeps its state and stays current', () => {
   });
 
   it('moves "now" on as time passes, and lets the thank-you notice go', async () => {
-    await alice.goto('/t/demo?sort=newest');
+    await alice.goto(`${meeting}?sort=newest`);
     const body = 'Does the time next to this question move on?';
     await ask(alice, body);
     const time = questionCard(alice, body).locator('time').first();
@@ -88,10 +92,10 @@ describe('the participant page keeps its state and stays current', () => {
   });
 
   it('shows questions asked on another device in Mine once it is looked at again', async () => {
-    await alice.goto('/t/demo?tab=mine');
+    await alice.goto(`${meeting}?tab=mine`);
     await tab(alice, 'Mine').and(alice.locator('[aria-pressed="true"]')).waitFor();
     const phone = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
-    await signIn(phone, 'alice@demo.test', '/t/demo');
+    await signInToMeeting(phone, 'alice@demo.test');
     const elsewhere = 'Asked from my other phone: is the cafeteria open late?';
     await ask(phone, elsewhere);
     await phone.context().close();
@@ -114,12 +118,12 @@ describe('the participant page keeps its state and stays current', () => {
     await approval(true);
     try {
       const body = 'Could we name the new meeting rooms after moderators?';
-      await alice.goto('/t/demo');
+      await alice.goto(meeting);
       await ask(alice, body);
       await tab(alice, 'Mine').click();
       await questionCard(alice, body).getByText('Awaiting review').waitFor();
 
-      await owner.goto('/t/demo/moderate?tab=review');
+      await owner.goto(`${await meetingPath(owner, 'moderate')}?tab=review`);
       const waiting = questionCard(owner, body);
       await waiting.click();
       await waiting.getByRole('button', { name: 'Reject' }).click();
@@ -144,7 +148,8 @@ describe('the participant page keeps its state and stays current', () => {
 
   it('does not show the moderator console on Back after signing out', async () => {
     const moderator = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
-    await signIn(moderator, 'mod@demo.test', '/t/demo');
+    const console = `${meeting}/moderate`;
+    await signInToMeeting(moderator, 'mod@demo.test');
     await moderator.getByRole('link', { name: 'Moderate' }).click();
     await moderator.getByRole('heading', { name: 'Moderation' }).waitFor();
     await moderator.getByRole('button', { name: 'Sign out' }).click();
@@ -157,7 +162,7 @@ describe('the participant page keeps its state and stays current', () => {
     });
     await moderator.goBack();
     await moderator.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-    expect(visited).not.toContain('/t/demo/moderate');
+    expect(visited).not.toContain(console);
     expect(await moderator.getByRole('heading', { name: 'Moderation' }).count()).toBe(0);
     await moderator.context().close();
   });

@@ -107,8 +107,8 @@ function Shortcuts() {
   );
 }
 
-const buttonClass =
-  'rounded-xl px-4 py-2 text-sm font-semibold ring-1 text-slate-700 ring-slate-300 hover:bg-slate-50';
+const buttonClass = 'rounded-xl px-4 py-2 text-sm font-semibold ring-1';
+const plainButton = `${buttonClass} text-slate-700 ring-slate-300 hover:bg-slate-50`;
 
 /** Open, pause or close the meeting: what a moderator runs it with. */
 function MeetingControls({ moderation }: { moderation: ReturnType<typeof useModeration> }) {
@@ -132,7 +132,7 @@ function MeetingControls({ moderation }: { moderation: ReturnType<typeof useMode
             type="button"
             aria-pressed={meeting.paused}
             onClick={() => moderation.toggleFreeze(meeting.paused)}
-            className={`${buttonClass} ${meeting.paused ? 'bg-sky-800 text-white ring-sky-800 hover:bg-sky-900' : ''}`}
+            className={meeting.paused ? `${buttonClass} bg-sky-800 text-white ring-sky-800 hover:bg-sky-900` : plainButton}
           >
             {meeting.paused ? '❚❚ Questions paused — resume' : 'Pause questions'}{' '}
             <kbd className="ml-1 text-xs opacity-70">f</kbd>
@@ -142,7 +142,7 @@ function MeetingControls({ moderation }: { moderation: ReturnType<typeof useMode
           <ConfirmButton
             label="Close meeting"
             warning="Closing ends questions and votes; you can still answer, and reopen it later."
-            className={buttonClass}
+            className={plainButton}
             onConfirm={() => closeMeeting.mutate(where)}
           />
         ) : (
