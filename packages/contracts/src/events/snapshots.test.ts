@@ -49,7 +49,7 @@ describe('findSchemaDrift', () => {
     );
     current.delete('question:pinned');
     current.set(
-      'question:answered.v3',
+      'question:answered.v4',
       z.toJSONSchema(questionAnsweredV1.extend({ answeredAt: isoDateTime, teamId: uuid.nullable() })),
     );
 
@@ -58,7 +58,7 @@ describe('findSchemaDrift', () => {
     expect(problems).toHaveLength(3);
     expect(problems).toContainEqual(expect.stringMatching(/^question:answered: published schema changed/));
     expect(problems).toContainEqual(expect.stringMatching(/^question:pinned: published version was removed/));
-    expect(problems).toContainEqual(expect.stringMatching(/^question:answered\.v3: no snapshot yet/));
+    expect(problems).toContainEqual(expect.stringMatching(/^question:answered\.v4: no snapshot yet/));
   });
 
   it('fails when only a constraint of a published schema changes', () => {

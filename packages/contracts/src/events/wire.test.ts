@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type EventPayload, type LatestEvent } from './catalog.js';
-import { questionAnsweredV1, questionAnsweredV2 } from './payloads.js';
+import { questionAnsweredV1, questionAnsweredV2, questionAnsweredV3 } from './payloads.js';
 import {
   isEventType,
+  MEETING_PRESENCE,
   publishedSchemas,
   resolveVersions,
   type StreamEvent,
@@ -28,7 +29,9 @@ const answeredData: EventPayload<'question:answered', 2> = {
   answeredAt: '2025-11-24T16:00:00.000Z',
   teamId,
 };
-const answeredV2: LatestEvent = { type: 'question:answered', data: answeredData };
+const meetingId = randomUUID();
+/** The newest `question:answered` as the outbox stores it: version 3, version 2 plus the meeting. */
+const answeredLatest: LatestEvent = { type: 'question:answered', data: { meetingId, ...answeredData } };
 
 describe('wire names', () => {
   it('keeps the bare name for version 1 and appends .vN from version 2', () => {
@@ -39,19 +42,27 @@ describe('wire names', () => {
   });
 
   it('publishes every version of every type plus the control events', () => {
+    const withMeeting = [
+      'created',
+      'upvoted',
+      'tagged',
+      'untagged',
+      'pinned',
+      'frozen',
+      'removed',
+      'pending',
+    ];
+    const meetingChanges = ['created', 'updated', 'opened', 'closed', 'deleted'];
     expect([...publishedSchemas().keys()].sort()).toEqual(
       [
         'heartbeat',
+        'meeting:presence.v1',
         'question:answered',
         'question:answered.v2',
-        'question:created',
-        'question:frozen',
-        'question:pending',
-        'question:pinned',
-        'question:removed',
-        'question:tagged',
-        'question:untagged',
-        'question:upvoted',
+        'question:answered.v3',
+        ...withMeeting.flatMap((family) => [`question:${family}`, `question:${family}.v2`]),
+        ...['edited', 'hidden', 'restored', 'reopened'].map((family) => `question:${family}.v1`),
+        ...meetingChanges.map((change) => `meeting:${change}.v1`),
         'stream:resync',
         'tenant:updated.v1',
       ].sort(),
@@ -63,33 +74,49 @@ describe('wire names', () => {
     expect(isEventType('question:answered.v2')).toBe(false);
     expect(isEventType('toString')).toBe(false);
     expect(isEventType('stream:resync')).toBe(false);
-    expect(versionsOf('question:answered')).toEqual([1, 2]);
-    expect(versionsOf('question:created')).toEqual([1]);
+    expect(versionsOf('question:answered')).toEqual([1, 2, 3]);
+    expect(versionsOf('question:created')).toEqual([1, 2]);
+    expect(versionsOf('meeting:opened')).toEqual([1]);
     expect(schemaOf('question:answered', 2)).toBe(questionAnsweredV2);
-    expect(schemaOf('question:answered', 3)).toBeUndefined();
+    expect(schemaOf('question:answered', 3)).toBe(questionAnsweredV3);
+    expect(schemaOf('question:answered', 4)).toBeUndefined();
   });
 });
 
 describe('toVersion', () => {
-  it('converts a v2 answered payload to exactly the v1 fields', () => {
-    const v1 = toVersion(answeredV2, 1);
+  it('converts the newest answered payload to exactly the v1 fields', () => {
+    const v1 = toVersion(answeredLatest, 1);
     expect(v1).toStrictEqual({ id: questionId, status: 'ANSWERED', responseText: 'We ship on Friday.' });
     expect(questionAnsweredV1.safeParse(v1).success).toBe(true);
   });
 
+  it('converts the newest answered payload to version 2 without the meeting', () => {
+    expect(toVersion(answeredLatest, 2)).toStrictEqual(answeredData);
+    expect(questionAnsweredV2.safeParse(toVersion(answeredLatest, 2)).success).toBe(true);
+  });
+
   it('passes the newest version through unchanged', () => {
-    expect(toVersion(answeredV2, 2)).toStrictEqual(answeredV2.data);
-    expect(questionAnsweredV2.safeParse(toVersion(answeredV2, 2)).success).toBe(true);
+    expect(toVersion(answeredLatest, 3)).toStrictEqual(answeredLatest.data);
+    expect(questionAnsweredV3.safeParse(toVersion(answeredLatest, 3)).success).toBe(true);
+  });
+
+  it('gives versions 1 and 2 an empty text for an answer given live', () => {
+    const live: LatestEvent = {
+      type: 'question:answered',
+      data: { meetingId, ...answeredData, responseText: null },
+    };
+    expect(toVersion(live, 1)).toStrictEqual({ id: questionId, status: 'ANSWERED', responseText: '' });
+    expect(toVersion(live, 2)).toStrictEqual({ ...answeredData, responseText: '' });
   });
 
   it('passes single-version families through', () => {
-    const event: LatestEvent = { type: 'question:upvoted', data: { questionId, upvoteCount: 3 } };
-    expect(toVersion(event, 1)).toStrictEqual({ questionId, upvoteCount: 3 });
+    const event: LatestEvent = { type: 'question:hidden', data: { meetingId, questionId } };
+    expect(toVersion(event, 1)).toStrictEqual({ meetingId, questionId });
   });
 
   it('rejects a version the family does not have, naming it', () => {
-    expect(() => toVersion(answeredV2, 3)).toThrow(RangeError);
-    expect(() => toVersion(answeredV2, 3)).toThrow('question:answered has no version 3');
+    expect(() => toVersion(answeredLatest, 4)).toThrow(RangeError);
+    expect(() => toVersion(answeredLatest, 4)).toThrow('question:answered has no version 4');
   });
 });
 
@@ -116,16 +143,16 @@ describe('versionSelection', () => {
   });
 
   it('rejects an unknown version, naming the type, the versions and the request', () => {
-    const result = versionSelection.safeParse({ 'question:answered': 3 });
+    const result = versionSelection.safeParse({ 'question:answered': 4 });
     expect(result.success).toBe(false);
     expect(result.error?.issues).toEqual([
       expect.objectContaining({
         path: ['question:answered'],
-        message: 'question:answered has versions 1, 2, not 3',
+        message: 'question:answered has versions 1, 2, 3, not 4',
       }),
     ]);
-    expect(versionSelection.safeParse({ 'question:created': 2 }).error?.issues[0]?.message).toBe(
-      'question:created has versions 1, not 2',
+    expect(versionSelection.safeParse({ 'question:created': 3 }).error?.issues[0]?.message).toBe(
+      'question:created has versions 1, 2, not 3',
     );
   });
 
@@ -182,20 +209,32 @@ describe('streamEventSchema', () => {
   });
 
   it('accepts a v1 answered envelope with exactly the v1 fields', () => {
-    const event = { type: 'question:answered', tenantId, timestamp, data: toVersion(answeredV2, 1) };
+    const event = { type: 'question:answered', tenantId, timestamp, data: toVersion(answeredLatest, 1) };
     expect(streamEventSchema.safeParse(event).success).toBe(true);
   });
 
   it('rejects a v1 answered envelope carrying answeredAt (strict)', () => {
-    const event = { type: 'question:answered', tenantId, timestamp, data: answeredV2.data };
+    const event = { type: 'question:answered', tenantId, timestamp, data: answeredData };
     const result = streamEventSchema.safeParse(event);
     expect(result.success).toBe(false);
     expect(JSON.stringify(result.error?.issues)).toContain('answeredAt');
   });
 
   it('rejects a v2 answered envelope missing answeredAt', () => {
-    const event = { type: 'question:answered.v2', tenantId, timestamp, data: toVersion(answeredV2, 1) };
+    const event = { type: 'question:answered.v2', tenantId, timestamp, data: toVersion(answeredLatest, 1) };
     expect(streamEventSchema.safeParse(event).success).toBe(false);
+  });
+
+  it('accepts meeting presence, which a stream with a meeting filter yields without id', () => {
+    const presence: StreamEvent = {
+      type: MEETING_PRESENCE,
+      tenantId,
+      timestamp,
+      data: { meetingId, watching: 3 },
+    };
+    expect(streamEventSchema.parse(presence)).toStrictEqual(presence);
+    const negative = { ...presence, data: { meetingId, watching: -1 } };
+    expect(streamEventSchema.safeParse(negative).success).toBe(false);
   });
 
   it('rejects an unknown type, the heartbeat and an envelope with extra keys', () => {
