@@ -160,6 +160,17 @@ const TABLE: Record<string, Entry> = {
     'meetingId',
   ]),
   'meeting.analytics': scoped('query', (tenant, o) => ({ tenant, meetingId: o.meetingId }), ['meetingId']),
+  'meeting.list': scoped('query'),
+  'meeting.get': inMeeting('query'),
+  'meeting.create': scoped('mutation', (tenant) => ({ tenant, title: 'A meeting planted from outside' })),
+  'meeting.update': inMeeting('mutation', (tenant, o) => ({
+    tenant,
+    meetingId: o.meetingId,
+    title: 'Taken over',
+  })),
+  'meeting.open': inMeeting('mutation'),
+  'meeting.close': inMeeting('mutation'),
+  'meeting.delete': inMeeting('mutation'),
 };
 
 // ---------------------------------------------------------------------------------------------
