@@ -79,7 +79,7 @@ describe('canSee', () => {
   });
 
   it('shows a question under review only to moderators and above and to its author', () => {
-    const pending = facts('UNDER_REVIEW') as const;
+    const pending = facts('UNDER_REVIEW');
     expect(canSee(pending, actor('member'))).toBe(false);
     expect(canSee(pending, actor('display'))).toBe(false);
     expect(canSee(pending, actor('member', AUTHOR))).toBe(true);

@@ -11,7 +11,7 @@ import {
   uniqueLabel,
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
-import { ACCOUNTS, type AccountName, ALPHA_MEETING, openMeetingIn } from '../test-support/fixture.js';
+import { ACCOUNTS, type AccountName, ALPHA_MEETING, addMeeting } from '../test-support/fixture.js';
 import { lastSeqOf } from '../test-support/outbox.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
@@ -41,7 +41,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
     const owner = await app.newAccount('owner');
     const slug = uniqueLabel('org');
     const { id } = await owner.client.tenant.create.mutate({ tenant: slug, name: `Org ${slug}` });
-    const meetingId = await openMeetingIn(app.db, id);
+    const meetingId = await addMeeting(app.db, id);
     const joinLink = await owner.client.tenant.joinCode.query({ tenant: slug });
     if (!joinLink) throw new Error('a new organization comes with a join link');
     const { code } = joinLink;
@@ -146,7 +146,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         }),
       ]);
       // Questions in the new tenant's first meeting can be submitted right away.
-      const meetingId = await openMeetingIn(app.db, created.id);
+      const meetingId = await addMeeting(app.db, created.id);
       const question = await creator.client.question.submit.mutate({
         tenant: slug,
         meetingId,

@@ -1,7 +1,7 @@
 import type { Role } from '@pulsestage/contracts';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
-import { insertMeeting } from '../meetings/repository.js';
+import { insertMeeting, type NewMeeting } from '../meetings/repository.js';
 import { addMember, insertTenant } from '../tenants/repository.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -39,8 +39,12 @@ export interface Fixture {
   userIds: Record<AccountName, string>;
 }
 
-/** A new open meeting in the tenant, for tests that ask and vote in a tenant they created. */
-export async function openMeetingIn(db: Database, tenantId: string): Promise<string> {
+/** A new meeting in the tenant, open unless told otherwise, for tests that need one of their own. */
+export async function addMeeting(
+  db: Database,
+  tenantId: string,
+  overrides: Partial<NewMeeting> = {},
+): Promise<string> {
   const meeting = await insertMeeting(db, tenantId, {
     title: 'Town hall',
     description: null,
@@ -49,6 +53,7 @@ export async function openMeetingIn(db: Database, tenantId: string): Promise<str
     requireApproval: null,
     allowGuests: null,
     state: 'open',
+    ...overrides,
   });
   return meeting.id;
 }
@@ -62,7 +67,7 @@ export async function seedFixture(db: Database): Promise<Fixture> {
     await db
       .updateTable('meetings')
       .set({ id })
-      .where('id', '=', await openMeetingIn(db, tenantId))
+      .where('id', '=', await addMeeting(db, tenantId))
       .execute();
     return id;
   };
