@@ -2,6 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import {
+  insertQuestions,
+  insertReportedMeeting,
+  insertTag,
+  insertTeam,
+  insertVisitor,
+} from '../test-support/meeting-reports.js';
+import {
   bucketSizeFor,
   buildTimeline,
   countPerBucket,
@@ -10,13 +17,6 @@ import {
   medianSecondsToAnswer,
   meetingSpan,
 } from './analytics.js';
-import {
-  insertQuestions,
-  insertReportedMeeting,
-  insertTag,
-  insertTeam,
-  insertVisitor,
-} from './reports-fixture.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -2,8 +2,13 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NewAccount, startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import {
+  insertQuestions,
+  insertReportedMeeting,
+  insertTag,
+  insertTeam,
+} from '../test-support/meeting-reports.js';
 import { exportFilename } from './export.js';
-import { insertQuestions, insertReportedMeeting, insertTag, insertTeam } from './reports-fixture.js';
 
 describe('exportFilename', () => {
   it('keeps ASCII letters and digits of the title, without accents, joined by hyphens', () => {

@@ -1,6 +1,6 @@
 import type { QuestionStatus } from '@pulsestage/contracts';
 import type { Database } from '../db/schema.js';
-import { insertMeeting, type NewMeeting } from './repository.js';
+import { insertMeeting, type NewMeeting } from '../meetings/repository.js';
 
 /*
  * Questions, votes, tags and teams written straight into the database, at the times a test chooses,
