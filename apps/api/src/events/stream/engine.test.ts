@@ -13,7 +13,7 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
-import { ALPHA_MEETING } from '../../test-support/fixture.js';
+import { ALPHA_MEETING, BETA_MEETING } from '../../test-support/fixture.js';
 import { lastSeqOf } from '../../test-support/outbox.js';
 import {
   appendBacklog,
@@ -357,7 +357,19 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
         {
           why: 'an unknown version in versions',
           as: 'member',
-          input: { ...alpha, versions: { 'question:answered': 3 } },
+          input: { ...alpha, versions: { 'question:answered': 4 } },
+          code: 'BAD_REQUEST',
+        },
+        {
+          why: 'a meeting of another tenant',
+          as: 'member',
+          input: { ...alpha, meetingId: BETA_MEETING.meetingId },
+          code: 'NOT_FOUND',
+        },
+        {
+          why: 'a meeting id that is no id',
+          as: 'member',
+          input: { ...alpha, meetingId: 'x' },
           code: 'BAD_REQUEST',
         },
       ];
@@ -382,7 +394,7 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
         {
           why: 'signed out, with an unknown version in versions',
           as: 'anonymous',
-          input: { ...alpha, versions: { 'question:answered': 3 } },
+          input: { ...alpha, versions: { 'question:answered': 4 } },
           code: 'UNAUTHORIZED',
         },
         {

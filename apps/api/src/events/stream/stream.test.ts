@@ -268,8 +268,8 @@ describe.each(VARIANTS)(
 
       it('refuses an unknown event type or version in `versions` with BAD_REQUEST', async () => {
         const unknownType = subscribe(cookies.member, { ...alpha, versions: { 'question:exploded': 1 } });
-        const unknownVersion = subscribe(cookies.member, { ...alpha, versions: { 'question:answered': 3 } });
-        const v2OfV1Only = subscribe(cookies.member, { ...alpha, versions: { 'question:created': 2 } });
+        const unknownVersion = subscribe(cookies.member, { ...alpha, versions: { 'question:answered': 4 } });
+        const v2OfV1Only = subscribe(cookies.member, { ...alpha, versions: { 'question:edited': 2 } });
         for (const stream of [unknownType, unknownVersion, v2OfV1Only]) {
           expect(await refusal(stream)).toBe('BAD_REQUEST');
           expect(stream.items).toEqual([]);
