@@ -6,7 +6,7 @@ import type { EmbeddedApi } from '@pulsestage/test-harness/process';
 import type { TRPCClient } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, createPulseStageClient, type PulseStageClient } from '../src/index.js';
-import { serviceClient, startWithDemoCallers } from './support/accounts.js';
+import { type DemoMeeting, serviceClient, startWithDemoCallers } from './support/accounts.js';
 import { CollectedStream, currentEventId, idsAfter } from './support/collect.js';
 import { StreamProxy } from './support/stream-proxy.js';
 
@@ -17,9 +17,10 @@ describe('client.events', () => {
   let owner: TRPCClient<AppRouter>;
   let member: PulseStageClient;
   let moderator: PulseStageClient;
+  let meeting: DemoMeeting;
 
   beforeAll(async () => {
-    ({ api, owner, member, moderator } = await startWithDemoCallers());
+    ({ api, meeting, owner, member, moderator } = await startWithDemoCallers());
   });
 
   afterAll(async () => {
@@ -27,12 +28,16 @@ describe('client.events', () => {
   });
 
   it('yields each change of the tenant as a typed event, in order, with consecutive ids', async () => {
-    const start = await currentEventId(member, 'demo');
+    const start = await currentEventId(member, meeting);
     const stream = new CollectedStream(member, { ...demo, lastEventId: start });
-    const question = await member.question.submit.mutate({ ...demo, body: 'What ships next quarter?' });
-    await moderator.question.upvote.mutate({ ...demo, questionId: question.id });
-    await moderator.question.answer.mutate({ ...demo, questionId: question.id, responseText: 'The client' });
-    await moderator.question.pin.mutate({ ...demo, questionId: question.id, pinned: true });
+    const question = await member.question.submit.mutate({ ...meeting, body: 'What ships next quarter?' });
+    await moderator.question.upvote.mutate({ ...meeting, questionId: question.id });
+    await moderator.question.answer.mutate({
+      ...meeting,
+      questionId: question.id,
+      responseText: 'The client',
+    });
+    await moderator.question.pin.mutate({ ...meeting, questionId: question.id, pinned: true });
     await stream.waitForCount(4);
     await stream.stop();
 
@@ -47,14 +52,14 @@ describe('client.events', () => {
   });
 
   it('yields the version of an event type it asked for', async () => {
-    const start = await currentEventId(member, 'demo');
+    const start = await currentEventId(member, meeting);
     const stream = new CollectedStream(member, {
       ...demo,
       lastEventId: start,
       versions: { 'question:answered': 2 },
     });
-    const question = await member.question.submit.mutate({ ...demo, body: 'Which version is this?' });
-    await moderator.question.answer.mutate({ ...demo, questionId: question.id, responseText: 'Two' });
+    const question = await member.question.submit.mutate({ ...meeting, body: 'Which version is this?' });
+    await moderator.question.answer.mutate({ ...meeting, questionId: question.id, responseText: 'Two' });
     await stream.waitForCount(2);
     await stream.stop();
 
@@ -66,15 +71,15 @@ describe('client.events', () => {
   });
 
   it('resumes after a saved id with nothing lost or repeated', async () => {
-    const start = await currentEventId(member, 'demo');
+    const start = await currentEventId(member, meeting);
     const first = new CollectedStream(member, { ...demo, lastEventId: start });
-    for (const body of ['One?', 'Two?', 'Three?']) await member.question.submit.mutate({ ...demo, body });
+    for (const body of ['One?', 'Two?', 'Three?']) await member.question.submit.mutate({ ...meeting, body });
     await first.waitForCount(3);
     await first.stop();
 
     const savedId = first.ids()[0] ?? '';
     const resumed = new CollectedStream(member, { ...demo, lastEventId: savedId });
-    await member.question.submit.mutate({ ...demo, body: 'Four?' });
+    await member.question.submit.mutate({ ...meeting, body: 'Four?' });
     await resumed.waitForCount(3);
     await sleep(300);
     await resumed.stop();
@@ -87,7 +92,7 @@ describe('client.events', () => {
 
   it('ends quietly when its signal aborts, and yields nothing when it was aborted before', async () => {
     const stream = new CollectedStream(member, demo);
-    await member.question.submit.mutate({ ...demo, body: 'Still listening?' });
+    await member.question.submit.mutate({ ...meeting, body: 'Still listening?' });
     await stream.waitForCount(1);
     await stream.stop();
     expect(stream.error).toBeUndefined();
@@ -100,14 +105,14 @@ describe('client.events', () => {
     const proxy = await StreamProxy.start(api.url);
     try {
       const { client } = await serviceClient(proxy.url, owner, 'demo', 'member');
-      const start = await currentEventId(member, 'demo');
+      const start = await currentEventId(member, meeting);
       const stream = new CollectedStream(client, { ...demo, lastEventId: start });
-      await member.question.submit.mutate({ ...demo, body: 'Through the proxy?' });
+      await member.question.submit.mutate({ ...meeting, body: 'Through the proxy?' });
       await stream.waitForCount(1);
 
       proxy.refuseNextStreams(502);
       proxy.cutStreams();
-      await member.question.submit.mutate({ ...demo, body: 'While the proxy refuses?' });
+      await member.question.submit.mutate({ ...meeting, body: 'While the proxy refuses?' });
       await stream.waitForCount(2, 15_000);
       await stream.stop();
 
@@ -127,7 +132,7 @@ describe('client.events', () => {
         for await (const received of client.events(demo)) return received;
       })();
       await expect.poll(() => proxy.openStreamCount, { timeout: 5000 }).toBe(1);
-      await member.question.submit.mutate({ ...demo, body: 'Read once, then left?' });
+      await member.question.submit.mutate({ ...meeting, body: 'Read once, then left?' });
       expect((await within(reading, 5000, 'the first event'))?.event.type).toBe('question:created');
       await expect.poll(() => proxy.openStreamCount, { timeout: 2000 }).toBe(0);
     } finally {
@@ -137,9 +142,9 @@ describe('client.events', () => {
 
   it('ends with an AccessDeniedError within seconds when its token is revoked', async () => {
     const { client, tokenId } = await serviceClient(api.url, owner, 'demo', 'member');
-    const start = await currentEventId(client, 'demo');
+    const start = await currentEventId(client, meeting);
     const stream = new CollectedStream(client, { ...demo, lastEventId: start });
-    await member.question.submit.mutate({ ...demo, body: 'Seen before the revocation?' });
+    await member.question.submit.mutate({ ...meeting, body: 'Seen before the revocation?' });
     await stream.waitForCount(1);
 
     await owner.tenant.revokeServiceToken.mutate({ ...demo, tokenId });

@@ -7,7 +7,7 @@ import { createScratchDatabase, type ScratchDatabase } from '@pulsestage/test-ha
 import { ApiProcess, killAllProcesses } from '@pulsestage/test-harness/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseStageClient } from '../src/index.js';
-import { serviceClient, signedInClient } from './support/accounts.js';
+import { type DemoMeeting, openDemoMeeting, serviceClient, signedInClient } from './support/accounts.js';
 import { CollectedStream } from './support/collect.js';
 import { StreamProxy } from './support/stream-proxy.js';
 
@@ -25,6 +25,7 @@ describe.skipIf(!adminUrl)('client.events when the traffic moves to another inst
   let second: ApiProcess;
   let proxy: StreamProxy;
   let member: PulseStageClient;
+  let meeting: DemoMeeting;
 
   beforeAll(async () => {
     database = await createScratchDatabase(adminUrl ?? '');
@@ -34,6 +35,7 @@ describe.skipIf(!adminUrl)('client.events when the traffic moves to another inst
     proxy = await StreamProxy.start(first.url);
     const owner = await signedInClient(first.url, 'owner@demo.test');
     member = (await serviceClient(proxy.url, owner, 'demo', 'member')).client;
+    meeting = await openDemoMeeting(member);
   });
 
   afterAll(async () => {
@@ -52,7 +54,7 @@ describe.skipIf(!adminUrl)('client.events when the traffic moves to another inst
     proxy.cutStreams();
     const submitted: string[] = [];
     for (const body of ['Asked while the stream moves?', 'And this one?']) {
-      submitted.push((await member.question.submit.mutate({ ...demo, body })).id);
+      submitted.push((await member.question.submit.mutate({ ...meeting, body })).id);
     }
     await stream.waitForCount(2, RESUME_TIMEOUT_MS);
     await stream.stop();

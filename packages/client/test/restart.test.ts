@@ -2,17 +2,22 @@ import { sleep } from '@pulsestage/test-harness/poll';
 import type { EmbeddedApi } from '@pulsestage/test-harness/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseStageClient } from '../src/index.js';
-import { startWithDemoCallers } from './support/accounts.js';
+import { type DemoMeeting, startWithDemoCallers } from './support/accounts.js';
 import { CollectedStream, currentEventId, idsAfter } from './support/collect.js';
 
 const demo = { tenant: 'demo' } as const;
 /** eventsource retries a lost connection every 3 s; the API takes a second or two to start again. */
 const RESUME_TIMEOUT_MS = 20_000;
 
-async function submitQuestions(client: PulseStageClient, label: string, count: number): Promise<string[]> {
+async function submitQuestions(
+  client: PulseStageClient,
+  meeting: DemoMeeting,
+  label: string,
+  count: number,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let index = 1; index <= count; index += 1) {
-    const question = await client.question.submit.mutate({ ...demo, body: `${label} question ${index}?` });
+    const question = await client.question.submit.mutate({ ...meeting, body: `${label} question ${index}?` });
     ids.push(question.id);
   }
   return ids;
@@ -21,9 +26,10 @@ async function submitQuestions(client: PulseStageClient, label: string, count: n
 describe('client.events across API restarts', () => {
   let api: EmbeddedApi;
   let member: PulseStageClient;
+  let meeting: DemoMeeting;
 
   beforeAll(async () => {
-    ({ api, member } = await startWithDemoCallers());
+    ({ api, meeting, member } = await startWithDemoCallers());
   });
 
   afterAll(async () => {
@@ -31,17 +37,17 @@ describe('client.events across API restarts', () => {
   });
 
   it('resumes by itself after a crash and after a graceful restart, losing and repeating nothing', async () => {
-    const start = await currentEventId(member, 'demo');
+    const start = await currentEventId(member, meeting);
     const stream = new CollectedStream(member, { ...demo, lastEventId: start });
-    const submitted = await submitQuestions(member, 'Before the restarts', 3);
+    const submitted = await submitQuestions(member, meeting, 'Before the restarts', 3);
     await stream.waitForCount(3);
 
     await api.restart('SIGKILL');
-    submitted.push(...(await submitQuestions(member, 'After the crash', 3)));
+    submitted.push(...(await submitQuestions(member, meeting, 'After the crash', 3)));
     await stream.waitForCount(6, RESUME_TIMEOUT_MS);
 
     await api.restart('SIGTERM');
-    submitted.push(...(await submitQuestions(member, 'After the graceful restart', 3)));
+    submitted.push(...(await submitQuestions(member, meeting, 'After the graceful restart', 3)));
     await stream.waitForCount(9, RESUME_TIMEOUT_MS);
     await sleep(500);
     await stream.stop();
@@ -60,7 +66,7 @@ describe('client.events across API restarts', () => {
     await expect.poll(() => connections, { timeout: 5000 }).toBeGreaterThan(0);
 
     await api.restart('SIGKILL');
-    const submitted = await submitQuestions(member, 'As soon as the API is back', 3);
+    const submitted = await submitQuestions(member, meeting, 'As soon as the API is back', 3);
     await stream.waitForCount(3, RESUME_TIMEOUT_MS);
     await stream.stop();
 

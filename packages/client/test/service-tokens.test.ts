@@ -8,7 +8,7 @@ import {
   isPulseStageError,
   type PulseStageClient,
 } from '../src/index.js';
-import { serviceClient, startWithDemoCallers } from './support/accounts.js';
+import { type DemoMeeting, serviceClient, startWithDemoCallers } from './support/accounts.js';
 import { CollectedStream } from './support/collect.js';
 
 /** The tRPC code a rejected call failed with. */
@@ -35,9 +35,10 @@ describe('service tokens', () => {
   let owner: TRPCClient<AppRouter>;
   let member: PulseStageClient;
   let moderator: PulseStageClient;
+  let meeting: DemoMeeting;
 
   beforeAll(async () => {
-    ({ api, owner, member, moderator } = await startWithDemoCallers());
+    ({ api, meeting, owner, member, moderator } = await startWithDemoCallers());
   });
 
   afterAll(async () => {
@@ -46,27 +47,27 @@ describe('service tokens', () => {
 
   it('lets a member token submit a question but not answer it', async () => {
     const body = 'Will the member token be allowed to ask this?';
-    const question = await member.question.submit.mutate({ tenant: 'demo', body });
+    const question = await member.question.submit.mutate({ ...meeting, body });
     expect(question).toMatchObject({ body, status: 'OPEN', upvoteCount: 0 });
 
     const answer = member.question.answer.mutate({
-      tenant: 'demo',
+      ...meeting,
       questionId: question.id,
       responseText: 'Yes',
     });
     expect(await refusalCode(answer)).toBe('FORBIDDEN');
-    const unchanged = await member.question.get.query({ tenant: 'demo', questionId: question.id });
+    const unchanged = await member.question.get.query({ ...meeting, questionId: question.id });
     expect(unchanged).toMatchObject({ status: 'OPEN', responseText: null });
   });
 
   it('lets a moderator token answer', async () => {
-    const question = await member.question.submit.mutate({ tenant: 'demo', body: 'Who answers this one?' });
+    const question = await member.question.submit.mutate({ ...meeting, body: 'Who answers this one?' });
     await moderator.question.answer.mutate({
-      tenant: 'demo',
+      ...meeting,
       questionId: question.id,
       responseText: 'We do',
     });
-    const answered = await member.question.get.query({ tenant: 'demo', questionId: question.id });
+    const answered = await member.question.get.query({ ...meeting, questionId: question.id });
     expect(answered).toMatchObject({ status: 'ANSWERED', responseText: 'We do' });
   });
 
@@ -80,23 +81,29 @@ describe('service tokens', () => {
   });
 
   it('refuses a token of demo on acme, for calls and for the event stream', async () => {
-    expect(await refusalCode(member.question.list.query({ tenant: 'acme' }))).toBe('FORBIDDEN');
-    const submit = member.question.submit.mutate({ tenant: 'acme', body: 'Crossing over?' });
+    expect(
+      await refusalCode(member.question.list.query({ tenant: 'acme', meetingId: meeting.meetingId })),
+    ).toBe('FORBIDDEN');
+    const submit = member.question.submit.mutate({
+      tenant: 'acme',
+      meetingId: meeting.meetingId,
+      body: 'Crossing over?',
+    });
     expect(await refusalCode(submit)).toBe('FORBIDDEN');
     expect((await streamRefusal(member, 'acme')).code).toBe('FORBIDDEN');
   });
 
   it('refuses an unknown token with UNAUTHORIZED, for calls and for the event stream', async () => {
     const stranger = createPulseStageClient({ baseUrl: api.url, token: 'pst_not-a-token-of-this-api' });
-    expect(await refusalCode(stranger.question.list.query({ tenant: 'demo' }))).toBe('UNAUTHORIZED');
+    expect(await refusalCode(stranger.question.list.query(meeting))).toBe('UNAUTHORIZED');
     expect((await streamRefusal(stranger, 'demo')).code).toBe('UNAUTHORIZED');
   });
 
   it('refuses a revoked token', async () => {
     const { client, tokenId } = await serviceClient(api.url, owner, 'demo', 'member');
-    await client.question.list.query({ tenant: 'demo' });
+    await client.question.list.query(meeting);
     await owner.tenant.revokeServiceToken.mutate({ tenant: 'demo', tokenId });
-    expect(await refusalCode(client.question.list.query({ tenant: 'demo' }))).toBe('UNAUTHORIZED');
+    expect(await refusalCode(client.question.list.query(meeting))).toBe('UNAUTHORIZED');
     expect((await streamRefusal(client, 'demo')).code).toBe('UNAUTHORIZED');
   });
 });

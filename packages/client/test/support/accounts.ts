@@ -39,8 +39,22 @@ export async function serviceClient(
   return { client: createPulseStageClient({ baseUrl, token }), tokenId: id };
 }
 
+/** Where the tests ask and vote: the demo's open meeting. */
+export interface DemoMeeting {
+  tenant: 'demo';
+  meetingId: string;
+}
+
+export async function openDemoMeeting(client: PulseStageClient): Promise<DemoMeeting> {
+  const { items } = await client.meeting.list.query({ tenant: 'demo', when: 'open' });
+  const [meeting] = items;
+  if (!meeting) throw new Error('the demo data has no open meeting');
+  return { tenant: 'demo', meetingId: meeting.id };
+}
+
 interface DemoCallers {
   api: EmbeddedApi;
+  meeting: DemoMeeting;
   /** The demo owner, signed in. */
   owner: TRPCClient<AppRouter>;
   /** Service-token clients of `demo` with the member and the moderator role. */
@@ -54,5 +68,5 @@ export async function startWithDemoCallers(): Promise<DemoCallers> {
   const owner = await signedInClient(api.url, 'owner@demo.test');
   const member = (await serviceClient(api.url, owner, 'demo', 'member')).client;
   const moderator = (await serviceClient(api.url, owner, 'demo', 'moderator')).client;
-  return { api, owner, member, moderator };
+  return { api, meeting: await openDemoMeeting(member), owner, member, moderator };
 }

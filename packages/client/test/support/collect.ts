@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { within } from '@pulsestage/test-harness/poll';
 import { expect, vi } from 'vitest';
 import type { EventStreamOptions, PulseStageClient, ReceivedEvent } from '../../src/index.js';
+import type { DemoMeeting } from './accounts.js';
 
 /** Reads a client's event stream in the background, keeping what it yields and how it ended. */
 export class CollectedStream {
@@ -49,15 +50,17 @@ export class CollectedStream {
 }
 
 /**
- * The id of the newest event of `tenant` that `client` can see: the client submits probe questions
- * until its stream shows one, so a stream resuming after that id misses nothing that follows.
+ * The id of the newest event of the meeting's tenant that `client` can see: the client submits probe
+ * questions in the meeting until its stream shows one, so a stream resuming after that id misses
+ * nothing that follows.
  */
-export async function currentEventId(client: PulseStageClient, tenant: string): Promise<string> {
+export async function currentEventId(client: PulseStageClient, meeting: DemoMeeting): Promise<string> {
+  const { tenant } = meeting;
   const stream = new CollectedStream(client, { tenant });
   try {
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const body = `Probe ${randomUUID()}`;
-      await client.question.submit.mutate({ tenant, body });
+      await client.question.submit.mutate({ ...meeting, body });
       const probe = await vi
         .waitFor(
           () => {
