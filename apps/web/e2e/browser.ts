@@ -139,6 +139,19 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
 /** The demo's running meeting: the one every page of the demo opens on. */
 export const DEMO_MEETING = 'December all-hands';
 
+interface MeetingSummary {
+  id: string;
+  title: string;
+}
+
+function meetingTitled(items: MeetingSummary[], title: string): MeetingSummary {
+  const meeting = items.find((candidate) => candidate.title === title);
+  if (!meeting) throw new Error(`the demo has no meeting "${title}"`);
+  return meeting;
+}
+
+const meetingListAddress = `/trpc/meeting.list?input=${encodeURIComponent(JSON.stringify({ tenant: 'demo' }))}`;
+
 /**
  * The address of a page of one of the demo organization's meetings (`''` is its participant page),
  * found by its title with the session `page` holds.
@@ -148,12 +161,15 @@ export async function meetingPath(
   sub: '' | 'moderate' | 'present' | 'analytics' = '',
   title = DEMO_MEETING,
 ): Promise<string> {
-  const input = encodeURIComponent(JSON.stringify({ tenant: 'demo' }));
-  const response = await page.request.get(`/trpc/meeting.list?input=${input}`);
-  const { items } = (await response.json()).result.data as { items: { id: string; title: string }[] };
-  const meeting = items.find((candidate) => candidate.title === title);
-  if (!meeting) throw new Error(`the demo has no meeting "${title}"`);
+  const response = await page.request.get(meetingListAddress);
+  const meeting = meetingTitled((await response.json()).result.data.items, title);
   return `/t/demo/m/${meeting.id}${sub ? `/${sub}` : ''}`;
+}
+
+/** The id of one of the demo organization's meetings, asked with a session cookie. */
+export async function demoMeetingId(baseUrl: string, cookie: string, title = DEMO_MEETING): Promise<string> {
+  const response = await fetch(`${baseUrl}${meetingListAddress}`, { headers: { cookie } });
+  return meetingTitled((await response.json()).result.data.items, title).id;
 }
 
 /** Signs in, then opens a page of one of the demo's meetings; returns its address. */

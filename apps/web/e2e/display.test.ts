@@ -7,7 +7,15 @@
 import { mutate, signIn as signInApi } from '@pulsestage/test-harness/accounts';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, screenshot, signIn, startStage } from './browser';
+import {
+  demoMeetingId,
+  openWindow,
+  type Stage,
+  screenshot,
+  signIn,
+  signInToMeeting,
+  startStage,
+} from './browser';
 
 const SCREENS = {
   '1080p': { width: 1920, height: 1080 },
@@ -70,16 +78,18 @@ async function listProblems(page: Page): Promise<string[]> {
 describe('the presenter display without PUBLIC_URL', () => {
   let stage: Stage;
   let moderatorCookie: string;
+  let where: { tenant: string; meetingId: string };
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
     stage = await startStage();
     const cookie = await signInApi(stage.api.url, 'alice@demo.test');
+    where = { tenant: 'demo', meetingId: await demoMeetingId(stage.api.url, cookie) };
     for (const [name, body] of Object.entries(QUESTIONS)) {
       const question = await mutate<{ id: string }>(
         stage.api.url,
         'question.submit',
-        { tenant: 'demo', body },
+        { ...where, body },
         cookie,
       );
       ids.set(name, question.id);
@@ -89,7 +99,7 @@ describe('the presenter display without PUBLIC_URL', () => {
   afterAll(() => stage?.close());
 
   const pin = (questionId: string | undefined, pinned: boolean) =>
-    mutate(stage.api.url, 'question.pin', { tenant: 'demo', questionId, pinned }, moderatorCookie);
+    mutate(stage.api.url, 'question.pin', { ...where, questionId, pinned }, moderatorCookie);
 
   describe.each(Object.keys(SCREENS) as (keyof typeof SCREENS)[])('at %s', (screen) => {
     let display: Page;
@@ -97,18 +107,19 @@ describe('the presenter display without PUBLIC_URL', () => {
       for (const id of ids.values()) await pin(id, false);
       display = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
       await display.setViewportSize(SCREENS[screen]);
-      await signIn(display, 'mod@demo.test', '/t/demo/present');
+      await signInToMeeting(display, 'mod@demo.test', 'present');
       await display.locator('[data-connection="live"]').waitFor();
     });
     afterAll(() => display?.context().close());
 
-    it('invites the room to ask at the join address while nothing is pinned', async () => {
+    it('invites the room to ask with the meeting’s code and join address while nothing is pinned', async () => {
       const invitation = display.getByTestId('spotlight-empty');
       await invitation.waitFor();
       expect(await display.getByText(/pin a question/i).count()).toBe(0);
       const joinAddress = display.getByTestId('join-address');
       const address = (await joinAddress.textContent()) ?? '';
-      expect(address).toMatch(/^127\.0\.0\.1:\d+\/join\/[\w-]+$/);
+      expect(address).toMatch(/^127\.0\.0\.1:\d+\/j\/\d{6}$/);
+      expect(await display.getByTestId('join-code').textContent()).toBe(`#${address.slice(-6)}`);
       expect(await invitation.textContent()).toContain(address);
       // Legible from the back of the room: large and bold rather than small grey text.
       const style = await joinAddress.evaluate((element) => {
@@ -171,14 +182,22 @@ describe('the presenter display with PUBLIC_URL', () => {
   });
   afterAll(() => stage?.close());
 
-  it("shows a new organization's QR code at once, with the join address at PUBLIC_URL", async () => {
+  it("waits for a new organization's first meeting, then shows its QR code with the address at PUBLIC_URL", async () => {
     const cookie = await signInApi(stage.api.url, 'owner@demo.test');
     await mutate(stage.api.url, 'tenant.create', { tenant: 'new-room', name: 'New Room' }, cookie);
     await owner.goto('/t/new-room/present');
-    await owner.getByTestId('join-qr').waitFor();
-    expect(await owner.getByTestId('join-address').textContent()).toMatch(
-      /^ask\.example\.test\/join\/[\w-]+$/,
+    await owner.getByText('No meeting is open right now.').waitFor();
+    const meeting = await mutate<{ id: string }>(
+      stage.api.url,
+      'meeting.create',
+      { tenant: 'new-room', title: 'First town hall' },
+      cookie,
     );
+    await mutate(stage.api.url, 'meeting.open', { tenant: 'new-room', meetingId: meeting.id }, cookie);
+    // The waiting screen follows the organization live and moves to the meeting once it opens.
+    await owner.getByTestId('join-qr').waitFor();
+    expect(new URL(owner.url()).pathname).toBe(`/t/new-room/m/${meeting.id}/present`);
+    expect(await owner.getByTestId('join-address').textContent()).toMatch(/^ask\.example\.test\/j\/\d{6}$/);
   });
 
   it('gives the admin page its links at PUBLIC_URL, and no warning', async () => {

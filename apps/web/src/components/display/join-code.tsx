@@ -29,7 +29,7 @@ export function JoinCode({ url, code }: { url: string | undefined; code: string 
         <>
           <QRCodeSVG value={url} size={320} marginSize={0} title="Join link" className="h-auto w-full" />
           <p
-            className="w-full text-center font-mono text-[clamp(1rem,2.6vh,1.75rem)] leading-snug font-semibold wrap-anywhere"
+            className="w-full text-center font-mono text-[clamp(1rem,3vh,2rem)] leading-snug font-semibold wrap-anywhere"
             data-testid="join-address"
           >
             {typedAddress(url)}
