@@ -455,7 +455,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const code = await joinCode();
       const { client, userId } = await app.newAccount('joiner');
       expect(await errorCodeOf(client.tenant.get.query({ tenant: 'alpha' }))).toBe('FORBIDDEN');
-      expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha' });
+      expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha', meetingId: null });
       expect((await client.tenant.get.query({ tenant: 'alpha' })).role).toBe('member');
       expect((await client.auth.me.query())?.memberships).toEqual([
         { tenant: 'alpha', name: 'Alpha Inc', role: 'member' },
@@ -492,6 +492,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const beta = await app.as('betaMember');
       expect(await beta.auth.joinWithCode.mutate({ code, name: 'ignored name' })).toEqual({
         tenant: 'alpha',
+        meetingId: null,
       });
       const me = await beta.auth.me.query();
       expect(me?.memberships).toEqual([
@@ -507,7 +508,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
       const usersBefore = await app.db.selectFrom('users').select('id').execute();
       const response = await app.raw('POST', 'auth.joinWithCode', { code: ` ${code} `, name: ' Visitor ' });
       expect(response.status).toBe(200);
-      expect(rawData<unknown>(response)).toEqual({ tenant: 'alpha' });
+      expect(rawData<unknown>(response)).toEqual({ tenant: 'alpha', meetingId: null });
       const cookie = sessionCookieFrom(response.headers);
       expect(cookie).toBeDefined();
       const { attributes } = cookieAttributes(sessionSetCookies(response.headers)[0] ?? '');

@@ -115,7 +115,12 @@ describe.each(DIALECTS)('browser access on %s', (dialect) => {
       const link = await owner.tenant.createJoinLink.mutate({ tenant: 'alpha' });
       const anonymous = app.client();
       const described = await anonymous.auth.joinLink.query({ code: link.code });
-      expect(described).toEqual({ tenant: 'alpha', name: expect.any(String), allowGuests: false });
+      expect(described).toEqual({
+        tenant: 'alpha',
+        name: expect.any(String),
+        allowGuests: false,
+        meeting: null,
+      });
       await owner.tenant.updateSettings.mutate({ tenant: 'alpha', allowGuests: true });
       try {
         expect((await anonymous.auth.joinLink.query({ code: link.code })).allowGuests).toBe(true);

@@ -106,6 +106,11 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'question.restore': false,
   'question.reopen': false,
   'queue.freeze': false,
+  'meeting.create': false,
+  'meeting.update': false,
+  'meeting.open': false,
+  'meeting.close': false,
+  'meeting.delete': false,
 };
 
 function declaresAccessChange(meta: unknown): boolean {
