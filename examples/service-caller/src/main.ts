@@ -1,5 +1,6 @@
 /**
- * Submits the question given as arguments, if any, then prints the live events of a tenant. The id of
+ * Submits the question given as arguments, if any, in the tenant's open meeting, then prints the live
+ * events of the tenant. The id of
  * the last event printed is saved, so the next run resumes right after it.
  *
  *   PULSESTAGE_TOKEN=pst_… node dist/main.js "Will the roadmap be shared?"
@@ -28,9 +29,22 @@ async function printEvents(
       : `Listening to the live events of "${tenant}". Ctrl-C stops.`,
   );
   for await (const { id, event } of client.events({ tenant, lastEventId, signal, onConnected })) {
+    // Presence counts carry no id: they say who watches, not what changed.
+    if (id === undefined) continue;
     console.log(`#${id} ${describeEvent(event)}`);
     saveLastEventId(stateFile, { baseUrl, tenant }, id);
   }
+}
+
+/** Where the question is asked: the tenant's open meeting, the first one if several run at once. */
+async function openMeetingOf(
+  client: PulseStageClient,
+  tenant: string,
+): Promise<{ id: string; title: string }> {
+  const { items } = await client.meeting.list.query({ tenant, when: 'open' });
+  const [meeting] = items;
+  if (!meeting) throw new Error(`"${tenant}" has no open meeting to ask in: open one from its home page.`);
+  return meeting;
 }
 
 async function run(settings: Settings): Promise<void> {
@@ -47,11 +61,13 @@ async function run(settings: Settings): Promise<void> {
   const printing = printEvents(client, settings, stop.signal, () => connected());
   await Promise.race([listening, printing]);
   if (settings.question) {
+    const meeting = await openMeetingOf(client, settings.tenant);
     const question = await client.question.submit.mutate({
       tenant: settings.tenant,
+      meetingId: meeting.id,
       body: settings.question,
     });
-    console.log(`Submitted question ${question.id}.`);
+    console.log(`Submitted question ${question.id} in "${meeting.title}" (meeting ${meeting.id}).`);
   }
   await printing;
   console.log('Stopped. The next run resumes after the last event shown.');

@@ -80,8 +80,10 @@ describe('examples/service-caller', () => {
       'its own question',
     );
     const questionId = /new question ([0-9a-f-]{36})/.exec(created)?.[1] ?? '';
+    const submitted = await lineOf(first, /^Submitted question .*\(meeting [0-9a-f-]{36}\)/, 'the meeting');
+    const meetingId = /\(meeting ([0-9a-f-]{36})\)/.exec(submitted)?.[1] ?? '';
     const alice = await signIn(api.url, 'alice@demo.test');
-    await mutate(api.url, 'question.upvote', { tenant: 'demo', questionId }, alice);
+    await mutate(api.url, 'question.upvote', { tenant: 'demo', meetingId, questionId }, alice);
     await lineOf(first, new RegExp(`question ${questionId} now has 1 upvote`), 'the upvote');
     first.child.kill('SIGTERM');
     expect(await within(first.exited, 10_000, 'the example to stop')).toBe(0);
@@ -89,7 +91,12 @@ describe('examples/service-caller', () => {
 
     const moderator = await signIn(api.url, 'mod@demo.test');
     const responseText = 'Yes, while it was stopped.';
-    await mutate(api.url, 'question.answer', { tenant: 'demo', questionId, responseText }, moderator);
+    await mutate(
+      api.url,
+      'question.answer',
+      { tenant: 'demo', meetingId, questionId, responseText },
+      moderator,
+    );
 
     const second = runExample(settings);
     try {
