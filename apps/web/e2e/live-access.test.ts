@@ -7,7 +7,14 @@ import type { Member } from '@pulsestage/contracts';
 import { mutate, signIn as signInByApi } from '@pulsestage/test-harness/accounts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, signIn, startStage } from './browser';
+import {
+  DEMO_MEETING_PAGE,
+  demoMeetingId,
+  openWindow,
+  type Stage,
+  signInToMeeting,
+  startStage,
+} from './browser';
 
 const LIVE_MS = 10_000;
 const demo = { tenant: 'demo' } as const;
@@ -28,10 +35,10 @@ describe('settings, roles and the end of access, live in the browser', () => {
     mutate<T>(stage.api.url, path, { ...demo, ...input }, ownerCookie);
   const userIdOf = (email: string) => members.find((member) => member.email === email)?.userId ?? '';
 
-  /** A page of `email` at `path`, live and showing the question asked before it opened. */
-  async function livePage(email: string, path: string): Promise<Page> {
+  /** A page of the demo's meeting (`sub`) for `email`, live and showing the question asked before it opened. */
+  async function livePage(email: string, sub: '' | 'moderate' = ''): Promise<Page> {
     const page = await open('desktop');
-    await signIn(page, email, path);
+    await signInToMeeting(page, email, sub);
     await page.locator('[data-connection="live"]').waitFor({ timeout: LIVE_MS });
     await page.getByText(asked).first().waitFor();
     return page;
@@ -41,7 +48,8 @@ describe('settings, roles and the end of access, live in the browser', () => {
     stage = await startStage();
     ownerCookie = await signInByApi(stage.api.url, 'owner@demo.test');
     const aliceCookie = await signInByApi(stage.api.url, 'alice@demo.test');
-    await mutate(stage.api.url, 'question.submit', { ...demo, body: asked }, aliceCookie);
+    const meetingId = await demoMeetingId(stage.api.url, aliceCookie);
+    await mutate(stage.api.url, 'question.submit', { ...demo, meetingId, body: asked }, aliceCookie);
     const response = await fetch(
       `${stage.api.url}/trpc/tenant.members?input=${encodeURIComponent(JSON.stringify(demo))}`,
       { headers: { cookie: ownerCookie } },
@@ -55,7 +63,7 @@ describe('settings, roles and the end of access, live in the browser', () => {
   });
 
   it('applies new settings to an open submit box: the length limit and the review notice', async () => {
-    const alice = await livePage('alice@demo.test', '/t/demo');
+    const alice = await livePage('alice@demo.test');
     expect(await alice.getByTestId('review-notice').count()).toBe(0);
 
     await asOwner('tenant.updateSettings', { requireApproval: true, maxQuestionLength: 120 });
@@ -67,7 +75,7 @@ describe('settings, roles and the end of access, live in the browser', () => {
   });
 
   it('shows the moderator link when the person is promoted and takes it away when demoted', async () => {
-    const bob = await livePage('bob@demo.test', '/t/demo');
+    const bob = await livePage('bob@demo.test');
     const moderateLink = bob.getByRole('link', { name: 'Moderate' });
     expect(await moderateLink.count()).toBe(0);
 
@@ -78,8 +86,8 @@ describe('settings, roles and the end of access, live in the browser', () => {
   });
 
   it('clears the participant and moderator pages of removed people and says their access ended', async () => {
-    const bob = await livePage('bob@demo.test', '/t/demo');
-    const moderator = await livePage('mod@demo.test', '/t/demo/moderate');
+    const bob = await livePage('bob@demo.test');
+    const moderator = await livePage('mod@demo.test', 'moderate');
 
     for (const email of ['bob@demo.test', 'mod@demo.test']) {
       await asOwner('tenant.removeMember', { userId: userIdOf(email) });
@@ -96,7 +104,7 @@ describe('settings, roles and the end of access, live in the browser', () => {
     const link = await asOwner<{ id: string; token: string }>('tenant.createDisplayLink', {});
     const display = await open('desktop');
     await display.goto(`/display#${link.token}`);
-    await display.waitForURL('**/t/demo/present');
+    await display.waitForURL(DEMO_MEETING_PAGE('present'));
     await display.locator('[data-connection="live"]').waitFor({ timeout: LIVE_MS });
     await display.getByText(asked).first().waitFor();
 

@@ -5,7 +5,14 @@
 import { mutate, signIn as signInByApi } from '@pulsestage/test-harness/accounts';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, signIn, startStage } from './browser';
+import {
+  DEMO_MEETING_PAGE,
+  demoMeetingId,
+  openWindow,
+  type Stage,
+  signInToMeeting,
+  startStage,
+} from './browser';
 
 /** Chromium waits a few seconds before reconnecting an EventSource; the API takes a second or two. */
 const RESUME_MS = 20_000;
@@ -27,6 +34,7 @@ describe('pages that saw no event yet, across an API restart', () => {
   let display: Page;
   let moderatorCookie: string;
   let questionId: string;
+  let meetingId: string;
   const asked = 'Does the restart lose anything?';
 
   beforeAll(async () => {
@@ -39,10 +47,11 @@ describe('pages that saw no event yet, across an API restart', () => {
     const aliceCookie = await signInByApi(stage.api.url, 'alice@demo.test');
     moderatorCookie = await signInByApi(stage.api.url, 'mod@demo.test');
     const ownerCookie = await signInByApi(stage.api.url, 'owner@demo.test');
+    meetingId = await demoMeetingId(stage.api.url, aliceCookie);
     ({ id: questionId } = await mutate<{ id: string }>(
       stage.api.url,
       'question.submit',
-      { ...demo, body: asked },
+      { ...demo, meetingId, body: asked },
       aliceCookie,
     ));
     const link = await mutate<{ token: string }>(
@@ -53,12 +62,12 @@ describe('pages that saw no event yet, across an API restart', () => {
     );
 
     participant = await open('phone');
-    await signIn(participant, 'alice@demo.test', '/t/demo');
+    await signInToMeeting(participant, 'alice@demo.test');
     moderator = await open('desktop');
-    await signIn(moderator, 'mod@demo.test', '/t/demo/moderate');
+    await signInToMeeting(moderator, 'mod@demo.test', 'moderate');
     display = await open('desktop');
     await display.goto(`/display#${link.token}`);
-    await display.waitForURL('**/t/demo/present');
+    await display.waitForURL(DEMO_MEETING_PAGE('present'));
     // A plain EventSource as well, on the moderator's origin: it too has received no event.
     await moderator.evaluate(() => {
       const target = window as unknown as PlainStreamWindow;
@@ -87,7 +96,7 @@ describe('pages that saw no event yet, across an API restart', () => {
     await mutate(
       stage.api.url,
       'question.answer',
-      { ...demo, questionId, responseText: answer },
+      { ...demo, meetingId, questionId, responseText: answer },
       moderatorCookie,
     );
 
