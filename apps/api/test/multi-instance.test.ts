@@ -367,10 +367,10 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
       const { rows: tenants } = await sql.query('select slug from tenants order by slug');
       expect(tenants.map((row) => row.slug)).toEqual(['acme', 'demo']);
       const { rows: questions } = await sql.query(
-        'select count(*) as count from questions where tenant_id = $1',
-        [tenantId],
+        'select count(*) as count from questions where meeting_id = $1',
+        [meetingId],
       );
-      expect(Number(questions[0]?.count), 'the demo questions were seeded once').toBe(20);
+      expect(Number(questions[0]?.count), "the open meeting's demo questions were seeded once").toBe(20);
       const seeders = processes.filter((api) => api.logs().includes('Seeded the demo tenants'));
       expect(seeders, 'exactly one of the racing processes seeded').toHaveLength(1);
 
