@@ -3,7 +3,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinPathFromAdminPage, openWindow, type Stage, signIn, startStage } from './browser';
+import { joinPathFromAdminPage, meetingPath, openWindow, type Stage, signIn, startStage } from './browser';
 
 describe('joining with a join link', () => {
   let stage: Stage;
@@ -32,7 +32,9 @@ describe('joining with a join link', () => {
     await page.getByLabel(/Password/).fill('a long enough password');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('button', { name: 'Join as Dana Newcomer' }).click();
+    // The organization's meetings; the running one takes questions.
     await page.waitForURL('**/t/demo');
+    await page.goto(await meetingPath(page));
     await page.getByLabel('Ask a question').fill('Where do newcomers find the onboarding plan?');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Your question is in the queue').waitFor();
@@ -47,6 +49,7 @@ describe('joining with a join link', () => {
     await page.getByLabel('Your name').fill('Visiting Guest');
     await page.getByRole('button', { name: 'Join as a guest' }).click();
     await page.waitForURL('**/t/demo');
+    await page.goto(await meetingPath(page));
     await page.locator('[data-connection="live"]').waitFor();
     expect(await page.getByLabel('Ask a question').isEnabled()).toBe(true);
   });

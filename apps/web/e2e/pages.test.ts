@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessibilityProblems,
+  meetingPath,
   openWindow,
   type Stage,
   screenshot,
@@ -66,21 +67,38 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('every page 
     expect(await owner.getByRole('link', { name: /Demo Org/ }).count()).toBe(1);
   });
 
-  it('renders the participant dashboard, live', async () => {
-    await shoot(owner, '/t/demo', 'Questions', 'participant');
+  it('renders the meetings home: open, upcoming and past', async () => {
+    await shoot(owner, '/t/demo', 'December all-hands', 'meetings');
+    for (const title of ['Q1 kickoff', 'November all-hands']) await owner.getByText(title).first().waitFor();
+  });
+
+  it('renders the participant page of the running meeting, live', async () => {
+    await shoot(owner, await meetingPath(owner), 'December all-hands', 'participant');
     await owner.locator('[data-connection="live"]').waitFor();
     expect(await owner.locator('article').count()).toBeGreaterThan(5);
   });
 
+  it('renders a past meeting as its archive, with its answers', async () => {
+    await shoot(owner, await meetingPath(owner, '', 'November all-hands'), 'November all-hands', 'archive');
+    await owner.getByTestId('meeting-ended').waitFor();
+    await owner.getByTestId('answer').first().waitFor();
+    expect(await owner.getByLabel('Ask a question').count()).toBe(0);
+  });
+
+  it('renders an upcoming meeting with when it opens', async () => {
+    await shoot(owner, await meetingPath(owner, '', 'Q1 kickoff'), 'Q1 kickoff', 'upcoming');
+    await owner.getByTestId('meeting-scheduled').waitFor();
+  });
+
   it('renders the moderator console', async () => {
-    await shoot(owner, '/t/demo/moderate', 'Moderation', 'moderate');
+    await shoot(owner, await meetingPath(owner, 'moderate'), 'Moderation', 'moderate');
     await owner.keyboard.press('j');
     await owner.locator('article[aria-current="true"]').waitFor();
     await screenshot(owner, `moderate-selected-${size}`);
   });
 
   it('renders the presenter display', async () => {
-    await shoot(owner, '/t/demo/present', 'Demo Org', 'present');
+    await shoot(owner, await meetingPath(owner, 'present'), 'December all-hands', 'present');
     await owner.getByTestId('join-qr').waitFor();
   });
 
@@ -104,7 +122,7 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('every page 
         })),
       );
     });
-    await page.goto('/t/demo');
+    await page.goto(await meetingPath(page));
     await page.locator('[data-connection="live"]').waitFor();
     const scripts = await Promise.all(measured);
     const total = scripts.reduce((sum, script) => sum + script.bytes, 0);
