@@ -48,6 +48,7 @@ const LIST_ORDER: MeetingState[] = ['open', 'scheduled', 'closed'];
 
 const now = () => new Date().toISOString();
 
+/** How every meeting the caller may not name is refused: like an id that exists nowhere. */
 export const meetingNotFound = () => notFound('Meeting not found');
 
 /** The meeting of the caller's tenant, locked for the rest of the transaction; any other id is not found. */
@@ -62,19 +63,30 @@ function announce(trx: Executor, tenantId: string, type: MeetingEventType, row: 
   return appendEvent(trx, tenantId, { type, data: toMeetingPublic(row) }, 'all');
 }
 
+/** The time a meeting sorts by among those in its state. */
+function sortTime(row: MeetingRow): string | null {
+  switch (row.state) {
+    case 'open':
+      return row.openedAt;
+    case 'scheduled':
+      return row.opensAt;
+    case 'closed':
+      return row.closedAt;
+  }
+}
+
 /**
  * Open meetings newest-opened first, then upcoming ones by opening time (unscheduled last), then past
  * ones newest-closed first. ISO-8601 UTC times compare as text.
  */
 function compareMeetings(a: MeetingRow, b: MeetingRow): number {
   if (a.state !== b.state) return LIST_ORDER.indexOf(a.state) - LIST_ORDER.indexOf(b.state);
-  const [first, second] =
-    a.state === 'scheduled'
-      ? [a.opensAt ?? '\uffff', b.opensAt ?? '\uffff']
-      : a.state === 'open'
-        ? [b.openedAt ?? '', a.openedAt ?? '']
-        : [b.closedAt ?? '', a.closedAt ?? ''];
-  return first < second ? -1 : first > second ? 1 : a.createdAt.localeCompare(b.createdAt);
+  const [first, second] = [sortTime(a), sortTime(b)];
+  if (first === second) return a.createdAt.localeCompare(b.createdAt);
+  if (first === null) return 1;
+  if (second === null) return -1;
+  const earlierFirst = a.state === 'scheduled' ? 1 : -1;
+  return (first < second ? -1 : 1) * earlierFirst;
 }
 
 /** The sequence is read first, so whatever changes after the read comes on the stream after it. */
