@@ -168,6 +168,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const attendee = await app.newAccount('attendee');
       expect(await attendee.client.auth.joinWithCode.mutate({ code: joinCode?.code ?? '' })).toEqual({
         tenant: slug,
+        meetingId: null,
       });
     });
 
@@ -724,6 +725,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
       const joiner = await app.newAccount('beta-joiner');
       expect(await joiner.client.auth.joinWithCode.mutate({ code: betaJoin.code })).toEqual({
         tenant: 'beta',
+        meetingId: null,
       });
     });
 
