@@ -149,6 +149,25 @@ describe.each(DIALECTS)('meetings on %s', (dialect) => {
     expect(visitors.map((visitor) => visitor.visitorId)).toEqual([app.userIds.member]);
   });
 
+  it('counts a service reading the meeting as a participant, but not a presenter screen', async () => {
+    const meeting = await create('Screens and services', { opensAt: '2020-01-01T00:00:00Z' });
+    const ids = { ...alpha, meetingId: meeting.id };
+    const display = await owner.tenant.createDisplayLink.mutate(alpha);
+    const service = await owner.tenant.createServiceToken.mutate({
+      ...alpha,
+      name: 'reader',
+      role: 'member',
+    });
+    expect((await app.client({ bearer: display.token }).meeting.get.query(ids)).id).toBe(meeting.id);
+    expect((await app.client({ bearer: service.token }).meeting.get.query(ids)).id).toBe(meeting.id);
+    const visitors = await app.db
+      .selectFrom('meetingVisitors')
+      .select('visitorId')
+      .where('meetingId', '=', meeting.id)
+      .execute();
+    expect(visitors).toEqual([{ visitorId: service.id }]);
+  });
+
   it('lets moderators and above run meetings, and only admins and owners delete them', async () => {
     const refused = await failureOf(member.meeting.create.mutate({ ...alpha, title: 'Mine' }));
     expect(refused.code).toBe('FORBIDDEN');
