@@ -303,17 +303,20 @@ export class StreamEngine {
   }
 
   /**
-   * The same envelope and frame for every live subscriber of the meeting that has another count;
-   * backfilling ones get it after.
+   * The meeting's count, to each live subscriber that has another one, as one envelope and one frame;
+   * backfilling subscribers get it after their backfill.
    */
   private sendPresence(meetingId: string, watching: number): void {
     const watchers = this.watchers.get(meetingId);
     if (!watchers) return;
+    const behind = [...watchers.subscribers].filter(
+      (subscriber) => !subscriber.pending && !subscriber.closed && subscriber.watching !== watching,
+    );
+    if (behind.length === 0) return;
     const item = presenceItem(watchers.tenantId, meetingId, watching);
     const frame = untrackedFrame(JSON.stringify(item.event));
     const room = this.rooms.get(watchers.tenantId);
-    for (const subscriber of watchers.subscribers) {
-      if (subscriber.pending || subscriber.closed || subscriber.watching === watching) continue;
+    for (const subscriber of behind) {
       subscriber.watching = watching;
       const { sink } = subscriber;
       const accepted = sink.encoding === 'items' ? sink.push(item) : sink.write(frame);

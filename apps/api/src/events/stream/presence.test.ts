@@ -105,6 +105,29 @@ describe.each(DIALECTS)('meeting presence on %s', (dialect) => {
     expect((await presenceRows()).map((row) => row.instanceId)).not.toContain(instanceId);
   });
 
+  it('brings every subscriber to the count at each refresh, whoever came and went in between', async () => {
+    const instance = await startInstance(app, { presenceIntervalMs: 60_000 });
+    try {
+      const { presence } = instance.engine;
+      const first = await watch(instance.url, 'plain', other);
+      const second = await watch(instance.url, 'trpc', other);
+      await waitFor(() => second.presence.length > 0);
+      await presence.refresh();
+      await expectWatching(first, 2);
+
+      const third = await watch(instance.url, 'trpc-client', other);
+      await waitFor(() => third.presence.length > 0);
+      second.close();
+      await waitFor(() => presence.watching(other) === 2);
+      await presence.refresh();
+      await expectWatching(third, 2);
+      expect(third.presence).toEqual([3, 2]);
+      expect(first.presence).toEqual([1, 2]);
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('removes its own rows when the engine closes', async () => {
     const instance = await startInstance(app, { presenceIntervalMs: INTERVAL_MS });
     const stream = await watch(instance.url, 'plain', other);

@@ -9,7 +9,7 @@ interface MeetingPresenceOptions {
   intervalMs: number;
   /** This process's open streams per meeting filter. */
   localCounts: () => ReadonlyMap<string, number>;
-  /** Called when a meeting's total changed since it was last sent. */
+  /** Called after each refresh with each served meeting's total; subscribers that have it get nothing. */
   publish: (meetingId: string, watching: number) => void;
   log: (message: string, error?: unknown) => void;
 }
@@ -17,14 +17,12 @@ interface MeetingPresenceOptions {
 /**
  * How many streams watch each meeting across every instance. Each instance upserts its own counts into
  * `meeting_presence` under a random instance id, drops rows nobody refreshed lately, and sums the rows
- * of the meetings it serves; a changed total goes to those meetings' subscribers.
+ * of the meetings it serves; each total then goes to the subscribers that have another count.
  */
 export class MeetingPresence {
   private readonly instanceId = randomUUID();
   /** Watchers on other instances, as of the last refresh. */
-  private readonly elsewhere = new Map<string, number>();
-  /** The total each meeting's subscribers were last sent. */
-  private readonly sent = new Map<string, number>();
+  private elsewhere = new Map<string, number>();
   /** Meetings this instance has a row for. */
   private readonly stored = new Set<string>();
   private readonly timer: NodeJS.Timeout;
@@ -42,7 +40,7 @@ export class MeetingPresence {
     return (this.elsewhere.get(meetingId) ?? 0) + (this.options.localCounts().get(meetingId) ?? 0);
   }
 
-  /** Publishes this instance's counts, reads the others' and sends the totals that changed. */
+  /** Publishes this instance's counts, reads the others' and hands on the totals. */
   refresh(): Promise<void> {
     this.inFlight ??= this.refreshOnce().finally(() => {
       this.inFlight = undefined;
@@ -73,8 +71,8 @@ export class MeetingPresence {
         .deleteFrom('meetingPresence')
         .where('seenAt', '<', now - STALE_AFTER_INTERVALS * this.options.intervalMs)
         .execute();
-      await this.readElsewhere([...counts.keys()]);
-      this.sendChanged(counts);
+      this.elsewhere = await this.readElsewhere([...counts.keys()]);
+      for (const meetingId of counts.keys()) this.options.publish(meetingId, this.watching(meetingId));
     } catch (error) {
       this.options.log('refreshing meeting presence failed; retrying on the next interval', error);
     }
@@ -107,9 +105,8 @@ export class MeetingPresence {
     }
   }
 
-  private async readElsewhere(meetingIds: string[]): Promise<void> {
-    this.elsewhere.clear();
-    if (meetingIds.length === 0) return;
+  private async readElsewhere(meetingIds: string[]): Promise<Map<string, number>> {
+    if (meetingIds.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('meetingPresence')
       .select(['meetingId', (eb) => eb.fn.sum<number | string>('watching').as('watching')])
@@ -117,16 +114,6 @@ export class MeetingPresence {
       .where('instanceId', '<>', this.instanceId)
       .groupBy('meetingId')
       .execute();
-    for (const row of rows) this.elsewhere.set(row.meetingId, Number(row.watching));
-  }
-
-  private sendChanged(counts: ReadonlyMap<string, number>): void {
-    for (const meetingId of this.sent.keys()) if (!counts.has(meetingId)) this.sent.delete(meetingId);
-    for (const meetingId of counts.keys()) {
-      const watching = this.watching(meetingId);
-      if (this.sent.get(meetingId) === watching) continue;
-      this.sent.set(meetingId, watching);
-      this.options.publish(meetingId, watching);
-    }
+    return new Map(rows.map((row) => [row.meetingId, Number(row.watching)]));
   }
 }
