@@ -1,4 +1,9 @@
-export type { StreamEvent, StreamResyncEvent, TenantEvent } from '@pulsestage/contracts';
+export type {
+  MeetingPresenceEvent,
+  StreamEvent,
+  StreamResyncEvent,
+  TenantEvent,
+} from '@pulsestage/contracts';
 export { createPulseStageClient, type PulseStageClient, type PulseStageClientOptions } from './client.js';
 export {
   type AccessDeniedCode,

@@ -16,8 +16,9 @@ export class CollectedStream {
     this.finished = this.read(client.events({ ...options, signal: this.controller.signal }));
   }
 
+  /** The ids of the events received; presence, which is not stored, has none. */
   ids(): string[] {
-    return this.received.map((received) => received.id);
+    return this.received.flatMap(({ id }) => (id === undefined ? [] : [id]));
   }
 
   async waitForCount(count: number, timeoutMs = 5000): Promise<void> {
@@ -73,7 +74,7 @@ export async function currentEventId(client: PulseStageClient, meeting: DemoMeet
           { timeout: 1000 },
         )
         .catch(() => undefined);
-      if (probe) return probe.id;
+      if (probe?.id) return probe.id;
     }
     throw new Error(`no probe question of ${tenant} came through the event stream: ${String(stream.error)}`);
   } finally {
