@@ -115,4 +115,18 @@ describe('settings, roles and the end of access, live in the browser', () => {
     await display.getByText('Ask an admin of').waitFor();
     expect(await display.getByText(asked).count()).toBe(0);
   });
+
+  it('tells a participant whose meeting was deleted so, instead of its questions', async () => {
+    const meeting = await asOwner<{ id: string }>('meeting.create', { title: 'Short-lived stand-up' });
+    await asOwner('meeting.open', { meetingId: meeting.id });
+    const alice = await open('desktop');
+    await signInToMeeting(alice, 'alice@demo.test', '', 'Short-lived stand-up');
+    await alice.locator('[data-connection="live"]').waitFor({ timeout: LIVE_MS });
+
+    await asOwner('meeting.delete', { meetingId: meeting.id });
+    await alice
+      .getByRole('heading', { name: '“Short-lived stand-up” was deleted' })
+      .waitFor({ timeout: LIVE_MS });
+    expect(await alice.getByLabel('Ask a question').count()).toBe(0);
+  });
 });

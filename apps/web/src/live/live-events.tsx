@@ -7,7 +7,7 @@ import { trpc } from '../trpc';
 import { type AccessEnd, AccessEnded } from './access-ended';
 import { applyStreamEvent, catchUp, tenantOf } from './apply-event';
 import { EventLog } from './event-log';
-import { recordPresence } from './live-state';
+import { isPresence, recordDeleted, recordPresence } from './live-state';
 
 /** The web app reads the newest version of every family: the ones that say which meeting a question is in. */
 const SUBSCRIBED_VERSIONS: VersionSelection = {
@@ -101,6 +101,16 @@ function useForgetTenant(queryClient: QueryClient, tenant: string, ended: boolea
 }
 
 /**
+ * A meeting's stream refused as not found: the meeting was deleted while the stream was away (its
+ * page loaded it before), so the page says so as if it had heard `meeting:deleted`.
+ */
+function useMeetingGone(queryClient: QueryClient, tenant: string, meetingId: string | undefined): void {
+  useEffect(() => {
+    if (meetingId) recordDeleted(queryClient, tenant, meetingId);
+  }, [queryClient, tenant, meetingId]);
+}
+
+/**
  * Reopens a stream that ended on anything but a refusal (a proxy's 502 while the server restarts, say),
  * backing off, so a presenter screen recovers without anyone touching it. Says whether it was ever live.
  */
@@ -178,11 +188,13 @@ export function LiveEvents({
       ...(meetingId && { meetingId }),
     },
     {
-      // Presence comes without an id: it is not part of the sequence, only how many watch now.
-      onData: (item) =>
-        'id' in item
-          ? applyReceived(queryClient, tenant, log, item.id, item.data)
-          : recordPresence(queryClient, tenant, item.data),
+      // Presence is not part of the sequence and has no id of its own, but the browser's EventSource
+      // repeats the previous event's id on it: it is told apart by its type.
+      onData: (item) => {
+        const event = 'id' in item ? item.data : item;
+        if (isPresence(event)) recordPresence(queryClient, tenant, event.data);
+        else if ('id' in item) applyReceived(queryClient, tenant, log, item.id, item.data);
+      },
     },
   );
   // Opening the stream again resumes after the last event applied, not where this tab first started.
@@ -195,6 +207,7 @@ export function LiveEvents({
   const accessEnd = ACCESS_ENDS[code];
   const everLive = useRetry(status, refused, reopen);
   useForgetTenant(queryClient, tenant, accessEnd !== undefined);
+  useMeetingGone(queryClient, tenant, code === 'NOT_FOUND' ? meetingId : undefined);
 
   if (accessEnd) return <AccessEnded end={accessEnd} />;
   const connection = connectionOf({ status, error, refused, online, everLive }, reopen);
