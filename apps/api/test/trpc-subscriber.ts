@@ -51,7 +51,10 @@ export class TrpcSubscriber {
     this.subscription = client.events.subscribe.subscribe(
       { tenant: this.options.tenant, lastEventId: this.options.lastEventId },
       {
-        onData: (item) => this.events.push({ id: item.id, data: item.data, receivedAt: Date.now() }),
+        // Only stored events have ids; this unfiltered stream never gets presence, which has none.
+        onData: (item) => {
+          if ('id' in item) this.events.push({ id: item.id, data: item.data, receivedAt: Date.now() });
+        },
         onError: (error) => this.errors.push(error.message),
       },
     );

@@ -178,7 +178,9 @@ export function subscribeTrpc(
     onStarted: () => {
       stream.started += 1;
     },
-    onData: ({ id, data }) => accept(stream, id, data),
+    // Presence comes untracked: the envelope itself, which `accept` reports for its missing id.
+    onData: (received) =>
+      'id' in received ? accept(stream, received.id, received.data) : accept(stream, undefined, received),
     onError: (error) => {
       stream.errors.push(error);
     },
