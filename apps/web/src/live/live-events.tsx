@@ -7,7 +7,7 @@ import { trpc } from '../trpc';
 import { type AccessEnd, AccessEnded } from './access-ended';
 import { applyStreamEvent, catchUp, tenantOf } from './apply-event';
 import { EventLog } from './event-log';
-import { isPresence, recordDeleted, recordPresence } from './live-state';
+import { recordDeleted, recordPresence } from './live-state';
 
 /** The web app reads the newest version of every family: the ones that say which meeting a question is in. */
 const SUBSCRIBED_VERSIONS: VersionSelection = {
@@ -192,7 +192,7 @@ export function LiveEvents({
       // repeats the previous event's id on it: it is told apart by its type.
       onData: (item) => {
         const event = 'id' in item ? item.data : item;
-        if (isPresence(event)) recordPresence(queryClient, tenant, event.data);
+        if (event.type === 'meeting:presence.v1') recordPresence(queryClient, tenant, event.data);
         else if ('id' in item) applyReceived(queryClient, tenant, log, item.id, item.data);
       },
     },
