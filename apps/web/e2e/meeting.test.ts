@@ -14,6 +14,8 @@ const ALICE_ASKS = 'Will the new office open before the summer?';
 const ALICE_EDITED = 'Will the new Lisbon office open before the summer?';
 const GUEST_NAME = 'Visiting Grace';
 const GUEST_ASKS = 'Can guests watch the recording afterwards?';
+/** Instances share their counts every 3 seconds: a new count may take a few rounds to reach a screen. */
+const PRESENCE_MS = 12_000;
 /** How long a scheduled change may take to show: its due time, plus the scheduler's second and the stream. */
 const SCHEDULE_MS = 30_000;
 
@@ -128,8 +130,11 @@ describe('a meeting from its schedule to its archive', () => {
   it('counts everyone watching, on the display and the console', async () => {
     await moderator.goto(`${meetingPath}/moderate`);
     // The console, the display, Alice and the guest each watch the meeting.
-    await expect.poll(() => display.getByTestId('presence').textContent()).toContain('4 watching');
-    await expect.poll(() => moderator.getByTestId('presence').textContent()).toContain('4 watching');
+    for (const screen of [display, moderator]) {
+      await expect
+        .poll(() => screen.getByTestId('presence').textContent(), { timeout: PRESENCE_MS })
+        .toBe('👀 4 watching');
+    }
   });
 
   it('lets moderators edit a question, and participants see the new wording', async () => {
@@ -223,5 +228,25 @@ describe('a meeting from its schedule to its archive', () => {
   it('opens the analytics page', async () => {
     await moderator.getByRole('link', { name: 'See the analytics' }).click();
     await moderator.getByRole('heading', { name: `Analytics · ${TITLE}` }).waitFor();
+  });
+
+  it('lets only admins delete a meeting, after naming it and the questions that go with it', async () => {
+    await moderator.goto('/t/demo');
+    const past = card(group(moderator, 'Past'), TITLE);
+    await past.getByRole('link', { name: 'Moderate' }).waitFor();
+    expect(await past.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await alice.goto('/t/demo');
+    await card(group(alice, 'Past'), TITLE).waitFor();
+    expect(await alice.getByRole('button', { name: 'New meeting' }).count()).toBe(0);
+    expect(await card(alice, TITLE).getByRole('link', { name: 'Moderate' }).count()).toBe(0);
+
+    await display.goto('/t/demo');
+    await card(display, TITLE).getByRole('button', { name: 'Delete' }).click();
+    await card(display, TITLE)
+      .getByText(`Delete “${TITLE}” and its 2 questions? This cannot be undone.`)
+      .waitFor();
+    await card(display, TITLE).getByRole('button', { name: 'Delete meeting' }).click();
+    await card(moderator, TITLE).waitFor({ state: 'detached' });
+    await card(alice, TITLE).waitFor({ state: 'detached' });
   });
 });
