@@ -236,6 +236,19 @@ export function removeUpvote(db: Database, access: TenantAccess, ref: QuestionRe
   });
 }
 
+type AnswerFields = Pick<QuestionRow, 'status' | 'responseText' | 'answeredAt'>;
+
+/** Stores the question's answer fields and returns the question as they leave it. */
+async function writeAnswer<A extends AnswerFields>(
+  trx: Executor,
+  question: QuestionRow,
+  answer: A,
+): Promise<QuestionRow & A> {
+  const { status, responseText, answeredAt } = answer;
+  await updateQuestion(trx, question.id, { status, responseText, answeredAt });
+  return { ...question, ...answer };
+}
+
 /** With `responseText` null the question was answered live, in the room, without text. */
 export function answerQuestion(
   db: Database,
@@ -244,14 +257,11 @@ export function answerQuestion(
 ): Promise<Question> {
   return changeQuestion(db, access, input, async (trx, question) => {
     checkCanModerate(question, 'answer');
-    const answered = {
-      ...question,
+    const answered = await writeAnswer(trx, question, {
       status: 'ANSWERED' as const,
       responseText: input.responseText,
       answeredAt: question.answeredAt ?? new Date().toISOString(),
-    };
-    const { status, responseText, answeredAt } = answered;
-    await updateQuestion(trx, question.id, { status, responseText, answeredAt });
+    });
     return { events: [{ event: answeredEvent(answered) }], result: await toQuestion(trx, answered) };
   });
 }
@@ -260,9 +270,11 @@ export function answerQuestion(
 export function reopenQuestion(db: Database, access: TenantAccess, ref: QuestionRef): Promise<Question> {
   return changeQuestion(db, access, ref, async (trx, question) => {
     checkCanReopen(question);
-    const reopened = { ...question, status: 'OPEN' as const, responseText: null, answeredAt: null };
-    const { status, responseText, answeredAt } = reopened;
-    await updateQuestion(trx, question.id, { status, responseText, answeredAt });
+    const reopened = await writeAnswer(trx, question, {
+      status: 'OPEN',
+      responseText: null,
+      answeredAt: null,
+    });
     const event: LatestEvent = {
       type: 'question:reopened',
       data: { meetingId: question.meetingId, questionId: question.id },
