@@ -153,6 +153,18 @@ describe('live in the browser: participant, moderator and presenter display', ()
     await participant.getByTestId('frozen-banner').waitFor({ state: 'detached', timeout: LIVE_MS });
   });
 
+  it('reopens an answered question: it is open again for participants and moderators, without its answer', async () => {
+    await moderator.getByRole('button', { name: 'Answered', exact: true }).click();
+    const answered = questionCard(moderator, asked);
+    await answered.click();
+    await answered.getByRole('button', { name: 'Reopen' }).click();
+    await answered.waitFor({ state: 'detached' });
+    await questionCard(participant, asked).waitFor({ timeout: LIVE_MS });
+    expect(await questionCard(participant, asked).getByTestId('answer').count()).toBe(0);
+    await moderator.getByRole('button', { name: /^Open/ }).click();
+    await questionCard(moderator, asked).waitFor();
+  });
+
   it('holds new questions for review when approval is on, and shows them everywhere once approved', async () => {
     const settings = async (checked: boolean) => {
       await owner.goto('/t/demo/admin');

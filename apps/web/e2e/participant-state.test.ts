@@ -146,6 +146,28 @@ describe('the participant page keeps its state and stays current', () => {
     }
   });
 
+  it('lets the author reword and withdraw their own open question', async () => {
+    await alice.goto(meeting);
+    const body = 'Can we move the all-hands to mornings';
+    const reworded = 'Can we move the all-hands to Tuesday mornings?';
+    await ask(alice, body);
+    const card = questionCard(alice, body);
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await card.getByLabel('Your question').fill(reworded);
+    await card.getByRole('button', { name: 'Save' }).click();
+    const edited = questionCard(alice, reworded);
+    await edited.getByTestId('edited').waitFor();
+
+    await edited.getByRole('button', { name: 'Withdraw' }).click();
+    await edited.getByText('Withdrawing deletes your question and its votes.').waitFor();
+    await edited.getByRole('button', { name: 'Withdraw' }).click();
+    await edited.waitFor({ state: 'detached' });
+    // Nothing of it stays with its author either, not even as rejected.
+    await tab(alice, 'Mine').click();
+    await tab(alice, 'Mine').and(alice.locator('[aria-pressed="true"]')).waitFor();
+    await expect.poll(() => questionCard(alice, reworded).count()).toBe(0);
+  });
+
   it('does not show the moderator console on Back after signing out', async () => {
     const moderator = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
     const console = `${meeting}/moderate`;
