@@ -132,7 +132,11 @@ function MeetingControls({ moderation }: { moderation: ReturnType<typeof useMode
             type="button"
             aria-pressed={meeting.paused}
             onClick={() => moderation.toggleFreeze(meeting.paused)}
-            className={meeting.paused ? `${buttonClass} bg-sky-800 text-white ring-sky-800 hover:bg-sky-900` : plainButton}
+            className={
+              meeting.paused
+                ? `${buttonClass} bg-sky-800 text-white ring-sky-800 hover:bg-sky-900`
+                : plainButton
+            }
           >
             {meeting.paused ? '❚❚ Questions paused — resume' : 'Pause questions'}{' '}
             <kbd className="ml-1 text-xs opacity-70">f</kbd>
