@@ -37,7 +37,7 @@ export function useModeration(where: Where) {
   const setFrozen = (frozen: boolean) => actions.freeze.mutate({ ...where, frozen });
   const setAnswer = (question: Question, responseText: string | null) =>
     actions.answer.mutate({ ...ids(question), responseText });
-  /** Does `change` now and offers `revert` back once it succeeded. */
+  /** Runs `mutation` now and, once it succeeded, offers `revert` as its Undo. */
   const undoable = <Input,>(
     mutation: { mutate(input: Input, options: { onSuccess(): void }): void },
     input: Input,
