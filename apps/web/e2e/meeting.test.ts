@@ -75,7 +75,7 @@ describe('a meeting from its schedule to its archive', () => {
     await form.getByRole('button', { name: 'Create meeting' }).click();
 
     const scheduled = card(group(moderator, 'Upcoming'), TITLE);
-    await scheduled.getByText('Scheduled', { exact: true }).waitFor();
+    await scheduled.getByTestId('meeting-state').filter({ hasText: 'Upcoming' }).waitFor();
     code = ((await scheduled.getByTitle('Join code').textContent()) ?? '').replace('#', '');
     expect(code).toMatch(/^\d{6}$/);
     meetingPath = (await scheduled.getByRole('link', { name: TITLE }).getAttribute('href')) ?? '';
@@ -84,7 +84,8 @@ describe('a meeting from its schedule to its archive', () => {
 
   it('opens the meeting by itself at its time, and the meetings home follows', async () => {
     await card(group(moderator, 'Open now'), TITLE)
-      .getByText('Open', { exact: true })
+      .getByTestId('meeting-state')
+      .filter({ hasText: 'Live' })
       .waitFor({ timeout: SCHEDULE_MS });
     expect(await card(group(moderator, 'Upcoming'), TITLE).count()).toBe(0);
     await screenshot(moderator, 'meetings-home-desktop');
@@ -189,7 +190,8 @@ describe('a meeting from its schedule to its archive', () => {
     await form.getByRole('button', { name: 'Save meeting' }).click();
     await form.waitFor({ state: 'detached' });
     await card(group(moderator, 'Past'), TITLE)
-      .getByText('Closed', { exact: true })
+      .getByTestId('meeting-state')
+      .filter({ hasText: 'Ended' })
       .waitFor({ timeout: SCHEDULE_MS });
     await alice.getByTestId('meeting-ended').waitFor();
     expect(await alice.getByLabel('Ask a question').count()).toBe(0);

@@ -7,21 +7,28 @@ const STATE_LABELS: Record<Meeting['state'], { label: string; className: string 
   closed: { label: 'Ended', className: 'bg-slate-200 text-slate-800' },
 };
 
+/** The meeting's state in a word: Upcoming, Live or Ended. */
+export function MeetingStateBadge({ meeting }: { meeting: Meeting }) {
+  const state = STATE_LABELS[meeting.state];
+  return (
+    <span
+      className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${state.className}`}
+      data-testid="meeting-state"
+    >
+      {state.label}
+    </span>
+  );
+}
+
 /** The meeting's title, state and join code, above every meeting page but the display. */
 export function MeetingHeader({ meeting, heading }: { meeting: Meeting; heading?: string }) {
-  const state = STATE_LABELS[meeting.state];
   return (
     <div className="flex flex-col gap-1">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-bold text-slate-900 wrap-anywhere" data-testid="meeting-title">
           {heading ? `${heading}: ${meeting.title}` : meeting.title}
         </h1>
-        <span
-          className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${state.className}`}
-          data-testid="meeting-state"
-        >
-          {state.label}
-        </span>
+        <MeetingStateBadge meeting={meeting} />
         <span className="font-mono text-sm text-slate-500" title="Join code">
           {formatMeetingCode(meeting.code)}
         </span>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { MeetingCodeBox } from '../components/meeting-code-box';
 import { MeetingForm } from '../components/meeting-form';
+import { MeetingStateBadge } from '../components/meeting-header';
 import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
@@ -15,19 +16,10 @@ import { trpc } from '../trpc';
 const CARD = 'rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200';
 const ACTION = 'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50';
 
-const STATE_BADGES: Record<Meeting['state'], { label: string; className: string }> = {
-  open: { label: 'Open', className: 'bg-emerald-100 text-emerald-900' },
-  scheduled: { label: 'Scheduled', className: 'bg-sky-100 text-sky-900' },
-  closed: { label: 'Closed', className: 'bg-slate-200 text-slate-800' },
-};
-
-function StateBadge({ meeting }: { meeting: Meeting }) {
-  const badge =
-    meeting.state === 'open' && meeting.paused
-      ? { ...STATE_BADGES.open, label: 'Paused' }
-      : STATE_BADGES[meeting.state];
+/** Whether questions are paused, next to the state: what a moderator checks before going on stage. */
+function PausedBadge() {
   return (
-    <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${badge.className}`}>{badge.label}</span>
+    <span className="rounded-full bg-sky-800 px-2.5 py-0.5 text-xs font-semibold text-white">Paused</span>
   );
 }
 
@@ -119,7 +111,8 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
             {meeting.title}
           </Link>
         </h3>
-        <StateBadge meeting={meeting} />
+        <MeetingStateBadge meeting={meeting} />
+        {meeting.state === 'open' && meeting.paused && <PausedBadge />}
         <span className="ml-auto font-mono text-sm font-semibold text-slate-700" title="Join code">
           {formatMeetingCode(meeting.code)}
         </span>
@@ -134,9 +127,11 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
           <Link to={path('present')} className={ACTION}>
             Present
           </Link>
-          <Link to={path('analytics')} className={ACTION}>
-            Analytics
-          </Link>
+          {meeting.state !== 'scheduled' && (
+            <Link to={path('analytics')} className={ACTION}>
+              Analytics
+            </Link>
+          )}
           <StateAction tenant={tenant.slug} meeting={meeting} />
           <button
             type="button"
