@@ -12,7 +12,13 @@ import {
   type Transport,
 } from '../../test-support/meeting-streams.js';
 import { lastSeqOf } from '../../test-support/outbox.js';
-import { type Credentials, requestJson, sessionCredentials, waitFor } from '../../test-support/sse.js';
+import {
+  type Credentials,
+  requestJson,
+  sessionCredentials,
+  startInstance,
+  waitFor,
+} from '../../test-support/sse.js';
 
 const alpha = { tenant: 'alpha' } as const;
 const TRANSPORTS: Transport[] = ['plain', 'trpc', 'trpc-client'];
@@ -114,6 +120,26 @@ describe.each(DIALECTS)('meeting filter on %s', (dialect) => {
       expect(fromOther.events).toHaveLength(2);
     },
   );
+
+  it('filters the same in the events.subscribe resolver, as tRPC’s own producer runs it', async () => {
+    const instance = await startInstance(app, { trpcStreams: 'trpc', presenceIntervalMs: 100 });
+    try {
+      const start = await position();
+      const filtered = await openStream(instance.url, 'trpc-client', credentials.member, {
+        ...ALPHA_MEETING,
+        lastEventId: start,
+      });
+      open.push(filtered);
+      await member.question.submit.mutate({ ...other, body: uniqueLabel('not here') });
+      const here = await member.question.submit.mutate({ ...ALPHA_MEETING, body: uniqueLabel('here') });
+      await idsOnceReceived(filtered, 1);
+      await waitFor(() => filtered.presence.length > 0);
+      expect(filtered.events.map(({ event }) => questionIdOf(event))).toEqual([here.id]);
+      expect(filtered.presence[0]).toBeGreaterThanOrEqual(1);
+    } finally {
+      await instance.close();
+    }
+  });
 
   it('resumes a plain stream from its Last-Event-ID header with the filter of its URL', async () => {
     const start = await position();
