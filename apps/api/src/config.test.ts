@@ -11,6 +11,12 @@ describe('configuration', () => {
     expect(config.bus).toEqual({ kind: 'memory' });
     expect(config.eventRetentionMs).toBe(24 * 60 * 60 * 1000);
     expect(config.heartbeatMs).toBe(30_000);
+    expect(config.presenceIntervalMs).toBe(3000);
+  });
+
+  it('shares meeting presence as often as PRESENCE_INTERVAL_SECONDS says, and refuses no interval', () => {
+    expect(loadConfig({ PRESENCE_INTERVAL_SECONDS: '1.5' }).presenceIntervalMs).toBe(1500);
+    expect(() => loadConfig({ PRESENCE_INTERVAL_SECONDS: '0' })).toThrow(/PRESENCE_INTERVAL_SECONDS/);
   });
 
   it('never turns demo mode on in production, even when asked', () => {
