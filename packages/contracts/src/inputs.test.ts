@@ -18,10 +18,13 @@ function issues(schema: z.ZodType, input: unknown) {
   return result.error?.issues ?? [];
 }
 
+/** Questions and the queue belong to a meeting. */
+const inMeeting = { tenant: 'demo', meetingId: randomUUID() } as const;
+
 describe('questionSubmitInput', () => {
   it('trims the body and defaults teamId to null', () => {
-    expect(questionSubmitInput.parse({ tenant: 'demo', body: '  Why?\n ' })).toEqual({
-      tenant: 'demo',
+    expect(questionSubmitInput.parse({ ...inMeeting, body: '  Why?\n ' })).toEqual({
+      ...inMeeting,
       body: 'Why?',
       teamId: null,
     });
@@ -29,36 +32,36 @@ describe('questionSubmitInput', () => {
 
   it('rejects an empty or whitespace-only body with a message naming the field', () => {
     for (const body of ['', '   \n\t']) {
-      expect(issues(questionSubmitInput, { tenant: 'demo', body })).toEqual([
+      expect(issues(questionSubmitInput, { ...inMeeting, body })).toEqual([
         expect.objectContaining({ path: ['body'], message: 'must not be empty' }),
       ]);
     }
   });
 
   it('accepts 2000 characters (after trimming) and rejects 2001', () => {
-    expect(questionSubmitInput.parse({ tenant: 'demo', body: 'a'.repeat(2000) }).body).toHaveLength(2000);
-    expect(questionSubmitInput.parse({ tenant: 'demo', body: ` ${'a'.repeat(2000)} ` }).body).toHaveLength(
+    expect(questionSubmitInput.parse({ ...inMeeting, body: 'a'.repeat(2000) }).body).toHaveLength(2000);
+    expect(questionSubmitInput.parse({ ...inMeeting, body: ` ${'a'.repeat(2000)} ` }).body).toHaveLength(
       2000,
     );
-    expect(issues(questionSubmitInput, { tenant: 'demo', body: 'a'.repeat(2001) })).toEqual([
+    expect(issues(questionSubmitInput, { ...inMeeting, body: 'a'.repeat(2001) })).toEqual([
       expect.objectContaining({ path: ['body'], message: 'must be at most 2000 characters' }),
     ]);
   });
 
   it('rejects a non-uuid teamId and a non-string body', () => {
-    expect(issues(questionSubmitInput, { tenant: 'demo', body: 'x', teamId: 'eng' })[0]?.path).toEqual([
+    expect(issues(questionSubmitInput, { ...inMeeting, body: 'x', teamId: 'eng' })[0]?.path).toEqual([
       'teamId',
     ]);
-    expect(issues(questionSubmitInput, { tenant: 'demo', body: 42 })[0]?.path).toEqual(['body']);
+    expect(issues(questionSubmitInput, { ...inMeeting, body: 42 })[0]?.path).toEqual(['body']);
   });
 });
 
 describe('strict inputs', () => {
   const questionId = randomUUID();
   it.each([
-    ['questionSubmitInput', questionSubmitInput, { tenant: 'demo', body: 'hi' }],
-    ['questionAnswerInput', questionAnswerInput, { tenant: 'demo', questionId, responseText: 'yes' }],
-    ['queueFreezeInput', queueFreezeInput, { tenant: 'demo', frozen: true }],
+    ['questionSubmitInput', questionSubmitInput, { ...inMeeting, body: 'hi' }],
+    ['questionAnswerInput', questionAnswerInput, { ...inMeeting, questionId, responseText: 'yes' }],
+    ['queueFreezeInput', queueFreezeInput, { ...inMeeting, frozen: true }],
     ['signUpInput', signUpInput, { email: 'a@b.co', password: 'long-enough', name: 'A' }],
     ['signInInput', signInInput, { email: 'a@b.co', password: 'x' }],
     ['tenantCreateInput', tenantCreateInput, { tenant: 'acme', name: 'Acme' }],
@@ -91,7 +94,7 @@ describe('tenantSlug', () => {
   });
 
   it('names the tenant field inside an input', () => {
-    expect(issues(questionSubmitInput, { tenant: 'Bad Slug', body: 'x' })).toEqual([
+    expect(issues(questionSubmitInput, { ...inMeeting, tenant: 'Bad Slug', body: 'x' })).toEqual([
       expect.objectContaining({ path: ['tenant'] }),
     ]);
   });
@@ -124,8 +127,8 @@ describe('auth inputs', () => {
 
 describe('questionListInput', () => {
   it('defaults sort and limit and bounds the limit', () => {
-    expect(questionListInput.parse({ tenant: 'demo' })).toEqual({ tenant: 'demo', sort: 'top', limit: 50 });
-    expect(issues(questionListInput, { tenant: 'demo', limit: 101 })[0]?.path).toEqual(['limit']);
-    expect(issues(questionListInput, { tenant: 'demo', sort: 'oldest' })[0]?.path).toEqual(['sort']);
+    expect(questionListInput.parse({ ...inMeeting })).toEqual({ ...inMeeting, sort: 'top', limit: 50 });
+    expect(issues(questionListInput, { ...inMeeting, limit: 101 })[0]?.path).toEqual(['limit']);
+    expect(issues(questionListInput, { ...inMeeting, sort: 'oldest' })[0]?.path).toEqual(['sort']);
   });
 });
