@@ -172,11 +172,12 @@ describe('a meeting from its schedule to its archive', () => {
   });
 
   it('marks a question answered live, without an answer to type', async () => {
+    await alice.getByRole('button', { name: 'Answered', exact: true }).click();
+    await alice.getByText('Nothing has been answered yet.').waitFor();
     await question(moderator, ALICE_EDITED).click();
     await question(moderator, ALICE_EDITED)
       .getByRole('button', { name: /^Answered live/ })
       .click();
-    await alice.getByRole('button', { name: 'Answered', exact: true }).click();
     await question(alice, ALICE_EDITED).getByText('Answered live').waitFor();
     await display.getByTestId('spotlight-body').waitFor({ state: 'detached' });
   });
@@ -214,6 +215,22 @@ describe('a meeting from its schedule to its archive', () => {
     await guest.getByText('is not a meeting code').waitFor();
   });
 
+  it('signs a newcomer up from the code page and brings them to the archive', async () => {
+    const newcomer = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    await newcomer.goto(`/j/${code}`);
+    await newcomer.getByText('This meeting has ended').waitFor();
+    expect(await newcomer.getByRole('button', { name: 'Join as a guest' }).count()).toBe(0);
+    await newcomer.getByRole('link', { name: 'Create account' }).click();
+    await newcomer.getByLabel('Name').fill('Dana Newcomer');
+    await newcomer.getByLabel('Email').fill('dana@example.test');
+    await newcomer.getByLabel(/Password/).fill('a long enough password');
+    await newcomer.getByRole('button', { name: 'Create account' }).click();
+    await newcomer.getByRole('button', { name: 'Join as Dana Newcomer' }).click();
+    await newcomer.waitForURL(`**${meetingPath}`);
+    await newcomer.getByTestId('meeting-ended').waitFor();
+    await question(newcomer, ALICE_EDITED).getByText('Answered live').waitFor();
+  });
+
   it('downloads the export, with every question and nobody who asked', async () => {
     await moderator.goto(`${meetingPath}/moderate`);
     const [download] = await Promise.all([
@@ -247,7 +264,7 @@ describe('a meeting from its schedule to its archive', () => {
     await card(display, TITLE)
       .getByText(`Delete “${TITLE}” and its 2 questions? This cannot be undone.`)
       .waitFor();
-    await card(display, TITLE).getByRole('button', { name: 'Delete meeting' }).click();
+    await card(display, TITLE).getByRole('button', { name: 'Delete', exact: true }).click();
     await card(moderator, TITLE).waitFor({ state: 'detached' });
     await card(alice, TITLE).waitFor({ state: 'detached' });
   });

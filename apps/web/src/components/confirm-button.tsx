@@ -7,13 +7,15 @@ interface ConfirmButtonProps {
   warning: string;
   className: string;
   onConfirm(): void;
+  /** Called as it asks, for a warning that needs loading (how much would go with it, say). */
+  onAsk?(): void;
 }
 
 /**
  * A button for what cannot be taken back: the first click asks, with the consequence spelled out,
  * and only the second does it. Escape or Cancel leaves everything as it was.
  */
-export function ConfirmButton({ label, warning, className, onConfirm }: ConfirmButtonProps) {
+export function ConfirmButton({ label, warning, className, onConfirm, onAsk }: ConfirmButtonProps) {
   const [asking, setAsking] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -21,7 +23,14 @@ export function ConfirmButton({ label, warning, className, onConfirm }: ConfirmB
   }, [asking]);
   if (!asking) {
     return (
-      <button type="button" className={className} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className={className}
+        onClick={() => {
+          setAsking(true);
+          onAsk?.();
+        }}
+      >
         {label}
       </button>
     );

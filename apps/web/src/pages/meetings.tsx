@@ -1,6 +1,7 @@
 import type { Meeting, Tenant } from '@pulsestage/contracts';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
+import { ConfirmButton } from '../components/confirm-button';
 import { MeetingCodeBox } from '../components/meeting-code-box';
 import { MeetingForm } from '../components/meeting-form';
 import { MeetingStateBadge } from '../components/meeting-header';
@@ -25,53 +26,24 @@ function PausedBadge() {
 
 /** Deletes a meeting after a confirmation that names it and says how many questions go with it. */
 function DeleteMeeting({ tenant, meeting }: { tenant: string; meeting: Meeting }) {
-  const [asking, setAsking] = useState(false);
-  const confirm = useRef<HTMLButtonElement>(null);
-  const figures = trpc.meeting.analytics.useQuery({ tenant, meetingId: meeting.id }, { enabled: asking });
+  const [asked, setAsked] = useState(false);
+  const figures = trpc.meeting.analytics.useQuery({ tenant, meetingId: meeting.id }, { enabled: asked });
   const remove = trpc.meeting.delete.useMutation();
   const failure = useFailureNotice([remove]);
-  useEffect(() => {
-    if (asking) confirm.current?.focus();
-  }, [asking]);
   const count = figures.data?.questions;
   const questions =
     count === undefined ? 'all its questions' : count === 1 ? 'its 1 question' : `its ${count} questions`;
-  if (!asking) {
-    return (
-      <>
-        <button type="button" className={`${ACTION} text-rose-800`} onClick={() => setAsking(true)}>
-          Delete
-        </button>
-        <ErrorNotice message={failure} className="basis-full" />
-      </>
-    );
-  }
   return (
-    <fieldset
-      className="flex basis-full flex-wrap items-center gap-2 rounded-lg bg-rose-50 p-2 ring-1 ring-rose-200"
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') setAsking(false);
-      }}
-    >
-      <legend className="sr-only">Delete {meeting.title}?</legend>
-      <span className="min-w-0 flex-1 text-sm text-rose-900">
-        Delete “{meeting.title}” and {questions}? This cannot be undone.
-      </span>
-      <button
-        ref={confirm}
-        type="button"
-        className="rounded-lg bg-rose-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-rose-800"
-        onClick={() => {
-          setAsking(false);
-          remove.mutate({ tenant, meetingId: meeting.id });
-        }}
-      >
-        Delete meeting
-      </button>
-      <button type="button" className={ACTION} onClick={() => setAsking(false)}>
-        Cancel
-      </button>
-    </fieldset>
+    <>
+      <ConfirmButton
+        label="Delete"
+        warning={`Delete “${meeting.title}” and ${questions}? This cannot be undone.`}
+        className={`${ACTION} text-rose-800`}
+        onAsk={() => setAsked(true)}
+        onConfirm={() => remove.mutate({ tenant, meetingId: meeting.id })}
+      />
+      <ErrorNotice message={failure} className="basis-full" />
+    </>
   );
 }
 
