@@ -140,7 +140,8 @@ export function MeetingForm({ meeting, onSaved, onCancel }: MeetingFormProps) {
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     setTouched(new Set(Object.keys(values) as MeetingField[]));
-    if (Object.keys(check.errors).length === 0) save(values, initial);
+    // Checked again as it is sent: a time can pass while the form sits there.
+    if (Object.keys(checkMeetingForm(values, initial).errors).length === 0) save(values, initial);
   };
   const fieldProps = (field: MeetingField, describedBy: string | undefined) => ({
     'aria-invalid': shown[field] ? true : undefined,
