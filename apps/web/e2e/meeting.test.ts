@@ -160,9 +160,13 @@ describe('a meeting from its schedule to its archive', () => {
     await moderator.getByRole('button', { name: 'Open', exact: true }).click();
   });
 
-  it('puts questions on the display with the presenter keys', async () => {
+  it('puts questions on the display with the presenter keys: next, previous, most upvoted', async () => {
     const onScreen = display.getByTestId('spotlight-body');
     await display.keyboard.press('n');
+    await expect.poll(() => onScreen.textContent()).toBe(ALICE_EDITED);
+    await display.keyboard.press('n');
+    await expect.poll(() => onScreen.textContent()).toBe(GUEST_ASKS);
+    await display.keyboard.press('p');
     await expect.poll(() => onScreen.textContent()).toBe(ALICE_EDITED);
     await display.keyboard.press('n');
     await expect.poll(() => onScreen.textContent()).toBe(GUEST_ASKS);
@@ -247,6 +251,19 @@ describe('a meeting from its schedule to its archive', () => {
   it('opens the analytics page', async () => {
     await moderator.getByRole('link', { name: 'See the analytics' }).click();
     await moderator.getByRole('heading', { name: `Analytics · ${TITLE}` }).waitFor();
+    const figure = (label: string) =>
+      moderator
+        .getByTestId('analytics-figures')
+        .locator('div')
+        .filter({ has: moderator.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+        .locator('dd')
+        .first();
+    // The moderator, the display's owner, Alice, the guest and the newcomer opened it.
+    expect(await figure('Participants').textContent()).toBe('5');
+    expect(await figure('Questions').textContent()).toBe('2');
+    expect(await figure('Upvotes').textContent()).toBe('1');
+    expect(await figure('Answered').textContent()).toBe('50%');
+    await moderator.getByTestId('meeting-charts').locator('canvas').first().waitFor();
   });
 
   it('lets only admins delete a meeting, after naming it and the questions that go with it', async () => {
