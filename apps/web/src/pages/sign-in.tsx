@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
+import { MeetingCodeBox } from '../components/meeting-code-box';
 import { ErrorNotice } from '../components/notice';
 import { useCredentialChange } from '../lib/credentials';
 import { useFailureNotice } from '../lib/failure';
@@ -49,6 +50,12 @@ export default function SignIn() {
           Create an account
         </Link>
       </p>
+      {/* Someone who came to sign in on the way somewhere has no code to type. */}
+      {next === '/' && (
+        <div className="mt-6 border-t border-slate-200 pt-6">
+          <MeetingCodeBox framed={false} />
+        </div>
+      )}
       {demo.data && (
         <section
           aria-labelledby="demo-accounts"
