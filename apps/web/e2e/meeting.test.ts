@@ -67,11 +67,12 @@ describe('a meeting from its schedule to its archive', () => {
     await form.getByText('Give the meeting a title.').waitFor();
     await form.getByLabel(/^Title/).fill(TITLE);
     await form.getByLabel('Allow guests with the code').selectOption('on');
-    await form.getByLabel(/^Opens at/).fill(await localTimeIn(moderator, 8));
     await form.getByLabel(/^Closes at/).fill(await localTimeIn(moderator, 3600));
     expect(await form.getByText('The meeting must close after it opens.').count()).toBe(0);
     await screenshot(moderator, 'meeting-form-desktop');
     expect(await accessibilityProblems(moderator)).toEqual([]);
+    // Soon enough to watch it open, late enough to see it scheduled first.
+    await form.getByLabel(/^Opens at/).fill(await localTimeIn(moderator, 10));
     await form.getByRole('button', { name: 'Create meeting' }).click();
 
     const scheduled = card(group(moderator, 'Upcoming'), TITLE);
@@ -191,7 +192,7 @@ describe('a meeting from its schedule to its archive', () => {
     const open = card(group(moderator, 'Open now'), TITLE);
     await open.getByRole('button', { name: 'Edit' }).click();
     const form = moderator.getByRole('form', { name: 'Edit meeting' });
-    await form.getByLabel(/^Closes at/).fill(await localTimeIn(moderator, 4));
+    await form.getByLabel(/^Closes at/).fill(await localTimeIn(moderator, 6));
     await form.getByRole('button', { name: 'Save meeting' }).click();
     await form.waitFor({ state: 'detached' });
     await card(group(moderator, 'Past'), TITLE)
