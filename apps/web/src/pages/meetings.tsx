@@ -74,11 +74,10 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
   const [editing, setEditing] = useState(false);
   const path = (page: Parameters<typeof meetingPath>[2] = '') => meetingPath(tenant.slug, meeting.id, page);
   const moderates = hasRole(tenant, 'moderator');
-  const titleId = `meeting-${meeting.id}`;
   return (
     <li className={CARD} data-testid="meeting-card">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-        <h3 id={titleId} className="text-lg font-semibold">
+        <h3 className="text-lg font-semibold">
           <Link to={path()} className="text-slate-900 hover:text-indigo-700 hover:underline">
             {meeting.title}
           </Link>
