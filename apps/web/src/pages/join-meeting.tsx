@@ -29,9 +29,7 @@ const STATE_NOTES = {
 function UnknownCode({ code, reason }: { code: string; reason: string }) {
   return (
     <AuthCard title="This code does not open a meeting">
-      <p className="mb-6 text-slate-600" data-testid="join-refusal">
-        {reason}
-      </p>
+      <p className="mb-6 text-slate-600">{reason}</p>
       <MeetingCodeBox framed={false} key={code} />
     </AuthCard>
   );
@@ -148,9 +146,7 @@ export default function JoinMeeting() {
       <p className="-mt-4 mb-2 text-slate-600">
         {link.data.name} · <span className="font-mono">{formatMeetingCode(code)}</span>
       </p>
-      <p className="mb-6 text-sm font-medium text-slate-800" data-testid="meeting-state-note">
-        {STATE_NOTES[meeting.state]}
-      </p>
+      <p className="mb-6 text-sm font-medium text-slate-800">{STATE_NOTES[meeting.state]}</p>
       {me.data ? (
         <SignedIn me={me.data} landing={landing} code={code} />
       ) : (
