@@ -1,4 +1,5 @@
 import type { Role } from '@pulsestage/contracts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TENANT } from '@pulsestage/contracts/demo';
 import type { TenantAccess } from '../auth/access.js';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
@@ -9,7 +10,7 @@ import { createJoinLink } from '../tenants/links.js';
 import { addMember, insertTenant } from '../tenants/repository.js';
 import { createTeam } from '../tenants/teams.js';
 
-export const DEMO_PASSWORD = 'demo-password';
+export { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@pulsestage/contracts/demo';
 
 interface SeedQuestion {
   body: string;
@@ -28,15 +29,8 @@ interface SeedTenant {
   questions: SeedQuestion[];
 }
 
-export const DEMO_ACCOUNTS = [
-  { email: 'owner@demo.test', name: 'Olivia Owner', role: 'owner' },
-  { email: 'mod@demo.test', name: 'Max Moderator', role: 'moderator' },
-  { email: 'alice@demo.test', name: 'Alice', role: 'member' },
-  { email: 'bob@demo.test', name: 'Bob', role: 'member' },
-] as const satisfies SeedTenant['accounts'];
-
 const DEMO: SeedTenant = {
-  slug: 'demo',
+  slug: DEMO_TENANT,
   name: 'Demo Org',
   accounts: [...DEMO_ACCOUNTS],
   teams: ['Engineering', 'Sales'],
