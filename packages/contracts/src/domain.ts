@@ -145,3 +145,8 @@ export const demoAccounts = z.object({
   accounts: z.array(z.object({ email: z.string(), name: z.string(), role })),
 });
 export type DemoAccounts = z.infer<typeof demoAccounts>;
+
+/** `tenant.revokeLink`: which link was revoked. */
+export const revokedLink = z.object({ linkId: uuid });
+/** `tenant.revokeServiceToken`: which service token was revoked. */
+export const revokedServiceToken = z.object({ tokenId: uuid });
