@@ -1,6 +1,6 @@
 /** What the benchmark commands share: their common options, and how a command starts and ends. */
 import { type OptionSpec, type Options, parseOptions, UsageError, usage } from './args.js';
-import { cleanup } from './processes.js';
+import { cleanup } from './lifecycle.js';
 
 /** Options with the same meaning in every benchmark; each command lists them where its usage shows them. */
 export const COMMON_OPTIONS = {

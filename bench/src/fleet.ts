@@ -3,7 +3,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { within } from '@pulsestage/test-harness/poll';
 import { Histogram } from './histogram.js';
-import { BENCH_DIR, TSX_IMPORT, track } from './processes.js';
+import { track } from './lifecycle.js';
+import { BENCH_DIR, TSX_IMPORT } from './processes.js';
 import type {
   FromLoader,
   LoaderConfig,

@@ -15,15 +15,11 @@ import { within } from '@pulsestage/test-harness/poll';
 import pg from 'pg';
 import type { OptionSpec, parseOptions } from './args.js';
 import { runCommand } from './command.js';
-import {
-  cpuSeconds,
-  createPostgresDatabase,
-  installExitHandlers,
-  onCleanup,
-  postgresUrl,
-} from './processes.js';
+import { installExitHandlers, onCleanup } from './lifecycle.js';
+import { cpuSeconds } from './proc-stats.js';
+import { createPostgresDatabase, postgresUrl } from './processes.js';
 import { monotonicMs } from './protocol.js';
-import { type Cell, formatNumber, table } from './report.js';
+import { type Cell, formatNumber, log, table } from './report.js';
 
 const SPEC = {
   'database-url': {
@@ -54,8 +50,6 @@ const SPEC = {
 } as const satisfies Record<string, OptionSpec>;
 
 type Options = ReturnType<typeof parseOptions<typeof SPEC>>;
-
-const log = (message: string) => console.error(message);
 
 const SCHEMA = `
 CREATE TABLE questions (id text PRIMARY KEY, tenant_id text NOT NULL, status text NOT NULL DEFAULT 'OPEN');

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ProfileWindow } from './processes.js';
+import type { ProfileWindow } from './profiles.js';
 import { formatNumber, table } from './report.js';
 
 interface CallFrame {

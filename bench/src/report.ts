@@ -22,3 +22,8 @@ export function table(header: string[], rows: Cell[][]): string {
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** Progress goes to stderr, so that stdout carries only the results. */
+export function log(message: string): void {
+  console.error(message);
+}

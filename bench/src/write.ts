@@ -15,17 +15,13 @@ import type { OptionSpec, parseOptions } from './args.js';
 import { COMMON_OPTIONS, runCommand } from './command.js';
 import { defaultConnectTimeoutMs, Fleet, type MeasuredRun } from './fleet.js';
 import { Histogram } from './histogram.js';
-import {
-  checkLimits,
-  cpuSeconds,
-  installExitHandlers,
-  labelProfile,
-  postgresUrl,
-  profileArgs,
-  rssKb,
-} from './processes.js';
+import { installExitHandlers } from './lifecycle.js';
+import { checkLimits } from './limits.js';
+import { cpuSeconds, rssKb } from './proc-stats.js';
+import { postgresUrl } from './processes.js';
+import { labelProfile, profileArgs } from './profiles.js';
 import { monotonicMs } from './protocol.js';
-import { type Cell, formatNumber, seconds, table } from './report.js';
+import { type Cell, formatNumber, log, seconds, table } from './report.js';
 import { type ApiSession, createMembers, createQuestions, startApiSession } from './setup.js';
 
 const SPEC = {
@@ -75,8 +71,6 @@ interface WriteRun extends MeasuredRun {
   /** CPU of the harness while it sent the mutations and waited for the deliveries. */
   clientCpuSeconds?: number;
 }
-
-const log = (message: string) => console.error(message);
 
 /** One (voter, question) pair; only one worker ever touches it, so its state is known. */
 interface Pair {

@@ -29,10 +29,18 @@ if (!adminUrl) {
   );
 }
 
-const BUSES: { bus: BusKind; enabled: boolean }[] = [
+type NetworkedBus = Exclude<BusKind, 'memory'>;
+
+const BUSES: { bus: NetworkedBus; enabled: boolean }[] = [
   { bus: 'postgres', enabled: Boolean(adminUrl) },
   { bus: 'redis', enabled: Boolean(adminUrl && redisUrl) },
 ];
+
+/** What an API process logs when its bus fails to reconnect (ioredis logs every failed attempt). */
+const REFUSED_RECONNECTION: Record<NetworkedBus, string> = {
+  postgres: 'event bus could not listen yet',
+  redis: 'event bus connection to Redis failed',
+};
 
 const STREAM_PATH = '/events?tenant=demo';
 const TENANT = 'demo';
@@ -281,8 +289,9 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
     }
 
     /**
-     * A subscriber on A (never reconnecting) from the newest event, and a workload `label` through B.
-     * Resolves once A's hub follows the tenant, so that the latencies measured are live ones.
+     * A subscriber on A (never reconnecting) from the newest event, and a workload `label` through B
+     * whose first question has reached the subscriber: A's hub follows the tenant, so that the
+     * latencies measured from then on are live ones.
      */
     async function liveOnA(
       label: string,
@@ -290,8 +299,22 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
       const from = await lastSeq();
       const sub = subscriber(from, () => a.url, 1);
       await sub.start();
-      await sleep(300);
-      return { from, sub, work: workload(b, label) };
+      const work = workload(b, label);
+      await afterSentinel(work, from, sub);
+      return { from, sub, work };
+    }
+
+    /**
+     * Submits one more question through B and waits until each subscriber has it: events are ordered
+     * per tenant, so a duplicate or stray event due before it has arrived by then.
+     */
+    async function afterSentinel(
+      work: Workload,
+      from: number,
+      ...subs: Pick<ResumingSubscriber, 'waitForId'>[]
+    ): Promise<void> {
+      await work.submit('alice');
+      await Promise.all(subs.map((sub) => sub.waitForId(from + work.done.length, 8000)));
     }
 
     /**
@@ -317,7 +340,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
         await sleep(120);
       }
       await sub.waitForId(from + work.done.length, 5000);
-      await sleep(300);
+      await afterSentinel(work, from, sub);
       await sub.stop();
 
       await expectExactly(sub, from, await mutationsInSequenceOrder(from, work.done));
@@ -407,19 +430,20 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
       'a subscriber on A receives every mutation made through B, once each, in order, as they happen',
       async () => {
         const { from, sub, work } = await liveOnA('fan-out');
+        const live = from + work.done.length;
 
         // Ten submits one after another, alternating alice and bob...
         for (let index = 0; index < 10; index += 1) await work.submit(MEMBERS[index % 2] ?? 'alice');
-        const sequential = [...work.done];
+        const sequential = work.done.slice(live - from);
         // ...then twenty at once: each of those ten upvoted by the other member, and ten more submits.
         await Promise.all([
           ...sequential.map((question) => work.upvote(other(question.by), question.questionId)),
           ...range(0, 10).map((index) => work.submit(MEMBERS[index % 2] ?? 'alice')),
         ]);
-        expect(work.done).toHaveLength(30);
+        expect(work.done).toHaveLength(live - from + 30);
 
-        await sub.waitForId(from + 30, 10_000);
-        await sleep(500); // a duplicate or a stray event would arrive now
+        await sub.waitForId(live + 30, 10_000);
+        await afterSentinel(work, from, sub);
         await sub.stop();
 
         expect(sub.connections, 'one connection, never dropped').toHaveLength(1);
@@ -428,8 +452,8 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
         await expectExactly(sub, from, bySeq);
 
         // Delivered through the bus, not by the once-a-second safety-net poll (which would be ~500 ms).
-        const live = latencies(sub, from, sequential);
-        expect(median(live), `latencies ${live.join(', ')} ms`).toBeLessThan(250);
+        const measured = latencies(sub, live, sequential);
+        expect(median(measured), `latencies ${measured.join(', ')} ms`).toBeLessThan(250);
       },
       TEST_TIMEOUT_MS,
     );
@@ -473,9 +497,10 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
         const { from, sub, work } = await liveOnA('bus outage');
         expect(await busConnected(a), 'A listens on the bus before the outage').toBe(true);
 
-        // A 2.5 s outage of A's bus: its connection is cut and new ones are refused, so its first
-        // reconnection attempt fails (PostgresBus retries after 1 s; ioredis retries with backoff).
-        const outageStartedAt = Date.now();
+        // An outage of A's bus: its connection is cut and new ones are refused until its first
+        // reconnection attempt has failed (PostgresBus retries after 1 s; ioredis retries with backoff).
+        const refusals = () => a.logs().split(REFUSED_RECONNECTION[bus]).length - 1;
+        const refusedBefore = refusals();
         if (bus === 'postgres') {
           expect(await dropBusConnection(a), "A's LISTEN connection was cut").toBeGreaterThan(0);
           await adminQuery(adminUrl ?? '', `alter database ${database.name} with allow_connections false`);
@@ -488,7 +513,9 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
           // Through B's pooled connections: A hears nothing of these, yet must deliver them.
           for (let index = 0; index < 4; index += 1) await work.submit(MEMBERS[index % 2] ?? 'alice');
           await sub.waitForId(from + work.done.length, 5000);
-          await sleep(outageStartedAt + 2500 - Date.now());
+          await expect
+            .poll(refusals, { message: "A's bus to fail to reconnect", timeout: 8000, interval: 100 })
+            .toBeGreaterThan(refusedBefore);
         } finally {
           if (bus === 'postgres') {
             await adminQuery(adminUrl ?? '', `alter database ${database.name} with allow_connections true`);
@@ -521,7 +548,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
 
         await within(flow, 15_000, 'the mutations');
         await sub.waitForId(from + 30, 5000);
-        await sleep(300);
+        await afterSentinel(work, from, sub);
         await sub.stop();
 
         expect(sub.connections.map((connection) => connection.url)).toEqual([a.url, b.url, a.url]);
@@ -563,7 +590,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
         await within(flow, 20_000, 'the mutations through B');
         await sub.waitForId(from + 40, 8000);
         await typed.waitForId(from + 40, 10_000); // an EventSource waits 3 s before it reconnects
-        await sleep(500);
+        await afterSentinel(work, from, sub, typed);
         await sub.stop();
         typed.stop();
 
@@ -580,7 +607,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
         // The tRPC stream: the same events with the same ids, once each, resumed on B from its last id.
         expect(typed.errors).toEqual([]);
         expect(typed.ids(), 'tRPC: consecutive ids, in order, none missing or repeated').toEqual(
-          range(from, 40),
+          range(from, work.done.length),
         );
         expect(typed.events.map((event) => event.data)).toEqual(
           sub.events.map((event) => JSON.parse(event.data) as Envelope),
@@ -619,7 +646,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
 
         await within(flow, 20_000, 'the mutations through B');
         await sub.waitForId(from + 30, 8000);
-        await sleep(500);
+        await afterSentinel(work, from, sub);
         await sub.stop();
 
         expect(sub.connections.map((connection) => connection.url)).toEqual([c.url, b.url]);

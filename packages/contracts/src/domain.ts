@@ -206,3 +206,8 @@ export type MeetingAnalytics = z.infer<typeof meetingAnalytics>;
 
 /** `meeting.presence`: how many watch right now. */
 export const meetingPresence = z.object({ meetingId: uuid, watching: count });
+
+/** `tenant.revokeLink`: which link was revoked. */
+export const revokedLink = z.object({ linkId: uuid });
+/** `tenant.revokeServiceToken`: which service token was revoked. */
+export const revokedServiceToken = z.object({ tokenId: uuid });

@@ -1,8 +1,9 @@
 /**
  * The demo accounts every test and benchmark signs in with, and plain-HTTP tRPC calls made as them.
  */
-export const DEMO_TENANT = 'demo';
-export const DEMO_PASSWORD = 'demo-password';
+import { DEMO_PASSWORD } from '@pulsestage/contracts/demo';
+
+export { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TENANT } from '@pulsestage/contracts/demo';
 export const SESSION_COOKIE = 'pulsestage_session';
 
 /** Signs in with `auth.signIn` and returns the `pulsestage_session=<token>` cookie pair. */

@@ -1,4 +1,5 @@
 import type { Role } from '@pulsestage/contracts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TENANT } from '@pulsestage/contracts/demo';
 import type { TenantAccess } from '../auth/access.js';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
@@ -10,7 +11,7 @@ import { createJoinLink } from '../tenants/links.js';
 import { addMember, insertTenant } from '../tenants/repository.js';
 import { createTeam } from '../tenants/teams.js';
 
-export const DEMO_PASSWORD = 'demo-password';
+export { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@pulsestage/contracts/demo';
 
 interface SeedQuestion {
   body: string;
@@ -38,13 +39,6 @@ interface SeedTenant {
   /** Seeded in this order; the list shows them by state whatever the order. */
   meetings: SeedMeeting[];
 }
-
-export const DEMO_ACCOUNTS = [
-  { email: 'owner@demo.test', name: 'Olivia Owner', role: 'owner' },
-  { email: 'mod@demo.test', name: 'Max Moderator', role: 'moderator' },
-  { email: 'alice@demo.test', name: 'Alice', role: 'member' },
-  { email: 'bob@demo.test', name: 'Bob', role: 'member' },
-] as const satisfies SeedTenant['accounts'];
 
 /** What the demo has had from the start: now the questions of its running meeting. */
 const DECEMBER_QUESTIONS: SeedQuestion[] = [
@@ -114,7 +108,7 @@ const DECEMBER_QUESTIONS: SeedQuestion[] = [
 ];
 
 const DEMO: SeedTenant = {
-  slug: 'demo',
+  slug: DEMO_TENANT,
   name: 'Demo Org',
   accounts: [...DEMO_ACCOUNTS],
   teams: ['Engineering', 'Sales'],

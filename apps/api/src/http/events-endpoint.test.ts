@@ -1,10 +1,8 @@
-import { sleep } from '@pulsestage/test-harness/poll';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trimOutbox } from '../events/outbox/retention.js';
 import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ALPHA_MEETING, BETA_MEETING } from '../test-support/fixture.js';
-import { lastSeqOf } from '../test-support/outbox.js';
+import { lastSeqOf, trimEveryEvent } from '../test-support/outbox.js';
 import {
   type CollectedStream,
   type Credentials,
@@ -13,6 +11,7 @@ import {
   envelopesOf,
   expectEachSeqOnceWhenRacing,
   expectScriptDelivered,
+  itemsBeforeSentinel,
   mutationScript,
   newMember,
   newServiceToken,
@@ -112,8 +111,9 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
         expect(frame.data).toBeDefined();
       }
       expect(raw.body).toMatch(new RegExp(`id: ${base + 1}\\ndata: \\{[^\\n]*\\}\\n\\n`));
-      await sleep(300);
-      expect(raw.items).toHaveLength(run.expected.length);
+      const [rawBefore, sourceBefore] = await itemsBeforeSentinel(member2, [raw, source]);
+      expect(rawBefore, 'no duplicate, no stray event').toHaveLength(run.expected.length);
+      expect(sourceBefore, 'no duplicate, no stray event').toHaveLength(run.expected.length);
     });
 
     it('serves the same events in the same order with the same ids as events.subscribe', async () => {
@@ -130,13 +130,16 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
   describe('resuming', () => {
     it('starts a stream opened without Last-Event-ID with an id-only frame: its starting position', async () => {
       const raw = await rawStream(cookies.member);
-      await waitFor(() => raw.frames.length >= 2, 5000, 'the frame after the opening comment');
-      expect(raw.frames.slice(0, 2)).toEqual([
-        { comments: ['connected'] },
-        { id: String(await lastSeq()), comments: [] },
-      ]);
+      // A heartbeat (which has no id) may come first while the position is being read.
+      const position = await waitFor(
+        () => raw.frames.slice(1).find((frame) => !frame.data?.includes('"heartbeat"')),
+        5000,
+        'the first frame after the opening comment that is not a heartbeat',
+      );
+      expect(raw.frames[0]).toEqual({ comments: ['connected'] });
+      expect(position).toEqual({ id: String(await lastSeq()), comments: [] });
       const resumed = await rawStream(cookies.member, '/events?tenant=alpha', { 'last-event-id': '0' });
-      await sleep(200);
+      await itemsBeforeSentinel(member2, [resumed]);
       expect(resumed.frames.filter((frame) => frame.data === undefined && frame.id !== undefined)).toEqual(
         [],
       );
@@ -164,9 +167,8 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
       await received(byQuery, 4);
       expect(idsOf(byHeader)).toEqual(seqRange(base + 3, base + 6));
       expect(idsOf(byQuery)).toEqual(seqRange(base + 3, base + 6));
-      await sleep(300);
-      expect(byHeader.items).toHaveLength(4);
-      expect(byQuery.items).toHaveLength(4);
+      const before = await itemsBeforeSentinel(member2, [byHeader, byQuery]);
+      expect(before.map((items) => items.length)).toEqual([4, 4]);
     });
 
     it('lets an EventSource reconnect by itself after dropStreams, heartbeats not disturbing Last-Event-ID', async () => {
@@ -210,8 +212,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
     it('sends stream:resync when the missed events were trimmed, then continues live', async () => {
       const base = await lastSeq();
       await submitQuestions(member2, 3);
-      await sleep(5);
-      expect(await trimOutbox(app.db, 0)).toBeGreaterThanOrEqual(3);
+      expect(await trimEveryEvent(app.db)).toBeGreaterThanOrEqual(3);
       const resumed = await rawStream(cookies.member, '/events?tenant=alpha', {
         'last-event-id': String(base + 1),
       });
@@ -367,6 +368,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
       const leaver = await newMember(app, admin);
       const raw = await rawStream({ cookie: leaver.cookie });
       const source: EventSourceStream = await eventSource({ cookie: leaver.cookie });
+      const stayer = await rawStream(cookies.member);
       await submitQuestions(member2, 1);
       await received(raw, 1);
       await received(source, 1);
@@ -380,8 +382,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
       );
       expect(source.attempts).toHaveLength(2);
       expect(source.source.readyState).toBe(2);
-      await submitQuestions(member2, 1);
-      await sleep(200);
+      await itemsBeforeSentinel(member2, [stayer]);
       expect(raw.items).toHaveLength(1);
       expect(source.items).toHaveLength(1);
       const again = await requestJson(app, '/events?tenant=alpha', { headers: { cookie: leaver.cookie } });
@@ -498,12 +499,8 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
       const betaStream = await rawStream(cookies.betaMember, '/events?tenant=beta');
       const run = await mutationScript(app, { author: member2, moderator });
       await received(alphaStream, run.expected.length);
-      await sleep(300);
-      expect(betaStream.items).toEqual([]);
-      for (const { data } of betaStream.heartbeats) {
-        expect(data).toMatchObject({ tenantId: app.tenantIds.beta });
-      }
 
+      // Beta's own question, submitted after alpha's script, is the first and only thing beta receives.
       const betaBase = await lastSeqOf(app, app.tenantIds.beta);
       const betaQuestion = await betaMember.question.submit.mutate({ ...BETA_MEETING, body: 'Beta only' });
       await received(betaStream, 1);
@@ -511,8 +508,11 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
         id: String(betaBase + 1),
         event: { type: 'question:created', tenantId: app.tenantIds.beta, data: { id: betaQuestion.id } },
       });
-      await sleep(200);
-      expect(alphaStream.items).toHaveLength(run.expected.length);
+      for (const { data } of betaStream.heartbeats) {
+        expect(data).toMatchObject({ tenantId: app.tenantIds.beta });
+      }
+      const [alphaBefore] = await itemsBeforeSentinel(member2, [alphaStream]);
+      expect(alphaBefore).toHaveLength(run.expected.length);
     });
   });
 });

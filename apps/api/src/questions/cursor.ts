@@ -2,29 +2,29 @@ import { z } from 'zod';
 import { badRequest } from '../errors.js';
 
 const submittedAt = z.iso.datetime();
-const topCursor = z.tuple([z.literal('top'), z.number().int().nonnegative(), submittedAt, z.uuid()]);
-const newestCursor = z.tuple([z.literal('newest'), submittedAt, z.uuid()]);
-/** The caller's own questions, newest first: its own kind, so no other list's cursor is taken for it. */
-const mineCursor = z.tuple([z.literal('mine'), submittedAt, z.uuid()]);
-const cursorSchema = z.union([topCursor, newestCursor, mineCursor]);
+const schemaByKind = {
+  top: z.tuple([z.literal('top'), z.number().int().nonnegative(), submittedAt, z.uuid()]),
+  newest: z.tuple([z.literal('newest'), submittedAt, z.uuid()]),
+  /** The caller's own questions, newest first: its own kind, so no other list's cursor is taken for it. */
+  mine: z.tuple([z.literal('mine'), submittedAt, z.uuid()]),
+};
 
-export type Cursor = z.infer<typeof cursorSchema>;
+type CursorByKind = { [Kind in keyof typeof schemaByKind]: z.infer<(typeof schemaByKind)[Kind]> };
+type CursorKind = keyof CursorByKind;
+export type Cursor = CursorByKind[CursorKind];
+
+/** The same schemas typed by what they parse to, so that a kind's schema yields that kind's cursor. */
+const cursorSchemas: { [Kind in CursorKind]: z.ZodType<CursorByKind[Kind]> } = schemaByKind;
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-type CursorKind = Cursor[0];
-
-export function decodeCursor<Kind extends CursorKind>(
-  value: string,
-  kind: Kind,
-): Extract<Cursor, [Kind, ...unknown[]]> {
+/** Reads a cursor of one kind only: another list's or sort's cursor is refused like a malformed one. */
+export function decodeCursor<Kind extends CursorKind>(value: string, kind: Kind): CursorByKind[Kind] {
   try {
-    const parsed = cursorSchema.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
-    if (parsed[0] === kind) return parsed as Extract<Cursor, [Kind, ...unknown[]]>;
+    return cursorSchemas[kind].parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
   } catch {
-    // falls through to the error below
+    throw badRequest('cursor: is not a cursor returned by this list and sort');
   }
-  throw badRequest('cursor: is not a cursor returned by this list and sort');
 }

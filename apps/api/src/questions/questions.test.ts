@@ -4,7 +4,7 @@ import {
   type Question,
   question as questionSchema,
 } from '@pulsestage/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   type Client,
@@ -26,8 +26,12 @@ const strictQuestion = z.strictObject(questionSchema.shape);
 const strictOwnQuestion = z.strictObject(ownQuestionSchema.shape);
 const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** Submissions a few milliseconds apart get distinct `submittedAt` values, so "newest" order is known. */
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Waits until the clock has passed `time`, so whatever is written next is stamped later. */
+const clockPast = (time: string | null) =>
+  vi.waitFor(() => expect(Date.now()).toBeGreaterThan(Date.parse(time ?? '')), {
+    timeout: 1000,
+    interval: 1,
+  });
 
 describe.each(DIALECTS)('questions on %s', (dialect) => {
   let app: TestApp;
@@ -255,11 +259,11 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('sorts by upvotes (newest first among equals) or by submission time', async () => {
       const teamId = await freshTeam();
       const q1 = await submit(member, 'First question', teamId);
-      await tick();
+      await clockPast(q1.submittedAt);
       const q2 = await submit(member, 'Second question', teamId);
-      await tick();
+      await clockPast(q2.submittedAt);
       const q3 = await submit(member, 'Third question', teamId);
-      await tick();
+      await clockPast(q3.submittedAt);
       const q4 = await submit(member, 'Fourth question', teamId);
       await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q1.id });
       await moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q1.id });
@@ -769,7 +773,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         upvotedByMe: true,
       });
 
-      await tick();
+      await clockPast(answered.answeredAt);
       const edited = await admin.question.answer.mutate({
         ...ALPHA_MEETING,
         questionId: q.id,
@@ -939,8 +943,12 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         pinned: true,
       });
       expect(pinnedA).toMatchObject({ id: a.id, pinned: true, pinnedAt: expect.stringMatching(ISO) });
-      await tick();
-      await moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: b.id, pinned: true });
+      await clockPast(pinnedA.pinnedAt);
+      const pinnedB = await moderator.question.pin.mutate({
+        ...ALPHA_MEETING,
+        questionId: b.id,
+        pinned: true,
+      });
       expect(await member.queue.state.query(ALPHA_MEETING)).toEqual({
         frozen: false,
         pinnedQuestionIds: [b.id, a.id],
@@ -952,7 +960,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       });
 
       // Pinning again moves a question to the front.
-      await tick();
+      await clockPast(pinnedB.pinnedAt);
       await moderator.question.pin.mutate({ ...ALPHA_MEETING, questionId: a.id, pinned: true });
       expect((await member.queue.state.query(ALPHA_MEETING)).pinnedQuestionIds).toEqual([a.id, b.id]);
 

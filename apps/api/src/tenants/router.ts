@@ -7,6 +7,8 @@ import {
   member,
   memberInput,
   removedMember,
+  revokedLink,
+  revokedServiceToken,
   serviceToken,
   serviceTokenInput,
   setRoleInput,
@@ -89,6 +91,7 @@ export const tenantRouter = router({
   revokeLink: tenantProcedure('manage')
     .meta(changesAccess)
     .input(linkInput)
+    .output(revokedLink)
     .mutation(({ ctx, input }) => revokeLink(ctx.db, ctx.access, input.linkId)),
   createServiceToken: tenantProcedure('manage')
     .meta(changesAccess)
@@ -98,6 +101,7 @@ export const tenantRouter = router({
   revokeServiceToken: tenantProcedure('manage')
     .meta(changesAccess)
     .input(serviceTokenInput)
+    .output(revokedServiceToken)
     .mutation(({ ctx, input }) => revokeServiceToken(ctx.db, ctx.access, input.tokenId)),
 });
 

@@ -1,3 +1,5 @@
+import type { Executor } from '../db/schema.js';
+import { trimOutbox } from '../events/outbox/retention.js';
 import type { TestApp } from './app.js';
 
 /** An outbox row with its JSON payload parsed. */
@@ -35,4 +37,9 @@ export async function eventsOf(app: TestApp, tenantId: string, afterSeq = 0): Pr
     data: JSON.parse(row.data) as unknown,
     timestamp: Number(row.timestamp),
   }));
+}
+
+/** Trims every event committed so far, as the retention job does once they are old enough. */
+export function trimEveryEvent(db: Executor): Promise<number> {
+  return trimOutbox(db, 0, Date.now() + 1);
 }

@@ -188,6 +188,20 @@ export function subscribeTrpc(
   return stream;
 }
 
+/**
+ * Waits out eventsource's reconnection delay, measured instead of assumed: `control`, a started stream
+ * of `app`, is dropped now (with every other stream of `app`) and waited on until it reconnects. A
+ * client that was due to retry since before then has retried by the time this resolves.
+ */
+export async function reconnectionDelayElapsed(
+  app: Pick<TestApp, 'dropStreams'>,
+  control: TrpcStream,
+): Promise<void> {
+  const attempts = control.attempts.length;
+  app.dropStreams();
+  await waitFor(() => control.attempts.length > attempts, 10_000, 'the control stream to reconnect');
+}
+
 export interface EventSourceStream extends CollectedStream {
   readonly attempts: ConnectionAttempt[];
   /** Heartbeat messages, with the `lastEventId` the EventSource reported for each. */
@@ -359,7 +373,7 @@ interface Race {
  */
 export async function expectEachSeqOnceWhenRacing(
   app: TestApp,
-  authors: Client[],
+  authors: [Client, ...Client[]],
   openResumed: (race: Race) => Promise<CollectedStream & { errors?: readonly unknown[] }>,
 ): Promise<void> {
   for (let round = 0; round < RACE_ROUNDS; round++) {
@@ -378,9 +392,9 @@ export async function expectEachSeqOnceWhenRacing(
     const total = RACE_BACKLOG + RACE_DELAYS_MS.length;
     const errors = stream.errors ?? [];
     await waitFor(() => stream.items.length >= total || errors.length > 0, 10_000, `${total} events`);
-    await sleep(250);
     expect(errors).toEqual([]);
-    const ids = stream.items.map((item) => item.id);
+    const [before = []] = await itemsBeforeSentinel(authors[0], [stream]);
+    const ids = before.map((item) => item.id);
     expect(ids.length, `round ${round}: duplicates or strays`).toBe(total);
     expect(ids).toEqual(seqRange(from + 1, from + total));
     stream.close();
@@ -469,6 +483,39 @@ export async function submitQuestions(author: Client, count: number, label = uni
     questions.push(await author.question.submit.mutate({ ...ALPHA_MEETING, body: `${label} #${i}` }));
   }
   return questions;
+}
+
+const isCreationOf = (questionId: string) => (item: Received) =>
+  item.event.type === 'question:created' && (item.event.data as { id?: unknown }).id === questionId;
+
+/**
+ * Submits a sentinel: a question in `meeting` (whose questions need no approval) that every member may
+ * see, and waits until each of `streams` has received it. Events are ordered per tenant, so by then
+ * anything due earlier on those streams (a duplicate, a stray event) has arrived. Returns what each
+ * stream received before the sentinel.
+ */
+export async function itemsBeforeSentinel(
+  author: Client,
+  streams: readonly CollectedStream[],
+  {
+    meeting = ALPHA_MEETING,
+    body = uniqueLabel('sentinel'),
+  }: { meeting?: { tenant: string; meetingId: string }; body?: string } = {},
+): Promise<Received[][]> {
+  const sentinel = await author.question.submit.mutate({ ...meeting, body });
+  return Promise.all(
+    streams.map(async (stream) => {
+      const { index } = await waitFor(
+        () => {
+          const index = stream.items.findIndex(isCreationOf(sentinel.id));
+          return index >= 0 ? { index } : undefined;
+        },
+        5000,
+        `the sentinel question ${sentinel.id}`,
+      );
+      return stream.items.slice(0, index);
+    }),
+  );
 }
 
 /** A new member-role service token of alpha, with its secret. */

@@ -1,7 +1,6 @@
-import { sleep } from '@pulsestage/test-harness/poll';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../test-support/sse.js';
 import { BUS_CHANNEL, type BusMessage, decodeBusMessage, type EventBus, encodeBusMessage } from './bus.js';
 import { InProcessBus } from './in-process-bus.js';
@@ -167,7 +166,10 @@ function networkedBusContract(connect: () => Promise<EventBus>, publishRaw: (tex
     buses.splice(buses.indexOf(closing), 1);
     await publisher.publish({ kind: 'access', tenantId });
     await waitFor(() => atPublisher.length > 0, 5000, 'the publisher to get its message');
-    await sleep(100);
+    // A sentinel published only now: by the time it is back, the server had long sent the first
+    // message to every connection still listening.
+    await publisher.publish({ kind: 'events', tenantId, seq: 1 });
+    await waitFor(() => atPublisher.length > 1, 5000, 'the publisher to get the sentinel');
     expect(atClosing).toEqual([]);
   });
 }
@@ -180,16 +182,15 @@ async function publishUntilReceived(
   ms: number,
 ) {
   let seq = 0;
-  await waitFor(
+  await vi.waitFor(
     async () => {
-      if (received.length > 0) return true;
-      seq += 1;
-      await publisher.publish({ kind: 'events', tenantId, seq }).catch(() => {});
-      await sleep(100);
-      return received.length > 0;
+      if (received.length === 0) {
+        seq += 1;
+        await publisher.publish({ kind: 'events', tenantId, seq }).catch(() => {});
+      }
+      expect(received.length, 'a message after the connection was cut').toBeGreaterThan(0);
     },
-    ms,
-    'a message after the connection was cut',
+    { timeout: ms, interval: 100 },
   );
 }
 
@@ -232,9 +233,13 @@ describe.skipIf(!postgresUrl)('PostgresBus', () => {
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     });
 
+    /** What the listening bus logged. */
+    const listenerLog: string[] = [];
+
     async function twoBuses() {
       await admin(`CREATE DATABASE ${name}`);
-      const listener = await PostgresBus.connect(databaseUrl(), silent);
+      listenerLog.length = 0;
+      const listener = await PostgresBus.connect(databaseUrl(), (message) => listenerLog.push(message));
       const publisher = await PostgresBus.connect(databaseUrl(), silent);
       buses.push(listener, publisher);
       return { listener, publisher };
@@ -256,8 +261,11 @@ describe.skipIf(!postgresUrl)('PostgresBus', () => {
       await admin(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
       const cut = await cutListener();
       expect(cut.rowCount).toBeGreaterThanOrEqual(1);
-      // The first reconnection attempt (after 1 s) is refused.
-      await sleep(2500);
+      await waitFor(
+        () => listenerLog.some((message) => message.includes('could not listen yet')),
+        5000,
+        'a refused reconnection attempt',
+      );
       await admin(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
       await publishUntilReceived(publisher, received, tenantId, 8000);
     }, 15_000);

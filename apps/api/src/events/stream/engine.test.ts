@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
 import { ALPHA_MEETING, BETA_MEETING } from '../../test-support/fixture.js';
-import { lastSeqOf } from '../../test-support/outbox.js';
+import { lastSeqOf, trimEveryEvent } from '../../test-support/outbox.js';
 import {
   appendBacklog,
   type BacklogEvent,
@@ -23,11 +23,13 @@ import {
   credentialHeaders,
   type Instance,
   inactivityRewrite,
+  itemsBeforeSentinel,
   mutationScript,
   newMember,
   OpenStreams,
   openRawStream,
   type RawStream,
+  reconnectionDelayElapsed,
   type SubscribeInput,
   seqRange,
   sessionCredentials,
@@ -39,7 +41,6 @@ import {
   waitFor,
 } from '../../test-support/sse.js';
 import { InProcessBus } from '../bus/in-process-bus.js';
-import { trimOutbox } from '../outbox/retention.js';
 import { EventHub, type FeedListener, type FeedSubscription } from './hub.js';
 import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from './trpc-sse.js';
 
@@ -47,9 +48,6 @@ const alpha = { tenant: 'alpha' } as const;
 
 // Several tests wait out eventsource's 3 s reconnection delay.
 vi.setConfig({ testTimeout: 30_000 });
-
-/** Longer than eventsource's 3 s reconnection delay: a client that retries has done so by then. */
-const RECONNECT_WINDOW_MS = 3500;
 
 const CONNECTED_FRAME: WireFrame = [
   ['event', 'connected'],
@@ -275,15 +273,17 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
         });
         await received(backfilled, run.expected.length);
         await received(byHeader, run.expected.length - 3);
-        await sleep(5);
-        expect(await trimOutbox(side.db, 0)).toBeGreaterThan(0);
+        expect(await trimEveryEvent(side.db)).toBeGreaterThan(0);
         const resynced = await rawStream(
           side,
           trpcStreamPath({ ...alpha, lastEventId: String(base) }),
           credentialHeaders(member),
         );
         await received(resynced, 1);
-        await sleep(100);
+        // Every stream's body is complete once a later event has reached them all.
+        await itemsBeforeSentinel(author, [live, v2, backfilled, byHeader, resynced], {
+          body: `${label} sentinel`,
+        });
         bodies[name] = {
           live: live.body,
           v2: v2.body,
@@ -305,7 +305,7 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
             wireFrames(live.body)
               .slice(1)
               .map((frame) => frame[1]?.[1]),
-          ).toEqual(seqRange(base + 1, base + run.expected.length));
+          ).toEqual(seqRange(base + 1, base + run.expected.length + 1));
         }
       }
       const engineNames = new Map<string, string>();
@@ -626,7 +626,7 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
       // The reconnection (3 s later) is refused before the stream starts.
       expect(await refusal(removedStream)).toBe('FORBIDDEN');
       expect(await refusal(signedOutStream)).toBe('UNAUTHORIZED');
-      await sleep(RECONNECT_WINDOW_MS);
+      await reconnectionDelayElapsed(app, await started(app, cookies.member));
       for (const stream of [removedStream, signedOutStream]) {
         expect(stream.attempts).toHaveLength(2);
         expect(resumedFrom(stream.attempts[1])).toBe(String(base + 1));

@@ -1,19 +1,20 @@
-import { sleep } from '@pulsestage/test-harness/poll';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Client, failureFrom, startTestApp, type TestApp, uniqueLabel } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
 import { ALPHA_MEETING, BETA_MEETING } from '../../test-support/fixture.js';
-import { lastSeqOf } from '../../test-support/outbox.js';
+import { lastSeqOf, trimEveryEvent } from '../../test-support/outbox.js';
 import {
   type Credentials,
   envelopesOf,
   expectEachSeqOnceWhenRacing,
   expectScriptDelivered,
+  itemsBeforeSentinel,
   mutationScript,
   newMember,
   newServiceToken,
   OpenStreams,
+  reconnectionDelayElapsed,
   type SubscribeInput,
   seqRange,
   sessionCredentials,
@@ -22,15 +23,11 @@ import {
   type TrpcStream,
   waitFor,
 } from '../../test-support/sse.js';
-import { trimOutbox } from '../outbox/retention.js';
 
 const alpha = { tenant: 'alpha' } as const;
 
 // Several tests wait out eventsource’s 3 s reconnection delay, or push thousands of events.
 vi.setConfig({ testTimeout: 30_000 });
-
-/** Longer than eventsource's 3 s reconnection delay: a client that retries has done so by then. */
-const RECONNECT_WINDOW_MS = 3500;
 
 /**
  * The stream engine writes events.subscribe itself; tRPC's own producer (TRPC_STREAMS=trpc) runs the
@@ -107,9 +104,8 @@ describe.each(VARIANTS)(
         await received(stream, run.expected.length);
         expectScriptDelivered(stream.items, run, base + 1);
         expect(await lastSeq()).toBe(base + run.expected.length);
-        // Nothing more arrives: no duplicate, no stray event.
-        await sleep(300);
-        expect(stream.items).toHaveLength(run.expected.length);
+        const [before] = await itemsBeforeSentinel(member2, [stream]);
+        expect(before, 'no duplicate, no stray event').toHaveLength(run.expected.length);
       });
     });
 
@@ -134,8 +130,8 @@ describe.each(VARIANTS)(
         const [live] = await submitQuestions(member2, 1);
         await received(resumed, 4);
         expect(resumed.items[3]).toMatchObject({ id: String(base + 6), event: { data: { id: live?.id } } });
-        await sleep(300);
-        expect(resumed.items).toHaveLength(4);
+        const [before] = await itemsBeforeSentinel(member2, [resumed]);
+        expect(before).toHaveLength(4);
       });
 
       it('reconnects by itself after the server drops every stream, and ends with every seq once', async () => {
@@ -190,8 +186,7 @@ describe.each(VARIANTS)(
         await received(first, 1);
         first.close();
         await submitQuestions(member2, 2);
-        await sleep(5);
-        expect(await trimOutbox(app.db, 0)).toBeGreaterThanOrEqual(3);
+        expect(await trimEveryEvent(app.db)).toBeGreaterThanOrEqual(3);
 
         const resumedAt = Date.now();
         const resumed = await started(cookies.member, { ...alpha, lastEventId: String(base + 1) });
@@ -225,8 +220,7 @@ describe.each(VARIANTS)(
 
       it('does not resync a client that missed nothing, even with an empty outbox', async () => {
         await submitQuestions(member2, 1);
-        await sleep(5);
-        await trimOutbox(app.db, 0);
+        await trimEveryEvent(app.db);
         const base = await lastSeq();
         const resumed = await started(cookies.member, { ...alpha, lastEventId: String(base) });
         await submitQuestions(member2, 1);
@@ -243,7 +237,7 @@ describe.each(VARIANTS)(
           expect(await refusal(stream)).toBe('BAD_REQUEST');
           expect((stream.errors[0] as Error).message).toContain('lastEventId');
         }
-        await sleep(RECONNECT_WINDOW_MS);
+        await reconnectionDelayElapsed(app, await started(cookies.member));
         for (const stream of [malformed, ahead]) {
           expect(stream.attempts).toHaveLength(1);
           expect(stream.started).toBeLessThanOrEqual(1);
@@ -257,8 +251,9 @@ describe.each(VARIANTS)(
         const anonymous = subscribe({});
         expect(await refusal(outsider)).toBe('FORBIDDEN');
         expect(await refusal(anonymous)).toBe('UNAUTHORIZED');
-        await submitQuestions(member2, 1);
-        await sleep(RECONNECT_WINDOW_MS);
+        const stayer = await started(cookies.member);
+        await itemsBeforeSentinel(member2, [stayer]);
+        await reconnectionDelayElapsed(app, stayer);
         for (const stream of [outsider, anonymous]) {
           expect(stream.items).toEqual([]);
           expect(stream.attempts).toHaveLength(1);
@@ -411,19 +406,19 @@ describe.each(VARIANTS)(
       it('ends the stream of a member who is removed, with FORBIDDEN', async () => {
         const leaver = await newMember(app, admin);
         const stream = await started({ cookie: leaver.cookie });
+        const stayer = await started(cookies.member);
         await submitQuestions(member2, 1);
         await received(stream, 1);
         const removedAt = Date.now();
         await admin.tenant.removeMember.mutate({ ...alpha, userId: leaver.userId });
         expect(await refusal(stream, 3000)).toBe('FORBIDDEN');
         expect(Date.now() - removedAt).toBeLessThan(3000);
-        await submitQuestions(member2, 1);
-        await sleep(300);
+        await itemsBeforeSentinel(member2, [stayer]);
         expect(stream.items).toHaveLength(1);
         // A new subscription with the same session is refused before it starts.
         expect(await refusal(subscribe({ cookie: leaver.cookie }))).toBe('FORBIDDEN');
         // The client does not keep reconnecting to a stream that refused it.
-        await sleep(Math.max(0, removedAt + RECONNECT_WINDOW_MS - Date.now()));
+        await reconnectionDelayElapsed(app, stayer);
         expect(stream.attempts).toHaveLength(1);
         expect(stream.errors).toHaveLength(1);
       });
@@ -489,9 +484,8 @@ describe.each(VARIANTS)(
         const betaStream = await started(cookies.betaMember, { tenant: 'beta' });
         const run = await mutationScript(app, { author: member2, moderator });
         await received(alphaStream, run.expected.length);
-        await sleep(300);
-        expect(betaStream.items).toEqual([]);
 
+        // Beta's own question, submitted after alpha's script, is the first and only thing beta receives.
         const betaBase = await lastSeqOf(app, app.tenantIds.beta);
         const betaQuestion = await betaMember.question.submit.mutate({ ...BETA_MEETING, body: 'Beta only' });
         await received(betaStream, 1);
@@ -499,8 +493,8 @@ describe.each(VARIANTS)(
           id: String(betaBase + 1),
           event: { type: 'question:created', tenantId: app.tenantIds.beta, data: { id: betaQuestion.id } },
         });
-        await sleep(200);
-        expect(alphaStream.items).toHaveLength(run.expected.length);
+        const [alphaBefore] = await itemsBeforeSentinel(member2, [alphaStream]);
+        expect(alphaBefore).toHaveLength(run.expected.length);
         expect(alphaStream.items.every((item) => item.event.tenantId === app.tenantIds.alpha)).toBe(true);
       });
     });
