@@ -3,7 +3,7 @@
  * reports when it was sent and when its response had fully arrived, on the shared monotonic clock.
  */
 import { type Agent, request } from 'node:http';
-import { DEMO_PASSWORD, DEMO_TENANT, sessionCookieOf } from '@pulsestage/test-harness/accounts';
+import { DEMO_PASSWORD, sessionCookieOf } from '@pulsestage/test-harness/accounts';
 import { monotonicMs } from './protocol.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -89,14 +89,25 @@ export class ApiClient {
     return headers;
   }
 
-  async mutation<T>(path: string, input: unknown): Promise<Timed<T>> {
-    const response = await httpRequest(
-      this.agent,
-      `${this.base}/trpc/${path}`,
-      'POST',
-      this.headers(),
-      JSON.stringify(input),
-    );
+  mutation<T>(path: string, input: unknown): Promise<Timed<T>> {
+    return this.call(path, 'POST', input);
+  }
+
+  query<T>(path: string, input: unknown): Promise<Timed<T>> {
+    return this.call(path, 'GET', input);
+  }
+
+  private async call<T>(path: string, method: 'GET' | 'POST', input: unknown): Promise<Timed<T>> {
+    const json = JSON.stringify(input);
+    const response =
+      method === 'POST'
+        ? await httpRequest(this.agent, `${this.base}/trpc/${path}`, method, this.headers(), json)
+        : await httpRequest(
+            this.agent,
+            `${this.base}/trpc/${path}?input=${encodeURIComponent(json)}`,
+            method,
+            this.headers(),
+          );
     // Keep the session cookie the server sets (sign-in, sign-up, sliding renewal).
     this.cookie = sessionCookieOf(response.setCookie) ?? this.cookie;
     if (response.status !== 200) throw new CallError(path, response.status, response.body);
@@ -111,17 +122,27 @@ export class ApiClient {
   }
 }
 
-/** The URL and headers of an event stream of the demo tenant, for the load processes. */
+/** The meeting a benchmark asks, votes and listens in. */
+export interface MeetingRef {
+  tenant: string;
+  meetingId: string;
+}
+
+/**
+ * The URL and headers of an event stream of one meeting, for the load processes: every subscriber
+ * filters on the meeting, as the web app's meeting pages do.
+ */
 export function streamTarget(
   base: string,
   transport: 'trpc' | 'events',
   cookie: string | undefined,
+  meeting: MeetingRef,
 ): { url: string; headers: Record<string, string> } {
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (cookie) headers.cookie = cookie;
   const url =
     transport === 'trpc'
-      ? `${base}/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify({ tenant: DEMO_TENANT }))}`
-      : `${base}/events?tenant=${DEMO_TENANT}`;
+      ? `${base}/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(meeting))}`
+      : `${base}/events?${new URLSearchParams({ ...meeting })}`;
   return { url, headers };
 }

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
-import { DEMO_TENANT } from '@pulsestage/test-harness/accounts';
 import { within } from '@pulsestage/test-harness/poll';
 import { httpRequest, streamTarget } from './api-client.js';
 import type { FanoutOptions } from './fanout-options.js';
@@ -68,18 +67,18 @@ export async function apiTarget(
   return {
     name: 'API',
     server: session.server,
-    stream: streamTarget(session.server.base, options.transport, session.alice.cookie),
+    stream: streamTarget(session.server.base, options.transport, session.alice.cookie, session.meeting),
     async publish(index) {
       const questionId = upvoteIndex.get(index);
       if (questionId) {
         const result = await session.alice.mutation<{ upvoteCount: number }>('question.upvote', {
-          tenant: DEMO_TENANT,
+          ...session.meeting,
           questionId,
         });
         return { marker: `u:${questionId}:${result.data.upvoteCount}`, ...result };
       }
       const result = await session.bob.mutation<{ id: string }>('question.submit', {
-        tenant: DEMO_TENANT,
+        ...session.meeting,
         body: `Benchmark ${runId}, event ${index + 1}: how well does the live stream fan out?`,
       });
       return { marker: `c:${result.data.id}`, ...result };

@@ -2,7 +2,7 @@
 import { Agent } from 'node:http';
 import { DEMO_PASSWORD, DEMO_TENANT } from '@pulsestage/test-harness/accounts';
 import { within } from '@pulsestage/test-harness/poll';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type MeetingRef } from './api-client.js';
 import { createPostgresDatabase, postgresUrl, type ServerProcess, startApi } from './processes.js';
 
 export interface ApiSession {
@@ -13,6 +13,8 @@ export interface ApiSession {
   alice: ApiClient;
   bob: ApiClient;
   owner: ApiClient;
+  /** The demo's running meeting, where the benchmark asks, votes and listens. */
+  meeting: MeetingRef;
 }
 
 interface StartOptions {
@@ -49,7 +51,17 @@ export async function startApiSession(options: StartOptions): Promise<ApiSession
     30_000,
     'signing in the demo accounts',
   );
-  return { server, agent, client, alice, bob, owner };
+  return { server, agent, client, alice, bob, owner, meeting: await openMeeting(alice) };
+}
+
+async function openMeeting(caller: ApiClient): Promise<MeetingRef> {
+  const { data } = await caller.query<{ items: { id: string }[] }>('meeting.list', {
+    tenant: DEMO_TENANT,
+    when: 'open',
+  });
+  const meeting = data.items[0];
+  if (!meeting) throw new Error(`the ${DEMO_TENANT} tenant has no open meeting`);
+  return { tenant: DEMO_TENANT, meetingId: meeting.id };
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once, in order of start. */
@@ -73,7 +85,7 @@ export async function createQuestions(session: ApiSession, count: number, label:
     8,
     (index) =>
       session.bob.mutation<{ id: string }>('question.submit', {
-        tenant: DEMO_TENANT,
+        ...session.meeting,
         body: `${label} question ${index + 1}: which of these gets the most votes?`,
       }),
   );

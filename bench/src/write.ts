@@ -8,9 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { DEMO_TENANT } from '@pulsestage/test-harness/accounts';
 import { sleep, within } from '@pulsestage/test-harness/poll';
-import { type ApiClient, CallError, streamTarget } from './api-client.js';
+import { type ApiClient, CallError, type MeetingRef, streamTarget } from './api-client.js';
 import type { OptionSpec, parseOptions } from './args.js';
 import { COMMON_OPTIONS, runCommand } from './command.js';
 import { defaultConnectTimeoutMs, Fleet, type MeasuredRun } from './fleet.js';
@@ -75,6 +74,7 @@ interface WriteRun extends MeasuredRun {
 /** One (voter, question) pair; only one worker ever touches it, so its state is known. */
 interface Pair {
   voter: ApiClient;
+  meeting: MeetingRef;
   questionId: string;
   voted: boolean;
 }
@@ -95,7 +95,7 @@ async function hammer(pairs: Pair[], options: Options, run: WriteRun): Promise<v
         const sentAt = monotonicMs();
         try {
           const result = await pair.voter.mutation(path, {
-            tenant: DEMO_TENANT,
+            ...pair.meeting,
             questionId: pair.questionId,
           });
           pair.voted = !pair.voted;
@@ -136,7 +136,7 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
       'creating voters and questions',
     );
     const pairs: Pair[] = voters.flatMap((voter) =>
-      questions.map((questionId) => ({ voter, questionId, voted: false })),
+      questions.map((questionId) => ({ voter, meeting: api.meeting, questionId, voted: false })),
     );
 
     let connected = 0;
@@ -144,7 +144,7 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
       const connectTimeoutMs = defaultConnectTimeoutMs(options.subscribers);
       log(`${tag} opening ${options.subscribers} subscribers`);
       fleet = Fleet.start({
-        ...streamTarget(api.server.base, options.transport, api.alice.cookie),
+        ...streamTarget(api.server.base, options.transport, api.alice.cookie, api.meeting),
         format: options.transport,
         subscribers: options.subscribers,
         loaders: Math.min(options.loaders, options.subscribers),
