@@ -7,6 +7,7 @@ import { MeetingExport } from '../components/meeting-export';
 import { MeetingHeader } from '../components/meeting-header';
 import { ModeratorControls, useModeration } from '../components/moderator-controls';
 import { ErrorNotice } from '../components/notice';
+import { PresenceCount } from '../components/presence-count';
 import { QuestionCard } from '../components/question-card';
 import { QuestionList } from '../components/question-list';
 import { Tabs } from '../components/tabs';
@@ -19,7 +20,6 @@ import { PRESENTER_KEYS, usePresenterKeys } from '../lib/presenter-keys';
 import { useQuestionList } from '../lib/questions';
 import { useShortcuts } from '../lib/shortcuts';
 import { hasRole, useTenant } from '../lib/tenant';
-import { usePresence } from '../live/live-state';
 import { trpc } from '../trpc';
 
 type View = 'OPEN' | 'UNDER_REVIEW' | 'ANSWERED' | 'HIDDEN';
@@ -118,14 +118,9 @@ function MeetingControls({ moderation }: { moderation: ReturnType<typeof useMode
   const openMeeting = trpc.meeting.open.useMutation();
   const closeMeeting = trpc.meeting.close.useMutation();
   const failure = useFailureNotice([openMeeting, closeMeeting]);
-  const watching = usePresence(tenant.slug, meeting.id);
   return (
     <div className="flex flex-wrap items-center gap-3">
-      {watching !== undefined && (
-        <span className="text-sm text-slate-600" data-testid="presence">
-          👀 {watching} watching
-        </span>
-      )}
+      <PresenceCount tenant={tenant.slug} meetingId={meeting.id} className="text-sm text-slate-600" />
       <div className="ml-auto flex flex-wrap gap-2">
         {meeting.state === 'open' && (
           <button

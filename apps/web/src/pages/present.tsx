@@ -4,6 +4,7 @@ import { ConnectionIndicator } from '../components/connection-indicator';
 import { JoinCode, useMeetingJoinUrl } from '../components/display/join-code';
 import { Invitation, Spotlight } from '../components/display/spotlight';
 import { useModeration } from '../components/moderator-controls';
+import { PresenceCount } from '../components/presence-count';
 import { useWholeChildren } from '../lib/fit';
 import { useFlip } from '../lib/flip';
 import { useMeeting } from '../lib/meeting';
@@ -13,7 +14,6 @@ import { usePresenterKeys } from '../lib/presenter-keys';
 import { useQuestionList } from '../lib/questions';
 import { useShortcuts } from '../lib/shortcuts';
 import { hasRole, useTenant } from '../lib/tenant';
-import { usePresence } from '../live/live-state';
 import { trpc } from '../trpc';
 
 const UPCOMING = 4;
@@ -144,7 +144,6 @@ export default function Present() {
   const tenant = useTenant();
   const meeting = useMeeting();
   const joinUrl = useMeetingJoinUrl(meeting.code);
-  const watching = usePresence(tenant.slug, meeting.id);
   return (
     <div className="flex min-h-dvh flex-col gap-[3vh] bg-slate-950 px-[2.5vw] py-[3vh] text-white md:h-dvh md:overflow-hidden">
       <header className="flex shrink-0 items-center gap-6">
@@ -159,14 +158,11 @@ export default function Present() {
           </span>
         )}
         <div className="ml-auto flex shrink-0 items-center gap-4">
-          {watching !== undefined && (
-            <span
-              className="text-[clamp(0.875rem,2vh,1.25rem)] text-slate-300 tabular-nums"
-              data-testid="presence"
-            >
-              👀 {watching} watching
-            </span>
-          )}
+          <PresenceCount
+            tenant={tenant.slug}
+            meetingId={meeting.id}
+            className="text-[clamp(0.875rem,2vh,1.25rem)] text-slate-300"
+          />
           <ConnectionIndicator dark />
           <button
             type="button"

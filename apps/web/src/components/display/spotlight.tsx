@@ -46,7 +46,9 @@ export function Spotlight({ question }: { question: Question }) {
         </p>
       )}
       <figcaption className="mt-[2vh] flex flex-wrap items-center gap-4 text-[clamp(1rem,2.4vh,1.75rem)] text-slate-300">
-        <span className="tabular-nums">▲ {question.upvoteCount} votes</span>
+        <span className="tabular-nums">
+          ▲ {question.upvoteCount} {question.upvoteCount === 1 ? 'vote' : 'votes'}
+        </span>
         {question.tags.map((tag) => (
           <TagChip key={tag.id} tag={tag} dark />
         ))}
