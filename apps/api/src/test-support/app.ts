@@ -123,6 +123,8 @@ export interface TestAppOptions {
   presenceIntervalMs?: number;
   /** Runs the meeting scheduler, as main.ts does, looking for due meetings this often. */
   schedulerIntervalMs?: number;
+  /** Where the stream engine reports what went wrong (by default nowhere). */
+  engineLog?: (message: string, error?: unknown) => void;
 }
 
 /** One API server over `db`, wired as main.ts wires it, listening on an ephemeral loopback port. */
@@ -139,7 +141,7 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     heartbeatMs: options.heartbeatMs ?? 30_000,
     maxPendingEvents: 10_000,
     presenceIntervalMs: options.presenceIntervalMs,
-    log: () => {},
+    log: options.engineLog ?? (() => {}),
   });
   const { server, dropStreams } = createApp({
     db,

@@ -43,8 +43,13 @@ describe.each(DIALECTS)('meeting presence on %s', (dialect) => {
 
   const presenceRows = () => app.db.selectFrom('meetingPresence').selectAll().execute();
 
+  const engineLog: string[] = [];
+
   beforeAll(async () => {
-    app = await startTestApp(dialect, { presenceIntervalMs: INTERVAL_MS });
+    app = await startTestApp(dialect, {
+      presenceIntervalMs: INTERVAL_MS,
+      engineLog: (message) => engineLog.push(message),
+    });
     ({ member } = await sessionCredentials(app, 'member'));
     const moderator = await app.as('moderator');
     other = (await moderator.meeting.create.mutate({ ...alpha, title: 'Side room' })).id;
@@ -56,6 +61,23 @@ describe.each(DIALECTS)('meeting presence on %s', (dialect) => {
     }
   });
   afterAll(() => app.close());
+
+  it('stops counting a meeting deleted under its open streams, without failing', async () => {
+    const admin = await app.as('admin');
+    const doomed = (await admin.meeting.create.mutate({ ...alpha, title: 'Deleted soon' })).id;
+    const watcher = await watch(app.url, 'plain', doomed);
+    const bystander = await watch(app.url, 'plain', other);
+    await expectWatching(watcher, 1);
+    await admin.meeting.delete.mutate({ ...alpha, meetingId: doomed });
+    const deletedAt = Date.now();
+    // A refresh after the deletion has stored the other meeting's count again.
+    await waitFor(async () =>
+      (await presenceRows()).some((row) => row.meetingId === other && Number(row.seenAt) > deletedAt),
+    );
+    expect((await presenceRows()).filter((row) => row.meetingId === doomed)).toEqual([]);
+    expect(engineLog).toEqual([]);
+    expect(latest(bystander)).toBe(1);
+  });
 
   it('tells each new subscriber the count right away, then every subscriber each change', async () => {
     const first = await watch(app.url, 'plain', ALPHA_MEETING.meetingId);

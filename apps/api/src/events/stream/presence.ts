@@ -92,11 +92,23 @@ export class MeetingPresence {
     await Promise.all([...counts].map(([meetingId, watching]) => this.upsert(meetingId, watching, now)));
   }
 
+  /** Counts only a meeting that still exists: streams of a meeting just deleted may still be open. */
   private async upsert(meetingId: string, watching: number, seenAt: number): Promise<void> {
     try {
       await this.db
         .insertInto('meetingPresence')
-        .values({ instanceId: this.instanceId, meetingId, watching, seenAt })
+        .columns(['instanceId', 'meetingId', 'watching', 'seenAt'])
+        .expression((eb) =>
+          eb
+            .selectFrom('meetings')
+            .select([
+              eb.val(this.instanceId).as('instanceId'),
+              'id',
+              eb.val(watching).as('watching'),
+              eb.val(seenAt).as('seenAt'),
+            ])
+            .where('id', '=', meetingId),
+        )
         .onConflict((oc) => oc.columns(['instanceId', 'meetingId']).doUpdateSet({ watching, seenAt }))
         .execute();
       this.stored.add(meetingId);
