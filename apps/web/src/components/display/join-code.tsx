@@ -11,6 +11,19 @@ export function useMeetingJoinUrl(code: string): string | undefined {
 /** The address as a person types it: without `https://`. */
 export const typedAddress = (url: string) => url.replace(/^https?:\/\//, '');
 
+/** Lets a long host wrap before the path rather than in the middle of the host or its port. */
+function withBreakBeforePath(address: string) {
+  const slash = address.indexOf('/');
+  if (slash < 0) return address;
+  return (
+    <>
+      {address.slice(0, slash)}
+      <wbr />
+      {address.slice(slash)}
+    </>
+  );
+}
+
 /** The meeting's code, large enough to read from the back of the room, the QR code and the address. */
 export function JoinCode({ url, code }: { url: string | undefined; code: string }) {
   return (
@@ -32,7 +45,7 @@ export function JoinCode({ url, code }: { url: string | undefined; code: string 
             className="w-full text-center font-mono text-[clamp(1rem,3vh,2rem)] leading-snug font-semibold wrap-anywhere"
             data-testid="join-address"
           >
-            {typedAddress(url)}
+            {withBreakBeforePath(typedAddress(url))}
           </p>
         </>
       )}
