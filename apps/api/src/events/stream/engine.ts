@@ -1,7 +1,7 @@
 import { type ResolvedVersions, STREAM_RESYNC } from '@pulsestage/contracts';
 import type { AccessRole } from '../../auth/permissions.js';
 import type { Database } from '../../db/schema.js';
-import { badRequest, type DomainError, forbidden } from '../../errors.js';
+import { badRequest, forbidden } from '../../errors.js';
 import { findMeeting } from '../../meetings/repository.js';
 import { meetingNotFound } from '../../meetings/service.js';
 import type { TenantRecord } from '../../tenants/repository.js';
@@ -12,30 +12,9 @@ import type { EventHub, FeedSubscription } from './hub.js';
 import { OnePerKey } from './one-per-key.js';
 import { MeetingPresence } from './presence.js';
 import { serialized } from './serial.js';
+import type { StreamSink } from './sinks.js';
 import { checkPingInterval } from './trpc-sse.js';
-
-/** Where one subscriber's events go: text frames written to a socket, or items handed to an iterator. */
-interface SinkControl {
-  /** Called once the subscriber is in its room: from then on nothing committed can be missed. */
-  start(): void;
-  /** Resolves when the consumer has taken most of what it was given (used while backfilling). */
-  waitForRoom(): Promise<void>;
-  end(error?: DomainError): void;
-  /** Cuts the stream at once; the client resumes from the last id it received. */
-  abort(): void;
-  onClose(listener: () => void): void;
-}
-
-type StreamSink =
-  | (SinkControl & {
-      readonly encoding: Framing;
-      /** Writes frames; false when the consumer had already fallen too far behind. */
-      write(frames: string): boolean;
-    })
-  | (SinkControl & {
-      readonly encoding: 'items';
-      push(item: StreamItem): boolean;
-    });
+import { MeetingWatchers } from './watchers.js';
 
 export interface SubscribeRequest {
   tenant: TenantRecord;
@@ -72,12 +51,6 @@ interface Room {
   recheck: () => void;
 }
 
-/** The open streams filtered on one meeting in this process: its presence goes to them. */
-interface Watchers {
-  tenantId: string;
-  subscribers: Set<Subscriber>;
-}
-
 interface StreamEngineOptions {
   /** Interval of tRPC `ping` frames: shorter than the clients' inactivity timeout, or it will not start. */
   trpcPingMs: number;
@@ -91,6 +64,7 @@ interface StreamEngineOptions {
 }
 
 const DEFAULT_PRESENCE_INTERVAL_MS = 3000;
+const MAX_PRESENCE_RIDE_ALONG_MS = 500;
 
 const LAST_EVENT_ID = /^\d{1,15}$/;
 
@@ -124,7 +98,7 @@ function send(sink: StreamSink, item: StreamItem): boolean {
  */
 export class StreamEngine {
   private readonly rooms = new OnePerKey((tenantId) => this.openRoom(tenantId));
-  private readonly watchers = new Map<string, Watchers>();
+  private readonly watchers: MeetingWatchers<Subscriber>;
   private readonly timers: NodeJS.Timeout[];
   readonly presence: MeetingPresence;
 
@@ -138,10 +112,19 @@ export class StreamEngine {
       setInterval(() => this.keepAlive('trpc'), options.trpcPingMs).unref(),
       setInterval(() => this.keepAlive('plain'), options.heartbeatMs).unref(),
     ];
+    const presenceIntervalMs = options.presenceIntervalMs ?? DEFAULT_PRESENCE_INTERVAL_MS;
+    // A count waits for the next events at most half an interval, so it is never a refresh late.
+    this.watchers = new MeetingWatchers(
+      Math.min(MAX_PRESENCE_RIDE_ALONG_MS, presenceIntervalMs / 2),
+      (tenantId, subscriber) => {
+        const room = this.rooms.get(tenantId);
+        if (room) this.drop(room, subscriber);
+      },
+    );
     this.presence = new MeetingPresence(db, {
-      intervalMs: options.presenceIntervalMs ?? DEFAULT_PRESENCE_INTERVAL_MS,
-      localCounts: () => new Map([...this.watchers].map(([id, { subscribers }]) => [id, subscribers.size])),
-      publish: (meetingId, watching) => this.sendPresence(meetingId, watching),
+      intervalMs: presenceIntervalMs,
+      localCounts: () => this.watchers.counts(),
+      publish: (meetingId, watching) => this.watchers.announce(meetingId, watching),
       log: options.log,
     });
   }
@@ -177,7 +160,7 @@ export class StreamEngine {
       room.subscribers.add(subscriber);
       return room;
     });
-    this.watch(tenant.id, subscriber);
+    if (subscriber.meetingId !== null) this.watchers.add(tenant.id, subscriber.meetingId, subscriber);
     sink.onClose(() => this.leave(room, subscriber));
     sink.start();
     const position = room.position;
@@ -198,6 +181,7 @@ export class StreamEngine {
   /** Ends every stream; resolves once this instance no longer counts in any meeting's presence. */
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    this.watchers.close();
     for (const room of this.rooms.values())
       for (const subscriber of room.subscribers) this.drop(room, subscriber);
     await this.presence.close();
@@ -237,9 +221,14 @@ export class StreamEngine {
       return this.deliver(subscriber, batch.after(subscriber.cursor));
     subscriber.cursor = batch.lastSeq;
     const { sink } = subscriber;
-    if (sink.encoding === 'items') return batch.itemsFor(subscriber).every((item) => sink.push(item));
-    const text = batch.textFor(subscriber, sink.encoding);
-    return text === '' || sink.write(text);
+    const items = sink.encoding === 'items' ? batch.itemsFor(subscriber) : [];
+    const text = sink.encoding === 'items' ? '' : batch.textFor(subscriber, sink.encoding);
+    if (items.length === 0 && text === '') return true;
+    // A presence count waiting to go out travels in the same write.
+    const presence = this.watchers.takeDue(subscriber.meetingId, subscriber);
+    if (sink.encoding === 'items')
+      return [...(presence ? [presence.item] : []), ...items].every((item) => sink.push(item));
+    return sink.write(presence ? presence.frame + text : text);
   }
 
   private dispatch(room: Room, events: readonly StoredEvent[]): void {
@@ -279,20 +268,6 @@ export class StreamEngine {
     return room;
   }
 
-  private watch(tenantId: string, subscriber: Subscriber): void {
-    if (subscriber.meetingId === null) return;
-    const watchers = this.watchers.get(subscriber.meetingId) ?? { tenantId, subscribers: new Set() };
-    watchers.subscribers.add(subscriber);
-    this.watchers.set(subscriber.meetingId, watchers);
-  }
-
-  private unwatch(subscriber: Subscriber): void {
-    if (subscriber.meetingId === null) return;
-    const watchers = this.watchers.get(subscriber.meetingId);
-    watchers?.subscribers.delete(subscriber);
-    if (watchers?.subscribers.size === 0) this.watchers.delete(subscriber.meetingId);
-  }
-
   /** A new subscriber learns the meeting's count once its backfill is delivered. */
   private sendCurrentPresence(room: Room, subscriber: Subscriber): void {
     const { meetingId } = subscriber;
@@ -302,31 +277,9 @@ export class StreamEngine {
       this.drop(room, subscriber);
   }
 
-  /**
-   * The meeting's count, to each live subscriber that has another one, as one envelope and one frame;
-   * backfilling subscribers get it after their backfill.
-   */
-  private sendPresence(meetingId: string, watching: number): void {
-    const watchers = this.watchers.get(meetingId);
-    if (!watchers) return;
-    const behind = [...watchers.subscribers].filter(
-      (subscriber) => !subscriber.pending && !subscriber.closed && subscriber.watching !== watching,
-    );
-    if (behind.length === 0) return;
-    const item = presenceItem(watchers.tenantId, meetingId, watching);
-    const frame = untrackedFrame(JSON.stringify(item.event));
-    const room = this.rooms.get(watchers.tenantId);
-    for (const subscriber of behind) {
-      subscriber.watching = watching;
-      const { sink } = subscriber;
-      const accepted = sink.encoding === 'items' ? sink.push(item) : sink.write(frame);
-      if (!accepted && room) this.drop(room, subscriber);
-    }
-  }
-
   private leave(room: Room, subscriber: Subscriber): void {
     subscriber.closed = true;
-    this.unwatch(subscriber);
+    if (subscriber.meetingId !== null) this.watchers.remove(subscriber.meetingId, subscriber);
     room.subscribers.delete(subscriber);
     if (room.subscribers.size === 0 && this.rooms.close(room.tenantId, room)) {
       room.feed.stop();

@@ -4,6 +4,29 @@ import type { StreamItem } from './encoded.js';
 import { type Framing, SSE_HEADERS } from './frames.js';
 import { serializedErrorFrame } from './trpc-sse.js';
 
+/** Where one subscriber's events go: text frames written to a socket, or items handed to an iterator. */
+interface SinkControl {
+  /** Called once the subscriber is in its room: from then on nothing committed can be missed. */
+  start(): void;
+  /** Resolves when the consumer has taken most of what it was given (used while backfilling). */
+  waitForRoom(): Promise<void>;
+  end(error?: DomainError): void;
+  /** Cuts the stream at once; the client resumes from the last id it received. */
+  abort(): void;
+  onClose(listener: () => void): void;
+}
+
+export type StreamSink =
+  | (SinkControl & {
+      readonly encoding: Framing;
+      /** Writes frames; false when the consumer had already fallen too far behind. */
+      write(frames: string): boolean;
+    })
+  | (SinkControl & {
+      readonly encoding: 'items';
+      push(item: StreamItem): boolean;
+    });
+
 /** Runs close listeners once, including ones added after the close. */
 class CloseSignal {
   private listeners: (() => void)[] = [];
