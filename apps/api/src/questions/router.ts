@@ -20,6 +20,7 @@ import {
 } from '@pulsestage/contracts';
 import { z } from 'zod';
 import { router, tenantProcedure } from '../trpc/trpc.js';
+import * as curation from './curation.js';
 import { freezeQueue, readQueueState } from './queue.js';
 import * as questions from './service.js';
 import { createTag, listTags } from './tags.js';
@@ -56,11 +57,11 @@ export const questionRouter = router({
   tag: tenantProcedure('moderate')
     .input(questionTagInput)
     .output(question)
-    .mutation(({ ctx, input }) => questions.tagQuestion(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => curation.tagQuestion(ctx.db, ctx.access, input)),
   untag: tenantProcedure('moderate')
     .input(questionTagInput)
     .output(question)
-    .mutation(({ ctx, input }) => questions.untagQuestion(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => curation.untagQuestion(ctx.db, ctx.access, input)),
   pin: tenantProcedure('moderate')
     .input(questionPinInput)
     .output(question)
@@ -75,18 +76,18 @@ export const questionRouter = router({
   edit: tenantProcedure('participate')
     .input(questionEditInput)
     .output(question)
-    .mutation(({ ctx, input }) => questions.editQuestion(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => curation.editQuestion(ctx.db, ctx.access, input)),
   withdraw: tenantProcedure('participate')
     .input(questionInput)
-    .mutation(({ ctx, input }) => questions.withdrawQuestion(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => curation.withdrawQuestion(ctx.db, ctx.access, input)),
   hide: tenantProcedure('moderate')
     .input(questionInput)
     .output(question)
-    .mutation(({ ctx, input }) => questions.hideQuestion(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => curation.hideQuestion(ctx.db, ctx.access, input)),
   restore: tenantProcedure('moderate')
     .input(questionInput)
     .output(question)
-    .mutation(({ ctx, input }) => questions.restoreQuestion(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => curation.restoreQuestion(ctx.db, ctx.access, input)),
   reopen: tenantProcedure('moderate')
     .input(questionInput)
     .output(question)

@@ -6,25 +6,21 @@ import type {
   QuestionListInput,
   QuestionPage,
   questionAnswerInput,
-  questionEditInput,
-  questionInput,
   questionMineInput,
   questionPinInput,
   questionSubmitInput,
-  questionTagInput,
-  Tag,
   UpvoteResult,
 } from '@pulsestage/contracts';
 import type { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
 import type { Database, Executor } from '../db/schema.js';
-import { badRequest, conflict, type DomainError, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import { lastSequence } from '../events/outbox/reader.js';
-import { type Audience, appendEvent, reserveSequence } from '../events/outbox/writer.js';
+import { appendEvent, reserveSequence } from '../events/outbox/writer.js';
 import { lockMeeting, recordVisitor } from '../meetings/repository.js';
 import { teamExists } from '../tenants/repository.js';
+import { changeQuestion, type QuestionChange, type QuestionRef, visibleQuestion } from './change.js';
 import {
-  deleteQuestion,
   deleteUpvote,
   insertQuestion,
   insertUpvote,
@@ -35,10 +31,8 @@ import { answeredEvent, createdEvent, pendingEvent, removedEvent } from './event
 import { meetingInTenant, scopeOf } from './meeting-access.js';
 import {
   countUpvotes,
-  findQuestion,
   listAuthoredQuestions,
   listQuestions,
-  lockQuestion,
   type QuestionRow,
   toOwnQuestions,
   toQuestion,
@@ -46,37 +40,16 @@ import {
 } from './repository.js';
 import {
   audienceOf,
-  canSee,
   checkAcceptsQuestions,
   checkAcceptsVotes,
   checkAwaitingReview,
   checkBodyLength,
-  checkCanEdit,
-  checkCanHide,
   checkCanList,
   checkCanModerate,
   checkCanReopen,
-  checkCanRestore,
   checkCanUpvote,
-  checkCanWithdraw,
-  isModerator,
   statusOnSubmit,
 } from './rules.js';
-import { attachTag, detachTag, findTenantTag } from './tags-repository.js';
-
-/** A question named by its meeting and id, as every question procedure takes it. */
-type QuestionRef = z.infer<typeof questionInput>;
-
-/**
- * The question if the actor may see it, with its meeting. A meeting of another tenant, a question of
- * another meeting and a question hidden from the actor are "not found" like ids that exist nowhere.
- */
-async function visibleQuestion(db: Executor, access: TenantAccess, ref: QuestionRef) {
-  const meeting = await meetingInTenant(db, access, ref.meetingId);
-  const question = await findQuestion(db, scopeOf(access, ref.meetingId), ref.questionId, access.actor.id);
-  if (!question || !canSee(question, access.actor)) throw notFound('Question not found');
-  return { meeting, question };
-}
 
 export async function listMeetingQuestions(
   db: Database,
@@ -158,42 +131,6 @@ export async function submitQuestion(
     const event = row.status === 'UNDER_REVIEW' ? pendingEvent(row) : createdEvent(row);
     await appendEvent(trx, tenant.id, event, audienceOf(row));
     return toQuestion(trx, row);
-  });
-}
-
-interface QuestionEvent {
-  event: LatestEvent;
-  /** Defaults to the audience of the question as it was before the change. */
-  audience?: Audience;
-  /** The event's sequence, when the change reserved it before reading what the event reports. */
-  seq?: number;
-}
-
-interface QuestionChange<R> {
-  events: QuestionEvent[];
-  result: R;
-}
-
-/**
- * Runs a change to one question the actor can see, in a transaction that also records the events the
- * change returns. They reach moderators only while the question is under review or hidden. Changes of
- * one question, its rejection included, run one after the other: a change that comes second to a
- * rejection finds no question (NOT_FOUND) rather than writing about one that is gone.
- */
-async function changeQuestion<R>(
-  db: Database,
-  access: TenantAccess,
-  ref: QuestionRef,
-  change: (trx: Executor, question: QuestionRow, meeting: Meeting) => Promise<QuestionChange<R>>,
-): Promise<R> {
-  return db.transaction().execute(async (trx) => {
-    await lockQuestion(trx, access.tenant.id, ref.questionId);
-    const { meeting, question } = await visibleQuestion(trx, access, ref);
-    const { events, result } = await change(trx, question, meeting);
-    for (const { event, audience = audienceOf(question), seq } of events) {
-      await appendEvent(trx, access.tenant.id, event, audience, seq);
-    }
-    return result;
   });
 }
 
@@ -282,124 +219,6 @@ export function reopenQuestion(db: Database, access: TenantAccess, ref: Question
     return { events: [{ event }], result: await toQuestion(trx, reopened) };
   });
 }
-
-/** Whether an edit by this actor sends the question back to review: an author's, when approval is on. */
-function editNeedsReview(access: TenantAccess, question: QuestionRow, meeting: Meeting): boolean {
-  return !isModerator(access.actor) && question.status === 'OPEN' && meeting.effective.requireApproval;
-}
-
-/**
- * Changes the question's text. An author's edit of a published question, when the meeting requires
- * approval, takes it down for everyone and puts it back under review.
- */
-export function editQuestion(
-  db: Database,
-  access: TenantAccess,
-  input: z.infer<typeof questionEditInput>,
-): Promise<Question> {
-  checkBodyLength(input.body, access.tenant.settings);
-  return changeQuestion(db, access, input, async (trx, question, meeting) => {
-    checkCanEdit(question, access.actor, meeting);
-    const backToReview = editNeedsReview(access, question, meeting);
-    const edited: QuestionRow = {
-      ...question,
-      body: input.body,
-      editedAt: new Date().toISOString(),
-      status: backToReview ? 'UNDER_REVIEW' : question.status,
-    };
-    const { body, editedAt, status } = edited;
-    await updateQuestion(trx, question.id, { body, editedAt, status });
-    const events: QuestionEvent[] = backToReview
-      ? [
-          { event: removedEvent(edited), audience: 'all' },
-          { event: pendingEvent(edited), audience: 'moderators' },
-        ]
-      : [
-          {
-            event: {
-              type: 'question:edited',
-              data: { meetingId: question.meetingId, questionId: question.id, body },
-            },
-          },
-        ];
-    return { events, result: await toQuestion(trx, edited) };
-  });
-}
-
-/** Hides a published question from everyone but moderators, or brings it back. */
-function setHidden(hidden: boolean) {
-  return (db: Database, access: TenantAccess, ref: QuestionRef): Promise<Question> =>
-    changeQuestion(db, access, ref, async (trx, question) => {
-      if (hidden) checkCanHide(question);
-      else checkCanRestore(question);
-      const hiddenAt = hidden ? new Date().toISOString() : null;
-      await updateQuestion(trx, question.id, { hiddenAt });
-      const event: LatestEvent = {
-        type: hidden ? 'question:hidden' : 'question:restored',
-        data: { meetingId: question.meetingId, questionId: question.id },
-      };
-      return {
-        events: [{ event, audience: 'all' }],
-        result: await toQuestion(trx, { ...question, hiddenAt }),
-      };
-    });
-}
-
-export const hideQuestion = setHidden(true);
-export const restoreQuestion = setHidden(false);
-
-/** The author takes back a question nobody has answered: it is deleted with its upvotes and tags. */
-export function withdrawQuestion(
-  db: Database,
-  access: TenantAccess,
-  ref: QuestionRef,
-): Promise<{ questionId: string }> {
-  return changeQuestion(db, access, ref, async (trx, question, meeting) => {
-    checkCanWithdraw(question, access.actor, meeting);
-    await deleteQuestion(trx, question.id);
-    return { events: [{ event: removedEvent(question) }], result: { questionId: question.id } };
-  });
-}
-
-async function tenantTag(db: Executor, tenantId: string, tagId: string) {
-  const tag = await findTenantTag(db, tenantId, tagId);
-  if (!tag) throw notFound('Tag not found');
-  return tag;
-}
-
-interface TagChange {
-  /** False when there was nothing to change. */
-  apply: (trx: Executor, questionId: string, tagId: string) => Promise<boolean>;
-  unchanged: () => DomainError;
-  event: (question: QuestionRow, tag: Tag) => LatestEvent;
-}
-
-function changeTags({ apply, unchanged, event }: TagChange) {
-  return (db: Database, access: TenantAccess, input: z.infer<typeof questionTagInput>): Promise<Question> =>
-    changeQuestion(db, access, input, async (trx, question) => {
-      const tag = await tenantTag(trx, access.tenant.id, input.tagId);
-      if (!(await apply(trx, question.id, tag.id))) throw unchanged();
-      return { events: [{ event: event(question, tag) }], result: await toQuestion(trx, question) };
-    });
-}
-
-export const tagQuestion = changeTags({
-  apply: attachTag,
-  unchanged: () => conflict('The question already has this tag'),
-  event: (question, tag) => ({
-    type: 'question:tagged',
-    data: { meetingId: question.meetingId, questionId: question.id, tag },
-  }),
-});
-
-export const untagQuestion = changeTags({
-  apply: detachTag,
-  unchanged: () => notFound('The question does not have this tag'),
-  event: (question, tag) => ({
-    type: 'question:untagged',
-    data: { meetingId: question.meetingId, questionId: question.id, tagId: tag.id },
-  }),
-});
 
 export function pinQuestion(
   db: Database,
