@@ -17,25 +17,15 @@ const toFlag = (value: boolean | null) => (value === null ? null : value ? 1 : 0
 
 /** The meeting as members see it, with the settings in force (its own, or else the tenant's). */
 export function toMeeting(row: MeetingRow, tenantSettings: TenantSettings): Meeting {
-  const requireApproval = flagOrNull(row.requireApproval);
-  const allowGuests = flagOrNull(row.allowGuests);
+  const shown = toMeetingPublic(row);
   return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    code: row.code,
-    state: row.state,
-    paused: row.paused === 1,
-    opensAt: row.opensAt,
-    closesAt: row.closesAt,
-    requireApproval,
-    allowGuests,
+    ...shown,
     createdAt: row.createdAt,
     openedAt: row.openedAt,
     closedAt: row.closedAt,
     effective: {
-      requireApproval: requireApproval ?? tenantSettings.requireApproval,
-      allowGuests: allowGuests ?? tenantSettings.allowGuests,
+      requireApproval: shown.requireApproval ?? tenantSettings.requireApproval,
+      allowGuests: shown.allowGuests ?? tenantSettings.allowGuests,
     },
   };
 }
