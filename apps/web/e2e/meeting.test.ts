@@ -230,6 +230,8 @@ describe('a meeting from its schedule to its archive', () => {
     await newcomer.getByLabel('Email').fill('dana@example.test');
     await newcomer.getByLabel(/Password/).fill('a long enough password');
     await newcomer.getByRole('button', { name: 'Create account' }).click();
+    // Signing up hashes the password, slow by design; then the code page comes back, with Dana signed in.
+    await newcomer.waitForURL(`**/j/${code}`);
     await newcomer.getByRole('button', { name: 'Join as Dana Newcomer' }).click();
     await newcomer.waitForURL(`**${meetingPath}`);
     await newcomer.getByTestId('meeting-ended').waitFor();
