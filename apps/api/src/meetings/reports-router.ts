@@ -1,18 +1,8 @@
 import { exportFile, meetingAnalytics, meetingExportInput, meetingScoped } from '@pulsestage/contracts';
-import type { TenantAccess } from '../auth/access.js';
-import type { Database } from '../db/schema.js';
 import { tenantProcedure } from '../trpc/trpc.js';
 import { readMeetingAnalytics } from './analytics.js';
 import { exportMeeting } from './export.js';
-import { findMeeting, type MeetingRow } from './repository.js';
-import { meetingNotFound } from './service.js';
-
-/** The meeting to report on; one of another tenant is refused like an id that exists nowhere. */
-async function meetingToReport(db: Database, access: TenantAccess, meetingId: string): Promise<MeetingRow> {
-  const meeting = await findMeeting(db, access.tenant.id, meetingId);
-  if (!meeting) throw meetingNotFound();
-  return meeting;
-}
+import { tenantMeeting } from './lookup.js';
 
 /** `meeting.export` and `meeting.analytics`, merged into the meeting router. */
 export const reportProcedures = {
@@ -20,12 +10,12 @@ export const reportProcedures = {
     .input(meetingExportInput)
     .output(exportFile)
     .query(async ({ ctx, input }) =>
-      exportMeeting(ctx.db, await meetingToReport(ctx.db, ctx.access, input.meetingId), input.format),
+      exportMeeting(ctx.db, await tenantMeeting(ctx.db, ctx.access.tenant.id, input.meetingId), input.format),
     ),
   analytics: tenantProcedure('moderate')
     .input(meetingScoped)
     .output(meetingAnalytics)
     .query(async ({ ctx, input }) =>
-      readMeetingAnalytics(ctx.db, await meetingToReport(ctx.db, ctx.access, input.meetingId)),
+      readMeetingAnalytics(ctx.db, await tenantMeeting(ctx.db, ctx.access.tenant.id, input.meetingId)),
     ),
 };

@@ -11,12 +11,11 @@ import type {
 import type { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
 import type { Database, Executor } from '../db/schema.js';
-import { notFound } from '../errors.js';
 import { lastSequence } from '../events/outbox/reader.js';
 import { appendEvent } from '../events/outbox/writer.js';
+import { tenantMeeting } from './lookup.js';
 import {
   deleteMeeting as deleteMeetingRows,
-  findMeeting,
   insertMeeting,
   lockMeeting,
   type MeetingRow,
@@ -48,15 +47,10 @@ const LIST_ORDER: MeetingState[] = ['open', 'scheduled', 'closed'];
 
 const now = () => new Date().toISOString();
 
-/** How every meeting the caller may not name is refused: like an id that exists nowhere. */
-export const meetingNotFound = () => notFound('Meeting not found');
-
 /** The meeting of the caller's tenant, locked for the rest of the transaction; any other id is not found. */
 async function lockedMeeting(trx: Executor, access: TenantAccess, meetingId: string): Promise<MeetingRow> {
   await lockMeeting(trx, access.tenant.id, meetingId);
-  const row = await findMeeting(trx, access.tenant.id, meetingId);
-  if (!row) throw meetingNotFound();
-  return row;
+  return tenantMeeting(trx, access.tenant.id, meetingId);
 }
 
 function announce(trx: Executor, tenantId: string, type: MeetingEventType, row: MeetingRow): Promise<number> {
@@ -109,8 +103,7 @@ export async function getMeeting(
   meetingId: string,
 ): Promise<MeetingSnapshot> {
   const sequence = await lastSequence(db, access.tenant.id);
-  const row = await findMeeting(db, access.tenant.id, meetingId);
-  if (!row) throw meetingNotFound();
+  const row = await tenantMeeting(db, access.tenant.id, meetingId);
   if (access.actor.role !== 'display') await recordVisitor(db, row.id, access.actor.id);
   return { ...toMeeting(row, access.tenant.settings), sequence };
 }

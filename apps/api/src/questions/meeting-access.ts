@@ -1,8 +1,8 @@
 import type { Meeting } from '@pulsestage/contracts';
 import type { TenantAccess } from '../auth/access.js';
 import type { Executor } from '../db/schema.js';
-import { notFound } from '../errors.js';
-import { findMeeting, toMeeting } from '../meetings/repository.js';
+import { tenantMeeting } from '../meetings/lookup.js';
+import { toMeeting } from '../meetings/repository.js';
 import type { MeetingScope } from './repository.js';
 
 export const scopeOf = (access: TenantAccess, meetingId: string): MeetingScope => ({
@@ -16,7 +16,5 @@ export async function meetingInTenant(
   access: TenantAccess,
   meetingId: string,
 ): Promise<Meeting> {
-  const row = await findMeeting(db, access.tenant.id, meetingId);
-  if (!row) throw notFound('Meeting not found');
-  return toMeeting(row, access.tenant.settings);
+  return toMeeting(await tenantMeeting(db, access.tenant.id, meetingId), access.tenant.settings);
 }

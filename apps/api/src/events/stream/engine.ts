@@ -2,8 +2,7 @@ import { type ResolvedVersions, STREAM_RESYNC } from '@pulsestage/contracts';
 import type { AccessRole } from '../../auth/permissions.js';
 import type { Database } from '../../db/schema.js';
 import { badRequest, forbidden } from '../../errors.js';
-import { findMeeting } from '../../meetings/repository.js';
-import { meetingNotFound } from '../../meetings/service.js';
+import { tenantMeeting } from '../../meetings/lookup.js';
 import type { TenantRecord } from '../../tenants/repository.js';
 import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
 import { EncodedBatch, presenceItem, profileOf, type Recipient, type StreamItem } from './encoded.js';
@@ -135,7 +134,7 @@ export class StreamEngine {
    */
   async checkRequest({ tenant, lastEventId, meetingId }: SubscribeRequest): Promise<void> {
     await this.checkLastEventId(tenant.id, lastEventId);
-    if (meetingId !== null && !(await findMeeting(this.db, tenant.id, meetingId))) throw meetingNotFound();
+    if (meetingId !== null) await tenantMeeting(this.db, tenant.id, meetingId);
   }
 
   /** Refuses an id the tenant's stream has not reached: resuming from it would silently skip events. */
