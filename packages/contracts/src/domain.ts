@@ -176,10 +176,6 @@ export type MeetingSnapshot = z.infer<typeof meetingSnapshot>;
 export const meetingList = z.object({ items: z.array(meeting), sequence: eventSequence });
 export type MeetingList = z.infer<typeof meetingList>;
 
-/** Where a meeting code leads: the tenant and the meeting, for `/j/<code>`. */
-export const meetingLanding = z.object({ tenant: tenantSlug, meetingId: uuid, title: z.string() });
-export type MeetingLanding = z.infer<typeof meetingLanding>;
-
 /** A downloadable file made on the server. */
 export const exportFile = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
 export type ExportFile = z.infer<typeof exportFile>;
@@ -203,9 +199,6 @@ export const meetingAnalytics = z.object({
   ),
 });
 export type MeetingAnalytics = z.infer<typeof meetingAnalytics>;
-
-/** `meeting.presence`: how many watch right now. */
-export const meetingPresence = z.object({ meetingId: uuid, watching: count });
 
 /** `tenant.revokeLink`: which link was revoked. */
 export const revokedLink = z.object({ linkId: uuid });
