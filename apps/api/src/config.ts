@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseTarget } from './db/database.js';
+import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off'])
@@ -32,6 +33,16 @@ const environment = z.object({
     .refine(isPublicUrl, 'must be an absolute http:// or https:// URL, like https://ask.example.com')
     .transform((url) => new URL(url).href.replace(/\/$/, ''))
     .optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      try {
+        if (value) parseTrustedProxies(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
 });
 
 function isPublicUrl(value: string): boolean {
@@ -62,6 +73,8 @@ interface Config {
   trpcStreams: 'engine' | 'trpc';
   /** The address people reach this server at (no trailing slash), for QR codes and links; unset: ask the browser. */
   publicUrl: string | undefined;
+  /** Proxies whose `X-Forwarded-For` names the client; unset: the connection's own address is the client's. */
+  trustedProxies: TrustedProxies | undefined;
 }
 
 function busTarget(
@@ -103,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceIntervalMs: values.PRESENCE_INTERVAL_SECONDS * 1000,
     trpcStreams: values.TRPC_STREAMS,
     publicUrl: values.PUBLIC_URL,
+    trustedProxies: values.TRUSTED_PROXIES ? parseTrustedProxies(values.TRUSTED_PROXIES) : undefined,
   };
 }

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     secureCookies: config.production,
     demoMode: config.demoMode,
     publicUrl: config.publicUrl,
+    trustedProxies: config.trustedProxies,
     webDist: config.webDist,
     trpcStreams: config.trpcStreams,
     log,

@@ -70,6 +70,10 @@ export const tenantSettings = z.object({
   allowGuests: z.boolean(),
   minQuestionLength: z.number().int(),
   maxQuestionLength: z.number().int(),
+  /** Questions one person may submit per minute in one meeting. */
+  submitLimitPerMinute: z.number().int(),
+  /** Upvotes (and their removals) one person may make per minute. */
+  upvoteLimitPerMinute: z.number().int(),
 });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 

@@ -6,6 +6,7 @@ import {
   MEETING_DESCRIPTION_MAX,
   MEETING_TITLE_MAX,
   PASSWORD_MIN,
+  PER_MINUTE_LIMIT_MAX,
   QUESTION_BODY_MAX,
   RESPONSE_TEXT_MAX,
 } from './limits.js';
@@ -55,6 +56,8 @@ export const tenantSettingsInput = tenantScoped.extend({
   allowGuests: z.boolean().optional(),
   minQuestionLength: z.number().int().min(1).max(QUESTION_BODY_MAX).optional(),
   maxQuestionLength: z.number().int().min(1).max(QUESTION_BODY_MAX).optional(),
+  submitLimitPerMinute: z.number().int().min(1).max(PER_MINUTE_LIMIT_MAX).optional(),
+  upvoteLimitPerMinute: z.number().int().min(1).max(PER_MINUTE_LIMIT_MAX).optional(),
 });
 export const memberInput = tenantScoped.extend({ userId: uuid });
 export const setRoleInput = memberInput.extend({ role });

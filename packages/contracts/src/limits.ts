@@ -18,3 +18,10 @@ export const MEETING_TITLE_MAX = 120;
 export const MEETING_DESCRIPTION_MAX = 2000;
 /** Join codes are six digits, shown as `#482913`. */
 export const MEETING_CODE_LENGTH = 6;
+
+/** Per person per minute in one meeting, unless the tenant sets otherwise. */
+export const SUBMIT_LIMIT_DEFAULT = 5;
+/** Per person per minute, unless the tenant sets otherwise. */
+export const UPVOTE_LIMIT_DEFAULT = 120;
+/** The highest per-minute limit a tenant may set (a load test sets it this high). */
+export const PER_MINUTE_LIMIT_MAX = 100_000;

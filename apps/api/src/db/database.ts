@@ -16,6 +16,7 @@ import { initial } from './migrations/001-initial.js';
 import { rejectedQuestions } from './migrations/002-rejected-questions.js';
 import { removedMembers } from './migrations/003-removed-members.js';
 import { meetings } from './migrations/004-meetings.js';
+import { safety } from './migrations/005-safety.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -91,6 +92,7 @@ export const MIGRATIONS = {
   '002-rejected-questions': rejectedQuestions,
   '003-removed-members': removedMembers,
   '004-meetings': meetings,
+  '005-safety': safety,
 } as const satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;

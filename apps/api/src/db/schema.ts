@@ -13,6 +13,12 @@ export interface TenantTable {
   allowGuests: Flag;
   minQuestionLength: number;
   maxQuestionLength: number;
+  submitLimitPerMinute: number;
+  upvoteLimitPerMinute: number;
+  /** JSON array of words that send a matching question to review. */
+  restrictedWords: string;
+  /** JSON array of origins allowed to embed the presenter display in a frame. */
+  displayFrameOrigins: string;
   createdAt: IsoTime;
 }
 
@@ -49,10 +55,15 @@ export interface RemovedMemberTable {
 }
 
 export interface SessionTable {
+  /** SHA-256 of the token; never shown. */
   id: string;
+  /** Names the session in its owner's list of sessions; null for sessions made before the list existed. */
+  publicId: string | null;
   userId: string;
+  userAgent: string | null;
   expiresAt: IsoTime;
   createdAt: IsoTime;
+  lastUsedAt: IsoTime | null;
 }
 
 export interface LinkTable {
@@ -172,6 +183,23 @@ export interface EventTable {
   timestamp: number;
 }
 
+/** A moderator's or admin's action; never names who asked a question. */
+export interface AuditLogTable {
+  id: string;
+  tenantId: string;
+  /** A user id or a service token id. */
+  actorId: string;
+  actorKind: 'user' | 'token';
+  /** The actor's name when acting, so the entry stays readable after they leave. */
+  actorName: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  /** JSON of a small before/after summary. */
+  summary: string;
+  createdAt: IsoTime;
+}
+
 export interface DatabaseSchema {
   tenants: TenantTable;
   teams: TeamTable;
@@ -190,6 +218,7 @@ export interface DatabaseSchema {
   questionTags: QuestionTagTable;
   eventSequences: EventSequenceTable;
   events: EventTable;
+  auditLog: AuditLogTable;
 }
 
 export type Database = Kysely<DatabaseSchema>;

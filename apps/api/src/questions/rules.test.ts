@@ -33,6 +33,8 @@ const settings = (overrides: Partial<TenantSettings> = {}): TenantSettings => ({
   allowGuests: false,
   minQuestionLength: 1,
   maxQuestionLength: 2000,
+  submitLimitPerMinute: 5,
+  upvoteLimitPerMinute: 120,
   ...overrides,
 });
 

@@ -1,9 +1,11 @@
 import {
   QUESTION_BODY_MAX,
   type Role,
+  SUBMIT_LIMIT_DEFAULT,
   type Team,
   type Tenant,
   type TenantSettings,
+  UPVOTE_LIMIT_DEFAULT,
 } from '@pulsestage/contracts';
 import type { Selectable } from 'kysely';
 import { deleted, inserted } from '../db/results.js';
@@ -29,6 +31,8 @@ function toTenantRecord(row: Selectable<TenantTable>): TenantRecord {
       allowGuests: row.allowGuests === 1,
       minQuestionLength: row.minQuestionLength,
       maxQuestionLength: row.maxQuestionLength,
+      submitLimitPerMinute: row.submitLimitPerMinute,
+      upvoteLimitPerMinute: row.upvoteLimitPerMinute,
     },
   };
 }
@@ -74,6 +78,10 @@ export async function insertTenant(trx: Executor, slug: string, name: string): P
       allowGuests: 0,
       minQuestionLength: 1,
       maxQuestionLength: QUESTION_BODY_MAX,
+      submitLimitPerMinute: SUBMIT_LIMIT_DEFAULT,
+      upvoteLimitPerMinute: UPVOTE_LIMIT_DEFAULT,
+      restrictedWords: '[]',
+      displayFrameOrigins: '[]',
       createdAt: now(),
     })
     .onConflict((oc) => oc.column('slug').doNothing())

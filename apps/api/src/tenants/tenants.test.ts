@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Role } from '@pulsestage/contracts';
+import { type Role, SUBMIT_LIMIT_DEFAULT, UPVOTE_LIMIT_DEFAULT } from '@pulsestage/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   errorCodeOf,
@@ -85,6 +85,8 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
             allowGuests: false,
             minQuestionLength: 1,
             maxQuestionLength: 2000,
+            submitLimitPerMinute: SUBMIT_LIMIT_DEFAULT,
+            upvoteLimitPerMinute: UPVOTE_LIMIT_DEFAULT,
           },
           role: ACCOUNTS[account].role,
           sequence: await lastSeqOf(app, app.tenantIds.alpha),
@@ -129,6 +131,8 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
           allowGuests: false,
           minQuestionLength: 1,
           maxQuestionLength: 2000,
+          submitLimitPerMinute: SUBMIT_LIMIT_DEFAULT,
+          upvoteLimitPerMinute: UPVOTE_LIMIT_DEFAULT,
         },
         role: 'owner',
       });
@@ -236,12 +240,21 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         allowGuests: true,
         minQuestionLength: 10,
         maxQuestionLength: 500,
+        submitLimitPerMinute: 3,
+        upvoteLimitPerMinute: 600,
       });
       expect(updated).toMatchObject({
         slug: org.slug,
         name: 'Renamed Org',
         role: 'admin',
-        settings: { requireApproval: true, allowGuests: true, minQuestionLength: 10, maxQuestionLength: 500 },
+        settings: {
+          requireApproval: true,
+          allowGuests: true,
+          minQuestionLength: 10,
+          maxQuestionLength: 500,
+          submitLimitPerMinute: 3,
+          upvoteLimitPerMinute: 600,
+        },
       });
       expect(await org.owner.client.tenant.get.query({ tenant: org.slug })).toEqual({
         ...updated,
@@ -259,6 +272,8 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         allowGuests: false,
         minQuestionLength: 10,
         maxQuestionLength: 500,
+        submitLimitPerMinute: 3,
+        upvoteLimitPerMinute: 600,
       });
       // The limits are enforced on questions.
       expect(

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import type { StreamEngine } from '../events/stream/engine.js';
 import type { EventHub } from '../events/stream/hub.js';
+import { clientAddress, type TrustedProxies } from '../http/client-address.js';
 
 export interface AppDependencies {
   db: Database;
@@ -16,6 +17,8 @@ export interface AppDependencies {
   demoMode: boolean;
   /** The address people reach the server at (`PUBLIC_URL`), for QR codes and links; unset: the browser's. */
   publicUrl?: string;
+  /** Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`). */
+  trustedProxies?: TrustedProxies;
 }
 
 export interface Context extends AppDependencies {
@@ -24,6 +27,8 @@ export interface Context extends AppDependencies {
   /** Set when the credentials themselves were refused; procedures that need a caller fail with it. */
   credentialError: DomainError | undefined;
   req: IncomingMessage;
+  /** Where the request came from, for per-address limits. */
+  clientAddress: string;
   setSessionCookie(token: string, expiresAt: Date): void;
   setDisplayCookie(token: string): void;
   /** Forgets the session and any display link this browser holds. */
@@ -60,6 +65,7 @@ export async function createContext(
     credentials,
     credentialError,
     req,
+    clientAddress: clientAddress(req, deps.trustedProxies),
     setSessionCookie,
     setDisplayCookie: (token) =>
       setCookie(

@@ -73,7 +73,7 @@ describe('catchUp', () => {
   });
 });
 
-describe('tenant:updated.v1', () => {
+describe('tenant:updated.v2', () => {
   it('gives the cached tenant its new name and settings', () => {
     const tenant: TenantSnapshot = {
       id: crypto.randomUUID(),
@@ -81,11 +81,18 @@ describe('tenant:updated.v1', () => {
       name: 'Demo',
       role: 'member',
       sequence: 3,
-      settings: { requireApproval: false, allowGuests: false, minQuestionLength: 1, maxQuestionLength: 2000 },
+      settings: {
+        requireApproval: false,
+        allowGuests: false,
+        minQuestionLength: 1,
+        maxQuestionLength: 2000,
+        submitLimitPerMinute: 5,
+        upvoteLimitPerMinute: 120,
+      },
     };
     queryClient.setQueryData(tenantKey, tenant);
     const settings = { ...tenant.settings, requireApproval: true, maxQuestionLength: 280 };
-    applyStreamEvent(queryClient, TENANT, makeEvent('tenant:updated.v1', { name: 'Demo Inc', settings }));
+    applyStreamEvent(queryClient, TENANT, makeEvent('tenant:updated.v2', { name: 'Demo Inc', settings }));
     expect(queryClient.getQueryData(tenantKey)).toEqual({ ...tenant, name: 'Demo Inc', settings });
   });
 });

@@ -20,6 +20,7 @@ const SUBSCRIBED_VERSIONS: VersionSelection = {
   'question:frozen': 2,
   'question:removed': 2,
   'question:pending': 2,
+  'tenant:updated': 2,
 };
 
 /** Refusals that another attempt cannot fix: the person must sign in again or lost access. */

@@ -25,6 +25,7 @@ import {
   questionUpvotedV1,
   questionUpvotedV2,
   tenantUpdatedV1,
+  tenantUpdatedV2,
 } from './payloads.js';
 
 type Versions = Readonly<Record<number, z.ZodType>>;
@@ -88,7 +89,20 @@ export const eventCatalog = {
   'question:hidden': singleVersion(questionHiddenV1),
   'question:restored': singleVersion(questionRestoredV1),
   'question:reopened': singleVersion(questionReopenedV1),
-  'tenant:updated': singleVersion(tenantUpdatedV1),
+  'tenant:updated': family({
+    versions: { 1: tenantUpdatedV1, 2: tenantUpdatedV2 },
+    latest: 2,
+    downgrade: {
+      1: ({
+        name,
+        settings: { submitLimitPerMinute: _submit, upvoteLimitPerMinute: _upvote, ...settings },
+      }) => ({
+        name,
+        settings,
+      }),
+      2: (payload) => payload,
+    },
+  }),
   'meeting:created': singleVersion(meetingPublicV1),
   'meeting:updated': singleVersion(meetingPublicV1),
   'meeting:opened': singleVersion(meetingPublicV1),

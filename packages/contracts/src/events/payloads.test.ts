@@ -40,6 +40,7 @@ const PUBLISHED_FIELDS: Record<string, readonly string[]> = {
   'question:restored.v1': ['meetingId', 'questionId'],
   'question:reopened.v1': ['meetingId', 'questionId'],
   'tenant:updated.v1': ['name', 'settings'],
+  'tenant:updated.v2': ['name', 'settings'],
   ...Object.fromEntries(
     ['created', 'updated', 'opened', 'closed', 'deleted'].map((change) => [
       `meeting:${change}.v1`,

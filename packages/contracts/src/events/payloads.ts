@@ -58,6 +58,15 @@ export const tenantUpdatedV1 = z.strictObject({
   }),
 });
 
+/** Version 2 adds the tenant's submit and upvote limits per person per minute. */
+export const tenantUpdatedV2 = z.strictObject({
+  name: z.string(),
+  settings: tenantUpdatedV1.shape.settings.extend({
+    submitLimitPerMinute: z.number().int(),
+    upvoteLimitPerMinute: z.number().int(),
+  }),
+});
+
 /** Version 2 of the question families: the same payload plus the meeting the question belongs to. */
 const inMeeting = { meetingId: uuid };
 

@@ -65,6 +65,7 @@ describe('wire names', () => {
         ...meetingChanges.map((change) => `meeting:${change}.v1`),
         'stream:resync',
         'tenant:updated.v1',
+        'tenant:updated.v2',
       ].sort(),
     );
   });

@@ -234,7 +234,7 @@ describe.each(DIALECTS)('migrating a database of the release before meetings on 
       })),
     );
     for (const [table, order] of KEPT_TABLES.filter(([table]) => table !== 'questions')) {
-      expect(await rows(db, table, order), table).toEqual(before[table]);
+      expect(await rows(db, table, order), table).toMatchObject(before[table] ?? []);
     }
   });
 
