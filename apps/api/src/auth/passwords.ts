@@ -1,5 +1,7 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { tooManyRequests } from '../errors.js';
+import { BoundedConcurrency } from './bounded-concurrency.js';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -13,9 +15,28 @@ const COST = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const maxmem = (N: number, r: number) => 256 * N * r;
 
+/** libuv's thread pool, which scrypt shares with file reads, compression and DNS lookups. */
+const THREAD_POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+/** Hashes waiting beyond this are refused: at ~70 ms each the last one still starts within a couple of seconds. */
+const MAX_WAITING_HASHES = 32;
+
+export const busyHashing = () => tooManyRequests('PulseStage is busy: try again in a few seconds');
+
+/**
+ * Hashing takes at most half of the thread pool, so a flood of sign-ins never leaves files, compression
+ * or anything else on the pool waiting behind it; past a short queue, sign-in and sign-up are refused.
+ */
+export const hashingSlots = new BoundedConcurrency(
+  Math.max(1, Math.floor(THREAD_POOL_SIZE / 2)),
+  MAX_WAITING_HASHES,
+  busyHashing,
+);
+
+const boundedScrypt: typeof scrypt = (...args) => hashingSlots.run(() => scrypt(...args));
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, KEY_LENGTH, { ...COST, maxmem: maxmem(COST.N, COST.r) });
+  const key = await boundedScrypt(password, salt, KEY_LENGTH, { ...COST, maxmem: maxmem(COST.N, COST.r) });
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
@@ -24,7 +45,7 @@ export async function verifyPassword(stored: string, password: string): Promise<
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');
   const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: maxmem(Number(n), Number(r)) };
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, options);
+  const actual = await boundedScrypt(password, Buffer.from(salt, 'base64'), expected.length, options);
   return timingSafeEqual(actual, expected);
 }
 
@@ -32,7 +53,11 @@ let decoyHash: Promise<string> | undefined;
 
 /** Spends the same time as a real check, so sign-in does not reveal which emails have accounts. */
 export async function verifyAgainstDecoy(password: string): Promise<false> {
-  decoyHash ??= hashPassword('decoy password that never matches');
+  // A decoy refused while the server was busy is made again next time, not remembered as refused.
+  decoyHash ??= hashPassword('decoy password that never matches').catch((error: unknown) => {
+    decoyHash = undefined;
+    throw error;
+  });
   await verifyPassword(await decoyHash, password);
   return false;
 }
