@@ -1,5 +1,5 @@
 import type { ExportFile, QuestionStatus } from '@pulsestage/contracts';
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv, spreadsheetTime } from '../csv.js';
 import type { Executor } from '../db/schema.js';
 import { type ExportedQuestionRow, listExportedQuestions, tagNamesByQuestion } from './reports-repository.js';
 import type { MeetingRow } from './repository.js';
@@ -31,9 +31,6 @@ const STATUS_LABELS: Record<QuestionStatus, string> = {
  */
 const CONTENTS = 'Published, answered, hidden and under-review questions; rejected questions are left out.';
 
-/** Spreadsheets read UTF-8 (accents, emoji) only when the file starts with a byte-order mark. */
-const BYTE_ORDER_MARK = '\uFEFF';
-
 const CSV_COLUMNS = [
   'Question',
   'Team',
@@ -61,9 +58,6 @@ function toExported(row: ExportedQuestionRow, tags: string[]): ExportedQuestion 
   };
 }
 
-/** `2026-12-03 14:05:09`: a time spreadsheets recognize, unlike ISO-8601's `T…Z` form. */
-const spreadsheetTime = (iso: string | null) => (iso === null ? '' : iso.slice(0, 19).replace('T', ' '));
-
 function toCsvRecord(question: ExportedQuestion): (string | number)[] {
   return [
     question.text,
@@ -80,11 +74,7 @@ function toCsvRecord(question: ExportedQuestion): (string | number)[] {
 
 /** CSV with a byte-order mark; cells a spreadsheet would run as a formula get a leading `'`. */
 export function toCsv(questions: readonly ExportedQuestion[]): string {
-  const csv = stringify([CSV_COLUMNS, ...questions.map(toCsvRecord)], {
-    escape_formulas: true,
-    record_delimiter: 'windows',
-  });
-  return BYTE_ORDER_MARK + csv;
+  return spreadsheetCsv(CSV_COLUMNS, questions.map(toCsvRecord));
 }
 
 export function toJson(
