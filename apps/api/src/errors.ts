@@ -12,6 +12,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** For TOO_MANY_REQUESTS: when trying again can succeed (HTTP `Retry-After`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -24,4 +26,5 @@ export const forbidden = (message: string) => new DomainError('FORBIDDEN', messa
 export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 export const preconditionFailed = (message: string) => new DomainError('PRECONDITION_FAILED', message);
-export const tooManyRequests = (message: string) => new DomainError('TOO_MANY_REQUESTS', message);
+export const tooManyRequests = (message: string, retryAfterSeconds?: number) =>
+  new DomainError('TOO_MANY_REQUESTS', message, retryAfterSeconds);
