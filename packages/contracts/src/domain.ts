@@ -208,3 +208,10 @@ export type MeetingAnalytics = z.infer<typeof meetingAnalytics>;
 export const revokedLink = z.object({ linkId: uuid });
 /** `tenant.revokeServiceToken`: which service token was revoked. */
 export const revokedServiceToken = z.object({ tokenId: uuid });
+
+/** Admins only: never part of `tenant.get` or `tenant:updated`, so members do not learn the word list. */
+export const tenantSafetySettings = z.object({
+  restrictedWords: z.array(z.string()),
+  displayFrameOrigins: z.array(z.string()),
+});
+export type TenantSafetySettings = z.infer<typeof tenantSafetySettings>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { versionSelection } from './events/wire.js';
 import {
   DISPLAY_NAME_MAX,
+  FRAME_ORIGINS_MAX,
   LABEL_MAX,
   MEETING_DESCRIPTION_MAX,
   MEETING_TITLE_MAX,
@@ -9,22 +10,11 @@ import {
   PER_MINUTE_LIMIT_MAX,
   QUESTION_BODY_MAX,
   RESPONSE_TEXT_MAX,
+  RESTRICTED_WORD_MAX,
+  RESTRICTED_WORDS_MAX,
 } from './limits.js';
 import { hexColor, isoDateTime, meetingCode, questionStatus, role, tenantSlug, uuid } from './primitives.js';
-
-/** Control characters other than tab and line breaks: never meaningful in text people type. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-/** Trimmed text of `min`–`max` characters without control characters; every free-text field uses it. */
-export function text(min: number, max: number) {
-  return z
-    .string()
-    .trim()
-    .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
-    .max(max, `must be at most ${max} characters`)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
-}
+import { comparableText, text } from './text.js';
 
 const email = text(3, 254).toLowerCase().pipe(z.email());
 const password = z
@@ -155,3 +145,54 @@ export const eventsSubscribeInput = tenantScoped.extend({
 
 /** For procedures that take nothing: anything sent is refused rather than ignored. */
 export const noInput = z.strictObject({}).nullish();
+
+/** Keeps the first of the entries that `key` says are the same. */
+function distinctBy<T>(key: (entry: T) => string) {
+  return (entries: T[]) => {
+    const seen = new Set<string>();
+    return entries.filter((entry) => {
+      const seenBefore = seen.has(key(entry));
+      seen.add(key(entry));
+      return !seenBefore;
+    });
+  };
+}
+
+/** A word or phrase that sends a question containing it to review; spaces inside count as one. */
+const restrictedWord = text(1, RESTRICTED_WORD_MAX).overwrite((word) => word.replace(/\s+/gu, ' '));
+
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** The origin as browsers send it, if `value` is `https://host[:port]` or `http://localhost[:port]`. */
+function frameOriginOf(value: string): string | null {
+  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return null;
+  const url = new URL(value);
+  const secure = url.protocol === 'https:' || url.hostname === 'localhost';
+  const onlyOrigin = !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+  return secure && onlyOrigin && HOST_NAME.test(url.hostname) ? url.origin : null;
+}
+
+const frameOrigin = z
+  .string()
+  .trim()
+  .max(200, 'must be at most 200 characters')
+  .transform((value, ctx) => {
+    const origin = frameOriginOf(value);
+    if (origin !== null) return origin;
+    ctx.addIssue({ code: 'custom', message: 'must be an origin like https://intranet.example.com' });
+    return z.NEVER;
+  });
+
+/** Admins only. A list sent replaces the stored one; a list left out stays as it is. */
+export const tenantSafetySettingsInput = tenantScoped.extend({
+  restrictedWords: z
+    .array(restrictedWord)
+    .max(RESTRICTED_WORDS_MAX, `must list at most ${RESTRICTED_WORDS_MAX} words`)
+    .transform(distinctBy(comparableText))
+    .optional(),
+  displayFrameOrigins: z
+    .array(frameOrigin)
+    .max(FRAME_ORIGINS_MAX, `must list at most ${FRAME_ORIGINS_MAX} origins`)
+    .transform(distinctBy((origin: string) => origin))
+    .optional(),
+});

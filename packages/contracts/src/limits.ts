@@ -25,3 +25,9 @@ export const SUBMIT_LIMIT_DEFAULT = 5;
 export const UPVOTE_LIMIT_DEFAULT = 120;
 /** The highest per-minute limit a tenant may set (a load test sets it this high). */
 export const PER_MINUTE_LIMIT_MAX = 100_000;
+
+/** Each restricted word or phrase, and how many a tenant may list. */
+export const RESTRICTED_WORD_MAX = 60;
+export const RESTRICTED_WORDS_MAX = 500;
+/** How many origins a tenant may allow to embed its presenter display. */
+export const FRAME_ORIGINS_MAX = 20;

@@ -17,6 +17,8 @@ import {
   tenant,
   tenantAccessList,
   tenantCreateInput,
+  tenantSafetySettings,
+  tenantSafetySettingsInput,
   tenantScoped,
   tenantSettingsInput,
   tenantSnapshot,
@@ -27,6 +29,7 @@ import { listAccess } from './access-list.js';
 import { createDisplayLink, createJoinLink, currentJoinCode, revokeLink } from './links.js';
 import { listMembers, removeMember, setMemberRole } from './members.js';
 import { listRemovedMembers, readmitMember } from './removals.js';
+import { readSafetySettings, updateSafetySettings } from './safety.js';
 import { createTenant, readTenantSnapshot, updateSettings } from './settings.js';
 import { createTeam, listTeams } from './teams.js';
 import { createServiceToken, revokeServiceToken } from './tokens.js';
@@ -46,6 +49,15 @@ export const tenantRouter = router({
     .input(tenantSettingsInput)
     .output(tenantSnapshot)
     .mutation(({ ctx, input }) => updateSettings(ctx.db, ctx.access, input)),
+  /** Restricted words and embedding origins: admins only, never in `tenant.get` or `tenant:updated`. */
+  safetySettings: tenantProcedure('manage')
+    .input(tenantScoped)
+    .output(tenantSafetySettings)
+    .query(({ ctx }) => readSafetySettings(ctx.db, ctx.access.tenant.id)),
+  updateSafetySettings: tenantProcedure('manage')
+    .input(tenantSafetySettingsInput)
+    .output(tenantSafetySettings)
+    .mutation(({ ctx, input }) => updateSafetySettings(ctx.db, ctx.access.tenant.id, input)),
   members: tenantProcedure('manage')
     .input(tenantScoped)
     .output(z.array(member))

@@ -97,6 +97,12 @@ const TABLE: Record<string, Entry> = {
     requireApproval: true,
     allowGuests: true,
   })),
+  'tenant.safetySettings': scoped('query'),
+  'tenant.updateSafetySettings': scoped('mutation', (tenant) => ({
+    tenant,
+    restrictedWords: ['intruder'],
+    displayFrameOrigins: ['https://intruder.example'],
+  })),
   'tenant.members': scoped('query'),
   'tenant.setRole': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId, role: 'owner' }), [
     'userId',
