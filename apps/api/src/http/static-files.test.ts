@@ -1,10 +1,12 @@
+import { pbkdf2 } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStaticHandler } from './static-files.js';
 
 const SCRIPT = `export const greeting = ${JSON.stringify('hello from the room '.repeat(400))};\n`;
@@ -110,10 +112,20 @@ describe('the web app files', () => {
     expect(again.headers['cache-control']).toBe('no-cache');
 
     writeFileSync(join(root, 'index.html'), `${PAGE}<!-- rebuilt -->`);
-    const rebuilt = await get(url, '/t/demo', { 'accept-encoding': 'gzip', 'if-none-match': etag });
-    expect(rebuilt.status).toBe(200);
+    const rebuilt = await vi.waitFor(
+      async () => {
+        const answer = await get(url, '/t/demo', { 'accept-encoding': 'gzip', 'if-none-match': etag });
+        expect(answer.status).toBe(200);
+        return answer;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(gunzipSync(rebuilt.body).toString()).toBe(`${PAGE}<!-- rebuilt -->`);
     writeFileSync(join(root, 'index.html'), PAGE);
+    await vi.waitFor(async () => expect((await get(url, '/t/demo')).body.toString()).toBe(PAGE), {
+      timeout: 10_000,
+      interval: 50,
+    });
   });
 
   it('answers HEAD with the headers only', async () => {
@@ -147,6 +159,31 @@ describe('the web app files', () => {
     expect(route.status).toBe(200);
     expect(route.body.toString()).toBe(PAGE);
   });
+
+  it('serves every file of the build from memory while the thread pool is busy, and picks up new ones', async () => {
+    await get(url, '/');
+    // Keep every libuv thread busy (pbkdf2 runs there, as scrypt and file reads do) for seconds.
+    const poolFinished: number[] = [];
+    const poolWork = Array.from({ length: 4 }, () =>
+      promisify(pbkdf2)('flood', 'salt', 4_000_000, 32, 'sha512').then(() => poolFinished.push(Date.now())),
+    );
+    const favicon = await get(url, '/favicon.svg');
+    const logo = await get(url, '/assets/logo-Xy9.png');
+    expect([favicon.status, logo.status]).toEqual([200, 200]);
+    expect(poolFinished, 'the files were answered before any pool work ended').toEqual([]);
+    await Promise.all(poolWork);
+
+    writeFileSync(join(root, 'assets', 'later-Zz1.js'), SCRIPT);
+    await vi.waitFor(async () => expect((await get(url, '/assets/later-Zz1.js')).status).toBe(200), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    rmSync(join(root, 'assets', 'later-Zz1.js'));
+    await vi.waitFor(async () => expect((await get(url, '/assets/later-Zz1.js')).status).toBe(404), {
+      timeout: 10_000,
+      interval: 50,
+    });
+  }, 60_000);
 
   it('refuses methods other than GET and HEAD', async () => {
     expect((await get(url, '/', {}, 'POST')).status).toBe(405);

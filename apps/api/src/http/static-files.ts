@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -33,10 +34,8 @@ interface Representation {
   etag: string;
 }
 
-/** One file as read and compressed once; `mtimeMs` and `size` tell when the file changed since. */
+/** One file as read and compressed once. */
 interface CachedFile {
-  mtimeMs: number;
-  size: number;
   variants: Partial<Record<Encoding, Representation>> & { identity: Representation };
 }
 
@@ -57,28 +56,53 @@ async function compressedVariants(path: string, body: Buffer, hash: string) {
 }
 
 /**
- * Reads each file once and keeps it with its brotli and gzip copies in memory, so serving the same
- * file again costs no compression; a file that changed on disk (a rebuild) is read again.
+ * The whole build, read and compressed once at start and kept in memory with its brotli and gzip
+ * copies: serving a file then touches neither the disk nor libuv's thread pool, where file reads would
+ * wait behind password hashing. A watcher (inotify, no thread pool) reloads what a rebuild changes.
  */
-function createFileCache() {
-  const files = new Map<string, Promise<CachedFile>>();
-  async function load(path: string, mtimeMs: number, size: number): Promise<CachedFile> {
-    const body = await readFile(path);
-    const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
-    return { mtimeMs, size, variants: await compressedVariants(path, body, hash) };
+function createFileCache(root: string) {
+  const files = new Map<string, CachedFile>();
+  /** The newest reload of each path wins, however the reads of a burst of changes finish. */
+  const generations = new Map<string, number>();
+
+  async function load(path: string): Promise<void> {
+    const generation = (generations.get(path) ?? 0) + 1;
+    generations.set(path, generation);
+    const file = await readCachedFile(path).catch(() => undefined);
+    if (generations.get(path) !== generation) return;
+    if (file) files.set(path, file);
+    else files.delete(path);
   }
+
+  const ready = readdir(root, { recursive: true })
+    .then((names) => Promise.all(names.map((name) => load(join(root, name)))))
+    .catch(() => {});
+  watchBuild(root, (path) => void load(path));
   return async (path: string): Promise<CachedFile | undefined> => {
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile()) return undefined;
-    const cached = files.get(path);
-    if (cached) {
-      const file = await cached.catch(() => undefined);
-      if (file && file.mtimeMs === info.mtimeMs && file.size === info.size) return file;
-    }
-    const loading = load(path, info.mtimeMs, info.size);
-    files.set(path, loading);
-    return loading;
+    await ready;
+    return files.get(path);
   };
+}
+
+async function readCachedFile(path: string): Promise<CachedFile | undefined> {
+  const info = await stat(path);
+  if (!info.isFile()) return undefined;
+  const body = await readFile(path);
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+  return { variants: await compressedVariants(path, body, hash) };
+}
+
+/** Calls `changed` with the path of every file created, changed or removed under `root`. */
+function watchBuild(root: string, changed: (path: string) => void): void {
+  try {
+    const watcher = watch(root, { recursive: true }, (_event, name) => {
+      if (name) changed(join(root, name));
+    });
+    watcher.on('error', () => watcher.close());
+    watcher.unref();
+  } catch {
+    // No build to watch (not built yet, or an API-only deployment): every page answers "not built".
+  }
 }
 
 /** The q-value the Accept-Encoding header gives `encoding` (0 when absent or refused). */
@@ -140,11 +164,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, path: string, file:
  * so client routes work; a missing asset is a 404, never the page in its place.
  */
 export function createStaticHandler(root: string) {
-  const readCached = createFileCache();
-  // Compress the whole build in the background now, so the first phone does not wait for it.
-  readdir(root, { recursive: true })
-    .then((names) => Promise.all(names.map((name) => readCached(join(root, name)))))
-    .catch(() => {});
+  const readCached = createFileCache(root);
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendError(res, 'METHOD_NOT_SUPPORTED', `${req.method} is not supported here`);
@@ -169,7 +189,7 @@ export function createStaticHandler(root: string) {
     const indexPath = join(root, 'index.html');
     const index = await readCached(indexPath);
     if (!index) {
-      sendError(res, 'NOT_FOUND', 'The web app is not built; run pnpm build');
+      sendError(res, 'NOT_FOUND', 'The web app is not built; run pnpm build, then start the server again');
       return;
     }
     sendFile(req, res, indexPath, index, REVALIDATE);
