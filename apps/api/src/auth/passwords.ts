@@ -19,8 +19,10 @@ const maxmem = (N: number, r: number) => 256 * N * r;
 const THREAD_POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 /** Hashes waiting beyond this are refused: at ~70 ms each the last one still starts within a couple of seconds. */
 const MAX_WAITING_HASHES = 32;
+const BUSY_RETRY_AFTER_SECONDS = 3;
 
-export const busyHashing = () => tooManyRequests('PulseStage is busy: try again in a few seconds');
+export const busyHashing = () =>
+  tooManyRequests('PulseStage is busy: try again in a few seconds', BUSY_RETRY_AFTER_SECONDS);
 
 /**
  * Hashing takes at most half of the thread pool, so a flood of sign-ins never leaves files, compression
