@@ -12,7 +12,9 @@ import type { Database, Executor } from '../db/schema.js';
 import { conflict, type DomainError, notFound } from '../errors.js';
 import { changeQuestion, type QuestionEvent, type QuestionRef } from './change.js';
 import { deleteQuestion, updateQuestion } from './changes-repository.js';
+import { needsReview } from './content-filter.js';
 import { pendingEvent, removedEvent } from './events.js';
+import { redactQuestionText } from './redaction.js';
 import { type QuestionRow, toQuestion } from './repository.js';
 import {
   checkBodyLength,
@@ -26,14 +28,25 @@ import { attachTag, detachTag, findTenantTag } from './tags-repository.js';
 
 // Curating a question: its wording, whether it is shown, its tags, and its author taking it back.
 
-/** Whether an edit by this actor sends the question back to review: an author's, when approval is on. */
-function editNeedsReview(access: TenantAccess, question: QuestionRow, meeting: Meeting): boolean {
-  return !isModerator(access.actor) && question.status === 'OPEN' && meeting.effective.requireApproval;
+/**
+ * Whether an edit by this actor sends the question back to review: an author's, when approval is on or
+ * the new text trips the content filter. Moderators' wording is never filtered.
+ */
+async function editNeedsReview(
+  trx: Executor,
+  access: TenantAccess,
+  question: QuestionRow,
+  meeting: Meeting,
+  body: string,
+): Promise<boolean> {
+  if (isModerator(access.actor) || question.status !== 'OPEN') return false;
+  return meeting.effective.requireApproval || (await needsReview(trx, access.tenant.id, body));
 }
 
 /**
  * Changes the question's text. An author's edit of a published question, when the meeting requires
- * approval, takes it down for everyone and puts it back under review.
+ * approval or the content filter matches the new text, takes it down for everyone and puts it back
+ * under review.
  */
 export function editQuestion(
   db: Database,
@@ -43,7 +56,7 @@ export function editQuestion(
   checkBodyLength(input.body, access.tenant.settings);
   return changeQuestion(db, access, input, async (trx, question, meeting) => {
     checkCanEdit(question, access.actor, meeting);
-    const backToReview = editNeedsReview(access, question, meeting);
+    const backToReview = await editNeedsReview(trx, access, question, meeting, input.body);
     const edited: QuestionRow = {
       ...question,
       body: input.body,
@@ -100,6 +113,7 @@ export function withdrawQuestion(
   return changeQuestion(db, access, ref, async (trx, question, meeting) => {
     checkCanWithdraw(question, access.actor, meeting);
     await deleteQuestion(trx, question.id);
+    await redactQuestionText(trx, access.tenant.id, question);
     return { events: [{ event: removedEvent(question) }], result: { questionId: question.id } };
   });
 }

@@ -27,8 +27,11 @@ import {
   markRejected,
   updateQuestion,
 } from './changes-repository.js';
+import { needsReview } from './content-filter.js';
+import { checkNotAskedBefore } from './duplicates.js';
 import { answeredEvent, createdEvent, pendingEvent, removedEvent } from './events.js';
 import { meetingInTenant, scopeOf } from './meeting-access.js';
+import { redactQuestionText } from './redaction.js';
 import {
   countUpvotes,
   listAuthoredQuestions,
@@ -89,14 +92,20 @@ export async function listMyQuestions(
   return { items: await toOwnQuestions(db, rows), nextCursor, sequence };
 }
 
-function newQuestion(access: TenantAccess, meeting: Meeting, input: z.infer<typeof questionSubmitInput>) {
+/** `flagged`: the content filter sends it to review whatever the approval setting says. */
+function newQuestion(
+  access: TenantAccess,
+  meeting: Meeting,
+  input: z.infer<typeof questionSubmitInput>,
+  flagged: boolean,
+) {
   return {
     id: crypto.randomUUID(),
     meetingId: meeting.id,
     teamId: input.teamId,
     authorId: access.actor.id,
     body: input.body,
-    status: statusOnSubmit(meeting.effective.requireApproval),
+    status: statusOnSubmit(meeting.effective.requireApproval || flagged),
     responseText: null,
     answeredAt: null,
     pinnedAt: null,
@@ -125,7 +134,10 @@ export async function submitQuestion(
     if (input.teamId && !(await teamExists(trx, tenant.id, input.teamId))) {
       throw badRequest('teamId: is not a team of this organization');
     }
-    const row = newQuestion(access, meeting, input);
+    await checkNotAskedBefore(trx, scopeOf(access, meeting.id), access.actor.id, input.body);
+    // Its author is answered exactly as when approval is required: never told that a word matched.
+    const flagged = await needsReview(trx, tenant.id, input.body);
+    const row = newQuestion(access, meeting, input, flagged);
     await insertQuestion(trx, tenant.id, row);
     await recordVisitor(trx, meeting.id, access.actor.id);
     const event = row.status === 'UNDER_REVIEW' ? pendingEvent(row) : createdEvent(row);
@@ -261,6 +273,7 @@ export function rejectQuestion(
 ): Promise<{ questionId: string }> {
   return changeQuestion(db, access, ref, async (trx, question) => {
     await markRejected(trx, question.id);
+    await redactQuestionText(trx, access.tenant.id, question);
     return { events: [{ event: removedEvent(question) }], result: { questionId: question.id } };
   });
 }
