@@ -7,6 +7,7 @@ const api = process.env.PULSESTAGE_API ?? 'http://localhost:3000';
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   resolve: { conditions: ['@pulsestage/source'] },
-  build: { reportCompressedSize: false },
+  // Every browser PulseStage supports preloads modules itself; the polyfill would only add bytes.
+  build: { reportCompressedSize: false, modulePreload: { polyfill: false } },
   server: { proxy: { '/trpc': api, '/events': api, '/healthz': api } },
 });
