@@ -6,3 +6,4 @@ export * from './events/wire.js';
 export * from './inputs.js';
 export * from './limits.js';
 export * from './primitives.js';
+export * from './text.js';

@@ -7,6 +7,7 @@ import { FirstSteps } from '../components/first-steps';
 import { ErrorNotice } from '../components/notice';
 import { PublicUrlWarning } from '../components/public-url-warning';
 import { RemovedMembers, removalWarning, useRefreshRemovedMembers } from '../components/removed-members';
+import { SafetySettings } from '../components/safety-settings';
 import { Select } from '../components/select';
 import type { FieldLabels } from '../lib/errors';
 import { type Attempt, useFailureNotice } from '../lib/failure';
@@ -347,6 +348,7 @@ export default function Admin() {
       <Members tenant={tenant} />
       <div className="flex flex-col gap-6">
         <Settings tenant={tenant} />
+        <SafetySettings tenant={tenant} />
         <Links tenant={tenant} />
         <ServiceTokens tenant={tenant} />
         <RemovedMembers tenant={tenant} />
