@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { sql } from 'kysely';
+import { StreamLimits } from '../events/stream/stream-limits.js';
 import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
 
 import { answerMethod, sendError, sendJson } from './responses.js';
 import { createStaticHandler } from './static-files.js';
 import { createStreamEndpoints } from './stream-endpoints.js';
+import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, serverTimeouts } from './timeouts.js';
 
 interface AppOptions extends AppDependencies {
   webDist: string;
@@ -17,6 +19,8 @@ interface AppOptions extends AppDependencies {
   trpcStreams?: 'engine' | 'trpc';
   /** A stream consumer whose unsent data grows past this is cut off and resumes from its last id. */
   maxBufferedBytes?: number;
+  /** How long a client may take to send a request's headers, and all of it (10 s and 30 s by default). */
+  requestTimeouts?: RequestTimeouts;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -41,11 +45,12 @@ function allowedMethods(pathname: string): readonly string[] | undefined {
 
 export function createApp(options: AppOptions): App {
   const { db, log = console.error } = options;
+  const streamLimits = options.streamLimits ?? new StreamLimits();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) => createContext(options, req, res),
+    createContext: ({ req, res }) => createContext({ ...options, streamLimits }, req, res),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') log(`tRPC ${path ?? '(unknown)'} failed`, error);
     },
@@ -54,6 +59,8 @@ export function createApp(options: AppOptions): App {
     db,
     engine: options.engine,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    limits: streamLimits,
+    trustedProxies: options.trustedProxies,
   });
   const engineServesTrpc = (options.trpcStreams ?? 'engine') === 'engine';
   const serveStatic = createStaticHandler(options.webDist);
@@ -86,7 +93,8 @@ export function createApp(options: AppOptions): App {
     return serveStatic(req, res, pathname);
   }
 
-  const server = createServer((req, res) => {
+  const timeouts = serverTimeouts(options.requestTimeouts ?? DEFAULT_REQUEST_TIMEOUTS);
+  const server = createServer(timeouts, (req, res) => {
     route(req, res).catch((error: unknown) => {
       log(`${req.method} ${req.url} failed`, error);
       if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');

@@ -8,9 +8,11 @@ import { badRequest, DomainError } from '../errors.js';
 import type { StreamEngine, SubscribeRequest } from '../events/stream/engine.js';
 import { type Framing, openingFrame, SSE_HEADERS } from '../events/stream/frames.js';
 import { HttpSink } from '../events/stream/sinks.js';
+import type { StreamLimits } from '../events/stream/stream-limits.js';
 import { type StreamQuery, subscribeRequest } from '../events/stream/subscription.js';
 import { resumeId, serializedErrorFrame, subscribeQuery } from '../events/stream/trpc-sse.js';
 import { subscriptionError } from '../trpc/trpc.js';
+import { clientAddress, type TrustedProxies } from './client-address.js';
 import { sendError } from './responses.js';
 
 interface StreamEndpointOptions {
@@ -18,6 +20,10 @@ interface StreamEndpointOptions {
   engine: StreamEngine;
   /** A consumer whose unsent data grows past this is cut off and resumes from its last id. */
   maxBufferedBytes: number;
+  /** Open streams per credential and per client address. */
+  limits: StreamLimits;
+  /** Proxies whose `X-Forwarded-For` names the client, for the per-address limit. */
+  trustedProxies: TrustedProxies | undefined;
 }
 
 /** `?meetingId=`: absent for the whole tenant; anything but a uuid is refused rather than ignored. */
@@ -46,7 +52,8 @@ function plainQuery(req: IncomingMessage, url: URL): StreamQuery {
 export function createStreamEndpoints(options: StreamEndpointOptions) {
   const { db, engine } = options;
 
-  async function open(req: IncomingMessage, query: StreamQuery): Promise<SubscribeRequest> {
+  /** The stream's request once every check passed and it counts against the limits, with its release. */
+  async function open(req: IncomingMessage, query: StreamQuery) {
     const credentials: RequestCredentials = {
       cookie: req.headers.cookie,
       authorization: req.headers.authorization,
@@ -55,7 +62,8 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
     const access = await resolveTenantAccess(db, caller, query.tenant, 'read');
     const request = subscribeRequest(db, access, { caller, credentials }, query.rest());
     await engine.checkRequest(request);
-    return request;
+    const release = options.limits.admit(caller, clientAddress(req, options.trustedProxies));
+    return { request, release };
   }
 
   async function serve(
@@ -66,7 +74,11 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
   ) {
     let request: SubscribeRequest;
     try {
-      request = await open(req, query());
+      const admitted = await open(req, query());
+      request = admitted.request;
+      // However the stream ends (the client leaves, the server cuts it), it stops counting.
+      if (res.closed) admitted.release();
+      else res.once('close', admitted.release);
     } catch (error) {
       if (framing === 'trpc' && (error instanceof DomainError || error instanceof TRPCError)) {
         res.writeHead(200, SSE_HEADERS);
@@ -74,7 +86,13 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
         return;
       }
       if (!(error instanceof DomainError)) throw error;
-      return sendError(res, error.code, error.message);
+      const retryAfter = error.retryAfterSeconds;
+      return sendError(
+        res,
+        error.code,
+        error.message,
+        retryAfter ? { 'retry-after': String(retryAfter) } : {},
+      );
     }
     const sink = new HttpSink(
       res,

@@ -7,8 +7,10 @@ import type { Database } from '../db/schema.js';
 import { InProcessBus } from '../events/bus/in-process-bus.js';
 import { StreamEngine } from '../events/stream/engine.js';
 import { EventHub } from '../events/stream/hub.js';
+import type { StreamLimits } from '../events/stream/stream-limits.js';
 import { SSE_PING_MS } from '../events/stream/trpc-sse.js';
 import { createApp } from '../http/server.js';
+import type { RequestTimeouts } from '../http/timeouts.js';
 import { startMeetingScheduler } from '../meetings/scheduler.js';
 import type { AppRouter } from '../router.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
@@ -125,6 +127,10 @@ export interface TestAppOptions {
   schedulerIntervalMs?: number;
   /** Where the stream engine reports what went wrong (by default nowhere). */
   engineLog?: (message: string, error?: unknown) => void;
+  /** Open streams per credential and per address (by default the server's own, 10 and 2,000). */
+  streamLimits?: StreamLimits;
+  /** Headers and request timeouts (by default the server's own, 10 s and 30 s). */
+  requestTimeouts?: RequestTimeouts;
 }
 
 /** One API server over `db`, wired as main.ts wires it, listening on an ephemeral loopback port. */
@@ -153,6 +159,8 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     webDist: '/nonexistent',
     trpcStreams: options.trpcStreams,
     maxBufferedBytes: options.maxBufferedBytes,
+    streamLimits: options.streamLimits,
+    requestTimeouts: options.requestTimeouts,
     log: () => {},
   });
   const stopScheduler =

@@ -27,7 +27,13 @@ export const eventsRouter = router({
       const { caller, credentials } = ctx;
       const request = subscribeRequest(ctx.db, ctx.access, { caller, credentials }, input);
       await ctx.engine.checkRequest(request);
+      const release = ctx.streamLimits?.admit(caller, ctx.clientAddress);
       const sink = new ItemSink(MAX_QUEUED_ITEMS, signal);
+      if (release) {
+        // A consumer that leaves before reading anything never runs the sink's close.
+        sink.onClose(release);
+        signal?.addEventListener('abort', release, { once: true });
+      }
       await ctx.engine.subscribe(request, sink);
       return trackedItems(sink);
     }),
