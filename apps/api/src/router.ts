@@ -1,3 +1,4 @@
+import { accountRouter } from './auth/account-router.js';
 import { authRouter } from './auth/router.js';
 import { eventsRouter } from './events/stream/router.js';
 import { meetingRouter } from './meetings/router.js';
@@ -7,6 +8,7 @@ import { router } from './trpc/trpc.js';
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   tenant: tenantRouter,
   meeting: meetingRouter,
   team: teamRouter,

@@ -1,3 +1,4 @@
+export * from './account.js';
 export * from './domain.js';
 export * from './events/catalog.js';
 export * from './events/payloads.js';

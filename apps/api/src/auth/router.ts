@@ -19,7 +19,7 @@ export const authRouter = router({
     .input(signUpInput)
     .output(currentUser)
     .mutation(async ({ ctx, input }) => {
-      const signedIn = await auth.signUp(ctx.db, input);
+      const signedIn = await auth.signUp(ctx.db, input, ctx.req.headers['user-agent']);
       ctx.setSessionCookie(signedIn.token, signedIn.session.expiresAt);
       return signedIn.user;
     }),
@@ -27,7 +27,7 @@ export const authRouter = router({
     .input(signInInput)
     .output(currentUser)
     .mutation(async ({ ctx, input }) => {
-      const signedIn = await auth.signIn(ctx.db, input);
+      const signedIn = await auth.signIn(ctx.db, input, ctx.req.headers['user-agent']);
       ctx.setSessionCookie(signedIn.token, signedIn.session.expiresAt);
       return signedIn.user;
     }),
@@ -67,7 +67,7 @@ export const authRouter = router({
     .output(joinedWithCode)
     .mutation(async ({ ctx, input }) => {
       const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user : null;
-      const joined = await auth.joinWithCode(ctx.db, signedIn, input);
+      const joined = await auth.joinWithCode(ctx.db, signedIn, input, ctx.req.headers['user-agent']);
       if (joined.guestSession) {
         ctx.setSessionCookie(joined.guestSession.token, joined.guestSession.session.expiresAt);
       }

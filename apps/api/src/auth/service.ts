@@ -27,8 +27,9 @@ export async function currentUser(db: Database, userId: string): Promise<Current
   };
 }
 
-async function startSession(db: Database, userId: string): Promise<SignedIn> {
-  const { token, session } = await createSession(db, userId);
+/** `userAgent`: the browser's, so its owner can tell the session apart from their others. */
+async function startSession(db: Database, userId: string, userAgent: string | undefined): Promise<SignedIn> {
+  const { token, session } = await createSession(db, userId, userAgent);
   return { token, session, user: await currentUser(db, userId) };
 }
 
@@ -46,17 +47,22 @@ export async function insertUser(
 export async function signUp(
   db: Database,
   input: { email: string; password: string; name: string },
+  userAgent: string | undefined,
 ): Promise<SignedIn> {
-  return startSession(db, await insertUser(db, input));
+  return startSession(db, await insertUser(db, input), userAgent);
 }
 
-export async function signIn(db: Database, input: { email: string; password: string }): Promise<SignedIn> {
+export async function signIn(
+  db: Database,
+  input: { email: string; password: string },
+  userAgent: string | undefined,
+): Promise<SignedIn> {
   const user = await findPasswordHash(db, input.email);
   const valid = user?.passwordHash
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyAgainstDecoy(input.password);
   if (!user || !valid) throw unauthorized('Email or password is incorrect');
-  return startSession(db, user.id);
+  return startSession(db, user.id, userAgent);
 }
 
 /** Ends the session and returns the tenants whose streams it may hold open. */
@@ -65,7 +71,12 @@ export async function signOut(
   caller: { sessionId: string; user: { id: string } },
 ): Promise<string[]> {
   await invalidateSession(db, caller.sessionId);
-  const memberships = await selectMemberships(db, caller.user.id);
+  return tenantIdsOf(db, caller.user.id);
+}
+
+/** The tenants whose open streams a person's sessions may hold. */
+export async function tenantIdsOf(db: Database, userId: string): Promise<string[]> {
+  const memberships = await selectMemberships(db, userId);
   return memberships.map((membership) => membership.id);
 }
 
@@ -139,6 +150,7 @@ export async function joinWithCode(
   db: Database,
   signedIn: { id: string; guest: boolean } | null,
   input: { code: string; name?: string | undefined },
+  userAgent: string | undefined,
 ): Promise<Joined> {
   const invitation = await findInvitation(db, input.code);
   const { tenant } = invitation;
@@ -158,5 +170,5 @@ export async function joinWithCode(
   refuseGuests();
   const guestId = await insertUser(db, { email: null, name: input.name, password: null });
   await addMember(db, tenant.id, guestId, 'member');
-  return { ...landing, guestSession: await startSession(db, guestId) };
+  return { ...landing, guestSession: await startSession(db, guestId, userAgent) };
 }

@@ -4,6 +4,10 @@ import { generateSecret, hashSecret } from './secrets.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SESSION_LIFETIME_MS = 30 * DAY_MS;
 const RENEW_WITHIN_MS = 15 * DAY_MS;
+/** `lastUsedAt` is written at most this often, so a session's requests do not each cost a write. */
+export const LAST_USED_PRECISION_MS = 5 * 60 * 1000;
+/** Enough of a user agent to tell browsers apart in the list of sessions. */
+const USER_AGENT_MAX = 200;
 
 export const SESSION_COOKIE = 'pulsestage_session';
 
@@ -27,20 +31,28 @@ interface ValidSession {
   renewed: boolean;
 }
 
-/** The token goes into the cookie; the database keeps only its hash as the session id. */
+/**
+ * The token goes into the cookie; the database keeps only its hash as the session id, and a random
+ * public id that names the session in its owner's list.
+ */
 export async function createSession(
   db: Database,
   userId: string,
+  userAgent?: string,
 ): Promise<{ token: string; session: Session }> {
   const token = generateSecret();
   const session = { id: hashSecret(token), userId, expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS) };
+  const now = new Date().toISOString();
   await db
     .insertInto('sessions')
     .values({
       id: session.id,
+      publicId: crypto.randomUUID(),
       userId,
+      userAgent: userAgent?.slice(0, USER_AGENT_MAX) ?? null,
       expiresAt: session.expiresAt.toISOString(),
-      createdAt: new Date().toISOString(),
+      createdAt: now,
+      lastUsedAt: now,
     })
     .execute();
   return { token, session };
@@ -55,6 +67,7 @@ export async function validateSessionToken(db: Database, token: string): Promise
       'sessions.id',
       'sessions.userId',
       'sessions.expiresAt',
+      'sessions.lastUsedAt',
       'users.email',
       'users.name',
       'users.guest',
@@ -70,11 +83,15 @@ export async function validateSessionToken(db: Database, token: string): Promise
     return null;
   }
   const renewed = now >= expiresAt.getTime() - RENEW_WITHIN_MS;
-  if (renewed) {
-    expiresAt = new Date(now + SESSION_LIFETIME_MS);
+  if (renewed) expiresAt = new Date(now + SESSION_LIFETIME_MS);
+  const lastUsedStale = !row.lastUsedAt || now - Date.parse(row.lastUsedAt) >= LAST_USED_PRECISION_MS;
+  if (renewed || lastUsedStale) {
     await db
       .updateTable('sessions')
-      .set({ expiresAt: expiresAt.toISOString() })
+      .set({
+        expiresAt: renewed ? expiresAt.toISOString() : undefined,
+        lastUsedAt: new Date(now).toISOString(),
+      })
       .where('id', '=', sessionId)
       .execute();
   }

@@ -79,6 +79,8 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'auth.signOut': true,
   'auth.openDisplay': false,
   'auth.joinWithCode': false,
+  'account.endSession': true,
+  'account.signOutEverywhere': true,
   'tenant.create': false,
   'tenant.updateSettings': false,
   'tenant.setRole': true,

@@ -203,6 +203,20 @@ const TABLE: Record<string, Entry> = {
       maxQuestionLength: 500,
     }),
   },
+  'account.sessions': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
+  'account.endSession': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { sessionId: id },
+    valid: () => ({ sessionId: randomUUID() }),
+  },
+  'account.signOutEverywhere': {
+    type: 'mutation',
+    caller: 'session',
+    fields: null,
+    bodyIgnored: true,
+    valid: () => undefined,
+  },
   'tenant.safetySettings': tenantOnly('query'),
   'tenant.updateSafetySettings': {
     type: 'mutation',

@@ -89,6 +89,9 @@ const TABLE: Record<string, Entry> = {
   'auth.joinLink': outside('query'),
   'auth.openDisplay': outside('mutation'),
   'auth.joinWithCode': outside('mutation'),
+  'account.sessions': outside('query'),
+  'account.endSession': outside('mutation'),
+  'account.signOutEverywhere': outside('mutation'),
   'tenant.create': outside('mutation'),
   'tenant.get': scoped('query'),
   'tenant.updateSettings': scoped('mutation', (tenant) => ({
@@ -256,6 +259,8 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
 
   const ALPHA_QUESTION = 'Alpha confidential question about the merger';
   const ALPHA_ANSWER = 'Alpha confidential answer';
+  /** The public id of alpha's owner's session, which a beta user's session list must never show. */
+  let alphaSessionId: string;
 
   beforeAll(async () => {
     app = await startTestApp(dialect);
@@ -342,8 +347,10 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       team.name,
       tag.name,
       joinLink.code,
+    alphaSessionId = (await owner.account.sessions.query())[0]?.id ?? '';
       alphaServiceToken,
       alphaDisplayToken,
+      alphaSessionId,
       ...Object.values(alphaCandidates).flat(),
       ...alphaAccounts.flatMap((account) => [ACCOUNTS[account].email, app.userIds[account]]),
     ];
@@ -603,12 +610,43 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       },
     ];
     const exchanges = await exchangeWithoutChange(requests);
-    const [meMember, meOwner, create, join, joinLink, display, signInAlpha, signInNobody] = exchanges.map(
-      (e) => e.answer,
-    );
+    const [
+      meMember,
+      meOwner,
+      create,
+      join,
+      joinLink,
+      display,
+      signInAlpha,
+      signInNobody,
+      sessions,
+      endAlphaSession,
+      endNowhere,
+    ] = exchanges.map((e) => e.answer);
     expect([meMember?.status, meOwner?.status]).toEqual([200, 200]);
     expect(meMember?.text).toContain('"tenant":"beta"');
     expect(create?.code).toBe('CONFLICT');
+      {
+        type: 'query' as const,
+        path: 'account.sessions',
+        label: 'beta member',
+        input: undefined,
+        cookie: cookies.betaMember,
+      },
+      {
+        type: 'mutation' as const,
+        path: 'account.endSession',
+        label: "alpha owner's session",
+        input: { sessionId: alphaSessionId },
+        cookie: cookies.betaOwner,
+      },
+      {
+        type: 'mutation' as const,
+        path: 'account.endSession',
+        label: 'a session that exists nowhere',
+        input: { sessionId: randomUUID() },
+        cookie: cookies.betaOwner,
+      },
     expect(join?.code).toBe('NOT_FOUND');
     expect(joinLink?.code).toBe('NOT_FOUND');
     expect(display?.code).toBe('UNAUTHORIZED');
@@ -621,6 +659,19 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     const unprobed = Object.entries(TABLE)
       .filter(([path, entry]) => entry.scope === 'global' && !probed.has(path))
       .map(([path]) => path);
-    expect(unprobed).toEqual(['auth.signUp', 'auth.signOut', 'auth.demoAccounts', 'auth.publicUrl']);
+    expect(unprobed).toEqual([
+      'auth.signUp',
+      'auth.signOut',
+      'auth.demoAccounts',
+      'auth.publicUrl',
+      'account.signOutEverywhere',
+    ]);
   });
+    expect(sessions?.status).toBe(200);
+    // Another person's session is not found, exactly like one that exists nowhere, and it lives on.
+    expect(endAlphaSession?.code).toBe('NOT_FOUND');
+    expect(endAlphaSession?.text).toBe(endNowhere?.text);
+    expect((await app.client({ cookie: cookies.owner }).account.sessions.query())[0]?.id).toBe(
+      alphaSessionId,
+    );
 });
