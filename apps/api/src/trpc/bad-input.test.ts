@@ -176,6 +176,20 @@ const TABLE: Record<string, Entry> = {
     fields: { code: { kind: 'text', min: 8, max: 128 }, name: { ...displayName, optional: true } },
     valid: (ids) => ({ code: ids.joinCode, name: 'A Guest' }),
   },
+  'account.sessions': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
+  'account.endSession': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { sessionId: id },
+    valid: () => ({ sessionId: randomUUID() }),
+  },
+  'account.signOutEverywhere': {
+    type: 'mutation',
+    caller: 'session',
+    fields: null,
+    bodyIgnored: true,
+    valid: () => undefined,
+  },
   'tenant.get': tenantOnly('query'),
   'tenant.create': {
     type: 'mutation',
@@ -202,20 +216,6 @@ const TABLE: Record<string, Entry> = {
       minQuestionLength: 5,
       maxQuestionLength: 500,
     }),
-  },
-  'account.sessions': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
-  'account.endSession': {
-    type: 'mutation',
-    caller: 'owner',
-    fields: { sessionId: id },
-    valid: () => ({ sessionId: randomUUID() }),
-  },
-  'account.signOutEverywhere': {
-    type: 'mutation',
-    caller: 'session',
-    fields: null,
-    bodyIgnored: true,
-    valid: () => undefined,
   },
   'tenant.safetySettings': tenantOnly('query'),
   'tenant.updateSafetySettings': {

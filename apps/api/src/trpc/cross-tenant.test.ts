@@ -251,6 +251,8 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
   let beta: Objects;
   /** Every alpha id of each kind: (b) tries all of them. */
   let alphaCandidates: Record<keyof Objects, string[]>;
+  /** The public id of alpha's owner's session, which a beta user's session list must never show. */
+  let alphaSessionId: string;
   let alphaServiceToken: string;
   let alphaDisplayToken: string;
   /** Strings that must never reach a beta caller unless its own request named them. */
@@ -259,8 +261,6 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
 
   const ALPHA_QUESTION = 'Alpha confidential question about the merger';
   const ALPHA_ANSWER = 'Alpha confidential answer';
-  /** The public id of alpha's owner's session, which a beta user's session list must never show. */
-  let alphaSessionId: string;
 
   beforeAll(async () => {
     app = await startTestApp(dialect);
@@ -339,18 +339,18 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     const alphaAccounts = (Object.keys(ACCOUNTS) as AccountName[]).filter(
       (a) => ACCOUNTS[a].tenant === 'alpha',
     );
+    alphaSessionId = (await owner.account.sessions.query())[0]?.id ?? '';
     alphaSecrets = [
       app.tenantIds.alpha,
+      alphaSessionId,
       'Alpha Inc',
       ALPHA_QUESTION,
       ALPHA_ANSWER,
       team.name,
       tag.name,
       joinLink.code,
-    alphaSessionId = (await owner.account.sessions.query())[0]?.id ?? '';
       alphaServiceToken,
       alphaDisplayToken,
-      alphaSessionId,
       ...Object.values(alphaCandidates).flat(),
       ...alphaAccounts.flatMap((account) => [ACCOUNTS[account].email, app.userIds[account]]),
     ];
@@ -608,24 +608,6 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
         label: 'unknown email, wrong password',
         input: { email: 'nobody@nowhere.test', password: wrongPassword },
       },
-    ];
-    const exchanges = await exchangeWithoutChange(requests);
-    const [
-      meMember,
-      meOwner,
-      create,
-      join,
-      joinLink,
-      display,
-      signInAlpha,
-      signInNobody,
-      sessions,
-      endAlphaSession,
-      endNowhere,
-    ] = exchanges.map((e) => e.answer);
-    expect([meMember?.status, meOwner?.status]).toEqual([200, 200]);
-    expect(meMember?.text).toContain('"tenant":"beta"');
-    expect(create?.code).toBe('CONFLICT');
       {
         type: 'query' as const,
         path: 'account.sessions',
@@ -647,12 +629,37 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
         input: { sessionId: randomUUID() },
         cookie: cookies.betaOwner,
       },
+    ];
+    const exchanges = await exchangeWithoutChange(requests);
+    const [
+      meMember,
+      meOwner,
+      create,
+      join,
+      joinLink,
+      display,
+      signInAlpha,
+      signInNobody,
+      sessions,
+      endAlphaSession,
+      endNowhere,
+    ] = exchanges.map((e) => e.answer);
+    expect([meMember?.status, meOwner?.status]).toEqual([200, 200]);
+    expect(meMember?.text).toContain('"tenant":"beta"');
+    expect(create?.code).toBe('CONFLICT');
     expect(join?.code).toBe('NOT_FOUND');
     expect(joinLink?.code).toBe('NOT_FOUND');
     expect(display?.code).toBe('UNAUTHORIZED');
     // Signing in does not tell whether an email has an account.
     expect(signInAlpha?.status).toBe(401);
     expect(signInAlpha?.text).toBe(signInNobody?.text);
+    expect(sessions?.status).toBe(200);
+    // Another person's session is not found, exactly like one that exists nowhere, and it lives on.
+    expect(endAlphaSession?.code).toBe('NOT_FOUND');
+    expect(endAlphaSession?.text).toBe(endNowhere?.text);
+    expect((await app.client({ cookie: cookies.owner }).account.sessions.query())[0]?.id).toBe(
+      alphaSessionId,
+    );
     expect(leakProblems(exchanges)).toEqual([]);
     // Every global procedure is either probed here or has nothing to probe.
     const probed = new Set(requests.map((r) => r.path));
@@ -667,11 +674,4 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       'account.signOutEverywhere',
     ]);
   });
-    expect(sessions?.status).toBe(200);
-    // Another person's session is not found, exactly like one that exists nowhere, and it lives on.
-    expect(endAlphaSession?.code).toBe('NOT_FOUND');
-    expect(endAlphaSession?.text).toBe(endNowhere?.text);
-    expect((await app.client({ cookie: cookies.owner }).account.sessions.query())[0]?.id).toBe(
-      alphaSessionId,
-    );
 });
