@@ -13,6 +13,7 @@ import {
   type TestApp,
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { ALPHA_MEETING } from '../test-support/fixture.js';
 import {
   type Credentials,
   itemsBeforeSentinel,
@@ -276,6 +277,63 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     });
   });
 
+  describe('tenant.removeGuests', () => {
+    async function joinAsGuest(code: string, name: string) {
+      const joined = await app.raw('POST', 'auth.joinWithCode', { code, name });
+      const cookie = sessionCookieFrom(joined.headers) ?? '';
+      const client = app.client({ cookie });
+      const me = await client.auth.me.query();
+      return { cookie, client, userId: me?.id ?? '' };
+    }
+
+    it('removes the guests only, ends their streams at once, and keeps their questions', async () => {
+      await admin.tenant.updateSettings.mutate({ ...alpha, allowGuests: true });
+      const { code } = await admin.tenant.createJoinLink.mutate(alpha);
+      const [guest, otherGuest, trusted] = [
+        await joinAsGuest(code, 'Guest One'),
+        await joinAsGuest(code, 'Guest Two'),
+        await joinAsGuest(code, 'Trusted Guest'),
+      ];
+      await admin.tenant.setRole.mutate({ ...alpha, userId: trusted.userId, role: 'moderator' });
+      const body = 'When will the roadmap for next year be shared?';
+      const question = await guest.client.question.submit.mutate({ ...ALPHA_MEETING, body });
+      const guestStream = await started({ cookie: guest.cookie });
+      await admin.tenant.updateSettings.mutate({ ...alpha, allowGuests: false });
+      const before = await admin.tenant.members.query(alpha);
+
+      expect(await admin.tenant.removeGuests.mutate(alpha)).toEqual({ removed: 2 });
+
+      expect(await refusal(guestStream)).toBe('FORBIDDEN');
+      const after = await admin.tenant.members.query(alpha);
+      const removedIds = [guest.userId, otherGuest.userId];
+      expect(after).toEqual(before.filter((member) => !removedIds.includes(member.userId)));
+      expect(after.find((member) => member.userId === trusted.userId)?.role).toBe('moderator');
+      expect(after.filter((member) => !member.guest).length).toBe(before.filter((m) => !m.guest).length);
+      expect(await errorCodeOf(guest.client.tenant.get.query(alpha))).toBe('FORBIDDEN');
+      // Their questions stay, as anonymous as they were.
+      expect(await admin.question.get.query({ ...ALPHA_MEETING, questionId: question.id })).toEqual(
+        await member2.question.get.query({ ...ALPHA_MEETING, questionId: question.id }),
+      );
+      expect((await admin.question.get.query({ ...ALPHA_MEETING, questionId: question.id })).body).toBe(body);
+      // Not kept out by name: a guest account lives in one browser, and may come back only as guests may.
+      expect((await admin.tenant.removedMembers.query(alpha)).map((r) => r.userId)).not.toContain(
+        guest.userId,
+      );
+      expect(await admin.tenant.removeGuests.mutate(alpha)).toEqual({ removed: 0 });
+    });
+
+    it('is for admins only', async () => {
+      await admin.tenant.updateSettings.mutate({ ...alpha, allowGuests: true });
+      const { code } = await admin.tenant.createJoinLink.mutate(alpha);
+      const guest = await joinAsGuest(code, 'Staying Guest');
+      await admin.tenant.updateSettings.mutate({ ...alpha, allowGuests: false });
+      for (const account of ['moderator', 'member'] as const) {
+        const client = await app.as(account);
+        await app.expectNoChange(() => client.tenant.removeGuests.mutate(alpha), 'FORBIDDEN');
+      }
+      expect((await guest.client.tenant.get.query(alpha)).slug).toBe('alpha');
+    });
+  });
 });
 
 /** The session cookie values a response sets, attributes aside. */

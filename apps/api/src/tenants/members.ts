@@ -73,3 +73,23 @@ export function removeMember(db: Database, access: TenantAccess, userId: string)
     await recordRemoval(trx, access.tenant.id, userId, access.actor.id);
   });
 }
+
+/**
+ * Removes the tenant's guests, for when guests are turned off: their questions stay, as anonymous as
+ * they were. Guests an admin made moderator or more were trusted by name and stay. They are not kept
+ * on the removed list: a guest account lives in one browser, and joining again as a guest makes a new
+ * one anyway. Returns how many went.
+ */
+export async function removeGuests(db: Database, access: TenantAccess): Promise<{ removed: number }> {
+  const tenantId = access.tenant.id;
+  return db.transaction().execute(async (trx) => {
+    await lockTenant(trx, tenantId);
+    const result = await trx
+      .deleteFrom('memberships')
+      .where('tenantId', '=', tenantId)
+      .where('role', '=', 'member')
+      .where('userId', 'in', (eb) => eb.selectFrom('users').select('id').where('guest', '=', 1))
+      .executeTakeFirst();
+    return { removed: Number(result.numDeletedRows) };
+  });
+}

@@ -6,6 +6,7 @@ import {
   linkInput,
   member,
   memberInput,
+  removedGuests,
   removedMember,
   revokedLink,
   revokedServiceToken,
@@ -27,7 +28,7 @@ import { z } from 'zod';
 import { router, signedInProcedure, tenantProcedure } from '../trpc/trpc.js';
 import { listAccess } from './access-list.js';
 import { createDisplayLink, createJoinLink, currentJoinCode, revokeLink } from './links.js';
-import { listMembers, removeMember, setMemberRole } from './members.js';
+import { listMembers, removeGuests, removeMember, setMemberRole } from './members.js';
 import { listRemovedMembers, readmitMember } from './removals.js';
 import { readSafetySettings, updateSafetySettings } from './safety.js';
 import { createTenant, readTenantSnapshot, updateSettings } from './settings.js';
@@ -72,6 +73,12 @@ export const tenantRouter = router({
     .input(memberInput)
     .output(z.array(member))
     .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.access, input.userId)),
+  /** Every guest at once, when guests are turned off; they can join again only as new guests. */
+  removeGuests: tenantProcedure('manage')
+    .meta(changesAccess)
+    .input(tenantScoped)
+    .output(removedGuests)
+    .mutation(({ ctx }) => removeGuests(ctx.db, ctx.access)),
   /** Removed people cannot rejoin through a join link until an admin lets them back in. */
   removedMembers: tenantProcedure('manage')
     .input(tenantScoped)

@@ -85,6 +85,7 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'tenant.updateSettings': false,
   'tenant.setRole': true,
   'tenant.removeMember': true,
+  'tenant.removeGuests': true,
   'tenant.readmitMember': true,
   'tenant.createJoinLink': true,
   'tenant.createDisplayLink': true,

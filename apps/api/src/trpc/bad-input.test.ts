@@ -245,6 +245,7 @@ const TABLE: Record<string, Entry> = {
     fields: { tenant: slug, userId: id },
     valid: (ids) => ({ tenant: 'alpha', userId: ids.userId }),
   },
+  'tenant.removeGuests': tenantOnly('mutation'),
   'tenant.removedMembers': tenantOnly('query'),
   'tenant.readmitMember': {
     type: 'mutation',

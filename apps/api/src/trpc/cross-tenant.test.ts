@@ -111,6 +111,7 @@ const TABLE: Record<string, Entry> = {
     'userId',
   ]),
   'tenant.removeMember': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId }), ['userId']),
+  'tenant.removeGuests': scoped('mutation'),
   'tenant.removedMembers': scoped('query'),
   'tenant.readmitMember': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId }), ['userId']),
   'tenant.access': scoped('query'),
