@@ -1,4 +1,5 @@
 export * from './account.js';
+export * from './audit.js';
 export * from './domain.js';
 export * from './events/catalog.js';
 export * from './events/payloads.js';
