@@ -133,7 +133,8 @@ export async function startApi(options: ApiOptions): Promise<ServerProcess> {
     built: options.built,
     databaseUrl: options.databaseUrl,
     bus: 'memory',
-    env: { DATA_DIR: dataDir },
+    // Every subscriber of a run shares alice's session and one address: no stream cap between them.
+    env: { DATA_DIR: dataDir, STREAM_LIMIT_PER_CREDENTIAL: '1000000', STREAM_LIMIT_PER_ADDRESS: '1000000' },
     nodeArgs: options.nodeArgs,
     readyTimeoutMs: options.startTimeoutMs,
   });
