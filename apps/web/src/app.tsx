@@ -20,6 +20,7 @@ const Moderate = lazy(() => import('./pages/moderate'));
 const Present = lazy(() => import('./pages/present'));
 const MeetingAnalytics = lazy(() => import('./pages/meeting-analytics'));
 const Admin = lazy(() => import('./pages/admin'));
+const Account = lazy(() => import('./pages/account'));
 
 function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
@@ -48,6 +49,7 @@ export function App() {
             <Route path="/" element={<Home />} />
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/sign-up" element={<SignUp />} />
+            <Route path="/account" element={<Account />} />
             <Route path="/join/:code" element={<Join />} />
             <Route path="/j/:code" element={<JoinMeeting />} />
             <Route path="/display" element={<OpenDisplay />} />

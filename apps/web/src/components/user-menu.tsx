@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { trpc } from '../trpc';
 
 /**
@@ -19,24 +19,34 @@ function useRecheckWhenRestored() {
   }, [queryClient]);
 }
 
-export function UserMenu() {
-  const me = trpc.auth.me.useQuery();
+/** Once this browser is signed out: nothing signed-in stays cached, and the sign-in page comes next. */
+export function useLeaveSignedOut(): () => Promise<void> {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  return async () => {
+    // A load still under way would put the signed-in data back after the clear.
+    await queryClient.cancelQueries();
+    queryClient.clear();
+    // Replaced, so Back does not lead to the page that was signed out of.
+    navigate('/sign-in', { replace: true });
+  };
+}
+
+export function UserMenu() {
+  const me = trpc.auth.me.useQuery();
   useRecheckWhenRestored();
-  const signOut = trpc.auth.signOut.useMutation({
-    onSuccess: async () => {
-      // A load still under way would put the signed-in data back after the clear.
-      await queryClient.cancelQueries();
-      queryClient.clear();
-      // Replaced, so Back does not lead to the page that was signed out of.
-      navigate('/sign-in', { replace: true });
-    },
-  });
+  const leaveSignedOut = useLeaveSignedOut();
+  const signOut = trpc.auth.signOut.useMutation({ onSuccess: leaveSignedOut });
   if (!me.data) return null;
   return (
     <div className="flex items-center gap-2 text-sm">
       <span className="hidden text-slate-600 sm:inline">{me.data.name}</span>
+      <Link
+        to="/account"
+        className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+      >
+        Account
+      </Link>
       <button
         type="button"
         onClick={() => signOut.mutate()}

@@ -1,0 +1,131 @@
+import type { AccountSession } from '@pulsestage/contracts';
+import { Navigate } from 'react-router';
+import { ConfirmButton } from '../components/confirm-button';
+import { ErrorNotice } from '../components/notice';
+import { Spinner } from '../components/spinner';
+import { UserMenu, useLeaveSignedOut } from '../components/user-menu';
+import { errorCode, errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
+import { timeAgo } from '../lib/time';
+import { trpc } from '../trpc';
+
+const quietButton =
+  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
+const dangerButton =
+  'rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50';
+
+interface SessionRowProps {
+  session: AccountSession;
+  ending: boolean;
+  onEnd(): void;
+}
+
+function SessionRow({ session, ending, onEnd }: SessionRowProps) {
+  return (
+    <li className="flex flex-wrap items-center gap-3 py-3" data-testid="session">
+      <span className="min-w-48 flex-1">
+        <span className="flex items-center gap-2 font-medium">
+          {session.device}
+          {session.current && (
+            <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-800 ring-1 ring-emerald-200">
+              This device
+            </span>
+          )}
+        </span>
+        <span className="block text-sm text-slate-600">
+          Signed in {timeAgo(session.createdAt)} · last active {timeAgo(session.lastUsedAt)}
+        </span>
+      </span>
+      <button
+        type="button"
+        className={quietButton}
+        disabled={ending}
+        aria-label={`Sign out ${session.current ? 'this device' : session.device}`}
+        onClick={onEnd}
+      >
+        Sign out
+      </button>
+    </li>
+  );
+}
+
+function Sessions() {
+  const sessions = trpc.account.sessions.useQuery(undefined, { retry: false });
+  const utils = trpc.useUtils();
+  const leaveSignedOut = useLeaveSignedOut();
+  // This browser's own session was ended from another one: it is signed out now, so it signs in again.
+  const onError = (error: unknown) => {
+    if (errorCode(error) === 'UNAUTHORIZED') void leaveSignedOut();
+  };
+  const endSession = trpc.account.endSession.useMutation({
+    onSuccess: async (ended) => {
+      if (ended.current) return leaveSignedOut();
+      await utils.account.sessions.invalidate();
+    },
+    onError,
+  });
+  const signOutEverywhere = trpc.account.signOutEverywhere.useMutation({
+    onSuccess: leaveSignedOut,
+    onError,
+  });
+  const failure = useFailureNotice([endSession, signOutEverywhere]);
+  if (sessions.isPending) return <Spinner label="Loading your sessions" />;
+  if (sessions.isError) {
+    if (errorCode(sessions.error) === 'UNAUTHORIZED') return <Navigate to="/sign-in?next=/account" replace />;
+    return <ErrorNotice message={errorMessage(sessions.error)} />;
+  }
+  return (
+    <section
+      aria-labelledby="your-sessions"
+      className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200"
+    >
+      <h1 id="your-sessions" className="text-xl font-bold">
+        Your sessions
+      </h1>
+      <p className="mb-3 text-sm text-slate-600">
+        Every browser signed in to your account. Sign out the ones you do not recognize.
+      </p>
+      <ErrorNotice message={failure} className="mb-3" />
+      <ul className="divide-y divide-slate-100">
+        {sessions.data.map((session) => (
+          <SessionRow
+            key={session.id}
+            session={session}
+            ending={endSession.isPending}
+            onEnd={() => endSession.mutate({ sessionId: session.id })}
+          />
+        ))}
+      </ul>
+      <div className="mt-4 flex">
+        <ConfirmButton
+          label="Sign out everywhere"
+          warning="Every browser signed in to your account is signed out at once, this one included."
+          className={dangerButton}
+          onConfirm={() => signOutEverywhere.mutate()}
+        />
+      </div>
+    </section>
+  );
+}
+
+/** `/account`: the browsers signed in to the person's account, and signing them out. */
+export default function Account() {
+  return (
+    <div className="min-h-dvh">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-3xl items-center gap-3 px-4 py-3">
+          <a href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+            <img src="/favicon.svg" alt="" className="size-7" />
+            <span>PulseStage</span>
+          </a>
+          <div className="ml-auto">
+            <UserMenu />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-8">
+        <Sessions />
+      </main>
+    </div>
+  );
+}
