@@ -4,6 +4,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
 import { FirstSteps } from '../components/first-steps';
+import { GuestRemovalOffer } from '../components/guest-removal';
 import { ErrorNotice } from '../components/notice';
 import { PublicUrlWarning } from '../components/public-url-warning';
 import { RemovedMembers, removalWarning, useRefreshRemovedMembers } from '../components/removed-members';
@@ -309,6 +310,7 @@ function Settings({ tenant }: { tenant: Tenant }) {
           'New questions wait for a moderator before everyone sees them.',
         )}
         {toggle('allowGuests', 'Allow guests', 'People with a join link can take part with just a name.')}
+        {!tenant.settings.allowGuests && !settings.allowGuests && <GuestRemovalOffer tenant={tenant} />}
         <div className="flex gap-4">
           {length('minQuestionLength', 'Shortest question')}
           {length('maxQuestionLength', 'Longest question')}
