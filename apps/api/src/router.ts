@@ -1,3 +1,4 @@
+import { auditRouter } from './audit/router.js';
 import { accountRouter } from './auth/account-router.js';
 import { authRouter } from './auth/router.js';
 import { eventsRouter } from './events/stream/router.js';
@@ -16,6 +17,7 @@ export const appRouter = router({
   question: questionRouter,
   queue: queueRouter,
   events: eventsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,8 @@ const schemaByKind = {
   newest: z.tuple([z.literal('newest'), submittedAt, z.uuid()]),
   /** The caller's own questions, newest first: its own kind, so no other list's cursor is taken for it. */
   mine: z.tuple([z.literal('mine'), submittedAt, z.uuid()]),
+  /** The audit log, newest first: an entry's time and id. */
+  audit: z.tuple([z.literal('audit'), z.iso.datetime(), z.uuid()]),
 };
 
 type CursorByKind = { [Kind in keyof typeof schemaByKind]: z.infer<(typeof schemaByKind)[Kind]> };

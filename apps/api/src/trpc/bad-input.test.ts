@@ -8,7 +8,15 @@
  * naming the offending field, without stack traces or SQL, and no batch may change any data.
  */
 import { randomUUID } from 'node:crypto';
-import { MEETING_LISTS, noInput, QUESTION_SORTS, QUESTION_STATUSES, ROLES } from '@pulsestage/contracts';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_TARGET_TYPES,
+  MEETING_LISTS,
+  noInput,
+  QUESTION_SORTS,
+  QUESTION_STATUSES,
+  ROLES,
+} from '@pulsestage/contracts';
 import { readSubscriptionOpening } from '@pulsestage/test-harness/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookieFrom, startTestApp, type TestApp } from '../test-support/app.js';
@@ -129,6 +137,25 @@ const validMeetingFields = () => ({
   closesAt: '2030-01-01T10:00:00Z',
   requireApproval: true,
   allowGuests: false,
+});
+
+const auditFilterFields: Record<string, FieldSpec> = {
+  tenant: slug,
+  action: { kind: 'enum', values: AUDIT_ACTIONS, optional: true },
+  actorId: optionalId,
+  targetType: { kind: 'enum', values: AUDIT_TARGET_TYPES, optional: true },
+  targetId: optionalId,
+  from: { kind: 'datetime', optional: true },
+  to: { kind: 'datetime', optional: true },
+};
+const validAuditFilters = (ids: Ids) => ({
+  tenant: 'alpha',
+  action: 'question.pin',
+  actorId: ids.userId,
+  targetType: 'question',
+  targetId: ids.questionId,
+  from: '2020-01-01T00:00:00Z',
+  to: '2040-01-01T00:00:00+01:00',
 });
 
 const TABLE: Record<string, Entry> = {
@@ -436,6 +463,28 @@ const TABLE: Record<string, Entry> = {
   'meeting.open': meetingOnly('mutation'),
   'meeting.close': meetingOnly('mutation'),
   'meeting.delete': meetingOnly('mutation'),
+  'audit.list': {
+    type: 'query',
+    caller: 'owner',
+    fields: {
+      ...auditFilterFields,
+      limit: { kind: 'int', min: 1, max: 100, optional: true },
+      cursor: { kind: 'cursor', optional: true },
+      direction: { kind: 'enum', values: ['forward'], optional: true },
+    },
+    valid: (ids) => ({
+      ...validAuditFilters(ids),
+      limit: 10,
+      cursor: encodeCursor(['audit', '2030-01-01T00:00:00.000Z', ids.questionId]),
+      direction: 'forward',
+    }),
+  },
+  'audit.export': {
+    type: 'query',
+    caller: 'owner',
+    fields: auditFilterFields,
+    valid: validAuditFilters,
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1247,6 +1296,8 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
       questions: (before.questions ?? 0) + 1,
       // The owner, already a participant, is not counted again.
       events: (before.events ?? 0) + 1,
+      // Making the tag is an organizer's action; asking is not.
+      audit_log: (before.audit_log ?? 0) + 1,
     });
   });
 });

@@ -181,6 +181,13 @@ const TABLE: Record<string, Entry> = {
   'meeting.open': inMeeting('mutation'),
   'meeting.close': inMeeting('mutation'),
   'meeting.delete': inMeeting('mutation'),
+  'audit.list': scoped(
+    'query',
+    (tenant, o) => ({ tenant, actorId: o.userId, targetId: o.meetingId }),
+    ['userId', 'meetingId'],
+    'empty',
+  ),
+  'audit.export': scoped('query', (tenant) => ({ tenant, action: 'question.pin' })),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -549,13 +549,15 @@ describe.each(DIALECTS)('event outbox on %s', (dialect) => {
       await moderator.queue.freeze.mutate({ ...ALPHA_MEETING, frozen: false });
 
       const after = await snapshotData(app.db);
-      // Exactly the two freeze events were added; everything else is as it was.
+      // Exactly the two freeze events (and their audit entries) were added; everything else is as it was.
       expect(after.events?.length).toBe((before.events?.length ?? 0) + 2);
-      expect({ ...after, events: [], event_sequences: [], queue_states: [] }).toEqual({
+      expect(after.audit_log?.length).toBe((before.audit_log?.length ?? 0) + 2);
+      expect({ ...after, events: [], event_sequences: [], queue_states: [], audit_log: [] }).toEqual({
         ...before,
         events: [],
         event_sequences: [],
         queue_states: [],
+        audit_log: [],
       });
       expect(after.queue_states).toEqual(before.queue_states);
     });
