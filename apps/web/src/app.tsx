@@ -20,6 +20,7 @@ const Moderate = lazy(() => import('./pages/moderate'));
 const Present = lazy(() => import('./pages/present'));
 const MeetingAnalytics = lazy(() => import('./pages/meeting-analytics'));
 const Admin = lazy(() => import('./pages/admin'));
+const Audit = lazy(() => import('./pages/audit'));
 const Account = lazy(() => import('./pages/account'));
 
 function Providers({ children }: { children: ReactNode }) {
@@ -57,6 +58,7 @@ export function App() {
               <Route index element={<Meetings />} />
               <Route path="present" element={<PresentOpenMeeting />} />
               <Route path="admin" element={<Admin />} />
+              <Route path="audit" element={<Audit />} />
               <Route path="m/:meeting" element={<MeetingLayout />}>
                 <Route index element={<Participant />} />
                 <Route path="moderate" element={<Moderate />} />

@@ -15,7 +15,7 @@ const FORMATS: { format: ExportFormat; label: string }[] = [
 const OBJECT_URL_LIFETIME_MS = 60_000;
 
 /** Hands the file to the browser's downloads, as a link to it would. */
-function saveFile(file: ExportFile): void {
+export function saveFile(file: ExportFile): void {
   const url = URL.createObjectURL(new Blob([file.content], { type: file.contentType }));
   const link = document.createElement('a');
   link.href = url;

@@ -1,7 +1,7 @@
 import type { Member, Role, Tenant, TenantAccessList } from '@pulsestage/contracts';
 import { LABEL_MAX, QUESTION_BODY_MAX, ROLES } from '@pulsestage/contracts/limits';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
 import { FirstSteps } from '../components/first-steps';
 import { GuestRemovalOffer } from '../components/guest-removal';
@@ -342,7 +342,12 @@ export default function Admin() {
   if (!hasRole(tenant, 'admin')) return <Navigate to={`/t/${tenant.slug}`} replace />;
   return (
     <main className="mx-auto grid max-w-6xl grid-cols-1 items-start gap-6 px-4 py-6 lg:grid-cols-2">
-      <h1 className="text-xl font-bold lg:col-span-2">Administration</h1>
+      <div className="flex flex-wrap items-baseline gap-3 lg:col-span-2">
+        <h1 className="text-xl font-bold">Administration</h1>
+        <Link to={`/t/${tenant.slug}/audit`} className="text-sm font-medium text-indigo-700 hover:underline">
+          Audit log
+        </Link>
+      </div>
       {params.has('welcome') && (
         <FirstSteps tenant={tenant} onDone={() => setParams({}, { replace: true })} />
       )}

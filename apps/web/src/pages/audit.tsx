@@ -1,0 +1,118 @@
+import type { AuditEntry } from '@pulsestage/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Link, Navigate } from 'react-router';
+import { AuditEntries } from '../components/audit-entries';
+import { AuditFilters } from '../components/audit-filters';
+import { saveFile } from '../components/meeting-export';
+import { ErrorNotice } from '../components/notice';
+import { Spinner } from '../components/spinner';
+import { type AuditForm, NO_FILTERS, toAuditFilters } from '../lib/audit';
+import { errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
+import { hasRole, useTenant } from '../lib/tenant';
+import { trpc } from '../trpc';
+
+const PAGE_SIZE = 50;
+const smallButton =
+  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
+
+/** Who the person filter offers: members and service tokens now, and whoever the loaded entries name. */
+function usePeople(tenant: string, entries: readonly AuditEntry[]) {
+  const members = trpc.tenant.members.useQuery({ tenant });
+  const access = trpc.tenant.access.useQuery({ tenant });
+  return useMemo(() => {
+    const names = new Map<string, string>();
+    for (const member of members.data ?? []) names.set(member.userId, member.name);
+    for (const token of access.data?.serviceTokens ?? [])
+      names.set(token.id, `${token.name} (service token)`);
+    for (const { actor } of entries) {
+      if (!names.has(actor.id))
+        names.set(actor.id, actor.kind === 'token' ? `${actor.name} (service token)` : actor.name);
+    }
+    return [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  }, [members.data, access.data, entries]);
+}
+
+function ExportButton({ tenant, form }: { tenant: string; form: AuditForm }) {
+  const utils = trpc.useUtils();
+  const download = useMutation({
+    mutationFn: () => utils.client.audit.export.query(toAuditFilters(tenant, form)),
+    onSuccess: saveFile,
+  });
+  const failure = useFailureNotice([download]);
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <button
+        type="button"
+        className={smallButton}
+        disabled={download.isPending}
+        onClick={() => download.mutate()}
+      >
+        {download.isPending ? 'Preparing…' : 'Export CSV'}
+      </button>
+      <ErrorNotice message={failure} className="" />
+    </div>
+  );
+}
+
+/** `/t/:tenant/audit`: what moderators and admins did, who, to what and when, for admins to read and export. */
+export default function Audit() {
+  const tenant = useTenant();
+  const [form, setForm] = useState<AuditForm>(NO_FILTERS);
+  const allowed = hasRole(tenant, 'admin');
+  const list = trpc.audit.list.useInfiniteQuery(
+    { ...toAuditFilters(tenant.slug, form), limit: PAGE_SIZE },
+    {
+      enabled: allowed,
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+      placeholderData: (previous) => previous,
+      // The log grows with every action, and no event says so: each visit reads it afresh.
+      staleTime: 0,
+      refetchOnMount: 'always',
+    },
+  );
+  const entries = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const people = usePeople(tenant.slug, entries);
+  if (!allowed) return <Navigate to={`/t/${tenant.slug}`} replace />;
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-6">
+      <div className="flex flex-wrap items-start gap-3">
+        <div className="min-w-0 flex-1">
+          <h1 className="text-xl font-bold">Audit log</h1>
+          <p className="text-sm text-slate-600">
+            What moderators and admins did, by whom and when. It never says who asked a question.{' '}
+            <Link to={`/t/${tenant.slug}/admin`} className="font-medium text-indigo-700 hover:underline">
+              Back to administration
+            </Link>
+          </p>
+        </div>
+        <ExportButton tenant={tenant.slug} form={form} />
+      </div>
+      <AuditFilters value={form} people={people} onChange={(change) => setForm({ ...form, ...change })} />
+      <section className="rounded-2xl bg-white p-2 shadow-sm ring-1 ring-slate-200 sm:p-4">
+        {list.isPending ? (
+          <Spinner label="Loading the audit log" />
+        ) : list.isError ? (
+          <ErrorNotice message={errorMessage(list.error)} className="m-2" />
+        ) : entries.length === 0 ? (
+          <p className="p-3 text-sm text-slate-600">
+            Nothing recorded{Object.values(form).every((value) => value === '') ? ' yet' : ' that matches'}.
+          </p>
+        ) : (
+          <AuditEntries entries={entries} />
+        )}
+      </section>
+      {list.hasNextPage && (
+        <button
+          type="button"
+          className={`${smallButton} self-center`}
+          disabled={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
+        >
+          {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </main>
+  );
+}
