@@ -2,9 +2,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseTarget } from './db/database.js';
-import type { StreamLimitSettings } from './events/stream/stream-limits.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
-import { type RequestTimeouts, requestTimeoutsFrom } from './http/timeouts.js';
+import { type RateLimitSettings, rateLimitEnvironment, rateLimitSettings } from './limits/budgets.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off'])
@@ -30,10 +29,6 @@ const environment = z.object({
   HEARTBEAT_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   PRESENCE_INTERVAL_SECONDS: z.coerce.number().positive().default(3),
   TRPC_STREAMS: z.enum(['engine', 'trpc']).default('engine'),
-  STREAM_LIMIT_PER_CREDENTIAL: z.coerce.number().int().positive().default(10),
-  STREAM_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(2000),
-  HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
-  REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   PUBLIC_URL: z
     .string()
     .refine(isPublicUrl, 'must be an absolute http:// or https:// URL, like https://ask.example.com')
@@ -49,6 +44,9 @@ const environment = z.object({
         context.addIssue({ code: 'custom', message: (error as Error).message });
       }
     }),
+  RATE_LIMITS: flag.optional(),
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).optional(),
+  ...rateLimitEnvironment,
 });
 
 function isPublicUrl(value: string): boolean {
@@ -81,23 +79,23 @@ interface Config {
   publicUrl: string | undefined;
   /** Proxies whose `X-Forwarded-For` names the client; unset: the connection's own address is the client's. */
   trustedProxies: TrustedProxies | undefined;
-  /** Open event streams per session, token or display link, and per client address; counted per instance. */
-  streamLimits: StreamLimitSettings;
-  /** How long a client may take to send a request's headers, and the whole request. */
-  requestTimeouts: RequestTimeouts;
+  rateLimits: RateLimitSettings;
+  /** Where rate limit counters live; shared ones make limits hold across instances. */
+  rateLimitStore: BusTarget;
 }
 
 function busTarget(
   kind: 'memory' | 'postgres' | 'redis',
   databaseUrl?: string,
   redisUrl?: string,
+  setting = 'EVENT_BUS',
 ): BusTarget {
   if (kind === 'memory') return { kind };
   if (kind === 'postgres') {
-    if (!databaseUrl) throw new Error('Invalid configuration: EVENT_BUS=postgres needs DATABASE_URL');
+    if (!databaseUrl) throw new Error(`Invalid configuration: ${setting}=postgres needs DATABASE_URL`);
     return { kind, url: databaseUrl };
   }
-  if (!redisUrl) throw new Error('Invalid configuration: EVENT_BUS=redis needs REDIS_URL');
+  if (!redisUrl) throw new Error(`Invalid configuration: ${setting}=redis needs REDIS_URL`);
   return { kind, url: redisUrl };
 }
 
@@ -127,10 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trpcStreams: values.TRPC_STREAMS,
     publicUrl: values.PUBLIC_URL,
     trustedProxies: values.TRUSTED_PROXIES ? parseTrustedProxies(values.TRUSTED_PROXIES) : undefined,
-    streamLimits: {
-      perCredential: values.STREAM_LIMIT_PER_CREDENTIAL,
-      perAddress: values.STREAM_LIMIT_PER_ADDRESS,
-    },
-    requestTimeouts: requestTimeoutsFrom(values.HEADERS_TIMEOUT_SECONDS, values.REQUEST_TIMEOUT_SECONDS),
+    rateLimits: rateLimitSettings(values.RATE_LIMITS ?? true, values),
+    rateLimitStore: busTarget(
+      values.RATE_LIMIT_STORE ?? values.EVENT_BUS,
+      values.DATABASE_URL,
+      values.REDIS_URL,
+      'RATE_LIMIT_STORE',
+    ),
   };
 }

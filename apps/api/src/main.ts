@@ -5,9 +5,10 @@ import { connectBus } from './events/bus/connect.js';
 import { startRetention } from './events/outbox/retention.js';
 import { StreamEngine } from './events/stream/engine.js';
 import { EventHub } from './events/stream/hub.js';
-import { StreamLimits } from './events/stream/stream-limits.js';
 import { SSE_PING_MS } from './events/stream/trpc-sse.js';
 import { createApp } from './http/server.js';
+import { RateLimits } from './limits/rate-limits.js';
+import { openLimitStore } from './limits/store.js';
 import { startMeetingScheduler } from './meetings/scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   if (config.demoMode && (await seedDemoData(db))) console.log('Seeded the demo tenants "demo" and "acme".');
 
   const bus = await connectBus(config.bus, log);
+  const limitStore = await openLimitStore(config.rateLimitStore, { log });
   const hub = new EventHub(db, bus, { pollIntervalMs: 1000, accessSweepMs: 60_000, log });
   const engine = new StreamEngine(db, hub, {
     trpcPingMs: SSE_PING_MS,
@@ -44,8 +46,7 @@ async function main(): Promise<void> {
     demoMode: config.demoMode,
     publicUrl: config.publicUrl,
     trustedProxies: config.trustedProxies,
-    streamLimits: new StreamLimits(config.streamLimits),
-    requestTimeouts: config.requestTimeouts,
+    limits: new RateLimits(limitStore, config.rateLimits),
     webDist: config.webDist,
     trpcStreams: config.trpcStreams,
     log,
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       await stopScheduler();
       await engine.close();
       await hub.close();
+      await limitStore.close();
       await db.destroy();
       process.exit(0);
     });

@@ -11,7 +11,13 @@ import {
   uniqueLabel,
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
-import { ACCOUNTS, type AccountName, ALPHA_MEETING, addMeeting } from '../test-support/fixture.js';
+import {
+  ACCOUNTS,
+  type AccountName,
+  ALPHA_MEETING,
+  addMeeting,
+  FIXTURE_PER_MINUTE_LIMIT,
+} from '../test-support/fixture.js';
 import { lastSeqOf } from '../test-support/outbox.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
@@ -85,8 +91,8 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
             allowGuests: false,
             minQuestionLength: 1,
             maxQuestionLength: 2000,
-            submitLimitPerMinute: SUBMIT_LIMIT_DEFAULT,
-            upvoteLimitPerMinute: UPVOTE_LIMIT_DEFAULT,
+            submitLimitPerMinute: FIXTURE_PER_MINUTE_LIMIT,
+            upvoteLimitPerMinute: FIXTURE_PER_MINUTE_LIMIT,
           },
           role: ACCOUNTS[account].role,
           sequence: await lastSeqOf(app, app.tenantIds.alpha),

@@ -7,10 +7,12 @@ import type { Database } from '../db/schema.js';
 import { InProcessBus } from '../events/bus/in-process-bus.js';
 import { StreamEngine } from '../events/stream/engine.js';
 import { EventHub } from '../events/stream/hub.js';
-import type { StreamLimits } from '../events/stream/stream-limits.js';
 import { SSE_PING_MS } from '../events/stream/trpc-sse.js';
+import type { TrustedProxies } from '../http/client-address.js';
 import { createApp } from '../http/server.js';
-import type { RequestTimeouts } from '../http/timeouts.js';
+import { BATCH_MAX_DEFAULT, type OperatorBudget, RATE_LIMIT_DEFAULTS } from '../limits/budgets.js';
+import { RateLimits } from '../limits/rate-limits.js';
+import { memoryStore } from '../limits/store.js';
 import { startMeetingScheduler } from '../meetings/scheduler.js';
 import type { AppRouter } from '../router.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
@@ -127,10 +129,30 @@ export interface TestAppOptions {
   schedulerIntervalMs?: number;
   /** Where the stream engine reports what went wrong (by default nowhere). */
   engineLog?: (message: string, error?: unknown) => void;
-  /** Open streams per credential and per address (by default the server's own, 10 and 2,000). */
-  streamLimits?: StreamLimits;
-  /** Headers and request timeouts (by default the server's own, 10 s and 30 s). */
-  requestTimeouts?: RequestTimeouts;
+  /** Proxies whose `X-Forwarded-For` is believed: tests of per-address limits call from several addresses. */
+  trustedProxies?: TrustedProxies;
+  /** Limits counted elsewhere (a store two servers share); by default the server counts in memory. */
+  limits?: RateLimits;
+  /** Operator limits other than the test defaults (`TEST_RATE_LIMITS`); `RATE_LIMIT_DEFAULTS` for the real ones. */
+  rateLimitPoints?: Partial<Record<OperatorBudget, number>>;
+}
+
+/**
+ * The real limits, but for the per-address ceilings: every test calls from 127.0.0.1, like a whole venue
+ * behind one address, and many files sign up and join as guests by the hundred.
+ */
+export const TEST_RATE_LIMITS: Record<OperatorBudget, number> = {
+  ...RATE_LIMIT_DEFAULTS,
+  signInFailuresPerAddress: 100_000,
+  signUpsPerAddress: 100_000,
+  guestJoinsPerAddress: 100_000,
+};
+
+function testLimits(options: TestAppOptions): RateLimits {
+  const points = { ...TEST_RATE_LIMITS, ...options.rateLimitPoints };
+  return (
+    options.limits ?? new RateLimits(memoryStore(), { enabled: true, points, batchMax: BATCH_MAX_DEFAULT })
+  );
 }
 
 /** One API server over `db`, wired as main.ts wires it, listening on an ephemeral loopback port. */
@@ -156,11 +178,11 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     secureCookies: false,
     demoMode: options.demoMode ?? false,
     publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
+    limits: testLimits(options),
     webDist: '/nonexistent',
     trpcStreams: options.trpcStreams,
     maxBufferedBytes: options.maxBufferedBytes,
-    streamLimits: options.streamLimits,
-    requestTimeouts: options.requestTimeouts,
     log: () => {},
   });
   const stopScheduler =

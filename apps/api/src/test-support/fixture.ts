@@ -1,4 +1,4 @@
-import type { Role } from '@pulsestage/contracts';
+import { PER_MINUTE_LIMIT_MAX, type Role } from '@pulsestage/contracts';
 import { insertUser } from '../auth/service.js';
 import type { Database } from '../db/schema.js';
 import { insertMeeting, type NewMeeting } from '../meetings/repository.js';
@@ -32,6 +32,12 @@ export const FIXTURE_MEETING_IDS = {
 export const ALPHA_MEETING = { tenant: 'alpha', meetingId: FIXTURE_MEETING_IDS.alpha } as const;
 export const BETA_MEETING = { tenant: 'beta', meetingId: FIXTURE_MEETING_IDS.beta } as const;
 
+/**
+ * The fixture tenants' submit and upvote limits per person per minute: tests ask and vote quickly as a
+ * few people; the limits' own tests set theirs.
+ */
+export const FIXTURE_PER_MINUTE_LIMIT = PER_MINUTE_LIMIT_MAX;
+
 export interface Fixture {
   tenantIds: { alpha: string; beta: string };
   /** One open meeting in each tenant, where tests ask and vote unless they need a meeting of their own. */
@@ -63,6 +69,10 @@ export async function seedFixture(db: Database): Promise<Fixture> {
     alpha: (await db.transaction().execute((trx) => insertTenant(trx, 'alpha', 'Alpha Inc'))).id,
     beta: (await db.transaction().execute((trx) => insertTenant(trx, 'beta', 'Beta LLC'))).id,
   };
+  await db
+    .updateTable('tenants')
+    .set({ submitLimitPerMinute: FIXTURE_PER_MINUTE_LIMIT, upvoteLimitPerMinute: FIXTURE_PER_MINUTE_LIMIT })
+    .execute();
   const openMeeting = async (tenantId: string, id: string) => {
     await db
       .updateTable('meetings')

@@ -6,6 +6,7 @@ import { isCrossSiteRequest } from '../auth/csrf.js';
 import type { Permission } from '../auth/permissions.js';
 import { DomainError, forbidden, unauthorized } from '../errors.js';
 import { subscriptionErrorShape, TRPC_SSE_CONFIG } from '../events/stream/trpc-sse.js';
+import { retryAfterOf } from '../limits/rate-limits.js';
 import type { Context } from './context.js';
 
 export interface FieldIssue {
@@ -43,6 +44,8 @@ const t = initTRPC
         return { ...shape, message, data: { ...shape.data, issues } };
       }
       if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: 'Internal server error' };
+      const retryAfterSeconds = retryAfterOf(error);
+      if (retryAfterSeconds !== undefined) return { ...shape, data: { ...shape.data, retryAfterSeconds } };
       return shape;
     },
   });
@@ -61,7 +64,9 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) {
     return error.cause instanceof DomainError ? toTRPCError(error.cause) : error;
   }
-  if (error instanceof DomainError) return new TRPCError({ code: error.code, message: error.message });
+  // The cause travels along: a rate limit's refusal carries its Retry-After seconds there.
+  if (error instanceof DomainError)
+    return new TRPCError({ code: error.code, message: error.message, cause: error });
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
 }
 
@@ -79,7 +84,15 @@ const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(domainErrors).use(sameSiteMutations);
+/** Each call, batched or not, spends the budgets its procedure has (`limits/procedures.ts`). */
+const rateLimits = t.middleware(({ ctx, path, getRawInput, next }) =>
+  ctx.limits.guard(
+    { path, caller: ctx.caller, clientAddress: ctx.clientAddress, db: ctx.db, getRawInput },
+    next,
+  ),
+);
+
+export const publicProcedure = t.procedure.use(domainErrors).use(sameSiteMutations).use(rateLimits);
 
 export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.credentialError) throw ctx.credentialError;
