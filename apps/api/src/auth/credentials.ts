@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Role } from '@pulsestage/contracts';
 import type { Database } from '../db/schema.js';
 import { unauthorized } from '../errors.js';
@@ -5,7 +6,13 @@ import { findMembershipRole } from '../tenants/repository.js';
 import { lowerRole } from './permissions.js';
 import { findDisplayLinkByHash, findServiceTokenByHash, findTokenGrant } from './repository.js';
 import { hashSecret } from './secrets.js';
-import { readCookie, SESSION_COOKIE, type SessionUser, validateSessionToken } from './sessions.js';
+import {
+  cookieName,
+  readCookie,
+  SESSION_COOKIE,
+  type SessionUser,
+  validateSessionToken,
+} from './sessions.js';
 
 /** Holds a display link's token on a presenter screen, which has no account of its own. */
 export const DISPLAY_COOKIE = 'pulsestage_display';
@@ -19,9 +26,24 @@ export type Caller =
   | { kind: 'service'; tokenId: string; tenantId: string; role: Role }
   | { kind: 'display'; linkId: string; tenantId: string };
 
+/** What a request presents: its `Authorization` header and the tokens of its credential cookies. */
 export interface RequestCredentials {
-  cookie: string | undefined;
   authorization: string | undefined;
+  sessionToken: string | undefined;
+  displayToken: string | undefined;
+}
+
+/**
+ * The credentials of a request, its cookies read by the names in force (the `__Host-` ones behind
+ * HTTPS), so a cookie a sibling subdomain planted under the plain name is never taken.
+ */
+export function requestCredentials(req: IncomingMessage, secureCookies: boolean): RequestCredentials {
+  const { cookie, authorization } = req.headers;
+  return {
+    authorization,
+    sessionToken: readCookie(cookie, cookieName(SESSION_COOKIE, secureCookies)),
+    displayToken: readCookie(cookie, cookieName(DISPLAY_COOKIE, secureCookies)),
+  };
 }
 
 interface TokenGrant {
@@ -74,8 +96,7 @@ async function bearerCaller(db: Database, authorization: string): Promise<Caller
   return caller;
 }
 
-async function displayCookieCaller(db: Database, cookie: string | undefined): Promise<Caller> {
-  const token = readCookie(cookie, DISPLAY_COOKIE);
+async function displayCookieCaller(db: Database, token: string | undefined): Promise<Caller> {
   const caller = token?.startsWith(DISPLAY_TOKEN_PREFIX) ? await displayCaller(db, token) : null;
   return caller ?? { kind: 'anonymous' };
 }
@@ -100,9 +121,9 @@ export function callerKey(caller: Caller): string {
  */
 export async function identifyCaller(db: Database, credentials: RequestCredentials): Promise<Caller> {
   if (credentials.authorization) return bearerCaller(db, credentials.authorization);
-  const token = readCookie(credentials.cookie, SESSION_COOKIE);
-  const valid = token ? await validateSessionToken(db, token) : null;
-  if (!valid) return displayCookieCaller(db, credentials.cookie);
+  const { sessionToken } = credentials;
+  const valid = sessionToken ? await validateSessionToken(db, sessionToken) : null;
+  if (!valid) return displayCookieCaller(db, credentials.displayToken);
   return {
     kind: 'user',
     user: valid.user,

@@ -106,10 +106,19 @@ export async function invalidateSession(db: Database, sessionId: string): Promis
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
+/**
+ * The name a credential cookie goes by. Behind HTTPS the `__Host-` prefix makes browsers keep it only
+ * when Secure, on Path=/ and without Domain, so neither a sibling subdomain nor a plain-HTTP page can
+ * plant or shadow it; browsers refuse the prefix without HTTPS, so development keeps the plain name.
+ */
+export function cookieName(name: string, secure: boolean): string {
+  return secure ? `__Host-${name}` : name;
+}
+
 /** A `Set-Cookie` value for a credential: never readable by scripts, not sent on cross-site requests. */
 export function credentialCookie(name: string, token: string, expiresAt: Date, secure: boolean): string {
   const attributes = [
-    `${name}=${token}`,
+    `${cookieName(name, secure)}=${token}`,
     'HttpOnly',
     'SameSite=Lax',
     'Path=/',

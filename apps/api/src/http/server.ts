@@ -6,6 +6,7 @@ import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
 
 import { answerMethod, sendError, sendJson } from './responses.js';
+import { createSecurityHeaders } from './security-headers.js';
 import { createStaticHandler } from './static-files.js';
 import { createStreamEndpoints } from './stream-endpoints.js';
 
@@ -56,7 +57,9 @@ export function createApp(options: AppOptions): App {
     db,
     engine: options.engine,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    secureCookies: options.secureCookies,
   });
+  const setSecurityHeaders = createSecurityHeaders({ db, https: options.secureCookies, log });
   const engineServesTrpc = (options.trpcStreams ?? 'engine') === 'engine';
   const limits = options.limits ?? defaultRateLimits();
   const serveStatic = createStaticHandler(options.webDist);
@@ -73,6 +76,7 @@ export function createApp(options: AppOptions): App {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await setSecurityHeaders(req, res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const { pathname } = url;
     const allowed = allowedMethods(pathname);

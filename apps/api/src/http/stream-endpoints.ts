@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tenantSlug, uuid } from '@pulsestage/contracts';
 import { TRPCError } from '@trpc/server';
 import { resolveTenantAccess } from '../auth/access.js';
-import { identifyCaller, type RequestCredentials } from '../auth/credentials.js';
+import { identifyCaller, requestCredentials } from '../auth/credentials.js';
 import type { Database } from '../db/schema.js';
 import { badRequest, DomainError } from '../errors.js';
 import type { StreamEngine, SubscribeRequest } from '../events/stream/engine.js';
@@ -24,6 +24,8 @@ interface StreamEndpointOptions {
   limits: StreamLimits;
   /** Proxies whose `X-Forwarded-For` names the client, for the per-address limit. */
   trustedProxies: TrustedProxies | undefined;
+  /** Credential cookies go by their `__Host-` names (production, behind HTTPS). */
+  secureCookies: boolean;
 }
 
 /** `?meetingId=`: absent for the whole tenant; anything but a uuid is refused rather than ignored. */
@@ -54,10 +56,7 @@ export function createStreamEndpoints(options: StreamEndpointOptions) {
 
   /** The stream's request once every check passed and it counts against the limits, with its release. */
   async function open(req: IncomingMessage, query: StreamQuery) {
-    const credentials: RequestCredentials = {
-      cookie: req.headers.cookie,
-      authorization: req.headers.authorization,
-    };
+    const credentials = requestCredentials(req, options.secureCookies);
     const caller = await identifyCaller(db, credentials);
     const access = await resolveTenantAccess(db, caller, query.tenant, 'read');
     const request = subscribeRequest(db, access, { caller, credentials }, query.rest());

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Caller, DISPLAY_COOKIE, identifyCaller, type RequestCredentials } from '../auth/credentials.js';
-import { blankCredentialCookie, credentialCookie, readCookie, SESSION_COOKIE } from '../auth/sessions.js';
+import {
+  type Caller,
+  DISPLAY_COOKIE,
+  identifyCaller,
+  type RequestCredentials,
+  requestCredentials,
+} from '../auth/credentials.js';
+import { blankCredentialCookie, credentialCookie, SESSION_COOKIE } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import type { StreamEngine } from '../events/stream/engine.js';
@@ -12,7 +18,7 @@ export interface AppDependencies {
   db: Database;
   hub: EventHub;
   engine: StreamEngine;
-  /** Cookies get the Secure attribute (production, behind HTTPS). */
+  /** Cookies get the Secure attribute and `__Host-` names (production, behind HTTPS). */
   secureCookies: boolean;
   /** The demo accounts are listed for the sign-in page. */
   demoMode: boolean;
@@ -47,7 +53,7 @@ export async function createContext(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<Context> {
-  const credentials = { cookie: req.headers.cookie, authorization: req.headers.authorization };
+  const credentials = requestCredentials(req, deps.secureCookies);
   let caller: Caller = { kind: 'anonymous' };
   let credentialError: DomainError | undefined;
   try {
@@ -59,9 +65,8 @@ export async function createContext(
   const setCookie = (value: string) => res.appendHeader('Set-Cookie', value);
   const setSessionCookie = (token: string, expiresAt: Date) =>
     setCookie(credentialCookie(SESSION_COOKIE, token, expiresAt, deps.secureCookies));
-  const presentedToken = readCookie(credentials.cookie, SESSION_COOKIE);
-  if (caller.kind === 'user' && caller.renewed && presentedToken) {
-    setSessionCookie(presentedToken, caller.sessionExpiresAt);
+  if (caller.kind === 'user' && caller.renewed && credentials.sessionToken) {
+    setSessionCookie(credentials.sessionToken, caller.sessionExpiresAt);
   }
   return {
     ...deps,
