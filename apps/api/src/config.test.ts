@@ -56,4 +56,56 @@ describe('configuration', () => {
         /Invalid configuration: PUBLIC_URL: must be an absolute http:\/\/ or https:\/\/ URL/,
       );
   });
+
+  it('limits at the documented defaults, counted where the event bus is, each limit and the store settable', () => {
+    const defaults = loadConfig({});
+    expect(defaults.rateLimits).toEqual({
+      enabled: true,
+      points: {
+        signInFailuresPerAccount: 5,
+        signInFailuresPerAddress: 100,
+        signUpsPerAddress: 50,
+        guestJoinsPerCode: 1000,
+        guestJoinsPerAddress: 300,
+        linksAndTokensPerAdmin: 30,
+      },
+      batchMax: 10,
+    });
+    expect(defaults.rateLimitStore).toEqual({ kind: 'memory' });
+    const redis = { EVENT_BUS: 'redis', REDIS_URL: 'redis://cache:6379' };
+    expect(loadConfig(redis).rateLimitStore).toEqual({ kind: 'redis', url: 'redis://cache:6379' });
+    expect(loadConfig({ ...redis, RATE_LIMIT_STORE: 'memory' }).rateLimitStore).toEqual({ kind: 'memory' });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://app@db/pulsestage', RATE_LIMIT_STORE: 'postgres' })
+        .rateLimitStore,
+    ).toEqual({ kind: 'postgres', url: 'postgres://app@db/pulsestage' });
+    const tuned = loadConfig({
+      RATE_LIMITS: 'off',
+      RATE_LIMIT_SIGN_IN_PER_ACCOUNT: '7',
+      RATE_LIMIT_SIGN_IN_PER_ADDRESS: '1000',
+      RATE_LIMIT_SIGN_UP_PER_ADDRESS: '500',
+      RATE_LIMIT_GUEST_JOINS_PER_CODE: '5000',
+      RATE_LIMIT_GUEST_JOINS_PER_ADDRESS: '3000',
+      RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN: '3',
+      RATE_LIMIT_BATCH_MAX: '20',
+    }).rateLimits;
+    expect(tuned).toEqual({
+      enabled: false,
+      points: {
+        signInFailuresPerAccount: 7,
+        signInFailuresPerAddress: 1000,
+        signUpsPerAddress: 500,
+        guestJoinsPerCode: 5000,
+        guestJoinsPerAddress: 3000,
+        linksAndTokensPerAdmin: 3,
+      },
+      batchMax: 20,
+    });
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE=redis needs REDIS_URL/);
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'memcached' })).toThrow(/RATE_LIMIT_STORE/);
+    expect(() => loadConfig({ RATE_LIMIT_SIGN_IN_PER_ACCOUNT: '0' })).toThrow(
+      /RATE_LIMIT_SIGN_IN_PER_ACCOUNT/,
+    );
+    expect(() => loadConfig({ RATE_LIMITS: 'maybe' })).toThrow(/RATE_LIMITS/);
+  });
 });
