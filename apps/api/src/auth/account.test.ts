@@ -142,6 +142,14 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
       expect(await app.client({ cookie: oldCookie }).auth.me.query()).toBeNull();
     });
 
+    it('keeps only the start of a long user agent, enough to name the device', async () => {
+      const account = await app.newAccount('long-agent');
+      const cookie = await cookieOf(account, `${MAC_CHROME} ${'x'.repeat(1000)}`);
+      expect((await sessionRow(cookie))?.userAgent).toBe(`${MAC_CHROME} ${'x'.repeat(1000)}`.slice(0, 200));
+      const listed = await app.client({ cookie }).account.sessions.query();
+      expect(listed.find((session) => session.current)?.device).toBe('Chrome on macOS');
+    });
+
     it('refuses a caller without a session', async () => {
       expect(await errorCodeOf(app.client().account.sessions.query())).toBe('UNAUTHORIZED');
     });

@@ -40,7 +40,8 @@ export function GuestRemovalOffer({ tenant }: { tenant: Tenant }) {
   }
   if (count === 0) return null;
   return (
-    <div className="flex flex-wrap pl-7">
+    // On a phone the question needs the width: its buttons go below it rather than squeeze it.
+    <div className="flex flex-wrap pl-7 [&_fieldset>span]:min-w-48">
       <ConfirmButton
         label={`Also remove ${guests(count)} already in`}
         warning={removalWarning(count)}

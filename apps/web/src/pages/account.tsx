@@ -24,7 +24,7 @@ function SessionRow({ session, ending, onEnd }: SessionRowProps) {
   return (
     <li className="flex flex-wrap items-center gap-3 py-3" data-testid="session">
       <span className="min-w-48 flex-1">
-        <span className="flex items-center gap-2 font-medium">
+        <span className="flex flex-wrap items-center gap-x-2 font-medium">
           {session.device}
           {session.current && (
             <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-800 ring-1 ring-emerald-200">
@@ -96,7 +96,8 @@ function Sessions() {
           />
         ))}
       </ul>
-      <div className="mt-4 flex">
+      {/* On a phone the question needs the width: its buttons go below it rather than squeeze it. */}
+      <div className="mt-4 flex [&_fieldset>span]:min-w-48">
         <ConfirmButton
           label="Sign out everywhere"
           warning="Every browser signed in to your account is signed out at once, this one included."
