@@ -119,6 +119,9 @@ describe('the Content-Security-Policy in Chromium', () => {
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     await owner.goto('/t/demo/admin');
     await heading(owner, 'Administration');
+    await owner.goto('/account');
+    await heading(owner, 'Your sessions');
+    await owner.getByTestId('session').first().waitFor();
   });
 
   it('opens a display link on a screen with no account', async () => {
