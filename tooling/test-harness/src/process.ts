@@ -71,6 +71,7 @@ const INHERITED_SETTINGS = [
   'REDIS_URL',
   'EVENT_BUS',
   'PUBLIC_URL',
+  'RATE_LIMIT_STORE',
 ];
 const MAX_LOG_CHARS = 200_000;
 const running = new Set<ApiProcess>();
@@ -88,6 +89,9 @@ function childEnv(options: ApiProcessOptions, port: number): NodeJS.ProcessEnv {
     PORT: String(port),
     HOST: '127.0.0.1',
     DEMO_MODE: '1',
+    // Tests and benchmarks act as a few demo accounts from one address, faster than any person would;
+    // a test of the limits themselves passes RATE_LIMITS=on.
+    RATE_LIMITS: 'off',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.bus ? { EVENT_BUS: options.bus } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
