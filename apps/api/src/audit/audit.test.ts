@@ -463,6 +463,42 @@ describe.each(DIALECTS)('the audit log on %s', { timeout: 60_000 }, (dialect) =>
     });
   });
 
+  describe('a long log', () => {
+    it('exports every entry once, newest first, however many share a moment', async () => {
+      const gamma = await owner.tenant.create.mutate({ tenant: uniqueLabel('gamma'), name: 'Gamma' });
+      const moment = '2026-06-01T12:00:00.000Z';
+      const rows = Array.from({ length: 4_500 }, (_, index) => ({
+        id: crypto.randomUUID(),
+        tenantId: gamma.id,
+        actorId: app.userIds.owner,
+        actorKind: 'user' as const,
+        actorName: 'owner',
+        action: 'question.hide',
+        targetType: 'question',
+        targetId: crypto.randomUUID(),
+        summary: '{}',
+        // Most share one moment, so pages and batches part between equal times.
+        createdAt: index < 2_100 ? moment : new Date(Date.parse(moment) - index * 1000).toISOString(),
+      }));
+      for (let start = 0; start < rows.length; start += 500) {
+        await app.db
+          .insertInto('auditLog')
+          .values(rows.slice(start, start + 500))
+          .execute();
+      }
+      const file = await owner.audit.export.query({ tenant: gamma.slug });
+      const targets = file.content
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',')[6]);
+      expect(targets).toHaveLength(rows.length);
+      expect(new Set(targets)).toEqual(new Set(rows.map((row) => row.targetId)));
+      const listed = await everyEntry({ tenant: gamma.slug }, owner);
+      expect(listed.map((entry) => entry.target.id)).toEqual(targets);
+    });
+  });
+
   describe('isolation', () => {
     it("shows each tenant's admins their own tenant's entries only", async () => {
       const team = await betaOwner.team.create.mutate({ ...beta, name: 'Beta crew' });

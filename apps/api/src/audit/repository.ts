@@ -69,10 +69,7 @@ export function selectAuditEntries(
   if (filters.to) query = query.where('createdAt', '<', storedTime(filters.to));
   if (position) {
     query = query.where((eb) =>
-      eb.or([
-        eb('createdAt', '<', position.createdAt),
-        eb.and([eb('createdAt', '=', position.createdAt), eb('id', '<', position.id)]),
-      ]),
+      eb(eb.refTuple('createdAt', 'id'), '<', eb.tuple(position.createdAt, position.id)),
     );
   }
   return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();

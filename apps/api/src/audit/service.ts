@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import {
   AUDIT_EXPORT_MAX_ROWS,
   type AuditEntry,
@@ -8,10 +9,10 @@ import {
   type ExportFile,
 } from '@pulsestage/contracts';
 import type { TenantAccess } from '../auth/access.js';
-import { spreadsheetCsv, spreadsheetTime } from '../csv.js';
+import { csvHeader, csvLines, spreadsheetTime } from '../csv.js';
 import type { Database } from '../db/schema.js';
 import { decodeCursor, encodeCursor } from '../questions/cursor.js';
-import { selectAuditEntries, toAuditEntry } from './repository.js';
+import { type AuditPosition, selectAuditEntries, toAuditEntry } from './repository.js';
 
 /** One page of the tenant's entries that match the filters, newest first. */
 export async function listAuditEntries(
@@ -45,6 +46,9 @@ function toCsvRecord(entry: AuditEntry): string[] {
   ];
 }
 
+/** Entries are read and written this many at a time, letting other requests run in between. */
+const EXPORT_BATCH = 2_000;
+
 /** The tenant's entries that match the filters as a CSV file, newest first, at most `AUDIT_EXPORT_MAX_ROWS`. */
 export async function exportAuditEntries(
   db: Database,
@@ -52,13 +56,21 @@ export async function exportAuditEntries(
   input: AuditFilters,
 ): Promise<ExportFile> {
   const { tenant: slug, ...filters } = input;
-  const rows = await selectAuditEntries(db, access.tenant.id, filters, AUDIT_EXPORT_MAX_ROWS);
+  const parts = [csvHeader(CSV_COLUMNS)];
+  let position: AuditPosition | undefined;
+  for (let exported = 0; exported < AUDIT_EXPORT_MAX_ROWS; ) {
+    const limit = Math.min(EXPORT_BATCH, AUDIT_EXPORT_MAX_ROWS - exported);
+    const rows = await selectAuditEntries(db, access.tenant.id, filters, limit, position);
+    parts.push(csvLines(rows.map((row) => toCsvRecord(toAuditEntry(row)))));
+    exported += rows.length;
+    const last = rows.at(-1);
+    if (rows.length < limit || !last) break;
+    position = { createdAt: last.createdAt, id: last.id };
+    await setImmediate();
+  }
   return {
     filename: `${slug}-audit-log.csv`,
     contentType: 'text/csv; charset=utf-8',
-    content: spreadsheetCsv(
-      CSV_COLUMNS,
-      rows.map((row) => toCsvRecord(toAuditEntry(row))),
-    ),
+    content: parts.join(''),
   };
 }

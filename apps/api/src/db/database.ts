@@ -17,6 +17,7 @@ import { rejectedQuestions } from './migrations/002-rejected-questions.js';
 import { removedMembers } from './migrations/003-removed-members.js';
 import { meetings } from './migrations/004-meetings.js';
 import { safety } from './migrations/005-safety.js';
+import { auditIndexes } from './migrations/006-audit.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -93,6 +94,7 @@ export const MIGRATIONS = {
   '003-removed-members': removedMembers,
   '004-meetings': meetings,
   '005-safety': safety,
+  '006-audit': auditIndexes,
 } as const satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;
