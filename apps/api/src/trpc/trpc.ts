@@ -1,6 +1,7 @@
 import { tenantScoped } from '@pulsestage/contracts';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
+import { beginAuditEntry } from '../audit/recorder.js';
 import { resolveTenantAccess } from '../auth/access.js';
 import { isCrossSiteRequest } from '../auth/csrf.js';
 import type { Permission } from '../auth/permissions.js';
@@ -30,6 +31,8 @@ export interface ProcedureMeta {
    * announces it for each of the caller's.
    */
   changesAccess?: boolean;
+  /** What a tenant procedure needs of its caller's role (set by `tenantProcedure`). */
+  permission?: Permission;
 }
 
 const t = initTRPC
@@ -102,17 +105,24 @@ export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 
 /**
  * A procedure inside one tenant: input carries `tenant` and the caller must hold `permission` there.
- * After a mutation every instance is told to read the tenant's outbox, and to check open streams'
- * access again when the procedure declares `changesAccess`.
+ * A moderator's or admin's mutation is written to the audit log once it succeeded. After a mutation
+ * every instance is told to read the tenant's outbox, and to check open streams' access again when
+ * the procedure declares `changesAccess`.
  */
 export function tenantProcedure(permission: Permission) {
   return publicProcedure
+    .meta({ permission })
     .input(z.object({ tenant: tenantScoped.shape.tenant }))
-    .use(async ({ ctx, input, type, meta, next }) => {
+    .use(async ({ ctx, input, type, meta, path, getRawInput, next }) => {
       if (ctx.credentialError) throw ctx.credentialError;
       const access = await resolveTenantAccess(ctx.db, ctx.caller, input.tenant, permission);
+      const audit =
+        type === 'mutation'
+          ? await beginAuditEntry(ctx.db, ctx.caller, access, path, await getRawInput())
+          : null;
       const result = await next({ ctx: { access } });
       if (type === 'mutation' && result.ok) {
+        await audit?.(result.data);
         await ctx.hub.announce(access.tenant.id);
         if (meta?.changesAccess) await ctx.hub.announceAccessChange(access.tenant.id);
       }
