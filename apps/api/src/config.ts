@@ -26,6 +26,7 @@ const environment = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
   EVENT_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
   HEARTBEAT_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   PRESENCE_INTERVAL_SECONDS: z.coerce.number().positive().default(3),
   TRPC_STREAMS: z.enum(['engine', 'trpc']).default('engine'),
@@ -70,6 +71,8 @@ interface Config {
   webDist: string;
   bus: BusTarget;
   eventRetentionMs: number;
+  /** Audit log entries older than this many days are deleted. */
+  auditRetentionDays: number;
   heartbeatMs: number;
   /** How often each instance shares its meeting watcher counts and sends the totals that changed. */
   presenceIntervalMs: number;
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: values.WEB_DIST ? resolve(values.WEB_DIST) : defaultWebDist,
     bus: busTarget(values.EVENT_BUS, values.DATABASE_URL, values.REDIS_URL),
     eventRetentionMs: values.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
+    auditRetentionDays: values.AUDIT_RETENTION_DAYS,
     heartbeatMs: values.HEARTBEAT_INTERVAL_SECONDS * 1000,
     presenceIntervalMs: values.PRESENCE_INTERVAL_SECONDS * 1000,
     trpcStreams: values.TRPC_STREAMS,

@@ -1,3 +1,4 @@
+import { startAuditRetention } from './audit/retention.js';
 import { loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { seedDemoData } from './demo/seed.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     log,
   });
   const stopRetention = startRetention(db, config.eventRetentionMs, log);
+  const stopAuditRetention = startAuditRetention(db, config.auditRetentionDays, log);
   const stopScheduler = startMeetingScheduler(db, {
     intervalMs: SCHEDULER_INTERVAL_MS,
     announce: (tenantId) => hub.announce(tenantId),
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     console.log(`${signal} received: closing streams so clients reconnect elsewhere, finishing requests`);
     server.close(async () => {
       stopRetention();
+      stopAuditRetention();
       await stopScheduler();
       await engine.close();
       await hub.close();
