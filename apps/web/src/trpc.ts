@@ -1,4 +1,5 @@
 import type { AppRouter } from '@pulsestage/api/router';
+import { BATCH_MAX } from '@pulsestage/contracts/limits';
 import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
 import type { inferRouterInputs } from '@trpc/server';
@@ -14,7 +15,7 @@ export function createTrpcClient() {
       splitLink({
         condition: (operation) => operation.type === 'subscription',
         true: httpSubscriptionLink({ url: '/trpc' }),
-        false: httpBatchLink({ url: '/trpc' }),
+        false: httpBatchLink({ url: '/trpc', maxItems: BATCH_MAX }),
       }),
     ],
   });

@@ -1,4 +1,5 @@
 import type { AppRouter } from '@pulsestage/api/router';
+import { BATCH_MAX } from '@pulsestage/contracts/limits';
 import {
   createTRPCClient,
   httpBatchLink,
@@ -79,7 +80,13 @@ export function createPulseStageClient({ baseUrl, token }: PulseStageClientOptio
           EventSource,
           eventSourceOptions: { fetch: fetchWithAuthorization(authorization) },
         }),
-        false: httpBatchLink({ url, headers: { Authorization: authorization }, fetch: fetchKeepingStatus }),
+        false: httpBatchLink({
+          url,
+          headers: { Authorization: authorization },
+          fetch: fetchKeepingStatus,
+          // The server refuses a request of more calls as a whole.
+          maxItems: BATCH_MAX,
+        }),
       }),
     ],
   });

@@ -31,3 +31,6 @@ export const RESTRICTED_WORD_MAX = 60;
 export const RESTRICTED_WORDS_MAX = 500;
 /** How many origins a tenant may allow to embed its presenter display. */
 export const FRAME_ORIGINS_MAX = 20;
+
+/** The most tRPC calls one HTTP request may carry by default; our own clients batch no more. */
+export const BATCH_MAX = 10;

@@ -1,3 +1,4 @@
+import { BATCH_MAX } from '@pulsestage/contracts';
 import { z } from 'zod';
 
 /**
@@ -43,7 +44,7 @@ export const WINDOW_SECONDS: Record<BudgetName, number> = {
 };
 
 /** The most calls one HTTP request may carry (`/trpc/a,b,c?batch=1`). */
-export const BATCH_MAX_DEFAULT = 10;
+export const BATCH_MAX_DEFAULT = BATCH_MAX;
 
 export interface RateLimitSettings {
   /** Off (`RATE_LIMITS=off`) for load tests: no call is counted; the batch cap stays. */

@@ -56,4 +56,22 @@ describe('errorMessage', () => {
     expect(errorCode(refusal('FORBIDDEN', 'No'))).toBe('FORBIDDEN');
     expect(isUnreachable(refusal('FORBIDDEN', 'No'))).toBe(false);
   });
+
+  it('asks kindly to slow down when a limit refuses, saying when to try again', () => {
+    const limited = (retryAfterSeconds?: number) =>
+      TRPCClientError.from({
+        error: {
+          code: -32029,
+          message: 'Too many questions in a row: try again in 12 s',
+          data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, retryAfterSeconds },
+        },
+      });
+    expect(errorMessage(limited(12))).toBe('Slow down a little: try again in 12 s');
+    expect(errorMessage(limited(59))).toBe('Slow down a little: try again in 59 s');
+    expect(errorMessage(limited(61))).toBe('Slow down a little: try again in 2 min');
+    expect(errorMessage(limited(15 * 60))).toBe('Slow down a little: try again in 15 min');
+    expect(errorMessage(limited(2 * 60 * 60))).toBe('Slow down a little: try again in 2 h');
+    // A refusal that names no wait is shown as worded.
+    expect(errorMessage(limited())).toBe('Too many questions in a row: try again in 12 s');
+  });
 });

@@ -21,6 +21,8 @@ const FIELD_LABELS: FieldLabels = {
   search: 'The search',
   minQuestionLength: 'The shortest question',
   maxQuestionLength: 'The longest question',
+  submitLimitPerMinute: 'Questions per minute',
+  upvoteLimitPerMinute: 'Votes per minute',
 };
 
 interface FieldIssue {
@@ -31,10 +33,17 @@ interface FieldIssue {
 /** `body: must be at most 140 characters` → the field and what is wrong with it. */
 const FIELD_MESSAGE = /^([A-Za-z][\w.]*): (.+)$/;
 
+interface ServerData {
+  code?: string;
+  issues?: FieldIssue[];
+  /** With TOO_MANY_REQUESTS: when trying again can succeed. */
+  retryAfterSeconds?: number;
+}
+
 /** The tRPC error data the server sent; absent when no answer from the server came back at all. */
-function serverData(error: unknown): { code?: string; issues?: FieldIssue[] } | undefined {
+function serverData(error: unknown): ServerData | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
-  return (error.data ?? undefined) as { code?: string; issues?: FieldIssue[] } | undefined;
+  return (error.data ?? undefined) as ServerData | undefined;
 }
 
 /** Whether the call never got an answer from PulseStage (network down, server stopped, a proxy's 502). */
@@ -84,6 +93,13 @@ function fieldIssues(error: unknown): FieldIssue[] {
   });
 }
 
+/** A wait as people say it: "12 s", "3 min" (rounded up), "2 h". */
+function waitIn(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60 * 60) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.ceil(seconds / (60 * 60))} h`;
+}
+
 /**
  * What went wrong, in words people understand: a network failure says so, a rejected field is named
  * by its label (never by its path), and a server's own refusal is shown as it was worded.
@@ -92,6 +108,9 @@ export function errorMessage(error: unknown, labels: FieldLabels = {}): string {
   if (isUnreachable(error)) return UNREACHABLE_MESSAGE;
   const code = errorCode(error);
   if (code === 'INTERNAL_SERVER_ERROR') return SERVER_FAILURE_MESSAGE;
+  const retryAfterSeconds = serverData(error)?.retryAfterSeconds;
+  if (code === 'TOO_MANY_REQUESTS' && retryAfterSeconds)
+    return `Slow down a little: try again in ${waitIn(retryAfterSeconds)}`;
   if (code === 'BAD_REQUEST') {
     const issues = fieldIssues(error);
     if (issues.length > 0) return issues.map((issue) => describeIssue(issue, labels)).join('. ');

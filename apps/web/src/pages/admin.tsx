@@ -1,5 +1,5 @@
 import type { Member, Role, Tenant, TenantAccessList } from '@pulsestage/contracts';
-import { LABEL_MAX, QUESTION_BODY_MAX, ROLES } from '@pulsestage/contracts/limits';
+import { LABEL_MAX, PER_MINUTE_LIMIT_MAX, QUESTION_BODY_MAX, ROLES } from '@pulsestage/contracts/limits';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
@@ -263,6 +263,12 @@ function tokenStanding({ role, effectiveRole }: TenantAccessList['serviceTokens'
   return role;
 }
 
+type CountSetting =
+  | 'minQuestionLength'
+  | 'maxQuestionLength'
+  | 'submitLimitPerMinute'
+  | 'upvoteLimitPerMinute';
+
 function Settings({ tenant }: { tenant: Tenant }) {
   const [settings, setSettings] = useState(tenant.settings);
   const utils = trpc.useUtils();
@@ -287,13 +293,13 @@ function Settings({ tenant }: { tenant: Tenant }) {
       </span>
     </label>
   );
-  const length = (key: 'minQuestionLength' | 'maxQuestionLength', label: string) => (
+  const count = (key: CountSetting, label: string, max: number) => (
     <label className="flex flex-col gap-1 text-sm font-medium">
       {label}
       <input
         type="number"
         min={1}
-        max={QUESTION_BODY_MAX}
+        max={max}
         value={settings[key]}
         onChange={(event) => setSettings({ ...settings, [key]: Number(event.target.value) })}
         className="w-28 rounded-lg border-0 px-2 py-1.5 ring-1 ring-slate-300"
@@ -312,9 +318,20 @@ function Settings({ tenant }: { tenant: Tenant }) {
         {toggle('allowGuests', 'Allow guests', 'People with a join link can take part with just a name.')}
         {!tenant.settings.allowGuests && !settings.allowGuests && <GuestRemovalOffer tenant={tenant} />}
         <div className="flex gap-4">
-          {length('minQuestionLength', 'Shortest question')}
-          {length('maxQuestionLength', 'Longest question')}
+          {count('minQuestionLength', 'Shortest question', QUESTION_BODY_MAX)}
+          {count('maxQuestionLength', 'Longest question', QUESTION_BODY_MAX)}
         </div>
+        <fieldset className="flex flex-col gap-2">
+          <legend className="font-medium">Pace</legend>
+          <p className="text-sm text-slate-600">
+            How often one person may ask in a meeting, and vote, each minute. Anyone faster is asked to slow
+            down.
+          </p>
+          <div className="flex flex-wrap gap-4">
+            {count('submitLimitPerMinute', 'Questions per minute', PER_MINUTE_LIMIT_MAX)}
+            {count('upvoteLimitPerMinute', 'Votes per minute', PER_MINUTE_LIMIT_MAX)}
+          </div>
+        </fieldset>
         <div className="flex items-center gap-3">
           <button
             type="submit"
