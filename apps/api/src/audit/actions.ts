@@ -31,7 +31,7 @@ import { findMeeting, toMeetingPublic } from '../meetings/repository.js';
 import { findTenantTag } from '../questions/tags-repository.js';
 import { findMembershipRole, findTenantById } from '../tenants/repository.js';
 import { readSafetySettings } from '../tenants/safety.js';
-import { findLinkKind, findQuestionStatus, findServiceTokenName } from './repository.js';
+import { findLinkKind, findQuestionStatus, findServiceTokenName, isQuestionAuthor } from './repository.js';
 
 /** What an entry says about an action that succeeded. */
 export interface AuditDescription {
@@ -62,13 +62,15 @@ interface Described<Input, Before> {
 
 function audited<Schema extends z.ZodType, Before = undefined>(spec: {
   input: Schema;
+  /** Whether the caller acts as a participant this time (on their own question), which is not recorded. */
+  ownAction?: (db: Database, access: TenantAccess, input: z.output<Schema>) => Promise<boolean>;
   before?: (db: Database, tenantId: string, input: z.output<Schema>) => Promise<Before>;
   describe: (described: Described<z.output<Schema>, Before>) => AuditDescription;
 }): AuditRule {
   return {
     async prepare(db, access, rawInput) {
       const parsed = await spec.input.safeParseAsync(rawInput);
-      if (!parsed.success) return null;
+      if (!parsed.success || (await spec.ownAction?.(db, access, parsed.data))) return null;
       const tenantId = access.tenant.id;
       const before = (await spec.before?.(db, tenantId, parsed.data)) as Before;
       return (output) => spec.describe({ input: parsed.data, output, before, tenantId });
@@ -95,19 +97,10 @@ function changedFields(input: object, before: unknown, after: unknown, ids: stri
 const questionStatusBefore = (db: Database, tenantId: string, input: { questionId: string }) =>
   findQuestionStatus(db, tenantId, input.questionId);
 
-function onQuestion<Schema extends typeof questionInput>(
-  input: Schema,
-  action: AuditAction,
-  summary: (input: z.output<Schema>) => AuditSummary,
-): AuditRule {
+function onQuestion(action: AuditAction, summary: AuditSummary): AuditRule {
   return audited({
-    input,
-    describe: ({ input }) => ({
-      action,
-      targetType: 'question',
-      targetId: input.questionId,
-      summary: summary(input),
-    }),
+    input: questionInput,
+    describe: ({ input }) => ({ action, targetType: 'question', targetId: input.questionId, summary }),
   });
 }
 
@@ -195,14 +188,26 @@ function memberChange<Schema extends typeof memberInput>(
 
 /**
  * Every procedure that a moderator or admin changes something with, by its path. A procedure members
- * use too (`question.edit`) is recorded only when a moderator or higher calls it: a member's own
- * questions, votes and edits are theirs, and recording them would name a question's author.
+ * use too (`question.edit`) is recorded only when a moderator or higher calls it on someone else's
+ * question: a member's own questions, votes and edits are theirs, and recording them would name a
+ * question's author.
  */
 export const AUDITED_PROCEDURES: Record<string, AuditRule> = {
   'question.answer': questionStatusChange(questionAnswerInput, 'question.answer', 'ANSWERED'),
-  'question.edit': onQuestion(questionEditInput, 'question.edit', () => ({ changed: ['body'] })),
-  'question.hide': onQuestion(questionInput, 'question.hide', () => ({ hidden: true })),
-  'question.restore': onQuestion(questionInput, 'question.restore', () => ({ hidden: false })),
+  'question.edit': audited({
+    input: questionEditInput,
+    // A moderator rewording their own question does it as its author: recording it would name them.
+    ownAction: (db, access, input) =>
+      isQuestionAuthor(db, access.tenant.id, input.questionId, access.actor.id),
+    describe: ({ input }) => ({
+      action: 'question.edit',
+      targetType: 'question',
+      targetId: input.questionId,
+      summary: { changed: ['body'] },
+    }),
+  }),
+  'question.hide': onQuestion('question.hide', { hidden: true }),
+  'question.restore': onQuestion('question.restore', { hidden: false }),
   'question.pin': audited({
     input: questionPinInput,
     describe: ({ input }) => ({

@@ -349,6 +349,7 @@ describe.each(DIALECTS)('the audit log on %s', { timeout: 60_000 }, (dialect) =>
       await moderator.question.upvote.mutate(ref);
       await moderator.question.removeUpvote.mutate(ref);
       const mine = await moderator.question.submit.mutate({ ...ALPHA_MEETING, body: 'My own question' });
+      await moderator.question.edit.mutate({ ...ALPHA_MEETING, questionId: mine.id, body: 'My own words' });
       await member.question.upvote.mutate({ ...ALPHA_MEETING, questionId: mine.id });
       await moderator.question.withdraw.mutate({ ...ALPHA_MEETING, questionId: mine.id });
       await member.question.withdraw.mutate(ref);

@@ -84,7 +84,7 @@ export async function deleteAuditEntriesBefore(db: Executor, cutoff: Date): Prom
   return Number(result.numDeletedRows);
 }
 
-// What an entry needs from before a change, read without anything an entry must never hold (authors).
+// What an entry needs from before a change; nothing read here that an entry must never hold (authors).
 
 export async function findQuestionStatus(
   db: Executor,
@@ -98,6 +98,23 @@ export async function findQuestionStatus(
     .where('id', '=', questionId)
     .executeTakeFirst();
   return row?.status;
+}
+
+/** Compared here and never stored: an entry must not tell who asked. */
+export async function isQuestionAuthor(
+  db: Executor,
+  tenantId: string,
+  questionId: string,
+  actorId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('questions')
+    .select('id')
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', questionId)
+    .where('authorId', '=', actorId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function findLinkKind(db: Executor, tenantId: string, linkId: string) {
