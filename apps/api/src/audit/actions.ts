@@ -48,7 +48,8 @@ export type Describe = (output: unknown) => AuditDescription;
 export interface AuditRule {
   /**
    * Runs before the procedure, on its raw input: reads what the entry needs from before the change
-   * (a member's old role, say). Null when the input is not valid, so the procedure refuses it anyway.
+   * (a member's old role, say). Null when nothing is to be recorded: the input is not valid (the
+   * procedure refuses it anyway) or the caller acts on their own question.
    */
   prepare(db: Database, access: TenantAccess, rawInput: unknown): Promise<Describe | null>;
 }
