@@ -17,49 +17,56 @@ const maxmem = (N: number, r: number) => 256 * N * r;
 
 /** libuv's thread pool, which scrypt shares with file reads, compression and DNS lookups. */
 const THREAD_POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-/** Hashes waiting beyond this are refused: at ~70 ms each the last one still starts within a couple of seconds. */
-const MAX_WAITING_HASHES = 32;
-const BUSY_RETRY_AFTER_SECONDS = 3;
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 export const busyHashing = () =>
   tooManyRequests('PulseStage is busy: try again in a few seconds', BUSY_RETRY_AFTER_SECONDS);
 
 /**
  * Hashing takes at most half of the thread pool, so a flood of sign-ins never leaves files, compression
- * or anything else on the pool waiting behind it; past a short queue, sign-in and sign-up are refused.
+ * or anything else on the pool waiting behind it. A sign-in that cannot start hashing within a few
+ * seconds is refused; waiting costs nothing, so a flood is slowed down instead of answered at full speed.
  */
-export const hashingSlots = new BoundedConcurrency(
-  Math.max(1, Math.floor(THREAD_POOL_SIZE / 2)),
-  MAX_WAITING_HASHES,
-  busyHashing,
-);
+export const hashingSlots = new BoundedConcurrency({
+  concurrency: Math.max(1, Math.floor(THREAD_POOL_SIZE / 2)),
+  maxWaiting: 500,
+  maxWaitMs: 5000,
+  refusal: busyHashing,
+});
 
-const boundedScrypt: typeof scrypt = (...args) => hashingSlots.run(() => scrypt(...args));
+/** Password hashing and checks that take their turn at `slots`. */
+export function passwordHashing(slots: BoundedConcurrency) {
+  const boundedScrypt: typeof scrypt = (...args) => slots.run(() => scrypt(...args));
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await boundedScrypt(password, salt, KEY_LENGTH, { ...COST, maxmem: maxmem(COST.N, COST.r) });
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join('$');
+  async function hashPassword(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const key = await boundedScrypt(password, salt, KEY_LENGTH, { ...COST, maxmem: maxmem(COST.N, COST.r) });
+    return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join('$');
+  }
+
+  async function verifyPassword(stored: string, password: string): Promise<boolean> {
+    const [scheme, n, r, p, salt, key] = stored.split('$');
+    if (scheme !== 'scrypt' || !salt || !key) return false;
+    const expected = Buffer.from(key, 'base64');
+    const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: maxmem(Number(n), Number(r)) };
+    const actual = await boundedScrypt(password, Buffer.from(salt, 'base64'), expected.length, options);
+    return timingSafeEqual(actual, expected);
+  }
+
+  let decoyHash: Promise<string> | undefined;
+
+  /** Spends the same time as a real check, so sign-in does not reveal which emails have accounts. */
+  async function verifyAgainstDecoy(password: string): Promise<false> {
+    // A decoy refused while the server was busy is made again next time, not remembered as refused.
+    decoyHash ??= hashPassword('decoy password that never matches').catch((error: unknown) => {
+      decoyHash = undefined;
+      throw error;
+    });
+    await verifyPassword(await decoyHash, password);
+    return false;
+  }
+
+  return { hashPassword, verifyPassword, verifyAgainstDecoy };
 }
 
-export async function verifyPassword(stored: string, password: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !key) return false;
-  const expected = Buffer.from(key, 'base64');
-  const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: maxmem(Number(n), Number(r)) };
-  const actual = await boundedScrypt(password, Buffer.from(salt, 'base64'), expected.length, options);
-  return timingSafeEqual(actual, expected);
-}
-
-let decoyHash: Promise<string> | undefined;
-
-/** Spends the same time as a real check, so sign-in does not reveal which emails have accounts. */
-export async function verifyAgainstDecoy(password: string): Promise<false> {
-  // A decoy refused while the server was busy is made again next time, not remembered as refused.
-  decoyHash ??= hashPassword('decoy password that never matches').catch((error: unknown) => {
-    decoyHash = undefined;
-    throw error;
-  });
-  await verifyPassword(await decoyHash, password);
-  return false;
-}
+export const { hashPassword, verifyPassword, verifyAgainstDecoy } = passwordHashing(hashingSlots);
