@@ -119,6 +119,8 @@ interface ApiOptions {
   startTimeoutMs: number;
   /** Extra node options, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Settings for the API beyond the harness's own, e.g. RATE_LIMITS=off. */
+  env?: Record<string, string>;
 }
 
 /** Starts the real API in its own process: demo mode, loopback only, a fresh data directory. */
@@ -134,7 +136,12 @@ export async function startApi(options: ApiOptions): Promise<ServerProcess> {
     databaseUrl: options.databaseUrl,
     bus: 'memory',
     // Every subscriber of a run shares alice's session and one address: no stream cap between them.
-    env: { DATA_DIR: dataDir, STREAM_LIMIT_PER_CREDENTIAL: '1000000', STREAM_LIMIT_PER_ADDRESS: '1000000' },
+    env: {
+      DATA_DIR: dataDir,
+      STREAM_LIMIT_PER_CREDENTIAL: '1000000',
+      STREAM_LIMIT_PER_ADDRESS: '1000000',
+      ...options.env,
+    },
     nodeArgs: options.nodeArgs,
     readyTimeoutMs: options.startTimeoutMs,
   });

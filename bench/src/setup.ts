@@ -23,6 +23,8 @@ interface StartOptions {
   built: boolean;
   startTimeoutMs: number;
   nodeArgs?: string[];
+  /** Settings for the API beyond the harness's own, e.g. RATE_LIMITS=off. */
+  env?: Record<string, string>;
 }
 
 export function describeDatabase(options: Pick<StartOptions, 'database'>): string {
@@ -39,6 +41,7 @@ export async function startApiSession(options: StartOptions): Promise<ApiSession
     databaseUrl,
     startTimeoutMs: options.startTimeoutMs,
     nodeArgs: options.nodeArgs,
+    env: options.env,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const client = () => new ApiClient(server.base, agent);
