@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   if (config.demoMode && (await seedDemoData(db))) console.log('Seeded the demo tenants "demo" and "acme".');
 
   const bus = await connectBus(config.bus, log);
-  const limitStore = await openLimitStore(config.rateLimitStore, { log });
+  // With limits off nothing is counted: no connection to a shared store.
+  const limitTarget = config.rateLimits.enabled ? config.rateLimitStore : { kind: 'memory' as const };
+  const limitStore = await openLimitStore(limitTarget, { log });
   const hub = new EventHub(db, bus, { pollIntervalMs: 1000, accessSweepMs: 60_000, log });
   const engine = new StreamEngine(db, hub, {
     trpcPingMs: SSE_PING_MS,

@@ -2,7 +2,9 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { badRequest, type DomainError, tooManyRequests, unauthorized } from '../errors.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
+import { routerProcedures } from '../test-support/procedures.js';
 import { BATCH_MAX_DEFAULT, RATE_LIMIT_DEFAULTS, type RateLimitSettings } from './budgets.js';
+import { PROCEDURE_LIMITS } from './procedures.js';
 import { RateLimits, retryAfterHeaders } from './rate-limits.js';
 import { memoryStore } from './store.js';
 
@@ -119,5 +121,11 @@ describe('rate limits, counted in memory', () => {
     });
     expect(retryAfterHeaders([new TRPCError({ code: 'TOO_MANY_REQUESTS' })])).toEqual({});
     expect(retryAfterHeaders([])).toEqual({});
+  });
+
+  it('limits only procedures the router has, and only mutations', () => {
+    const procedures = routerProcedures();
+    const limited = Object.keys(PROCEDURE_LIMITS).map((path) => `${path}: ${procedures[path]?._def.type}`);
+    expect(limited).toEqual(Object.keys(PROCEDURE_LIMITS).map((path) => `${path}: mutation`));
   });
 });
