@@ -5,10 +5,12 @@ import { loadConfig } from '../config.js';
 import { StreamLimits } from '../events/stream/stream-limits.js';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { lastSeqOf } from '../test-support/outbox.js';
 import {
   type Credentials,
   credentialHeaders,
   newServiceToken,
+  submitQuestions,
   subscribeTrpc,
   trpcStreamPath,
   waitFor,
@@ -323,5 +325,49 @@ describe('configuration', () => {
     expect(() => loadConfig({ HEADERS_TIMEOUT_SECONDS: '40' })).toThrow(
       /HEADERS_TIMEOUT_SECONDS cannot be longer than REQUEST_TIMEOUT_SECONDS/,
     );
+  });
+});
+
+describe("with tRPC's own stream producer", () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp('sqlite', { trpcStreams: 'trpc' });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('counts its streams the same way and frees a slot when a client leaves', async () => {
+    const member = { cookie: await app.cookieOf('member') };
+    const streams = Array.from({ length: 11 }, () => subscribeTrpc(app, member, { tenant: 'alpha' }));
+    try {
+      await waitFor(() => streams.some((stream) => stream.errors.length > 0), 20_000, 'a refusal');
+      const refused = streams.filter((stream) => stream.errors.length > 0);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]?.errors[0]).toMatchObject({
+        message: 'Too many open streams for this session: close another tab',
+        data: { code: 'TOO_MANY_REQUESTS' },
+      });
+
+      // A stream resuming from before a new question gets it once admitted, however late it subscribed.
+      const [author] = await app.clients('member2');
+      const from = String(await lastSeqOf(app, app.tenantIds.alpha));
+      await submitQuestions(author, 1);
+      streams.find((stream) => stream.errors.length === 0)?.close();
+      const admitted = await waitFor(
+        async () => {
+          const attempt = subscribeTrpc(app, member, { tenant: 'alpha', lastEventId: from });
+          streams.push(attempt);
+          await waitFor(() => attempt.items.length > 0 || attempt.errors.length > 0, 20_000, 'an answer');
+          return attempt.items.length > 0;
+        },
+        20_000,
+        'a stream admitted again',
+      );
+      expect(admitted).toBe(true);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
   });
 });
