@@ -83,6 +83,7 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'account.signOutEverywhere': true,
   'tenant.create': false,
   'tenant.updateSettings': false,
+  'tenant.updateSafetySettings': false,
   'tenant.setRole': true,
   'tenant.removeMember': true,
   'tenant.removeGuests': true,
