@@ -119,6 +119,8 @@ describe('the Content-Security-Policy in Chromium', () => {
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     await owner.goto('/t/demo/admin');
     await heading(owner, 'Administration');
+    await owner.goto('/t/demo/audit');
+    await heading(owner, 'Audit log');
     await owner.goto('/account');
     await heading(owner, 'Your sessions');
     await owner.getByTestId('session').first().waitFor();

@@ -1,4 +1,5 @@
-import { type AuditEntry, describeAuditSummary } from '@pulsestage/contracts';
+import type { AuditEntry } from '@pulsestage/contracts';
+import { describeAuditSummary } from '@pulsestage/contracts/audit-log';
 import { actionLabel, describeTarget } from '../lib/audit';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

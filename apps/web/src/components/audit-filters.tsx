@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS } from '@pulsestage/contracts';
+import { AUDIT_ACTIONS } from '@pulsestage/contracts/audit-log';
 import { useId } from 'react';
 import { ACTION_LABELS, type AuditForm } from '../lib/audit';
 import { Select } from './select';
