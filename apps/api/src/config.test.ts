@@ -68,6 +68,7 @@ describe('configuration', () => {
         guestJoinsPerCode: 1000,
         guestJoinsPerAddress: 300,
         linksAndTokensPerAdmin: 30,
+        codeGuessesPerAddress: 100,
       },
       batchMax: 10,
     });
@@ -87,6 +88,7 @@ describe('configuration', () => {
       RATE_LIMIT_GUEST_JOINS_PER_CODE: '5000',
       RATE_LIMIT_GUEST_JOINS_PER_ADDRESS: '3000',
       RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN: '3',
+      RATE_LIMIT_CODE_GUESSES_PER_ADDRESS: '400',
       RATE_LIMIT_BATCH_MAX: '20',
     }).rateLimits;
     expect(tuned).toEqual({
@@ -98,6 +100,7 @@ describe('configuration', () => {
         guestJoinsPerCode: 5000,
         guestJoinsPerAddress: 3000,
         linksAndTokensPerAdmin: 3,
+        codeGuessesPerAddress: 400,
       },
       batchMax: 20,
     });

@@ -19,6 +19,8 @@ export const RATE_LIMIT_DEFAULTS = {
   guestJoinsPerAddress: 300,
   /** Join links, display links and service tokens one person creates in one tenant per hour. */
   linksAndTokensPerAdmin: 30,
+  /** Unknown meeting codes or join links tried from one address per 10 minutes. */
+  codeGuessesPerAddress: 100,
 } as const;
 
 export type OperatorBudget = keyof typeof RATE_LIMIT_DEFAULTS;
@@ -39,6 +41,7 @@ export const WINDOW_SECONDS: Record<BudgetName, number> = {
   guestJoinsPerCode: MINUTE,
   guestJoinsPerAddress: MINUTE,
   linksAndTokensPerAdmin: HOUR,
+  codeGuessesPerAddress: 10 * MINUTE,
   submitsPerPersonPerMeeting: MINUTE,
   upvotesPerPerson: MINUTE,
 };
@@ -63,6 +66,7 @@ export const rateLimitEnvironment = {
   RATE_LIMIT_GUEST_JOINS_PER_CODE: count(RATE_LIMIT_DEFAULTS.guestJoinsPerCode),
   RATE_LIMIT_GUEST_JOINS_PER_ADDRESS: count(RATE_LIMIT_DEFAULTS.guestJoinsPerAddress),
   RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN: count(RATE_LIMIT_DEFAULTS.linksAndTokensPerAdmin),
+  RATE_LIMIT_CODE_GUESSES_PER_ADDRESS: count(RATE_LIMIT_DEFAULTS.codeGuessesPerAddress),
   RATE_LIMIT_BATCH_MAX: count(BATCH_MAX_DEFAULT),
 };
 
@@ -80,6 +84,7 @@ export function rateLimitSettings(enabled: boolean, values: RateLimitEnvironment
       guestJoinsPerCode: values.RATE_LIMIT_GUEST_JOINS_PER_CODE,
       guestJoinsPerAddress: values.RATE_LIMIT_GUEST_JOINS_PER_ADDRESS,
       linksAndTokensPerAdmin: values.RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN,
+      codeGuessesPerAddress: values.RATE_LIMIT_CODE_GUESSES_PER_ADDRESS,
     },
     batchMax: values.RATE_LIMIT_BATCH_MAX,
   };

@@ -26,6 +26,7 @@ const TIGHT = {
   guestJoinsPerCode: 3,
   guestJoinsPerAddress: 2,
   linksAndTokensPerAdmin: 2,
+  codeGuessesPerAddress: 3,
 };
 
 let addresses = 0;
@@ -243,6 +244,32 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
       const { client } = await tight.newAccount('member by code');
       expect(await client.auth.joinWithCode.mutate({ code })).toEqual({ tenant: 'alpha', meetingId });
     });
+  });
+
+  it('caps unknown codes tried from one address, on the preview and on joining, not the known ones', async () => {
+    const [tightAdmin] = await tight.clients('admin');
+    const { code } = await tightAdmin.meeting.create.mutate({ ...alpha, title: 'Guessed', opensAt: null });
+    const guesser = freshAddress();
+    const preview = (tried: string) => tight.raw('GET', 'auth.joinLink', { code: tried }, from(guesser));
+    const unknownCode = () => String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0');
+    const guess = async () => {
+      let tried = unknownCode();
+      while (tried === code) tried = unknownCode();
+      expect((await preview(tried)).status).toBe(404);
+    };
+    for (let guesses = 1; guesses < TIGHT.codeGuessesPerAddress; guesses += 1) await guess();
+    // The code on the screen works from that address and costs nothing: only unknown codes are counted.
+    expect((await preview(code)).status).toBe(200);
+    await guess();
+    await refusedWithoutChange(
+      tight,
+      () => tight.raw('POST', 'auth.joinWithCode', { code: unknownCode(), name: 'Guesser' }, from(guesser)),
+      'Too many unknown codes from this network',
+      600,
+    );
+    expect(
+      (await tight.raw('GET', 'auth.joinLink', { code: unknownCode() }, from(freshAddress()))).status,
+    ).toBe(404);
   });
 
   it('caps the links and tokens one admin creates in a tenant, not another admin', async () => {

@@ -1,5 +1,6 @@
 import {
   createServiceTokenInput,
+  joinCodeInput,
   joinWithCodeInput,
   type meetingScoped,
   questionInput,
@@ -37,8 +38,11 @@ export interface LimitPolicy {
   budget: BudgetName;
   /** The refusal begins with it: "Too many attempts: try again in 12 s". */
   refusal: string;
-  /** Only calls that end UNAUTHORIZED (a wrong password) keep their point; the others get it back. */
-  failuresOnly?: boolean;
+  /**
+   * Only calls refused with this code keep their point (a wrong password, an unknown code); the others
+   * get it back.
+   */
+  countsOnly?: 'UNAUTHORIZED' | 'NOT_FOUND';
   /** A success clears the key's count: the right password ends the streak of wrong ones. */
   resetOnSuccess?: boolean;
   /** Each time the points run out within a day, the wait lasts twice as long as the time before. */
@@ -101,7 +105,7 @@ const perAddress = (policy: LimitPolicy): CallLimit<unknown> => ({
 const signInPerAccount: CallLimit<SignInInput> = {
   budget: 'signInFailuresPerAccount',
   refusal: TOO_MANY_ATTEMPTS,
-  failuresOnly: true,
+  countsOnly: 'UNAUTHORIZED',
   resetOnSuccess: true,
   growingLockout: true,
   spend: ({ input }) => ({ key: input.email }),
@@ -110,7 +114,14 @@ const signInPerAccount: CallLimit<SignInInput> = {
 const signInPerAddress = perAddress({
   budget: 'signInFailuresPerAddress',
   refusal: TOO_MANY_ATTEMPTS,
-  failuresOnly: true,
+  countsOnly: 'UNAUTHORIZED',
+});
+
+/** Six-digit meeting codes are short: unknown ones tried from one address are guesses. */
+const codeGuessesPerAddress = perAddress({
+  budget: 'codeGuessesPerAddress',
+  refusal: 'Too many unknown codes from this network',
+  countsOnly: 'NOT_FOUND',
 });
 
 const signUpPerAddress = perAddress({
@@ -168,7 +179,13 @@ const upvotesPerPerson: CallLimit<TenantScoped> = {
 export const PROCEDURE_LIMITS: Readonly<Record<string, Planner>> = {
   'auth.signIn': limitedBy(signInInput, signInPerAddress, signInPerAccount),
   'auth.signUp': limitedBy(signUpInput, signUpPerAddress),
-  'auth.joinWithCode': limitedBy(joinWithCodeInput, guestJoinsPerAddress, guestJoinsPerCode),
+  'auth.joinLink': limitedBy(joinCodeInput, codeGuessesPerAddress),
+  'auth.joinWithCode': limitedBy(
+    joinWithCodeInput,
+    codeGuessesPerAddress,
+    guestJoinsPerAddress,
+    guestJoinsPerCode,
+  ),
   'tenant.createJoinLink': limitedBy(tenantScoped, linksAndTokensPerAdmin),
   'tenant.createDisplayLink': limitedBy(tenantScoped, linksAndTokensPerAdmin),
   'tenant.createServiceToken': limitedBy(createServiceTokenInput, linksAndTokensPerAdmin),

@@ -123,9 +123,12 @@ describe('rate limits, counted in memory', () => {
     expect(retryAfterHeaders([])).toEqual({});
   });
 
-  it('limits only procedures the router has, and only mutations', () => {
+  it('limits only procedures the router has: mutations, and the code preview that guesses go through', () => {
     const procedures = routerProcedures();
     const limited = Object.keys(PROCEDURE_LIMITS).map((path) => `${path}: ${procedures[path]?._def.type}`);
-    expect(limited).toEqual(Object.keys(PROCEDURE_LIMITS).map((path) => `${path}: mutation`));
+    const expected = Object.keys(PROCEDURE_LIMITS).map(
+      (path) => `${path}: ${path === 'auth.joinLink' ? 'query' : 'mutation'}`,
+    );
+    expect(limited).toEqual(expected);
   });
 });

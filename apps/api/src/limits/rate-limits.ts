@@ -120,11 +120,11 @@ export class RateLimits {
     throw new Error(`${budget} is a tenant's limit: its calls must say how many points it has`);
   }
 
-  /** Budgets that count failures only get their point back unless the call was refused as UNAUTHORIZED. */
+  /** Budgets that count failures only get their point back unless the call was refused that way. */
   private async settle(reserved: Reservation[], code: string | undefined): Promise<void> {
     for (const { policy, limiter, key, remaining } of reserved) {
-      if (!policy.failuresOnly) continue;
-      if (code === 'UNAUTHORIZED') {
+      if (!policy.countsOnly) continue;
+      if (code === policy.countsOnly) {
         if (policy.growingLockout && remaining === 0) await this.lockOut(policy, limiter, key);
       } else if (code === undefined && policy.resetOnSuccess) {
         await Promise.all([limiter.delete(key), this.store.limiter(LOCKOUTS).delete(key)]);
