@@ -38,7 +38,7 @@ const SPEC = {
   questions: { kind: 'int', default: 2000, min: 0, help: 'questions added to the meeting the searches scan' },
   'large-batch': {
     kind: 'int',
-    default: 100,
+    default: 80,
     min: 1,
     help: 'searches in the one large batch sent first (about the most a 16 KB request line holds)',
   },
