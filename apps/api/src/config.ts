@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseTarget } from './db/database.js';
+import type { StreamLimitSettings } from './events/stream/stream-limits.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
+import { type RequestTimeouts, requestTimeoutsFrom } from './http/timeouts.js';
 import { type RateLimitSettings, rateLimitEnvironment, rateLimitSettings } from './limits/budgets.js';
 
 const flag = z
@@ -30,6 +32,10 @@ const environment = z.object({
   HEARTBEAT_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   PRESENCE_INTERVAL_SECONDS: z.coerce.number().positive().default(3),
   TRPC_STREAMS: z.enum(['engine', 'trpc']).default('engine'),
+  STREAM_LIMIT_PER_CREDENTIAL: z.coerce.number().int().positive().default(10),
+  STREAM_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(2000),
+  HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   PUBLIC_URL: z
     .string()
     .refine(isPublicUrl, 'must be an absolute http:// or https:// URL, like https://ask.example.com')
@@ -82,6 +88,10 @@ interface Config {
   publicUrl: string | undefined;
   /** Proxies whose `X-Forwarded-For` names the client; unset: the connection's own address is the client's. */
   trustedProxies: TrustedProxies | undefined;
+  /** Open event streams per session, token or display link, and per client address; counted per instance. */
+  streamLimits: StreamLimitSettings;
+  /** How long a client may take to send a request's headers, and the whole request. */
+  requestTimeouts: RequestTimeouts;
   rateLimits: RateLimitSettings;
   /** Where rate limit counters live; shared ones make limits hold across instances. */
   rateLimitStore: BusTarget;
@@ -129,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trpcStreams: values.TRPC_STREAMS,
     publicUrl: values.PUBLIC_URL,
     trustedProxies: values.TRUSTED_PROXIES ? parseTrustedProxies(values.TRUSTED_PROXIES) : undefined,
+    streamLimits: {
+      perCredential: values.STREAM_LIMIT_PER_CREDENTIAL,
+      perAddress: values.STREAM_LIMIT_PER_ADDRESS,
+    },
+    requestTimeouts: requestTimeoutsFrom(values.HEADERS_TIMEOUT_SECONDS, values.REQUEST_TIMEOUT_SECONDS),
     rateLimits: rateLimitSettings(values.RATE_LIMITS ?? true, values),
     rateLimitStore: busTarget(
       values.RATE_LIMIT_STORE ?? values.EVENT_BUS,

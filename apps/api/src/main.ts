@@ -6,6 +6,7 @@ import { connectBus } from './events/bus/connect.js';
 import { startRetention } from './events/outbox/retention.js';
 import { StreamEngine } from './events/stream/engine.js';
 import { EventHub } from './events/stream/hub.js';
+import { StreamLimits } from './events/stream/stream-limits.js';
 import { SSE_PING_MS } from './events/stream/trpc-sse.js';
 import { createApp } from './http/server.js';
 import { RateLimits } from './limits/rate-limits.js';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
     demoMode: config.demoMode,
     publicUrl: config.publicUrl,
     trustedProxies: config.trustedProxies,
+    streamLimits: new StreamLimits(config.streamLimits),
+    requestTimeouts: config.requestTimeouts,
     limits: new RateLimits(limitStore, config.rateLimits),
     webDist: config.webDist,
     trpcStreams: config.trpcStreams,

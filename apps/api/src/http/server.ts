@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { sql } from 'kysely';
+import { StreamLimits } from '../events/stream/stream-limits.js';
 import { defaultRateLimits, retryAfterHeaders } from '../limits/rate-limits.js';
 import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
@@ -9,6 +10,7 @@ import { answerMethod, sendError, sendJson } from './responses.js';
 import { createSecurityHeaders } from './security-headers.js';
 import { createStaticHandler } from './static-files.js';
 import { createStreamEndpoints } from './stream-endpoints.js';
+import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, serverTimeouts } from './timeouts.js';
 
 interface AppOptions extends AppDependencies {
   webDist: string;
@@ -19,6 +21,8 @@ interface AppOptions extends AppDependencies {
   trpcStreams?: 'engine' | 'trpc';
   /** A stream consumer whose unsent data grows past this is cut off and resumes from its last id. */
   maxBufferedBytes?: number;
+  /** How long a client may take to send a request's headers, and all of it (10 s and 30 s by default). */
+  requestTimeouts?: RequestTimeouts;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -43,11 +47,12 @@ function allowedMethods(pathname: string): readonly string[] | undefined {
 
 export function createApp(options: AppOptions): App {
   const { db, log = console.error } = options;
+  const streamLimits = options.streamLimits ?? new StreamLimits();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) => createContext(options, req, res),
+    createContext: ({ req, res }) => createContext({ ...options, streamLimits }, req, res),
     responseMeta: ({ errors }) => retryAfterHeaders(errors),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') log(`tRPC ${path ?? '(unknown)'} failed`, error);
@@ -57,6 +62,8 @@ export function createApp(options: AppOptions): App {
     db,
     engine: options.engine,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    limits: streamLimits,
+    trustedProxies: options.trustedProxies,
     secureCookies: options.secureCookies,
   });
   const setSecurityHeaders = createSecurityHeaders({ db, https: options.secureCookies, log });
@@ -95,7 +102,8 @@ export function createApp(options: AppOptions): App {
     return serveStatic(req, res, pathname);
   }
 
-  const server = createServer((req, res) => {
+  const timeouts = serverTimeouts(options.requestTimeouts ?? DEFAULT_REQUEST_TIMEOUTS);
+  const server = createServer(timeouts, (req, res) => {
     route(req, res).catch((error: unknown) => {
       log(`${req.method} ${req.url} failed`, error);
       if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');

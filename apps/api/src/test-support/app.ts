@@ -7,9 +7,11 @@ import type { Database } from '../db/schema.js';
 import { InProcessBus } from '../events/bus/in-process-bus.js';
 import { StreamEngine } from '../events/stream/engine.js';
 import { EventHub } from '../events/stream/hub.js';
+import type { StreamLimits } from '../events/stream/stream-limits.js';
 import { SSE_PING_MS } from '../events/stream/trpc-sse.js';
 import type { TrustedProxies } from '../http/client-address.js';
 import { createApp } from '../http/server.js';
+import type { RequestTimeouts } from '../http/timeouts.js';
 import { BATCH_MAX_DEFAULT, type OperatorBudget, RATE_LIMIT_DEFAULTS } from '../limits/budgets.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import { memoryStore } from '../limits/store.js';
@@ -129,6 +131,10 @@ export interface TestAppOptions {
   schedulerIntervalMs?: number;
   /** Where the stream engine reports what went wrong (by default nowhere). */
   engineLog?: (message: string, error?: unknown) => void;
+  /** Open streams per credential and per address (by default the server's own, 10 and 2,000). */
+  streamLimits?: StreamLimits;
+  /** Headers and request timeouts (by default the server's own, 10 s and 30 s). */
+  requestTimeouts?: RequestTimeouts;
   /** Proxies whose `X-Forwarded-For` is believed: tests of per-address limits call from several addresses. */
   trustedProxies?: TrustedProxies;
   /** Limits counted elsewhere (a store two servers share); by default the server counts in memory. */
@@ -183,6 +189,8 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     webDist: '/nonexistent',
     trpcStreams: options.trpcStreams,
     maxBufferedBytes: options.maxBufferedBytes,
+    streamLimits: options.streamLimits,
+    requestTimeouts: options.requestTimeouts,
     log: () => {},
   });
   const stopScheduler =

@@ -11,6 +11,7 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import type { StreamEngine } from '../events/stream/engine.js';
 import type { EventHub } from '../events/stream/hub.js';
+import type { StreamLimits } from '../events/stream/stream-limits.js';
 import { clientAddress, type TrustedProxies } from '../http/client-address.js';
 import { defaultRateLimits, type RateLimits } from '../limits/rate-limits.js';
 
@@ -26,6 +27,8 @@ export interface AppDependencies {
   publicUrl?: string;
   /** Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`). */
   trustedProxies?: TrustedProxies;
+  /** Open event streams per credential and per client address (10 and 2,000 unless configured). */
+  streamLimits?: StreamLimits;
   /** What each call may spend, per account, person and address; absent: the defaults, counted in memory. */
   limits?: RateLimits;
 }
