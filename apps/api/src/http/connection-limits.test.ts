@@ -15,6 +15,7 @@ import {
   trpcStreamPath,
   waitFor,
 } from '../test-support/sse.js';
+import { parseTrustedProxies } from './client-address.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -52,10 +53,20 @@ function trpcRefusal(stream: RawEventStream): Opened['refusal'] {
  * Opens a stream and waits until it is clearly admitted or refused: on `/events` the status says so;
  * on the tRPC stream a ping (the stream lives on) or a `serialized-error` event (refused).
  */
-async function open(app: TestApp, transport: Transport, credentials: Credentials): Promise<Opened> {
-  const stream = await openEventStream(`${app.url}${pathOf(transport)}`, credentialHeaders(credentials), {
-    responseTimeoutMs: 20_000,
-  });
+async function open(
+  app: TestApp,
+  transport: Transport,
+  credentials: Credentials,
+  headers: Record<string, string> = {},
+): Promise<Opened> {
+  const url = `${app.url}${pathOf(transport)}`;
+  const stream = await openEventStream(
+    url,
+    { ...credentialHeaders(credentials), ...headers },
+    {
+      responseTimeoutMs: 20_000,
+    },
+  );
   if (transport === 'events') {
     if (stream.status === 200) return { stream };
     await stream.finished;
@@ -213,6 +224,36 @@ describe('open streams per client address', () => {
       'room for one more stream',
     );
     expect(reopened).toBe(true);
+  });
+});
+
+describe('open streams per client address behind a trusted proxy', () => {
+  let app: TestApp;
+  const streams: RawEventStream[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp('sqlite', {
+      trpcPingMs: PING_MS,
+      trustedProxies: parseTrustedProxies('127.0.0.1'),
+      streamLimits: new StreamLimits({ perCredential: 10, perAddress: 2 }),
+    });
+  });
+  afterAll(async () => {
+    for (const stream of streams) stream.close();
+    await app?.close();
+  });
+
+  it('counts the address the proxy names, not the proxy', async () => {
+    const from = (account: 'member' | 'member2' | 'moderator' | 'admin', address: string) =>
+      app.cookieOf(account).then(async (cookie) => {
+        const answer = await open(app, 'events', { cookie }, { 'x-forwarded-for': address });
+        streams.push(answer.stream);
+        return answer.refusal?.status;
+      });
+    expect(await from('member', '203.0.113.7')).toBeUndefined();
+    expect(await from('member2', '203.0.113.7')).toBeUndefined();
+    expect(await from('moderator', '203.0.113.7')).toBe(429);
+    expect(await from('admin', '198.51.100.4'), 'another address behind the same proxy').toBeUndefined();
   });
 });
 
