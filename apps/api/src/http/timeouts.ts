@@ -18,7 +18,6 @@ const MAX_CHECKING_INTERVAL_MS = 1000;
  * requests) are never cut by them.
  */
 export function serverTimeouts({ headersMs, requestMs }: RequestTimeouts): ServerOptions {
-  if (headersMs > requestMs) throw new Error('The headers timeout cannot be longer than the request timeout');
   return {
     headersTimeout: headersMs,
     requestTimeout: requestMs,
