@@ -83,10 +83,13 @@ function requestHeaders(options: ClientOptions): Record<string, string> {
 }
 
 let labels = 0;
-/** A short label unique within the test run, for bodies, slugs, tag and team names. */
+/**
+ * A short label unique within the test run, for bodies, slugs, tag and team names. The random part is
+ * digits: random letters now and then spell a word the profanity filter sends to review.
+ */
 export function uniqueLabel(prefix: string): string {
   labels += 1;
-  return `${prefix}-${labels}-${Math.random().toString(36).slice(2, 6)}`;
+  return `${prefix}-${labels}-${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
 }
 
 /** An email address no other account of the test run has. */
