@@ -7,7 +7,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, openWindow, type Stage, screenshot, signIn, startStage } from './browser';
+import {
+  accessibilityProblems,
+  openWindow,
+  type Stage,
+  screenshot,
+  signIn,
+  startStage,
+  waitForUrlUnlessRefused,
+} from './browser';
 
 const TITLE = 'Spring town hall';
 const ALICE_ASKS = 'Will the new office open before the summer?';
@@ -231,7 +239,7 @@ describe('a meeting from its schedule to its archive', () => {
     await newcomer.getByLabel(/Password/).fill('a long enough password');
     await newcomer.getByRole('button', { name: 'Create account' }).click();
     // Signing up hashes the password, slow by design; then the code page comes back, with Dana signed in.
-    await newcomer.waitForURL(`**/j/${code}`);
+    await waitForUrlUnlessRefused(newcomer, `**/j/${code}`);
     await newcomer.getByRole('button', { name: 'Join as Dana Newcomer' }).click();
     await newcomer.waitForURL(`**${meetingPath}`);
     await newcomer.getByTestId('meeting-ended').waitFor();
