@@ -666,13 +666,17 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
         await sleep(300);
         const afterConnected: string[] = [];
         if (sawConnected()) {
-          const [early] = await submitQuestions(author, 1, 'after connected, before the room opened');
+          const [early] = await submitQuestions(
+            author,
+            1,
+            uniqueLabel('after connected, before the room opened'),
+          );
           afterConnected.push(early?.id ?? '');
         }
         hub.open();
         const opened = await opening;
         await waitFor(sawConnected, 5000, 'the connected frame');
-        const [late] = await submitQuestions(author, 1, 'after the room opened');
+        const [late] = await submitQuestions(author, 1, uniqueLabel('after the room opened'));
         afterConnected.push(late?.id ?? '');
         const ids = () => opened.items.map((item) => (item.event.data as { id?: string }).id);
         await waitFor(() => ids().includes(late?.id), 5000, 'the last question');
