@@ -5,6 +5,7 @@ import type { FieldLabels } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
+import { SaveRow, Section } from './section';
 
 /** Entries typed one per line or separated by commas, blanks left out. */
 function entriesOf(text: string): string[] {
@@ -96,20 +97,7 @@ function SafetyForm({ tenant, saved }: { tenant: Tenant; saved: TenantSafetySett
           className={textareaClass}
         />
       </div>
-      <div className="flex items-center gap-3">
-        <button
-          type="submit"
-          disabled={update.isPending}
-          className="rounded-xl bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
-        >
-          Save safety settings
-        </button>
-        {update.isSuccess && (
-          <span role="status" className="text-sm text-emerald-800">
-            Saved
-          </span>
-        )}
-      </div>
+      <SaveRow label="Save safety settings" pending={update.isPending} saved={update.isSuccess} />
     </form>
   );
 }
@@ -118,14 +106,6 @@ function SafetyForm({ tenant, saved }: { tenant: Tenant; saved: TenantSafetySett
 export function SafetySettings({ tenant }: { tenant: Tenant }) {
   const safety = trpc.tenant.safetySettings.useQuery({ tenant: tenant.slug });
   return (
-    <section
-      aria-labelledby="safety-settings"
-      className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200"
-    >
-      <h2 id="safety-settings" className="mb-4 text-lg font-semibold">
-        Safety
-      </h2>
-      {safety.data && <SafetyForm tenant={tenant} saved={safety.data} />}
-    </section>
+    <Section title="Safety">{safety.data && <SafetyForm tenant={tenant} saved={safety.data} />}</Section>
   );
 }

@@ -9,6 +9,7 @@ import { ErrorNotice } from '../components/notice';
 import { PublicUrlWarning } from '../components/public-url-warning';
 import { RemovedMembers, removalWarning, useRefreshRemovedMembers } from '../components/removed-members';
 import { SafetySettings } from '../components/safety-settings';
+import { SaveRow, Section } from '../components/section';
 import { Select } from '../components/select';
 import type { FieldLabels } from '../lib/errors';
 import { type Attempt, useFailureNotice } from '../lib/failure';
@@ -25,18 +26,6 @@ const smallButton =
   'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
 const dangerButton =
   'rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50';
-
-function Section({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
-  return (
-    <section className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-      <div className="mb-4 flex items-center gap-3">
-        <h2 className="text-lg font-semibold">{title}</h2>
-        <div className="ml-auto">{action}</div>
-      </div>
-      {children}
-    </section>
-  );
-}
 
 /** The newest failure of a section's actions, in plain words, while it still applies. */
 function Failure({ attempts, labels }: { attempts: readonly Attempt[]; labels?: FieldLabels }) {
@@ -332,20 +321,7 @@ function Settings({ tenant }: { tenant: Tenant }) {
             {count('upvoteLimitPerMinute', 'Votes per minute', PER_MINUTE_LIMIT_MAX)}
           </div>
         </fieldset>
-        <div className="flex items-center gap-3">
-          <button
-            type="submit"
-            disabled={update.isPending}
-            className="rounded-xl bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
-          >
-            Save settings
-          </button>
-          {update.isSuccess && (
-            <span role="status" className="text-sm text-emerald-800">
-              Saved
-            </span>
-          )}
-        </div>
+        <SaveRow label="Save settings" pending={update.isPending} saved={update.isSuccess} />
       </form>
     </Section>
   );
