@@ -133,9 +133,11 @@ describe.each(DIALECTS)('a version-1 consumer through a meeting’s life on %s',
         expect(row, `event ${id} is in the outbox`).toBeDefined();
         if (!row || !isEventType(row.type)) throw new Error(`unknown stored type ${row?.type}`);
         const type: EventType = row.type;
-        const v1 = toVersion({ type, data: row.data } as LatestEvent, 1);
+        const v1 = toVersion({ type, data: row.data } as LatestEvent, 1) as Record<string, unknown>;
         expect(event.type).toBe(wireName(type, 1));
-        expect(event.data).toEqual(v1);
+        // Rejecting blanks the question's text in the log; live, its event may have gone out before that.
+        const redacted = v1.body === '';
+        expect(event.data).toEqual(redacted ? { ...v1, body: expect.any(String) } : v1);
         expect(schemaOf(type, 1)?.parse(event.data)).toEqual(event.data);
         if (SEED_FAMILIES.has(event.type)) expect(event.data).not.toHaveProperty('meetingId');
       }
