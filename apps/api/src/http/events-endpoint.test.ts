@@ -18,6 +18,7 @@ import {
   OpenStreams,
   openEventSource,
   openRawStream,
+  RACE_TIMEOUT_MS,
   type RawStream,
   requestJson,
   seqRange,
@@ -196,18 +197,22 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
       expect(source.opens).toBe(2);
     });
 
-    it('yields each seq exactly once when changes race with opening a resumed stream', async () => {
-      await expectEachSeqOnceWhenRacing(app, [member2, moderator, admin], async ({ from, submitted }) => {
-        const [stream] = await Promise.all([
-          openRawStream(app, '/events?tenant=alpha', {
-            ...credentialHeaders(cookies.member),
-            'last-event-id': String(from),
-          }),
-          submitted,
-        ]);
-        return streams.add(stream);
-      });
-    });
+    it(
+      'yields each seq exactly once when changes race with opening a resumed stream',
+      async () => {
+        await expectEachSeqOnceWhenRacing(app, [member2, moderator, admin], async ({ from, submitted }) => {
+          const [stream] = await Promise.all([
+            openRawStream(app, '/events?tenant=alpha', {
+              ...credentialHeaders(cookies.member),
+              'last-event-id': String(from),
+            }),
+            submitted,
+          ]);
+          return streams.add(stream);
+        });
+      },
+      RACE_TIMEOUT_MS,
+    );
 
     it('sends stream:resync when the missed events were trimmed, then continues live', async () => {
       const base = await lastSeq();

@@ -356,6 +356,10 @@ export async function appendBacklog(
 /** The race between a resumed stream's backfill and live changes: a backlog of several outbox pages. */
 const RACE_ROUNDS = 4;
 const RACE_BACKLOG = 2500;
+/** What a round may take on a loaded machine, before a lost event fails it. */
+const RACE_ROUND_MS = 30_000;
+/** The bound of a whole race test: every round at its longest. */
+export const RACE_TIMEOUT_MS = RACE_ROUNDS * RACE_ROUND_MS + 10_000;
 const RACE_DELAYS_MS = [0, 1, 2, 4, 6, 8, 12, 16, 25, 40, 60, 90];
 
 /** One round of the race: the stream resumes after `from`, while questions are being submitted. */
@@ -391,8 +395,7 @@ export async function expectEachSeqOnceWhenRacing(
     const stream = await openResumed({ from, submitted });
     const total = RACE_BACKLOG + RACE_DELAYS_MS.length;
     const errors = stream.errors ?? [];
-    // A bound, not a pace: thousands of events on a loaded two-core machine running other suites.
-    await waitFor(() => stream.items.length >= total || errors.length > 0, 30_000, `${total} events`);
+    await waitFor(() => stream.items.length >= total || errors.length > 0, RACE_ROUND_MS, `${total} events`);
     expect(errors).toEqual([]);
     const [before = []] = await itemsBeforeSentinel(authors[0], [stream]);
     const ids = before.map((item) => item.id);

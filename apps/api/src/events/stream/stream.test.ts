@@ -14,6 +14,7 @@ import {
   newMember,
   newServiceToken,
   OpenStreams,
+  RACE_TIMEOUT_MS,
   reconnectionDelayElapsed,
   type SubscribeInput,
   seqRange,
@@ -169,13 +170,17 @@ describe.each(VARIANTS)(
         expect(stream.errors).toEqual([]);
       });
 
-      it('yields each seq exactly once when changes race with opening a resumed subscription', async () => {
-        await expectEachSeqOnceWhenRacing(app, [member2, moderator, admin], async ({ from, submitted }) => {
-          const stream = subscribe(cookies.member, { ...alpha, lastEventId: String(from) });
-          await submitted;
-          return stream;
-        });
-      });
+      it(
+        'yields each seq exactly once when changes race with opening a resumed subscription',
+        async () => {
+          await expectEachSeqOnceWhenRacing(app, [member2, moderator, admin], async ({ from, submitted }) => {
+            const stream = subscribe(cookies.member, { ...alpha, lastEventId: String(from) });
+            await submitted;
+            return stream;
+          });
+        },
+        RACE_TIMEOUT_MS,
+      );
     });
 
     describe('resync', () => {
