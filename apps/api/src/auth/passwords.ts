@@ -31,13 +31,15 @@ export const busyHashing = () =>
 
 /**
  * Hashing takes at most half of the thread pool, so a flood of sign-ins never leaves files, compression
- * or anything else on the pool waiting behind it. A sign-in that cannot start hashing within a few
- * seconds is refused; waiting costs nothing, so a flood is slowed down instead of answered at full speed.
+ * or anything else on the pool waiting behind it. A sign-in waits its turn up to half a minute (a
+ * hundred people signing in at the start of a town hall on a busy machine all get in); waiting costs
+ * nothing, so a flood is slowed down instead of answered at full speed. Past 500 waiting, or half a
+ * minute, it is refused.
  */
 export const hashingSlots = new BoundedConcurrency({
   concurrency: Math.max(1, Math.floor(THREAD_POOL_SIZE / 2)),
   maxWaiting: 500,
-  maxWaitMs: 5000,
+  maxWaitMs: 30_000,
   refusal: busyHashing,
 });
 
