@@ -113,6 +113,8 @@ export class MeetingPresence {
         .execute();
       this.stored.add(meetingId);
     } catch (error) {
+      // Deleted between the read and PostgreSQL's key check: the next refresh finds it gone and skips it.
+      if (isForeignKeyViolation(error)) return;
       this.options.log(`counting the watchers of meeting ${meetingId} failed`, error);
     }
   }
@@ -129,3 +131,7 @@ export class MeetingPresence {
     return new Map(rows.map((row) => [row.meetingId, Number(row.watching)]));
   }
 }
+
+/** PostgreSQL's `foreign_key_violation`; SQLite runs one statement at a time and never races here. */
+const isForeignKeyViolation = (error: unknown) =>
+  typeof error === 'object' && error !== null && 'code' in error && error.code === '23503';
