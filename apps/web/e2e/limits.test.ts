@@ -1,10 +1,11 @@
 /**
  * Rate limits as people meet them: an admin sets how fast one person may ask, and someone asking faster
- * is asked kindly to slow down, told when to try again.
+ * is asked kindly to slow down, told when to try again; a crowd of guests behind one address past the
+ * guest cap is let in by itself once the minute is over.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, signIn, signInToMeeting, startStage } from './browser';
+import { DEMO_MEETING, openWindow, type Stage, signIn, signInToMeeting, startStage } from './browser';
 
 describe('rate limits in the web app', () => {
   let stage: Stage;
@@ -13,7 +14,8 @@ describe('rate limits in the web app', () => {
 
   beforeAll(async () => {
     // The browser tests run without limits unless they ask for them.
-    stage = await startStage({ RATE_LIMITS: 'on' });
+    // One guest per minute from this machine's address stands for a venue's crowd behind one address.
+    stage = await startStage({ RATE_LIMITS: 'on', RATE_LIMIT_GUEST_JOINS_PER_ADDRESS: '1' });
     owner = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
     await signIn(owner, 'owner@demo.test', '/t/demo/admin');
     participant = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
@@ -41,4 +43,36 @@ describe('rate limits in the web app', () => {
     // What was typed stays, to send once the minute is over.
     expect(await participant.getByLabel('Ask a question').inputValue()).toBe('And when do we move in?');
   });
+
+  it('lets a guest refused for the crowd in by itself once the wait is over, asking only to keep the page open', async () => {
+    await owner.getByLabel(/Allow guests/).setChecked(true);
+    await Promise.all([
+      owner.waitForResponse((response) => response.url().includes('tenant.updateSettings') && response.ok()),
+      owner.getByRole('button', { name: 'Save settings' }).click(),
+    ]);
+    const list = await owner.request.get(
+      `/trpc/meeting.list?input=${encodeURIComponent(JSON.stringify({ tenant: 'demo' }))}`,
+    );
+    const meetings: { title: string; code: string }[] = (await list.json()).result.data.items;
+    const code = meetings.find((meeting) => meeting.title === DEMO_MEETING)?.code;
+    const joinAsGuest = async (name: string) => {
+      const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+      await page.goto(`/j/${code}`);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByRole('button', { name: 'Join as a guest' }).click();
+      return page;
+    };
+    const inMeeting = '**/t/demo/m/**';
+
+    await (await joinAsGuest('First in the door')).waitForURL(inMeeting);
+    const next = await joinAsGuest('Right behind');
+    const notice = next.getByRole('status').filter({ hasText: 'Lots of people are joining right now' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(
+      /let in by yourself in about ([1-5]?\d|60) s; keep this page open/,
+    );
+    // Nobody presses anything: once the minute is over, the page joins again and lands in the meeting.
+    await next.waitForURL(inMeeting, { timeout: 90_000 });
+    await next.getByLabel('Ask a question').waitFor();
+  }, 150_000);
 });

@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { errorCode, errorMessage, isUnreachable, UNREACHABLE_MESSAGE } from './errors';
+import { errorCode, errorMessage, isUnreachable, retryAfterSeconds, UNREACHABLE_MESSAGE } from './errors';
 
 /** A refusal as the API sends it: the formatter's message and data. */
 function refusal(code: string, message: string, issues?: { path: string; message: string }[]) {
@@ -73,5 +73,8 @@ describe('errorMessage', () => {
     expect(errorMessage(limited(2 * 60 * 60))).toBe('Slow down a little: try again in 2 h');
     // A refusal that names no wait is shown as worded.
     expect(errorMessage(limited())).toBe('Too many questions in a row: try again in 12 s');
+    expect(retryAfterSeconds(limited(42))).toBe(42);
+    expect(retryAfterSeconds(limited())).toBeUndefined();
+    expect(retryAfterSeconds(refusal('FORBIDDEN', 'No'))).toBeUndefined();
   });
 });

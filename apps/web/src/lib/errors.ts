@@ -57,6 +57,11 @@ export function errorCode(error: unknown): string | undefined {
   return serverData(error)?.code;
 }
 
+/** How long until a call refused as too many can succeed, in seconds; undefined for other failures. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  return errorCode(error) === 'TOO_MANY_REQUESTS' ? serverData(error)?.retryAfterSeconds : undefined;
+}
+
 function labelFor(path: string, labels: FieldLabels): string {
   const field = path.split('.').at(-1) ?? path;
   return labels[path] ?? labels[field] ?? FIELD_LABELS[path] ?? FIELD_LABELS[field] ?? 'A value';
@@ -108,9 +113,8 @@ export function errorMessage(error: unknown, labels: FieldLabels = {}): string {
   if (isUnreachable(error)) return UNREACHABLE_MESSAGE;
   const code = errorCode(error);
   if (code === 'INTERNAL_SERVER_ERROR') return SERVER_FAILURE_MESSAGE;
-  const retryAfterSeconds = serverData(error)?.retryAfterSeconds;
-  if (code === 'TOO_MANY_REQUESTS' && retryAfterSeconds)
-    return `Slow down a little: try again in ${waitIn(retryAfterSeconds)}`;
+  const wait = retryAfterSeconds(error);
+  if (wait) return `Slow down a little: try again in ${waitIn(wait)}`;
   if (code === 'BAD_REQUEST') {
     const issues = fieldIssues(error);
     if (issues.length > 0) return issues.map((issue) => describeIssue(issue, labels)).join('. ');

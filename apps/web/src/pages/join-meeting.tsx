@@ -1,13 +1,13 @@
 import type { CurrentUser, JoinLinkSummary } from '@pulsestage/contracts';
 import { DISPLAY_NAME_MAX } from '@pulsestage/contracts/limits';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { MeetingCodeBox } from '../components/meeting-code-box';
 import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
 import { useCredentialChange } from '../lib/credentials';
-import { errorCode, errorMessage } from '../lib/errors';
+import { errorCode, errorMessage, retryAfterSeconds } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { meetingPath } from '../lib/meeting';
 import { formatMeetingCode, parseMeetingCode } from '../lib/meetings';
@@ -35,17 +35,59 @@ function UnknownCode({ code, reason }: { code: string; reason: string }) {
   );
 }
 
+/** A crowd is let in a minute at a time: a guest refused for it is asked to wait at most this long. */
+const CROWD_WAIT_MAX_SECONDS = 120;
+/** Spreads the crowd's next tries over a few seconds instead of all at the same instant. */
+const CROWD_SPREAD_MS = 5000;
+
+/**
+ * When a crowd joins faster than the server lets guests in (a whole venue behind one address), the
+ * guest is told so and tried again by itself once the wait is over: nobody has to press anything.
+ */
+/** The seconds to wait when the refusal was the crowd's (a short wait); null for any other outcome. */
+function crowdWaitOf(error: unknown): number | null {
+  const wait = retryAfterSeconds(error);
+  return wait !== undefined && wait <= CROWD_WAIT_MAX_SECONDS ? wait : null;
+}
+
+/**
+ * When a crowd joins faster than the server lets guests in (a whole venue behind one address), the
+ * guest is told so and tried again by itself once the wait is over, as often as it takes: nobody has to
+ * press anything.
+ */
+function useJoinWhenCrowdPasses(error: unknown, joining: () => void): number | null {
+  useEffect(() => {
+    const wait = crowdWaitOf(error);
+    if (wait === null) return;
+    const timer = setTimeout(joining, wait * 1000 + Math.random() * CROWD_SPREAD_MS);
+    return () => clearTimeout(timer);
+  }, [error, joining]);
+  return crowdWaitOf(error);
+}
+
 function GuestForm({ code, archive }: { code: string; archive: boolean }) {
   const [name, setName] = useState('');
   const join = useJoinMeeting();
   const failure = useFailureNotice([join]);
+  const joining = useCallback(() => join.mutate({ code, name }), [join.mutate, code, name]);
+  const crowdWait = useJoinWhenCrowdPasses(join.error, joining);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    join.mutate({ code, name });
+    joining();
   };
   return (
     <form onSubmit={onSubmit} className="mt-6 border-t border-slate-200 pt-6">
-      <ErrorNotice message={failure} />
+      {crowdWait === null ? (
+        <ErrorNotice message={failure} />
+      ) : (
+        <p
+          role="status"
+          className="mb-4 rounded-xl bg-amber-50 p-3 text-sm font-medium text-amber-900 ring-1 ring-amber-200"
+        >
+          Lots of people are joining right now. You will be let in by yourself in about {crowdWait} s; keep
+          this page open.
+        </p>
+      )}
       <p className="mb-3 text-sm text-slate-600">Or join as a guest, with just a name, no account:</p>
       <Field
         label="Your name"
