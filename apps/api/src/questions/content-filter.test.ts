@@ -17,6 +17,19 @@ describe('containsProfanity', () => {
       expect(containsProfanity(text), text).toBe(false);
     }
   });
+
+  it('reads numbers on their own as numbers, not as l33t words, while digits among letters still count', () => {
+    for (const text of [
+      'Will flight 455 leave on time?',
+      'Is room 717 free?',
+      'Ticket 80085 is still open',
+    ]) {
+      expect(containsProfanity(text), text).toBe(false);
+    }
+    for (const text of ['5h1t happens', 'Who wrote this fuck123?', 'b00bs']) {
+      expect(containsProfanity(text), text).toBe(true);
+    }
+  });
 });
 
 describe('containsRestrictedWord', () => {

@@ -23,8 +23,16 @@ export function containsRestrictedWord(text: string, words: readonly string[]): 
   return pattern.test(comparableText(text));
 }
 
+/** A number on its own: flight 455, room 717, 80085 in a ticket id. */
+const STANDALONE_NUMBER = /(?<![\p{L}\p{M}])\p{N}+(?![\p{L}\p{M}])/gu;
+
+/**
+ * Whether `text` holds profanity. Numbers on their own are left out: the l33t disguises read "455" and
+ * "717" as words, and a question about flight 455 is no abuse; digits mixed into letters ("5h1t") still
+ * count.
+ */
 export function containsProfanity(text: string): boolean {
-  return profanity.hasMatch(text);
+  return profanity.hasMatch(text.replace(STANDALONE_NUMBER, ' '));
 }
 
 /** Whether the question's text must wait for a moderator, whatever the approval setting says. */
