@@ -16,6 +16,7 @@ import { BATCH_MAX_DEFAULT, type OperatorBudget, RATE_LIMIT_DEFAULTS } from '../
 import { RateLimits } from '../limits/rate-limits.js';
 import { memoryStore } from '../limits/store.js';
 import { startMeetingScheduler } from '../meetings/scheduler.js';
+import { containsProfanity } from '../questions/content-filter.js';
 import type { AppRouter } from '../router.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 import { type AccountName, type Fixture, seedFixture } from './fixture.js';
@@ -84,12 +85,16 @@ function requestHeaders(options: ClientOptions): Record<string, string> {
 
 let labels = 0;
 /**
- * A short label unique within the test run, for bodies, slugs, tag and team names. The random part is
- * digits: random letters now and then spell a word the profanity filter sends to review.
+ * A short label unique within the test run, for bodies, slugs, tag and team names. A label the profanity
+ * filter would send to review is skipped: digits and letters spell words in leetspeak now and then
+ * ("455"), and a question that waits for review is not where the test expects it.
  */
 export function uniqueLabel(prefix: string): string {
-  labels += 1;
-  return `${prefix}-${labels}-${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+  for (;;) {
+    labels += 1;
+    const label = `${prefix}-${labels}-${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+    if (!containsProfanity(label)) return label;
+  }
 }
 
 /** An email address no other account of the test run has. */
