@@ -5,7 +5,6 @@
  *
  *   pnpm bench --subscribers 2000 --events 200 --rate 20 --transport trpc
  */
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { WaitTimeout } from '@pulsestage/test-harness/poll';
 import { runCommand } from './command.js';
@@ -18,6 +17,7 @@ import { checkLimits } from './limits.js';
 import { postgresUrl } from './processes.js';
 import { labelProfile } from './profiles.js';
 import { log } from './report.js';
+import { newRunId } from './setup.js';
 
 /** Names a server's profile after the run and records the measured window for profile-summary. */
 function keepProfile(options: FanoutOptions, run: TargetRun, pid: number): void {
@@ -43,7 +43,7 @@ async function main(options: FanoutOptions): Promise<number> {
   installExitHandlers(options.timeout * 1000, () => printResults(options, runs));
   checkLimits(options.subscribers, options.loaders);
   if (options.database === 'postgres') postgresUrl(options['database-url']);
-  const runId = randomUUID().slice(0, 8);
+  const runId = newRunId();
   const kinds = plan(options);
   if (options['skip-baseline'] && options['baseline-only'])
     throw new Error('--skip-baseline and --baseline-only leave nothing to measure');

@@ -6,7 +6,6 @@
  *
  *   pnpm bench:write --subscribers 1000 --duration 10 --database both
  */
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { sleep, within } from '@pulsestage/test-harness/poll';
 import { type ApiClient, CallError, type MeetingRef, streamTarget } from './api-client.js';
@@ -21,7 +20,7 @@ import { postgresUrl } from './processes.js';
 import { labelProfile, profileArgs } from './profiles.js';
 import { monotonicMs } from './protocol.js';
 import { type Cell, formatNumber, log, seconds, table } from './report.js';
-import { type ApiSession, createMembers, createQuestions, startApiSession } from './setup.js';
+import { type ApiSession, createMembers, createQuestions, newRunId, startApiSession } from './setup.js';
 
 const SPEC = {
   subscribers: { kind: 'int', default: 1000, min: 0, help: 'SSE subscribers attached during the run' },
@@ -116,7 +115,7 @@ async function hammer(pairs: Pair[], options: Options, run: WriteRun): Promise<v
 
 async function measure(database: DatabaseKind, options: Options, run: WriteRun): Promise<void> {
   const tag = `[${database}]`;
-  const runId = randomUUID().slice(0, 8);
+  const runId = newRunId();
   log(`${tag} starting the API`);
   let session: ApiSession | undefined;
   let fleet: Fleet | undefined;
