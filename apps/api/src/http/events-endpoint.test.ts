@@ -12,6 +12,7 @@ import {
   expectEachSeqOnceWhenRacing,
   expectScriptDelivered,
   itemsBeforeSentinel,
+  LIVE_WAIT_MS,
   mutationScript,
   newMember,
   newServiceToken,
@@ -86,7 +87,7 @@ describe.each(DIALECTS)('GET /events on %s', (dialect) => {
     return stream;
   }
 
-  async function received(stream: CollectedStream, count: number, timeoutMs = 5000): Promise<void> {
+  async function received(stream: CollectedStream, count: number, timeoutMs = LIVE_WAIT_MS): Promise<void> {
     await waitFor(() => stream.items.length >= count, timeoutMs, `${count} events`);
     expect(stream.items).toHaveLength(count);
   }

@@ -23,12 +23,19 @@ import { type AccountName, ALPHA_MEETING } from './fixture.js';
 import { lastSeqOf } from './outbox.js';
 
 /**
+ * How long a test waits for something live (an event, a refusal, a stream's end) before it fails. A
+ * bound, not a pace: waits end as soon as the condition holds; on a loaded two-core machine running
+ * other suites, a delivery that takes tens of milliseconds alone can take seconds.
+ */
+export const LIVE_WAIT_MS = 15_000;
+
+/**
  * Waits through `vi.waitFor` until `probe` returns something truthy, and returns that; fails naming
  * `what` after `timeoutMs`.
  */
 export function waitFor<T>(
   probe: () => T | Promise<T>,
-  timeoutMs = 5000,
+  timeoutMs = LIVE_WAIT_MS,
   what = 'the condition',
 ): Promise<NonNullable<T>> {
   return vi.waitFor(

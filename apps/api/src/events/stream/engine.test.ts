@@ -24,6 +24,7 @@ import {
   type Instance,
   inactivityRewrite,
   itemsBeforeSentinel,
+  LIVE_WAIT_MS,
   mutationScript,
   newMember,
   OpenStreams,
@@ -206,7 +207,11 @@ describe.each(DIALECTS)('the stream engine on %s', (dialect) => {
     return stream;
   }
 
-  async function received(stream: RawStream | TrpcStream, count: number, timeoutMs = 5000): Promise<void> {
+  async function received(
+    stream: RawStream | TrpcStream,
+    count: number,
+    timeoutMs = LIVE_WAIT_MS,
+  ): Promise<void> {
     const errors = 'errors' in stream ? stream.errors : [];
     await waitFor(() => stream.items.length >= count || errors.length > 0, timeoutMs, `${count} events`);
     expect(errors).toEqual([]);

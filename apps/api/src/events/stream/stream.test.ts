@@ -10,6 +10,7 @@ import {
   expectEachSeqOnceWhenRacing,
   expectScriptDelivered,
   itemsBeforeSentinel,
+  LIVE_WAIT_MS,
   mutationScript,
   newMember,
   newServiceToken,
@@ -80,13 +81,13 @@ describe.each(VARIANTS)(
     }
 
     async function received(stream: TrpcStream, count: number, what = `${count} events`): Promise<void> {
-      await waitFor(() => stream.items.length >= count || stream.errors.length > 0, 5000, what);
+      await waitFor(() => stream.items.length >= count || stream.errors.length > 0, LIVE_WAIT_MS, what);
       expect(stream.errors).toEqual([]);
       expect(stream.items).toHaveLength(count);
     }
 
     /** Waits until the stream is refused and returns the error code the client saw. */
-    async function refusal(stream: TrpcStream, timeoutMs = 5000): Promise<string> {
+    async function refusal(stream: TrpcStream, timeoutMs = LIVE_WAIT_MS): Promise<string> {
       await waitFor(() => stream.errors.length > 0, timeoutMs, 'the subscription to fail');
       expect(stream.errors).toHaveLength(1);
       expect(stream.errors[0]).toBeInstanceOf(TRPCClientError);
