@@ -51,6 +51,12 @@ const environment = z.object({
         context.addIssue({ code: 'custom', message: (error as Error).message });
       }
     }),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('PulseStage <pulse@localhost>'),
+  TEST_CLOCK: flag.optional(),
   RATE_LIMITS: flag.optional(),
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).optional(),
   ...rateLimitEnvironment,
@@ -95,6 +101,10 @@ interface Config {
   rateLimits: RateLimitSettings;
   /** Where rate limit counters live; shared ones make limits hold across instances. */
   rateLimitStore: BusTarget;
+  /** Pulse invitations by email through this server; unset: invitations only in the app. */
+  mail: { smtpUrl: string; from: string } | undefined;
+  /** A test may set the pulse clock through the IPC channel it started this process with. */
+  testClock: boolean;
 }
 
 function busTarget(
@@ -122,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const values = parsed.data;
   const production = values.NODE_ENV === 'production';
+  if (production && values.TEST_CLOCK) {
+    throw new Error('Invalid configuration: TEST_CLOCK is for tests and cannot be on in production');
+  }
   return {
     port: values.PORT,
     host: values.HOST,
@@ -151,5 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       values.REDIS_URL,
       'RATE_LIMIT_STORE',
     ),
+    mail: values.SMTP_URL ? { smtpUrl: values.SMTP_URL, from: values.MAIL_FROM } : undefined,
+    testClock: values.TEST_CLOCK ?? false,
   };
 }

@@ -100,6 +100,8 @@ export const member = z.object({
   name: z.string(),
   role,
   guest: z.boolean(),
+  /** The team their pulse answers count for. */
+  teamId: uuid.nullable(),
   joinedAt: isoDateTime,
 });
 export type Member = z.infer<typeof member>;

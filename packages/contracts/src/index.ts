@@ -8,4 +8,5 @@ export * from './events/wire.js';
 export * from './inputs.js';
 export * from './limits.js';
 export * from './primitives.js';
+export * from './pulse.js';
 export * from './text.js';

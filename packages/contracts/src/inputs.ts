@@ -51,6 +51,8 @@ export const tenantSettingsInput = tenantScoped.extend({
 });
 export const memberInput = tenantScoped.extend({ userId: uuid });
 export const setRoleInput = memberInput.extend({ role });
+/** The team a member's pulse answers count for; null: none. */
+export const setMemberTeamInput = memberInput.extend({ teamId: uuid.nullable() });
 export const linkInput = tenantScoped.extend({ linkId: uuid });
 export const createServiceTokenInput = tenantScoped.extend({ name: label, role });
 export const serviceTokenInput = tenantScoped.extend({ tokenId: uuid });

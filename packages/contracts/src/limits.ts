@@ -34,3 +34,28 @@ export const FRAME_ORIGINS_MAX = 20;
 
 /** The most tRPC calls one HTTP request may carry by default; our own clients batch no more. */
 export const BATCH_MAX = 10;
+
+/** Pulse check-ins: the scales a question is answered on, and its text. */
+export const PULSE_SCALES = ['agree5', 'likely10'] as const;
+/** The lowest and highest score of each scale. */
+export const PULSE_SCALE_RANGE = { agree5: [1, 5], likely10: [0, 10] } as const;
+export const PULSE_QUESTION_TEXT_MAX = 200;
+export const PULSE_QUESTIONS_MAX = 200;
+/** Results are shown for a group only when at least this many answered; a tenant may raise it, never lower. */
+export const PULSE_THRESHOLD_MIN = 3;
+export const PULSE_THRESHOLD_DEFAULT = 5;
+export const PULSE_THRESHOLD_MAX = 1000;
+export const PULSE_COHORTS_MAX = 7;
+export const PULSE_COHORTS_DEFAULT = ['Weekday', 'Weekend'] as const;
+/** The schedule names the cohort invited on each weekday, Monday first. */
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+/** A check-in can be answered for this long after its invitation. */
+export const PULSE_INVITATION_DAYS = 7;

@@ -155,7 +155,8 @@ export class ApiProcess {
     const child = spawn(process.execPath, nodeArguments(options), {
       cwd: API_DIR,
       env: childEnv(options, port),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel carries only a test's clock (`setClock`), which the API heeds with TEST_CLOCK=on.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     if (!exitHookInstalled) {
       exitHookInstalled = true;
@@ -208,6 +209,27 @@ export class ApiProcess {
     } catch {
       return false; // not listening yet
     }
+  }
+
+  /**
+   * Moves the process's clock (started with `TEST_CLOCK=on`) to `at`, from where it runs on; resolves once
+   * the process has acted on it (the pulse schedule has looked at the new time).
+   */
+  async setClock(at: Date): Promise<void> {
+    const now = at.toISOString();
+    const acknowledged = new Promise<void>((resolve) => {
+      const onMessage = (message: { type?: string; now?: string }) => {
+        if (message.type !== 'clock-set' || message.now !== now) return;
+        this.child.off('message', onMessage);
+        resolve();
+      };
+      this.child.on('message', onMessage);
+    });
+    this.child.send({ type: 'set-clock', now });
+    const exited = this.exited.then(() => {
+      throw new Error(`${this.name} exited before it set its clock:\n${this.logs()}`);
+    });
+    await Promise.race([acknowledged, exited]);
   }
 
   /** Sends a signal (no-op once exited) and records when, so clients stop picking this instance. */

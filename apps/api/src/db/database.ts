@@ -18,6 +18,7 @@ import { removedMembers } from './migrations/003-removed-members.js';
 import { meetings } from './migrations/004-meetings.js';
 import { safety } from './migrations/005-safety.js';
 import { auditIndexes } from './migrations/006-audit.js';
+import { pulse } from './migrations/007-pulse.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -95,6 +96,7 @@ export const MIGRATIONS = {
   '004-meetings': meetings,
   '005-safety': safety,
   '006-audit': auditIndexes,
+  '007-pulse': pulse,
 } as const satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;

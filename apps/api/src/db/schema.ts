@@ -1,5 +1,5 @@
-import type { MeetingState, QuestionStatus, Role } from '@pulsestage/contracts';
-import type { Kysely, Transaction } from 'kysely';
+import type { MeetingState, PulseScale, QuestionStatus, Role } from '@pulsestage/contracts';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Flags are stored as 0/1 integers and times as ISO-8601 text, identically on SQLite and PostgreSQL. */
 type Flag = number;
@@ -42,6 +42,10 @@ export interface MembershipTable {
   tenantId: string;
   userId: string;
   role: Role;
+  /** The team this member's pulse answers count for. */
+  teamId: string | null;
+  /** Pulse invitations by email (when the server sends email). */
+  pulseEmail: Generated<Flag>;
   createdAt: IsoTime;
 }
 
@@ -176,7 +180,7 @@ export interface EventTable {
   type: string;
   /** The meeting the event belongs to; null for tenant-wide events. */
   meetingId: string | null;
-  audience: 'all' | 'moderators';
+  audience: 'all' | 'moderators' | 'admins';
   /** JSON of the newest version's payload. */
   data: string;
   /** Milliseconds since the epoch. */
@@ -200,6 +204,76 @@ export interface AuditLogTable {
   createdAt: IsoTime;
 }
 
+/** A tenant's pulse schedule; tenants without a row have the defaults. */
+export interface PulseSettingsTable {
+  tenantId: string;
+  enabled: Flag;
+  /** IANA time zone the time of day and the weekdays are read in. */
+  timeZone: string;
+  /** `HH:MM`. */
+  timeOfDay: string;
+  /** JSON array of cohort names. */
+  cohorts: string;
+  /** JSON object: weekday → cohort name or null. */
+  schedule: string;
+  threshold: number;
+}
+
+export interface PulseQuestionTable {
+  id: string;
+  tenantId: string;
+  text: string;
+  scale: PulseScale;
+  teamId: string | null;
+  active: Flag;
+  position: number;
+  createdAt: IsoTime;
+}
+
+/** One day's invitations of one cohort to one question: at most one per tenant, local date and cohort. */
+export interface PulseSendTable {
+  id: string;
+  tenantId: string;
+  /** `YYYY-MM-DD` in the tenant's time zone. */
+  localDate: string;
+  /** The ISO week of `localDate`, like `2026-W49`: the question's round. */
+  week: string;
+  cohortName: string;
+  questionId: string;
+  sentAt: IsoTime;
+}
+
+export type PulseEmailState = 'none' | 'pending' | 'sending' | 'sent' | 'failed';
+
+/** One member's invitation; it records that it was used, never when, and no answer points back at it. */
+export interface PulseInvitationTable {
+  id: string;
+  tenantId: string;
+  sendId: string;
+  userId: string;
+  /** SHA-256 of the one-tap links' token, set when the email is composed; null without email. */
+  tokenHash: string | null;
+  expiresAt: IsoTime;
+  used: Flag;
+  emailState: PulseEmailState;
+  emailAttempts: number;
+  /** When the next attempt at sending may start. */
+  emailNextAt: IsoTime | null;
+}
+
+/** An anonymous answer: no user, no invitation, the time truncated to the hour. */
+export interface PulseResponseTable {
+  id: string;
+  tenantId: string;
+  questionId: string;
+  week: string;
+  teamId: string | null;
+  cohortName: string;
+  score: number;
+  /** Truncated to the hour. */
+  submittedAt: IsoTime;
+}
+
 export interface DatabaseSchema {
   tenants: TenantTable;
   teams: TeamTable;
@@ -219,6 +293,11 @@ export interface DatabaseSchema {
   eventSequences: EventSequenceTable;
   events: EventTable;
   auditLog: AuditLogTable;
+  pulseSettings: PulseSettingsTable;
+  pulseQuestions: PulseQuestionTable;
+  pulseSends: PulseSendTable;
+  pulseInvitations: PulseInvitationTable;
+  pulseResponses: PulseResponseTable;
 }
 
 export type Database = Kysely<DatabaseSchema>;

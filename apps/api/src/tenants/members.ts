@@ -26,6 +26,7 @@ export async function listMembers(db: Database, tenantId: string): Promise<Membe
     name: row.name,
     role: row.role,
     guest: row.guest === 1,
+    teamId: row.teamId,
     joinedAt: row.createdAt,
   }));
 }

@@ -144,6 +144,7 @@ export function selectMembers(db: Executor, tenantId: string) {
       'users.name',
       'users.guest',
       'memberships.role',
+      'memberships.teamId',
       'memberships.createdAt',
     ])
     .where('memberships.tenantId', '=', tenantId)

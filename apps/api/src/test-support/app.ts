@@ -3,6 +3,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
 import { hashPassword } from '../auth/passwords.js';
 import { createSession, SESSION_COOKIE } from '../auth/sessions.js';
+import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { InProcessBus } from '../events/bus/in-process-bus.js';
 import { StreamEngine } from '../events/stream/engine.js';
@@ -149,6 +150,8 @@ export interface TestAppOptions {
   limits?: RateLimits;
   /** Operator limits other than the test defaults (`TEST_RATE_LIMITS`); `RATE_LIMIT_DEFAULTS` for the real ones. */
   rateLimitPoints?: Partial<Record<OperatorBudget, number>>;
+  /** The clock pulse procedures read (by default the system's); a `SettableClock` lets a test pick the time. */
+  clock?: Clock;
 }
 
 /**
@@ -199,6 +202,7 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     maxBufferedBytes: options.maxBufferedBytes,
     streamLimits: options.streamLimits,
     requestTimeouts: options.requestTimeouts,
+    clock: options.clock,
     log: () => {},
   });
   const stopScheduler =

@@ -7,6 +7,7 @@ import {
   requestCredentials,
 } from '../auth/credentials.js';
 import { blankCredentialCookie, credentialCookie, SESSION_COOKIE } from '../auth/sessions.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import type { StreamEngine } from '../events/stream/engine.js';
@@ -31,10 +32,13 @@ export interface AppDependencies {
   streamLimits?: StreamLimits;
   /** What each call may spend, per account, person and address; absent: the defaults, counted in memory. */
   limits?: RateLimits;
+  /** The time pulse check-ins are invited, expire and answered at; absent: the system's. */
+  clock?: Clock;
 }
 
 export interface Context extends AppDependencies {
   limits: RateLimits;
+  clock: Clock;
   caller: Caller;
   credentials: RequestCredentials;
   /** Set when the credentials themselves were refused; procedures that need a caller fail with it. */
@@ -79,6 +83,7 @@ export async function createContext(
     req,
     clientAddress: clientAddress(req, deps.trustedProxies),
     limits: deps.limits ?? defaultRateLimits(),
+    clock: deps.clock ?? systemClock,
     setSessionCookie,
     setDisplayCookie: (token) =>
       setCookie(

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import {
+  checkinOpenedV1,
   meetingPublicV1,
+  pulseResponseRecordedV1,
   questionAnsweredV1,
   questionAnsweredV2,
   questionAnsweredV3,
@@ -108,6 +110,8 @@ export const eventCatalog = {
   'meeting:opened': singleVersion(meetingPublicV1),
   'meeting:closed': singleVersion(meetingPublicV1),
   'meeting:deleted': singleVersion(meetingPublicV1),
+  'pulse.response.recorded': singleVersion(pulseResponseRecordedV1),
+  'checkin:opened': singleVersion(checkinOpenedV1),
 } as const;
 
 /** The meeting an event belongs to, or null for tenant-wide events (which every meeting's stream gets). */

@@ -117,3 +117,22 @@ export const meetingPresenceV1 = z.strictObject({
 export const heartbeatV1 = z.strictObject({ timestamp: z.number().int() });
 
 export const streamResyncV1 = z.strictObject({ reason: z.string() });
+
+/**
+ * One anonymous pulse answer, for admins and owners only. `teamId` and `cohortName` stay null while that
+ * team or cohort has fewer answers to the question this round than the tenant's threshold, so the stream
+ * never shows what the results hide; `submittedAt` is truncated to the hour.
+ */
+export const pulseResponseRecordedV1 = z.strictObject({
+  questionId: uuid,
+  teamId: uuid.nullable(),
+  score: z.number().int().min(0).max(10),
+  cohortName: z.string().nullable(),
+  submittedAt: isoDateTime,
+});
+
+/** A cohort's members were invited to a check-in (local date `YYYY-MM-DD`); they look for it in the app. */
+export const checkinOpenedV1 = z.strictObject({
+  cohortName: z.string(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});

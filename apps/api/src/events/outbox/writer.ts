@@ -2,7 +2,8 @@ import { type LatestEvent, meetingOf } from '@pulsestage/contracts';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/schema.js';
 
-export type Audience = 'all' | 'moderators';
+/** Who may receive an event: every member, moderators and above, or admins and owners. */
+export type Audience = 'all' | 'moderators' | 'admins';
 
 /**
  * Appends an event to the tenant's outbox inside the caller's transaction and returns its sequence:

@@ -31,8 +31,16 @@ export interface Recipient {
   meetingId: string | null;
 }
 
+const PERMISSION_OF_AUDIENCE = { moderators: 'moderate', admins: 'manage' } as const;
+
 function reaches(audience: Audience, role: AccessRole): boolean {
-  return audience === 'all' || hasPermission(role, 'moderate');
+  return audience === 'all' || hasPermission(role, PERMISSION_OF_AUDIENCE[audience]);
+}
+
+/** The widest audience whose events the role receives. */
+function audienceOf(role: AccessRole): Audience {
+  if (hasPermission(role, 'manage')) return 'admins';
+  return hasPermission(role, 'moderate') ? 'moderators' : 'all';
 }
 
 function concerns(eventMeeting: string | null, filter: string | null): boolean {
@@ -44,8 +52,7 @@ export function profileOf(
   encoding: Framing | 'items',
   { versions, role, meetingId }: Omit<Recipient, 'profile'>,
 ): string {
-  const audience = hasPermission(role, 'moderate') ? 'moderators' : 'all';
-  return `${encoding}|${audience}|${meetingId ?? '*'}|${JSON.stringify(versions)}`;
+  return `${encoding}|${audienceOf(role)}|${meetingId ?? '*'}|${JSON.stringify(versions)}`;
 }
 
 /** A meeting's watcher count: one envelope for every subscriber of the meeting. */
