@@ -158,6 +158,14 @@ const validAuditFilters = (ids: Ids) => ({
   to: '2040-01-01T00:00:00+01:00',
 });
 
+/** The weeks of trend default to 12 when left out. */
+const pulseResultsQuery: Entry = {
+  type: 'query',
+  caller: 'owner',
+  fields: { tenant: slug, weeks: { kind: 'int', min: 1, max: 104, optional: true } },
+  valid: () => ({ tenant: 'alpha', weeks: 12 }),
+};
+
 const TABLE: Record<string, Entry> = {
   'auth.signUp': {
     type: 'mutation',
@@ -485,6 +493,8 @@ const TABLE: Record<string, Entry> = {
     fields: auditFilterFields,
     valid: validAuditFilters,
   },
+  'pulse.results': pulseResultsQuery,
+  'pulse.exportResults': pulseResultsQuery,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -188,6 +188,8 @@ const TABLE: Record<string, Entry> = {
     'empty',
   ),
   'audit.export': scoped('query', (tenant) => ({ tenant, action: 'question.pin' })),
+  'pulse.results': scoped('query', (tenant) => ({ tenant, weeks: 4 })),
+  'pulse.exportResults': scoped('query', (tenant) => ({ tenant, weeks: 4 })),
 };
 
 // ---------------------------------------------------------------------------------------------
