@@ -13,6 +13,7 @@ import { trpc } from '../trpc';
 import { type EventLog, fetchedSequence } from './event-log';
 import { recordDeleted } from './live-state';
 import { applyToMeeting, applyToMeetingList, type MeetingListWhen, meetingIdOf } from './meeting-state';
+import { applyPulseEvent } from './pulse-events';
 import {
   applyToList,
   applyToOwnPages,
@@ -151,6 +152,7 @@ export function applyStreamEvent(
   const defaults = queryClient.getQueryData<TenantSnapshot>(tenantKey)?.settings;
   if (defaults) updateMeetings(queryClient, tenant, event, scope, defaults);
   refreshTagsIfNew(queryClient, tenant, event);
+  applyPulseEvent(queryClient, tenant, event, scope);
   const meetingId = meetingIdOf(event);
   if (!meetingId || !event.type.startsWith('question:')) return;
   const where = { tenant, meetingId };

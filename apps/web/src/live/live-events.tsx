@@ -9,7 +9,10 @@ import { applyStreamEvent, catchUp, tenantOf } from './apply-event';
 import { EventLog } from './event-log';
 import { recordDeleted, recordPresence } from './live-state';
 
-/** The web app reads the newest version of every family: the ones that say which meeting a question is in. */
+/**
+ * The web app reads the newest version of every family: the ones that say which meeting a question is in,
+ * and pulse's two, which have one version each.
+ */
 const SUBSCRIBED_VERSIONS: VersionSelection = {
   'question:created': 2,
   'question:upvoted': 2,
@@ -21,6 +24,8 @@ const SUBSCRIBED_VERSIONS: VersionSelection = {
   'question:removed': 2,
   'question:pending': 2,
   'tenant:updated': 2,
+  'pulse.response.recorded': 1,
+  'checkin:opened': 1,
 };
 
 /** Refusals that another attempt cannot fix: the person must sign in again or lost access. */
