@@ -22,6 +22,9 @@ const MeetingAnalytics = lazy(() => import('./pages/meeting-analytics'));
 const Admin = lazy(() => import('./pages/admin'));
 const Audit = lazy(() => import('./pages/audit'));
 const Account = lazy(() => import('./pages/account'));
+const PulseAdmin = lazy(() => import('./pages/pulse-admin'));
+const PulseResults = lazy(() => import('./pages/pulse-results'));
+const PulseLink = lazy(() => import('./pages/pulse-link'));
 
 function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
@@ -54,11 +57,14 @@ export function App() {
             <Route path="/join/:code" element={<Join />} />
             <Route path="/j/:code" element={<JoinMeeting />} />
             <Route path="/display" element={<OpenDisplay />} />
+            <Route path="/pulse/r/:token" element={<PulseLink />} />
             <Route path="/t/:tenant" element={<TenantLayout />}>
               <Route index element={<Meetings />} />
               <Route path="present" element={<PresentOpenMeeting />} />
               <Route path="admin" element={<Admin />} />
               <Route path="audit" element={<Audit />} />
+              <Route path="pulse" element={<PulseAdmin />} />
+              <Route path="pulse/results" element={<PulseResults />} />
               <Route path="m/:meeting" element={<MeetingLayout />}>
                 <Route index element={<Participant />} />
                 <Route path="moderate" element={<Moderate />} />

@@ -6,6 +6,7 @@ import { MeetingCodeBox } from '../components/meeting-code-box';
 import { MeetingForm } from '../components/meeting-form';
 import { MeetingStateBadge } from '../components/meeting-header';
 import { ErrorNotice } from '../components/notice';
+import { PulseCheckins } from '../components/pulse-card';
 import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
@@ -187,6 +188,7 @@ export default function Meetings() {
           </button>
         )}
       </div>
+      <PulseCheckins keepSwitch />
       {creating && <NewMeeting onDone={() => setCreating(false)} />}
       <MeetingCodeBox />
       {list.isPending && <Spinner label="Loading the meetings" />}

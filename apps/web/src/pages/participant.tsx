@@ -4,6 +4,7 @@ import { FrozenBanner } from '../components/frozen-banner';
 import { MeetingHeader, MeetingStateBanner } from '../components/meeting-header';
 import { ErrorNotice } from '../components/notice';
 import { editableByAuthor, OwnQuestionControls } from '../components/own-question-controls';
+import { PulseCheckins } from '../components/pulse-card';
 import { type CardQuestion, QuestionCard } from '../components/question-card';
 import { QuestionList } from '../components/question-list';
 import { SubmitForm } from '../components/submit-form';
@@ -72,6 +73,7 @@ export function Participant() {
     <main className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
       <MeetingHeader meeting={meeting} />
       <MeetingStateBanner meeting={meeting} />
+      <PulseCheckins />
       {open && meeting.paused && <FrozenBanner />}
       {participates && open && <SubmitForm tenant={tenant} meeting={meeting} teams={teams.data ?? []} />}
       {meeting.state !== 'scheduled' && (

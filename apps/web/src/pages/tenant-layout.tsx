@@ -31,6 +31,7 @@ function navLinks(tenant: Tenant, meetingId: string | undefined): NavLinkItem[] 
   return [
     { to: `/t/${slug}`, label: 'Meetings', show: true, end: true },
     ...meetingLinks,
+    { to: `/t/${slug}/pulse`, label: 'Pulse', show: hasRole(tenant, 'admin'), end: false },
     { to: `/t/${slug}/admin`, label: 'Admin', show: hasRole(tenant, 'admin'), end: false },
   ];
 }

@@ -1,0 +1,559 @@
+import type { PulseQuestion, PulseScale, PulseSettings, Team, Weekday } from '@pulsestage/contracts';
+import {
+  LABEL_MAX,
+  PULSE_COHORTS_MAX,
+  PULSE_QUESTION_TEXT_MAX,
+  PULSE_THRESHOLD_MAX,
+  PULSE_THRESHOLD_MIN,
+  WEEKDAYS,
+} from '@pulsestage/contracts/limits';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { Navigate } from 'react-router';
+import { ErrorNotice } from '../components/notice';
+import { PulseNav } from '../components/pulse-nav';
+import { SaveRow, Section } from '../components/section';
+import { namedOptions, Select } from '../components/select';
+import { Spinner } from '../components/spinner';
+import type { FieldLabels } from '../lib/errors';
+import { type Attempt, useFailureNotice } from '../lib/failure';
+import { SCALE_NAMES } from '../lib/pulse';
+import {
+  addCohort,
+  draftOf,
+  removeCohort,
+  renameCohort,
+  type ScheduleDraft,
+  setDay,
+  settingsOf,
+  timeZoneChoices,
+  weekdayName,
+} from '../lib/pulse-schedule';
+import { hasRole, useTenant } from '../lib/tenant';
+import { trpc } from '../trpc';
+
+const smallButton =
+  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
+const inputClass =
+  'rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600';
+
+const QUESTION_LABELS: FieldLabels = { text: 'The question', scale: 'The scale', teamId: 'The team' };
+
+function Failure({ attempts, labels }: { attempts: readonly Attempt[]; labels?: FieldLabels }) {
+  return <ErrorNotice message={useFailureNotice(attempts, labels)} className="mb-3" />;
+}
+
+interface QuestionDraft {
+  text: string;
+  scale: PulseScale;
+  teamId: string | null;
+}
+
+interface QuestionFormProps {
+  initial: QuestionDraft;
+  teams: readonly Team[];
+  submitLabel: string;
+  pending: boolean;
+  onSubmit(draft: QuestionDraft): void;
+  onCancel?(): void;
+}
+
+/** The text (with what is left of its length), the scale and who is asked. */
+function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel }: QuestionFormProps) {
+  const [draft, setDraft] = useState(initial);
+  const ids = { text: useId(), count: useId(), scale: useId() };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit({ ...draft, text: draft.text.trim() });
+  };
+  const length = draft.text.trim().length;
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-3">
+      <div>
+        <label htmlFor={ids.text} className="mb-1 block text-sm font-medium">
+          Question
+        </label>
+        <textarea
+          id={ids.text}
+          value={draft.text}
+          rows={2}
+          maxLength={PULSE_QUESTION_TEXT_MAX}
+          aria-describedby={ids.count}
+          onChange={(event) => setDraft({ ...draft, text: event.target.value })}
+          placeholder="How sustainable is your workload this week?"
+          className={`w-full resize-y ${inputClass}`}
+        />
+        <p id={ids.count} className="text-right text-sm text-slate-600 tabular-nums">
+          {length} / {PULSE_QUESTION_TEXT_MAX} characters
+        </p>
+      </div>
+      <fieldset className="flex flex-wrap gap-x-5 gap-y-2">
+        <legend className="mb-1 text-sm font-medium">Scale</legend>
+        {(Object.keys(SCALE_NAMES) as PulseScale[]).map((scale) => (
+          <label key={scale} className="flex items-center gap-2 text-sm">
+            <input
+              type="radio"
+              name={ids.scale}
+              value={scale}
+              checked={draft.scale === scale}
+              onChange={() => setDraft({ ...draft, scale })}
+              className="size-4 accent-indigo-600"
+            />
+            {SCALE_NAMES[scale]}
+          </label>
+        ))}
+      </fieldset>
+      <div className="flex flex-wrap items-center gap-2">
+        <Select
+          label="Who is asked"
+          value={draft.teamId ?? ''}
+          options={namedOptions('Everyone is asked', teams).map((option) =>
+            option.value ? { ...option, label: `Only ${option.label} is asked` } : option,
+          )}
+          onChange={(teamId) => setDraft({ ...draft, teamId: teamId || null })}
+        />
+        <div className="ml-auto flex gap-2">
+          {onCancel && (
+            <button type="button" className={smallButton} onClick={onCancel}>
+              Cancel
+            </button>
+          )}
+          <button
+            type="submit"
+            disabled={pending || length === 0}
+            className="rounded-xl bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
+          >
+            {submitLabel}
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+interface Move {
+  questionId: string;
+  direction: 'up' | 'down';
+}
+
+/** A move the server made: the order the list shows once it did, and the button to keep the focus on. */
+interface MadeMove extends Move {
+  order: string;
+}
+
+const moveButtonId = (questionId: string, direction: Move['direction']) => `move-${direction}-${questionId}`;
+const orderOf = (ids: readonly string[]) => ids.join(',');
+
+/**
+ * Once the list shows a move, the button pressed gets the focus back (or its twin, at an end of the
+ * list): moving an item in the page takes the focus away from it.
+ */
+function useFocusAfterMove(questions: readonly PulseQuestion[] | undefined) {
+  const [made, setMade] = useState<MadeMove | null>(null);
+  useEffect(() => {
+    if (!made || !questions || orderOf(questions.map((question) => question.id)) !== made.order) return;
+    const pressed = document.getElementById(moveButtonId(made.questionId, made.direction));
+    const twin = document.getElementById(
+      moveButtonId(made.questionId, made.direction === 'up' ? 'down' : 'up'),
+    );
+    const target = pressed instanceof HTMLButtonElement && !pressed.disabled ? pressed : twin;
+    target?.focus();
+    setMade(null);
+  }, [made, questions]);
+  return setMade;
+}
+
+interface QuestionRowProps {
+  question: PulseQuestion;
+  place: number;
+  count: number;
+  teamName: string | undefined;
+  busy: boolean;
+  onMove(direction: Move['direction']): void;
+  onEdit(): void;
+  onToggleActive(): void;
+}
+
+function QuestionRow({
+  question,
+  place,
+  count,
+  teamName,
+  busy,
+  onMove,
+  onEdit,
+  onToggleActive,
+}: QuestionRowProps) {
+  const quoted = `“${question.text}”`;
+  return (
+    <div className="flex flex-wrap items-start gap-3">
+      <span className="mt-0.5 w-6 text-right font-semibold text-slate-500 tabular-nums" aria-hidden>
+        {place}
+      </span>
+      <div className="min-w-48 flex-1">
+        <p className={`break-words font-medium ${question.active ? 'text-slate-900' : 'text-slate-500'}`}>
+          {question.text}
+        </p>
+        <p className="text-sm text-slate-600">
+          {SCALE_NAMES[question.scale]} · {teamName ? `${teamName} only` : 'Everyone'}
+          {!question.active && (
+            <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">
+              Inactive
+            </span>
+          )}
+        </p>
+      </div>
+      <div className="flex flex-wrap gap-1">
+        <button
+          id={moveButtonId(question.id, 'up')}
+          type="button"
+          className={smallButton}
+          disabled={busy || place === 1}
+          aria-label={`Move ${quoted} up`}
+          onClick={() => onMove('up')}
+        >
+          Up
+        </button>
+        <button
+          id={moveButtonId(question.id, 'down')}
+          type="button"
+          className={smallButton}
+          disabled={busy || place === count}
+          aria-label={`Move ${quoted} down`}
+          onClick={() => onMove('down')}
+        >
+          Down
+        </button>
+        <button type="button" className={smallButton} aria-label={`Edit ${quoted}`} onClick={onEdit}>
+          Edit
+        </button>
+        <button
+          type="button"
+          className={smallButton}
+          disabled={busy}
+          aria-label={`${question.active ? 'Deactivate' : 'Activate'} ${quoted}`}
+          onClick={onToggleActive}
+        >
+          {question.active ? 'Deactivate' : 'Activate'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The ids in their new order, `questionId` one place up or down. */
+function movedOrder(questions: readonly PulseQuestion[], { questionId, direction }: Move): string[] {
+  const ids = questions.map((question) => question.id);
+  const from = ids.indexOf(questionId);
+  const to = direction === 'up' ? from - 1 : from + 1;
+  const other = ids[to];
+  if (from === -1 || other === undefined) return ids;
+  ids[to] = questionId;
+  ids[from] = other;
+  return ids;
+}
+
+function Questions({ tenant }: { tenant: string }) {
+  const questions = trpc.pulse.questions.useQuery({ tenant });
+  const teams = trpc.team.list.useQuery({ tenant });
+  const utils = trpc.useUtils();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [adding, setAdding] = useState(0);
+  const [announcement, setAnnouncement] = useState('');
+  const replace = (updated: PulseQuestion) =>
+    utils.pulse.questions.setData({ tenant }, (list) =>
+      list?.map((question) => (question.id === updated.id ? updated : question)),
+    );
+  const create = trpc.pulse.createQuestion.useMutation({
+    onSuccess: (created) => {
+      utils.pulse.questions.setData({ tenant }, (list) => [...(list ?? []), created]);
+      // A new key gives the next question an empty form.
+      setAdding((count) => count + 1);
+      setAnnouncement(`Added “${created.text}”`);
+    },
+  });
+  const update = trpc.pulse.updateQuestion.useMutation({
+    onSuccess: (updated) => {
+      replace(updated);
+      setEditing(null);
+    },
+  });
+  const focusAfterMove = useFocusAfterMove(questions.data);
+  const reorder = trpc.pulse.reorderQuestions.useMutation({
+    onSuccess: (list) => utils.pulse.questions.setData({ tenant }, list),
+  });
+  const teamName = (id: string | null) => teams.data?.find((team) => team.id === id)?.name;
+  const list = questions.data ?? [];
+  const onMove = (move: Move) =>
+    reorder.mutate(
+      { tenant, questionIds: movedOrder(list, move) },
+      {
+        onSuccess: (reordered) => {
+          const place = reordered.findIndex((question) => question.id === move.questionId);
+          focusAfterMove({ ...move, order: orderOf(reordered.map((question) => question.id)) });
+          setAnnouncement(`“${reordered[place]?.text}” is now ${place + 1} of ${reordered.length}`);
+        },
+      },
+    );
+  return (
+    <Section title="Questions">
+      <p className="mb-4 text-sm text-slate-600">
+        Each day's cohort is asked the next active question, in this order, starting again at the top.
+      </p>
+      <Failure attempts={[create, update, reorder]} labels={QUESTION_LABELS} />
+      <p role="status" className="sr-only">
+        {announcement}
+      </p>
+      {questions.isPending && <Spinner label="Loading the questions" />}
+      {questions.data?.length === 0 && (
+        <p className="mb-4 text-slate-600">No question yet: add the first below.</p>
+      )}
+      <ol className="mb-5 divide-y divide-slate-100" data-testid="pulse-questions">
+        {list.map((question, index) => (
+          <li key={question.id} className="py-3">
+            {editing === question.id ? (
+              <QuestionForm
+                initial={{ text: question.text, scale: question.scale, teamId: question.teamId }}
+                teams={teams.data ?? []}
+                submitLabel="Save question"
+                pending={update.isPending}
+                onSubmit={(draft) => update.mutate({ tenant, questionId: question.id, ...draft })}
+                onCancel={() => setEditing(null)}
+              />
+            ) : (
+              <QuestionRow
+                question={question}
+                place={index + 1}
+                count={list.length}
+                teamName={teamName(question.teamId)}
+                busy={reorder.isPending || update.isPending}
+                onMove={(direction) => onMove({ questionId: question.id, direction })}
+                onEdit={() => setEditing(question.id)}
+                onToggleActive={() =>
+                  update.mutate({ tenant, questionId: question.id, active: !question.active })
+                }
+              />
+            )}
+          </li>
+        ))}
+      </ol>
+      <h3 className="mb-2 font-semibold">Add a question</h3>
+      <QuestionForm
+        key={adding}
+        initial={{ text: '', scale: 'agree5', teamId: null }}
+        teams={teams.data ?? []}
+        submitLabel="Add question"
+        pending={create.isPending}
+        onSubmit={(draft) => create.mutate({ tenant, ...draft })}
+      />
+    </Section>
+  );
+}
+
+/** How each settings field is named when the server refuses it. */
+function scheduleLabels(cohorts: readonly string[]): FieldLabels {
+  const labels: Record<string, string> = {
+    enabled: 'Sending check-ins',
+    timeZone: 'The time zone',
+    timeOfDay: 'The time of day',
+    cohorts: 'The list of cohorts',
+    threshold: 'The smallest group shown',
+  };
+  cohorts.forEach((name, index) => {
+    labels[`cohorts.${index}`] = `Cohort ${index + 1}${name.trim() ? ` ("${name.trim()}")` : ''}`;
+  });
+  for (const day of WEEKDAYS) labels[`schedule.${day}`] = `The cohort for ${weekdayName(day)}`;
+  return labels;
+}
+
+const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function CohortList({ draft, onChange }: { draft: ScheduleDraft; onChange(draft: ScheduleDraft): void }) {
+  return (
+    <fieldset className="flex flex-col gap-2">
+      <legend className="mb-1 font-medium">Cohorts</legend>
+      <p className="text-sm text-slate-600">
+        Every member belongs to one cohort, picked from their account so it never changes by itself. Changing
+        this list sorts people again.
+      </p>
+      <ul className="flex flex-col gap-2">
+        {draft.cohorts.map((name, index) => (
+          <li key={index} className="flex gap-2">
+            <input
+              value={name}
+              aria-label={`Cohort ${index + 1}`}
+              maxLength={LABEL_MAX}
+              onChange={(event) => onChange(renameCohort(draft, index, event.target.value))}
+              className={`min-w-0 flex-1 ${inputClass}`}
+            />
+            <button
+              type="button"
+              className={smallButton}
+              disabled={draft.cohorts.length === 1}
+              aria-label={`Remove cohort ${index + 1}${name.trim() ? ` (${name.trim()})` : ''}`}
+              onClick={() => onChange(removeCohort(draft, index))}
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className={`${smallButton} w-fit`}
+        disabled={draft.cohorts.length >= PULSE_COHORTS_MAX}
+        onClick={() => onChange(addCohort(draft))}
+      >
+        Add a cohort
+      </button>
+    </fieldset>
+  );
+}
+
+function WeekPlan({ draft, onChange }: { draft: ScheduleDraft; onChange(draft: ScheduleDraft): void }) {
+  const options = [
+    { value: '', label: 'Nobody' },
+    ...draft.cohorts.map((name, index) => ({
+      value: String(index),
+      label: name.trim() || `Cohort ${index + 1}`,
+    })),
+  ];
+  return (
+    <fieldset className="flex flex-col gap-2">
+      <legend className="mb-1 font-medium">Who is asked on each day</legend>
+      <ul className="grid gap-2 sm:grid-cols-2">
+        {WEEKDAYS.map((day: Weekday) => (
+          <li key={day} className="flex items-center gap-3">
+            <span className="w-24 text-sm" aria-hidden>
+              {weekdayName(day)}
+            </span>
+            <Select
+              label={`Cohort asked on ${weekdayName(day)}`}
+              value={draft.days[day] === null ? '' : String(draft.days[day])}
+              options={options}
+              onChange={(value) => onChange(setDay(draft, day, value === '' ? null : Number(value)))}
+              className="min-w-0 flex-1"
+            />
+          </li>
+        ))}
+      </ul>
+    </fieldset>
+  );
+}
+
+function ScheduleForm({ tenant, saved }: { tenant: string; saved: PulseSettings }) {
+  const [proposedZone] = useState(browserTimeZone);
+  const [draft, setDraft] = useState(() => draftOf(saved, proposedZone));
+  const [zones] = useState(() =>
+    timeZoneChoices(Intl.supportedValuesOf('timeZone'), saved.timeZone, proposedZone),
+  );
+  const ids = { zone: useId(), time: useId(), threshold: useId(), thresholdHint: useId() };
+  const utils = trpc.useUtils();
+  const update = trpc.pulse.updateSettings.useMutation({
+    onSuccess: (settings) => {
+      utils.pulse.settings.setData({ tenant }, settings);
+      setDraft(draftOf(settings, proposedZone));
+    },
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    update.mutate({ tenant, ...settingsOf(draft) });
+  };
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-5">
+      <Failure attempts={[update]} labels={scheduleLabels(draft.cohorts)} />
+      <label className="flex items-start gap-3">
+        <input
+          type="checkbox"
+          checked={draft.enabled}
+          onChange={(event) => setDraft({ ...draft, enabled: event.target.checked })}
+          className="mt-1 size-4 accent-indigo-600"
+        />
+        <span>
+          <span className="block font-medium">Send check-ins</span>
+          <span className="text-sm text-slate-600">
+            At the time of day, the day's cohort finds a check-in in PulseStage, and an email when the server
+            sends email.
+          </span>
+        </span>
+      </label>
+      <div className="flex flex-wrap gap-4">
+        <div className="flex min-w-0 flex-1 flex-col gap-1">
+          <label htmlFor={ids.zone} className="text-sm font-medium">
+            Time zone
+          </label>
+          <select
+            id={ids.zone}
+            value={draft.timeZone}
+            onChange={(event) => setDraft({ ...draft, timeZone: event.target.value })}
+            className={`min-w-0 ${inputClass}`}
+          >
+            {zones.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone.replaceAll('_', ' ')}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor={ids.time} className="text-sm font-medium">
+            Time of day
+          </label>
+          <input
+            id={ids.time}
+            type="time"
+            required
+            value={draft.timeOfDay}
+            onChange={(event) => setDraft({ ...draft, timeOfDay: event.target.value })}
+            className={inputClass}
+          />
+        </div>
+      </div>
+      <CohortList draft={draft} onChange={setDraft} />
+      <WeekPlan draft={draft} onChange={setDraft} />
+      <div className="flex flex-col gap-1">
+        <label htmlFor={ids.threshold} className="text-sm font-medium">
+          Smallest group shown
+        </label>
+        <p id={ids.thresholdHint} className="text-sm text-slate-600">
+          Results of a group (a team, a cohort, a week) show only once at least this many of it answered; at
+          least {PULSE_THRESHOLD_MIN}.
+        </p>
+        <input
+          id={ids.threshold}
+          type="number"
+          min={PULSE_THRESHOLD_MIN}
+          max={PULSE_THRESHOLD_MAX}
+          required
+          aria-describedby={ids.thresholdHint}
+          value={draft.threshold}
+          onChange={(event) => setDraft({ ...draft, threshold: Number(event.target.value) })}
+          className={`w-28 ${inputClass}`}
+        />
+      </div>
+      <SaveRow label="Save schedule" pending={update.isPending} saved={update.isSuccess} />
+    </form>
+  );
+}
+
+function Schedule({ tenant }: { tenant: string }) {
+  const settings = trpc.pulse.settings.useQuery({ tenant });
+  return (
+    <Section title="Schedule">
+      {settings.isPending && <Spinner label="Loading the schedule" />}
+      {settings.data && <ScheduleForm tenant={tenant} saved={settings.data} />}
+    </Section>
+  );
+}
+
+/** `/t/:tenant/pulse`: admins write the pulse questions and plan when who is asked. */
+export default function PulseAdmin() {
+  const tenant = useTenant();
+  if (!hasRole(tenant, 'admin')) return <Navigate to={`/t/${tenant.slug}`} replace />;
+  return (
+    <main className="mx-auto grid max-w-6xl grid-cols-1 items-start gap-6 px-4 py-6 lg:grid-cols-2">
+      <PulseNav tenant={tenant.slug} title="Pulse" />
+      <Questions tenant={tenant.slug} />
+      <Schedule tenant={tenant.slug} />
+    </main>
+  );
+}

@@ -1,0 +1,275 @@
+import type { PulseGroupResult, PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { lazy, Suspense, useId } from 'react';
+import { Link, Navigate } from 'react-router';
+import {
+  describeGroup,
+  distributionBars,
+  formatMean,
+  formatPercent,
+  meanPosition,
+} from '../components/charts/pulse-figures';
+import { saveFile } from '../components/meeting-export';
+import { ErrorNotice } from '../components/notice';
+import { PulseNav } from '../components/pulse-nav';
+import { Spinner } from '../components/spinner';
+import { errorMessage } from '../lib/errors';
+import { useFailureNotice } from '../lib/failure';
+import { neededAnswers, SCALE_NAMES, weekName } from '../lib/pulse';
+import { hasRole, useTenant } from '../lib/tenant';
+import { trpc } from '../trpc';
+
+// Chart.js is fetched with the trend charts, after the figures are on screen.
+const PulseTrend = lazy(() => import('../components/charts/pulse-trend'));
+
+/** How many weeks back the trend goes. */
+const TREND_WEEKS = 12;
+
+const CARD = 'rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200';
+
+type Round = NonNullable<PulseQuestionResults['round']>;
+
+function Figure({ label, value, detail }: { label: string; value: string; detail?: string | undefined }) {
+  return (
+    <div className="min-w-0 rounded-xl bg-slate-50 p-3 ring-1 ring-slate-200">
+      <dt className="text-sm font-medium text-slate-600">{label}</dt>
+      <dd className="mt-1 text-3xl font-bold break-words text-slate-900 tabular-nums lg:text-4xl">{value}</dd>
+      {detail && <dd className="mt-1 text-sm text-slate-600">{detail}</dd>}
+    </div>
+  );
+}
+
+function Headline({ scale, round }: { scale: PulseScale; round: Round }) {
+  const { overall, invited, responseRate } = round;
+  const highest = scale === 'agree5' ? 5 : 10;
+  return (
+    <dl className="grid grid-cols-1 gap-3 sm:grid-cols-3" data-testid="pulse-headline">
+      <Figure
+        label="Answers"
+        value={overall.suppressed ? '–' : String(overall.responses)}
+        detail={overall.suppressed ? neededAnswers(overall.needed) : `of ${invited} invited`}
+      />
+      <Figure
+        label="Mean"
+        value={overall.suppressed ? '–' : formatMean(overall.mean)}
+        detail={overall.suppressed ? undefined : `out of ${highest}`}
+      />
+      <Figure
+        label="Response rate"
+        value={responseRate === null ? '–' : formatPercent(responseRate)}
+        detail={`${invited} invited`}
+      />
+    </dl>
+  );
+}
+
+/** How many gave each score this round, as bars a screen reader reads as a list. */
+function Distribution({ scale, result }: { scale: PulseScale; result: PulseGroupResult }) {
+  if (result.suppressed) {
+    return (
+      <p className="rounded-xl bg-slate-50 p-4 text-slate-700 ring-1 ring-slate-200">
+        Not shown yet: this round {neededAnswers(result.needed)}.
+      </p>
+    );
+  }
+  return (
+    <ul className="flex flex-col gap-1.5" aria-label="Answers by score">
+      {distributionBars(scale, result.distribution).map((bar) => (
+        <li key={bar.label} className="grid grid-cols-[minmax(0,9rem)_1fr_auto] items-center gap-3">
+          <span className="truncate text-sm text-slate-700" title={bar.label}>
+            {bar.label}
+          </span>
+          <span className="h-4 rounded-full bg-slate-100" aria-hidden>
+            <span className="block h-4 rounded-full bg-indigo-600" style={{ width: `${bar.percent}%` }} />
+          </span>
+          <span className="w-20 text-right text-sm text-slate-900 tabular-nums">
+            {bar.count} · {bar.percent}%
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+interface Group {
+  key: string;
+  name: string;
+  result: PulseGroupResult;
+}
+
+/** Teams or cohorts this round: each group's mean on its scale, or how many more answers it needs. */
+function Groups({ title, scale, groups }: { title: string; scale: PulseScale; groups: Group[] }) {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} className="min-w-0">
+      <h3 id={headingId} className="mb-2 font-semibold text-slate-900">
+        {title}
+      </h3>
+      {groups.length === 0 ? (
+        <p className="text-sm text-slate-600">No answers to break down yet.</p>
+      ) : (
+        <table className="w-full table-fixed text-sm">
+          <thead className="sr-only">
+            <tr>
+              <th scope="col">Group</th>
+              <th scope="col">Result</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {groups.map((group) => (
+              <tr key={group.key} data-testid="pulse-group">
+                <th scope="row" className="w-2/5 py-2 pr-3 text-left font-medium break-words text-slate-800">
+                  {group.name}
+                </th>
+                <td className="py-2">
+                  <GroupResult scale={scale} result={group.result} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function GroupResult({ scale, result }: { scale: PulseScale; result: PulseGroupResult }) {
+  if (result.suppressed) return <span className="text-slate-600">{neededAnswers(result.needed)}</span>;
+  return (
+    <span className="flex items-center gap-3">
+      <span className="h-2.5 min-w-12 flex-1 rounded-full bg-slate-100" aria-hidden>
+        <span
+          className="block h-2.5 rounded-full bg-emerald-600"
+          style={{ width: `${meanPosition(scale, result.mean)}%` }}
+        />
+      </span>
+      <span className="whitespace-nowrap text-slate-900 tabular-nums">{describeGroup(result)}</span>
+    </span>
+  );
+}
+
+function QuestionResults({ results, teamName }: { results: PulseQuestionResults; teamName?: string }) {
+  const { question, round, trend } = results;
+  const headingId = useId();
+  return (
+    <article
+      aria-labelledby={headingId}
+      className={`${CARD} flex flex-col gap-5`}
+      data-testid="pulse-results"
+    >
+      <header>
+        <h2 id={headingId} className="text-xl font-semibold break-words text-slate-900 lg:text-2xl">
+          {question.text}
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          {SCALE_NAMES[question.scale]}
+          {teamName && ` · ${teamName} only`}
+          {round && ` · This round: ${weekName(round.week)}`}
+          {!question.active && ' · Inactive'}
+        </p>
+      </header>
+      {round ? (
+        <>
+          <div className="grid gap-5 lg:grid-cols-2">
+            <div className="flex min-w-0 flex-col gap-4">
+              <Headline scale={question.scale} round={round} />
+              <Distribution scale={question.scale} result={round.overall} />
+            </div>
+            <div className="min-w-0">
+              <h3 className="mb-2 font-semibold text-slate-900">Mean by week</h3>
+              <Suspense fallback={<Spinner label="Drawing the trend" />}>
+                <PulseTrend scale={question.scale} trend={trend} />
+              </Suspense>
+            </div>
+          </div>
+          <div className="grid gap-5 md:grid-cols-2">
+            <Groups
+              title="By team"
+              scale={question.scale}
+              groups={round.teams.map((team) => ({
+                key: team.teamId,
+                name: team.teamName,
+                result: team.result,
+              }))}
+            />
+            <Groups
+              title="By cohort"
+              scale={question.scale}
+              groups={round.cohorts.map((cohort) => ({
+                key: cohort.cohortName,
+                name: cohort.cohortName,
+                result: cohort.result,
+              }))}
+            />
+          </div>
+        </>
+      ) : (
+        <p className="text-slate-600">Not asked yet: it comes up in the rotation when its turn comes.</p>
+      )}
+    </article>
+  );
+}
+
+function DownloadCsv({ tenant }: { tenant: string }) {
+  const utils = trpc.useUtils();
+  const download = useMutation({
+    mutationFn: () => utils.client.pulse.exportResults.query({ tenant, weeks: TREND_WEEKS }),
+    onSuccess: saveFile,
+  });
+  const failure = useFailureNotice([download]);
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <button
+        type="button"
+        disabled={download.isPending}
+        onClick={() => download.mutate()}
+        className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50"
+      >
+        {download.isPending ? 'Preparing…' : 'Download CSV'}
+      </button>
+      <ErrorNotice message={failure} className="" />
+    </div>
+  );
+}
+
+/** `/t/:tenant/pulse/results`: every question's answers, as far as groups are big enough to show, live. */
+export default function PulseResults() {
+  const tenant = useTenant();
+  const admin = hasRole(tenant, 'admin');
+  const results = trpc.pulse.results.useQuery(
+    { tenant: tenant.slug, weeks: TREND_WEEKS },
+    { enabled: admin },
+  );
+  const teams = trpc.team.list.useQuery({ tenant: tenant.slug }, { enabled: admin });
+  if (!admin) return <Navigate to={`/t/${tenant.slug}`} replace />;
+  const teamName = (id: string | null) => teams.data?.find((team) => team.id === id)?.name;
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-6">
+      <PulseNav tenant={tenant.slug} title="Pulse results" action={<DownloadCsv tenant={tenant.slug} />} />
+      {results.data && (
+        <p className="text-slate-600">
+          Live as answers arrive. A group shows once at least {results.data.threshold} of it answered; answers
+          never carry a name.
+        </p>
+      )}
+      {results.isPending && <Spinner label="Counting the answers" />}
+      {results.isError && <ErrorNotice message={errorMessage(results.error)} />}
+      {results.data?.questions.length === 0 && (
+        <p className="text-slate-600">
+          No pulse question yet.{' '}
+          <Link to={`/t/${tenant.slug}/pulse`} className="text-indigo-700 underline">
+            Add the first one
+          </Link>
+          .
+        </p>
+      )}
+      {results.data?.questions.map((question) => (
+        <QuestionResults
+          key={question.question.id}
+          results={question}
+          teamName={teamName(question.question.teamId)}
+        />
+      ))}
+    </main>
+  );
+}
