@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   'member.remove',
   'member.readmit',
   'member.removeGuests',
+  'member.setTeam',
   'settings.update',
   'settings.updateSafety',
   'link.create',
@@ -35,6 +36,10 @@ export const AUDIT_ACTIONS = [
   'token.revoke',
   'team.create',
   'tag.create',
+  'pulse.updateSettings',
+  'pulseQuestion.create',
+  'pulseQuestion.update',
+  'pulseQuestion.reorder',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -47,6 +52,7 @@ export const AUDIT_TARGET_TYPES = [
   'serviceToken',
   'team',
   'tag',
+  'pulseQuestion',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

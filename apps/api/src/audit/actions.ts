@@ -8,6 +8,10 @@ import {
   meetingScoped,
   meetingUpdateInput,
   memberInput,
+  pulseQuestionCreateInput,
+  pulseQuestionOrderInput,
+  pulseQuestionUpdateInput,
+  pulseSettingsInput,
   questionAnswerInput,
   questionEditInput,
   questionInput,
@@ -16,6 +20,7 @@ import {
   queueFreezeInput,
   removedGuests,
   serviceTokenInput,
+  setMemberTeamInput,
   setRoleInput,
   tagCreateInput,
   teamCreateInput,
@@ -28,8 +33,15 @@ import { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
 import type { Database } from '../db/schema.js';
 import { findMeeting, toMeetingPublic } from '../meetings/repository.js';
+import { findPulseQuestion, toPulseQuestion } from '../pulse/questions-repository.js';
+import { readPulseSettings } from '../pulse/settings.js';
 import { findTenantTag } from '../questions/tags-repository.js';
-import { findMembershipRole, findTenantById } from '../tenants/repository.js';
+import {
+  findMembershipRole,
+  findMemberTeamName,
+  findTeamName,
+  findTenantById,
+} from '../tenants/repository.js';
 import { readSafetySettings } from '../tenants/safety.js';
 import { findLinkKind, findQuestionStatus, findServiceTokenName, isQuestionAuthor } from './repository.js';
 
@@ -264,6 +276,19 @@ export const AUDITED_PROCEDURES: Record<string, AuditRule> = {
   }),
   'tenant.setRole': memberChange(setRoleInput, 'member.changeRole', (input) => input.role),
   'tenant.removeMember': memberChange(memberInput, 'member.remove', () => null),
+  'tenant.setMemberTeam': audited({
+    input: setMemberTeamInput,
+    before: async (db, tenantId, input) => ({
+      from: await findMemberTeamName(db, tenantId, input.userId),
+      to: input.teamId === null ? null : await findTeamName(db, tenantId, input.teamId),
+    }),
+    describe: ({ input, before }) => ({
+      action: 'member.setTeam',
+      targetType: 'member',
+      targetId: input.userId,
+      summary: { team: before },
+    }),
+  }),
   'tenant.readmitMember': audited({
     input: memberInput,
     describe: ({ input }) => ({
@@ -359,6 +384,47 @@ export const AUDITED_PROCEDURES: Record<string, AuditRule> = {
       targetType: 'team',
       targetId: idOf(output),
       summary: { name: input.name },
+    }),
+  }),
+  'pulse.updateSettings': audited({
+    input: pulseSettingsInput,
+    before: (db, tenantId) => readPulseSettings(db, tenantId),
+    describe: ({ input, output, before, tenantId }) => ({
+      action: 'pulse.updateSettings',
+      targetType: 'tenant',
+      targetId: tenantId,
+      summary: { changed: changedFields(input, before, output, ['tenant']) },
+    }),
+  }),
+  'pulse.createQuestion': audited({
+    input: pulseQuestionCreateInput,
+    describe: ({ input, output }) => ({
+      action: 'pulseQuestion.create',
+      targetType: 'pulseQuestion',
+      targetId: idOf(output),
+      summary: { scale: input.scale },
+    }),
+  }),
+  'pulse.updateQuestion': audited({
+    input: pulseQuestionUpdateInput,
+    before: async (db, tenantId, input) => {
+      const row = await findPulseQuestion(db, tenantId, input.questionId);
+      return row && toPulseQuestion(row);
+    },
+    describe: ({ input, output, before }) => ({
+      action: 'pulseQuestion.update',
+      targetType: 'pulseQuestion',
+      targetId: input.questionId,
+      summary: { changed: changedFields(input, before, output, ['tenant', 'questionId']) },
+    }),
+  }),
+  'pulse.reorderQuestions': audited({
+    input: pulseQuestionOrderInput,
+    describe: ({ input, tenantId }) => ({
+      action: 'pulseQuestion.reorder',
+      targetType: 'tenant',
+      targetId: tenantId,
+      summary: { questions: input.questionIds.length },
     }),
   }),
   'tag.create': audited({

@@ -183,6 +183,34 @@ describe.each(DIALECTS)('pulse questions on %s', (dialect) => {
     }
   });
 
+  it('records creating, changing and reordering questions in the audit log', async () => {
+    const { tenant, owner } = await freshTenant();
+    const question = await owner.pulse.createQuestion.mutate({ tenant, text: 'Recorded?', scale: 'agree5' });
+    const questionId = question.id;
+    await owner.pulse.updateQuestion.mutate({ tenant, questionId, text: 'Recorded!', scale: 'agree5' });
+    await owner.pulse.reorderQuestions.mutate({ tenant, questionIds: [questionId] });
+    const entries = (await owner.audit.list.query({ tenant })).items.filter((entry) =>
+      entry.action.startsWith('pulseQuestion.'),
+    );
+    expect(entries.map(({ action, target, summary }) => ({ action, target, summary }))).toEqual([
+      {
+        action: 'pulseQuestion.reorder',
+        target: { type: 'tenant', id: expect.any(String) },
+        summary: { questions: 1 },
+      },
+      {
+        action: 'pulseQuestion.update',
+        target: { type: 'pulseQuestion', id: questionId },
+        summary: { changed: ['text'] },
+      },
+      {
+        action: 'pulseQuestion.create',
+        target: { type: 'pulseQuestion', id: questionId },
+        summary: { scale: 'agree5' },
+      },
+    ]);
+  });
+
   it(`holds at most ${PULSE_QUESTIONS_MAX} questions`, async () => {
     const { tenant, tenantId, owner } = await freshTenant();
     const createdAt = new Date().toISOString();

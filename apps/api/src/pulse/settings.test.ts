@@ -62,6 +62,17 @@ describe.each(DIALECTS)('pulse settings on %s', (dialect) => {
     expect(await storedRows(tenantId)).toHaveLength(1);
   });
 
+  it('records which settings an admin changed in the audit log', async () => {
+    const { tenant, owner } = await freshTenant();
+    await owner.pulse.updateSettings.mutate({ tenant, enabled: true, threshold: 5, timeOfDay: '10:15' });
+    const [entry] = (await owner.audit.list.query({ tenant, action: 'pulse.updateSettings' })).items;
+    expect(entry).toMatchObject({
+      action: 'pulse.updateSettings',
+      target: { type: 'tenant' },
+      summary: { changed: ['enabled', 'timeOfDay'] },
+    });
+  });
+
   it('keeps both of two concurrent changes of different fields', async () => {
     const { tenant, owner } = await freshTenant();
     await Promise.all([

@@ -1,15 +1,18 @@
 import type { Member, Role } from '@pulsestage/contracts';
 import type { TenantAccess } from '../auth/access.js';
 import type { Database, Executor } from '../db/schema.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound, preconditionFailed } from '../errors.js';
 import {
   countOwners,
   deleteMember,
+  findMemberAccount,
   findMembershipRole,
   lockTenant,
   recordRemoval,
   selectMembers,
+  teamExists,
   updateMemberRole,
+  updateMemberTeam,
 } from './repository.js';
 import {
   checkCanRemove,
@@ -61,6 +64,31 @@ export function setMemberRole(db: Database, access: TenantAccess, userId: string
   return changeMember(db, access, userId, check, (trx) =>
     updateMemberRole(trx, access.tenant.id, userId, role),
   );
+}
+
+/**
+ * Sets the team a member's pulse answers count for (null: none). Guests are never invited to check-ins,
+ * so giving one a team would promise something that never happens: refused.
+ */
+export async function setMemberTeam(
+  db: Database,
+  access: TenantAccess,
+  userId: string,
+  teamId: string | null,
+): Promise<Member[]> {
+  const tenantId = access.tenant.id;
+  await db.transaction().execute(async (trx) => {
+    const member = await findMemberAccount(trx, tenantId, userId);
+    if (!member) throw notFound('Member not found');
+    if (teamId !== null) {
+      if (!(await teamExists(trx, tenantId, teamId))) {
+        throw badRequest('teamId: is not a team of this organization');
+      }
+      if (member.guest) throw preconditionFailed('A guest is never invited to check-ins, so has no team');
+    }
+    await updateMemberTeam(trx, tenantId, userId, teamId);
+  });
+  return listMembers(db, tenantId);
 }
 
 /** Removes the member and keeps them from rejoining through a join link until an admin readmits them. */

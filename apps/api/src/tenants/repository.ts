@@ -171,6 +171,36 @@ export async function updateMemberRole(trx: Executor, tenantId: string, userId: 
     .execute();
 }
 
+/** A member of the tenant and whether their account is a guest; undefined for anyone else. */
+export async function findMemberAccount(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+): Promise<{ guest: boolean } | undefined> {
+  const row = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.userId')
+    .select('users.guest')
+    .where('memberships.tenantId', '=', tenantId)
+    .where('memberships.userId', '=', userId)
+    .executeTakeFirst();
+  return row && { guest: row.guest === 1 };
+}
+
+export async function updateMemberTeam(
+  trx: Executor,
+  tenantId: string,
+  userId: string,
+  teamId: string | null,
+): Promise<void> {
+  await trx
+    .updateTable('memberships')
+    .set({ teamId })
+    .where('tenantId', '=', tenantId)
+    .where('userId', '=', userId)
+    .execute();
+}
+
 export async function deleteMember(trx: Executor, tenantId: string, userId: string) {
   await trx.deleteFrom('memberships').where('tenantId', '=', tenantId).where('userId', '=', userId).execute();
 }
@@ -239,6 +269,32 @@ export async function deleteRemoval(db: Executor, tenantId: string, userId: stri
     .where('userId', '=', userId)
     .executeTakeFirst();
   return deleted(result);
+}
+
+export async function findTeamName(db: Executor, tenantId: string, teamId: string): Promise<string | null> {
+  const team = await db
+    .selectFrom('teams')
+    .select('name')
+    .where('id', '=', teamId)
+    .where('tenantId', '=', tenantId)
+    .executeTakeFirst();
+  return team?.name ?? null;
+}
+
+/** The name of the member's team; null without one (or for anyone who is not a member). */
+export async function findMemberTeamName(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('memberships')
+    .innerJoin('teams', 'teams.id', 'memberships.teamId')
+    .select('teams.name')
+    .where('memberships.tenantId', '=', tenantId)
+    .where('memberships.userId', '=', userId)
+    .executeTakeFirst();
+  return row?.name ?? null;
 }
 
 export async function teamExists(db: Executor, tenantId: string, teamId: string): Promise<boolean> {

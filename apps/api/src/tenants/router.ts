@@ -12,6 +12,7 @@ import {
   revokedServiceToken,
   serviceToken,
   serviceTokenInput,
+  setMemberTeamInput,
   setRoleInput,
   team,
   teamCreateInput,
@@ -28,7 +29,7 @@ import { z } from 'zod';
 import { router, signedInProcedure, tenantProcedure } from '../trpc/trpc.js';
 import { listAccess } from './access-list.js';
 import { createDisplayLink, createJoinLink, currentJoinCode, revokeLink } from './links.js';
-import { listMembers, removeGuests, removeMember, setMemberRole } from './members.js';
+import { listMembers, removeGuests, removeMember, setMemberRole, setMemberTeam } from './members.js';
 import { listRemovedMembers, readmitMember } from './removals.js';
 import { readSafetySettings, updateSafetySettings } from './safety.js';
 import { createTenant, readTenantSnapshot, updateSettings } from './settings.js';
@@ -68,6 +69,11 @@ export const tenantRouter = router({
     .input(setRoleInput)
     .output(z.array(member))
     .mutation(({ ctx, input }) => setMemberRole(ctx.db, ctx.access, input.userId, input.role)),
+  /** The team a member's pulse answers count for. */
+  setMemberTeam: tenantProcedure('manage')
+    .input(setMemberTeamInput)
+    .output(z.array(member))
+    .mutation(({ ctx, input }) => setMemberTeam(ctx.db, ctx.access, input.userId, input.teamId)),
   removeMember: tenantProcedure('manage')
     .meta(changesAccess)
     .input(memberInput)
