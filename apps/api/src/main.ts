@@ -1,4 +1,5 @@
 import { startAuditRetention } from './audit/retention.js';
+import { listenForTestClock, SettableClock, systemClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { seedDemoData } from './demo/seed.js';
@@ -12,6 +13,7 @@ import { createApp } from './http/server.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { openLimitStore } from './limits/store.js';
 import { startMeetingScheduler } from './meetings/scheduler.js';
+import { startPulseScheduler } from './pulse/scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
 /** Meetings open and close within a second of their time. */
@@ -43,6 +45,15 @@ async function main(): Promise<void> {
     announce: (tenantId) => hub.announce(tenantId),
     log,
   });
+  // With TEST_CLOCK a test sets this process's time; the schedule sees it before the move is acknowledged.
+  const testClock = config.testClock ? new SettableClock() : undefined;
+  const clock = testClock ?? systemClock;
+  const pulseScheduler = startPulseScheduler(db, clock, {
+    mailEnabled: config.mail !== undefined,
+    announce: (tenantId) => hub.announce(tenantId),
+    log,
+  });
+  if (testClock) listenForTestClock(testClock, () => pulseScheduler.runNow());
   const { server, dropStreams } = createApp({
     db,
     hub,
@@ -56,6 +67,7 @@ async function main(): Promise<void> {
     limits: new RateLimits(limitStore, config.rateLimits),
     webDist: config.webDist,
     trpcStreams: config.trpcStreams,
+    clock,
     log,
   });
   server.once('error', (error: NodeJS.ErrnoException) => {
@@ -80,6 +92,7 @@ async function main(): Promise<void> {
       stopRetention();
       stopAuditRetention();
       await stopScheduler();
+      await pulseScheduler.stop();
       await engine.close();
       await hub.close();
       await limitStore.close();

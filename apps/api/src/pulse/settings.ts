@@ -75,7 +75,7 @@ function changesOf(input: PulseSettingsInput): PulseSettingsChanges {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
-/** Merges the caller's changes into the settings under the tenant's lock, so concurrent changes both count. */
+/** Merges the changes into the settings under the tenant's lock, so concurrent changes both count. */
 export async function updatePulseSettings(
   db: Database,
   access: TenantAccess,
