@@ -3,6 +3,7 @@ import {
   joinCodeInput,
   joinWithCodeInput,
   type meetingScoped,
+  pulseLinkResponseInput,
   questionInput,
   questionSubmitInput,
   signInInput,
@@ -186,6 +187,8 @@ export const PROCEDURE_LIMITS: Readonly<Record<string, Planner>> = {
     guestJoinsPerAddress,
     guestJoinsPerCode,
   ),
+  // A one-tap link's token is unguessable, but unknown ones are still guesses and cost as much.
+  'pulse.respondWithLink': limitedBy(pulseLinkResponseInput, codeGuessesPerAddress),
   'tenant.createJoinLink': limitedBy(tenantScoped, linksAndTokensPerAdmin),
   'tenant.createDisplayLink': limitedBy(tenantScoped, linksAndTokensPerAdmin),
   'tenant.createServiceToken': limitedBy(createServiceTokenInput, linksAndTokensPerAdmin),

@@ -158,6 +158,9 @@ const validAuditFilters = (ids: Ids) => ({
   to: '2040-01-01T00:00:00+01:00',
 });
 
+/** Any score of either pulse scale: the question's own range is checked once it is known. */
+const pulseScore: FieldSpec = { kind: 'int', min: 0, max: 10 };
+
 /** The weeks of trend default to 12 when left out. */
 const pulseResultsQuery: Entry = {
   type: 'query',
@@ -495,6 +498,25 @@ const TABLE: Record<string, Entry> = {
   },
   'pulse.results': pulseResultsQuery,
   'pulse.exportResults': pulseResultsQuery,
+  'pulse.pending': tenantOnly('query'),
+  'pulse.respond': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { tenant: slug, invitationId: id, score: pulseScore },
+    valid: () => ({ tenant: 'alpha', invitationId: randomUUID(), score: 3 }),
+  },
+  'pulse.setEmailPreference': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { tenant: slug, emailInvitations: bool },
+    valid: () => ({ tenant: 'alpha', emailInvitations: false }),
+  },
+  'pulse.respondWithLink': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { token: { kind: 'text', min: 20, max: 128 }, score: pulseScore },
+    valid: () => ({ token: randomUUID().replaceAll('-', ''), score: 3 }),
+  },
 };
 
 // ---------------------------------------------------------------------------------------------

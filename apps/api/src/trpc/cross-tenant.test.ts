@@ -18,6 +18,7 @@ import { startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, type AccountName } from '../test-support/fixture.js';
 import { expectEntryPerProcedure, routerProcedures, validateInput } from '../test-support/procedures.js';
+import { insertPulseQuestion, insertPulseSend } from '../test-support/pulse.js';
 import { snapshotData } from '../test-support/snapshot.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -32,6 +33,8 @@ interface Objects {
   userId: string;
   linkId: string;
   tokenId: string;
+  /** A member's pulse invitation. */
+  invitationId: string;
 }
 
 type Input = Record<string, unknown>;
@@ -190,6 +193,12 @@ const TABLE: Record<string, Entry> = {
   'audit.export': scoped('query', (tenant) => ({ tenant, action: 'question.pin' })),
   'pulse.results': scoped('query', (tenant) => ({ tenant, weeks: 4 })),
   'pulse.exportResults': scoped('query', (tenant) => ({ tenant, weeks: 4 })),
+  'pulse.pending': scoped('query'),
+  'pulse.respond': scoped('mutation', (tenant, o) => ({ tenant, invitationId: o.invitationId, score: 3 }), [
+    'invitationId',
+  ]),
+  'pulse.setEmailPreference': scoped('mutation', (tenant) => ({ tenant, emailInvitations: false })),
+  'pulse.respondWithLink': outside('mutation'),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -253,6 +262,13 @@ interface ErrorShape {
   data?: { code?: string; httpStatus?: number };
 }
 
+/** A pulse invitation of `userId` to a question of its own. */
+async function pulseInvitation(app: TestApp, tenantId: string, userId: string): Promise<string> {
+  const questionId = await insertPulseQuestion(app.db, tenantId);
+  const invitations = await insertPulseSend(app.db, { tenantId, questionId, userIds: [userId] });
+  return invitations.get(userId) as string;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (dialect) => {
@@ -310,6 +326,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       userId: app.userIds.member,
       linkId: joinLink.id,
       tokenId: token.id,
+      invitationId: await pulseInvitation(app, app.tenantIds.alpha, app.userIds.member),
     };
     alphaCandidates = {
       meetingId: [app.meetingIds.alpha],
@@ -319,6 +336,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       userId: [app.userIds.owner, app.userIds.member],
       linkId: [joinLink.id, displayLink.id],
       tokenId: [token.id],
+      invitationId: [alpha.invitationId],
     };
 
     const [betaOwner, betaMember] = await app.clients('betaOwner', 'betaMember');
@@ -344,6 +362,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       userId: app.userIds.betaMember,
       linkId: betaLink.id,
       tokenId: betaToken.id,
+      invitationId: await pulseInvitation(app, app.tenantIds.beta, app.userIds.betaMember),
     };
 
     const alphaAccounts = (Object.keys(ACCOUNTS) as AccountName[]).filter(
@@ -379,6 +398,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     userId: randomUUID(),
     linkId: randomUUID(),
     tokenId: randomUUID(),
+    invitationId: randomUUID(),
   });
 
   /** The alpha secrets in an answer that its request did not carry. */
@@ -639,6 +659,13 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
         input: { sessionId: randomUUID() },
         cookie: cookies.betaOwner,
       },
+      {
+        type: 'mutation' as const,
+        path: 'pulse.respondWithLink',
+        label: 'unknown one-tap link',
+        input: { token: 'an-unknown-check-in-link-token', score: 3 },
+        cookie: cookies.betaMember,
+      },
     ];
     const exchanges = await exchangeWithoutChange(requests);
     const [
@@ -653,6 +680,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       sessions,
       endAlphaSession,
       endNowhere,
+      unknownPulseLink,
     ] = exchanges.map((e) => e.answer);
     expect([meMember?.status, meOwner?.status]).toEqual([200, 200]);
     expect(meMember?.text).toContain('"tenant":"beta"');
@@ -667,6 +695,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     // Another person's session is not found, exactly like one that exists nowhere, and it lives on.
     expect(endAlphaSession?.code).toBe('NOT_FOUND');
     expect(endAlphaSession?.text).toBe(endNowhere?.text);
+    expect(unknownPulseLink?.code).toBe('NOT_FOUND');
     expect((await app.client({ cookie: cookies.owner }).account.sessions.query())[0]?.id).toBe(
       alphaSessionId,
     );

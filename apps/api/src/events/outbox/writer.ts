@@ -12,6 +12,8 @@ export type Audience = 'all' | 'moderators' | 'admins';
  * Bumping the tenant's sequence row takes a row lock that is held until commit, so concurrent
  * writers of one tenant get their numbers in commit order and a reader never sees seq N+1
  * before seq N. Call it as late in the transaction as possible: it serializes the tenant's writers.
+ * `timestamp` is the envelope's time, now unless the event may tell no more than its data (pulse
+ * answers pass theirs, truncated to the hour).
  */
 export async function appendEvent(
   trx: Executor,
@@ -19,6 +21,7 @@ export async function appendEvent(
   event: LatestEvent,
   audience: Audience,
   reserved?: number,
+  timestamp = Date.now(),
 ): Promise<number> {
   const seq = reserved ?? (await reserveSequence(trx, tenantId));
   await trx
@@ -30,7 +33,7 @@ export async function appendEvent(
       meetingId: meetingOf(event),
       audience,
       data: JSON.stringify(event.data),
-      timestamp: Date.now(),
+      timestamp,
     })
     .execute();
   return seq;
