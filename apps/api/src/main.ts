@@ -13,6 +13,7 @@ import { createApp } from './http/server.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { openLimitStore } from './limits/store.js';
 import { startMeetingScheduler } from './meetings/scheduler.js';
+import { linkBaseUrl, startPulseMailer } from './pulse/mailer.js';
 import { startPulseScheduler } from './pulse/scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -48,6 +49,15 @@ async function main(): Promise<void> {
   // With TEST_CLOCK a test sets this process's time; the schedule sees it before the move is acknowledged.
   const testClock = config.testClock ? new SettableClock() : undefined;
   const clock = testClock ?? systemClock;
+  const mailer =
+    config.mail &&
+    startPulseMailer(db, {
+      smtpUrl: config.mail.smtpUrl,
+      from: config.mail.from,
+      baseUrl: linkBaseUrl(config.publicUrl, config.port),
+      clock,
+      log,
+    });
   const pulseScheduler = startPulseScheduler(db, clock, {
     mailEnabled: config.mail !== undefined,
     announce: (tenantId) => hub.announce(tenantId),
@@ -93,6 +103,7 @@ async function main(): Promise<void> {
       stopAuditRetention();
       await stopScheduler();
       await pulseScheduler.stop();
+      await mailer?.stop();
       await engine.close();
       await hub.close();
       await limitStore.close();
