@@ -1,23 +1,13 @@
-import type { PulseScale } from '@pulsestage/contracts';
 import type { Executor } from '../db/schema.js';
+import type { PulseQuestionRow } from './questions-repository.js';
 
 /*
  * The queries behind pulse results. Answers are counted per score in SQL, so a result costs one row per
  * question, week, team, cohort and score however many answered; none of these reads a user.
  */
 
-export interface ResultQuestionRow {
-  id: string;
-  text: string;
-  scale: PulseScale;
-  teamId: string | null;
-  active: number;
-  position: number;
-  createdAt: string;
-}
-
 /** The tenant's questions in rotation order: the active ones, and inactive ones that have answers. */
-export function selectQuestionsWithResults(db: Executor, tenantId: string): Promise<ResultQuestionRow[]> {
+export function selectQuestionsWithResults(db: Executor, tenantId: string): Promise<PulseQuestionRow[]> {
   return db
     .selectFrom('pulseQuestions as q')
     .where('q.tenantId', '=', tenantId)
@@ -27,7 +17,7 @@ export function selectQuestionsWithResults(db: Executor, tenantId: string): Prom
         eb.exists(eb.selectFrom('pulseResponses as r').whereRef('r.questionId', '=', 'q.id').select('r.id')),
       ]),
     )
-    .select(['q.id', 'q.text', 'q.scale', 'q.teamId', 'q.active', 'q.position', 'q.createdAt'])
+    .selectAll('q')
     .orderBy('q.position')
     .orderBy('q.createdAt')
     .orderBy('q.id')

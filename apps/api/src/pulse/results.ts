@@ -21,9 +21,9 @@ import {
   type ScoreCounts,
 } from './aggregates.js';
 import { isoWeekBefore, isoWeekOf, localDateAt } from './calendar.js';
+import { toPulseQuestion } from './questions-repository.js';
 import {
   countScores,
-  type ResultQuestionRow,
   type RoundRow,
   type ScoreCountRow,
   selectQuestionsWithResults,
@@ -100,10 +100,6 @@ function roundResults(
   return { week: round.week, invited: round.invited, responseRate, overall, teams, cohorts };
 }
 
-function toQuestion(row: ResultQuestionRow): PulseQuestionResults['question'] {
-  return { ...row, active: row.active === 1 };
-}
-
 /**
  * Every question's round (the latest week it was asked in) with its breakdowns, and its trend over the
  * last `weeks` weeks in the tenant's time zone. Groups below the tenant's threshold show only how many
@@ -144,7 +140,7 @@ export async function readPulseResults(
       const answersIn = (week: string) => answersByWeek.get(weekKey(question.id, week)) ?? [];
       const round = roundOf.get(question.id);
       return {
-        question: toQuestion(question),
+        question: toPulseQuestion(question),
         round: round ? roundResults(round, answersIn(round.week), context) : null,
         trend: (weeksOf.get(question.id) ?? []).map(({ week }) => ({
           week,
