@@ -24,6 +24,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'member.remove': 'Removed a member',
   'member.readmit': 'Let a removed member back in',
   'member.removeGuests': 'Removed the guests',
+  'member.setTeam': "Changed a member's team",
   'settings.update': 'Changed the settings',
   'settings.updateSafety': 'Changed the safety settings',
   'link.create': 'Created a link',
@@ -32,6 +33,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'token.revoke': 'Revoked a service token',
   'team.create': 'Created a team',
   'tag.create': 'Created a tag',
+  'pulse.updateSettings': 'Changed the pulse schedule',
+  'pulseQuestion.create': 'Added a pulse question',
+  'pulseQuestion.update': 'Changed a pulse question',
+  'pulseQuestion.reorder': 'Reordered the pulse questions',
 };
 
 /** An action's label; an action this page does not know yet is shown by its name. */
@@ -48,6 +53,7 @@ const TARGET_LABELS: Record<string, string> = {
   serviceToken: 'Service token',
   team: 'Team',
   tag: 'Tag',
+  pulseQuestion: 'Pulse question',
 };
 
 /** The object of an entry, short: its kind and the start of its id (the whole id is in the export). */
