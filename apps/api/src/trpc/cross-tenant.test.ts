@@ -35,6 +35,7 @@ interface Objects {
   tokenId: string;
   /** A member's pulse invitation. */
   invitationId: string;
+  pulseQuestionId: string;
 }
 
 type Input = Record<string, unknown>;
@@ -114,6 +115,12 @@ const TABLE: Record<string, Entry> = {
     'userId',
   ]),
   'tenant.removeMember': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId }), ['userId']),
+  'tenant.setMemberTeam': scoped(
+    'mutation',
+    (tenant, o) => ({ tenant, userId: o.userId, teamId: o.teamId }),
+    ['userId', 'teamId'],
+    { teamId: 'BAD_REQUEST' },
+  ),
   'tenant.removeGuests': scoped('mutation'),
   'tenant.removedMembers': scoped('query'),
   'tenant.readmitMember': scoped('mutation', (tenant, o) => ({ tenant, userId: o.userId }), ['userId']),
@@ -199,6 +206,32 @@ const TABLE: Record<string, Entry> = {
   ]),
   'pulse.setEmailPreference': scoped('mutation', (tenant) => ({ tenant, emailInvitations: false })),
   'pulse.respondWithLink': outside('mutation'),
+  'pulse.settings': scoped('query'),
+  'pulse.updateSettings': scoped('mutation', (tenant) => ({ tenant, enabled: true, threshold: 3 })),
+  'pulse.questions': scoped('query'),
+  'pulse.createQuestion': scoped(
+    'mutation',
+    (tenant, o) => ({
+      tenant,
+      text: 'A pulse question planted from outside',
+      scale: 'agree5',
+      teamId: o.teamId,
+    }),
+    ['teamId'],
+    'BAD_REQUEST',
+  ),
+  'pulse.updateQuestion': scoped(
+    'mutation',
+    (tenant, o) => ({ tenant, questionId: o.pulseQuestionId, text: 'Taken over', teamId: o.teamId }),
+    ['pulseQuestionId', 'teamId'],
+    { teamId: 'BAD_REQUEST' },
+  ),
+  'pulse.reorderQuestions': scoped(
+    'mutation',
+    (tenant, o) => ({ tenant, questionIds: [o.pulseQuestionId] }),
+    ['pulseQuestionId'],
+    'BAD_REQUEST',
+  ),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +320,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
 
   const ALPHA_QUESTION = 'Alpha confidential question about the merger';
   const ALPHA_ANSWER = 'Alpha confidential answer';
+  const ALPHA_PULSE_QUESTION = 'Alpha confidential pulse about the reorganization';
 
   beforeAll(async () => {
     app = await startTestApp(dialect);
@@ -316,6 +350,11 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       name: 'alpha-bot',
       role: 'owner',
     });
+    const pulseQuestion = await owner.pulse.createQuestion.mutate({
+      tenant: 'alpha',
+      text: ALPHA_PULSE_QUESTION,
+      scale: 'agree5',
+    });
     alphaServiceToken = token.token;
     alphaDisplayToken = displayLink.token;
     alpha = {
@@ -327,6 +366,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       linkId: joinLink.id,
       tokenId: token.id,
       invitationId: await pulseInvitation(app, app.tenantIds.alpha, app.userIds.member),
+      pulseQuestionId: pulseQuestion.id,
     };
     alphaCandidates = {
       meetingId: [app.meetingIds.alpha],
@@ -337,6 +377,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       linkId: [joinLink.id, displayLink.id],
       tokenId: [token.id],
       invitationId: [alpha.invitationId],
+      pulseQuestionId: [pulseQuestion.id],
     };
 
     const [betaOwner, betaMember] = await app.clients('betaOwner', 'betaMember');
@@ -354,6 +395,11 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       name: 'beta-bot',
       role: 'member',
     });
+    const betaPulseQuestion = await betaOwner.pulse.createQuestion.mutate({
+      tenant: 'beta',
+      text: 'A beta pulse question',
+      scale: 'agree5',
+    });
     beta = {
       meetingId: app.meetingIds.beta,
       questionId: betaQuestion.id,
@@ -363,6 +409,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       linkId: betaLink.id,
       tokenId: betaToken.id,
       invitationId: await pulseInvitation(app, app.tenantIds.beta, app.userIds.betaMember),
+      pulseQuestionId: betaPulseQuestion.id,
     };
 
     const alphaAccounts = (Object.keys(ACCOUNTS) as AccountName[]).filter(
@@ -375,6 +422,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       'Alpha Inc',
       ALPHA_QUESTION,
       ALPHA_ANSWER,
+      ALPHA_PULSE_QUESTION,
       team.name,
       tag.name,
       joinLink.code,
@@ -399,6 +447,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     linkId: randomUUID(),
     tokenId: randomUUID(),
     invitationId: randomUUID(),
+    pulseQuestionId: randomUUID(),
   });
 
   /** The alpha secrets in an answer that its request did not carry. */
