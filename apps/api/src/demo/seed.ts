@@ -2,6 +2,7 @@ import type { Role } from '@pulsestage/contracts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TENANT } from '@pulsestage/contracts/demo';
 import type { TenantAccess } from '../auth/access.js';
 import { insertUser } from '../auth/service.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import { closeMeeting, createMeeting } from '../meetings/service.js';
@@ -11,6 +12,7 @@ import { createTag } from '../questions/tags.js';
 import { createJoinLink } from '../tenants/links.js';
 import { addMember, insertTenant } from '../tenants/repository.js';
 import { createTeam } from '../tenants/teams.js';
+import { type SeedPulse, seedPulse } from './pulse-history.js';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@pulsestage/contracts/demo';
 
@@ -39,6 +41,7 @@ interface SeedTenant {
   tags: { name: string; color: string }[];
   /** Seeded in this order; the list shows them by state whatever the order. */
   meetings: SeedMeeting[];
+  pulse?: SeedPulse;
 }
 
 /** What the demo has had from the start: now the questions of its running meeting. */
@@ -108,6 +111,71 @@ const DECEMBER_QUESTIONS: SeedQuestion[] = [
   { body: 'Can we get standing desks in the new office?', upvotes: 0 },
 ];
 
+const ENGINEERING_PEOPLE = [
+  'Priya Shah',
+  'Tom Becker',
+  'Lena Vogel',
+  'Marco Rossi',
+  'Aiko Tanaka',
+  'Samuel Okafor',
+  'Jonas Weber',
+  'Fatima Haddad',
+  'Noah Fischer',
+  'Chloe Martin',
+  'Ravi Kumar',
+  'Sofia Lopez',
+  'Erik Lindqvist',
+  'Hannah Schulz',
+  'Diego Alvarez',
+  'Mei Chen',
+  'Lukas Braun',
+  'Amara Nwosu',
+];
+const SALES_PEOPLE = [
+  'Grace Kim',
+  'Oliver Wright',
+  'Isabel Costa',
+  'Felix Wagner',
+  'Nina Petrova',
+  'Hugo Laurent',
+  'Zoe Turner',
+  'Mateo Silva',
+  'Clara Hoffmann',
+  'Yusuf Demir',
+  'Emma Jansen',
+  'Leo Moreau',
+  'Julia Nowak',
+  'Daniel Park',
+  'Ines Ferreira',
+  'Max Keller',
+];
+
+/** Enough colleagues in each team and cohort that the results pass the threshold, with gentle trends. */
+const DEMO_PULSE: SeedPulse = {
+  timeZone: 'Europe/Berlin',
+  questions: [
+    { text: 'My workload is sustainable.', scale: 'agree5', from: 2.9, to: 3.6 },
+    {
+      text: 'How likely are you to recommend working here to a friend?',
+      scale: 'likely10',
+      from: 6.2,
+      to: 7.4,
+    },
+    { text: 'I know what is expected of me this week.', scale: 'agree5', from: 3.8, to: 4.1 },
+    { text: 'The on-call rotation is fair.', scale: 'agree5', team: 'Engineering', from: 2.6, to: 3.4 },
+  ],
+  accountTeams: {
+    'owner@demo.test': 'Engineering',
+    'mod@demo.test': 'Sales',
+    'alice@demo.test': 'Engineering',
+    'bob@demo.test': 'Sales',
+  },
+  people: [
+    ...ENGINEERING_PEOPLE.map((name) => ({ name, team: 'Engineering' })),
+    ...SALES_PEOPLE.map((name) => ({ name, team: 'Sales' })),
+  ],
+};
+
 const DEMO: SeedTenant = {
   slug: DEMO_TENANT,
   name: 'Demo Org',
@@ -160,6 +228,7 @@ const DEMO: SeedTenant = {
       questions: [],
     },
   ],
+  pulse: DEMO_PULSE,
 };
 
 const ACME: SeedTenant = {
@@ -188,15 +257,17 @@ const ACME: SeedTenant = {
   ],
 };
 
-async function seedTenant(db: Database, seed: SeedTenant): Promise<void> {
+async function seedTenant(db: Database, seed: SeedTenant, clock: Clock): Promise<void> {
   const tenant = await db.transaction().execute((trx) => insertTenant(trx, seed.slug, seed.name));
   const tenantId = tenant.id;
 
   const members: TenantAccess['actor'][] = [];
+  const accounts = new Map<string, string>();
   for (const account of seed.accounts) {
     const userId = await insertUser(db, { ...account, password: DEMO_PASSWORD });
     await addMember(db, tenantId, userId, account.role);
     members.push({ id: userId, role: account.role });
+    accounts.set(account.email, userId);
   }
   const [owner] = members;
   if (!owner) throw new Error(`${seed.slug} needs an owner`);
@@ -209,6 +280,7 @@ async function seedTenant(db: Database, seed: SeedTenant): Promise<void> {
   await createJoinLink(db, as(owner));
 
   for (const meeting of seed.meetings) await seedMeeting(db, as, members, { teams, tags }, meeting);
+  if (seed.pulse) await seedPulse(db, as(owner), { teams, accounts }, seed.pulse, clock);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -259,12 +331,12 @@ async function seedMeeting(
  * Seeds the demo tenants when the database has no tenants yet; returns whether it did. When several
  * instances start on one empty database, the first to create a tenant seeds it and the others skip.
  */
-export async function seedDemoData(db: Database): Promise<boolean> {
+export async function seedDemoData(db: Database, clock: Clock = systemClock): Promise<boolean> {
   const existing = await db.selectFrom('tenants').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   try {
-    await seedTenant(db, DEMO);
-    await seedTenant(db, ACME);
+    await seedTenant(db, DEMO, clock);
+    await seedTenant(db, ACME, clock);
     return true;
   } catch (error) {
     if (error instanceof DomainError && error.code === 'CONFLICT') return false;
