@@ -13,9 +13,11 @@ import {
   AUDIT_TARGET_TYPES,
   MEETING_LISTS,
   noInput,
+  PULSE_SCALES,
   QUESTION_SORTS,
   QUESTION_STATUSES,
   ROLES,
+  WEEKDAYS,
 } from '@pulsestage/contracts';
 import { readSubscriptionOpening } from '@pulsestage/test-harness/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +49,9 @@ type FieldSpec =
   /** events.subscribe: requested version per event type. */
   | { kind: 'versions'; optional?: boolean }
   /** A list of restricted words or of origins, at most `max` entries of at most `itemMax` characters. */
-  | { kind: 'list'; of: 'word' | 'origin'; max: number; itemMax: number; optional?: boolean };
+  | { kind: 'list'; of: 'word' | 'origin' | 'uuid'; max: number; itemMax: number; optional?: boolean }
+  /** A pulse schedule: each weekday, a cohort's name or null. */
+  | { kind: 'schedule'; optional?: boolean };
 
 interface Ids {
   meetingId: string;
@@ -60,6 +64,7 @@ interface Ids {
   displayToken: string;
   tokenId: string;
   cursor: string;
+  pulseQuestionId: string;
 }
 
 type Input = Record<string, unknown>;
@@ -160,6 +165,10 @@ const validAuditFilters = (ids: Ids) => ({
 
 /** Any score of either pulse scale: the question's own range is checked once it is known. */
 const pulseScore: FieldSpec = { kind: 'int', min: 0, max: 10 };
+
+const pulseScale: FieldSpec = { kind: 'enum', values: PULSE_SCALES };
+const pulseQuestionText: FieldSpec = { kind: 'text', min: 1, max: 200 };
+const everyDay = (cohort: unknown) => Object.fromEntries(WEEKDAYS.map((day) => [day, cohort]));
 
 /** The weeks of trend default to 12 when left out. */
 const pulseResultsQuery: Entry = {
@@ -276,6 +285,12 @@ const TABLE: Record<string, Entry> = {
     caller: 'owner',
     fields: { tenant: slug, userId: id, role },
     valid: (ids) => ({ tenant: 'alpha', userId: ids.userId, role: 'moderator' }),
+  },
+  'tenant.setMemberTeam': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { tenant: slug, userId: id, teamId: { kind: 'uuid', nullable: true } },
+    valid: (ids) => ({ tenant: 'alpha', userId: ids.userId, teamId: ids.teamId }),
   },
   'tenant.removeMember': {
     type: 'mutation',
@@ -496,6 +511,67 @@ const TABLE: Record<string, Entry> = {
     fields: auditFilterFields,
     valid: validAuditFilters,
   },
+  'pulse.settings': tenantOnly('query'),
+  'pulse.updateSettings': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: {
+      tenant: slug,
+      enabled: { kind: 'bool', optional: true },
+      timeZone: { kind: 'text', min: 1, max: 64, optional: true },
+      timeOfDay: { kind: 'text', min: 5, max: 5, optional: true },
+      cohorts: { kind: 'list', of: 'word', max: 7, itemMax: 40, optional: true },
+      schedule: { kind: 'schedule', optional: true },
+      threshold: { kind: 'int', min: 3, max: 1000, optional: true },
+    },
+    valid: () => ({
+      tenant: 'alpha',
+      enabled: true,
+      timeZone: 'Europe/Berlin',
+      timeOfDay: '09:30',
+      cohorts: ['Everyone'],
+      schedule: { ...everyDay('Everyone'), sunday: null },
+      threshold: 5,
+    }),
+  },
+  'pulse.questions': tenantOnly('query'),
+  'pulse.createQuestion': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: {
+      tenant: slug,
+      text: pulseQuestionText,
+      scale: pulseScale,
+      teamId: { ...optionalId, nullable: true },
+    },
+    valid: (ids) => ({ tenant: 'alpha', text: `Workload ${unique()}?`, scale: 'agree5', teamId: ids.teamId }),
+  },
+  'pulse.updateQuestion': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: {
+      tenant: slug,
+      questionId: id,
+      text: { ...pulseQuestionText, optional: true },
+      scale: { ...pulseScale, optional: true },
+      teamId: { ...optionalId, nullable: true },
+      active: { kind: 'bool', optional: true },
+    },
+    valid: (ids) => ({
+      tenant: 'alpha',
+      questionId: ids.pulseQuestionId,
+      text: 'Is your workload sustainable?',
+      scale: 'likely10',
+      teamId: ids.teamId,
+      active: false,
+    }),
+  },
+  'pulse.reorderQuestions': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { tenant: slug, questionIds: { kind: 'list', of: 'uuid', max: 200, itemMax: 36 } },
+    valid: (ids) => ({ tenant: 'alpha', questionIds: [ids.pulseQuestionId] }),
+  },
   'pulse.results': pulseResultsQuery,
   'pulse.exportResults': pulseResultsQuery,
   'pulse.pending': tenantOnly('query'),
@@ -571,10 +647,17 @@ function oversized(spec: FieldSpec): unknown[] {
     case 'versions':
       return [{ [HUGE]: 1 }];
     case 'list': {
-      const entry = (index: number) => (spec.of === 'word' ? `word${index}` : `https://host${index}.test`);
+      const entries = {
+        word: (index: number) => `word${index}`,
+        origin: (index: number) => `https://host${index}.test`,
+        uuid: () => randomUUID(),
+      };
+      const entry = entries[spec.of];
       const tooMany = Array.from({ length: spec.max + 1 }, (_, index) => entry(index));
       return [tooMany, [entry(0), 'x'.repeat(spec.itemMax + 1)], [HUGE]];
     }
+    case 'schedule':
+      return [everyDay('x'.repeat(41)), { ...everyDay(null), monday: HUGE }];
     case 'enum':
     case 'bool':
       return [HUGE];
@@ -693,6 +776,10 @@ function malformed(spec: FieldSpec, valid: unknown): unknown[] {
         '1; DROP TABLE events',
       ];
     case 'list':
+      if (spec.of === 'uuid') {
+        const uuid = randomUUID();
+        return [[''], ['not-a-uuid'], [`${uuid}0`], [`${uuid}' OR '1'='1`], [uuid, '']];
+      }
       return spec.of === 'word'
         ? [[''], ['   '], ['\u200b\u200d'], ['\u202e'], ['fine', '\ufe0f'], ['ab\u0000cd']]
         : [
@@ -717,6 +804,20 @@ function malformed(spec: FieldSpec, valid: unknown): unknown[] {
         { 'question:answered': null },
         { "'; DROP TABLE events; --": 1 },
       ];
+    case 'schedule': {
+      const schedule = valid as Record<string, unknown>;
+      const { tuesday: _dropped, ...withoutTuesday } = schedule;
+      return [
+        { ...schedule, monday: '' },
+        { ...schedule, friday: '   ' },
+        { ...schedule, saturday: 'ab\u0000cd' },
+        { ...schedule, sunday: 42 },
+        { ...schedule, holiday: 'Everyone' },
+        withoutTuesday,
+        // Well-formed, but no such cohort: the settings refuse it, naming the day.
+        { ...schedule, monday: 'Nobody' },
+      ];
+    }
   }
 }
 
@@ -900,6 +1001,11 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
       name: 'bot',
       role: 'member',
     });
+    const pulseQuestion = await owner.pulse.createQuestion.mutate({
+      tenant: 'alpha',
+      text: 'How sustainable is your workload?',
+      scale: 'agree5',
+    });
     ids = {
       meetingId: app.meetingIds.alpha,
       questionId: question.id,
@@ -911,6 +1017,7 @@ describe.each(DIALECTS)('bad input on %s', { timeout: 60_000 }, (dialect) => {
       displayToken: displayLink.token,
       tokenId: token.id,
       cursor: encodeCursor(['top', 0, question.submittedAt, question.id]),
+      pulseQuestionId: pulseQuestion.id,
     };
     cookies.owner = await app.cookieOf('owner');
     const signedIn = await app.raw('POST', 'auth.signIn', {
