@@ -88,6 +88,10 @@ export async function countScores(
   const rows = await db
     .selectFrom('pulseResponses')
     .where('tenantId', '=', tenantId)
+    // Through the tenant's questions, so the (question, week) index is used rather than every answer read.
+    .where('questionId', 'in', (eb) =>
+      eb.selectFrom('pulseQuestions').where('tenantId', '=', tenantId).select('id'),
+    )
     .where((eb) => {
       const inRange = eb.and([eb('week', '>=', weeks.from), eb('week', '<=', weeks.to)]);
       return weeks.also.length > 0 ? eb.or([inRange, eb('week', 'in', weeks.also)]) : inRange;

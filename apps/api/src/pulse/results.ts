@@ -43,7 +43,9 @@ function groupBy<Row, Key>(rows: readonly Row[], keyOf: (row: Row) => Key): Map<
   const groups = new Map<Key, Row[]>();
   for (const row of rows) {
     const key = keyOf(row);
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
   }
   return groups;
 }
@@ -51,7 +53,7 @@ function groupBy<Row, Key>(rows: readonly Row[], keyOf: (row: Row) => Key): Map<
 const countsOf = (rows: WeekAnswers): ScoreCounts =>
   combineCounts(rows.map((row) => new Map([[row.score, row.answers]])));
 
-/** What the tenant's results are read against: its settings, its teams, the weeks of the trend. */
+/** What a question's results are read against: its scale, and the tenant's threshold, teams and cohorts. */
 interface ResultsContext {
   scale: PulseScale;
   threshold: number;
