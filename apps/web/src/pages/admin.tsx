@@ -10,7 +10,7 @@ import { PublicUrlWarning } from '../components/public-url-warning';
 import { RemovedMembers, removalWarning, useRefreshRemovedMembers } from '../components/removed-members';
 import { SafetySettings } from '../components/safety-settings';
 import { SaveRow, Section } from '../components/section';
-import { Select } from '../components/select';
+import { namedOptions, Select } from '../components/select';
 import type { FieldLabels } from '../lib/errors';
 import { type Attempt, useFailureNotice } from '../lib/failure';
 import { usePublicOrigin } from '../lib/public-url';
@@ -87,6 +87,9 @@ function Members({ tenant }: { tenant: Tenant }) {
   const utils = trpc.useUtils();
   const onSuccess = (list: Member[]) => utils.tenant.members.setData({ tenant: tenant.slug }, list);
   const setRole = trpc.tenant.setRole.useMutation({ onSuccess });
+  // The team a member's pulse answers count for; guests are never asked.
+  const teams = trpc.team.list.useQuery({ tenant: tenant.slug });
+  const setTeam = trpc.tenant.setMemberTeam.useMutation({ onSuccess });
   const refreshRemoved = useRefreshRemovedMembers(tenant.slug);
   const remove = trpc.tenant.removeMember.useMutation({
     onSuccess: (list) => {
@@ -96,7 +99,7 @@ function Members({ tenant }: { tenant: Tenant }) {
   });
   return (
     <Section title={`Members${members.data ? ` (${members.data.length})` : ''}`}>
-      <Failure attempts={[setRole, remove]} />
+      <Failure attempts={[setRole, setTeam, remove]} />
       <ul className="divide-y divide-slate-100">
         {members.data?.map((member) => (
           <li key={member.userId} className="flex flex-wrap items-center gap-3 py-2">
@@ -110,6 +113,16 @@ function Members({ tenant }: { tenant: Tenant }) {
               options={ROLE_OPTIONS}
               onChange={(role) => setRole.mutate({ tenant: tenant.slug, userId: member.userId, role })}
             />
+            {!member.guest && (
+              <Select
+                label={`Team of ${member.name}`}
+                value={member.teamId ?? ''}
+                options={namedOptions('No team', teams.data ?? [])}
+                onChange={(teamId) =>
+                  setTeam.mutate({ tenant: tenant.slug, userId: member.userId, teamId: teamId || null })
+                }
+              />
+            )}
             <ConfirmButton
               label="Remove"
               warning={removalWarning(member.name)}
