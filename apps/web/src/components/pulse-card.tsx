@@ -35,7 +35,14 @@ function EmailSwitch({ tenant, pending, intro }: { tenant: string; pending: Puls
   const utils = trpc.useUtils();
   const update = trpc.pulse.setEmailPreference.useMutation({
     onSuccess: (updated) => utils.pulse.pending.setData({ tenant }, updated),
+    onError: () => utils.pulse.pending.invalidate({ tenant }),
   });
+  // The switch moves at once, and shows what the server holds again once it answered.
+  const [wanted, setWanted] = useState<boolean | null>(null);
+  const onChange = (emailInvitations: boolean) => {
+    setWanted(emailInvitations);
+    update.mutate({ tenant, emailInvitations }, { onSettled: () => setWanted(null) });
+  };
   const failure = useFailureNotice([update]);
   return (
     <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
@@ -44,10 +51,10 @@ function EmailSwitch({ tenant, pending, intro }: { tenant: string; pending: Puls
         <input
           type="checkbox"
           role="switch"
-          aria-checked={pending.emailInvitations}
-          checked={pending.emailInvitations}
-          disabled={update.isPending}
-          onChange={(event) => update.mutate({ tenant, emailInvitations: event.target.checked })}
+          aria-checked={wanted ?? pending.emailInvitations}
+          checked={wanted ?? pending.emailInvitations}
+          disabled={wanted !== null}
+          onChange={(event) => onChange(event.target.checked)}
           className="size-4 accent-indigo-600"
         />
         Email me check-ins

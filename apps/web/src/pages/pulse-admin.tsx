@@ -7,7 +7,7 @@ import {
   PULSE_THRESHOLD_MIN,
   WEEKDAYS,
 } from '@pulsestage/contracts/limits';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { Navigate } from 'react-router';
 import { ErrorNotice } from '../components/notice';
 import { PulseNav } from '../components/pulse-nav';
@@ -54,6 +54,7 @@ interface QuestionFormProps {
   submitLabel: string;
   pending: boolean;
   onSubmit(draft: QuestionDraft): void;
+  /** Given when editing: the form opens with the focus on its text, and can be left unsaved. */
   onCancel?(): void;
 }
 
@@ -61,6 +62,11 @@ interface QuestionFormProps {
 function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel }: QuestionFormProps) {
   const [draft, setDraft] = useState(initial);
   const ids = { text: useId(), count: useId(), scale: useId() };
+  const text = useRef<HTMLTextAreaElement>(null);
+  const editing = onCancel !== undefined;
+  useEffect(() => {
+    if (editing) text.current?.focus();
+  }, [editing]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit({ ...draft, text: draft.text.trim() });
@@ -73,6 +79,7 @@ function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel
           Question
         </label>
         <textarea
+          ref={text}
           id={ids.text}
           value={draft.text}
           rows={2}
@@ -185,56 +192,58 @@ function QuestionRow({
 }: QuestionRowProps) {
   const quoted = `“${question.text}”`;
   return (
-    <div className="flex flex-wrap items-start gap-3">
-      <span className="mt-0.5 w-6 text-right font-semibold text-slate-500 tabular-nums" aria-hidden>
+    <div className="flex items-start gap-3">
+      <span className="mt-0.5 w-6 shrink-0 text-right font-semibold text-slate-500 tabular-nums" aria-hidden>
         {place}
       </span>
-      <div className="min-w-48 flex-1">
-        <p className={`break-words font-medium ${question.active ? 'text-slate-900' : 'text-slate-500'}`}>
-          {question.text}
-        </p>
-        <p className="text-sm text-slate-600">
-          {SCALE_NAMES[question.scale]} · {teamName ? `${teamName} only` : 'Everyone'}
-          {!question.active && (
-            <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">
-              Inactive
-            </span>
-          )}
-        </p>
-      </div>
-      <div className="flex flex-wrap gap-1">
-        <button
-          id={moveButtonId(question.id, 'up')}
-          type="button"
-          className={smallButton}
-          disabled={busy || place === 1}
-          aria-label={`Move ${quoted} up`}
-          onClick={() => onMove('up')}
-        >
-          Up
-        </button>
-        <button
-          id={moveButtonId(question.id, 'down')}
-          type="button"
-          className={smallButton}
-          disabled={busy || place === count}
-          aria-label={`Move ${quoted} down`}
-          onClick={() => onMove('down')}
-        >
-          Down
-        </button>
-        <button type="button" className={smallButton} aria-label={`Edit ${quoted}`} onClick={onEdit}>
-          Edit
-        </button>
-        <button
-          type="button"
-          className={smallButton}
-          disabled={busy}
-          aria-label={`${question.active ? 'Deactivate' : 'Activate'} ${quoted}`}
-          onClick={onToggleActive}
-        >
-          {question.active ? 'Deactivate' : 'Activate'}
-        </button>
+      <div className="flex min-w-0 flex-1 flex-col gap-2">
+        <div>
+          <p className={`break-words font-medium ${question.active ? 'text-slate-900' : 'text-slate-500'}`}>
+            {question.text}
+          </p>
+          <p className="text-sm text-slate-600">
+            {SCALE_NAMES[question.scale]} · {teamName ? `${teamName} only` : 'Everyone'}
+            {!question.active && (
+              <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">
+                Inactive
+              </span>
+            )}
+          </p>
+        </div>
+        <div className="flex flex-wrap gap-1">
+          <button
+            id={moveButtonId(question.id, 'up')}
+            type="button"
+            className={smallButton}
+            disabled={busy || place === 1}
+            aria-label={`Move ${quoted} up`}
+            onClick={() => onMove('up')}
+          >
+            Up
+          </button>
+          <button
+            id={moveButtonId(question.id, 'down')}
+            type="button"
+            className={smallButton}
+            disabled={busy || place === count}
+            aria-label={`Move ${quoted} down`}
+            onClick={() => onMove('down')}
+          >
+            Down
+          </button>
+          <button type="button" className={smallButton} aria-label={`Edit ${quoted}`} onClick={onEdit}>
+            Edit
+          </button>
+          <button
+            type="button"
+            className={smallButton}
+            disabled={busy}
+            aria-label={`${question.active ? 'Deactivate' : 'Activate'} ${quoted}`}
+            onClick={onToggleActive}
+          >
+            {question.active ? 'Deactivate' : 'Activate'}
+          </button>
+        </div>
       </div>
     </div>
   );
@@ -420,7 +429,7 @@ function WeekPlan({ draft, onChange }: { draft: ScheduleDraft; onChange(draft: S
   return (
     <fieldset className="flex flex-col gap-2">
       <legend className="mb-1 font-medium">Who is asked on each day</legend>
-      <ul className="grid gap-2 sm:grid-cols-2">
+      <ul className="grid max-w-md gap-2">
         {WEEKDAYS.map((day: Weekday) => (
           <li key={day} className="flex items-center gap-3">
             <span className="w-24 text-sm" aria-hidden>

@@ -57,7 +57,7 @@ function Headline({ scale, round }: { scale: PulseScale; round: Round }) {
       <Figure
         label="Response rate"
         value={responseRate === null ? '–' : formatPercent(responseRate)}
-        detail={`${invited} invited`}
+        detail={overall.suppressed ? `${invited} invited` : undefined}
       />
     </dl>
   );
