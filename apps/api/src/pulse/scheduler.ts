@@ -17,7 +17,7 @@ import {
   selectInvitableMembers,
   sendKeyOf,
 } from './sends-repository.js';
-import { selectEnabledPulseSettings } from './settings-repository.js';
+import { type EnabledPulseSettings, selectEnabledPulseSettings } from './settings-repository.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often each instance looks for due check-ins; an invitation goes out at most this late. */
@@ -34,6 +34,7 @@ export interface PulseSchedulerOptions {
 /** A tenant's day whose cohort is due for its check-in. */
 interface DueSend extends SendKey {
   settings: PulseSettings;
+  hasActiveQuestion: boolean;
 }
 
 /** What one round did. */
@@ -43,27 +44,46 @@ export interface PulseRound {
   withoutQuestion: SendKey[];
 }
 
-/** The latest scheduled minute at or before `now` in the tenant's time zone, daylight saving included. */
-function latestOccurrence(settings: PulseSettings, now: Date): Date | undefined {
-  const [hours, minutes] = settings.timeOfDay.split(':').map(Number);
-  const daily = new Cron(`${minutes} ${hours} * * *`, { timezone: settings.timeZone, paused: true });
+type Schedule = Pick<PulseSettings, 'timeZone' | 'timeOfDay'>;
+
+/**
+ * The local date whose scheduled minute has passed, or undefined before today's. The latest minute at or
+ * before `now` (daylight saving included) stays due until the end of its local day, so an instance back
+ * from a restart sends what it missed; a past day is never sent late (a schedule turned on in the
+ * morning does not invite yesterday's cohort).
+ */
+function dueDateOf({ timeZone, timeOfDay }: Schedule, now: Date): string | undefined {
+  const [hours, minutes] = timeOfDay.split(':').map(Number);
+  const daily = new Cron(`${minutes} ${hours} * * *`, { timezone: timeZone, paused: true });
   // previousRuns leaves out a run at exactly the reference: one millisecond later includes it.
-  return daily.previousRuns(1, new Date(now.getTime() + 1))[0];
+  const occurrence = daily.previousRuns(1, new Date(now.getTime() + 1))[0];
+  if (!occurrence || now.getTime() - occurrence.getTime() > DAY_MS) return undefined;
+  const localDate = localDateAt(occurrence, timeZone);
+  return localDate === localDateAt(now, timeZone) ? localDate : undefined;
 }
 
 /**
- * Today's send, once today's minute has passed and today's weekday names a cohort. It stays due until
- * the end of the local day, so an instance back from a restart sends what it missed; a past day is
- * never sent late (a schedule turned on in the morning does not invite yesterday's cohort).
+ * `dueDateOf` once per time zone and time of day in a round: most tenants share a few, and working out
+ * a zone's dates takes a fraction of a millisecond each time.
  */
-function dueSendOf(tenantId: string, settings: PulseSettings, now: Date): DueSend | undefined {
-  const occurrence = latestOccurrence(settings, now);
-  if (!occurrence || now.getTime() - occurrence.getTime() > DAY_MS) return undefined;
-  const localDate = localDateAt(occurrence, settings.timeZone);
-  if (localDate !== localDateAt(now, settings.timeZone)) return undefined;
+function dueDatesAt(now: Date): (schedule: Schedule) => string | undefined {
+  const dates = new Map<string, string | undefined>();
+  return (schedule) => {
+    const key = `${schedule.timeZone} ${schedule.timeOfDay}`;
+    if (!dates.has(key)) dates.set(key, dueDateOf(schedule, now));
+    return dates.get(key);
+  };
+}
+
+/** The tenant's send of the due date, when there is one and its weekday names a cohort. */
+function dueSendOf(
+  { tenantId, settings, hasActiveQuestion }: EnabledPulseSettings,
+  localDate: string | undefined,
+): DueSend | undefined {
+  if (localDate === undefined) return undefined;
   const cohortName = settings.schedule[weekdayOf(localDate)];
   if (!cohortName || !settings.cohorts.includes(cohortName)) return undefined;
-  return { tenantId, localDate, cohortName, settings };
+  return { tenantId, localDate, cohortName, settings, hasActiveQuestion };
 }
 
 /** Whether `question` comes after `previous` in the rotation's order (position, then age, then id). */
@@ -153,14 +173,18 @@ export async function sendDueCheckins(
   options: PulseSchedulerOptions,
 ): Promise<PulseRound> {
   const now = clock.now();
+  const dueDateOf = dueDatesAt(now);
   const due = (await selectEnabledPulseSettings(db)).flatMap(
-    ({ tenantId, settings }) => dueSendOf(tenantId, settings, now) ?? [],
+    (tenant) => dueSendOf(tenant, dueDateOf(tenant.settings)) ?? [],
   );
   const existing = await selectExistingSends(db, due);
   const round: PulseRound = { sent: [], withoutQuestion: [] };
   for (const send of due.filter((candidate) => !existing.has(sendKeyOf(candidate)))) {
     try {
-      const outcome = await createSend(db, send, now, options.mailEnabled);
+      // A tenant without a question is told apart in the round's one query, not by a transaction each round.
+      const outcome = send.hasActiveQuestion
+        ? await createSend(db, send, now, options.mailEnabled)
+        : 'no-question';
       if (outcome === 'sent') {
         round.sent.push(keyOf(send));
         await options.announce(send.tenantId);

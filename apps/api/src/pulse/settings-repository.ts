@@ -53,10 +53,32 @@ export async function upsertPulseSettings(
 export interface EnabledPulseSettings {
   tenantId: string;
   settings: PulseSettings;
+  /** Without one, nothing can be sent. */
+  hasActiveQuestion: boolean;
 }
 
 /** Every tenant whose schedule is on, in one query: a tenant without a row has it off. */
 export async function selectEnabledPulseSettings(db: Executor): Promise<EnabledPulseSettings[]> {
-  const rows = await db.selectFrom('pulseSettings').selectAll().where('enabled', '=', 1).execute();
-  return rows.map((row) => ({ tenantId: row.tenantId, settings: toPulseSettings(row) }));
+  const rows = await db
+    .selectFrom('pulseSettings')
+    .selectAll()
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('pulseQuestions')
+            .select('pulseQuestions.id')
+            .whereRef('pulseQuestions.tenantId', '=', 'pulseSettings.tenantId')
+            .where('pulseQuestions.active', '=', 1),
+        )
+        .as('hasActiveQuestion'),
+    )
+    .where('enabled', '=', 1)
+    .execute();
+  return rows.map(({ hasActiveQuestion, ...row }) => ({
+    tenantId: row.tenantId,
+    settings: toPulseSettings(row),
+    // PostgreSQL answers a boolean, SQLite 0 or 1.
+    hasActiveQuestion: Boolean(hasActiveQuestion),
+  }));
 }
