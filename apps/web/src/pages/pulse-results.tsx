@@ -1,4 +1,5 @@
 import type { PulseGroupResult, PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
+import { PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
 import { useMutation } from '@tanstack/react-query';
 import { lazy, Suspense, useId } from 'react';
 import { Link, Navigate } from 'react-router';
@@ -29,52 +30,52 @@ const CARD = 'rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200';
 
 type Round = NonNullable<PulseQuestionResults['round']>;
 
-function Figure({ label, value, detail }: { label: string; value: string; detail?: string | undefined }) {
+function Figure({ label, value, detail }: { label: string; value: string; detail: string }) {
   return (
     <div className="min-w-0 rounded-xl bg-slate-50 p-3 ring-1 ring-slate-200">
-      <dt className="text-sm font-medium text-slate-600">{label}</dt>
-      <dd className="mt-1 text-3xl font-bold break-words text-slate-900 tabular-nums lg:text-4xl">{value}</dd>
-      {detail && <dd className="mt-1 text-sm text-slate-600">{detail}</dd>}
+      <dt className="text-xs font-medium text-slate-600 sm:text-sm">{label}</dt>
+      <dd className="mt-1 text-2xl font-bold text-slate-900 tabular-nums sm:text-3xl lg:text-4xl">{value}</dd>
+      <dd className="mt-1 text-xs text-slate-600 sm:text-sm">{detail}</dd>
     </div>
   );
 }
 
+/** This round's figures, or, while too few answered, only how many more it needs. */
 function Headline({ scale, round }: { scale: PulseScale; round: Round }) {
   const { overall, invited, responseRate } = round;
-  const highest = scale === 'agree5' ? 5 : 10;
+  if (overall.suppressed) {
+    return (
+      <p
+        className="rounded-xl bg-slate-50 p-4 text-slate-700 ring-1 ring-slate-200"
+        data-testid="pulse-headline"
+      >
+        Not shown yet: this round <strong className="text-slate-900">{neededAnswers(overall.needed)}</strong>{' '}
+        ({invited} invited).
+      </p>
+    );
+  }
   return (
-    <dl className="grid grid-cols-1 gap-3 sm:grid-cols-3" data-testid="pulse-headline">
-      <Figure
-        label="Answers"
-        value={overall.suppressed ? '–' : String(overall.responses)}
-        detail={overall.suppressed ? neededAnswers(overall.needed) : `of ${invited} invited`}
-      />
+    <dl className="grid grid-cols-3 gap-2 sm:gap-3" data-testid="pulse-headline">
+      <Figure label="Answers" value={String(overall.responses)} detail={`of ${invited} invited`} />
       <Figure
         label="Mean"
-        value={overall.suppressed ? '–' : formatMean(overall.mean)}
-        detail={overall.suppressed ? undefined : `out of ${highest}`}
+        value={formatMean(overall.mean)}
+        detail={`out of ${PULSE_SCALE_RANGE[scale][1]}`}
       />
       <Figure
         label="Response rate"
         value={responseRate === null ? '–' : formatPercent(responseRate)}
-        detail={overall.suppressed ? `${invited} invited` : undefined}
+        detail="of those invited"
       />
     </dl>
   );
 }
 
 /** How many gave each score this round, as bars a screen reader reads as a list. */
-function Distribution({ scale, result }: { scale: PulseScale; result: PulseGroupResult }) {
-  if (result.suppressed) {
-    return (
-      <p className="rounded-xl bg-slate-50 p-4 text-slate-700 ring-1 ring-slate-200">
-        Not shown yet: this round {neededAnswers(result.needed)}.
-      </p>
-    );
-  }
+function Distribution({ scale, distribution }: { scale: PulseScale; distribution: readonly number[] }) {
   return (
     <ul className="flex flex-col gap-1.5" aria-label="Answers by score">
-      {distributionBars(scale, result.distribution).map((bar) => (
+      {distributionBars(scale, distribution).map((bar) => (
         <li key={bar.label} className="grid grid-cols-[minmax(0,9rem)_1fr_auto] items-center gap-3">
           <span className="truncate text-sm text-slate-700" title={bar.label}>
             {bar.label}
@@ -173,7 +174,9 @@ function QuestionResults({ results, teamName }: { results: PulseQuestionResults;
           <div className="grid gap-5 lg:grid-cols-2">
             <div className="flex min-w-0 flex-col gap-4">
               <Headline scale={question.scale} round={round} />
-              <Distribution scale={question.scale} result={round.overall} />
+              {!round.overall.suppressed && (
+                <Distribution scale={question.scale} distribution={round.overall.distribution} />
+              )}
             </div>
             <div className="min-w-0">
               <h3 className="mb-2 font-semibold text-slate-900">Mean by week</h3>
