@@ -92,6 +92,8 @@ describe('the Content-Security-Policy in Chromium', () => {
     );
     await anonymous.goto(`/j/${running?.code}`);
     await heading(anonymous, DEMO_MEETING);
+    await anonymous.goto(`/pulse/r/${'x'.repeat(43)}?score=4`);
+    await heading(anonymous, 'This check-in link does not work');
     await anonymous.goto('/no/such/page');
     await heading(anonymous, 'Page not found');
   });
@@ -117,6 +119,15 @@ describe('the Content-Security-Policy in Chromium', () => {
       owner.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    await owner.goto('/t/demo/pulse');
+    await owner.getByTestId('pulse-questions').waitFor();
+    await owner.goto('/t/demo/pulse/results');
+    await owner.getByTestId('pulse-results').first().locator('canvas').waitFor();
+    const [pulseExport] = await Promise.all([
+      owner.waitForEvent('download'),
+      owner.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(pulseExport.suggestedFilename()).toMatch(/\.csv$/);
     await owner.goto('/t/demo/admin');
     await heading(owner, 'Administration');
     await owner.goto('/t/demo/audit');

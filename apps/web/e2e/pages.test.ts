@@ -36,10 +36,17 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('every page 
   });
   afterAll(() => stage?.close());
 
-  const shoot = async (page: Page, path: string, heading: string | RegExp, name: string) => {
+  const shoot = async (
+    page: Page,
+    path: string,
+    heading: string | RegExp,
+    name: string,
+    ready?: (page: Page) => Promise<void>,
+  ) => {
     await page.goto(path);
     await page.getByRole('heading', { name: heading }).first().waitFor();
     await page.locator('[data-connection="live"], form, main').first().waitFor();
+    await ready?.(page);
     await screenshot(page, `${name}-${size}`);
     accessibility.push(...(await accessibilityProblems(page)).map((problem) => `${path}: ${problem}`));
   };
@@ -105,6 +112,28 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('every page 
   it('renders the admin page', async () => {
     await shoot(owner, '/t/demo/admin', 'Administration', 'admin');
     expect(await owner.getByText('mod@demo.test').count()).toBe(1);
+  });
+
+  it('renders the pulse questions and schedule', async () => {
+    await shoot(owner, '/t/demo/pulse', 'Pulse', 'pulse-setup', (page) =>
+      page.getByTestId('pulse-questions').waitFor(),
+    );
+    await owner.getByRole('button', { name: 'Save schedule' }).waitFor();
+  });
+
+  it('renders the pulse results with their weekly trends', async () => {
+    await shoot(owner, '/t/demo/pulse/results', 'Pulse results', 'pulse-dashboard', (page) =>
+      page.getByTestId('pulse-results').first().locator('canvas').waitFor(),
+    );
+  });
+
+  it('renders a check-in link that does not work, for a browser that never signed in', async () => {
+    await shoot(
+      anonymous,
+      `/pulse/r/${'x'.repeat(43)}?score=4`,
+      'This check-in link does not work',
+      'pulse-link',
+    );
   });
 
   it('transfers at most 150 KB of compressed JavaScript for the participant route', async () => {
