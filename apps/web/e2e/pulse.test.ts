@@ -183,6 +183,9 @@ describe('a pulse check-in from its schedule to the live results', () => {
     const address = `${link?.pathname}${link?.search}`;
 
     const signedOut = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    // A score off the question's scale is refused and leaves the link working.
+    await signedOut.goto(address.replace('score=5', 'score=9'));
+    await signedOut.getByRole('heading', { name: 'This link has no answer in it' }).waitFor();
     await signedOut.goto(address);
     await signedOut.getByRole('heading', { name: 'Thank you, your answer is in' }).waitFor();
     const recorded = signedOut.getByTestId('pulse-recorded');
