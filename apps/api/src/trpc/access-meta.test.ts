@@ -85,6 +85,7 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'tenant.updateSettings': false,
   'tenant.updateSafetySettings': false,
   'tenant.setRole': true,
+  'tenant.setMemberTeam': false,
   'tenant.removeMember': true,
   'tenant.removeGuests': true,
   'tenant.readmitMember': true,
@@ -115,6 +116,10 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'meeting.open': false,
   'meeting.close': false,
   'meeting.delete': false,
+  'pulse.updateSettings': false,
+  'pulse.createQuestion': false,
+  'pulse.updateQuestion': false,
+  'pulse.reorderQuestions': false,
 };
 
 function declaresAccessChange(meta: unknown): boolean {
