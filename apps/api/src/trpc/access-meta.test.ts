@@ -120,6 +120,9 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'pulse.createQuestion': false,
   'pulse.updateQuestion': false,
   'pulse.reorderQuestions': false,
+  'pulse.respond': false,
+  'pulse.setEmailPreference': false,
+  'pulse.respondWithLink': false,
 };
 
 function declaresAccessChange(meta: unknown): boolean {
