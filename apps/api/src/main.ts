@@ -60,7 +60,10 @@ async function main(): Promise<void> {
     });
   const pulseScheduler = startPulseScheduler(db, clock, {
     mailEnabled: config.mail !== undefined,
-    announce: (tenantId) => hub.announce(tenantId),
+    announce: (tenantId) => {
+      mailer?.wake();
+      return hub.announce(tenantId);
+    },
     log,
   });
   if (testClock) listenForTestClock(testClock, () => pulseScheduler.runNow());
