@@ -171,7 +171,7 @@ describe.each(DIALECTS)('pulse questions on %s', (dialect) => {
 
     const betaQuestion = await insertPulseQuestion(app.db, app.tenantIds.beta);
     const refusals: [string[], string][] = [
-      [[c.id, a.id], `questionIds: must name every pulse question; missing "B" (${b.id})`],
+      [[c.id, a.id], `questionIds: must name every pulse question; missing "${b.text}" (${b.id})`],
       [[c.id, a.id, b.id, a.id], 'questionIds.3: names a question a second time'],
       [[c.id, betaQuestion, a.id, b.id], 'questionIds.1: is not a pulse question of this organization'],
       [[c.id, a.id, crypto.randomUUID()], 'questionIds.2: is not a pulse question of this organization'],
