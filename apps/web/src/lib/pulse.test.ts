@@ -4,6 +4,7 @@ import {
   checkinProgress,
   choicesOf,
   isLinkToken,
+  lastShownWeekBefore,
   linkScore,
   neededAnswers,
   scoresOf,
@@ -87,5 +88,30 @@ describe('isLinkToken', () => {
     expect(isLinkToken('a'.repeat(43))).toBe(true);
     expect(isLinkToken('short')).toBe(false);
     expect(isLinkToken(`${'a'.repeat(40)}/..`)).toBe(false);
+  });
+});
+
+describe('lastShownWeekBefore', () => {
+  const shown = (mean: number) => ({
+    suppressed: false as const,
+    responses: 6,
+    mean,
+    distribution: [0, 0, 6, 0, 0],
+  });
+  const hidden = { suppressed: true as const, needed: 2 };
+  const trend = [
+    { week: '2026-W46', result: shown(3.1) },
+    { week: '2026-W47', result: shown(3.4) },
+    { week: '2026-W48', result: hidden },
+    { week: '2026-W49', result: hidden },
+  ];
+
+  it('finds the latest earlier week with answers to show, skipping hidden ones', () => {
+    expect(lastShownWeekBefore(trend, '2026-W49')).toEqual({ week: '2026-W47', result: shown(3.4) });
+  });
+
+  it('never offers the round itself or a later week', () => {
+    expect(lastShownWeekBefore(trend, '2026-W47')).toEqual({ week: '2026-W46', result: shown(3.1) });
+    expect(lastShownWeekBefore(trend, '2026-W46')).toBeUndefined();
   });
 });

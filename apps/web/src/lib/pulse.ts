@@ -1,4 +1,4 @@
-import type { PulseScale } from '@pulsestage/contracts';
+import type { PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
 import { PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
 
 /** The words of each agreement score, 1 to 5. */
@@ -66,3 +66,14 @@ export function linkScore(value: string | null): number | null {
 
 /** The shape of a one-tap link's token (`/pulse/r/<token>`), checked before anything is sent. */
 export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{20,128}$/.test(token);
+
+type WeekResult = PulseQuestionResults['trend'][number];
+type ShownWeek = WeekResult & { result: Extract<WeekResult['result'], { suppressed: false }> };
+
+/**
+ * The latest week before `week` whose answers are shown: what the dashboard offers while the current
+ * round has too few answers yet (a week that just started), so a question never looks empty.
+ */
+export function lastShownWeekBefore(trend: readonly WeekResult[], week: string): ShownWeek | undefined {
+  return trend.findLast((entry): entry is ShownWeek => entry.week < week && !entry.result.suppressed);
+}

@@ -16,7 +16,7 @@ import { PulseNav } from '../components/pulse-nav';
 import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
-import { neededAnswers, SCALE_NAMES, weekName } from '../lib/pulse';
+import { lastShownWeekBefore, neededAnswers, SCALE_NAMES, weekName } from '../lib/pulse';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
@@ -40,18 +40,47 @@ function Figure({ label, value, detail }: { label: string; value: string; detail
   );
 }
 
-/** This round's figures, or, while too few answered, only how many more it needs. */
-function Headline({ scale, round }: { scale: PulseScale; round: Round }) {
+/**
+ * This round's figures, or, while too few answered, how many more it needs and the last week that
+ * could be shown, so a round that just started does not blank the question.
+ */
+function Headline({
+  scale,
+  round,
+  trend,
+}: {
+  scale: PulseScale;
+  round: Round;
+  trend: PulseQuestionResults['trend'];
+}) {
   const { overall, invited, responseRate } = round;
   if (overall.suppressed) {
+    const previous = lastShownWeekBefore(trend, round.week);
     return (
-      <p
-        className="rounded-xl bg-slate-50 p-4 text-slate-700 ring-1 ring-slate-200"
-        data-testid="pulse-headline"
-      >
-        Not shown yet: this round <strong className="text-slate-900">{neededAnswers(overall.needed)}</strong>{' '}
-        ({invited} invited).
-      </p>
+      <div className="flex flex-col gap-4" data-testid="pulse-headline">
+        <p className="rounded-xl bg-slate-50 p-4 text-slate-700 ring-1 ring-slate-200">
+          Not shown yet: this round{' '}
+          <strong className="text-slate-900">{neededAnswers(overall.needed)}</strong> ({invited} invited).
+          {previous && ` Below: ${weekName(previous.week)}, the last round shown.`}
+        </p>
+        {previous && (
+          <>
+            <dl className="grid grid-cols-2 gap-2 sm:gap-3">
+              <Figure
+                label="Answers"
+                value={String(previous.result.responses)}
+                detail={weekName(previous.week)}
+              />
+              <Figure
+                label="Mean"
+                value={formatMean(previous.result.mean)}
+                detail={`out of ${PULSE_SCALE_RANGE[scale][1]}`}
+              />
+            </dl>
+            <Distribution scale={scale} distribution={previous.result.distribution} />
+          </>
+        )}
+      </div>
     );
   }
   return (
@@ -107,7 +136,7 @@ function Groups({ title, scale, groups }: { title: string; scale: PulseScale; gr
         {title}
       </h3>
       {groups.length === 0 ? (
-        <p className="text-sm text-slate-600">No answers to break down yet.</p>
+        <p className="text-sm text-slate-600">No answers this round yet.</p>
       ) : (
         <table className="w-full table-fixed text-sm">
           <thead className="sr-only">
@@ -173,7 +202,7 @@ function QuestionResults({ results, teamName }: { results: PulseQuestionResults;
         <>
           <div className="grid gap-5 lg:grid-cols-2">
             <div className="flex min-w-0 flex-col gap-4">
-              <Headline scale={question.scale} round={round} />
+              <Headline scale={question.scale} round={round} trend={trend} />
               {!round.overall.suppressed && (
                 <Distribution scale={question.scale} distribution={round.overall.distribution} />
               )}
