@@ -134,6 +134,8 @@ export const pulsePending = z.object({
   /** Invitations by email (when the server sends email). */
   emailInvitations: z.boolean(),
   checkins: z.array(pulseCheckin),
+  /** The tenant's threshold: results show only groups of at least this many answers. */
+  threshold: z.number().int(),
 });
 export type PulsePending = z.infer<typeof pulsePending>;
 
@@ -151,6 +153,8 @@ export const pulseRecorded = z.object({
   tenantName: z.string(),
   question: z.object({ text: z.string(), scale: pulseScale }),
   score: z.number().int(),
+  /** The tenant's threshold: results show only groups of at least this many answers. */
+  threshold: z.number().int(),
 });
 export type PulseRecorded = z.infer<typeof pulseRecorded>;
 

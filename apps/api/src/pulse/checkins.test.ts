@@ -107,7 +107,7 @@ describe.each(DIALECTS)('pulse check-ins on %s', (dialect) => {
 
     it('tells guests and service tokens that they are never invited', async () => {
       const guest = await joinAsGuest();
-      const notInvited = { cohortName: null, emailInvitations: false, checkins: [] };
+      const notInvited = { cohortName: null, emailInvitations: false, checkins: [], threshold: 5 };
       expect(await guest.pulse.pending.query(alpha)).toEqual(notInvited);
       const owner = await app.as('owner');
       const { token } = await owner.tenant.createServiceToken.mutate({
@@ -129,6 +129,7 @@ describe.each(DIALECTS)('pulse check-ins on %s', (dialect) => {
         tenantName: 'Alpha Inc',
         question: { text, scale: 'agree5' },
         score: 4,
+        threshold: 5,
       });
       expect((await responsesTo(questionId)).map(({ score }) => score)).toEqual([4]);
       const pending = await member.pulse.pending.query(alpha);

@@ -24,8 +24,6 @@ import { hashLinkToken } from './links.js';
 import { recordAnswer } from './responses.js';
 import { readPulseSettings } from './settings.js';
 
-const NOT_INVITED: PulsePending = { cohortName: null, emailInvitations: false, checkins: [] };
-
 /** The caller as someone pulse invites: a member who is not a guest; undefined for guests and tokens. */
 async function invitedParticipant(db: Database, access: TenantAccess): Promise<Participant | undefined> {
   const participant = await findParticipant(db, access.tenant.id, access.actor.id);
@@ -38,9 +36,9 @@ export async function readPendingCheckins(
   clock: Clock,
   access: TenantAccess,
 ): Promise<PulsePending> {
+  const { cohorts, threshold } = await readPulseSettings(db, access.tenant.id);
   const participant = await invitedParticipant(db, access);
-  if (!participant) return NOT_INVITED;
-  const { cohorts } = await readPulseSettings(db, access.tenant.id);
+  if (!participant) return { cohortName: null, emailInvitations: false, checkins: [], threshold };
   const rows = await selectOpenCheckins(db, access.tenant.id, access.actor.id, clock.now().toISOString());
   return {
     cohortName: cohortOf(access.actor.id, cohorts),
@@ -51,6 +49,7 @@ export async function readPendingCheckins(
       date: row.localDate,
       expiresAt: row.expiresAt,
     })),
+    threshold,
   };
 }
 

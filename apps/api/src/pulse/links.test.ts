@@ -72,6 +72,7 @@ describe.each(DIALECTS)('pulse.respondWithLink on %s', (dialect) => {
       tenantName: 'Alpha Inc',
       question: { text, scale: 'likely10' },
       score: 9,
+      threshold: 5,
     });
 
     expect(await scoresOf(questionId)).toEqual([9]);

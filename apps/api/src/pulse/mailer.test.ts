@@ -149,6 +149,7 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
       tenantName: 'Alpha Inc',
       question: { text, scale: 'agree5' },
       score: 4,
+      threshold: 5,
     });
     const responses = await app.db
       .selectFrom('pulseResponses')

@@ -82,6 +82,7 @@ export async function recordAnswer(
       tenantId,
       recorded: {
         tenantName: invitation.tenantName,
+        threshold,
         question: { text: invitation.questionText, scale: invitation.scale },
         score,
       },

@@ -1,9 +1,8 @@
 import type { PulseCheckin, PulsePending } from '@pulsestage/contracts';
-import { PULSE_THRESHOLD_MIN } from '@pulsestage/contracts/limits';
 import { useId, useState } from 'react';
 import { errorCode } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
-import { checkinProgress, choicesOf, LIKELIHOOD_ENDS } from '../lib/pulse';
+import { anonymityNote, checkinProgress, choicesOf, LIKELIHOOD_ENDS } from '../lib/pulse';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
@@ -14,12 +13,6 @@ const CHOICE =
 const CHOICE_IDLE =
   'bg-white ring-1 ring-slate-300 hover:bg-indigo-50 hover:ring-indigo-400 disabled:opacity-60';
 const CHOICE_SENDING = 'bg-indigo-100 ring-2 ring-indigo-600';
-
-/**
- * The tenant's threshold is an admin's setting; members are told the floor no tenant can go below, which
- * holds whatever their organization chose.
- */
-const ANONYMITY = `Your answer is stored without your name, and results only ever show groups of at least ${PULSE_THRESHOLD_MIN} people.`;
 
 /** Refusals that mean the check-in is gone (answered elsewhere, or expired): the list loads again. */
 const GONE = new Set(['CONFLICT', 'PRECONDITION_FAILED', 'NOT_FOUND']);
@@ -105,7 +98,7 @@ function Choices({ checkin, questionId, sending, onAnswer }: ChoicesProps) {
 function Footer({ tenant, pending }: { tenant: string; pending: PulsePending }) {
   return (
     <div className="mt-4 flex flex-col gap-3 border-t border-slate-100 pt-3">
-      <p className="text-sm text-slate-600">{ANONYMITY}</p>
+      <p className="text-sm text-slate-600">{anonymityNote(pending.threshold)}</p>
       <EmailSwitch tenant={tenant} pending={pending} />
     </div>
   );

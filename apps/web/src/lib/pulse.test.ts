@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  anonymityNote,
   answerInWords,
   checkinProgress,
   choicesOf,
@@ -113,5 +114,13 @@ describe('lastShownWeekBefore', () => {
   it('never offers the round itself or a later week', () => {
     expect(lastShownWeekBefore(trend, '2026-W47')).toEqual({ week: '2026-W46', result: shown(3.1) });
     expect(lastShownWeekBefore(trend, '2026-W46')).toBeUndefined();
+  });
+});
+
+describe('anonymityNote', () => {
+  it("tells members their organization's threshold", () => {
+    expect(anonymityNote(7)).toBe(
+      'Your answer is stored without your name, and results only ever show groups of at least 7 people.',
+    );
   });
 });

@@ -77,3 +77,7 @@ type ShownWeek = WeekResult & { result: Extract<WeekResult['result'], { suppress
 export function lastShownWeekBefore(trend: readonly WeekResult[], week: string): ShownWeek | undefined {
   return trend.findLast((entry): entry is ShownWeek => entry.week < week && !entry.result.suppressed);
 }
+
+/** What a member is told about their answer's anonymity, with their organization's threshold. */
+export const anonymityNote = (threshold: number) =>
+  `Your answer is stored without your name, and results only ever show groups of at least ${threshold} people.`;

@@ -16,6 +16,7 @@ const resultsKey = (weeks: number, tenant = TENANT) =>
 const pending = (cohortName: string | null): PulsePending => ({
   cohortName,
   emailInvitations: true,
+  threshold: 5,
   checkins: [],
 });
 const results: PulseResults = { threshold: 5, questions: [] };

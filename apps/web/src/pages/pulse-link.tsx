@@ -1,11 +1,10 @@
 import type { PulseRecorded } from '@pulsestage/contracts';
-import { PULSE_THRESHOLD_MIN } from '@pulsestage/contracts/limits';
 import { useEffect, useRef } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { AuthCard } from '../components/form';
 import { Spinner } from '../components/spinner';
 import { errorCode, errorMessage, isUnreachable } from '../lib/errors';
-import { answerInWords, isLinkToken, linkScore } from '../lib/pulse';
+import { anonymityNote, answerInWords, isLinkToken, linkScore } from '../lib/pulse';
 import { trpc } from '../trpc';
 
 interface Refusal {
@@ -57,9 +56,8 @@ function Recorded({ recorded }: { recorded: PulseRecorded }) {
           .
         </p>
         <p className="text-sm text-slate-600">
-          Your answer is stored without your name, and results only ever show groups of at least{' '}
-          {PULSE_THRESHOLD_MIN} people. You can close this page. Emailed check-ins can be turned off on your
-          organization's page in PulseStage.
+          {anonymityNote(recorded.threshold)} You can close this page. Emailed check-ins can be turned off on
+          your organization's page in PulseStage.
         </p>
       </div>
     </AuthCard>
