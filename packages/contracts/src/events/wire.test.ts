@@ -66,6 +66,8 @@ describe('wire names', () => {
         'stream:resync',
         'tenant:updated.v1',
         'tenant:updated.v2',
+        'pulse.response.recorded.v1',
+        'checkin:opened.v1',
       ].sort(),
     );
   });
