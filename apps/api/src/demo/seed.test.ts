@@ -6,6 +6,7 @@ import { readPulseResults } from '../pulse/results.js';
 import { readPulseSettings } from '../pulse/settings.js';
 import { findTenantBySlug } from '../tenants/repository.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../test-support/databases.js';
+import { PULSE_RESPONSE_COLUMNS } from '../test-support/pulse.js';
 import { seedDemoData } from './seed.js';
 
 /** A Wednesday of ISO week 2026-W49: the demo's check-ins run from W41 to W48. */
@@ -122,16 +123,7 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
     expect(responses.length).toBeGreaterThan(used.length / 2);
     expect(responses.length).toBeLessThan(used.length);
     for (const response of responses) {
-      expect(Object.keys(response).sort()).toEqual([
-        'cohortName',
-        'id',
-        'questionId',
-        'score',
-        'submittedAt',
-        'teamId',
-        'tenantId',
-        'week',
-      ]);
+      expect(Object.keys(response).sort()).toEqual(PULSE_RESPONSE_COLUMNS);
       expect(response.submittedAt).toMatch(/T\d\d:00:00\.000Z$/);
     }
     const acme = await findTenantBySlug(db, 'acme');

@@ -9,19 +9,8 @@ import { addMember } from '../tenants/repository.js';
 import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { eventsOf, lastSeqOf } from '../test-support/outbox.js';
-import { insertPulseQuestion, insertPulseSend } from '../test-support/pulse.js';
+import { insertPulseQuestion, insertPulseSend, PULSE_RESPONSE_COLUMNS } from '../test-support/pulse.js';
 import { newLinkToken } from './links.js';
-
-const RESPONSE_COLUMNS = [
-  'cohortName',
-  'id',
-  'questionId',
-  'score',
-  'submittedAt',
-  'teamId',
-  'tenantId',
-  'week',
-];
 
 interface Person {
   userId: string;
@@ -110,7 +99,7 @@ describe.each(DIALECTS)('pulse anonymity on %s', (dialect) => {
     const users = await app.db.selectFrom('users').select('id').execute();
     const identifying = [...users.map(({ id }) => id), ...invitations.values()];
     for (const row of rows) {
-      expect(Object.keys(row).sort()).toEqual(RESPONSE_COLUMNS);
+      expect(Object.keys(row).sort()).toEqual(PULSE_RESPONSE_COLUMNS);
       const text = JSON.stringify(row);
       expect(identifying.filter((id) => text.includes(id))).toEqual([]);
     }

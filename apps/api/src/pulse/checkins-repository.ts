@@ -1,5 +1,5 @@
 import type { PulseScale } from '@pulsestage/contracts';
-import type { Executor } from '../db/schema.js';
+import type { Executor, PulseResponseTable } from '../db/schema.js';
 
 /** A member of the tenant as pulse sees them; service tokens have no such row. */
 export interface Participant {
@@ -149,15 +149,7 @@ export async function markInvitationUsed(trx: Executor, invitationId: string): P
 }
 
 /** An answer: nothing in it names who gave it or which invitation it came from. */
-export interface NewResponse {
-  tenantId: string;
-  questionId: string;
-  week: string;
-  teamId: string | null;
-  cohortName: string;
-  score: number;
-  submittedAt: string;
-}
+export type NewResponse = Omit<PulseResponseTable, 'id'>;
 
 export async function insertResponse(trx: Executor, response: NewResponse): Promise<void> {
   await trx

@@ -1,8 +1,8 @@
 import { PULSE_QUESTIONS_MAX } from '@pulsestage/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, failureOf, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
+import { failureOf, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
-import { insertPulseQuestion } from '../test-support/pulse.js';
+import { insertPulseQuestion, newPulseTenant } from '../test-support/pulse.js';
 
 describe.each(DIALECTS)('pulse questions on %s', (dialect) => {
   let app: TestApp;
@@ -12,12 +12,7 @@ describe.each(DIALECTS)('pulse questions on %s', (dialect) => {
   });
   afterAll(() => app.close());
 
-  async function freshTenant(): Promise<{ tenant: string; tenantId: string; owner: Client }> {
-    const owner = await app.newAccount('owner');
-    const tenant = uniqueLabel('pulse');
-    const { id } = await owner.client.tenant.create.mutate({ tenant, name: `Pulse ${tenant}` });
-    return { tenant, tenantId: id, owner: owner.client };
-  }
+  const freshTenant = () => newPulseTenant(app);
 
   async function addResponse(tenantId: string, questionId: string) {
     await app.db

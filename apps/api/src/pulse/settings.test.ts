@@ -1,7 +1,8 @@
 import type { PulseSchedule } from '@pulsestage/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, failureOf, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
+import { failureOf, startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
+import { newPulseTenant } from '../test-support/pulse.js';
 
 const DEFAULT_SCHEDULE: PulseSchedule = {
   monday: 'Weekday',
@@ -30,13 +31,7 @@ describe.each(DIALECTS)('pulse settings on %s', (dialect) => {
   });
   afterAll(() => app.close());
 
-  /** A tenant of its own with its owner, so each test starts from the defaults. */
-  async function freshTenant(): Promise<{ tenant: string; tenantId: string; owner: Client }> {
-    const owner = await app.newAccount('owner');
-    const tenant = uniqueLabel('pulse');
-    const { id } = await owner.client.tenant.create.mutate({ tenant, name: `Pulse ${tenant}` });
-    return { tenant, tenantId: id, owner: owner.client };
-  }
+  const freshTenant = () => newPulseTenant(app);
 
   const storedRows = (tenantId: string) =>
     app.db.selectFrom('pulseSettings').selectAll().where('tenantId', '=', tenantId).execute();

@@ -1,11 +1,34 @@
 import { PULSE_INVITATION_DAYS, type PulseScale } from '@pulsestage/contracts';
 import type { Database, PulseEmailState } from '../db/schema.js';
 import { isoWeekOf } from '../pulse/calendar.js';
+import { type Client, type TestApp, uniqueLabel } from './app.js';
 
 /**
  * Pulse rows written directly, for tests about answering and results that should not depend on the
  * schedule (which has tests of its own).
  */
+
+/** Every column of an answer row: none of them names who answered or which invitation it used. */
+export const PULSE_RESPONSE_COLUMNS = [
+  'cohortName',
+  'id',
+  'questionId',
+  'score',
+  'submittedAt',
+  'teamId',
+  'tenantId',
+  'week',
+];
+
+/** A tenant of its own with its owner, so a test starts from pulse's defaults. */
+export async function newPulseTenant(
+  app: TestApp,
+): Promise<{ tenant: string; tenantId: string; owner: Client }> {
+  const owner = await app.newAccount('owner');
+  const tenant = uniqueLabel('pulse');
+  const { id } = await owner.client.tenant.create.mutate({ tenant, name: `Pulse ${tenant}` });
+  return { tenant, tenantId: id, owner: owner.client };
+}
 
 export async function insertPulseQuestion(
   db: Database,
