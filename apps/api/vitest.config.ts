@@ -6,5 +6,5 @@ export default defineConfig({
   // Setting up a file signs several accounts in (scrypt) on a fresh database, and many tests sign in or
   // up again; on two busy cores, with the browser tests running beside these, a hash can take seconds.
   // These are bounds, not paces: a test that waits for what it expects ends as soon as it comes.
-  test: { hookTimeout: 60_000, testTimeout: 60_000 },
+  test: { hookTimeout: 180_000, testTimeout: 60_000 },
 });

@@ -8,6 +8,6 @@ export default defineConfig({
     // The browser tests share one API process and one Chromium; they run one file at a time.
     fileParallelism: false,
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });

@@ -38,7 +38,7 @@ describe.runIf(adminUrl)('scheduled meetings across three instances', { timeout:
     );
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all(processes.map((api) => api.stop()));

@@ -401,7 +401,7 @@ describe.each(BUSES)('API processes sharing one PostgreSQL with EVENT_BUS=$bus',
       cookies.alice = await signIn(a.url, 'alice@demo.test');
       cookies.bob = await signIn(b.url, 'bob@demo.test');
       cookies.mod = await signIn(b.url, 'mod@demo.test');
-    }, 60_000);
+    });
 
     beforeEach(({ onTestFailed }) => {
       diagnostics.length = 0;

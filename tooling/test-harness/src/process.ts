@@ -48,7 +48,7 @@ export interface ApiProcessOptions {
   env?: Record<string, string>;
   /** A port of its own; by default a free one. Pass the port of a stopped process to restart it there. */
   port?: number;
-  /** Bound on the wait for `GET /readyz` to answer 200. */
+  /** Bound on the wait for `GET /readyz` to answer 200 (two minutes unless given). */
   readyTimeoutMs?: number;
   /** Run `dist/main.js` (built) instead of the TypeScript sources through tsx. */
   built?: boolean;
@@ -74,6 +74,11 @@ const INHERITED_SETTINGS = [
   'RATE_LIMIT_STORE',
 ];
 const MAX_LOG_CHARS = 200_000;
+/**
+ * A bound on a start, not a pace: a start takes seconds, but on a loaded two-core machine running the
+ * other suites beside it (each test file starting processes of its own) it has taken more than 30.
+ */
+const READY_TIMEOUT_MS = 120_000;
 const running = new Set<ApiProcess>();
 let exitHookInstalled = false;
 
@@ -165,7 +170,7 @@ export class ApiProcess {
     const api = new ApiProcess(options, port, child);
     running.add(api);
     try {
-      await api.waitReady(options.readyTimeoutMs ?? 30_000);
+      await api.waitReady(options.readyTimeoutMs ?? READY_TIMEOUT_MS);
     } catch (error) {
       api.kill('SIGKILL');
       throw error;
