@@ -39,6 +39,14 @@ export const BATCH_MAX = 10;
 export const PULSE_SCALES = ['agree5', 'likely10'] as const;
 /** The lowest and highest score of each scale. */
 export const PULSE_SCALE_RANGE = { agree5: [1, 5], likely10: [0, 10] } as const;
+/** What each agreement score says, 1 to 5; the app and the invitation emails word them alike. */
+export const PULSE_AGREEMENT_LABELS = [
+  'Strongly disagree',
+  'Disagree',
+  'Neutral',
+  'Agree',
+  'Strongly agree',
+] as const;
 export const PULSE_QUESTION_TEXT_MAX = 200;
 export const PULSE_QUESTIONS_MAX = 200;
 /** Results are shown for a group only when at least this many answered; a tenant may raise it, never lower. */

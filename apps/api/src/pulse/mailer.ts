@@ -1,4 +1,9 @@
-import { PULSE_INVITATION_DAYS, PULSE_SCALE_RANGE, type PulseScale } from '@pulsestage/contracts';
+import {
+  PULSE_AGREEMENT_LABELS,
+  PULSE_INVITATION_DAYS,
+  PULSE_SCALE_RANGE,
+  type PulseScale,
+} from '@pulsestage/contracts';
 import { createTransport } from 'nodemailer';
 import { type Clock, systemClock } from '../clock.js';
 import type { Database } from '../db/schema.js';
@@ -20,8 +25,6 @@ const BATCH_SIZE = 20;
  */
 const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
 const ABANDONED_AFTER_MS = 15 * 60 * 1000;
-
-const AGREEMENT_LABELS = ['Strongly disagree', 'Disagree', 'Neutral', 'Agree', 'Strongly agree'];
 
 export interface PulseMailerOptions {
   smtpUrl: string;
@@ -57,7 +60,7 @@ function scoreChoices(scale: PulseScale, baseUrl: string, token: string): ScoreC
   const [lowest, highest] = PULSE_SCALE_RANGE[scale];
   return Array.from({ length: highest - lowest + 1 }, (_, index) => {
     const score = lowest + index;
-    const label = scale === 'agree5' ? (AGREEMENT_LABELS[score - 1] ?? String(score)) : String(score);
+    const label = scale === 'agree5' ? (PULSE_AGREEMENT_LABELS[score - 1] ?? String(score)) : String(score);
     return { label, url: linkUrl(baseUrl, token, score) };
   });
 }

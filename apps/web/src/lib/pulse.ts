@@ -1,8 +1,6 @@
 import type { PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
-import { PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
+import { PULSE_AGREEMENT_LABELS, PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
 
-/** The words of each agreement score, 1 to 5. */
-const AGREEMENT = ['Strongly disagree', 'Disagree', 'Neutral', 'Agree', 'Strongly agree'] as const;
 /** The words at the ends of the likelihood scale, 0 and 10. */
 export const LIKELIHOOD_ENDS = { lowest: 'Not likely', highest: 'Very likely' } as const;
 
@@ -29,14 +27,14 @@ export function scoresOf(scale: PulseScale): number[] {
 export function choicesOf(scale: PulseScale): ScoreChoice[] {
   return scoresOf(scale).map((score) => ({
     score,
-    label: scale === 'agree5' ? (AGREEMENT[score - 1] ?? String(score)) : String(score),
+    label: scale === 'agree5' ? (PULSE_AGREEMENT_LABELS[score - 1] ?? String(score)) : String(score),
     spoken: answerInWords(scale, score),
   }));
 }
 
 /** An answer as a sentence would say it: "Agree (4 of 5)", "7 out of 10". */
 export function answerInWords(scale: PulseScale, score: number): string {
-  if (scale === 'agree5') return `${AGREEMENT[score - 1] ?? score} (${score} of 5)`;
+  if (scale === 'agree5') return `${PULSE_AGREEMENT_LABELS[score - 1] ?? score} (${score} of 5)`;
   const end =
     score === 0 ? ` (${LIKELIHOOD_ENDS.lowest})` : score === 10 ? ` (${LIKELIHOOD_ENDS.highest})` : '';
   return `${score} out of 10${end}`;
