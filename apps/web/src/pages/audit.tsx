@@ -1,15 +1,13 @@
 import type { AuditEntry } from '@pulsestage/contracts';
-import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, Navigate } from 'react-router';
 import { AuditEntries } from '../components/audit-entries';
 import { AuditFilters } from '../components/audit-filters';
-import { saveFile } from '../components/meeting-export';
+import { DownloadButton } from '../components/download-button';
 import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
 import { type AuditForm, NO_FILTERS, toAuditFilters } from '../lib/audit';
 import { errorMessage } from '../lib/errors';
-import { useFailureNotice } from '../lib/failure';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
@@ -36,23 +34,12 @@ function usePeople(tenant: string, entries: readonly AuditEntry[]) {
 
 function ExportButton({ tenant, form }: { tenant: string; form: AuditForm }) {
   const utils = trpc.useUtils();
-  const download = useMutation({
-    mutationFn: () => utils.client.audit.export.query(toAuditFilters(tenant, form)),
-    onSuccess: saveFile,
-  });
-  const failure = useFailureNotice([download]);
   return (
-    <div className="flex flex-col items-end gap-2">
-      <button
-        type="button"
-        className={smallButton}
-        disabled={download.isPending}
-        onClick={() => download.mutate()}
-      >
-        {download.isPending ? 'Preparing…' : 'Export CSV'}
-      </button>
-      <ErrorNotice message={failure} className="" />
-    </div>
+    <DownloadButton
+      label="Export CSV"
+      className={smallButton}
+      fetchFile={() => utils.client.audit.export.query(toAuditFilters(tenant, form))}
+    />
   );
 }
 

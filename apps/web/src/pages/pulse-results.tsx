@@ -1,6 +1,5 @@
 import type { PulseGroupResult, PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
 import { PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
-import { useMutation } from '@tanstack/react-query';
 import { lazy, Suspense, useId } from 'react';
 import { Link, Navigate } from 'react-router';
 import {
@@ -10,12 +9,11 @@ import {
   formatPercent,
   meanPosition,
 } from '../components/charts/pulse-figures';
-import { saveFile } from '../components/meeting-export';
+import { DownloadButton } from '../components/download-button';
 import { ErrorNotice } from '../components/notice';
 import { PulseNav } from '../components/pulse-nav';
 import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
-import { useFailureNotice } from '../lib/failure';
 import { lastShownWeekBefore, neededAnswers, SCALE_NAMES, weekName } from '../lib/pulse';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
@@ -244,23 +242,12 @@ function QuestionResults({ results, teamName }: { results: PulseQuestionResults;
 
 function DownloadCsv({ tenant }: { tenant: string }) {
   const utils = trpc.useUtils();
-  const download = useMutation({
-    mutationFn: () => utils.client.pulse.exportResults.query({ tenant, weeks: TREND_WEEKS }),
-    onSuccess: saveFile,
-  });
-  const failure = useFailureNotice([download]);
   return (
-    <div className="flex flex-col items-end gap-2">
-      <button
-        type="button"
-        disabled={download.isPending}
-        onClick={() => download.mutate()}
-        className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50"
-      >
-        {download.isPending ? 'Preparing…' : 'Download CSV'}
-      </button>
-      <ErrorNotice message={failure} className="" />
-    </div>
+    <DownloadButton
+      label="Download CSV"
+      className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50"
+      fetchFile={() => utils.client.pulse.exportResults.query({ tenant, weeks: TREND_WEEKS })}
+    />
   );
 }
 

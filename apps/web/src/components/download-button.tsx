@@ -1,0 +1,32 @@
+import type { ExportFile } from '@pulsestage/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { useFailureNotice } from '../lib/failure';
+import { saveFile } from './meeting-export';
+import { ErrorNotice } from './notice';
+
+/** A button that fetches a file and saves it, saying so while it is prepared and why it failed. */
+export function DownloadButton({
+  label,
+  fetchFile,
+  className,
+}: {
+  label: string;
+  fetchFile: () => Promise<ExportFile>;
+  className: string;
+}) {
+  const download = useMutation({ mutationFn: fetchFile, onSuccess: saveFile });
+  const failure = useFailureNotice([download]);
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <button
+        type="button"
+        className={className}
+        disabled={download.isPending}
+        onClick={() => download.mutate()}
+      >
+        {download.isPending ? 'Preparing…' : label}
+      </button>
+      <ErrorNotice message={failure} className="" />
+    </div>
+  );
+}
