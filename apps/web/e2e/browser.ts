@@ -101,17 +101,23 @@ export async function signIn(page: Page, email: string, next = '/'): Promise<voi
 }
 
 /**
+ * A bound for a form whose success hashes a password (sign-up, sign-in) before it navigates: on a loaded
+ * two-core machine running the other suites, their scrypt hashes queue behind one another.
+ */
+const HASHING_TIMEOUT_MS = 60_000;
+
+/**
  * Waits for a form's success to take the page to `url`; a refusal shown on the page instead fails at once
  * with its message, rather than as a navigation that never came.
  */
 export async function waitForUrlUnlessRefused(page: Page, url: string): Promise<void> {
   const refusal = page.getByRole('alert');
-  const refused = refusal.waitFor().then(async () => {
+  const refused = refusal.waitFor({ timeout: HASHING_TIMEOUT_MS }).then(async () => {
     throw new Error(`The page refused instead of going to ${url}: ${await refusal.textContent()}`);
   });
   // Whichever settles second is of no interest, nor is the alert that never came after a success.
   refused.catch(() => {});
-  await Promise.race([page.waitForURL(url), refused]);
+  await Promise.race([page.waitForURL(url, { timeout: HASHING_TIMEOUT_MS }), refused]);
 }
 
 /** The path of the newest join link, read from the admin page an owner or admin has open. */

@@ -244,7 +244,7 @@ describe('a meeting from its schedule to its archive', () => {
     await newcomer.waitForURL(`**${meetingPath}`);
     await newcomer.getByTestId('meeting-ended').waitFor();
     await question(newcomer, ALICE_EDITED).getByText('Answered live').waitFor();
-  });
+  }, 120_000);
 
   it('downloads the export, with every question and nobody who asked', async () => {
     await moderator.goto(`${meetingPath}/moderate`);
