@@ -1,6 +1,7 @@
 import type { ExportFile } from '@pulsestage/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useFailureNotice } from '../lib/failure';
+import { SMALL_BUTTON } from './button-styles';
 import { saveFile } from './meeting-export';
 import { ErrorNotice } from './notice';
 
@@ -8,11 +9,9 @@ import { ErrorNotice } from './notice';
 export function DownloadButton({
   label,
   fetchFile,
-  className,
 }: {
   label: string;
   fetchFile: () => Promise<ExportFile>;
-  className: string;
 }) {
   const download = useMutation({ mutationFn: fetchFile, onSuccess: saveFile });
   const failure = useFailureNotice([download]);
@@ -20,7 +19,7 @@ export function DownloadButton({
     <div className="flex flex-col items-end gap-2">
       <button
         type="button"
-        className={className}
+        className={SMALL_BUTTON}
         disabled={download.isPending}
         onClick={() => download.mutate()}
       >

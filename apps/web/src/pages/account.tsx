@@ -1,5 +1,6 @@
 import type { AccountSession } from '@pulsestage/contracts';
 import { Navigate } from 'react-router';
+import { SMALL_BUTTON } from '../components/button-styles';
 import { ConfirmButton } from '../components/confirm-button';
 import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
@@ -9,8 +10,6 @@ import { useFailureNotice } from '../lib/failure';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
 
-const quietButton =
-  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
 const dangerButton =
   'rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50';
 
@@ -38,7 +37,7 @@ function SessionRow({ session, ending, onEnd }: SessionRowProps) {
       </span>
       <button
         type="button"
-        className={quietButton}
+        className={SMALL_BUTTON}
         disabled={ending}
         aria-label={`Sign out ${session.current ? 'this device' : session.device}`}
         onClick={onEnd}

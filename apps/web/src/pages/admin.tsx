@@ -2,6 +2,7 @@ import type { Member, Role, Tenant, TenantAccessList } from '@pulsestage/contrac
 import { LABEL_MAX, PER_MINUTE_LIMIT_MAX, QUESTION_BODY_MAX, ROLES } from '@pulsestage/contracts/limits';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
+import { SMALL_BUTTON } from '../components/button-styles';
 import { ConfirmButton } from '../components/confirm-button';
 import { FirstSteps } from '../components/first-steps';
 import { GuestRemovalOffer } from '../components/guest-removal';
@@ -22,8 +23,6 @@ const ROLE_OPTIONS = ROLES.map((role) => ({
   value: role,
   label: role,
 }));
-const smallButton =
-  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
 const dangerButton =
   'rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50';
 
@@ -44,7 +43,7 @@ function ShownOnce({ label, value }: { label: string; value: string }) {
         </code>
         <button
           type="button"
-          className={smallButton}
+          className={SMALL_BUTTON}
           onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true))}
         >
           {copied ? 'Copied' : 'Copy'}
@@ -155,12 +154,12 @@ function Links({ tenant }: { tenant: Tenant }) {
       title="Join and display links"
       action={
         <div className="flex gap-2">
-          <button type="button" className={smallButton} onClick={() => createJoin.mutate({ tenant: slug })}>
+          <button type="button" className={SMALL_BUTTON} onClick={() => createJoin.mutate({ tenant: slug })}>
             New join link
           </button>
           <button
             type="button"
-            className={smallButton}
+            className={SMALL_BUTTON}
             onClick={() => createDisplay.mutate({ tenant: slug })}
           >
             New display link
@@ -239,7 +238,7 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
           options={ROLE_OPTIONS.filter((option) => option.value !== 'owner')}
           onChange={setRole}
         />
-        <button type="submit" disabled={!name.trim()} className={smallButton}>
+        <button type="submit" disabled={!name.trim()} className={SMALL_BUTTON}>
           Create token
         </button>
       </form>

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { Link, Navigate } from 'react-router';
 import { AuditEntries } from '../components/audit-entries';
 import { AuditFilters } from '../components/audit-filters';
+import { SMALL_BUTTON } from '../components/button-styles';
 import { DownloadButton } from '../components/download-button';
 import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
@@ -12,8 +13,6 @@ import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
 const PAGE_SIZE = 50;
-const smallButton =
-  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
 
 /** Who the person filter offers: members and service tokens now, and whoever the loaded entries name. */
 function usePeople(tenant: string, entries: readonly AuditEntry[]) {
@@ -37,7 +36,6 @@ function ExportButton({ tenant, form }: { tenant: string; form: AuditForm }) {
   return (
     <DownloadButton
       label="Export CSV"
-      className={smallButton}
       fetchFile={() => utils.client.audit.export.query(toAuditFilters(tenant, form))}
     />
   );
@@ -93,7 +91,7 @@ export default function Audit() {
       {list.hasNextPage && (
         <button
           type="button"
-          className={`${smallButton} self-center`}
+          className={`${SMALL_BUTTON} self-center`}
           disabled={list.isFetchingNextPage}
           onClick={() => void list.fetchNextPage()}
         >

@@ -9,6 +9,7 @@ import {
 } from '@pulsestage/contracts/limits';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { Navigate } from 'react-router';
+import { SMALL_BUTTON } from '../components/button-styles';
 import { ErrorNotice } from '../components/notice';
 import { PulseNav } from '../components/pulse-nav';
 import { SaveRow, Section } from '../components/section';
@@ -31,8 +32,6 @@ import {
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
-const smallButton =
-  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50';
 const inputClass =
   'rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600';
 
@@ -120,7 +119,7 @@ function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel
         />
         <div className="ml-auto flex gap-2">
           {onCancel && (
-            <button type="button" className={smallButton} onClick={onCancel}>
+            <button type="button" className={SMALL_BUTTON} onClick={onCancel}>
               Cancel
             </button>
           )}
@@ -214,7 +213,7 @@ function QuestionRow({
           <button
             id={moveButtonId(question.id, 'up')}
             type="button"
-            className={smallButton}
+            className={SMALL_BUTTON}
             disabled={busy || place === 1}
             aria-label={`Move ${quoted} up`}
             onClick={() => onMove('up')}
@@ -224,19 +223,19 @@ function QuestionRow({
           <button
             id={moveButtonId(question.id, 'down')}
             type="button"
-            className={smallButton}
+            className={SMALL_BUTTON}
             disabled={busy || place === count}
             aria-label={`Move ${quoted} down`}
             onClick={() => onMove('down')}
           >
             Down
           </button>
-          <button type="button" className={smallButton} aria-label={`Edit ${quoted}`} onClick={onEdit}>
+          <button type="button" className={SMALL_BUTTON} aria-label={`Edit ${quoted}`} onClick={onEdit}>
             Edit
           </button>
           <button
             type="button"
-            className={smallButton}
+            className={SMALL_BUTTON}
             disabled={busy}
             aria-label={`${question.active ? 'Deactivate' : 'Activate'} ${quoted}`}
             onClick={onToggleActive}
@@ -396,7 +395,7 @@ function CohortList({ draft, onChange }: { draft: ScheduleDraft; onChange(draft:
             />
             <button
               type="button"
-              className={smallButton}
+              className={SMALL_BUTTON}
               disabled={draft.cohorts.length === 1}
               aria-label={`Remove cohort ${index + 1}${name.trim() ? ` (${name.trim()})` : ''}`}
               onClick={() => onChange(removeCohort(draft, index))}
@@ -408,7 +407,7 @@ function CohortList({ draft, onChange }: { draft: ScheduleDraft; onChange(draft:
       </ul>
       <button
         type="button"
-        className={`${smallButton} w-fit`}
+        className={`${SMALL_BUTTON} w-fit`}
         disabled={draft.cohorts.length >= PULSE_COHORTS_MAX}
         onClick={() => onChange(addCohort(draft))}
       >

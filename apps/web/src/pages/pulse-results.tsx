@@ -245,7 +245,6 @@ function DownloadCsv({ tenant }: { tenant: string }) {
   return (
     <DownloadButton
       label="Download CSV"
-      className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50"
       fetchFile={() => utils.client.pulse.exportResults.query({ tenant, weeks: TREND_WEEKS })}
     />
   );
