@@ -18,6 +18,26 @@ async function ask(page: Page, body: string): Promise<void> {
   await page.getByRole('status').filter({ hasText: 'Thanks!' }).waitFor();
 }
 
+/**
+ * Picks the Answered tab and the newest-first sort in one go, before the page renders the first: a
+ * busy phone does that to a quick thumb, and neither choice may undo the other.
+ */
+async function chooseAnsweredNewestAtOnce(page: Page): Promise<void> {
+  const answered = await tab(page, 'Answered').elementHandle();
+  const sort = await page.getByLabel('Sort').elementHandle();
+  await page.evaluate(
+    ([answered, sort]) => {
+      if (!(answered instanceof HTMLElement) || !(sort instanceof HTMLSelectElement)) {
+        throw new Error('the page has no Answered tab or Sort');
+      }
+      answered.click();
+      sort.value = 'newest';
+      sort.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    [answered, sort],
+  );
+}
+
 /** The tab, sort and search the page shows. */
 async function shownState(page: Page) {
   return {
@@ -42,8 +62,8 @@ describe('the participant page keeps its state and stays current', () => {
 
   it('keeps tab, sort and search in the address, through a reload and Back', async () => {
     await alice.goto(meeting);
-    await tab(alice, 'Answered').click();
-    await alice.getByLabel('Sort').selectOption('newest');
+    await tab(alice, 'Answered').waitFor();
+    await chooseAnsweredNewestAtOnce(alice);
     await alice.getByLabel('Search questions').fill('roadmap');
     await alice.waitForURL((url) => url.searchParams.get('q') === 'roadmap');
     const url = new URL(alice.url());

@@ -71,10 +71,13 @@ export function writeListState<View extends string>(
 export function useListState<View extends string>(tabs: TabNames<View>) {
   const [params, setParams] = useSearchParams();
   const state = readListState(params, tabs);
-  const change = (next: (current: ListState<View>) => ListState<View>) =>
-    setParams((params) => writeListState(params, next(readListState(params, tabs)), tabs), {
-      replace: true,
-    });
+  const change = (next: (current: ListState<View>) => ListState<View>) => {
+    // The router renders a new address in a transition, and its `params` (and the `prev` it hands a
+    // setter) stay those of the last render until then; the address itself is already current, so a
+    // second choice made before that render keeps the first.
+    const current = new URLSearchParams(window.location.search);
+    setParams(writeListState(current, next(readListState(current, tabs)), tabs), { replace: true });
+  };
   return {
     ...state,
     setView: (view: View) => change((current) => ({ ...current, view })),
