@@ -1,5 +1,5 @@
 import type { AppRouter } from '@pulsestage/api/router';
-import type { MeetingPresenceEvent, StreamEvent } from '@pulsestage/contracts';
+import { type MeetingPresenceEvent, type StreamEvent, streamConflationKey } from '@pulsestage/contracts';
 import type { TRPCClient } from '@trpc/client';
 import type { inferRouterInputs } from '@trpc/server';
 import { asAccessDenied, httpStatusOf, isPulseStageError } from './errors.js';
@@ -70,7 +70,7 @@ function subscribeOnce(
   input: SubscribeInput,
   { signal, onConnected }: Pick<EventStreamOptions, 'signal' | 'onConnected'>,
 ) {
-  const inbox = new Inbox<ReceivedEvent>();
+  const inbox = new Inbox<ReceivedEvent>((received) => streamConflationKey(received.event));
   const subscription = subscribe(input, {
     onStarted: () => onConnected?.(),
     onData: (received) =>

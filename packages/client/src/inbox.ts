@@ -1,17 +1,22 @@
+import { enqueueConflated } from '@pulsestage/contracts';
+
 type Outcome = { kind: 'ended' } | { kind: 'failed'; error: unknown };
 
 /**
  * Hands values that callbacks push to one async consumer, in order. After `end` or `fail` the consumer
- * still gets everything pushed before; then its iteration ends, or throws the failure.
+ * still gets everything pushed before; then its iteration ends, or throws the failure. With `keyOf`, a
+ * value replaces a queued one of the same key that the consumer has not taken yet (see `conflate`).
  */
 export class Inbox<T> {
   private readonly queued: T[] = [];
   private outcome: Outcome | undefined;
   private wake: (() => void) | undefined;
 
+  constructor(private readonly keyOf: (value: T) => string | undefined = () => undefined) {}
+
   push(value: T): void {
     if (this.outcome) return;
-    this.queued.push(value);
+    enqueueConflated(this.queued, value, this.keyOf);
     this.notify();
   }
 

@@ -2,6 +2,7 @@ export * from './account.js';
 export * from './audit.js';
 export * from './domain.js';
 export * from './events/catalog.js';
+export * from './events/conflation.js';
 export * from './events/payloads.js';
 export * from './events/snapshots.js';
 export * from './events/wire.js';

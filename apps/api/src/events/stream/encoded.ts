@@ -1,4 +1,6 @@
 import {
+  conflate,
+  conflationKey,
   MEETING_PRESENCE,
   type MeetingPresenceEvent,
   type ResolvedVersions,
@@ -61,6 +63,17 @@ export function presenceItem(tenantId: string, meetingId: string, watching: numb
   return { event: { type: MEETING_PRESENCE, tenantId, data: { meetingId, watching }, timestamp: now } };
 }
 
+/**
+ * Of stored events waiting for the same subscribers, only the newest of each conflation key. Only an
+ * event with the same audience replaces another: every subscriber that saw the older one sees the newer.
+ */
+export function conflateStored(events: readonly StoredEvent[]): readonly StoredEvent[] {
+  return conflate(events, (event) => {
+    const key = conflationKey(event.type, event.data);
+    return key === undefined ? undefined : `${event.audience}|${key}`;
+  });
+}
+
 /** One event in every shape subscribers asked for, each built once however many receive it. */
 class EncodedEvent {
   private readonly items = new Map<number, TrackedItem>();
@@ -108,10 +121,16 @@ class EncodedEvent {
 export class EncodedBatch {
   private readonly texts = new Map<string, string>();
   private readonly items = new Map<string, StreamItem[]>();
+  /** How many events of the batch were left out because a newer one replaces them. */
+  superseded = 0;
   constructor(readonly events: readonly EncodedEvent[]) {}
 
+  /** The events, less those a newer one of the batch supersedes (see `conflate`). */
   static of(events: readonly StoredEvent[], tenantId: string): EncodedBatch {
-    return new EncodedBatch(events.map((event) => new EncodedEvent(event, tenantId)));
+    const kept = conflateStored(events);
+    const batch = new EncodedBatch(kept.map((event) => new EncodedEvent(event, tenantId)));
+    batch.superseded = events.length - kept.length;
+    return batch;
   }
 
   /** The part of the batch after `seq`, for a subscriber that already has the start of it. */

@@ -5,7 +5,14 @@ import { badRequest, forbidden } from '../../errors.js';
 import { tenantMeeting } from '../../meetings/lookup.js';
 import type { TenantRecord } from '../../tenants/repository.js';
 import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
-import { EncodedBatch, presenceItem, profileOf, type Recipient, type StreamItem } from './encoded.js';
+import {
+  conflateStored,
+  EncodedBatch,
+  presenceItem,
+  profileOf,
+  type Recipient,
+  type StreamItem,
+} from './encoded.js';
 import { eventFrame, type Framing, keepAliveFrame, positionFrame, untrackedFrame } from './frames.js';
 import type { EventHub, FeedSubscription } from './hub.js';
 import { OnePerKey } from './one-per-key.js';
@@ -237,6 +244,8 @@ export class StreamEngine {
     for (const subscriber of room.subscribers) {
       if (subscriber.pending) {
         subscriber.pending.push(...events);
+        if (subscriber.pending.length > this.options.maxPendingEvents)
+          subscriber.pending = [...conflateStored(subscriber.pending)];
         if (subscriber.pending.length > this.options.maxPendingEvents) this.drop(room, subscriber);
       } else if (!this.deliver(subscriber, batch)) {
         this.drop(room, subscriber);

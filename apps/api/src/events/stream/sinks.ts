@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { enqueueConflated, streamConflationKey } from '@pulsestage/contracts';
 import { type DomainError, tooManyRequests } from '../../errors.js';
 import type { StreamItem } from './encoded.js';
 import { type Framing, SSE_HEADERS } from './frames.js';
@@ -121,7 +122,7 @@ export class ItemSink {
 
   push(item: StreamItem): boolean {
     if (this.items.length >= this.maxItems) return false;
-    this.items.push(item);
+    enqueueConflated(this.items, item, (queued) => streamConflationKey(queued.event));
     this.wake?.();
     return true;
   }
