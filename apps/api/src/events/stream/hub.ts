@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '../../db/schema.js';
 import type { BusMessage, EventBus } from '../bus/bus.js';
 import {
@@ -17,7 +18,25 @@ const COALESCE_MS = 2;
  * every subscriber in one write, and a write to a socket costs about as much for one event as for
  * twenty. An event after a quiet spell still goes out after COALESCE_MS.
  */
-const BUSY_READ_INTERVAL_MS = 25;
+const MIN_BUSY_READ_INTERVAL_MS = 25;
+/** However busy, a tenant's subscribers are written at least this often. */
+const MAX_BUSY_READ_INTERVAL_MS = 250;
+/** In a storm, handing a read's events to the subscribers takes at most this share of the time. */
+const DISPATCH_SHARE = 0.5;
+
+/**
+ * When the next read may start (on `performance.now()`'s clock), from what the last one found and how
+ * long handing it on took. One event means events come no faster than they are written: waiting longer
+ * would only delay them. More than one means they come faster, so the next read waits until the
+ * dispatch has had its share of the time, up to a bound, leaving the rest to everything else (answering
+ * the votes, for one); conflation keeps the larger write that follows barely larger.
+ */
+export function earliestNextRead(eventsRead: number, startedAt: number, endedAt: number): number {
+  const soonest = startedAt + MIN_BUSY_READ_INTERVAL_MS;
+  if (eventsRead <= 1) return soonest;
+  const shared = endedAt + (endedAt - startedAt) * (1 / DISPATCH_SHARE - 1);
+  return Math.max(soonest, Math.min(shared, startedAt + MAX_BUSY_READ_INTERVAL_MS));
+}
 
 export type FeedListener = (events: readonly StoredEvent[]) => void;
 
@@ -29,7 +48,7 @@ interface TenantChannel {
   /** Reads the outbox after `position`; calls made during a read add one more read. */
   catchUp: () => void;
   scheduled: boolean;
-  /** When the latest scheduled read starts (ms since the epoch). */
+  /** When the next read may start, on `performance.now()`'s clock (see `earliestNextRead`). */
   nextReadAt: number;
 }
 
@@ -145,9 +164,7 @@ export class EventHub {
   private scheduleCatchUp(channel: TenantChannel): void {
     if (channel.scheduled) return;
     channel.scheduled = true;
-    const now = Date.now();
-    const delay = Math.max(COALESCE_MS, channel.nextReadAt + BUSY_READ_INTERVAL_MS - now);
-    channel.nextReadAt = now + delay;
+    const delay = Math.max(COALESCE_MS, channel.nextReadAt - performance.now());
     setTimeout(() => {
       channel.scheduled = false;
       channel.catchUp();
@@ -155,6 +172,9 @@ export class EventHub {
   }
 
   private async readOutbox(channel: TenantChannel): Promise<void> {
+    // A read asked for while the previous one ran comes after it, and keeps the spacing it set.
+    const wait = channel.nextReadAt - performance.now();
+    if (wait > 0) await sleep(wait);
     try {
       let batch: StoredEvent[];
       do {
@@ -162,7 +182,9 @@ export class EventHub {
         const last = batch.at(-1);
         if (!last) break;
         channel.position = last.seq;
+        const startedAt = performance.now();
         for (const listener of channel.listeners) listener(batch);
+        channel.nextReadAt = earliestNextRead(batch.length, startedAt, performance.now());
       } while (batch.length === OUTBOX_PAGE_SIZE);
     } catch (error) {
       this.options.log(

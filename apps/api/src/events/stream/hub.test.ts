@@ -1,0 +1,75 @@
+/**
+ * How often the hub reads a tenant's outbox: at once after a quiet spell, every 25 ms at most while
+ * events trickle in, and, when they come faster than they are handed on, no more often than leaves the
+ * dispatch half of the time, up to 250 ms apart.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../test-support/app.js';
+import { appendBacklog } from '../../test-support/sse.js';
+import { InProcessBus } from '../bus/in-process-bus.js';
+import { EventHub, earliestNextRead } from './hub.js';
+
+describe('when the hub reads next', () => {
+  it('reads 25 ms after the last read while events come one at a time', () => {
+    expect(earliestNextRead(1, 1000, 1180)).toBe(1025);
+  });
+
+  it('leaves a burst’s dispatch half of the time once several events come per read', () => {
+    expect(earliestNextRead(40, 1000, 1060)).toBe(1120);
+    expect(earliestNextRead(40, 1000, 1005)).toBe(1025);
+  });
+
+  it('writes a tenant’s subscribers at least every 250 ms however long a dispatch takes', () => {
+    expect(earliestNextRead(40, 1000, 1200)).toBe(1250);
+    expect(earliestNextRead(40, 1000, 1400)).toBe(1250);
+  });
+});
+
+/** Keeps the event loop busy for `ms`, as writing to thousands of sockets does. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+interface Dispatch {
+  startedAt: number;
+  costMs: number;
+  events: number;
+}
+
+describe('a hub in a storm', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp('sqlite');
+  });
+  afterAll(() => app.close());
+
+  it('spaces the dispatches of a storm by their cost, so the rest of the process still runs', async () => {
+    const hub = new EventHub(app.db, new InProcessBus(), {
+      pollIntervalMs: 60_000,
+      accessSweepMs: 60_000,
+      log: () => {},
+    });
+    const dispatches: Dispatch[] = [];
+    const feed = await hub.listen(app.tenantIds.alpha, (events) => {
+      const startedAt = performance.now();
+      busyFor(40);
+      dispatches.push({ startedAt, costMs: performance.now() - startedAt, events: events.length });
+    });
+    const batched = () => dispatches.filter(({ events }) => events > 1).length;
+    while (batched() < 6) {
+      await appendBacklog(app, 3);
+      await hub.announce(app.tenantIds.alpha);
+      await sleep(5);
+    }
+    feed.stop();
+    await hub.close();
+
+    for (const [index, dispatch] of dispatches.entries()) {
+      const next = dispatches[index + 1];
+      if (!next || dispatch.events <= 1) continue;
+      expect(next.startedAt - dispatch.startedAt).toBeGreaterThanOrEqual(Math.min(2 * dispatch.costMs, 250));
+    }
+  });
+});
