@@ -8,6 +8,8 @@ interface TrpcRequestRecord {
   /** The Last-Event-ID header the EventSource sent (it does so on its own reconnections). */
   lastEventIdHeader: string | undefined;
   at: number;
+  /** The response's headers, once it began (a proxy in front may say which instance answered). */
+  responseHeaders?: Headers;
 }
 
 /**
@@ -27,17 +29,20 @@ export class TrpcSubscriber {
 
   start(): void {
     const { cookie, target } = this.options;
-    const route = (url: string | URL, init: RequestInit) => {
+    const route = async (url: string | URL, init: RequestInit) => {
       const routed = new URL(url);
       routed.host = new URL(target()).host;
       const headers = new Headers(init.headers);
-      this.requests.push({
+      const record: TrpcRequestRecord = {
         url: routed.toString(),
         lastEventIdHeader: headers.get('last-event-id') ?? undefined,
         at: Date.now(),
-      });
+      };
+      this.requests.push(record);
       headers.set('cookie', cookie);
-      return fetch(routed, { ...init, headers });
+      const response = await fetch(routed, { ...init, headers });
+      record.responseHeaders = response.headers;
+      return response;
     };
     const client = createTRPCClient<AppRouter>({
       links: [

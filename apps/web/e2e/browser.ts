@@ -10,7 +10,7 @@ import { EmbeddedApi, killAllProcesses } from '@pulsestage/test-harness/process'
 import { TcpProxy } from '@pulsestage/test-harness/proxy';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
-const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
+export const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots', import.meta.url));
 
 /**
@@ -25,7 +25,7 @@ export const VIEWPORTS = {
 } as const;
 
 /** Chromium as this machine runs it: headless, no sandbox (root), no calls home. */
-function launchChromium(): Promise<Browser> {
+export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -86,6 +86,8 @@ export async function openWindow(
     isMobile: viewport === 'phone',
     hasTouch: viewport === 'phone',
     reducedMotion: 'reduce',
+    // The tests' HTTPS is nginx with a certificate they signed themselves.
+    ignoreHTTPSErrors: baseURL.startsWith('https:'),
   });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   return context;

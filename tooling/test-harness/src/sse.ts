@@ -2,6 +2,7 @@
  * Reading Server-Sent Events as a client does: one connection (`openSse`), and a client that resumes on
  * whichever instance a load balancer would pick, as an EventSource does (`ResumingSubscriber`).
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { openEventStream, type RawEventStream } from './event-stream.js';
 import { sleep, waitUntil, within } from './poll.js';
 
@@ -18,6 +19,7 @@ export interface SseConnection {
   url: string;
   lastEventIdSent: string | undefined;
   openedAt: number;
+  headers: IncomingHttpHeaders;
   /** Every message received on this connection, in order. */
   frames: SseEvent[];
   /** Resolves when the connection ends, whichever side ended it (never rejects). */
@@ -74,6 +76,7 @@ export async function openSse(
     url: stream.url,
     lastEventIdSent: options.lastEventId,
     openedAt: Date.now(),
+    headers: stream.headers,
     frames,
     ended: stream.finished.then((at) => {
       endedAt ??= at;
@@ -104,6 +107,8 @@ export interface ConnectionRecord {
   url: string;
   lastEventIdSent: string | undefined;
   openedAt: number;
+  /** The response's headers (a proxy in front may say which instance answered). */
+  headers: IncomingHttpHeaders;
   endedAt: number | undefined;
   /** Ids received on this connection, in order. */
   ids: string[];
@@ -183,6 +188,7 @@ export class ResumingSubscriber {
       url: baseUrl,
       lastEventIdSent: connection.lastEventIdSent,
       openedAt: connection.openedAt,
+      headers: connection.headers,
       endedAt: undefined,
       ids: [],
     };
