@@ -19,6 +19,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ PRESENCE_INTERVAL_SECONDS: '0' })).toThrow(/PRESENCE_INTERVAL_SECONDS/);
   });
 
+  it('commits at most UPVOTE_GROUP_MAX upvotes of a tenant together, 256 unless set, and refuses sizes out of range', () => {
+    expect(loadConfig({}).upvoteGroupMax).toBe(256);
+    expect(loadConfig({ UPVOTE_GROUP_MAX: '32' }).upvoteGroupMax).toBe(32);
+    expect(() => loadConfig({ UPVOTE_GROUP_MAX: '0' })).toThrow('UPVOTE_GROUP_MAX: must be at least 1');
+    expect(() => loadConfig({ UPVOTE_GROUP_MAX: '1001' })).toThrow('UPVOTE_GROUP_MAX: must be at most 1000');
+    expect(() => loadConfig({ UPVOTE_GROUP_MAX: '2.5' })).toThrow(/UPVOTE_GROUP_MAX/);
+  });
+
   it('never turns demo mode on in production, even when asked', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).demoMode).toBe(false);
     expect(loadConfig({ NODE_ENV: 'production', DEMO_MODE: '1' }).demoMode).toBe(false);

@@ -6,6 +6,13 @@ import type { StreamLimitSettings } from './events/stream/stream-limits.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
 import { type RequestTimeouts, requestTimeoutsFrom } from './http/timeouts.js';
 import { type RateLimitSettings, rateLimitEnvironment, rateLimitSettings } from './limits/budgets.js';
+import {
+  type LogLevel,
+  type MetricsSettings,
+  metricsSettings,
+  observabilityEnvironment,
+} from './observability/settings.js';
+import { UPVOTE_GROUP_MAX_DEFAULT, UPVOTE_GROUP_MAX_LIMIT } from './questions/vote-batcher.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off'])
@@ -36,6 +43,12 @@ const environment = z.object({
   STREAM_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(2000),
   HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  UPVOTE_GROUP_MAX: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(UPVOTE_GROUP_MAX_LIMIT, `must be at most ${UPVOTE_GROUP_MAX_LIMIT}`)
+    .default(UPVOTE_GROUP_MAX_DEFAULT),
   PUBLIC_URL: z
     .string()
     .refine(isPublicUrl, 'must be an absolute http:// or https:// URL, like https://ask.example.com')
@@ -60,6 +73,7 @@ const environment = z.object({
   RATE_LIMITS: flag.optional(),
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).optional(),
   ...rateLimitEnvironment,
+  ...observabilityEnvironment,
 });
 
 function isPublicUrl(value: string): boolean {
@@ -73,7 +87,7 @@ export type BusTarget =
   | { kind: 'postgres'; url: string }
   | { kind: 'redis'; url: string };
 
-interface Config {
+export interface Config {
   port: number;
   host: string;
   database: DatabaseTarget;
@@ -98,6 +112,8 @@ interface Config {
   streamLimits: StreamLimitSettings;
   /** How long a client may take to send a request's headers, and the whole request. */
   requestTimeouts: RequestTimeouts;
+  /** How many upvotes and removals of one tenant one transaction commits at most. */
+  upvoteGroupMax: number;
   rateLimits: RateLimitSettings;
   /** Where rate limit counters live; shared ones make limits hold across instances. */
   rateLimitStore: BusTarget;
@@ -105,6 +121,10 @@ interface Config {
   mail: { smtpUrl: string; from: string } | undefined;
   /** A test may set the pulse clock through the IPC channel it started this process with. */
   testClock: boolean;
+  /** The least severe log lines written (JSON on stdout). */
+  logLevel: LogLevel;
+  /** Where `/metrics` is served and what it asks of its callers; neither: nowhere. */
+  metrics: MetricsSettings;
 }
 
 function busTarget(
@@ -157,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAddress: values.STREAM_LIMIT_PER_ADDRESS,
     },
     requestTimeouts: requestTimeoutsFrom(values.HEADERS_TIMEOUT_SECONDS, values.REQUEST_TIMEOUT_SECONDS),
+    upvoteGroupMax: values.UPVOTE_GROUP_MAX,
     rateLimits: rateLimitSettings(values.RATE_LIMITS ?? true, values),
     rateLimitStore: busTarget(
       values.RATE_LIMIT_STORE ?? values.EVENT_BUS,
@@ -166,5 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     mail: values.SMTP_URL ? { smtpUrl: values.SMTP_URL, from: values.MAIL_FROM } : undefined,
     testClock: values.TEST_CLOCK ?? false,
+    logLevel: values.LOG_LEVEL,
+    metrics: metricsSettings(values, values.PORT),
   };
 }

@@ -1,6 +1,7 @@
+import type { Logger } from 'pino';
 import { startAuditRetention } from './audit/retention.js';
 import { listenForTestClock, SettableClock, systemClock } from './clock.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { seedDemoData } from './demo/seed.js';
 import { connectBus } from './events/bus/connect.js';
@@ -13,31 +14,39 @@ import { createApp } from './http/server.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { openLimitStore } from './limits/store.js';
 import { startMeetingScheduler } from './meetings/scheduler.js';
+import { createLogger, logFunction } from './observability/logger.js';
+import { startMetricsListener } from './observability/metrics-endpoint.js';
+import { streamMetrics } from './observability/stream-metrics.js';
 import { linkBaseUrl, startPulseMailer } from './pulse/mailer.js';
 import { startPulseScheduler } from './pulse/scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
 /** Meetings open and close within a second of their time. */
 const SCHEDULER_INTERVAL_MS = 250;
-const log = (message: string, error?: unknown) => console.error(message, error ?? '');
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+async function main(config: Config, logger: Logger): Promise<void> {
+  const log = logFunction(logger);
   const db = openDatabase(config.database, log);
   await migrateToLatest(db);
-  if (config.demoMode && (await seedDemoData(db))) console.log('Seeded the demo tenants "demo" and "acme".');
+  if (config.demoMode && (await seedDemoData(db))) logger.info('Seeded the demo tenants "demo" and "acme".');
 
   const bus = await connectBus(config.bus, log);
   // With limits off nothing is counted: no connection to a shared store.
   const limitTarget = config.rateLimits.enabled ? config.rateLimitStore : { kind: 'memory' as const };
   const limitStore = await openLimitStore(limitTarget, { log });
-  const hub = new EventHub(db, bus, { pollIntervalMs: 1000, accessSweepMs: 60_000, log });
+  const hub = new EventHub(db, bus, {
+    pollIntervalMs: 1000,
+    accessSweepMs: 60_000,
+    log,
+    metrics: streamMetrics,
+  });
   const engine = new StreamEngine(db, hub, {
     trpcPingMs: SSE_PING_MS,
     heartbeatMs: config.heartbeatMs,
     maxPendingEvents: 10_000,
     presenceIntervalMs: config.presenceIntervalMs,
     log,
+    metrics: streamMetrics,
   });
   const stopRetention = startRetention(db, config.eventRetentionMs, log);
   const stopAuditRetention = startAuditRetention(db, config.auditRetentionDays, log);
@@ -67,6 +76,7 @@ async function main(): Promise<void> {
     log,
   });
   if (testClock) listenForTestClock(testClock, () => pulseScheduler.runNow());
+  const { listener, token: metricsToken } = config.metrics;
   const { server, dropStreams } = createApp({
     db,
     hub,
@@ -77,21 +87,27 @@ async function main(): Promise<void> {
     trustedProxies: config.trustedProxies,
     streamLimits: new StreamLimits(config.streamLimits),
     requestTimeouts: config.requestTimeouts,
+    upvoteGroupMax: config.upvoteGroupMax,
     limits: new RateLimits(limitStore, config.rateLimits),
     webDist: config.webDist,
     trpcStreams: config.trpcStreams,
     clock,
     log,
+    logger,
+    metricsToken,
   });
+  const metricsListener =
+    listener && (await startMetricsListener({ ...listener, token: metricsToken, logger, log }));
+  if (listener) logger.info(`Metrics on http://${listener.host}:${listener.port}/metrics`);
   server.once('error', (error: NodeJS.ErrnoException) => {
     const reason =
       error.code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT)` : error.message;
-    console.error(`PulseStage cannot listen: ${reason}`);
+    logger.fatal(`PulseStage cannot listen: ${reason}`);
     process.exit(1);
   });
   server.listen(config.port, config.host, () => {
     const where = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
-    console.log(
+    logger.info(
       `PulseStage listening on http://localhost:${config.port} (database: ${where}, bus: ${config.bus.kind})`,
     );
   });
@@ -100,7 +116,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received: closing streams so clients reconnect elsewhere, finishing requests`);
+    logger.info(`${signal} received: closing streams so clients reconnect elsewhere, finishing requests`);
+    metricsListener?.close();
     server.close(async () => {
       stopRetention();
       stopAuditRetention();
@@ -121,7 +138,23 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+/** Why the server could not start, in one line a newcomer reads (the stack only for a bug). */
+function startFailure(logger: Logger, error: unknown): never {
+  if (error instanceof Error && error.message.startsWith('Invalid configuration'))
+    logger.fatal(error.message);
+  else logger.fatal({ err: error }, 'PulseStage could not start');
   process.exit(1);
-});
+}
+
+function start(): void {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    startFailure(createLogger('info'), error);
+  }
+  const logger = createLogger(config.logLevel);
+  main(config, logger).catch((error: unknown) => startFailure(logger, error));
+}
+
+start();

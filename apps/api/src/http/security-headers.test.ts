@@ -152,6 +152,7 @@ describe.each(DIALECTS)('security headers on %s', (dialect) => {
     { what: 'the page for an app route', path: '/t/alpha/admin', status: 200 },
     { what: 'a missing asset (404)', path: '/assets/missing.js', status: 404 },
     { what: 'an unknown procedure (404)', path: '/trpc/nothing.here', status: 404 },
+    { what: 'metrics, not served without METRICS_TOKEN (404)', path: '/metrics', status: 404 },
     { what: 'a method not served (405)', path: '/healthz', method: 'TRACE', status: 405 },
     { what: 'a method the files do not serve (405)', path: '/favicon.svg', method: 'DELETE', status: 405 },
     { what: 'OPTIONS (204)', path: '/trpc/auth.me', method: 'OPTIONS', status: 204 },

@@ -1,8 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { sql } from 'kysely';
+import type { Logger } from 'pino';
 import { StreamLimits } from '../events/stream/stream-limits.js';
 import { defaultRateLimits, retryAfterHeaders } from '../limits/rate-limits.js';
+import { createLogger } from '../observability/logger.js';
+import { METRICS_PATH, mainPortMetrics } from '../observability/metrics-endpoint.js';
+import { loggedPath, logRequest } from '../observability/request-log.js';
+import { VoteBatcher } from '../questions/vote-batcher.js';
 import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
 
@@ -12,8 +17,10 @@ import { createStaticHandler } from './static-files.js';
 import { createStreamEndpoints } from './stream-endpoints.js';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, serverTimeouts } from './timeouts.js';
 
-interface AppOptions extends AppDependencies {
+interface AppOptions extends Omit<AppDependencies, 'votes'> {
   webDist: string;
+  /** How many upvotes and removals of one tenant one transaction takes at most (256 by default). */
+  upvoteGroupMax?: number;
   /**
    * Who writes `events.subscribe` streams: the stream engine (default), or tRPC's own producer
    * (one stream pipeline per subscriber; kept to measure against).
@@ -24,6 +31,10 @@ interface AppOptions extends AppDependencies {
   /** How long a client may take to send a request's headers, and all of it (10 s and 30 s by default). */
   requestTimeouts?: RequestTimeouts;
   log?: (message: string, error?: unknown) => void;
+  /** Where each request's line goes (`observability/request-log.ts`); absent: nowhere. */
+  logger?: Logger;
+  /** `/metrics` is served here to requests with `Authorization: Bearer <metricsToken>`; absent: 404. */
+  metricsToken?: string;
 }
 
 interface App {
@@ -48,11 +59,12 @@ function allowedMethods(pathname: string): readonly string[] | undefined {
 export function createApp(options: AppOptions): App {
   const { db, log = console.error } = options;
   const streamLimits = options.streamLimits ?? new StreamLimits();
+  const votes = new VoteBatcher(db, (tenantId) => options.hub.announce(tenantId), options.upvoteGroupMax);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) => createContext({ ...options, streamLimits }, req, res),
+    createContext: ({ req, res }) => createContext({ ...options, streamLimits, votes }, req, res),
     responseMeta: ({ errors }) => retryAfterHeaders(errors),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') log(`tRPC ${path ?? '(unknown)'} failed`, error);
@@ -71,6 +83,8 @@ export function createApp(options: AppOptions): App {
   const limits = options.limits ?? defaultRateLimits();
   const serveStatic = createStaticHandler(options.webDist);
   const openStreams = new Set<ServerResponse>();
+  const serveMetrics = mainPortMetrics(options.metricsToken);
+  const logger = options.logger ?? createLogger('silent');
 
   async function readiness(res: ServerResponse): Promise<void> {
     try {
@@ -88,6 +102,7 @@ export function createApp(options: AppOptions): App {
     const { pathname } = url;
     const allowed = allowedMethods(pathname);
     if (allowed && answerMethod(req, res, allowed)) return;
+    if (pathname === METRICS_PATH) return serveMetrics(req, res);
     if (STREAM_PATHS.has(pathname)) {
       openStreams.add(res);
       res.on('close', () => openStreams.delete(res));
@@ -104,8 +119,9 @@ export function createApp(options: AppOptions): App {
 
   const timeouts = serverTimeouts(options.requestTimeouts ?? DEFAULT_REQUEST_TIMEOUTS);
   const server = createServer(timeouts, (req, res) => {
+    const requestId = logRequest(logger, req, res);
     route(req, res).catch((error: unknown) => {
-      log(`${req.method} ${req.url} failed`, error);
+      log(`${req.method} ${loggedPath(req.url)} failed (request ${requestId})`, error);
       if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
     });

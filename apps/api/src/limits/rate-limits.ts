@@ -4,6 +4,7 @@ import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Caller } from '../auth/credentials.js';
 import type { Database } from '../db/schema.js';
 import { DomainError, tooManyRequests } from '../errors.js';
+import { countRateLimitRefusal } from '../observability/metrics.js';
 import { findTenantBySlug } from '../tenants/repository.js';
 import {
   BATCH_MAX_DEFAULT,
@@ -47,6 +48,7 @@ const storeKey = (key: string) =>
 
 function refusalOf(policy: LimitPolicy, rejection: unknown): DomainError {
   if (!(rejection instanceof RateLimiterRes)) throw rejection;
+  countRateLimitRefusal(policy.budget);
   const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
   return tooManyRequests(`${policy.refusal}: try again in ${seconds} s`, seconds);
 }

@@ -152,6 +152,8 @@ export interface TestAppOptions {
   rateLimitPoints?: Partial<Record<OperatorBudget, number>>;
   /** The clock pulse procedures read (by default the system's); a `SettableClock` lets a test pick the time. */
   clock?: Clock;
+  /** `METRICS_TOKEN`: `/metrics` is served to requests carrying it; by default it is not served. */
+  metricsToken?: string;
 }
 
 /**
@@ -203,6 +205,7 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     streamLimits: options.streamLimits,
     requestTimeouts: options.requestTimeouts,
     clock: options.clock,
+    metricsToken: options.metricsToken,
     log: () => {},
   });
   const stopScheduler =

@@ -8,6 +8,7 @@ import type { Permission } from '../auth/permissions.js';
 import { DomainError, forbidden, unauthorized } from '../errors.js';
 import { subscriptionErrorShape, TRPC_SSE_CONFIG } from '../events/stream/trpc-sse.js';
 import { retryAfterOf } from '../limits/rate-limits.js';
+import { timeMutation } from '../observability/metrics.js';
 import type { Context } from './context.js';
 
 export interface FieldIssue {
@@ -31,6 +32,11 @@ export interface ProcedureMeta {
    * announces it for each of the caller's.
    */
   changesAccess?: boolean;
+  /**
+   * The mutation announces its events itself, once for a whole group of calls (upvotes are committed
+   * in groups), so `tenantProcedure` does not announce after each call.
+   */
+  announcesItself?: boolean;
   /** What a tenant procedure needs of its caller's role (set by `tenantProcedure`). */
   permission?: Permission;
 }
@@ -95,7 +101,16 @@ const rateLimits = t.middleware(({ ctx, path, getRawInput, next }) =>
   ),
 );
 
-export const publicProcedure = t.procedure.use(domainErrors).use(sameSiteMutations).use(rateLimits);
+/** Outermost, so a mutation's time and outcome include its refusals (limits, access, bad input). */
+const mutationTimes = t.middleware(({ type, path, next }) =>
+  type === 'mutation' ? timeMutation(path, next) : next(),
+);
+
+export const publicProcedure = t.procedure
+  .use(mutationTimes)
+  .use(domainErrors)
+  .use(sameSiteMutations)
+  .use(rateLimits);
 
 export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.credentialError) throw ctx.credentialError;
@@ -106,8 +121,8 @@ export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 /**
  * A procedure inside one tenant: input carries `tenant` and the caller must hold `permission` there.
  * A moderator's or admin's mutation is written to the audit log once it succeeded. After a mutation
- * every instance is told to read the tenant's outbox, and to check open streams' access again when
- * the procedure declares `changesAccess`.
+ * every instance is told to read the tenant's outbox (unless the procedure `announcesItself`), and to
+ * check open streams' access again when the procedure declares `changesAccess`.
  */
 export function tenantProcedure(permission: Permission) {
   return publicProcedure
@@ -123,7 +138,7 @@ export function tenantProcedure(permission: Permission) {
       const result = await next({ ctx: { access } });
       if (type === 'mutation' && result.ok) {
         await audit?.(result.data);
-        await ctx.hub.announce(access.tenant.id);
+        if (!meta?.announcesItself) await ctx.hub.announce(access.tenant.id);
         if (meta?.changesAccess) await ctx.hub.announceAccessChange(access.tenant.id);
       }
       return result;

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { countBusReconnect } from '../../observability/metrics.js';
 import { BUS_CHANNEL, type BusMessage, decodeBusMessage, type EventBus, encodeBusMessage } from './bus.js';
 
 const RECONNECT_DELAY_MS = 1000;
@@ -56,6 +57,7 @@ export class PostgresBus implements EventBus {
       if (this.closed) return;
       try {
         await this.listen();
+        countBusReconnect('postgres');
       } catch (error) {
         this.log('event bus could not listen yet; retrying', error);
         this.scheduleListen();

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { countBusReconnect } from '../../observability/metrics.js';
 import { BUS_CHANNEL, type BusMessage, decodeBusMessage, type EventBus, encodeBusMessage } from './bus.js';
 
 /** Fan-out between instances with Redis pub/sub: one connection publishes, one subscribes. */
@@ -13,6 +14,9 @@ export class RedisBus implements EventBus {
       const message = decodeBusMessage(text);
       if (message) for (const listener of this.listeners) listener(message);
     });
+    // Both connected before this: every later `ready` is a lost connection re-established.
+    for (const connection of [publisher, subscriber])
+      connection.on('ready', () => countBusReconnect('redis'));
   }
 
   static async connect(url: string, log: (message: string, error?: unknown) => void): Promise<RedisBus> {

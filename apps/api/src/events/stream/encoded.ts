@@ -121,6 +121,7 @@ class EncodedEvent {
 export class EncodedBatch {
   private readonly texts = new Map<string, string>();
   private readonly items = new Map<string, StreamItem[]>();
+  private readonly counts = new Map<string, number>();
   /** How many events of the batch were left out because a newer one replaces them. */
   superseded = 0;
   constructor(readonly events: readonly EncodedEvent[]) {}
@@ -151,6 +152,16 @@ export class EncodedBatch {
       this.texts.set(recipient.profile, text);
     }
     return text;
+  }
+
+  /** How many of the batch's events `recipient` receives. */
+  countFor(recipient: Recipient): number {
+    let count = this.counts.get(recipient.profile);
+    if (count === undefined) {
+      count = this.visibleTo(recipient).length;
+      this.counts.set(recipient.profile, count);
+    }
+    return count;
   }
 
   itemsFor(recipient: Recipient): StreamItem[] {

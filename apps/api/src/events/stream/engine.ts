@@ -3,6 +3,7 @@ import type { AccessRole } from '../../auth/permissions.js';
 import type { Database } from '../../db/schema.js';
 import { badRequest, forbidden } from '../../errors.js';
 import { tenantMeeting } from '../../meetings/lookup.js';
+import { NO_STREAM_METRICS, type StreamMetrics } from '../../observability/stream-metrics.js';
 import type { TenantRecord } from '../../tenants/repository.js';
 import { lastSequence, oldestRetainedSequence, readEventsAfter, type StoredEvent } from '../outbox/reader.js';
 import {
@@ -67,6 +68,7 @@ interface StreamEngineOptions {
   /** How often meeting presence is shared with the other instances and sent when it changed. */
   presenceIntervalMs?: number;
   log: (message: string, error?: unknown) => void;
+  metrics?: StreamMetrics;
 }
 
 const DEFAULT_PRESENCE_INTERVAL_MS = 3000;
@@ -106,6 +108,7 @@ export class StreamEngine {
   private readonly rooms = new OnePerKey((tenantId) => this.openRoom(tenantId));
   private readonly watchers: MeetingWatchers<Subscriber>;
   private readonly timers: NodeJS.Timeout[];
+  private readonly metrics: StreamMetrics;
   readonly presence: MeetingPresence;
 
   constructor(
@@ -114,6 +117,7 @@ export class StreamEngine {
     private readonly options: StreamEngineOptions,
   ) {
     checkPingInterval(options.trpcPingMs);
+    this.metrics = options.metrics ?? NO_STREAM_METRICS;
     this.timers = [
       setInterval(() => this.keepAlive('trpc'), options.trpcPingMs).unref(),
       setInterval(() => this.keepAlive('plain'), options.heartbeatMs).unref(),
@@ -124,7 +128,7 @@ export class StreamEngine {
       Math.min(MAX_PRESENCE_RIDE_ALONG_MS, presenceIntervalMs / 2),
       (tenantId, subscriber) => {
         const room = this.rooms.get(tenantId);
-        if (room) this.drop(room, subscriber);
+        if (room) this.cutSlow(room, subscriber);
       },
     );
     this.presence = new MeetingPresence(db, {
@@ -167,6 +171,7 @@ export class StreamEngine {
       return room;
     });
     if (subscriber.meetingId !== null) this.watchers.add(tenant.id, subscriber.meetingId, subscriber);
+    this.metrics.streamOpened(tenant.id, sink.encoding);
     sink.onClose(() => this.leave(room, subscriber));
     sink.start();
     const position = room.position;
@@ -176,7 +181,8 @@ export class StreamEngine {
       else if (lastEventId < position) await this.backfill(room, subscriber, lastEventId, position);
       const pending = subscriber.pending ?? [];
       subscriber.pending = null;
-      if (!this.deliver(subscriber, EncodedBatch.of(pending, tenant.id))) return this.drop(room, subscriber);
+      if (!this.deliver(subscriber, EncodedBatch.of(pending, tenant.id)))
+        return this.cutSlow(room, subscriber);
       this.sendCurrentPresence(room, subscriber);
     } catch (error) {
       this.options.log('backfilling a stream failed; the client will resume', error);
@@ -209,13 +215,14 @@ export class StreamEngine {
       subscriber.cursor = position;
       const reason = `Events after ${lastEventId} are no longer kept; refetch the current state`;
       if (!send(subscriber.sink, resyncItem(room.tenantId, position, reason)))
-        return this.drop(room, subscriber);
+        return this.cutSlow(room, subscriber);
     }
     while (subscriber.cursor < position && !subscriber.closed) {
       await subscriber.sink.waitForRoom();
       const page = await readEventsAfter(this.db, room.tenantId, subscriber.cursor, position);
       if (page.length === 0) return;
-      if (!this.deliver(subscriber, EncodedBatch.of(page, room.tenantId))) return this.drop(room, subscriber);
+      if (!this.deliver(subscriber, EncodedBatch.of(page, room.tenantId)))
+        return this.cutSlow(room, subscriber);
     }
   }
 
@@ -230,6 +237,7 @@ export class StreamEngine {
     const items = sink.encoding === 'items' ? batch.itemsFor(subscriber) : [];
     const text = sink.encoding === 'items' ? '' : batch.textFor(subscriber, sink.encoding);
     if (items.length === 0 && text === '') return true;
+    this.metrics.delivered(batch.countFor(subscriber));
     // A presence count waiting to go out travels in the same write.
     const presence = this.watchers.takeDue(subscriber.meetingId, subscriber);
     if (sink.encoding === 'items')
@@ -241,14 +249,15 @@ export class StreamEngine {
     const batch = EncodedBatch.of(events, room.tenantId);
     if (batch.events.length === 0) return;
     room.position = batch.lastSeq;
+    this.metrics.conflated(batch.superseded);
     for (const subscriber of room.subscribers) {
       if (subscriber.pending) {
         subscriber.pending.push(...events);
         if (subscriber.pending.length > this.options.maxPendingEvents)
           subscriber.pending = [...conflateStored(subscriber.pending)];
-        if (subscriber.pending.length > this.options.maxPendingEvents) this.drop(room, subscriber);
+        if (subscriber.pending.length > this.options.maxPendingEvents) this.cutSlow(room, subscriber);
       } else if (!this.deliver(subscriber, batch)) {
-        this.drop(room, subscriber);
+        this.cutSlow(room, subscriber);
       }
     }
   }
@@ -282,10 +291,11 @@ export class StreamEngine {
     if (meetingId === null || subscriber.closed) return;
     subscriber.watching = this.presence.watching(meetingId);
     if (!send(subscriber.sink, presenceItem(room.tenantId, meetingId, subscriber.watching)))
-      this.drop(room, subscriber);
+      this.cutSlow(room, subscriber);
   }
 
   private leave(room: Room, subscriber: Subscriber): void {
+    if (!subscriber.closed) this.metrics.streamClosed(room.tenantId, subscriber.sink.encoding);
     subscriber.closed = true;
     if (subscriber.meetingId !== null) this.watchers.remove(subscriber.meetingId, subscriber);
     room.subscribers.delete(subscriber);
@@ -299,6 +309,12 @@ export class StreamEngine {
     if (subscriber.closed) return;
     this.leave(room, subscriber);
     subscriber.sink.abort();
+  }
+
+  /** Cuts a subscriber that fell too far behind; it resumes from the last id it received. */
+  private cutSlow(room: Room, subscriber: Subscriber): void {
+    if (!subscriber.closed) this.metrics.slowConsumerCut();
+    this.drop(room, subscriber);
   }
 
   /** Checks every subscriber's access again, once per caller (session, token or link). */
@@ -341,6 +357,6 @@ export class StreamEngine {
     if (subscriber.closed) return;
     const reason = `Your role is now ${subscriber.role}; refetch what you may see`;
     if (!send(subscriber.sink, resyncItem(room.tenantId, subscriber.cursor, reason)))
-      this.drop(room, subscriber);
+      this.cutSlow(room, subscriber);
   }
 }

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventType } from '@pulsestage/contracts';
 import type { Database } from '../../db/schema.js';
+import { NO_STREAM_METRICS, type StreamMetrics } from '../../observability/stream-metrics.js';
 import type { BusMessage, EventBus } from '../bus/bus.js';
 import {
   lastSequence,
@@ -64,7 +66,11 @@ interface EventHubOptions {
   /** How often open streams check their credentials even without an access notification. */
   accessSweepMs: number;
   log: (message: string, error?: unknown) => void;
+  metrics?: StreamMetrics;
 }
+
+/** Pulse answers carry the hour they were given, never their commit time: they tell nothing of lag. */
+const UNTIMED_EVENTS: ReadonlySet<string> = new Set<EventType>(['pulse.response.recorded']);
 
 /**
  * One reader of the outbox per tenant per process. Bus notifications (or the safety-net poll) make
@@ -182,6 +188,7 @@ export class EventHub {
         const last = batch.at(-1);
         if (!last) break;
         channel.position = last.seq;
+        this.measureLag(batch);
         const startedAt = performance.now();
         for (const listener of channel.listeners) listener(batch);
         channel.nextReadAt = earliestNextRead(batch.length, startedAt, performance.now());
@@ -192,6 +199,13 @@ export class EventHub {
         error,
       );
     }
+  }
+
+  private measureLag(events: readonly StoredEvent[]): void {
+    const { metrics = NO_STREAM_METRICS } = this.options;
+    const readAt = Date.now();
+    for (const event of events)
+      if (!UNTIMED_EVENTS.has(event.type)) metrics.outboxRead(event.timestamp, readAt);
   }
 
   private async poll(): Promise<void> {
