@@ -31,11 +31,15 @@ export const question = z.object({
 });
 export type Question = z.infer<typeof question>;
 
-/** `question.upvote` and `question.removeUpvote`: the count the change left, and the caller's own vote. */
+/**
+ * `question.upvote` and `question.removeUpvote`: the count the change left, the caller's own vote, and
+ * the id of the stream event whose count includes the change: a stream that has passed it shows it.
+ */
 export const upvoteResult = z.object({
   questionId: uuid,
   upvoteCount: z.number().int().nonnegative(),
   upvotedByMe: z.boolean(),
+  eventId: z.string().regex(/^\d+$/),
 });
 export type UpvoteResult = z.infer<typeof upvoteResult>;
 

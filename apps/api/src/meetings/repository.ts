@@ -170,10 +170,20 @@ export async function deleteMeeting(trx: Executor, tenantId: string, meetingId: 
 }
 
 /** Counts someone as a participant of the meeting, once. */
-export async function recordVisitor(db: Executor, meetingId: string, visitorId: string): Promise<void> {
+export function recordVisitor(db: Executor, meetingId: string, visitorId: string): Promise<void> {
+  return recordVisitors(db, [{ meetingId, visitorId }]);
+}
+
+/** Counts each as a participant of its meeting, once, in one statement. */
+export async function recordVisitors(
+  db: Executor,
+  visits: readonly { meetingId: string; visitorId: string }[],
+): Promise<void> {
+  if (visits.length === 0) return;
+  const firstSeenAt = new Date().toISOString();
   await db
     .insertInto('meetingVisitors')
-    .values({ meetingId, visitorId, firstSeenAt: new Date().toISOString() })
+    .values(visits.map((visit) => ({ ...visit, firstSeenAt })))
     .onConflict((oc) => oc.columns(['meetingId', 'visitorId']).doNothing())
     .execute();
 }

@@ -2,11 +2,10 @@ import type { LatestEvent, Meeting, questionInput } from '@pulsestage/contracts'
 import type { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
 import type { Database, Executor } from '../db/schema.js';
-import { notFound } from '../errors.js';
 import { type Audience, appendEvent } from '../events/outbox/writer.js';
 import { meetingInTenant, scopeOf } from './meeting-access.js';
 import { findQuestion, lockQuestion, type QuestionRow } from './repository.js';
-import { audienceOf, canSee } from './rules.js';
+import { audienceOf, visibleTo } from './rules.js';
 
 /** A question named by its meeting and id, as every question procedure takes it. */
 export type QuestionRef = z.infer<typeof questionInput>;
@@ -17,17 +16,14 @@ export type QuestionRef = z.infer<typeof questionInput>;
  */
 export async function visibleQuestion(db: Executor, access: TenantAccess, ref: QuestionRef) {
   const meeting = await meetingInTenant(db, access, ref.meetingId);
-  const question = await findQuestion(db, scopeOf(access, ref.meetingId), ref.questionId, access.actor.id);
-  if (!question || !canSee(question, access.actor)) throw notFound('Question not found');
-  return { meeting, question };
+  const found = await findQuestion(db, scopeOf(access, ref.meetingId), ref.questionId, access.actor.id);
+  return { meeting, question: visibleTo(found, access.actor) };
 }
 
 export interface QuestionEvent {
   event: LatestEvent;
   /** Defaults to the audience of the question as it was before the change. */
   audience?: Audience;
-  /** The event's sequence, when the change reserved it before reading what the event reports. */
-  seq?: number;
 }
 
 export interface QuestionChange<R> {
@@ -51,8 +47,8 @@ export async function changeQuestion<R>(
     await lockQuestion(trx, access.tenant.id, ref.questionId);
     const { meeting, question } = await visibleQuestion(trx, access, ref);
     const { events, result } = await change(trx, question, meeting);
-    for (const { event, audience = audienceOf(question), seq } of events) {
-      await appendEvent(trx, access.tenant.id, event, audience, seq);
+    for (const { event, audience = audienceOf(question) } of events) {
+      await appendEvent(trx, access.tenant.id, event, audience);
     }
     return result;
   });

@@ -1,7 +1,6 @@
 import type { Updateable } from 'kysely';
-import { deleted, inserted } from '../db/results.js';
 import type { Executor, QuestionTable } from '../db/schema.js';
-import type { QuestionRow } from './repository.js';
+import type { QuestionRow, Upvote } from './repository.js';
 
 /** Stores the question; its upvote count and what the viewer did are derived, never stored. */
 export async function insertQuestion(trx: Executor, tenantId: string, question: QuestionRow): Promise<void> {
@@ -41,22 +40,26 @@ export async function deleteQuestion(trx: Executor, questionId: string): Promise
   await trx.deleteFrom('questions').where('id', '=', questionId).execute();
 }
 
-/** False when the voter had already upvoted the question. */
-export async function insertUpvote(trx: Executor, questionId: string, voterId: string): Promise<boolean> {
-  const result = await trx
+/** Adds upvotes that do not exist yet. */
+export async function insertUpvotes(trx: Executor, upvotes: readonly Upvote[]): Promise<void> {
+  if (upvotes.length === 0) return;
+  const createdAt = new Date().toISOString();
+  await trx
     .insertInto('upvotes')
-    .values({ questionId, voterId, createdAt: new Date().toISOString() })
-    .onConflict((oc) => oc.columns(['questionId', 'voterId']).doNothing())
-    .executeTakeFirst();
-  return inserted(result);
+    .values(upvotes.map((upvote) => ({ ...upvote, createdAt })))
+    .execute();
 }
 
-/** False when the voter had not upvoted the question. */
-export async function deleteUpvote(trx: Executor, questionId: string, voterId: string): Promise<boolean> {
-  const result = await trx
+export async function deleteUpvotes(trx: Executor, upvotes: readonly Upvote[]): Promise<void> {
+  if (upvotes.length === 0) return;
+  await trx
     .deleteFrom('upvotes')
-    .where('questionId', '=', questionId)
-    .where('voterId', '=', voterId)
-    .executeTakeFirst();
-  return deleted(result);
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple('questionId', 'voterId'),
+        'in',
+        upvotes.map(({ questionId, voterId }) => tuple(questionId, voterId)),
+      ),
+    )
+    .execute();
 }

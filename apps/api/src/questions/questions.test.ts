@@ -20,6 +20,8 @@ import { snapshotData } from '../test-support/snapshot.js';
 
 const alpha = { tenant: 'alpha' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The id of a stream event: its sequence number. */
+const EVENT_ID = expect.stringMatching(/^\d+$/);
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 /** A question exactly as the contract describes it, with no extra field (such as an author). */
 const strictQuestion = z.strictObject(questionSchema.shape);
@@ -646,9 +648,9 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
     it('counts upvotes, marks upvotedByMe, and keeps the count equal to the upvote rows', async () => {
       const q = await submit(member, 'Shall we upvote this?');
       const first = await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
-      expect(first).toEqual({ questionId: q.id, upvoteCount: 1, upvotedByMe: true });
+      expect(first).toEqual({ questionId: q.id, upvoteCount: 1, upvotedByMe: true, eventId: EVENT_ID });
       const second = await moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
-      expect(second).toEqual({ questionId: q.id, upvoteCount: 2, upvotedByMe: true });
+      expect(second).toEqual({ questionId: q.id, upvoteCount: 2, upvotedByMe: true, eventId: EVENT_ID });
       expect(await upvoteRows(q.id)).toBe(2);
 
       expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
@@ -708,7 +710,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
       await member2.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       await moderator.question.upvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
       const removed = await member2.question.removeUpvote.mutate({ ...ALPHA_MEETING, questionId: q.id });
-      expect(removed).toEqual({ questionId: q.id, upvoteCount: 1, upvotedByMe: false });
+      expect(removed).toEqual({ questionId: q.id, upvoteCount: 1, upvotedByMe: false, eventId: EVENT_ID });
       expect(await upvoteRows(q.id)).toBe(1);
       expect(await member2.question.get.query({ ...ALPHA_MEETING, questionId: q.id })).toMatchObject({
         upvoteCount: 1,
@@ -729,6 +731,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         questionId: q.id,
         upvoteCount: 2,
         upvotedByMe: true,
+        eventId: EVENT_ID,
       });
       expect(await upvoteRows(q.id)).toBe(2);
     });

@@ -107,13 +107,62 @@ export async function lockQuestion(db: Executor, tenantId: string, questionId: s
     .execute();
 }
 
-export async function countUpvotes(db: Executor, questionId: string): Promise<number> {
-  const { count } = await db
+/** Each question's number of upvotes, by id (0 for those with none). */
+export async function countUpvotes(
+  db: Executor,
+  questionIds: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await db
     .selectFrom('upvotes')
-    .where('questionId', '=', questionId)
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(count);
+    .where('questionId', 'in', questionIds)
+    .groupBy('questionId')
+    .select((eb) => ['questionId', eb.fn.countAll<number>().as('count')])
+    .execute();
+  const counts = new Map(questionIds.map((id) => [id, 0]));
+  for (const { questionId, count } of rows) counts.set(questionId, Number(count));
+  return counts;
+}
+
+/** What deciding on a vote needs to know of a question. */
+export type VoteTarget = Pick<
+  QuestionRow,
+  'id' | 'meetingId' | 'authorId' | 'status' | 'hiddenAt' | 'answeredAt'
+>;
+
+/** The tenant's questions with these ids, by id; rejected ones are left out as if they did not exist. */
+export async function findVoteTargets(
+  db: Executor,
+  tenantId: string,
+  questionIds: readonly string[],
+): Promise<Map<string, VoteTarget>> {
+  const rows = await db
+    .selectFrom('questions')
+    .select(['id', 'meetingId', 'authorId', 'status', 'hiddenAt', 'answeredAt'])
+    .where('tenantId', '=', tenantId)
+    .where('id', 'in', questionIds)
+    .where('rejectedAt', 'is', null)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** One voter's upvote of one question. */
+export interface Upvote {
+  questionId: string;
+  voterId: string;
+}
+
+/** The upvotes there are among every pair of these questions and voters. */
+export function findUpvotes(
+  db: Executor,
+  questionIds: readonly string[],
+  voterIds: readonly string[],
+): Promise<Upvote[]> {
+  return db
+    .selectFrom('upvotes')
+    .select(['questionId', 'voterId'])
+    .where('questionId', 'in', questionIds)
+    .where('voterId', 'in', voterIds)
+    .execute();
 }
 
 async function tagsByQuestion(db: Executor, questionIds: string[]): Promise<Map<string, Tag[]>> {

@@ -43,13 +43,15 @@ export const questionRouter = router({
     .output(question)
     .mutation(({ ctx, input }) => questions.submitQuestion(ctx.db, ctx.access, input)),
   upvote: tenantProcedure('participate')
+    .meta({ announcesItself: true })
     .input(questionInput)
     .output(upvoteResult)
-    .mutation(({ ctx, input }) => questions.upvote(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => ctx.votes.upvote(ctx.access, input)),
   removeUpvote: tenantProcedure('participate')
+    .meta({ announcesItself: true })
     .input(questionInput)
     .output(upvoteResult)
-    .mutation(({ ctx, input }) => questions.removeUpvote(ctx.db, ctx.access, input)),
+    .mutation(({ ctx, input }) => ctx.votes.removeUpvote(ctx.access, input)),
   answer: tenantProcedure('moderate')
     .input(questionAnswerInput)
     .output(question)

@@ -1,7 +1,7 @@
 import type { MeetingState, QuestionStatus, TenantSettings } from '@pulsestage/contracts';
 import type { Actor } from '../auth/access.js';
 import { hasPermission } from '../auth/permissions.js';
-import { badRequest, conflict, forbidden, preconditionFailed } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound, preconditionFailed } from '../errors.js';
 import type { Audience } from '../events/outbox/writer.js';
 
 interface QuestionFacts {
@@ -26,6 +26,15 @@ export function canSee(question: QuestionFacts, actor: Actor): boolean {
   if (isModerator(actor)) return true;
   if (question.hiddenAt !== null) return false;
   return question.status !== 'UNDER_REVIEW' || question.authorId === actor.id;
+}
+
+/**
+ * The question if the actor may see it. A question they may not see is "not found" with the same
+ * message as an id that exists nowhere.
+ */
+export function visibleTo<Q extends QuestionFacts>(question: Q | undefined, actor: Actor): Q {
+  if (!question || !canSee(question, actor)) throw notFound('Question not found');
+  return question;
 }
 
 /** Anything about a question under review, or hidden, reaches moderators only. */

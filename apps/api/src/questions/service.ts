@@ -14,26 +14,19 @@ import type {
 import type { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
 import type { Database, Executor } from '../db/schema.js';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { lastSequence } from '../events/outbox/reader.js';
-import { appendEvent, reserveSequence } from '../events/outbox/writer.js';
+import { appendEvent } from '../events/outbox/writer.js';
 import { lockMeeting, recordVisitor } from '../meetings/repository.js';
 import { teamExists } from '../tenants/repository.js';
-import { changeQuestion, type QuestionChange, type QuestionRef, visibleQuestion } from './change.js';
-import {
-  deleteUpvote,
-  insertQuestion,
-  insertUpvote,
-  markRejected,
-  updateQuestion,
-} from './changes-repository.js';
+import { changeQuestion, type QuestionRef, visibleQuestion } from './change.js';
+import { insertQuestion, markRejected, updateQuestion } from './changes-repository.js';
 import { needsReview } from './content-filter.js';
 import { checkNotAskedBefore } from './duplicates.js';
 import { answeredEvent, createdEvent, pendingEvent, removedEvent } from './events.js';
 import { meetingInTenant, scopeOf } from './meeting-access.js';
 import { redactQuestionText } from './redaction.js';
 import {
-  countUpvotes,
   listAuthoredQuestions,
   listQuestions,
   type QuestionRow,
@@ -44,15 +37,14 @@ import {
 import {
   audienceOf,
   checkAcceptsQuestions,
-  checkAcceptsVotes,
   checkAwaitingReview,
   checkBodyLength,
   checkCanList,
   checkCanModerate,
   checkCanReopen,
-  checkCanUpvote,
   statusOnSubmit,
 } from './rules.js';
+import { commitVote } from './votes.js';
 
 export async function listMeetingQuestions(
   db: Database,
@@ -146,43 +138,9 @@ export async function submitQuestion(
   });
 }
 
-/** Counts after reserving the event's sequence, so the count in the event matches its place in it. */
-async function upvoteCountChanged(
-  trx: Executor,
-  access: TenantAccess,
-  question: QuestionRow,
-  upvotedByMe: boolean,
-): Promise<QuestionChange<UpvoteResult>> {
-  const seq = await reserveSequence(trx, access.tenant.id);
-  const questionId = question.id;
-  const upvoteCount = await countUpvotes(trx, questionId);
-  const event: LatestEvent = {
-    type: 'question:upvoted',
-    data: { meetingId: question.meetingId, questionId, upvoteCount },
-  };
-  return { events: [{ event, seq }], result: { questionId, upvoteCount, upvotedByMe } };
-}
-
+/** One upvote committed on its own, for callers outside a request (the demo seed). */
 export function upvote(db: Database, access: TenantAccess, ref: QuestionRef): Promise<UpvoteResult> {
-  return changeQuestion(db, access, ref, async (trx, question, meeting) => {
-    checkAcceptsVotes(meeting);
-    checkCanUpvote(question, access.actor);
-    if (!(await insertUpvote(trx, question.id, access.actor.id))) {
-      throw conflict('You have already upvoted this question');
-    }
-    await recordVisitor(trx, meeting.id, access.actor.id);
-    return upvoteCountChanged(trx, access, question, true);
-  });
-}
-
-export function removeUpvote(db: Database, access: TenantAccess, ref: QuestionRef): Promise<UpvoteResult> {
-  return changeQuestion(db, access, ref, async (trx, question, meeting) => {
-    checkAcceptsVotes(meeting);
-    if (!(await deleteUpvote(trx, question.id, access.actor.id))) {
-      throw notFound('You have not upvoted this question');
-    }
-    return upvoteCountChanged(trx, access, question, false);
-  });
+  return commitVote(db, { access, ref, change: 'upvote' });
 }
 
 type AnswerFields = Pick<QuestionRow, 'status' | 'responseText' | 'answeredAt'>;

@@ -6,6 +6,7 @@ import { createSession, SESSION_COOKIE } from '../auth/sessions.js';
 import { InProcessBus } from '../events/bus/in-process-bus.js';
 import { StreamEngine } from '../events/stream/engine.js';
 import { EventHub } from '../events/stream/hub.js';
+import { VoteBatcher } from '../questions/vote-batcher.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import { seedFixture } from '../test-support/fixture.js';
 import { routerProcedures } from '../test-support/procedures.js';
@@ -48,7 +49,8 @@ describe('access changes announced by tenant procedures', () => {
     const { token } = await createSession(database.db, userIds.owner);
     const req = new IncomingMessage(new Socket());
     req.headers.cookie = `${SESSION_COOKIE}=${token}`;
-    const deps = { db: database.db, hub, engine, secureCookies: false, demoMode: false };
+    const votes = new VoteBatcher(database.db, (tenantId) => hub.announce(tenantId));
+    const deps = { db: database.db, hub, engine, votes, secureCookies: false, demoMode: false };
     caller = callProbes(await createContext(deps, req, new ServerResponse(req)));
   });
   afterAll(async () => {

@@ -15,11 +15,14 @@ import type { EventHub } from '../events/stream/hub.js';
 import type { StreamLimits } from '../events/stream/stream-limits.js';
 import { clientAddress, type TrustedProxies } from '../http/client-address.js';
 import { defaultRateLimits, type RateLimits } from '../limits/rate-limits.js';
+import type { VoteBatcher } from '../questions/vote-batcher.js';
 
 export interface AppDependencies {
   db: Database;
   hub: EventHub;
   engine: StreamEngine;
+  /** Commits upvotes and their removals in groups per tenant: one of them per process. */
+  votes: VoteBatcher;
   /** Cookies get the Secure attribute and `__Host-` names (production, behind HTTPS). */
   secureCookies: boolean;
   /** The demo accounts are listed for the sign-in page. */
