@@ -6,13 +6,20 @@
  *
  * With `--coalesce-ms N` (N > 0) a published event waits up to N ms for others, and the frames of all
  * events published meanwhile go to each response in one write, as the API's hub batches them; the
- * publish request is answered at once, before that write. GET /stats counts events and writes.
+ * publish request is answered at once, before that write. Of the events waiting together only the
+ * newest of each conflation key goes out (`conflate` from the contracts, as the API does). GET /stats
+ * counts events and writes.
+ *
+ * POST /upvote `{ meetingId, questionId, voter, up }` adds or removes one voter's vote in memory (409 when
+ * it changes nothing) and publishes `question:upvoted` with the new count, answering `{ upvoteCount,
+ * eventId }`; GET /counts answers every question's count. They stand in for the API's upvotes.
  *
  *   node --import tsx src/baseline-server.ts --port 4100 --format trpc [--coalesce-ms 2]
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { conflate, streamConflationKey } from '@pulsestage/contracts';
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +50,12 @@ function frameOf(id: number, envelope: string): string {
   return format === 'trpc' ? `data: ${envelope}\nid: ${id}\n\n` : `id: ${id}\ndata: ${envelope}\n\n`;
 }
 
+/** An event's frame, and what a newer event in the same write would replace it by. */
+interface Queued {
+  frame: string;
+  key: string | undefined;
+}
+
 function keepaliveFrame(): string {
   if (format === 'trpc') return 'event: ping\ndata: \n\n';
   const timestamp = Date.now();
@@ -57,21 +70,86 @@ function broadcast(frame: string): void {
   stats.writes += streams.size;
 }
 
-/** Frames waiting for the next coalesced write (only with --coalesce-ms). */
-let queued: string[] = [];
+/** Events waiting for the next coalesced write (only with --coalesce-ms). */
+let queued: Queued[] = [];
 
-function publish(frame: string): void {
+function publish(event: Queued): void {
   if (COALESCE_MS === 0) {
-    broadcast(frame);
+    broadcast(event.frame);
     return;
   }
-  queued.push(frame);
+  queued.push(event);
   if (queued.length > 1) return;
   setTimeout(() => {
-    const text = queued.join('');
+    const text = conflate(queued, (item) => item.key)
+      .map((item) => item.frame)
+      .join('');
     queued = [];
     broadcast(text);
   }, COALESCE_MS);
+}
+
+/** Appends an event to the log with the next id and sends it on; returns the id. */
+function append(type: string, data: unknown): number {
+  const id = ++lastId;
+  stats.events++;
+  const envelope = JSON.stringify({ type, tenantId: TENANT_ID, data, timestamp: Date.now() });
+  const frame = frameOf(id, envelope);
+  log.push({ id, frame });
+  publish({ frame, key: streamConflationKey({ type, data }) });
+  return id;
+}
+
+/** Who has upvoted each question, for POST /upvote. */
+const voters = new Map<string, Set<string>>();
+
+function upvote(input: Record<string, unknown>, res: ServerResponse): void {
+  const { meetingId, questionId, voter, up } = input;
+  if (typeof questionId !== 'string' || typeof voter !== 'string' || typeof up !== 'boolean') {
+    answer(res, 400, { error: 'expected { meetingId, questionId, voter, up: boolean }' });
+    return;
+  }
+  const votes = voters.get(questionId) ?? new Set<string>();
+  voters.set(questionId, votes);
+  if (votes.has(voter) === up) {
+    answer(res, 409, { error: up ? 'already upvoted' : 'not upvoted' });
+    return;
+  }
+  if (up) votes.add(voter);
+  else votes.delete(voter);
+  const upvoteCount = votes.size;
+  const eventId = append('question:upvoted', { meetingId, questionId, upvoteCount });
+  answer(res, 200, { upvoteCount, eventId: String(eventId) });
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** Reads a JSON body of at most MAX_BODY_BYTES and hands it on; answers 400 when it is not JSON. */
+function readJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handle: (input: Record<string, unknown>) => void,
+) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) req.destroy();
+    else chunks.push(chunk);
+  });
+  req.on('end', () => {
+    let input: unknown;
+    try {
+      input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      answer(res, 400, { error: 'invalid JSON' });
+      return;
+    }
+    if (typeof input === 'object' && input !== null) handle(input as Record<string, unknown>);
+    else answer(res, 400, { error: 'expected a JSON object' });
+  });
 }
 
 setInterval(() => broadcast(keepaliveFrame()), KEEPALIVE_MS).unref();
@@ -98,35 +176,16 @@ const server = createServer((req, res) => {
     res.on('close', () => streams.delete(res));
     return;
   }
+  if (req.method === 'GET' && path === '/counts') {
+    answer(res, 200, Object.fromEntries([...voters].map(([questionId, votes]) => [questionId, votes.size])));
+    return;
+  }
   if (req.method === 'POST' && path === '/publish') {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) req.destroy();
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      let input: { type?: unknown; data?: unknown };
-      try {
-        input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid JSON"}');
-        return;
-      }
-      const id = ++lastId;
-      stats.events++;
-      const envelope = JSON.stringify({
-        type: String(input.type),
-        tenantId: TENANT_ID,
-        data: input.data ?? null,
-        timestamp: Date.now(),
-      });
-      const frame = frameOf(id, envelope);
-      log.push({ id, frame });
-      publish(frame);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
-    });
+    readJson(req, res, (input) => answer(res, 200, { id: append(String(input.type), input.data ?? null) }));
+    return;
+  }
+  if (req.method === 'POST' && path === '/upvote') {
+    readJson(req, res, (input) => upvote(input, res));
     return;
   }
   res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');

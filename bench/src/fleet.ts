@@ -1,7 +1,7 @@
 /** The harness side of the load processes: fork them, wait for their connections, collect results. */
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { within } from '@pulsestage/test-harness/poll';
+import { WaitTimeout, within } from '@pulsestage/test-harness/poll';
 import { Histogram } from './histogram.js';
 import { track } from './lifecycle.js';
 import { BENCH_DIR, TSX_IMPORT } from './processes.js';
@@ -15,6 +15,7 @@ import type {
   StreamFormat,
   ToLoader,
 } from './protocol.js';
+import type { VoteArrivalReport } from './storm-arrivals.js';
 
 interface FleetOptions {
   url: string;
@@ -25,6 +26,7 @@ interface FleetOptions {
   connectConcurrency: number;
   connectTimeoutMs: number;
   trackArrivals: boolean;
+  trackVotes?: boolean;
 }
 
 export interface ConnectSummary {
@@ -60,6 +62,8 @@ export interface FleetResult
   latency: Histogram | null;
   latencyFromRequest: Histogram | null;
   loaderCpuSeconds: number;
+  /** Each load process's vote arrivals (with `trackVotes`). */
+  votes: VoteArrivalReport[];
 }
 
 /**
@@ -128,6 +132,7 @@ export class Fleet {
         connectConcurrency: options.connectConcurrency,
         connectTimeoutMs: options.connectTimeoutMs,
         trackArrivals: options.trackArrivals,
+        trackVotes: options.trackVotes ?? false,
       };
       child.send(config);
     }
@@ -203,6 +208,25 @@ export class Fleet {
     }
   }
 
+  /** Waits until every open connection has received up to `id`; resolves false at the deadline instead. */
+  async passed(id: number, timeoutMs: number): Promise<boolean> {
+    try {
+      await within(
+        this.until(() =>
+          this.members.every((member) => (member.progress?.passed ?? 0) >= id) ? true : undefined,
+        ),
+        timeoutMs,
+        `every subscriber to receive event ${id}`,
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof WaitTimeout) return false;
+      throw error;
+    } finally {
+      this.listeners.clear();
+    }
+  }
+
   /** Tells every load process to compute its figures, collects them, and lets the processes exit. */
   async finish(markers: Record<string, MutationTimes> | null, timeoutMs: number): Promise<FleetResult> {
     for (const member of this.members) member.child.send({ t: 'finish', markers } satisfies ToLoader);
@@ -263,5 +287,6 @@ function merge(results: LoaderResult[]): FleetResult {
       (sum, result) => sum + (result.cpuUserMs + result.cpuSystemMs) / 1000,
       0,
     ),
+    votes: results.flatMap((result) => (result.votes ? [result.votes] : [])),
   };
 }

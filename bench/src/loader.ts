@@ -15,6 +15,7 @@ import {
   monotonicMs,
   type ToLoader,
 } from './protocol.js';
+import { type Vote, VoteArrivals, voteOf } from './storm-arrivals.js';
 
 const PROGRESS_INTERVAL_MS = 200;
 const MAX_ERRORS = 5;
@@ -40,6 +41,8 @@ interface Slot {
   data: string;
   counts: Uint8Array;
   arrivals: Float64Array | null;
+  /** With `trackVotes`, what a `question:upvoted` event says. */
+  vote: Vote | undefined;
 }
 
 function send(message: FromLoader): void {
@@ -55,6 +58,7 @@ export function markerOf(id: string, data: string): string {
     if (type.startsWith('question:created')) return `c:${String(payload.id)}`;
     if (type.startsWith('question:upvoted'))
       return `u:${String(payload.questionId)}:${String(payload.upvoteCount)}`;
+    if (type.startsWith('question:answered')) return `a:${String(payload.id)}`;
     return `${type}#${id}`;
   } catch {
     return `unparsable#${id}`;
@@ -65,6 +69,7 @@ function run(config: LoaderConfig): void {
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
   const connections: Connection[] = [];
   const slots = new Map<string, Slot>();
+  const votes = config.trackVotes ? new VoteArrivals(config.connections) : null;
   const errors: string[] = [];
   const streamErrors: string[] = [];
   let deliveries = 0;
@@ -121,6 +126,7 @@ function run(config: LoaderConfig): void {
         data,
         counts: new Uint8Array(config.connections),
         arrivals: config.trackArrivals ? new Float64Array(config.connections) : null,
+        vote: votes ? voteOf(data) : undefined,
       };
       slots.set(id, slot);
     } else if (slot.data !== data) mismatched++;
@@ -132,6 +138,7 @@ function run(config: LoaderConfig): void {
       if (seq <= connection.lastSeq) outOfOrder++;
     }
     if (seen < 255) slot.counts[connection.index] = seen + 1;
+    if (slot.vote) votes?.record(connection.index, slot.vote, seq, now);
     if (seq > connection.lastSeq) connection.lastSeq = seq;
   };
 
@@ -238,8 +245,16 @@ function run(config: LoaderConfig): void {
     }
   }
 
+  /** The lowest last id among the open connections (0 when none is open). */
+  const passed = () => {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const connection of connections)
+      if (connection.connected && !connection.closed) lowest = Math.min(lowest, connection.lastSeq);
+    return Number.isFinite(lowest) ? lowest : 0;
+  };
+
   const progress = setInterval(() => {
-    send({ t: 'progress', index: config.index, deliveries, disconnects, lastArrival });
+    send({ t: 'progress', index: config.index, deliveries, disconnects, lastArrival, passed: passed() });
   }, PROGRESS_INTERVAL_MS);
 
   const result = (markers: Record<string, MutationTimes> | null): LoaderResult => {
@@ -276,6 +291,7 @@ function run(config: LoaderConfig): void {
       latencyFromRequest: fromRequest?.serialize() ?? null,
       firstArrival,
       lastArrival,
+      votes: votes?.report(connectedCount) ?? null,
       cpuUserMs: cpu.user / 1000,
       cpuSystemMs: cpu.system / 1000,
     };

@@ -136,8 +136,10 @@ export async function startApi(options: ApiOptions): Promise<ServerProcess> {
     databaseUrl: options.databaseUrl,
     bus: 'memory',
     // Every subscriber of a run shares alice's session and one address: no stream cap between them.
+    // Request lines would come thousands a second, each appended to the log the harness keeps.
     env: {
       DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
       STREAM_LIMIT_PER_CREDENTIAL: '1000000',
       STREAM_LIMIT_PER_ADDRESS: '1000000',
       ...options.env,
@@ -173,6 +175,7 @@ export async function startBaseline(
       process.execPath,
       [
         ...nodeArgs,
+        '--conditions=@pulsestage/source',
         '--import',
         TSX_IMPORT,
         entry,

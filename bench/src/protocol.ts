@@ -1,6 +1,7 @@
 /** Messages between the harness (parent) and its load processes (`loader.ts`), over the fork IPC channel. */
 
 import type { SerializedHistogram } from './histogram.js';
+import type { VoteArrivalReport } from './storm-arrivals.js';
 
 /** The wire format a load process parses: tRPC's SSE protocol, or the seed's plain `GET /events`. */
 export type StreamFormat = 'trpc' | 'events';
@@ -20,6 +21,8 @@ export interface LoaderConfig {
   connectTimeoutMs: number;
   /** Keep each delivery's arrival time (for latency); off for the write benchmark. */
   trackArrivals: boolean;
+  /** Keep when each connection passed each question's upvote events (storm-arrivals.ts). */
+  trackVotes: boolean;
 }
 
 export type ToLoader =
@@ -49,6 +52,8 @@ export interface ProgressReport {
   disconnects: number;
   /** Monotonic ms of the latest delivery, 0 before the first. */
   lastArrival: number;
+  /** The lowest last id among the open connections: every one of them has received up to it. */
+  passed: number;
 }
 
 /** One event id as this load process saw it. */
@@ -81,6 +86,8 @@ export interface LoaderResult {
   latencyFromRequest: SerializedHistogram | null;
   firstArrival: number;
   lastArrival: number;
+  /** With `trackVotes`. */
+  votes: VoteArrivalReport | null;
   cpuUserMs: number;
   cpuSystemMs: number;
 }

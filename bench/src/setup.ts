@@ -69,7 +69,11 @@ async function openMeeting(caller: ApiClient): Promise<MeetingRef> {
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once, in order of start. */
-async function pool<T, R>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<R>) {
+export async function pool<T, R>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+) {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
