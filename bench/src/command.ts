@@ -20,6 +20,20 @@ export const COMMON_OPTIONS = {
   json: { kind: 'string', help: 'also write the results to this JSON file' },
 } as const satisfies Record<string, OptionSpec>;
 
+/** `--database` and `--database-url` of the benchmarks that run on either database, or one after the other. */
+export const DATABASE_OPTIONS = {
+  database: {
+    kind: 'choice',
+    default: 'sqlite',
+    choices: ['sqlite', 'postgres', 'both'],
+    help: 'API persistence (both: SQLite, then PostgreSQL)',
+  },
+  'database-url': {
+    kind: 'string',
+    help: 'PostgreSQL server for --database postgres|both (else TEST_DATABASE_URL)',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
 /**
  * Parses the options of `command` (printing its usage for --help or a mistake), runs it, then kills
  * every child process and exits with the run's code: 0 fine, 1 failed, 2 usage.

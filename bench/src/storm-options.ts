@@ -1,6 +1,6 @@
 /** The options of the storm benchmark (`pnpm bench:storm --help` lists them). */
 import type { OptionSpec, parseOptions } from './args.js';
-import { COMMON_OPTIONS } from './command.js';
+import { COMMON_OPTIONS, DATABASE_OPTIONS } from './command.js';
 
 export const STORM_SPEC = {
   subscribers: { kind: 'int', default: 10_000, min: 1, help: 'SSE subscribers on the meeting' },
@@ -14,16 +14,7 @@ export const STORM_SPEC = {
     min: 0,
     help: 'question.submit / question.answer per second during the storm (events never conflated)',
   },
-  database: {
-    kind: 'choice',
-    default: 'sqlite',
-    choices: ['sqlite', 'postgres', 'both'],
-    help: 'API persistence (both: SQLite, then PostgreSQL)',
-  },
-  'database-url': {
-    kind: 'string',
-    help: 'PostgreSQL server for --database postgres|both (else TEST_DATABASE_URL)',
-  },
+  ...DATABASE_OPTIONS,
   transport: {
     kind: 'choice',
     default: 'trpc',

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { sleep, within } from '@pulsestage/test-harness/poll';
 import { type ApiClient, CallError, type MeetingRef, streamTarget } from './api-client.js';
 import type { OptionSpec, parseOptions } from './args.js';
-import { COMMON_OPTIONS, runCommand } from './command.js';
+import { COMMON_OPTIONS, DATABASE_OPTIONS, runCommand } from './command.js';
 import { defaultConnectTimeoutMs, Fleet, type MeasuredRun } from './fleet.js';
 import { Histogram } from './histogram.js';
 import { installExitHandlers } from './lifecycle.js';
@@ -25,16 +25,7 @@ import { type ApiSession, createMembers, createQuestions, newRunId, startApiSess
 const SPEC = {
   subscribers: { kind: 'int', default: 1000, min: 0, help: 'SSE subscribers attached during the run' },
   duration: { kind: 'number', default: 10, min: 0.1, help: 'seconds of upvote traffic' },
-  database: {
-    kind: 'choice',
-    default: 'sqlite',
-    choices: ['sqlite', 'postgres', 'both'],
-    help: 'API persistence (both: SQLite, then PostgreSQL)',
-  },
-  'database-url': {
-    kind: 'string',
-    help: 'PostgreSQL server for --database postgres|both (else TEST_DATABASE_URL)',
-  },
+  ...DATABASE_OPTIONS,
   concurrency: { kind: 'int', default: 16, min: 1, help: 'mutations in flight' },
   users: {
     kind: 'int',
@@ -175,8 +166,7 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
       run.cpuSeconds = cpuSeconds(api.server.pid) - cpuBefore;
       run.window = { from, to: monotonicMs() };
       run.clientCpuSeconds = cpuSince(clientBefore);
-      if (!run.drained)
-        log(`${tag} not every subscriber reached the newest count within --drain-timeout`);
+      if (!run.drained) log(`${tag} not every subscriber reached the newest count within --drain-timeout`);
       run.fleet = await fleet.finish(null, 60_000);
       // Each toggle writes one event, but a subscriber gets only the newest count of a question among
       // those waiting for it (conflation): nothing is lost once every subscriber passed the newest id.

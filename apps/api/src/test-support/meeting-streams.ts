@@ -141,6 +141,14 @@ export async function openStream(
   return stream;
 }
 
+/** Closes the streams a test opened and forgets them; returns what their checks found wrong. */
+export function closeStreams(open: MeetingStream[]): string[] {
+  return open.splice(0).flatMap((stream) => {
+    stream.close();
+    return stream.problems;
+  });
+}
+
 /** Waits until the stream holds `count` outbox events, then returns their ids. */
 export async function idsOnceReceived(stream: MeetingStream, count: number): Promise<string[]> {
   await waitFor(() => stream.events.length >= count, 5000, `${count} events`);

@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
 import { ALPHA_MEETING } from '../../test-support/fixture.js';
 import {
+  closeStreams,
   idsOnceReceived,
   type MeetingStream,
   openStream,
@@ -120,10 +121,7 @@ describe.each(DIALECTS)('conflation on %s', (dialect) => {
     ({ member, moderator } = await sessionCredentials(app, 'member', 'moderator'));
   });
   afterEach(() => {
-    for (const opened of open.splice(0)) {
-      opened.close();
-      expect(opened.problems).toEqual([]);
-    }
+    expect(closeStreams(open)).toEqual([]);
   });
   afterAll(() => app.close());
 

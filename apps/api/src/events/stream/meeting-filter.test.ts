@@ -5,6 +5,7 @@ import { type Client, startTestApp, type TestApp, uniqueLabel } from '../../test
 import { DIALECTS } from '../../test-support/databases.js';
 import { ALPHA_MEETING, BETA_MEETING } from '../../test-support/fixture.js';
 import {
+  closeStreams,
   idsOnceReceived,
   type MeetingStream,
   openStream,
@@ -52,10 +53,7 @@ describe.each(DIALECTS)('meeting filter on %s', (dialect) => {
     other = { ...alpha, meetingId: created.id };
   });
   afterEach(() => {
-    for (const opened of open.splice(0)) {
-      opened.close();
-      expect(opened.problems).toEqual([]);
-    }
+    expect(closeStreams(open)).toEqual([]);
   });
   afterAll(() => app.close());
 
