@@ -1,4 +1,4 @@
-import { metrics } from './metrics.js';
+import { countDeliveries, metrics } from './metrics.js';
 
 export type StreamTransport = 'trpc' | 'plain' | 'items';
 
@@ -51,7 +51,7 @@ function prometheusStreamMetrics(): StreamMetrics {
         metrics.openStreams.remove(tenant, transport);
       }
     },
-    delivered: (events) => metrics.eventsDelivered.inc(events),
+    delivered: countDeliveries,
     conflated: (events) => metrics.eventsConflated.inc(events),
     slowConsumerCut: () => metrics.slowConsumersCut.inc(),
     // Clocks of two machines (the database's commit time, this instance's) may disagree a little.
