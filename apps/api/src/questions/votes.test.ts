@@ -1,4 +1,5 @@
 import type { Question, UpvoteResult } from '@pulsestage/contracts';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TenantAccess } from '../auth/access.js';
 import { DomainError } from '../errors.js';
@@ -215,6 +216,45 @@ describe.each(DIALECTS)('upvotes committed in groups on %s', (dialect) => {
     ]);
     expect(announce).toHaveBeenCalledTimes(1);
   });
+
+  it.runIf(dialect === 'postgres')(
+    'runs a group again when PostgreSQL fails it to break a deadlock, and answers every vote',
+    async () => {
+      const [first, second] = [await ask('Locked first'), await ask('Locked second')].sort((x, y) =>
+        x.id.localeCompare(y.id),
+      ) as [Question, Question];
+      const [a, b] = crowd.map(accessOf) as [TenantAccess, TenantAccess];
+      const batcher = new VoteBatcher(app.db, async () => {});
+      const lockWaits = async () => {
+        const { rows } = await sql<{ waiting: number }>`
+          select count(*)::int as waiting from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(app.db);
+        return rows[0]?.waiting ?? 0;
+      };
+
+      // The group locks its questions in id order; this transaction takes them the other way round.
+      let votes: Promise<PromiseSettledResult<UpvoteResult>[]> | undefined;
+      const crossing = app.db
+        .transaction()
+        .execute(async (trx) => {
+          await lockQuestion(trx, app.tenantIds.alpha, second.id);
+          votes = Promise.allSettled([batcher.upvote(a, refTo(first)), batcher.upvote(b, refTo(second))]);
+          await waitFor(
+            async () => (await lockWaits()) > 0,
+            10_000,
+            'the group to wait for the second question',
+          );
+          await lockQuestion(trx, app.tenantIds.alpha, first.id);
+        })
+        .catch((error: unknown) => error);
+      await crossing;
+
+      expect((await votes)?.map(answerOf)).toEqual([
+        { upvoteCount: 1, upvotedByMe: true },
+        { upvoteCount: 1, upvotedByMe: true },
+      ]);
+    },
+  );
 
   it('fails every request of a group whose transaction fails, with the same error', async () => {
     const unreachable = await createTestDatabase(dialect);

@@ -1,5 +1,6 @@
 import type { UpvoteResult } from '@pulsestage/contracts';
 import type { TenantAccess } from '../auth/access.js';
+import { retryDeadlocks } from '../db/deadlocks.js';
 import type { Outcome } from '../db/group-commit.js';
 import type { Database, Executor } from '../db/schema.js';
 import { conflict, DomainError, notFound } from '../errors.js';
@@ -56,7 +57,8 @@ export function commitVotes(
   tenantId: string,
   requests: readonly VoteRequest[],
 ): Promise<Outcome<UpvoteResult>[]> {
-  return db.transaction().execute((trx) => applyVotes(trx, tenantId, requests));
+  // A meeting's deletion locks its questions in its own order, so a group can meet it in a deadlock.
+  return retryDeadlocks(() => db.transaction().execute((trx) => applyVotes(trx, tenantId, requests)));
 }
 
 /** Commits one request on its own and answers with its result or throws its refusal. */
