@@ -11,6 +11,12 @@ export const COMMON_OPTIONS = {
     min: 1,
     help: 'connections opening at once, per load process',
   },
+  'connect-timeout': {
+    kind: 'number',
+    default: 0,
+    min: 0,
+    help: 'seconds to open all subscribers (0: 60 + N/100)',
+  },
   'drain-timeout': { kind: 'number', default: 30, min: 1, help: 'seconds to wait for the last deliveries' },
   timeout: { kind: 'number', default: 1800, min: 10, help: 'seconds for the whole run' },
   built: {

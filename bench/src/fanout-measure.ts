@@ -5,7 +5,7 @@
 import { sleep, within } from '@pulsestage/test-harness/poll';
 import type { FanoutOptions } from './fanout-options.js';
 import type { Target } from './fanout-targets.js';
-import { defaultConnectTimeoutMs, Fleet, type FleetResult, type MeasuredRun } from './fleet.js';
+import { connectTimeoutMs, Fleet, type FleetResult, type MeasuredRun } from './fleet.js';
 import { Histogram } from './histogram.js';
 import { cpuSeconds, rssKb, steadyRssKb } from './proc-stats.js';
 import { type MutationTimes, monotonicMs } from './protocol.js';
@@ -106,10 +106,7 @@ export async function measure(target: Target, run: TargetRun, options: FanoutOpt
   await sleep(options.settle * 1000);
   run.rssBeforeKb = await steadyRssKb(pid);
 
-  const connectTimeoutMs =
-    options['connect-timeout'] > 0
-      ? options['connect-timeout'] * 1000
-      : defaultConnectTimeoutMs(options.subscribers);
+  const timeoutMs = connectTimeoutMs(options['connect-timeout'], options.subscribers);
   log(`${tag} opening ${options.subscribers} subscribers from ${options.loaders} load processes`);
   const fleet = Fleet.start({
     url: target.stream.url,
@@ -118,12 +115,12 @@ export async function measure(target: Target, run: TargetRun, options: FanoutOpt
     subscribers: options.subscribers,
     loaders: options.loaders,
     connectConcurrency: options['connect-concurrency'],
-    connectTimeoutMs,
+    connectTimeoutMs: timeoutMs,
     trackArrivals: true,
   });
   run.liveFleet = fleet;
   try {
-    run.connect = await fleet.connected(connectTimeoutMs + 10_000);
+    run.connect = await fleet.connected(timeoutMs + 10_000);
     log(
       `${tag} ${run.connect.connected}/${options.subscribers} connected in ${seconds(run.connect.connectMs)}` +
         (run.connect.failed ? `, ${run.connect.failed} failed: ${run.connect.errors.join('; ')}` : ''),

@@ -25,12 +25,7 @@ export const FANOUT_SPEC = {
     help: 'mutations: alternate question.submit / question.upvote, or only one kind',
   },
   'connect-concurrency': COMMON_OPTIONS['connect-concurrency'],
-  'connect-timeout': {
-    kind: 'number',
-    default: 0,
-    min: 0,
-    help: 'seconds to open all subscribers (0: 60 + N/100)',
-  },
+  'connect-timeout': COMMON_OPTIONS['connect-timeout'],
   'drain-timeout': COMMON_OPTIONS['drain-timeout'],
   settle: {
     kind: 'number',

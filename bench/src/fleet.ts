@@ -37,8 +37,13 @@ export interface ConnectSummary {
 }
 
 /** How long opening `subscribers` connections may take unless told: a minute, and a second per hundred. */
-export function defaultConnectTimeoutMs(subscribers: number): number {
+function defaultConnectTimeoutMs(subscribers: number): number {
   return 60_000 + Math.ceil(subscribers / 100) * 1000;
+}
+
+/** `--connect-timeout` in ms, or the default for `subscribers` when it is 0. */
+export function connectTimeoutMs(seconds: number, subscribers: number): number {
+  return seconds > 0 ? seconds * 1000 : defaultConnectTimeoutMs(subscribers);
 }
 
 /** The counts every load process reports, added up over the fleet. */

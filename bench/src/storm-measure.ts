@@ -5,7 +5,7 @@
  * whether every event that is never conflated reached every subscriber.
  */
 import { sleep, within } from '@pulsestage/test-harness/poll';
-import { defaultConnectTimeoutMs, Fleet, type FleetResult, type MeasuredRun } from './fleet.js';
+import { connectTimeoutMs, Fleet, type FleetResult, type MeasuredRun } from './fleet.js';
 import { Histogram } from './histogram.js';
 import { cpuSeconds, rssKb, steadyRssKb } from './proc-stats.js';
 import { monotonicMs } from './protocol.js';
@@ -103,10 +103,7 @@ function account(
 }
 
 async function openSubscribers(target: StormTarget, run: StormRun, options: StormOptions): Promise<Fleet> {
-  const connectTimeoutMs =
-    options['connect-timeout'] > 0
-      ? options['connect-timeout'] * 1000
-      : defaultConnectTimeoutMs(options.subscribers);
+  const timeoutMs = connectTimeoutMs(options['connect-timeout'], options.subscribers);
   log(`[${run.name}] opening ${options.subscribers} subscribers from ${options.loaders} load processes`);
   const fleet = Fleet.start({
     ...target.stream,
@@ -114,12 +111,12 @@ async function openSubscribers(target: StormTarget, run: StormRun, options: Stor
     subscribers: options.subscribers,
     loaders: Math.min(options.loaders, options.subscribers),
     connectConcurrency: options['connect-concurrency'],
-    connectTimeoutMs,
+    connectTimeoutMs: timeoutMs,
     trackArrivals: false,
     trackVotes: true,
   });
   try {
-    run.connect = await fleet.connected(connectTimeoutMs + 10_000);
+    run.connect = await fleet.connected(timeoutMs + 10_000);
   } catch (error) {
     fleet.kill();
     throw error;

@@ -30,12 +30,7 @@ export const STORM_SPEC = {
   'skip-baseline': { kind: 'flag', help: 'measure the API only' },
   loaders: COMMON_OPTIONS.loaders,
   'connect-concurrency': COMMON_OPTIONS['connect-concurrency'],
-  'connect-timeout': {
-    kind: 'number',
-    default: 0,
-    min: 0,
-    help: 'seconds to open all subscribers (0: 60 + N/100)',
-  },
+  'connect-timeout': COMMON_OPTIONS['connect-timeout'],
   'setup-timeout': {
     kind: 'number',
     default: 0,

@@ -11,7 +11,7 @@ import { sleep, within } from '@pulsestage/test-harness/poll';
 import { type ApiClient, CallError, type MeetingRef, streamTarget } from './api-client.js';
 import type { OptionSpec, parseOptions } from './args.js';
 import { COMMON_OPTIONS, DATABASE_OPTIONS, runCommand } from './command.js';
-import { defaultConnectTimeoutMs, Fleet, type MeasuredRun } from './fleet.js';
+import { connectTimeoutMs, Fleet, type MeasuredRun } from './fleet.js';
 import { Histogram } from './histogram.js';
 import { installExitHandlers } from './lifecycle.js';
 import { checkLimits } from './limits.js';
@@ -134,7 +134,7 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
 
     let connected = 0;
     if (options.subscribers > 0) {
-      const connectTimeoutMs = defaultConnectTimeoutMs(options.subscribers);
+      const timeoutMs = connectTimeoutMs(options['connect-timeout'], options.subscribers);
       log(`${tag} opening ${options.subscribers} subscribers`);
       fleet = Fleet.start({
         ...streamTarget(api.server.base, options.transport, api.alice.cookie, api.meeting),
@@ -142,10 +142,10 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
         subscribers: options.subscribers,
         loaders: Math.min(options.loaders, options.subscribers),
         connectConcurrency: options['connect-concurrency'],
-        connectTimeoutMs,
+        connectTimeoutMs: timeoutMs,
         trackArrivals: false,
       });
-      run.connect = await fleet.connected(connectTimeoutMs + 10_000);
+      run.connect = await fleet.connected(timeoutMs + 10_000);
       connected = run.connect.connected;
       log(`${tag} ${connected}/${options.subscribers} connected in ${seconds(run.connect.connectMs)}`);
       if (run.connect.failed > 0)
