@@ -11,6 +11,7 @@ import {
   type NewAccount,
   startTestApp,
   type TestApp,
+  uniqueLabel,
 } from '../test-support/app.js';
 import { createTestDatabase, DIALECTS } from '../test-support/databases.js';
 import { ALPHA_MEETING } from '../test-support/fixture.js';
@@ -59,7 +60,7 @@ describe.each(DIALECTS)('upvotes committed in groups on %s', (dialect) => {
   });
 
   const ask = (body: string): Promise<Question> =>
-    author.question.submit.mutate({ ...ALPHA_MEETING, body: `${body} ${crypto.randomUUID()}` });
+    author.question.submit.mutate({ ...ALPHA_MEETING, body: uniqueLabel(body) });
   const refTo = (question: Pick<Question, 'id'>) => ({ ...ALPHA_MEETING, questionId: question.id });
   const accessOf = (voter: NewAccount): TenantAccess => ({
     tenant: alpha,
