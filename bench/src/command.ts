@@ -24,6 +24,10 @@ export const COMMON_OPTIONS = {
     help: 'run apps/api/dist/main.js (pnpm build first) instead of the sources via tsx',
   },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
+  profile: {
+    kind: 'string',
+    help: 'write a V8 CPU profile (.cpuprofile) of each server process into this directory',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** `--database` and `--database-url` of the benchmarks that run on either database, or one after the other. */

@@ -48,10 +48,7 @@ export const FANOUT_SPEC = {
   },
   'enforce-targets': { kind: 'flag', help: 'exit 1 when a figure misses its 1.5x target' },
   json: COMMON_OPTIONS.json,
-  profile: {
-    kind: 'string',
-    help: 'write a V8 CPU profile (.cpuprofile) of each server process into this directory',
-  },
+  profile: COMMON_OPTIONS.profile,
 } as const satisfies Record<string, OptionSpec>;
 
 export type FanoutOptions = ReturnType<typeof parseOptions<typeof FANOUT_SPEC>>;

@@ -15,15 +15,15 @@ import { apiTarget, baselineTarget, plan, type Target } from './fanout-targets.j
 import { installExitHandlers } from './lifecycle.js';
 import { checkLimits } from './limits.js';
 import { postgresUrl } from './processes.js';
-import { labelProfile } from './profiles.js';
-import { log } from './report.js';
+import { keepProfile } from './profiles.js';
 import { newRunId } from './setup.js';
 
 /** Names a server's profile after the run and records the measured window for profile-summary. */
-function keepProfile(options: FanoutOptions, run: TargetRun, pid: number): void {
-  const path = labelProfile(
-    options.profile as string,
+function keepFanoutProfile(options: FanoutOptions, run: TargetRun, pid: number): void {
+  keepProfile(
+    options.profile,
     pid,
+    `[${run.name}]`,
     `fanout-${run.name.toLowerCase()}-${options.subscribers}sub-${options.rate}ps`,
     run.window && {
       label: `fan-out, ${run.name}, ${options.subscribers} subscribers, ${options.rate} events/s`,
@@ -32,9 +32,6 @@ function keepProfile(options: FanoutOptions, run: TargetRun, pid: number): void 
       count: run.published,
       unit: 'event',
     },
-  );
-  log(
-    path ? `[${run.name}] CPU profile: ${path}` : `[${run.name}] left no CPU profile in ${options.profile}`,
   );
 }
 
@@ -66,7 +63,7 @@ async function main(options: FanoutOptions): Promise<number> {
       failed = true;
     } finally {
       await target?.stop().catch(() => undefined);
-      if (target && options.profile) keepProfile(options, run, target.server.pid);
+      if (target) keepFanoutProfile(options, run, target.server.pid);
     }
     if (failed) break;
   }

@@ -1,6 +1,7 @@
 /** V8 CPU profiles of the server processes: where node writes them, and naming them after a run. */
 import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { log } from './report.js';
 
 /** A path given on the command line, relative to where the user ran it (pnpm runs scripts in bench/). */
 function userPath(path: string): string {
@@ -47,4 +48,18 @@ export function labelProfile(
   renameSync(join(folder, written), `${base}.cpuprofile`);
   if (window) writeFileSync(`${base}.window.json`, `${JSON.stringify(window, null, 2)}\n`);
   return `${base}.cpuprofile`;
+}
+
+/** After a run: labels the profile of server `pid` (when profiling) and says where it is. */
+export function keepProfile(
+  dir: string | undefined,
+  pid: number,
+  tag: string,
+  name: string,
+  window: ProfileWindow | undefined,
+): string | undefined {
+  if (!dir) return undefined;
+  const path = labelProfile(dir, pid, name, window);
+  log(path ? `${tag} CPU profile: ${path}` : `${tag} left no CPU profile in ${dir}`);
+  return path;
 }

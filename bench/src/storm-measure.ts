@@ -13,7 +13,7 @@ import { log, seconds } from './report.js';
 import { ArrivalIndex } from './storm-arrivals.js';
 import type { StormOptions } from './storm-options.js';
 import type { StormTarget } from './storm-targets.js';
-import { newTraffic, storm, type Traffic, Voting } from './storm-traffic.js';
+import { errorCount, newTraffic, storm, type Traffic, Voting } from './storm-traffic.js';
 
 const RSS_SAMPLE_MS = 500;
 
@@ -102,6 +102,31 @@ function account(
   );
 }
 
+const SETTLED_AFTER_MS = 2000;
+const SETTLE_TIMEOUT_MS = 120_000;
+
+function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
+  return [...a].every(([questionId, count]) => b.get(questionId) === count);
+}
+
+/**
+ * A toggle the harness gave up on may still be queued in the server and change a count later. The
+ * final comparison waits until the counts have held still for SETTLED_AFTER_MS, so that what every
+ * subscriber ends with is compared with the count the server ends with.
+ */
+async function countsSettled(target: StormTarget, tag: string): Promise<void> {
+  log(`${tag} waiting for the toggles given up on to settle in the server`);
+  const deadline = monotonicMs() + SETTLE_TIMEOUT_MS;
+  let previous = await target.counts();
+  while (monotonicMs() < deadline) {
+    await sleep(SETTLED_AFTER_MS);
+    const current = await target.counts();
+    if (sameCounts(previous, current)) return;
+    previous = current;
+  }
+  throw new Error(`the server's counts still changed ${SETTLE_TIMEOUT_MS / 1000} s after the storm`);
+}
+
 async function openSubscribers(target: StormTarget, run: StormRun, options: StormOptions): Promise<Fleet> {
   const timeoutMs = connectTimeoutMs(options['connect-timeout'], options.subscribers);
   log(`[${run.name}] opening ${options.subscribers} subscribers from ${options.loaders} load processes`);
@@ -147,6 +172,7 @@ export async function measure(target: StormTarget, run: StormRun, options: Storm
     const from = monotonicMs();
     log(`${tag} storm: ${options.rate} toggles/s by ${target.voters} voters for ${options.duration} s`);
     await within(storm(voting, target, options, run.traffic), options.duration * 1000 + 120_000, 'the storm');
+    if (errorCount(run.traffic) > 0) await countsSettled(target, tag);
     const lastPair = voting.pickIdle();
     const last = lastPair === undefined ? undefined : await voting.toggle(lastPair);
     if (!last) throw new Error('the toggle that marks the end of the storm failed');

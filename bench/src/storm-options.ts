@@ -41,6 +41,7 @@ export const STORM_SPEC = {
   timeout: COMMON_OPTIONS.timeout,
   built: COMMON_OPTIONS.built,
   json: COMMON_OPTIONS.json,
+  profile: COMMON_OPTIONS.profile,
 } as const satisfies Record<string, OptionSpec>;
 
 export type StormOptions = ReturnType<typeof parseOptions<typeof STORM_SPEC>>;

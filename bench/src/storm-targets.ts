@@ -9,6 +9,7 @@ import { DEMO_TENANT } from '@pulsestage/test-harness/accounts';
 import { within } from '@pulsestage/test-harness/poll';
 import { type ApiClient, httpRequest, type MeetingRef, streamTarget } from './api-client.js';
 import { type ServerProcess, startBaseline } from './processes.js';
+import { profileArgs } from './profiles.js';
 import { log } from './report.js';
 import { type ApiSession, createQuestions, describeDatabase, pool, startApiSession } from './setup.js';
 import type { StormOptions } from './storm-options.js';
@@ -121,6 +122,7 @@ export async function apiTarget(
     databaseUrl: options['database-url'],
     built: options.built,
     startTimeoutMs: 90_000,
+    nodeArgs: profileArgs(options.profile),
   });
   log(`[${name}] creating a meeting, ${options.questions} questions and ${options.voters} guest voters`);
   const { meeting, questions, voters } = await within(
@@ -179,7 +181,12 @@ export async function baselineTarget(options: StormOptions): Promise<StormTarget
   log(
     `[baseline] starting the minimal node:http SSE server (${options['baseline-interval']} ms write interval)`,
   );
-  const server = await startBaseline(options.transport, 30_000, [], options['baseline-interval']);
+  const server = await startBaseline(
+    options.transport,
+    30_000,
+    profileArgs(options.profile),
+    options['baseline-interval'],
+  );
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const meetingId = randomUUID();
   const questions = Array.from({ length: options.questions }, () => randomUUID());

@@ -13,6 +13,7 @@ import { runCommand } from './command.js';
 import { installExitHandlers } from './lifecycle.js';
 import { checkLimits } from './limits.js';
 import { postgresUrl } from './processes.js';
+import { keepProfile } from './profiles.js';
 import { newRunId } from './setup.js';
 import { measure, newStormRun, type StormRun } from './storm-measure.js';
 import { STORM_SPEC, type StormOptions } from './storm-options.js';
@@ -41,6 +42,23 @@ function plans(options: StormOptions): Plan[] {
   return servers;
 }
 
+/** Names a server's profile after the run and records the storm's window for profile-summary. */
+function keepStormProfile(options: StormOptions, run: StormRun, pid: number): void {
+  keepProfile(
+    options.profile,
+    pid,
+    `[${run.name}]`,
+    `storm-${run.name.toLowerCase()}-${options.subscribers}sub-${options.rate}ps`,
+    run.window && {
+      label: `storm, ${run.name}, ${options.subscribers} subscribers, ${options.rate} toggles/s`,
+      fromUs: run.window.from * 1000,
+      toUs: run.window.to * 1000,
+      count: run.traffic.ok,
+      unit: 'toggle',
+    },
+  );
+}
+
 function failureOf(error: unknown, target: StormTarget | undefined): string {
   const message = error instanceof Error ? error.message : String(error);
   return target && !(error instanceof WaitTimeout)
@@ -66,6 +84,7 @@ async function main(options: StormOptions): Promise<number> {
       failed = true;
     } finally {
       await target?.stop().catch(() => undefined);
+      if (target) keepStormProfile(options, run, target.server.pid);
     }
     if (failed) break;
   }

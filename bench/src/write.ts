@@ -17,7 +17,7 @@ import { installExitHandlers } from './lifecycle.js';
 import { checkLimits } from './limits.js';
 import { cpuSeconds, rssKb } from './proc-stats.js';
 import { postgresUrl } from './processes.js';
-import { labelProfile, profileArgs } from './profiles.js';
+import { keepProfile, profileArgs } from './profiles.js';
 import { monotonicMs } from './protocol.js';
 import { type Cell, formatNumber, log, seconds, table } from './report.js';
 import { type ApiSession, createMembers, createQuestions, newRunId, startApiSession } from './setup.js';
@@ -36,10 +36,6 @@ const SPEC = {
   questions: { kind: 'int', default: 8, min: 1, help: 'questions they vote on' },
   transport: { kind: 'choice', default: 'trpc', choices: ['trpc', 'events'], help: 'subscribers’ stream' },
   ...COMMON_OPTIONS,
-  profile: {
-    kind: 'string',
-    help: 'write a V8 CPU profile (.cpuprofile) of the API process into this directory',
-  },
 } as const satisfies Record<string, OptionSpec>;
 
 type Options = ReturnType<typeof parseOptions<typeof SPEC>>;
@@ -184,7 +180,7 @@ async function measure(database: DatabaseKind, options: Options, run: WriteRun):
     if (session) {
       session.agent.destroy();
       await session.server.stop();
-      if (options.profile) keepProfile(options, run, session.server.pid);
+      keepWriteProfile(options, run, session.server.pid);
     }
   }
 }
@@ -195,11 +191,12 @@ function cpuSince(before: NodeJS.CpuUsage): number {
 }
 
 /** Names the API's profile after the run and records the measured window for profile-summary. */
-function keepProfile(options: Options, run: WriteRun, pid: number): void {
+function keepWriteProfile(options: Options, run: WriteRun, pid: number): void {
   const name = run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL';
-  run.profile = labelProfile(
-    options.profile as string,
+  run.profile = keepProfile(
+    options.profile,
     pid,
+    `[${run.database}]`,
     `write-${run.database}-${options.subscribers}sub`,
     run.window && {
       label: `write path, ${name}, ${options.subscribers} subscribers`,
@@ -208,11 +205,6 @@ function keepProfile(options: Options, run: WriteRun, pid: number): void {
       count: run.ok,
       unit: 'mutation',
     },
-  );
-  log(
-    run.profile
-      ? `[${run.database}] CPU profile: ${run.profile}`
-      : `[${run.database}] the API left no CPU profile in ${options.profile}`,
   );
 }
 
