@@ -154,7 +154,8 @@ function readJson(
 
 setInterval(() => broadcast(keepaliveFrame()), KEEPALIVE_MS).unref();
 
-const server = createServer((req, res) => {
+// Idle connections stay open as long as the API keeps them (KEEP_ALIVE_TIMEOUT_SECONDS).
+const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/healthz') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');

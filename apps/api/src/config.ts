@@ -43,6 +43,7 @@ const environment = z.object({
   STREAM_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(2000),
   HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().default(65),
   UPVOTE_GROUP_MAX: z.coerce
     .number()
     .int()
@@ -176,7 +177,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perCredential: values.STREAM_LIMIT_PER_CREDENTIAL,
       perAddress: values.STREAM_LIMIT_PER_ADDRESS,
     },
-    requestTimeouts: requestTimeoutsFrom(values.HEADERS_TIMEOUT_SECONDS, values.REQUEST_TIMEOUT_SECONDS),
+    requestTimeouts: requestTimeoutsFrom(
+      values.HEADERS_TIMEOUT_SECONDS,
+      values.REQUEST_TIMEOUT_SECONDS,
+      values.KEEP_ALIVE_TIMEOUT_SECONDS,
+    ),
     upvoteGroupMax: values.UPVOTE_GROUP_MAX,
     rateLimits: rateLimitSettings(values.RATE_LIMITS ?? true, values),
     rateLimitStore: busTarget(

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openEventStream, type RawEventStream } from '@pulsestage/test-harness/sse';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
@@ -22,6 +24,7 @@ vi.setConfig({ testTimeout: 60_000 });
 type Transport = 'events' | 'trpc';
 const TRANSPORTS: Transport[] = ['events', 'trpc'];
 const PING_MS = 200;
+const KEEP_ALIVE_MS = 3000;
 
 /** How the server answered a stream request: admitted (kept open), or refused and why. */
 interface Opened {
@@ -286,7 +289,7 @@ describe('request timeouts', () => {
   beforeAll(async () => {
     app = await startTestApp('sqlite', {
       trpcPingMs: PING_MS,
-      requestTimeouts: { headersMs: 1000, requestMs: 2000 },
+      requestTimeouts: { headersMs: 1000, requestMs: 2000, keepAliveMs: KEEP_ALIVE_MS },
     });
   });
   afterAll(async () => {
@@ -323,6 +326,22 @@ describe('request timeouts', () => {
     expect(lifetime).toBeLessThan(15_000);
   });
 
+  it('keeps an idle connection for the next request past the headers timeout, until the keep-alive timeout', async () => {
+    const client = rawConnection(app.url);
+    const healthz = 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n';
+    const answers = () => client.answer().match(/HTTP\/1\.1 200 /g)?.length ?? 0;
+    client.socket.write(healthz);
+    await waitFor(() => answers() === 1, 20_000, 'the first answer');
+    // Idle for twice the headers timeout: a proxy's next request must still find the connection open.
+    await sleep(2000);
+    expect(client.socket.destroyed).toBe(false);
+    client.socket.write(healthz);
+    await waitFor(() => answers() === 2, 20_000, 'the second answer on the same connection');
+    const answeredAt = Date.now();
+    await client.closed;
+    expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(KEEP_ALIVE_MS - 100);
+  });
+
   it('never cuts an event stream: the timeouts are about receiving the request', async () => {
     const member = { cookie: await app.cookieOf('member') };
     const stream = await openEventStream(
@@ -345,24 +364,34 @@ describe('configuration', () => {
   it('reads the stream limits and timeouts, with the defaults of the security model', () => {
     expect(loadConfig({})).toMatchObject({
       streamLimits: { perCredential: 10, perAddress: 2000 },
-      requestTimeouts: { headersMs: 10_000, requestMs: 30_000 },
+      requestTimeouts: { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 65_000 },
     });
     const configured = loadConfig({
       STREAM_LIMIT_PER_CREDENTIAL: '4',
       STREAM_LIMIT_PER_ADDRESS: '500',
       HEADERS_TIMEOUT_SECONDS: '5',
       REQUEST_TIMEOUT_SECONDS: '20',
+      KEEP_ALIVE_TIMEOUT_SECONDS: '75',
     });
     expect(configured).toMatchObject({
       streamLimits: { perCredential: 4, perAddress: 500 },
-      requestTimeouts: { headersMs: 5000, requestMs: 20_000 },
+      requestTimeouts: { headersMs: 5000, requestMs: 20_000, keepAliveMs: 75_000 },
     });
+  });
+
+  it('keeps idle connections open longer than the shipped nginx config keeps its own to the instances', () => {
+    const nginxConfig = readFileSync(new URL('../../../../deploy/nginx.conf', import.meta.url), 'utf8');
+    const upstream = /upstream pulsestage_api \{[^}]*\}/.exec(nginxConfig)?.[0] ?? '';
+    const nginxSeconds = Number(/keepalive_timeout (\d+)s;/.exec(upstream)?.[1]);
+    expect(nginxSeconds).toBeGreaterThan(0);
+    expect(loadConfig({}).requestTimeouts.keepAliveMs).toBeGreaterThan(nginxSeconds * 1000);
   });
 
   it('refuses limits and timeouts that make no sense, naming the setting', () => {
     expect(() => loadConfig({ STREAM_LIMIT_PER_CREDENTIAL: '0' })).toThrow(/STREAM_LIMIT_PER_CREDENTIAL/);
     expect(() => loadConfig({ STREAM_LIMIT_PER_ADDRESS: 'many' })).toThrow(/STREAM_LIMIT_PER_ADDRESS/);
     expect(() => loadConfig({ HEADERS_TIMEOUT_SECONDS: '-1' })).toThrow(/HEADERS_TIMEOUT_SECONDS/);
+    expect(() => loadConfig({ KEEP_ALIVE_TIMEOUT_SECONDS: '0' })).toThrow(/KEEP_ALIVE_TIMEOUT_SECONDS/);
     expect(() => loadConfig({ HEADERS_TIMEOUT_SECONDS: '40' })).toThrow(
       /HEADERS_TIMEOUT_SECONDS cannot be longer than REQUEST_TIMEOUT_SECONDS/,
     );
