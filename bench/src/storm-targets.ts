@@ -7,7 +7,7 @@ import { Agent } from 'node:http';
 import type { UpvoteResult } from '@pulsestage/contracts';
 import { DEMO_TENANT } from '@pulsestage/test-harness/accounts';
 import { within } from '@pulsestage/test-harness/poll';
-import { type ApiClient, httpRequest, type MeetingRef, streamTarget } from './api-client.js';
+import { ApiClient, httpRequest, type MeetingRef, streamTarget } from './api-client.js';
 import { type ServerProcess, startBaseline } from './processes.js';
 import { profileArgs } from './profiles.js';
 import { log } from './report.js';
@@ -85,13 +85,32 @@ async function openMeeting(session: ApiSession, runId: string): Promise<{ ref: M
   return { ref: { tenant: DEMO_TENANT, meetingId: data.id }, code: data.code };
 }
 
-/** Guests who joined by the meeting's code, each with the session joining gave it. */
+/**
+ * A phone holds one connection to the site (HTTP/2 through the proxy, deploy/nginx.conf), opened when
+ * the page loaded: the API sees the votes of a room on connections that are already open.
+ */
+const CONNECTIONS_PER_VOTER = 1;
+/**
+ * A voter's idle connection closes after this, before the servers' keep-alive timeout (65 s) does: a
+ * request sent as the server closes the connection would be lost on the way.
+ */
+const VOTER_IDLE_MS = 60_000;
+
+/** The connection of one voter's phone. */
+function voterAgent(): Agent {
+  return new Agent({ keepAlive: true, maxSockets: CONNECTIONS_PER_VOTER, timeout: VOTER_IDLE_MS });
+}
+
+/**
+ * Guests who joined by the meeting's code, each with the session joining gave it and a connection of
+ * its own, as every phone in the room has.
+ */
 function joinGuests(session: ApiSession, code: string, count: number): Promise<ApiClient[]> {
   return pool(
     Array.from({ length: count }, (_unused, index) => index),
     16,
     async (index) => {
-      const guest = session.client();
+      const guest = new ApiClient(session.server.base, voterAgent());
       await guest.mutation('auth.joinWithCode', { code, name: `Storm voter ${index + 1}` });
       if (!guest.cookie) throw new Error(`guest ${index + 1} joined without a session cookie`);
       return guest;
@@ -172,6 +191,7 @@ export async function apiTarget(
     },
     async stop() {
       session.agent.destroy();
+      for (const voter of voters) voter.agent.destroy();
       await session.server.stop();
     },
   };
@@ -188,11 +208,12 @@ export async function baselineTarget(options: StormOptions): Promise<StormTarget
     options['baseline-interval'],
   );
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const voterAgents = Array.from({ length: options.voters }, voterAgent);
   const meetingId = randomUUID();
   const questions = Array.from({ length: options.questions }, () => randomUUID());
-  const post = async <T>(path: string, body: unknown) => {
+  const post = async <T>(path: string, body: unknown, by = agent) => {
     const response = await httpRequest(
-      agent,
+      by,
       `${server.base}${path}`,
       'POST',
       { 'content-type': 'application/json' },
@@ -215,7 +236,11 @@ export async function baselineTarget(options: StormOptions): Promise<StormTarget
     voters: options.voters,
     async toggle(voter, questionId, up) {
       return ackOf(
-        await post<UpvoteResult>('/upvote', { meetingId, questionId, voter: `voter-${voter}`, up }),
+        await post<UpvoteResult>(
+          '/upvote',
+          { meetingId, questionId, voter: `voter-${voter}`, up },
+          voterAgents[voter],
+        ),
       );
     },
     async publishOther(index) {
@@ -247,6 +272,7 @@ export async function baselineTarget(options: StormOptions): Promise<StormTarget
     },
     async stop() {
       agent.destroy();
+      for (const voter of voterAgents) voter.destroy();
       await server.stop();
     },
   };
