@@ -1,3 +1,4 @@
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventType } from '@pulsestage/contracts';
 import type { Database } from '../../db/schema.js';
@@ -23,25 +24,42 @@ const COALESCE_MS = 2;
 const MIN_BUSY_READ_INTERVAL_MS = 25;
 /**
  * However busy, a tenant's subscribers are written at least this often: with the time a write to
- * 10,000 screens takes on two cores (about 200 ms), a count still reaches every screen within 1 s.
+ * 10,000 screens takes on two cores (about 200 ms) and their readers' own delay, a count still reaches
+ * every screen within 1 s.
  */
-const MAX_BUSY_READ_INTERVAL_MS = 500;
+const MAX_BUSY_READ_INTERVAL_MS = 400;
 /**
  * In a storm, handing a read's events to the subscribers takes at most this share of the time; the
  * rest answers the requests that make the events (votes, at about 1.5 ms each).
  */
-const DISPATCH_SHARE = 1 / 3;
+const DISPATCH_SHARE = 0.5;
+/**
+ * Below this share of the time spent on other work since the previous dispatch, nothing is waiting for
+ * the process: events that came faster than they were written go out at once, as in a quiet room.
+ */
+const BUSY_LOOP = 0.5;
+
+/** What a read found and how handing it on went, to decide when the next one may start. */
+export interface ReadOutcome {
+  /** Events the read found. */
+  events: number;
+  /** When handing them on started, and when its writes had reached the sockets (`performance.now()`). */
+  startedAt: number;
+  endedAt: number;
+  /** The event loop's utilization (0–1) from the end of the previous dispatch to this read. */
+  loopBusy: number;
+}
 
 /**
- * When the next read may start (on `performance.now()`'s clock), from what the last one found and how
- * long handing it on took. One event means events come no faster than they are written: waiting longer
- * would only delay them. More than one means they come faster, so the next read waits until the
- * dispatch has had its share of the time, up to a bound, leaving the rest to everything else (answering
- * the votes, for one); conflation keeps the larger write that follows barely larger.
+ * When the next read may start (on `performance.now()`'s clock). One event means events come no faster
+ * than they are written, and an idle loop means nothing else needs the time: waiting longer would only
+ * delay them. Otherwise (a storm of votes) the next read waits until the dispatch has had its share of
+ * the time, up to a bound, leaving the rest to answering the votes; conflation keeps the larger write
+ * that follows barely larger.
  */
-export function earliestNextRead(eventsRead: number, startedAt: number, endedAt: number): number {
+export function earliestNextRead({ events, startedAt, endedAt, loopBusy }: ReadOutcome): number {
   const soonest = startedAt + MIN_BUSY_READ_INTERVAL_MS;
-  if (eventsRead <= 1) return soonest;
+  if (events <= 1 || loopBusy < BUSY_LOOP) return soonest;
   const shared = endedAt + (endedAt - startedAt) * (1 / DISPATCH_SHARE - 1);
   return Math.max(soonest, Math.min(shared, startedAt + MAX_BUSY_READ_INTERVAL_MS));
 }
@@ -67,6 +85,8 @@ interface TenantChannel {
   scheduled: boolean;
   /** When the next read may start, on `performance.now()`'s clock (see `earliestNextRead`). */
   nextReadAt: number;
+  /** The event loop's counters when the last dispatch had written its events. */
+  loopAfterDispatch: EventLoopUtilization;
 }
 
 export interface FeedSubscription {
@@ -165,6 +185,7 @@ export class EventHub {
       catchUp: serialized(() => this.readOutbox(channel)),
       scheduled: false,
       nextReadAt: 0,
+      loopAfterDispatch: performance.eventLoopUtilization(),
     };
     return channel;
   }
@@ -209,9 +230,12 @@ export class EventHub {
         if (!last) break;
         channel.position = last.seq;
         this.measureLag(batch);
+        const { utilization: loopBusy } = performance.eventLoopUtilization(channel.loopAfterDispatch);
         const startedAt = performance.now();
         for (const listener of channel.listeners) listener(batch);
-        channel.nextReadAt = earliestNextRead(batch.length, startedAt, await writesFlushedAt());
+        const endedAt = await writesFlushedAt();
+        channel.loopAfterDispatch = performance.eventLoopUtilization();
+        channel.nextReadAt = earliestNextRead({ events: batch.length, startedAt, endedAt, loopBusy });
       } while (batch.length === OUTBOX_PAGE_SIZE);
     } catch (error) {
       this.options.log(
