@@ -1,8 +1,9 @@
 import { type InputHTMLAttributes, type ReactNode, useId } from 'react';
+import { ThemeToggle } from './theme-toggle';
 
 export function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <main className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4 py-10">
+    <main className="flex min-h-dvh flex-col items-center justify-center gap-4 bg-gradient-to-b from-indigo-50 to-slate-50 px-4 py-10">
       <div className="w-full max-w-md rounded-3xl bg-white p-8 shadow-xl ring-1 ring-slate-200">
         <a href="/" className="mb-6 flex items-center gap-2 font-semibold text-slate-900">
           <img src="/favicon.svg" alt="" className="size-8" />
@@ -11,6 +12,9 @@ export function AuthCard({ title, children }: { title: string; children: ReactNo
         <h1 className="mb-6 text-2xl font-bold text-slate-900">{title}</h1>
         {children}
       </div>
+      <footer>
+        <ThemeToggle className="bg-white" />
+      </footer>
     </main>
   );
 }

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { trpc } from '../trpc';
+import { ThemeToggle } from './theme-toggle';
 
 /**
  * A page the browser brings back from its back-forward cache shows what it held when it was left,
@@ -41,16 +42,17 @@ export function UserMenu() {
   return (
     <div className="flex items-center gap-2 text-sm">
       <span className="hidden text-slate-600 sm:inline">{me.data.name}</span>
+      <ThemeToggle />
       <Link
         to="/account"
-        className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+        className="whitespace-nowrap rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >
         Account
       </Link>
       <button
         type="button"
         onClick={() => signOut.mutate()}
-        className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+        className="whitespace-nowrap rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >
         Sign out
       </button>

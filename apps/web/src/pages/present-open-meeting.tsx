@@ -19,7 +19,7 @@ export default function PresentOpenMeeting() {
   if (meetings.length === 1 && only)
     return <Navigate to={meetingPath(tenant.slug, only.id, 'present')} replace />;
   return (
-    <div className="flex min-h-dvh flex-col gap-[4vh] bg-slate-950 px-[4vw] py-[4vh] text-white">
+    <div className="flex min-h-dvh flex-col gap-[4vh] bg-slate-950 scheme-light px-[4vw] py-[4vh] text-white">
       <header className="flex items-center gap-6">
         <h1 className="truncate text-[clamp(1.5rem,3.4vh,2.5rem)] font-bold">{tenant.name}</h1>
         <div className="ml-auto">

@@ -145,7 +145,7 @@ export default function Present() {
   const meeting = useMeeting();
   const joinUrl = useMeetingJoinUrl(meeting.code);
   return (
-    <div className="flex min-h-dvh flex-col gap-[3vh] bg-slate-950 px-[2.5vw] py-[3vh] text-white md:h-dvh md:overflow-hidden">
+    <div className="flex min-h-dvh flex-col gap-[3vh] bg-slate-950 scheme-light px-[2.5vw] py-[3vh] text-white md:h-dvh md:overflow-hidden">
       <header className="flex shrink-0 items-center gap-6">
         <h1 className="truncate text-[clamp(1.5rem,3.4vh,2.5rem)] font-bold">{meeting.title}</h1>
         {meeting.state === 'open' && meeting.paused && (

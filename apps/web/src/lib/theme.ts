@@ -1,0 +1,81 @@
+import { useSyncExternalStore } from 'react';
+
+/** What a person picks: the system's setting (the default), or one theme whatever the system says. */
+export type ThemeChoice = 'system' | 'light' | 'dark';
+export type Theme = 'light' | 'dark';
+
+export const THEME_CHOICES: readonly { value: ThemeChoice; label: string }[] = [
+  { value: 'system', label: 'System' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+const STORAGE_KEY = 'pulsestage.theme';
+/** The browser's bar: light keeps index.html's colour, dark matches the dark page. */
+const BROWSER_BAR_COLORS: Record<Theme, string> = { light: '#0f172a', dark: '#020617' };
+
+/** A stored choice, or `system` for nothing stored or anything this version does not know. */
+export function parseThemeChoice(stored: string | null): ThemeChoice {
+  return stored === 'light' || stored === 'dark' ? stored : 'system';
+}
+
+export function resolveTheme(choice: ThemeChoice, systemPrefersDark: boolean): Theme {
+  if (choice !== 'system') return choice;
+  return systemPrefersDark ? 'dark' : 'light';
+}
+
+const systemDark = () => window.matchMedia('(prefers-color-scheme: dark)');
+const listeners = new Set<() => void>();
+let current: ThemeChoice = 'system';
+
+/** Storage can be refused (a locked-down browser); the choice then lasts as long as the page. */
+function readStoredChoice(): ThemeChoice {
+  try {
+    return parseThemeChoice(localStorage.getItem(STORAGE_KEY));
+  } catch {
+    return 'system';
+  }
+}
+
+function storeChoice(choice: ThemeChoice): void {
+  try {
+    if (choice === 'system') localStorage.removeItem(STORAGE_KEY);
+    else localStorage.setItem(STORAGE_KEY, choice);
+  } catch {
+    // Kept for this page only.
+  }
+}
+
+export function currentTheme(): Theme {
+  return resolveTheme(current, systemDark().matches);
+}
+
+function apply(): void {
+  const theme = currentTheme();
+  document.documentElement.dataset.theme = theme;
+  document.querySelector('meta[name="theme-color"]')?.setAttribute('content', BROWSER_BAR_COLORS[theme]);
+  for (const listener of listeners) listener();
+}
+
+/** Applies the stored choice before the first render, and follows the system's switches from then on. */
+export function startTheme(): void {
+  current = readStoredChoice();
+  apply();
+  systemDark().addEventListener('change', apply);
+}
+
+export function chooseTheme(choice: ThemeChoice): void {
+  current = choice;
+  storeChoice(choice);
+  apply();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export const useThemeChoice = (): ThemeChoice => useSyncExternalStore(subscribe, () => current);
+
+/** The theme shown now, for what CSS cannot colour (a chart's canvas). */
+export const useTheme = (): Theme => useSyncExternalStore(subscribe, currentTheme);
