@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { OfflineBanner } from './components/offline-banner';
 import { Spinner } from './components/spinner';
 import { Home } from './pages/home';
 import { MeetingLayout } from './pages/meeting-layout';
@@ -47,6 +48,7 @@ function Providers({ children }: { children: ReactNode }) {
 export function App() {
   return (
     <Providers>
+      <OfflineBanner />
       <BrowserRouter>
         <Suspense fallback={<Spinner label="Loading" />}>
           <Routes>

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { startTheme } from './lib/theme';
 import './styles.css';
+import './pwa/register-service-worker';
 
 startTheme();
 const root = document.getElementById('root');

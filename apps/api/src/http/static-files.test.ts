@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStaticHandler } from './static-files.js';
 
 const SCRIPT = `export const greeting = ${JSON.stringify('hello from the room '.repeat(400))};\n`;
+const MANIFEST = JSON.stringify({ name: 'PulseStage', start_url: '/', display: 'standalone' });
 const PAGE = `<!doctype html><html><body><div id="root">${'<p>PulseStage</p>'.repeat(100)}</div></body></html>`;
 
 interface Answer {
@@ -48,6 +49,9 @@ describe('the web app files', () => {
     writeFileSync(join(root, 'assets', 'index-AbC123.js'), SCRIPT);
     writeFileSync(join(root, 'assets', 'logo-Xy9.png'), Buffer.alloc(4096, 7));
     writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(root, 'manifest.webmanifest'), MANIFEST);
+    writeFileSync(join(root, 'sw.js'), "self.addEventListener('fetch', () => {});\n");
+    writeFileSync(join(root, 'icon-192.png'), Buffer.alloc(2048, 1));
     writeFileSync(join(parent, 'secret.txt'), 'not for the web');
     const serve = createStaticHandler(root);
     server = createServer((req, res) => {
@@ -100,6 +104,22 @@ describe('the web app files', () => {
       expect(answer.headers['cache-control']).toBe('no-cache');
       expect(answer.headers.etag).toMatch(/^"[\w-]+"$/);
     }
+  });
+
+  it('serves what installs the app with its own types, and never caches the worker or the manifest for good', async () => {
+    const expected = {
+      '/manifest.webmanifest': 'application/manifest+json',
+      '/sw.js': 'text/javascript; charset=utf-8',
+      '/icon-192.png': 'image/png',
+    };
+    for (const [path, type] of Object.entries(expected)) {
+      const answer = await get(url, path);
+      expect(answer.status, path).toBe(200);
+      expect(answer.headers['content-type'], path).toBe(type);
+      expect(answer.headers['cache-control'], path).toBe('no-cache');
+      expect(answer.headers.etag, path).toMatch(/^"[\w-]+"$/);
+    }
+    expect((await get(url, '/manifest.webmanifest')).body.toString()).toBe(MANIFEST);
   });
 
   it('answers 304 without a body when the ETag still matches, and the file when it changed', async () => {

@@ -15,15 +15,19 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 };
 
 /** Formats that are already compressed (images, fonts) gain nothing from another pass. */
-const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt', '.ico']);
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.webmanifest', '.txt', '.ico']);
 /** Below this a compressed copy saves less than its headers cost. */
 const MIN_COMPRESSIBLE_BYTES = 1024;
-/** Vite names every file under /assets/ by its content, so a name never changes meaning. */
+/**
+ * Vite names every file under /assets/ by its content, so a name never changes meaning. Nothing else may be
+ * kept: the service worker (sw.js) and the manifest must reach phones as soon as they change.
+ */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 

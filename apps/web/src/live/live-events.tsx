@@ -3,6 +3,7 @@ import { hashKey, type QueryClient, useQueryClient } from '@tanstack/react-query
 import { getQueryKey } from '@trpc/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { errorCode } from '../lib/errors';
+import { useOnline } from '../lib/use-online';
 import { trpc } from '../trpc';
 import { type AccessEnd, AccessEnded } from './access-ended';
 import { applyStreamEvent, catchUp, tenantOf } from './apply-event';
@@ -47,20 +48,6 @@ interface Connection {
 const ConnectionContext = createContext<Connection>({ state: 'connecting', detail: null, retry: () => {} });
 
 export const useConnection = () => useContext(ConnectionContext);
-
-function useOnline(): boolean {
-  const [online, setOnline] = useState(() => navigator.onLine);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener('online', update);
-    window.addEventListener('offline', update);
-    return () => {
-      window.removeEventListener('online', update);
-      window.removeEventListener('offline', update);
-    };
-  }, []);
-  return online;
-}
 
 /** Applies one streamed event, once, in order; `stream:resync` starts the log again where it stands. */
 function applyReceived(
