@@ -5,6 +5,8 @@ import { eventsOf, lastSeqOf } from '../test-support/outbox.js';
 
 const alpha = { tenant: 'alpha' } as const;
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+/** How long a scheduled change may take to be seen on a busy machine: a bound, not a pace. */
+const SCHEDULED = { timeout: 30_000, interval: 50 };
 
 describe.each(DIALECTS)('meetings on %s', (dialect) => {
   let app: TestApp;
@@ -101,7 +103,7 @@ describe.each(DIALECTS)('meetings on %s', (dialect) => {
     const meeting = await create('Short one', { closesAt: new Date(Date.now() + 400).toISOString() });
     const ids = { ...alpha, meetingId: meeting.id };
     await moderator.meeting.open.mutate(ids);
-    await expect.poll(async () => (await member.meeting.get.query(ids)).state).toBe('closed');
+    await expect.poll(async () => (await member.meeting.get.query(ids)).state, SCHEDULED).toBe('closed');
     const reopened = await moderator.meeting.open.mutate(ids);
     expect(reopened).toMatchObject({ state: 'open', closesAt: null });
   });
@@ -225,8 +227,8 @@ describe.each(DIALECTS)('meetings on %s', (dialect) => {
     const meeting = await create('On time', { opensAt, closesAt });
     const ids = { ...alpha, meetingId: meeting.id };
     expect(meeting.state).toBe('scheduled');
-    await expect.poll(async () => (await member.meeting.get.query(ids)).state).toBe('open');
-    await expect.poll(async () => (await member.meeting.get.query(ids)).state).toBe('closed');
+    // Whether a poll catches it open in between is up to the machine; its events say it opened, once.
+    await expect.poll(async () => (await member.meeting.get.query(ids)).state, SCHEDULED).toBe('closed');
     const transitions = (await eventsOf(app, app.tenantIds.alpha, before)).filter(
       (event) => (event.data as { id?: string }).id === meeting.id,
     );
