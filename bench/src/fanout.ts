@@ -25,10 +25,9 @@ function keepFanoutProfile(options: FanoutOptions, run: TargetRun, pid: number):
     pid,
     `[${run.name}]`,
     `fanout-${run.name.toLowerCase()}-${options.subscribers}sub-${options.rate}ps`,
-    run.window && {
+    {
+      window: run.window,
       label: `fan-out, ${run.name}, ${options.subscribers} subscribers, ${options.rate} events/s`,
-      fromUs: run.window.from * 1000,
-      toUs: run.window.to * 1000,
       count: run.published,
       unit: 'event',
     },

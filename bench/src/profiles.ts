@@ -50,16 +50,25 @@ export function labelProfile(
   return `${base}.cpuprofile`;
 }
 
+/** What a run measured: its window in monotonic ms (absent when it failed first), and what it produced. */
+export interface ProfiledPart {
+  window: { from: number; to: number } | undefined;
+  label: string;
+  count: number;
+  unit: string;
+}
+
 /** After a run: labels the profile of server `pid` (when profiling) and says where it is. */
 export function keepProfile(
   dir: string | undefined,
   pid: number,
   tag: string,
   name: string,
-  window: ProfileWindow | undefined,
+  { window, label, count, unit }: ProfiledPart,
 ): string | undefined {
   if (!dir) return undefined;
-  const path = labelProfile(dir, pid, name, window);
+  const measured = window && { label, fromUs: window.from * 1000, toUs: window.to * 1000, count, unit };
+  const path = labelProfile(dir, pid, name, measured);
   log(path ? `${tag} CPU profile: ${path}` : `${tag} left no CPU profile in ${dir}`);
   return path;
 }

@@ -49,10 +49,9 @@ function keepStormProfile(options: StormOptions, run: StormRun, pid: number): vo
     pid,
     `[${run.name}]`,
     `storm-${run.name.toLowerCase()}-${options.subscribers}sub-${options.rate}ps`,
-    run.window && {
+    {
+      window: run.window,
       label: `storm, ${run.name}, ${options.subscribers} subscribers, ${options.rate} toggles/s`,
-      fromUs: run.window.from * 1000,
-      toUs: run.window.to * 1000,
       count: run.traffic.ok,
       unit: 'toggle',
     },

@@ -198,10 +198,9 @@ function keepWriteProfile(options: Options, run: WriteRun, pid: number): void {
     pid,
     `[${run.database}]`,
     `write-${run.database}-${options.subscribers}sub`,
-    run.window && {
+    {
+      window: run.window,
       label: `write path, ${name}, ${options.subscribers} subscribers`,
-      fromUs: run.window.from * 1000,
-      toUs: run.window.to * 1000,
       count: run.ok,
       unit: 'mutation',
     },

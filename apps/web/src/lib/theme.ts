@@ -24,7 +24,11 @@ export function resolveTheme(choice: ThemeChoice, systemPrefersDark: boolean): T
   return systemPrefersDark ? 'dark' : 'light';
 }
 
-const systemDark = () => window.matchMedia('(prefers-color-scheme: dark)');
+let systemDarkQuery: MediaQueryList | undefined;
+const systemDark = () => {
+  systemDarkQuery ??= window.matchMedia('(prefers-color-scheme: dark)');
+  return systemDarkQuery;
+};
 const listeners = new Set<() => void>();
 let current: ThemeChoice = 'system';
 

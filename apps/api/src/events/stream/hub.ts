@@ -216,12 +216,7 @@ export class EventHub {
   private async readOutbox(channel: TenantChannel): Promise<void> {
     // A read asked for while the previous one ran comes after it, and keeps the spacing it set
     // (a timer may fire a little early: it counts from the start of the loop's turn).
-    for (
-      let wait = channel.nextReadAt - performance.now();
-      wait > 0;
-      wait = channel.nextReadAt - performance.now()
-    )
-      await sleep(wait);
+    while (performance.now() < channel.nextReadAt) await sleep(channel.nextReadAt - performance.now());
     try {
       let batch: StoredEvent[];
       do {
