@@ -20,12 +20,16 @@ import {
   WEEKDAYS,
 } from '@pulsestage/contracts';
 import { readSubscriptionOpening } from '@pulsestage/test-harness/sse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sessionCookieFrom, startTestApp, type TestApp } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ACCOUNTS, PASSWORD } from '../test-support/fixture.js';
 import { expectEntryPerProcedure, routerProcedures, validateInput } from '../test-support/procedures.js';
 import { snapshotData } from '../test-support/snapshot.js';
+
+// Each table sends every procedure's cases (hundreds of calls): on two busy cores one takes over a
+// minute. A bound, not a pace: a table ends as soon as its last call is answered.
+vi.setConfig({ testTimeout: 240_000 });
 
 // ---------------------------------------------------------------------------------------------
 // The table
