@@ -13,11 +13,13 @@ import { SSE_PING_MS } from './events/stream/trpc-sse.js';
 import { createApp } from './http/server.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { openLimitStore } from './limits/store.js';
+import { linkBaseUrl, startMailer } from './mail/mailer.js';
 import { startMeetingScheduler } from './meetings/scheduler.js';
+import { answerNotificationEmails } from './notifications/mailer.js';
 import { createLogger, logFunction } from './observability/logger.js';
 import { startMetricsListener } from './observability/metrics-endpoint.js';
 import { streamMetrics } from './observability/stream-metrics.js';
-import { linkBaseUrl, startPulseMailer } from './pulse/mailer.js';
+import { pulseInvitationEmails } from './pulse/mailer.js';
 import { startPulseScheduler } from './pulse/scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -58,12 +60,12 @@ async function main(config: Config, logger: Logger): Promise<void> {
   // With TEST_CLOCK a test sets this process's time; the schedule sees it before the move is acknowledged.
   const testClock = config.testClock ? new SettableClock() : undefined;
   const clock = testClock ?? systemClock;
+  const linkBase = linkBaseUrl(config.publicUrl, config.port);
   const mailer =
     config.mail &&
-    startPulseMailer(db, {
+    startMailer([pulseInvitationEmails(db, linkBase), answerNotificationEmails(db, linkBase)], {
       smtpUrl: config.mail.smtpUrl,
       from: config.mail.from,
-      baseUrl: linkBaseUrl(config.publicUrl, config.port),
       clock,
       log,
     });

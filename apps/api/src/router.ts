@@ -3,6 +3,7 @@ import { accountRouter } from './auth/account-router.js';
 import { authRouter } from './auth/router.js';
 import { eventsRouter } from './events/stream/router.js';
 import { meetingRouter } from './meetings/router.js';
+import { notificationRouter } from './notifications/router.js';
 import { pulseRouter } from './pulse/router.js';
 import { questionRouter, queueRouter, tagRouter } from './questions/router.js';
 import { teamRouter, tenantRouter } from './tenants/router.js';
@@ -20,6 +21,7 @@ export const appRouter = router({
   events: eventsRouter,
   audit: auditRouter,
   pulse: pulseRouter,
+  notification: notificationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -53,7 +53,11 @@ export const eventSequence = z.number().int().nonnegative();
  * `question.mine`: the caller's own questions, newest first, rejected ones included: only their author
  * sees a rejection (`rejectedAt`), never who rejected it.
  */
-export const ownQuestion = question.extend({ rejectedAt: isoDateTime.nullable() });
+export const ownQuestion = question.extend({
+  rejectedAt: isoDateTime.nullable(),
+  /** The author asked to be told when it is answered; nobody else learns it. */
+  notifyWhenAnswered: z.boolean(),
+});
 export type OwnQuestion = z.infer<typeof ownQuestion>;
 export const ownQuestionPage = z.object({
   items: z.array(ownQuestion),

@@ -8,6 +8,7 @@ export * from './events/snapshots.js';
 export * from './events/wire.js';
 export * from './inputs.js';
 export * from './limits.js';
+export * from './notifications.js';
 export * from './primitives.js';
 export * from './pulse.js';
 export * from './text.js';

@@ -22,11 +22,12 @@ function issues(schema: z.ZodType, input: unknown) {
 const inMeeting = { tenant: 'demo', meetingId: randomUUID() } as const;
 
 describe('questionSubmitInput', () => {
-  it('trims the body and defaults teamId to null', () => {
+  it('trims the body, defaults teamId to null and asks for no notification', () => {
     expect(questionSubmitInput.parse({ ...inMeeting, body: '  Why?\n ' })).toEqual({
       ...inMeeting,
       body: 'Why?',
       teamId: null,
+      notifyWhenAnswered: false,
     });
   });
 

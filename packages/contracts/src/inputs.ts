@@ -127,6 +127,8 @@ export const questionInput = questionScoped;
 export const questionSubmitInput = meetingScoped.extend({
   body: text(1, QUESTION_BODY_MAX),
   teamId: uuid.nullable().default(null),
+  /** Tell the author when it is answered (in the app, and by email if they want email). */
+  notifyWhenAnswered: z.boolean().default(false),
 });
 /** Without `responseText` the question is marked answered live. */
 export const questionAnswerInput = questionScoped.extend({

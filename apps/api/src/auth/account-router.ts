@@ -1,5 +1,7 @@
 import {
   accountSession,
+  answerEmailInput,
+  answerEmailSetting,
   endedSession,
   endSessionInput,
   noInput,
@@ -7,6 +9,7 @@ import {
 } from '@pulsestage/contracts';
 import { z } from 'zod';
 import type { EventHub } from '../events/stream/hub.js';
+import { readAnswerEmailSetting, setAnswerEmails } from '../notifications/service.js';
 import { router, signedInProcedure } from '../trpc/trpc.js';
 import { endAllSessions, endSession, listSessions } from './account.js';
 
@@ -33,6 +36,15 @@ export const accountRouter = router({
       if (ended.current) ctx.clearCredentialCookies();
       return { sessionId: input.sessionId, current: ended.current };
     }),
+  /** Emails when one's question is answered, in any organization. */
+  answerEmails: signedInProcedure
+    .input(noInput)
+    .output(answerEmailSetting)
+    .query(({ ctx }) => readAnswerEmailSetting(ctx.db, ctx.caller.user.id)),
+  setAnswerEmails: signedInProcedure
+    .input(answerEmailInput)
+    .output(answerEmailSetting)
+    .mutation(({ ctx, input }) => setAnswerEmails(ctx.db, ctx.caller.user.id, input.enabled)),
   // No input parser, like auth.signOut: tRPC then reads no body, which is what a typed client sends.
   signOutEverywhere: signedInProcedure
     .meta(changesAccess)

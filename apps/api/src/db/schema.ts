@@ -35,6 +35,8 @@ export interface UserTable {
   name: string;
   passwordHash: string | null;
   guest: Flag;
+  /** Emails when one's question is answered (when the server sends email; never to guests). */
+  answerEmails: Generated<Flag>;
   createdAt: IsoTime;
 }
 
@@ -156,6 +158,8 @@ export interface QuestionTable {
   /** Hidden by a moderator: kept, listed to moderators only, restorable. */
   hiddenAt: IsoTime | null;
   editedAt: IsoTime | null;
+  /** Its author asked to be told when it is answered; only the author learns this. */
+  notifyAuthor: Generated<Flag>;
 }
 
 export interface UpvoteTable {
@@ -243,7 +247,8 @@ export interface PulseSendTable {
   sentAt: IsoTime;
 }
 
-export type PulseEmailState = 'none' | 'pending' | 'sending' | 'sent' | 'failed';
+/** Where an email is in its queue: `none` when there is no email to send. */
+export type EmailState = 'none' | 'pending' | 'sending' | 'sent' | 'failed';
 
 /** One member's invitation; it records that it was used, never when, and no answer points back at it. */
 export interface PulseInvitationTable {
@@ -255,7 +260,7 @@ export interface PulseInvitationTable {
   tokenHash: string | null;
   expiresAt: IsoTime;
   used: Flag;
-  emailState: PulseEmailState;
+  emailState: EmailState;
   emailAttempts: number;
   /** When the next attempt at sending may start. */
   emailNextAt: IsoTime | null;
@@ -272,6 +277,21 @@ export interface PulseResponseTable {
   score: number;
   /** Truncated to the hour. */
   submittedAt: IsoTime;
+}
+
+/** An author told that their question was answered: at most one per question. */
+export interface NotificationTable {
+  id: string;
+  tenantId: string;
+  userId: string;
+  questionId: string;
+  createdAt: IsoTime;
+  readAt: IsoTime | null;
+  /** SHA-256 of the email's "turn off these emails" token, set when the email is composed. */
+  tokenHash: string | null;
+  emailState: EmailState;
+  emailAttempts: number;
+  emailNextAt: IsoTime | null;
 }
 
 export interface DatabaseSchema {
@@ -298,6 +318,7 @@ export interface DatabaseSchema {
   pulseSends: PulseSendTable;
   pulseInvitations: PulseInvitationTable;
   pulseResponses: PulseResponseTable;
+  notifications: NotificationTable;
 }
 
 export type Database = Kysely<DatabaseSchema>;

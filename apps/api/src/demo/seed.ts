@@ -313,6 +313,7 @@ async function seedMeeting(
     const created = await submitQuestion(db, as(author), {
       ...inMeeting,
       body: question.body,
+      notifyWhenAnswered: false,
       teamId: (question.team && names.teams.get(question.team)) || null,
     });
     const ref = { ...inMeeting, questionId: created.id };

@@ -11,6 +11,7 @@ import { VoteBatcher } from '../questions/vote-batcher.js';
 import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
 
+import { EMAIL_OFF_PREFIX, turnOffAnswerEmails } from './email-off-endpoint.js';
 import { answerMethod, sendError, sendJson } from './responses.js';
 import { createSecurityHeaders } from './security-headers.js';
 import { createStaticHandler } from './static-files.js';
@@ -114,6 +115,8 @@ export function createApp(options: AppOptions): App {
     const oversizedBatch = pathname.startsWith('/trpc/') && limits.oversizedBatch(url);
     if (oversizedBatch) return sendError(res, 'BAD_REQUEST', oversizedBatch);
     if (pathname === '/trpc' || pathname.startsWith('/trpc/')) return trpc(req, res);
+    if (req.method === 'POST' && pathname.startsWith(EMAIL_OFF_PREFIX))
+      return turnOffAnswerEmails(db, req, res);
     return serveStatic(req, res, pathname);
   }
 

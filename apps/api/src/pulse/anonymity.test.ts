@@ -5,12 +5,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SettableClock } from '../clock.js';
+import { newLinkToken } from '../mail/link-tokens.js';
 import { addMember } from '../tenants/repository.js';
 import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { eventsOf, lastSeqOf } from '../test-support/outbox.js';
 import { insertPulseQuestion, insertPulseSend, PULSE_RESPONSE_COLUMNS } from '../test-support/pulse.js';
-import { newLinkToken } from './links.js';
 
 interface Person {
   userId: string;

@@ -205,7 +205,7 @@ export async function cancelPendingEmails(db: Executor, tenantId: string, userId
 // Emails ------------------------------------------------------------------------------------------
 
 /** An invitation whose email is due, with what the email says. */
-export interface DueEmail {
+export interface DueInvitationEmail {
   invitationId: string;
   email: string;
   tenantSlug: string;
@@ -216,7 +216,11 @@ export interface DueEmail {
 }
 
 /** Due emails of unused, unexpired invitations of members who have an address, up to `limit`. */
-export async function selectDueEmails(db: Executor, now: string, limit: number): Promise<DueEmail[]> {
+export async function selectDueEmails(
+  db: Executor,
+  now: string,
+  limit: number,
+): Promise<DueInvitationEmail[]> {
   const rows = await db
     .selectFrom('pulseInvitations')
     .innerJoin('users', 'users.id', 'pulseInvitations.userId')
@@ -265,38 +269,4 @@ export async function claimEmail(
     .where('used', '=', 0)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-/** What became of a claimed email: sent, to be tried again at `nextAt`, or given up on. */
-export type EmailOutcome =
-  | { state: 'sent' }
-  | { state: 'pending'; attempts: number; nextAt: string }
-  | { state: 'failed'; attempts: number };
-
-export async function settleEmail(db: Executor, invitationId: string, outcome: EmailOutcome): Promise<void> {
-  const changes =
-    outcome.state === 'sent'
-      ? { emailState: outcome.state }
-      : {
-          emailState: outcome.state,
-          emailAttempts: outcome.attempts,
-          emailNextAt: outcome.state === 'pending' ? outcome.nextAt : null,
-        };
-  await db
-    .updateTable('pulseInvitations')
-    .set(changes)
-    .where('id', '=', invitationId)
-    .where('emailState', '=', 'sending')
-    .execute();
-}
-
-/** Emails claimed before `claimedBefore` and never settled (their sender stopped): failed, never resent. */
-export async function failAbandonedEmails(db: Executor, claimedBefore: string): Promise<number> {
-  const result = await db
-    .updateTable('pulseInvitations')
-    .set({ emailState: 'failed', emailNextAt: null })
-    .where('emailState', '=', 'sending')
-    .where('emailNextAt', '<', claimedBefore)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
 }

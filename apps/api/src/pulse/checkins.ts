@@ -10,6 +10,7 @@ import type { TenantAccess } from '../auth/access.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { forbidden } from '../errors.js';
+import { hashLinkToken } from '../mail/link-tokens.js';
 import {
   cancelPendingEmails,
   findInvitationByTokenHash,
@@ -20,7 +21,6 @@ import {
   updateEmailPreference,
 } from './checkins-repository.js';
 import { cohortOf } from './cohorts.js';
-import { hashLinkToken } from './links.js';
 import { recordAnswer } from './responses.js';
 import { readPulseSettings } from './settings.js';
 

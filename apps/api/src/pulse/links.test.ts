@@ -1,12 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SettableClock } from '../clock.js';
+import { hashLinkToken, newLinkToken } from '../mail/link-tokens.js';
 import { deleteMember } from '../tenants/repository.js';
 import { failureOf, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { eventsOf, lastSeqOf } from '../test-support/outbox.js';
 import { insertPulseQuestion, insertPulseSend } from '../test-support/pulse.js';
 import { snapshotData } from '../test-support/snapshot.js';
-import { hashLinkToken, linkUrl, newLinkToken } from './links.js';
+import { linkUrl } from './links.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const alpha = { tenant: 'alpha' };

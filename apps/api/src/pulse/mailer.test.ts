@@ -2,20 +2,21 @@ import type { PulseScale } from '@pulsestage/contracts';
 import { type CapturedMail, TestSmtpServer } from '@pulsestage/test-harness/smtp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
-import type { Database, PulseEmailState } from '../db/schema.js';
+import type { Database, EmailState } from '../db/schema.js';
+import { hashLinkToken } from '../mail/link-tokens.js';
+import { type Mailer, startMailer } from '../mail/mailer.js';
 import { addMember } from '../tenants/repository.js';
 import { type Client, startTestApp, type TestApp, uniqueLabel } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { insertPulseQuestion, insertPulseSend } from '../test-support/pulse.js';
 import { LIVE_WAIT_MS, waitFor } from '../test-support/sse.js';
-import type { DueEmail } from './checkins-repository.js';
-import { hashLinkToken } from './links.js';
-import { composeInvitation, type PulseMailer, startPulseMailer } from './mailer.js';
+import type { DueInvitationEmail } from './checkins-repository.js';
+import { composeInvitation, pulseInvitationEmails } from './mailer.js';
 
 const MINUTE_MS = 60_000;
 
 describe('the invitation email', () => {
-  const email: DueEmail = {
+  const email: DueInvitationEmail = {
     invitationId: crypto.randomUUID(),
     email: 'sam@alpha.test',
     tenantSlug: 'alpha',
@@ -60,7 +61,7 @@ function linkParts(link: string): { token: string; score: number } {
 describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
   let app: TestApp;
   let smtp: TestSmtpServer;
-  let running: PulseMailer[] = [];
+  let running: Mailer[] = [];
 
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
@@ -75,11 +76,10 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
     await smtp.stop();
   });
 
-  function startMailer(db: Database = app.db): PulseMailer {
-    const mailer = startPulseMailer(db, {
+  function startInvitationMailer(db: Database = app.db): Mailer {
+    const mailer = startMailer([pulseInvitationEmails(db, app.url)], {
       smtpUrl: smtp.url,
       from: 'PulseStage <pulse@pulsestage.test>',
-      baseUrl: app.url,
       intervalMs: 50,
       retryDelayMs: 100,
       log: () => {},
@@ -120,7 +120,7 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
   const invitationRows = (ids: string[]) =>
     app.db.selectFrom('pulseInvitations').selectAll().where('id', 'in', ids).execute();
 
-  const allIn = (ids: string[], state: PulseEmailState) =>
+  const allIn = (ids: string[], state: EmailState) =>
     waitFor(
       async () => (await invitationRows(ids)).every((row) => row.emailState === state),
       LIVE_WAIT_MS,
@@ -130,7 +130,7 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
   it('sends each invitation once, with links that record the answer without signing in', async () => {
     const invitees = await newInvitees(3);
     const { questionId, text, invitations } = await inviteByEmail(invitees);
-    startMailer();
+    startInvitationMailer();
 
     const mails = await Promise.all(invitees.map(({ email }) => smtp.nextMessageTo(email)));
     await allIn(invitations, 'sent');
@@ -173,7 +173,7 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
       invitationId: invitations[0] as string,
       score: 2,
     });
-    startMailer();
+    startInvitationMailer();
 
     await smtp.nextMessageTo(waiting.email);
     await stopMailers();
@@ -186,7 +186,7 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
     const { invitations } = await inviteByEmail([invitee]);
     const refusedBefore = smtp.refusedCount;
     smtp.refuseNext(1);
-    startMailer();
+    startInvitationMailer();
 
     await allIn(invitations, 'sent');
     await stopMailers();
@@ -201,7 +201,7 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
     const { invitations } = await inviteByEmail([invitee]);
     const refusedBefore = smtp.refusedCount;
     smtp.refuseNext(5);
-    startMailer();
+    startInvitationMailer();
 
     await allIn(invitations, 'failed');
     await stopMailers();
@@ -224,7 +224,7 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
         .execute();
     await markSending(abandonedId, claimedAt(20));
     await markSending(underWayId, claimedAt(1));
-    startMailer();
+    startInvitationMailer();
 
     await allIn([abandonedId], 'failed');
     await stopMailers();
@@ -239,7 +239,7 @@ describe.each(DIALECTS)('pulse invitation emails on %s', (dialect) => {
     // On PostgreSQL the second mailer has its own connections, as another instance would.
     const otherDb = dialect === 'postgres' ? openDatabase(app.target, () => {}) : app.db;
     try {
-      const mailers = [startMailer(), startMailer(otherDb)];
+      const mailers = [startInvitationMailer(), startInvitationMailer(otherDb)];
       for (const mailer of mailers) mailer.wake();
 
       await allIn(invitations, 'sent');

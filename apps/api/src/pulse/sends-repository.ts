@@ -1,5 +1,5 @@
 import { inserted } from '../db/results.js';
-import type { Executor, PulseEmailState } from '../db/schema.js';
+import type { EmailState, Executor } from '../db/schema.js';
 import type { PulseQuestionRow } from './questions-repository.js';
 
 /** A tenant's day and cohort: what at most one send exists for. */
@@ -82,7 +82,7 @@ export type InvitableMember = Awaited<ReturnType<typeof selectInvitableMembers>>
 
 export interface NewInvitation {
   userId: string;
-  emailState: Extract<PulseEmailState, 'none' | 'pending'>;
+  emailState: Extract<EmailState, 'none' | 'pending'>;
   emailNextAt: string | null;
 }
 

@@ -4,10 +4,10 @@ import type { QuestionRow, Upvote } from './repository.js';
 
 /** Stores the question; its upvote count and what the viewer did are derived, never stored. */
 export async function insertQuestion(trx: Executor, tenantId: string, question: QuestionRow): Promise<void> {
-  const { upvoteCount: _count, upvotedByMe: _upvoted, mine: _mine, ...stored } = question;
+  const { upvoteCount: _count, upvotedByMe: _upvoted, mine: _mine, notifyWhenAnswered, ...stored } = question;
   await trx
     .insertInto('questions')
-    .values({ ...stored, tenantId })
+    .values({ ...stored, tenantId, notifyAuthor: notifyWhenAnswered ? 1 : 0 })
     .execute();
 }
 

@@ -9,6 +9,8 @@ const schemaByKind = {
   mine: z.tuple([z.literal('mine'), submittedAt, z.uuid()]),
   /** The audit log, newest first: an entry's time and id. */
   audit: z.tuple([z.literal('audit'), z.iso.datetime(), z.uuid()]),
+  /** One's notifications, newest first: a notification's time and id. */
+  notifications: z.tuple([z.literal('notifications'), z.iso.datetime(), z.uuid()]),
 };
 
 type CursorByKind = { [Kind in keyof typeof schemaByKind]: z.infer<(typeof schemaByKind)[Kind]> };

@@ -18,6 +18,8 @@ export interface QuestionRow {
   upvotedByMe: boolean;
   /** Whether the viewer asked it. */
   mine: boolean;
+  /** The viewer asked it and asked to be told when it is answered. */
+  notifyWhenAnswered: boolean;
   /** Set once rejected: then only its author still sees it, in their own list. */
   rejectedAt: string | null;
   /** Set while a moderator hides it: then only moderators see it. */
@@ -51,6 +53,7 @@ function selectQuestions(db: Executor, scope: MeetingScope, viewerId: string) {
       'q.hiddenAt',
       'q.editedAt',
       eb('q.authorId', '=', viewerId).as('mine'),
+      eb.and([eb('q.authorId', '=', viewerId), eb('q.notifyAuthor', '=', 1)]).as('notifyWhenAnswered'),
       eb
         .selectFrom('upvotes')
         .whereRef('upvotes.questionId', '=', 'q.id')
@@ -76,6 +79,7 @@ function toRow(selected: SelectedQuestion): QuestionRow {
     upvoteCount: Number(selected.upvoteCount ?? 0),
     upvotedByMe: Boolean(selected.upvotedByMe),
     mine: Boolean(selected.mine),
+    notifyWhenAnswered: Boolean(selected.notifyWhenAnswered),
   };
 }
 
@@ -187,7 +191,11 @@ function toOwnQuestion({ authorId: _author, hiddenAt, ...row }: QuestionRow, tag
 }
 
 /** For lists where nothing is rejected. */
-const withoutRejection = ({ rejectedAt: _rejected, ...question }: OwnQuestion): Question => question;
+const withoutRejection = ({
+  rejectedAt: _rejected,
+  notifyWhenAnswered: _notify,
+  ...question
+}: OwnQuestion): Question => question;
 
 export async function toOwnQuestions(db: Executor, rows: QuestionRow[]): Promise<OwnQuestion[]> {
   const tags = await tagsByQuestion(

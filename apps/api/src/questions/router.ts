@@ -7,6 +7,8 @@ import {
   questionInput,
   questionListInput,
   questionMineInput,
+  questionNotifyInput,
+  questionNotifySetting,
   questionPage,
   questionPinInput,
   questionSubmitInput,
@@ -19,6 +21,7 @@ import {
   upvoteResult,
 } from '@pulsestage/contracts';
 import { z } from 'zod';
+import { setQuestionNotify } from '../notifications/service.js';
 import { router, tenantProcedure } from '../trpc/trpc.js';
 import * as curation from './curation.js';
 import { freezeQueue, readQueueState } from './queue.js';
@@ -52,6 +55,11 @@ export const questionRouter = router({
     .input(questionInput)
     .output(upvoteResult)
     .mutation(({ ctx, input }) => ctx.votes.removeUpvote(ctx.access, input)),
+  /** The author's own choice of being told when it is answered. */
+  setNotify: tenantProcedure('participate')
+    .input(questionNotifyInput)
+    .output(questionNotifySetting)
+    .mutation(({ ctx, input }) => setQuestionNotify(ctx.db, ctx.access, input)),
   answer: tenantProcedure('moderate')
     .input(questionAnswerInput)
     .output(question)

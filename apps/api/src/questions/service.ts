@@ -18,6 +18,7 @@ import { badRequest } from '../errors.js';
 import { lastSequence } from '../events/outbox/reader.js';
 import { appendEvent } from '../events/outbox/writer.js';
 import { lockMeeting, recordVisitor } from '../meetings/repository.js';
+import { insertAnswerNotification } from '../notifications/repository.js';
 import { teamExists } from '../tenants/repository.js';
 import { changeQuestion, type QuestionRef, visibleQuestion } from './change.js';
 import { insertQuestion, markRejected, updateQuestion } from './changes-repository.js';
@@ -105,6 +106,7 @@ function newQuestion(
     upvoteCount: 0,
     upvotedByMe: false,
     mine: true,
+    notifyWhenAnswered: input.notifyWhenAnswered,
     rejectedAt: null,
     hiddenAt: null,
     editedAt: null,
@@ -164,11 +166,15 @@ export function answerQuestion(
 ): Promise<Question> {
   return changeQuestion(db, access, input, async (trx, question) => {
     checkCanModerate(question, 'answer');
+    const answeredAt = question.answeredAt ?? new Date().toISOString();
     const answered = await writeAnswer(trx, question, {
       status: 'ANSWERED' as const,
       responseText: input.responseText,
-      answeredAt: question.answeredAt ?? new Date().toISOString(),
+      answeredAt,
     });
+    // Only the first answer tells its author: later edits of the text do not.
+    if (question.answeredAt === null)
+      await insertAnswerNotification(trx, access.tenant.id, question.id, answeredAt);
     return { events: [{ event: answeredEvent(answered) }], result: await toQuestion(trx, answered) };
   });
 }

@@ -1,5 +1,5 @@
 import { PULSE_INVITATION_DAYS, type PulseScale } from '@pulsestage/contracts';
-import type { Database, PulseEmailState } from '../db/schema.js';
+import type { Database, EmailState } from '../db/schema.js';
 import { isoWeekOf } from '../pulse/calendar.js';
 import { type Client, type TestApp, uniqueLabel } from './app.js';
 
@@ -62,7 +62,7 @@ export async function insertPulseSend(
     localDate?: string;
     cohortName?: string;
     sentAt?: Date;
-    emailState?: PulseEmailState;
+    emailState?: EmailState;
   },
 ): Promise<Map<string, string>> {
   const sentAt = send.sentAt ?? new Date();
