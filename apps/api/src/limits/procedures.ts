@@ -3,6 +3,7 @@ import {
   joinCodeInput,
   joinWithCodeInput,
   type meetingScoped,
+  notificationEmailLinkInput,
   pulseLinkResponseInput,
   questionInput,
   questionSubmitInput,
@@ -189,6 +190,7 @@ export const PROCEDURE_LIMITS: Readonly<Record<string, Planner>> = {
   ),
   // A one-tap link's token is unguessable, but unknown ones are still guesses and cost as much.
   'pulse.respondWithLink': limitedBy(pulseLinkResponseInput, codeGuessesPerAddress),
+  'notification.setEmailByLink': limitedBy(notificationEmailLinkInput, codeGuessesPerAddress),
   'tenant.createJoinLink': limitedBy(tenantScoped, linksAndTokensPerAdmin),
   'tenant.createDisplayLink': limitedBy(tenantScoped, linksAndTokensPerAdmin),
   'tenant.createServiceToken': limitedBy(createServiceTokenInput, linksAndTokensPerAdmin),

@@ -234,6 +234,13 @@ const TABLE: Record<string, Entry> = {
     fields: { sessionId: id },
     valid: () => ({ sessionId: randomUUID() }),
   },
+  'account.answerEmails': { type: 'query', caller: 'owner', fields: null, valid: () => undefined },
+  'account.setAnswerEmails': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { enabled: bool },
+    valid: () => ({ enabled: true }),
+  },
   'account.signOutEverywhere': {
     type: 'mutation',
     caller: 'session',
@@ -403,6 +410,7 @@ const TABLE: Record<string, Entry> = {
       meetingId: id,
       body: { kind: 'text', min: 1, max: 2000 },
       teamId: { ...id, nullable: true },
+      notifyWhenAnswered: { ...bool, optional: true },
     },
     valid: (ids) => ({
       tenant: 'alpha',
@@ -439,6 +447,12 @@ const TABLE: Record<string, Entry> = {
     valid: (ids) => ({ ...questionOf(ids), body: 'Is this a better wording?' }),
   },
   'question.withdraw': questionOnly,
+  'question.setNotify': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { ...inQuestion, notify: bool },
+    valid: (ids) => ({ ...questionOf(ids), notify: true }),
+  },
   'question.hide': questionOnly,
   'question.restore': questionOnly,
   'question.reopen': questionOnly,
@@ -590,6 +604,35 @@ const TABLE: Record<string, Entry> = {
     caller: 'owner',
     fields: { tenant: slug, emailInvitations: bool },
     valid: () => ({ tenant: 'alpha', emailInvitations: false }),
+  },
+  'notification.list': {
+    type: 'query',
+    caller: 'owner',
+    fields: {
+      tenant: slug,
+      limit: { kind: 'int', min: 1, max: 50, optional: true },
+      cursor: { kind: 'cursor', optional: true },
+      direction: { kind: 'enum', values: ['forward'], optional: true },
+    },
+    valid: (ids) => ({
+      tenant: 'alpha',
+      limit: 10,
+      cursor: encodeCursor(['notifications', '2020-01-01T00:00:00.000Z', ids.questionId]),
+      direction: 'forward',
+    }),
+  },
+  'notification.unreadCount': tenantOnly('query'),
+  'notification.markRead': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { tenant: slug, notificationId: optionalId },
+    valid: () => ({ tenant: 'alpha' }),
+  },
+  'notification.setEmailByLink': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { token: { kind: 'text', min: 20, max: 128 }, enabled: bool },
+    valid: () => ({ token: randomUUID().replaceAll('-', ''), enabled: false }),
   },
   'pulse.respondWithLink': {
     type: 'mutation',

@@ -36,6 +36,8 @@ interface Objects {
   /** A member's pulse invitation. */
   invitationId: string;
   pulseQuestionId: string;
+  /** A member's notification that their question was answered. */
+  notificationId: string;
 }
 
 type Input = Record<string, unknown>;
@@ -96,6 +98,8 @@ const TABLE: Record<string, Entry> = {
   'account.sessions': outside('query'),
   'account.endSession': outside('mutation'),
   'account.signOutEverywhere': outside('mutation'),
+  'account.answerEmails': outside('query'),
+  'account.setAnswerEmails': outside('mutation'),
   'tenant.create': outside('mutation'),
   'tenant.get': scoped('query'),
   'tenant.updateSettings': scoped('mutation', (tenant) => ({
@@ -170,6 +174,13 @@ const TABLE: Record<string, Entry> = {
   'question.reject': onQuestion(),
   'question.edit': onQuestion({ body: 'An edit planted from outside' }),
   'question.withdraw': onQuestion(),
+  'question.setNotify': onQuestion({ notify: true }),
+  'notification.list': scoped('query'),
+  'notification.unreadCount': scoped('query'),
+  'notification.markRead': scoped('mutation', (tenant, o) => ({ tenant, notificationId: o.notificationId }), [
+    'notificationId',
+  ]),
+  'notification.setEmailByLink': outside('mutation'),
   'question.hide': onQuestion(),
   'question.restore': onQuestion(),
   'question.reopen': onQuestion(),
@@ -302,6 +313,16 @@ async function pulseInvitation(app: TestApp, tenantId: string, userId: string): 
   return invitations.get(userId) as string;
 }
 
+/** The notification that the question's answer left its author. */
+async function notificationOf(app: TestApp, questionId: string): Promise<string> {
+  const row = await app.db
+    .selectFrom('notifications')
+    .select('id')
+    .where('questionId', '=', questionId)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (dialect) => {
@@ -335,6 +356,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       meetingId: app.meetingIds.alpha,
       body: ALPHA_QUESTION,
       teamId: team.id,
+      notifyWhenAnswered: true,
     });
     const inAlpha = { tenant: 'alpha', meetingId: app.meetingIds.alpha };
     await owner.question.tag.mutate({ ...inAlpha, questionId: question.id, tagId: tag.id });
@@ -367,6 +389,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       tokenId: token.id,
       invitationId: await pulseInvitation(app, app.tenantIds.alpha, app.userIds.member),
       pulseQuestionId: pulseQuestion.id,
+      notificationId: await notificationOf(app, question.id),
     };
     alphaCandidates = {
       meetingId: [app.meetingIds.alpha],
@@ -378,6 +401,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       tokenId: [token.id],
       invitationId: [alpha.invitationId],
       pulseQuestionId: [pulseQuestion.id],
+      notificationId: [alpha.notificationId],
     };
 
     const [betaOwner, betaMember] = await app.clients('betaOwner', 'betaMember');
@@ -388,6 +412,12 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       meetingId: app.meetingIds.beta,
       body: 'A beta question',
       teamId: betaTeam.id,
+      notifyWhenAnswered: true,
+    });
+    await betaOwner.question.answer.mutate({
+      tenant: 'beta',
+      meetingId: app.meetingIds.beta,
+      questionId: betaQuestion.id,
     });
     const betaLink = await betaOwner.tenant.createJoinLink.mutate({ tenant: 'beta' });
     const betaToken = await betaOwner.tenant.createServiceToken.mutate({
@@ -410,6 +440,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       tokenId: betaToken.id,
       invitationId: await pulseInvitation(app, app.tenantIds.beta, app.userIds.betaMember),
       pulseQuestionId: betaPulseQuestion.id,
+      notificationId: await notificationOf(app, betaQuestion.id),
     };
 
     const alphaAccounts = (Object.keys(ACCOUNTS) as AccountName[]).filter(
@@ -448,6 +479,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     tokenId: randomUUID(),
     invitationId: randomUUID(),
     pulseQuestionId: randomUUID(),
+    notificationId: randomUUID(),
   });
 
   /** The alpha secrets in an answer that its request did not carry. */
@@ -715,6 +747,20 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
         input: { token: 'an-unknown-check-in-link-token', score: 3 },
         cookie: cookies.betaMember,
       },
+      {
+        type: 'mutation' as const,
+        path: 'notification.setEmailByLink',
+        label: 'unknown email link',
+        input: { token: 'an-unknown-notification-email-token', enabled: false },
+        cookie: cookies.betaMember,
+      },
+      {
+        type: 'query' as const,
+        path: 'account.answerEmails',
+        label: 'beta member',
+        input: undefined,
+        cookie: cookies.betaMember,
+      },
     ];
     const exchanges = await exchangeWithoutChange(requests);
     const [
@@ -730,6 +776,8 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       endAlphaSession,
       endNowhere,
       unknownPulseLink,
+      unknownEmailLink,
+      answerEmails,
     ] = exchanges.map((e) => e.answer);
     expect([meMember?.status, meOwner?.status]).toEqual([200, 200]);
     expect(meMember?.text).toContain('"tenant":"beta"');
@@ -745,6 +793,8 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     expect(endAlphaSession?.code).toBe('NOT_FOUND');
     expect(endAlphaSession?.text).toBe(endNowhere?.text);
     expect(unknownPulseLink?.code).toBe('NOT_FOUND');
+    expect(unknownEmailLink?.code).toBe('NOT_FOUND');
+    expect(answerEmails?.status).toBe(200);
     expect((await app.client({ cookie: cookies.owner }).account.sessions.query())[0]?.id).toBe(
       alphaSessionId,
     );
@@ -760,6 +810,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       'auth.demoAccounts',
       'auth.publicUrl',
       'account.signOutEverywhere',
+      'account.setAnswerEmails',
     ]);
   });
 });
