@@ -19,6 +19,8 @@ export interface CapturedMail {
   html: string;
   /** Every http(s) URL in the plain-text part, in order. */
   links: string[];
+  /** Each header as written (unfolded), by its lower-case name; the last one of a repeated name. */
+  headers: Record<string, string>;
   receivedAt: number;
 }
 
@@ -139,6 +141,15 @@ export class TestSmtpServer {
       text,
       html: typeof parsed.html === 'string' ? parsed.html : '',
       links: linksIn(text),
+      headers: Object.fromEntries(
+        parsed.headerLines.map(({ key, line }) => [
+          key,
+          line
+            .slice(line.indexOf(':') + 1)
+            .replace(/\r?\n\s+/g, ' ')
+            .trim(),
+        ]),
+      ),
       receivedAt: Date.now(),
     };
     this.messages.push(mail);
