@@ -26,6 +26,7 @@ const Account = lazy(() => import('./pages/account'));
 const PulseAdmin = lazy(() => import('./pages/pulse-admin'));
 const PulseResults = lazy(() => import('./pages/pulse-results'));
 const PulseLink = lazy(() => import('./pages/pulse-link'));
+const EmailOff = lazy(() => import('./pages/email-off'));
 
 function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
@@ -60,6 +61,7 @@ export function App() {
             <Route path="/j/:code" element={<JoinMeeting />} />
             <Route path="/display" element={<OpenDisplay />} />
             <Route path="/pulse/r/:token" element={<PulseLink />} />
+            <Route path="/notifications/email-off/:token" element={<EmailOff />} />
             <Route path="/t/:tenant" element={<TenantLayout />}>
               <Route index element={<Meetings />} />
               <Route path="present" element={<PresentOpenMeeting />} />

@@ -20,6 +20,10 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
   const where = { tenant: tenant.slug, meetingId: meeting.id };
   const [body, setBody] = useState('');
   const [teamId, setTeamId] = useState('');
+  // On unless the person chose otherwise; guests, who get no email, choose for themselves.
+  const [notifyChoice, setNotifyChoice] = useState<boolean | null>(null);
+  const me = trpc.auth.me.useQuery();
+  const notify = notifyChoice ?? me.data?.guest === false;
   const [notice, setNotice] = useState<string | null>(null);
   const ids = { body: useId(), count: useId() };
   const utils = trpc.useUtils();
@@ -49,7 +53,7 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
     event.preventDefault();
     if (!canSend) return;
     setNotice(null);
-    submit.mutate({ ...where, body, teamId: teamId || null });
+    submit.mutate({ ...where, body, teamId: teamId || null, notifyWhenAnswered: notify });
   };
 
   return (
@@ -81,6 +85,16 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
             disabled={frozen}
           />
         )}
+        <label className="flex cursor-pointer items-center gap-2 text-sm font-medium text-slate-700">
+          <input
+            type="checkbox"
+            checked={notify}
+            onChange={(event) => setNotifyChoice(event.target.checked)}
+            disabled={frozen}
+            className="size-4 accent-indigo-600"
+          />
+          Notify me when answered
+        </label>
         <span
           id={ids.count}
           className={`text-sm tabular-nums ${tooLong ? 'font-semibold text-rose-700' : 'text-slate-500'}`}

@@ -16,3 +16,7 @@ export const meetingPath = (
   meetingId: string,
   page: '' | 'moderate' | 'present' | 'analytics' = '',
 ) => `/t/${tenant}/m/${meetingId}${page ? `/${page}` : ''}`;
+
+/** A meeting's page on the tab of the person's own questions: where a notification of an answer leads. */
+export const ownQuestionsPath = (tenant: string, meetingId: string) =>
+  `${meetingPath(tenant, meetingId)}?tab=mine`;

@@ -124,6 +124,24 @@ function update<T>(queryClient: QueryClient, queryKey: QueryKey, scope: Scope, c
   );
 }
 
+/**
+ * An answer to one of the caller's own questions (the cached lists say `mine`) may have left them a
+ * notification: only then does this tab ask for its notifications again, not on every answer.
+ */
+function refreshNotificationsIfMine(queryClient: QueryClient, where: Where, event: StreamEvent): void {
+  if (event.type !== 'question:answered.v3') return;
+  const cache = queryClient.getQueryCache();
+  const lists = [trpc.question.list, trpc.question.mine].flatMap((procedure) =>
+    cache.findAll({ queryKey: getQueryKey(procedure, where, 'infinite') }),
+  );
+  if (!cachedQuestion(lists, event.data.id)?.mine) return;
+  const input = { tenant: where.tenant };
+  void queryClient.invalidateQueries({
+    queryKey: getQueryKey(trpc.notification.unreadCount, input, 'query'),
+  });
+  void queryClient.invalidateQueries({ queryKey: getQueryKey(trpc.notification.list, input, 'infinite') });
+}
+
 /** A tag the tag list does not know yet (created since it loaded) makes the list load again. */
 function refreshTagsIfNew(queryClient: QueryClient, tenant: string, event: StreamEvent): void {
   if (event.type !== 'question:tagged.v2') return;
@@ -156,6 +174,7 @@ export function applyStreamEvent(
   const meetingId = meetingIdOf(event);
   if (!meetingId || !event.type.startsWith('question:')) return;
   const where = { tenant, meetingId };
+  refreshNotificationsIfMine(queryClient, where, event);
   updateLists(queryClient, where, event, scope);
   updateOwn(queryClient, where, event, scope);
   updateQueue(queryClient, where, event, scope);

@@ -3,6 +3,7 @@ import { Navigate } from 'react-router';
 import { SMALL_BUTTON } from '../components/button-styles';
 import { ConfirmButton } from '../components/confirm-button';
 import { ErrorNotice } from '../components/notice';
+import { Section } from '../components/section';
 import { Spinner } from '../components/spinner';
 import { UserMenu, useLeaveSignedOut } from '../components/user-menu';
 import { errorCode, errorMessage } from '../lib/errors';
@@ -108,7 +109,44 @@ function Sessions() {
   );
 }
 
-/** `/account`: the browsers signed in to the person's account, and signing them out. */
+/** Emails when one's questions are answered; the bell in each organization's header shows them anyway. */
+function AnswerEmails() {
+  const setting = trpc.account.answerEmails.useQuery(undefined, { retry: false });
+  const utils = trpc.useUtils();
+  const update = trpc.account.setAnswerEmails.useMutation({
+    onSuccess: (saved) => utils.account.answerEmails.setData(undefined, saved),
+  });
+  const failure = useFailureNotice([update]);
+  if (!setting.data) return null;
+  const enabled = update.isPending ? update.variables.enabled : setting.data.enabled;
+  return (
+    <Section title="Notifications">
+      <p className="mb-3 text-sm text-slate-600">
+        When a question you asked to be told about is answered, the bell at the top of your organization's
+        pages shows it.
+      </p>
+      {setting.data.available ? (
+        <label className="flex w-fit cursor-pointer items-center gap-2 text-sm font-medium text-slate-700">
+          <input
+            type="checkbox"
+            role="switch"
+            aria-checked={enabled}
+            checked={enabled}
+            disabled={update.isPending}
+            onChange={(event) => update.mutate({ enabled: event.target.checked })}
+            className="size-4 accent-indigo-600"
+          />
+          Also email me when my questions are answered
+        </label>
+      ) : (
+        <p className="text-sm text-slate-600">As a guest you are told in PulseStage only, never by email.</p>
+      )}
+      <ErrorNotice message={failure} className="mt-3" />
+    </Section>
+  );
+}
+
+/** `/account`: the browsers signed in to the person's account, signing them out, and notification emails. */
 export default function Account() {
   return (
     <div className="min-h-dvh">
@@ -125,6 +163,7 @@ export default function Account() {
       </header>
       <main className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-8">
         <Sessions />
+        <AnswerEmails />
       </main>
     </div>
   );

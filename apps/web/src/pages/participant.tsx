@@ -1,8 +1,9 @@
-import type { Question } from '@pulsestage/contracts';
+import type { OwnQuestion, Question } from '@pulsestage/contracts';
 import { FilterBar } from '../components/filter-bar';
 import { FrozenBanner } from '../components/frozen-banner';
 import { MeetingHeader, MeetingStateBanner } from '../components/meeting-header';
 import { ErrorNotice } from '../components/notice';
+import { NotifyToggle } from '../components/notify-toggle';
 import { editableByAuthor, OwnQuestionControls } from '../components/own-question-controls';
 import { PulseCheckins } from '../components/pulse-card';
 import { type CardQuestion, QuestionCard } from '../components/question-card';
@@ -43,8 +44,13 @@ export function Participant() {
   const vote = useVoteToggle(where);
   const voteFailure = useFailureNotice([vote]);
   // Questions asked here since the lists loaded carry no `mine` flag yet: the own list knows them.
-  const ownIds = new Set(mine.questions.map((question) => question.id));
-  const isOwn = (question: Question) => question.mine || ownIds.has(question.id);
+  const ownById = new Map(mine.questions.map((question) => [question.id, question]));
+  const isOwn = (question: Question) => question.mine || ownById.has(question.id);
+  // Until it is answered, its author may still choose to be told when it is.
+  const notifyChoice = (own: OwnQuestion | undefined) =>
+    own && own.rejectedAt === null && own.status !== 'ANSWERED' && participates ? (
+      <NotifyToggle question={own} where={where} />
+    ) : null;
   const teamName = (id: string | null) => teams.data?.find((team) => team.id === id)?.name;
 
   const card = (question: CardQuestion) => (
@@ -66,6 +72,7 @@ export function Participant() {
       {isOwn(question) && !question.rejectedAt && editableByAuthor(question, open) && (
         <OwnQuestionControls question={question} where={where} reviewed={meeting.effective.requireApproval} />
       )}
+      {notifyChoice(ownById.get(question.id))}
     </QuestionCard>
   );
 

@@ -1,6 +1,7 @@
 import type { Tenant, TenantSnapshot } from '@pulsestage/contracts';
 import { Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import { ConnectionIndicator } from '../components/connection-indicator';
+import { NotificationBell } from '../components/notification-bell';
 import { Spinner } from '../components/spinner';
 import { UserMenu } from '../components/user-menu';
 import { errorCode, errorMessage } from '../lib/errors';
@@ -121,6 +122,7 @@ export function TenantLayout() {
                 <TenantNav tenant={tenant.data} meetingId={meetingId} />
                 <div className="ml-auto flex items-center gap-3">
                   <ConnectionIndicator />
+                  {hasRole(tenant.data, 'member') && <NotificationBell tenant={tenant.data.slug} />}
                   <UserMenu />
                 </div>
               </div>

@@ -1,0 +1,185 @@
+import type { Notification } from '@pulsestage/contracts';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { useFailureNotice } from '../lib/failure';
+import { ownQuestionsPath } from '../lib/meeting';
+import { useTimeAgo } from '../lib/time';
+import { trpc } from '../trpc';
+import { SMALL_BUTTON } from './button-styles';
+import { ErrorNotice } from './notice';
+
+const PAGE_SIZE = 20;
+
+function BellIcon() {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      className="size-5"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+    >
+      <path strokeLinecap="round" strokeLinejoin="round" d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path strokeLinecap="round" strokeLinejoin="round" d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+    </svg>
+  );
+}
+
+interface ItemProps {
+  tenant: string;
+  notification: Notification;
+  onOpen(notification: Notification): void;
+}
+
+function NotificationItem({ tenant, notification, onOpen }: ItemProps) {
+  const when = useTimeAgo(notification.createdAt);
+  return (
+    <li data-testid="notification" data-read={notification.read}>
+      <Link
+        to={ownQuestionsPath(tenant, notification.meetingId)}
+        onClick={() => onOpen(notification)}
+        className={`block rounded-xl p-3 hover:bg-slate-50 ${notification.read ? '' : 'bg-indigo-50'}`}
+      >
+        <span className="flex items-center gap-2 text-xs font-semibold text-slate-600">
+          {!notification.read && <span className="size-2 rounded-full bg-indigo-600" aria-hidden="true" />}
+          <span>{notification.read ? 'Your question was answered' : 'New: your question was answered'}</span>
+          <span className="ml-auto font-normal">{when}</span>
+        </span>
+        <span className="mt-1 line-clamp-2 block break-words font-medium text-slate-900">
+          {notification.questionText}
+        </span>
+        <span className="mt-1 line-clamp-2 block break-words text-sm text-slate-700">
+          {notification.answerPreview ?? 'Answered live, in the room.'}
+        </span>
+      </Link>
+    </li>
+  );
+}
+
+/** The person's notifications, newest first; opening one marks it read. */
+function NotificationPanel({ id, tenant, onClose }: { id: string; tenant: string; onClose(): void }) {
+  const utils = trpc.useUtils();
+  const list = trpc.notification.list.useInfiniteQuery(
+    { tenant, limit: PAGE_SIZE },
+    { getNextPageParam: (page) => page.nextCursor ?? undefined, refetchOnMount: 'always' },
+  );
+  const markRead = trpc.notification.markRead.useMutation({
+    onSuccess: ({ unreadCount }) => {
+      utils.notification.unreadCount.setData({ tenant }, { unreadCount });
+      void utils.notification.list.invalidate({ tenant });
+    },
+  });
+  const failure = useFailureNotice([markRead]);
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const unread = list.data?.pages[0]?.unreadCount ?? 0;
+  const open = (notification: Notification) => {
+    if (!notification.read) markRead.mutate({ tenant, notificationId: notification.id });
+    onClose();
+  };
+  return (
+    <section
+      id={id}
+      aria-label="Notifications"
+      className="fixed inset-x-2 top-16 z-30 max-h-[70dvh] overflow-y-auto rounded-2xl bg-white p-3 shadow-lg ring-1 ring-slate-200 sm:absolute sm:inset-x-auto sm:right-0 sm:top-full sm:mt-2 sm:w-96"
+    >
+      <div className="mb-2 flex items-center gap-2 px-1">
+        <h2 className="font-semibold text-slate-900">Notifications</h2>
+        <button
+          type="button"
+          className={`ml-auto ${SMALL_BUTTON}`}
+          disabled={unread === 0 || markRead.isPending}
+          onClick={() => markRead.mutate({ tenant })}
+        >
+          Mark all as read
+        </button>
+      </div>
+      <ErrorNotice message={failure} className="mb-2" />
+      {list.isPending ? (
+        <p className="p-3 text-sm text-slate-600">Loading…</p>
+      ) : items.length === 0 ? (
+        <p className="p-3 text-sm text-slate-600">
+          Nothing yet. Choose “Notify me when answered” when you ask, and answers to your questions show up
+          here.
+        </p>
+      ) : (
+        <ul className="flex flex-col gap-1">
+          {items.map((notification) => (
+            <NotificationItem
+              key={notification.id}
+              tenant={tenant}
+              notification={notification}
+              onOpen={open}
+            />
+          ))}
+        </ul>
+      )}
+      {list.hasNextPage && (
+        <button
+          type="button"
+          className={`mt-2 w-full ${SMALL_BUTTON}`}
+          disabled={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
+        >
+          Show older
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** Closes the panel on Escape or a click outside it. */
+function useDismiss(open: boolean, container: React.RefObject<HTMLElement | null>, close: () => void) {
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') close();
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (!container.current?.contains(event.target as Node)) close();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open, container, close]);
+}
+
+/**
+ * The header's bell: the unread count, kept current by the live stream (an answer to one of this tab's
+ * own questions) and by asking again when the browser tab regains focus, never on a timer.
+ */
+export function NotificationBell({ tenant }: { tenant: string }) {
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const container = useRef<HTMLDivElement>(null);
+  const unread = trpc.notification.unreadCount.useQuery({ tenant }, { refetchOnWindowFocus: 'always' });
+  const count = unread.data?.unreadCount ?? 0;
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, container, close);
+  return (
+    <div ref={container} className="sm:relative">
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={open ? panelId : undefined}
+        aria-label={count > 0 ? `Notifications, ${count} unread` : 'Notifications'}
+        onClick={() => setOpen(!open)}
+        className="relative rounded-md p-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+      >
+        <BellIcon />
+        {count > 0 && (
+          <span
+            data-testid="notification-badge"
+            className="absolute -right-1 -top-1 min-w-5 rounded-full bg-rose-700 px-1 text-center text-xs font-semibold leading-5 text-white"
+          >
+            {count > 99 ? '99+' : count}
+          </span>
+        )}
+      </button>
+      {open && <NotificationPanel id={panelId} tenant={tenant} onClose={close} />}
+    </div>
+  );
+}
