@@ -627,7 +627,7 @@ const TABLE: Record<string, Entry> = {
     type: 'mutation',
     caller: 'owner',
     fields: { tenant: slug, notificationId: optionalId },
-    valid: () => ({ tenant: 'alpha' }),
+    valid: () => ({ tenant: 'alpha', notificationId: randomUUID() }),
   },
   'notification.setEmailByLink': {
     type: 'mutation',

@@ -394,4 +394,36 @@ describe('applyStreamEvent', () => {
       expect(isInvalidated(tagsKey(OTHER_TENANT))).toBe(false);
     });
   });
+
+  describe("an answer to one of the caller's own questions", () => {
+    const unreadKey = getQueryKey(trpc.notification.unreadCount, { tenant: TENANT }, 'query');
+    const notificationsKey = getQueryKey(trpc.notification.list, { tenant: TENANT, limit: 20 }, 'infinite');
+    const answer = (id: string) =>
+      makeEvent('question:answered.v3', {
+        meetingId,
+        id,
+        status: 'ANSWERED',
+        responseText: 'Soon.',
+        answeredAt: '2025-03-10T11:55:00.000Z',
+        teamId: null,
+      });
+
+    beforeEach(() => {
+      seedCache();
+      queryClient.setQueryData(unreadKey, { unreadCount: 0 });
+      queryClient.setQueryData(notificationsKey, { pages: [], pageParams: [] });
+    });
+
+    it('makes the notifications load again, even when a list patched from the stream does not say mine', () => {
+      applyStreamEvent(queryClient, TENANT, answer(mine.id));
+      expect(isInvalidated(unreadKey)).toBe(true);
+      expect(isInvalidated(notificationsKey)).toBe(true);
+    });
+
+    it("leaves them alone for anybody else's question", () => {
+      applyStreamEvent(queryClient, TENANT, answer(popular.id));
+      expect(isInvalidated(unreadKey)).toBe(false);
+      expect(isInvalidated(notificationsKey)).toBe(false);
+    });
+  });
 });

@@ -131,10 +131,11 @@ function update<T>(queryClient: QueryClient, queryKey: QueryKey, scope: Scope, c
 function refreshNotificationsIfMine(queryClient: QueryClient, where: Where, event: StreamEvent): void {
   if (event.type !== 'question:answered.v3') return;
   const cache = queryClient.getQueryCache();
-  const lists = [trpc.question.list, trpc.question.mine].flatMap((procedure) =>
-    cache.findAll({ queryKey: getQueryKey(procedure, where, 'infinite') }),
-  );
-  if (!cachedQuestion(lists, event.data.id)?.mine) return;
+  const cached = (procedure: typeof trpc.question.list | typeof trpc.question.mine) =>
+    cachedQuestion(cache.findAll({ queryKey: getQueryKey(procedure, where, 'infinite') }), event.data.id);
+  // The own list holds only the caller's questions; a list patched from the stream never says `mine`.
+  const own = cached(trpc.question.mine) !== undefined || cached(trpc.question.list)?.mine;
+  if (!own) return;
   const input = { tenant: where.tenant };
   void queryClient.invalidateQueries({
     queryKey: getQueryKey(trpc.notification.unreadCount, input, 'query'),

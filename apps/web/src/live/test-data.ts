@@ -40,7 +40,13 @@ export function makeQuestion(overrides: Partial<Question> = {}): Question {
 
 /** A question as the caller's own list holds it. */
 export function makeOwnQuestion(overrides: Partial<OwnQuestion> = {}): OwnQuestion {
-  return ownQuestionSchema.parse({ ...makeQuestion(), mine: true, rejectedAt: null, ...overrides });
+  return ownQuestionSchema.parse({
+    ...makeQuestion(),
+    mine: true,
+    rejectedAt: null,
+    notifyWhenAnswered: false,
+    ...overrides,
+  });
 }
 
 export function deepFreeze<T>(value: T): T {
