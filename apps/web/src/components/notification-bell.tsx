@@ -58,7 +58,15 @@ function NotificationItem({ tenant, notification, onOpen }: ItemProps) {
 }
 
 /** The person's notifications, newest first; opening one marks it read. */
-function NotificationPanel({ id, tenant, onClose }: { id: string; tenant: string; onClose(): void }) {
+interface PanelProps {
+  id: string;
+  tenant: string;
+  /** Just below the bell, wherever the header's rows put it. */
+  top: number;
+  onClose(): void;
+}
+
+function NotificationPanel({ id, tenant, top, onClose }: PanelProps) {
   const utils = trpc.useUtils();
   const list = trpc.notification.list.useInfiniteQuery(
     { tenant, limit: PAGE_SIZE },
@@ -81,7 +89,8 @@ function NotificationPanel({ id, tenant, onClose }: { id: string; tenant: string
     <section
       id={id}
       aria-label="Notifications"
-      className="fixed inset-x-2 top-16 z-30 max-h-[70dvh] overflow-y-auto rounded-2xl bg-white p-3 shadow-lg ring-1 ring-slate-200 sm:absolute sm:inset-x-auto sm:right-0 sm:top-full sm:mt-2 sm:w-96"
+      style={{ top }}
+      className="fixed inset-x-2 z-30 max-h-[70dvh] overflow-y-auto rounded-2xl bg-white p-3 shadow-lg ring-1 ring-slate-200 sm:left-auto sm:right-4 sm:w-96"
     >
       <div className="mb-2 flex items-center gap-2 px-1">
         <h2 className="font-semibold text-slate-900">Notifications</h2>
@@ -152,21 +161,22 @@ function useDismiss(open: boolean, container: React.RefObject<HTMLElement | null
  * own questions) and by asking again when the browser tab regains focus, never on a timer.
  */
 export function NotificationBell({ tenant }: { tenant: string }) {
-  const [open, setOpen] = useState(false);
+  const [panelTop, setPanelTop] = useState<number | null>(null);
+  const open = panelTop !== null;
   const panelId = useId();
   const container = useRef<HTMLDivElement>(null);
   const unread = trpc.notification.unreadCount.useQuery({ tenant }, { refetchOnWindowFocus: 'always' });
   const count = unread.data?.unreadCount ?? 0;
-  const close = useCallback(() => setOpen(false), []);
+  const close = useCallback(() => setPanelTop(null), []);
   useDismiss(open, container, close);
   return (
-    <div ref={container} className="sm:relative">
+    <div ref={container}>
       <button
         type="button"
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
         aria-label={count > 0 ? `Notifications, ${count} unread` : 'Notifications'}
-        onClick={() => setOpen(!open)}
+        onClick={(event) => setPanelTop(open ? null : event.currentTarget.getBoundingClientRect().bottom + 8)}
         className="relative rounded-md p-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >
         <BellIcon />
@@ -179,7 +189,7 @@ export function NotificationBell({ tenant }: { tenant: string }) {
           </span>
         )}
       </button>
-      {open && <NotificationPanel id={panelId} tenant={tenant} onClose={close} />}
+      {open && <NotificationPanel id={panelId} tenant={tenant} top={panelTop} onClose={close} />}
     </div>
   );
 }
