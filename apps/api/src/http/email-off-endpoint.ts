@@ -2,26 +2,50 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerEmailsOffPath, notificationEmailToken } from '@pulsestage/contracts';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import { setAnswerEmailsByLink } from '../notifications/service.js';
+import { toTRPCError } from '../trpc/trpc.js';
+import { clientAddress, type TrustedProxies } from './client-address.js';
 import { sendError, sendJson } from './responses.js';
 
 /** The path every "Turn off these emails" link starts with. */
 export const EMAIL_OFF_PREFIX = answerEmailsOffPath('');
 
+interface EmailOffDeps {
+  db: Database;
+  limits: RateLimits;
+  trustedProxies: TrustedProxies | undefined;
+}
+
 /**
  * A mail client's one-click unsubscribe (RFC 8058): a POST to the link in `List-Unsubscribe`, with
- * `List-Unsubscribe=One-Click` as its body, which needs no more than the token in the address. A GET
- * of the same address is the web page, which asks before it changes anything.
+ * `List-Unsubscribe=One-Click` as its body, which needs no more than the token in the address. It
+ * spends the limits of `notification.setEmailByLink`, which the link's page calls. A GET of the same
+ * address is that page.
  */
-export async function turnOffAnswerEmails(db: Database, req: IncomingMessage, res: ServerResponse) {
+export async function turnOffAnswerEmails(deps: EmailOffDeps, req: IncomingMessage, res: ServerResponse) {
   req.resume();
   const token = notificationEmailToken.safeParse(
     new URL(req.url ?? '/', 'http://localhost').pathname.slice(EMAIL_OFF_PREFIX.length),
   );
   if (!token.success) return sendError(res, 'NOT_FOUND', 'This link is not valid');
+  const input = { token: token.data, enabled: false };
+  const call = {
+    path: 'notification.setEmailByLink',
+    caller: { kind: 'anonymous' as const },
+    clientAddress: clientAddress(req, deps.trustedProxies),
+    db: deps.db,
+    getRawInput: async () => input,
+  };
   try {
-    const { enabled } = await setAnswerEmailsByLink(db, { token: token.data, enabled: false });
-    sendJson(res, 200, { enabled });
+    const outcome = await deps.limits.guard(call, () =>
+      setAnswerEmailsByLink(deps.db, input).then(
+        () => ({ ok: true as const }),
+        (error: unknown) => ({ ok: false as const, error: toTRPCError(error) }),
+      ),
+    );
+    if (outcome.ok) return sendJson(res, 200, { enabled: false });
+    throw outcome.error.cause;
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     sendError(res, error.code, error.message);

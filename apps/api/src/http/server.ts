@@ -116,7 +116,7 @@ export function createApp(options: AppOptions): App {
     if (oversizedBatch) return sendError(res, 'BAD_REQUEST', oversizedBatch);
     if (pathname === '/trpc' || pathname.startsWith('/trpc/')) return trpc(req, res);
     if (req.method === 'POST' && pathname.startsWith(EMAIL_OFF_PREFIX))
-      return turnOffAnswerEmails(db, req, res);
+      return turnOffAnswerEmails({ db, limits, trustedProxies: options.trustedProxies }, req, res);
     return serveStatic(req, res, pathname);
   }
 

@@ -31,6 +31,7 @@ describe('request lines', () => {
     expect(loggedPath('/events?tenant=demo&lastEventId=3')).toBe('/events');
     expect(loggedPath('/pulse/r/Zm9vYmFyYmF6cXV4?score=3')).toBe('/pulse/r/:token');
     expect(loggedPath('/pulse/r/Zm9vYmFyYmF6cXV4/')).toBe('/pulse/r/:token/');
+    expect(loggedPath('/notifications/email-off/Zm9vYmFyYmF6cXV4')).toBe('/notifications/email-off/:token');
     expect(loggedPath('/join/ABCDEFGH12345678')).toBe('/join/:code');
     expect(loggedPath('/j/482913')).toBe('/j/:code');
     expect(loggedPath('/t/demo/m/7d4f0c8e-0000-4000-8000-000000000000/present#x')).toBe(

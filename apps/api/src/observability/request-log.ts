@@ -9,10 +9,12 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const LONGEST_LOGGED_PATH = 200;
 /**
  * Web app routes whose last segment is a credential (`apps/web/src/app.tsx`): the check-in link's
- * token, a join link's code, a meeting code. Their lines show the route instead.
+ * token, a notification email's "turn off" token, a join link's code, a meeting code. Their lines show
+ * the route instead.
  */
 const CREDENTIAL_ROUTES: [RegExp, string][] = [
   [/^\/pulse\/r\/[^/]+/, '/pulse/r/:token'],
+  [/^\/notifications\/email-off\/[^/]+/, '/notifications/email-off/:token'],
   [/^\/join\/[^/]+/, '/join/:code'],
   [/^\/j\/[^/]+/, '/j/:code'],
 ];
