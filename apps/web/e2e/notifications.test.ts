@@ -92,6 +92,11 @@ describe('notifications when a question is answered', () => {
     const item = phone.getByTestId('notification').filter({ hasText: QUESTION });
     await item.waitFor();
     expect(await item.textContent()).toContain(ANSWER);
+    const width = await phone.evaluate(() => ({
+      document: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+    }));
+    expect(width.document).toBeLessThanOrEqual(width.viewport);
     await screenshot(phone, 'notifications-phone');
     expect(await accessibilityProblems(phone)).toEqual([]);
     await phone.emulateMedia({ colorScheme: 'dark' });

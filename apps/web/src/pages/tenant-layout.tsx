@@ -120,7 +120,7 @@ export function TenantLayout() {
                   <span>{tenant.data.name}</span>
                 </a>
                 <TenantNav tenant={tenant.data} meetingId={meetingId} />
-                <div className="ml-auto flex items-center gap-3">
+                <div className="ml-auto flex flex-wrap items-center justify-end gap-3">
                   <ConnectionIndicator />
                   {hasRole(tenant.data, 'member') && <NotificationBell tenant={tenant.data.slug} />}
                   <UserMenu />
