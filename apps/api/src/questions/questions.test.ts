@@ -1100,6 +1100,7 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(strictOwnQuestion.parse(rejected)).toEqual({
           ...pending,
           rejectedAt: expect.stringMatching(ISO),
+          notifyWhenAnswered: false,
         });
         expect(await ownIds(member2)).not.toContain(pending.id);
         expect(await ownIds(moderator)).not.toContain(pending.id);

@@ -231,6 +231,8 @@ describe.each(DIALECTS)('migrating a database of the release before meetings on 
         meetingId: meetingIdOf[String(question.tenantId)],
         hiddenAt: null,
         editedAt: null,
+        // Added by a later migration: nobody had asked to be told of an answer.
+        notifyAuthor: 0,
       })),
     );
     for (const [table, order] of KEPT_TABLES.filter(([table]) => table !== 'questions')) {
