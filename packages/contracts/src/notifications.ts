@@ -56,9 +56,3 @@ export type AnswerEmailSetting = z.infer<typeof answerEmailSetting>;
 export const answerEmailInput = z.strictObject({ enabled: z.boolean() });
 /** What a "Turn off these emails" link set, for its page. */
 export const answerEmailLinkResult = z.object({ enabled: z.boolean(), tenantName: z.string() });
-
-/** Where a notification leads: the meeting's page, on the tab listing the person's own questions. */
-export const ownQuestionsPath = (tenant: string, meetingId: string) => `/t/${tenant}/m/${meetingId}?tab=mine`;
-
-/** The page a "Turn off these emails" link opens; a POST to it turns them off at once (RFC 8058). */
-export const answerEmailsOffPath = (token: string) => `/notifications/email-off/${token}`;

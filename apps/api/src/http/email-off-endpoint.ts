@@ -1,15 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerEmailsOffPath, notificationEmailToken } from '@pulsestage/contracts';
+import { notificationEmailToken } from '@pulsestage/contracts';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import type { RateLimits } from '../limits/rate-limits.js';
+import { EMAIL_OFF_PREFIX } from '../notifications/links.js';
 import { setAnswerEmailsByLink } from '../notifications/service.js';
 import { toTRPCError } from '../trpc/trpc.js';
 import { clientAddress, type TrustedProxies } from './client-address.js';
 import { sendError, sendJson } from './responses.js';
-
-/** The path every "Turn off these emails" link starts with. */
-export const EMAIL_OFF_PREFIX = answerEmailsOffPath('');
 
 interface EmailOffDeps {
   db: Database;

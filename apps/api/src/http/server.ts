@@ -4,14 +4,14 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { StreamLimits } from '../events/stream/stream-limits.js';
 import { defaultRateLimits, retryAfterHeaders } from '../limits/rate-limits.js';
+import { EMAIL_OFF_PREFIX } from '../notifications/links.js';
 import { createLogger } from '../observability/logger.js';
 import { METRICS_PATH, mainPortMetrics } from '../observability/metrics-endpoint.js';
 import { loggedPath, logRequest } from '../observability/request-log.js';
 import { VoteBatcher } from '../questions/vote-batcher.js';
 import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
-
-import { EMAIL_OFF_PREFIX, turnOffAnswerEmails } from './email-off-endpoint.js';
+import { turnOffAnswerEmails } from './email-off-endpoint.js';
 import { answerMethod, sendError, sendJson } from './responses.js';
 import { createSecurityHeaders } from './security-headers.js';
 import { createStaticHandler } from './static-files.js';

@@ -1,8 +1,8 @@
-import { answerEmailsOffPath, ownQuestionsPath } from '@pulsestage/contracts';
 import type { Database } from '../db/schema.js';
 import { newLinkToken } from '../mail/link-tokens.js';
 import { type EmailQueue, escapeHtml, type OutgoingEmail } from '../mail/mailer.js';
 import { failAbandonedEmails, settleEmail } from '../mail/queue-repository.js';
+import { answerEmailsOffPath, ownQuestionsPath } from './links.js';
 import {
   claimNotificationEmail,
   type DueNotificationEmail,
