@@ -1,6 +1,7 @@
 import { auditRouter } from './audit/router.js';
 import { accountRouter } from './auth/account-router.js';
 import { authRouter } from './auth/router.js';
+import { ssoRouter } from './auth/sso/router.js';
 import { eventsRouter } from './events/stream/router.js';
 import { meetingRouter } from './meetings/router.js';
 import { pulseRouter } from './pulse/router.js';
@@ -20,6 +21,7 @@ export const appRouter = router({
   events: eventsRouter,
   audit: auditRouter,
   pulse: pulseRouter,
+  sso: ssoRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,4 +10,6 @@ export * from './inputs.js';
 export * from './limits.js';
 export * from './primitives.js';
 export * from './pulse.js';
+export * from './sso.js';
+export * from './sso-messages.js';
 export * from './text.js';
