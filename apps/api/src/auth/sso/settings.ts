@@ -23,7 +23,7 @@ const UNSET: StoredSettings = {
   requireSso: false,
 };
 
-async function readStored(db: Executor, tenantId: string): Promise<StoredSettings> {
+export async function readStoredSsoSettings(db: Executor, tenantId: string): Promise<StoredSettings> {
   const row = await findSsoSettings(db, tenantId);
   if (!row) return UNSET;
   return {
@@ -41,7 +41,7 @@ export async function readSsoSettings(
   access: TenantAccess,
   redirectUri: string,
 ): Promise<SsoSettings> {
-  return { ...(await readStored(db, access.tenant.id)), redirectUri };
+  return { ...(await readStoredSsoSettings(db, access.tenant.id)), redirectUri };
 }
 
 function definedFields<Fields extends object>(fields: Fields): Partial<Fields> {
@@ -66,7 +66,10 @@ export async function updateSsoSettings(
   return db.transaction().execute(async (trx) => {
     await lockTenant(trx, tenantId);
     const stored = await findSsoSettings(trx, tenantId);
-    const merged: StoredSettings = { ...(await readStored(trx, tenantId)), ...definedFields(changes) };
+    const merged: StoredSettings = {
+      ...(await readStoredSsoSettings(trx, tenantId)),
+      ...definedFields(changes),
+    };
     if (changes.issuer !== undefined) checkIssuerUrl(changes.issuer, options.allowHttpIssuers);
     checkComplete(merged);
     const secret = clientSecret
