@@ -3,13 +3,12 @@ import { tenantScoped } from './inputs.js';
 import { SSO_DOMAINS_MAX } from './sso-messages.js';
 import { text } from './text.js';
 
-const issuerUrl = z
-  .string()
-  .trim()
-  .max(500, 'must be at most 500 characters')
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+const issuerUrl = text(1, 500).refine(
+  (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+  {
     message: 'must be an absolute URL like https://accounts.google.com',
-  });
+  },
+);
 const emailDomain = z
   .string()
   .trim()
@@ -43,7 +42,7 @@ export const ssoSettingsInput = tenantScoped.extend({
   enabled: z.boolean().optional(),
   issuer: issuerUrl.optional(),
   clientId: text(1, 500).optional(),
-  clientSecret: z.string().max(1000, 'must be at most 1000 characters').optional(),
+  clientSecret: text(0, 1000).optional(),
   allowedDomains: z
     .array(emailDomain)
     .max(SSO_DOMAINS_MAX, `must list at most ${SSO_DOMAINS_MAX} domains`)
