@@ -82,8 +82,12 @@ describe('single sign-on', () => {
     const secret = section.getByLabel('Client secret (set; leave empty to keep it)');
     expect(await secret.inputValue()).toBe('');
     await owner.reload();
+    await section.getByLabel('Issuer URL').waitFor();
     expect(await owner.content()).not.toContain(CLIENT_SECRET);
     expect(await accessibilityProblems(owner)).toEqual([]);
+    await owner.emulateMedia({ colorScheme: 'dark' });
+    expect(await accessibilityProblems(owner)).toEqual([]);
+    await owner.emulateMedia({ colorScheme: 'light' });
   });
 
   it('signs a newcomer in through the provider and into the organization', async () => {
@@ -120,7 +124,9 @@ describe('single sign-on', () => {
     await throughProvider(outsider, person({ domain: 'elsewhere.test' }));
     await expectRefusal(outsider, 'domain');
     expect(await accessibilityProblems(outsider)).toEqual([]);
-    await screenshot(outsider, 'sso-refused-phone');
+    await outsider.emulateMedia({ colorScheme: 'dark' });
+    expect(await accessibilityProblems(outsider)).toEqual([]);
+    await screenshot(outsider, 'sso-refused-phone-dark');
   });
 
   it('when required, refuses a member with a password session but not the owner', async () => {

@@ -55,7 +55,7 @@ function SsoForm({ tenant, saved }: { tenant: Tenant; saved: SsoSettings }) {
     clientSecret: '',
     domainsText: saved.allowedDomains.join('\n'),
   });
-  const ids = { redirect: useId(), domains: useId(), domainsHint: useId() };
+  const ids = { domains: useId(), domainsHint: useId() };
   const utils = trpc.useUtils();
   const update = trpc.sso.updateSettings.useMutation({
     onSuccess: (settings) => {
@@ -84,17 +84,14 @@ function SsoForm({ tenant, saved }: { tenant: Tenant; saved: SsoSettings }) {
         Members sign in with your identity provider (Google Workspace, Entra ID, Okta, Keycloak or any OpenID
         Connect provider). Register this redirect URI with it, with the scopes openid, email and profile:
       </p>
-      <p>
-        <span id={ids.redirect} className="block text-sm font-medium">
-          Redirect URI
-        </span>
-        <code
-          aria-labelledby={ids.redirect}
-          className="block rounded-lg bg-slate-50 p-2 text-sm break-all ring-1 ring-slate-200"
-        >
-          {saved.redirectUri}
-        </code>
-      </p>
+      <dl>
+        <dt className="text-sm font-medium">Redirect URI</dt>
+        <dd>
+          <code className="block rounded-lg bg-slate-50 p-2 text-sm break-all ring-1 ring-slate-200">
+            {saved.redirectUri}
+          </code>
+        </dd>
+      </dl>
       <div>
         <Field
           label="Issuer URL"
