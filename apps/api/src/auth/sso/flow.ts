@@ -32,14 +32,29 @@ function providerOf(settings: ProviderSettings, options: SsoOptions): Provider {
   return { issuer: settings.issuer, clientId: settings.clientId, clientSecret };
 }
 
+/** A provider's discovery document is read again after this long (its keys whenever a new one signs). */
+const DISCOVERY_TTL_MS = 5 * 60 * 1000;
+const discovered = new Map<string, { config: oidc.Configuration; expiresAt: number }>();
+
+function forgetExpiredDiscoveries(): void {
+  const now = Date.now();
+  for (const [key, entry] of discovered) if (entry.expiresAt <= now) discovered.delete(key);
+}
+
 /** Reads the provider's discovery document: the server fetches the admin's URL, within the bounds. */
 async function discover(provider: Provider, options: SsoOptions): Promise<oidc.Configuration> {
+  const key = hashSecret(JSON.stringify([provider, options.allowHttpIssuers, options.timeoutSeconds]));
+  const cached = discovered.get(key);
+  if (cached && cached.expiresAt > Date.now()) return cached.config;
   const auth = provider.clientSecret ? oidc.ClientSecretPost(provider.clientSecret) : oidc.None();
   try {
-    return await oidc.discovery(new URL(provider.issuer), provider.clientId, undefined, auth, {
+    const config = await oidc.discovery(new URL(provider.issuer), provider.clientId, undefined, auth, {
       timeout: options.timeoutSeconds,
       execute: options.allowHttpIssuers ? [oidc.allowInsecureRequests] : [],
     });
+    forgetExpiredDiscoveries();
+    discovered.set(key, { config, expiresAt: Date.now() + DISCOVERY_TTL_MS });
+    return config;
   } catch {
     throw new SsoRefusal('unreachable');
   }
