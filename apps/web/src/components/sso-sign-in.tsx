@@ -45,7 +45,10 @@ function OrganizationForm() {
 
 /** On the sign-in page: the tenant's button when it offers single sign-on, else a way to name one. */
 export function SsoSignIn({ tenant }: { tenant: string | null }) {
-  const available = trpc.sso.available.useQuery({ tenant: tenant ?? '' }, { enabled: tenant !== null });
+  const available = trpc.sso.available.useQuery(
+    { tenant: tenant ?? '' },
+    { enabled: tenant !== null, retry: false },
+  );
   const content =
     tenant === null ? <OrganizationForm /> : available.data?.sso && <SsoButton tenant={tenant} />;
   if (!content) return null;

@@ -1,4 +1,4 @@
-import { DISPLAY_NAME_MAX, type SsoFailure } from '@pulsestage/contracts';
+import { type SsoFailure, signUpInput } from '@pulsestage/contracts';
 import * as oidc from 'openid-client';
 import type { Database } from '../../db/schema.js';
 import { addMember, findMembershipRole, wasRemoved } from '../../tenants/repository.js';
@@ -198,7 +198,8 @@ export async function finishSsoSignIn(
     const config = await discover(providerOf(settings, options), options);
     const claims = await exchangeCode(config, callback, attempt, state);
     const email = verifiedEmail(claims);
-    const name = typeof claims.name === 'string' ? claims.name.trim().slice(0, DISPLAY_NAME_MAX) : undefined;
+    // The provider's name is taken only as sign-up would take it; else the email's local part is used.
+    const name = signUpInput.shape.name.safeParse(claims.name).data;
     const userId = await admit(db, settings, { email, name });
     return { tenant: { id: attempt.tenantId, slug: attempt.slug }, userId };
   } catch (error) {
