@@ -96,6 +96,8 @@ export interface SsoAttemptTable {
   codeVerifier: string;
   nonce: string;
   redirectUri: string;
+  /** The page of the tenant to land on once signed in. */
+  returnPath: string;
   expiresAt: IsoTime;
   usedAt: IsoTime | null;
 }

@@ -5,12 +5,17 @@ import { trpc } from '../trpc';
 const BUTTON =
   'block w-full rounded-xl bg-white px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-300 hover:ring-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
 
-export const ssoStartPath = (tenant: string) => `${SSO_START_PATH}?tenant=${encodeURIComponent(tenant)}`;
+/** Where single sign-on starts; `next`, a page of the tenant, is where it lands (else the tenant's home). */
+function ssoStartPath(tenant: string, next: string | undefined): string {
+  const query = new URLSearchParams({ tenant });
+  if (next) query.set('next', next);
+  return `${SSO_START_PATH}?${query}`;
+}
 
 /** The way in through the organization's identity provider: a full page visit, never a fetch. */
-export function SsoButton({ tenant }: { tenant: string }) {
+export function SsoButton({ tenant, next }: { tenant: string; next?: string }) {
   return (
-    <a href={ssoStartPath(tenant)} className={BUTTON}>
+    <a href={ssoStartPath(tenant, next)} className={BUTTON}>
       Sign in with single sign-on
     </a>
   );
@@ -44,13 +49,13 @@ function OrganizationForm() {
 }
 
 /** On the sign-in page: the tenant's button when it offers single sign-on, else a way to name one. */
-export function SsoSignIn({ tenant }: { tenant: string | null }) {
+export function SsoSignIn({ tenant, next }: { tenant: string | null; next: string }) {
   const available = trpc.sso.available.useQuery(
     { tenant: tenant ?? '' },
     { enabled: tenant !== null, retry: false },
   );
   const content =
-    tenant === null ? <OrganizationForm /> : available.data?.sso && <SsoButton tenant={tenant} />;
+    tenant === null ? <OrganizationForm /> : available.data?.sso && <SsoButton tenant={tenant} next={next} />;
   if (!content) return null;
   return <div className="mt-6 border-t border-slate-200 pt-6">{content}</div>;
 }

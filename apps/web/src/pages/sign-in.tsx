@@ -61,7 +61,7 @@ export default function SignIn() {
         />
         <SubmitButton pending={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</SubmitButton>
       </form>
-      <SsoSignIn tenant={tenant} />
+      <SsoSignIn tenant={tenant} next={next} />
       <p className="mt-4 text-center text-sm text-slate-600">
         New here?{' '}
         <Link to={withNext('/sign-up', next)} className="font-medium text-indigo-700 underline">

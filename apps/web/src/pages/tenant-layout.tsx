@@ -104,7 +104,7 @@ export function TenantLayout() {
         <p className="mt-2 text-slate-600">{errorMessage(tenant.error)}</p>
         {ssoRequired && (
           <div className="mx-auto mt-4 max-w-xs">
-            <SsoButton tenant={slug} />
+            <SsoButton tenant={slug} next={location.pathname} />
           </div>
         )}
         <a className="mt-4 inline-block text-indigo-700 underline" href="/">

@@ -13,7 +13,7 @@ import {
   insertSsoAttempt,
   markSsoAttemptUsed,
 } from './repository.js';
-import { admission, checkAttempt, SsoRefusal, verifiedEmail } from './rules.js';
+import { admission, checkAttempt, returnPathIn, SsoRefusal, verifiedEmail } from './rules.js';
 import { openSecret } from './secret-box.js';
 
 const SCOPES = 'openid email profile';
@@ -73,10 +73,10 @@ export interface SsoStart {
  */
 export async function startSsoSignIn(
   db: Database,
-  slug: string,
-  redirectUri: string,
+  request: { slug: string; redirectUri: string; next: string | null },
   options: SsoOptions,
 ): Promise<SsoStart> {
+  const { slug, redirectUri } = request;
   const settings = await findSsoSettingsBySlug(db, slug);
   if (settings?.enabled !== 1) throw new SsoRefusal('unavailable');
   const config = await discover(providerOf(settings, options), options);
@@ -91,6 +91,7 @@ export async function startSsoSignIn(
     codeVerifier,
     nonce,
     redirectUri,
+    returnPath: returnPathIn(slug, request.next),
     expiresAt: new Date(now + options.attemptLifetimeMs).toISOString(),
     usedAt: null,
   });
@@ -108,6 +109,8 @@ export async function startSsoSignIn(
 export interface SsoSignedIn {
   tenant: { id: string; slug: string };
   userId: string;
+  /** The tenant's page the person was on the way to. */
+  returnPath: string;
 }
 
 /** A refusal, with the tenant when the attempt named one (the sign-in page then offers it again). */
@@ -201,7 +204,7 @@ export async function finishSsoSignIn(
     // The provider's name is taken only as sign-up would take it; else the email's local part is used.
     const name = signUpInput.shape.name.safeParse(claims.name).data;
     const userId = await admit(db, settings, { email, name });
-    return { tenant: { id: attempt.tenantId, slug: attempt.slug }, userId };
+    return { tenant: { id: attempt.tenantId, slug: attempt.slug }, userId, returnPath: attempt.returnPath };
   } catch (error) {
     if (error instanceof SsoRefusal) throw refuse(error.failure);
     throw error;

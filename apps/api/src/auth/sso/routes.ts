@@ -58,7 +58,8 @@ export function createSsoRoutes(options: SsoRouteOptions) {
     const slug = tenantSlug.safeParse(url.searchParams.get('tenant') ?? '');
     if (!slug.success) return refuse(res, 'unavailable', undefined);
     try {
-      const started = await startSsoSignIn(db, slug.data, redirectUri(req), sso);
+      const request = { slug: slug.data, redirectUri: redirectUri(req), next: url.searchParams.get('next') };
+      const started = await startSsoSignIn(db, request, sso);
       const expiresAt = new Date(Date.now() + sso.attemptLifetimeMs);
       redirect(res, started.location, [
         credentialCookie(ATTEMPT_COOKIE, started.state, expiresAt, secureCookies),
@@ -75,7 +76,7 @@ export function createSsoRoutes(options: SsoRouteOptions) {
       const signedIn = await finishSsoSignIn(db, url, browserState, sso);
       const userAgent = req.headers['user-agent'];
       const { token, session } = await createSession(db, signedIn.userId, userAgent, signedIn.tenant.id);
-      redirect(res, `/t/${signedIn.tenant.slug}`, [
+      redirect(res, signedIn.returnPath, [
         credentialCookie(SESSION_COOKIE, token, session.expiresAt, secureCookies),
         blankCredentialCookie(ATTEMPT_COOKIE, secureCookies),
       ]);

@@ -6,6 +6,7 @@ import {
   checkAttempt,
   checkIssuerUrl,
   checkSsoRequirement,
+  returnPathIn,
   SsoRefusal,
   verifiedEmail,
 } from './rules.js';
@@ -81,6 +82,20 @@ describe('single sign-on rules', () => {
     );
     const used = { usedAt: '2030-01-01T09:58:00Z', expiresAt: '2030-01-01T10:05:00Z' };
     expect(failureOf(() => checkAttempt(used, now))).toBe('replayed');
+  });
+
+  it("lands on the tenant's page the person was going to, and nowhere else", () => {
+    expect(returnPathIn('alpha', '/t/alpha/m/1234/moderate')).toBe('/t/alpha/m/1234/moderate');
+    expect(returnPathIn('alpha', null)).toBe('/t/alpha');
+    for (const elsewhere of [
+      '/t/beta',
+      '/t/alphabet',
+      '//evil.example',
+      'https://evil.example',
+      '/t/alpha/../x?y',
+    ]) {
+      expect(returnPathIn('alpha', elsewhere)).toBe('/t/alpha');
+    }
   });
 
   it('seals client secrets under the key, and opens them only with it', () => {

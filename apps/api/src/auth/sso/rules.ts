@@ -68,3 +68,16 @@ export function checkAttempt(attempt: { usedAt: string | null; expiresAt: string
   if (attempt.usedAt) throw new SsoRefusal('replayed');
   if (Date.parse(attempt.expiresAt) <= now.getTime()) throw new SsoRefusal('expired');
 }
+
+const RETURN_PATH_MAX = 500;
+
+/**
+ * Where to land after signing in: the page of this tenant the person was on the way to, and only that
+ * (never another site, nor another tenant); else the tenant's home.
+ */
+export function returnPathIn(slug: string, next: string | null): string {
+  const home = `/t/${slug}`;
+  const inTenant = next === home || next?.startsWith(`${home}/`);
+  const plain = next !== null && next.length <= RETURN_PATH_MAX && /^[\w\-/]*$/.test(next);
+  return inTenant && plain ? next : home;
+}

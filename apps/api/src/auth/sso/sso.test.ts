@@ -37,15 +37,15 @@ describe.each(DIALECTS)('single sign-on (%s)', (dialect) => {
   let provider: TestOidcProvider;
 
   /** Goes to the provider for the tenant and back, as `login`; the callback is not followed yet. */
-  async function throughProvider(login: string, tenant = 'alpha') {
-    const started = await get(`${app.url}/auth/sso/start?tenant=${tenant}`);
+  async function throughProvider(login: string, next = '') {
+    const started = await get(`${app.url}/auth/sso/start?tenant=alpha&next=${encodeURIComponent(next)}`);
     const attemptCookie = started.cookies.find((cookie) => cookie.startsWith('pulsestage_sso=')) ?? '';
     const callback = await provider.signIn(started.location, login);
     return { callback: callback.href, attemptCookie };
   }
 
-  async function signInWithSso(login: string) {
-    const { callback, attemptCookie } = await throughProvider(login);
+  async function signInWithSso(login: string, next = '') {
+    const { callback, attemptCookie } = await throughProvider(login, next);
     return get(callback, attemptCookie);
   }
 
@@ -145,11 +145,11 @@ describe.each(DIALECTS)('single sign-on (%s)', (dialect) => {
     expect(user.passwordHash).toBeNull();
   });
 
-  it('links an existing member by verified email, whatever the domain', async () => {
+  it('links an existing member by verified email, whatever the domain, landing where they were going', async () => {
     const login = uniqueLabel('member');
     provider.setAccount(login, { email: ACCOUNTS.member.email.toUpperCase(), emailVerified: true });
-    const back = await signInWithSso(login);
-    expect(back.location).toBe('/t/alpha');
+    const back = await signInWithSso(login, `/t/alpha/m/${app.meetingIds.alpha}`);
+    expect(back.location).toBe(`/t/alpha/m/${app.meetingIds.alpha}`);
     const cookie = back.cookies.find((value) => value.startsWith('pulsestage_session=')) ?? '';
     expect((await app.client({ cookie }).auth.me.query())?.id).toBe(app.userIds.member);
   });

@@ -36,6 +36,7 @@ export const sso: Migration = {
       .addColumn('code_verifier', 'text', (c) => c.notNull())
       .addColumn('nonce', 'text', (c) => c.notNull())
       .addColumn('redirect_uri', 'text', (c) => c.notNull())
+      .addColumn('return_path', 'text', (c) => c.notNull())
       .addColumn('expires_at', 'text', (c) => c.notNull())
       .addColumn('used_at', 'text')
       .execute();
