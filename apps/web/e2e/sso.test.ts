@@ -35,10 +35,24 @@ describe('single sign-on', () => {
     return (await openWindow(stage.browser, stage.api.url, viewport)).newPage();
   }
 
-  /** From the sign-in page of the demo organization, through the provider's own login form. */
-  async function throughProvider(page: Page, login: string): Promise<void> {
-    await page.goto('/sign-in?tenant=demo');
-    await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
+  /**
+   * From the sign-in page of the demo organization (or the plain one, naming the organization), through
+   * the provider's own login form.
+   */
+  async function throughProvider(
+    page: Page,
+    login: string,
+    from: 'tenant' | 'plain' = 'tenant',
+  ): Promise<void> {
+    if (from === 'tenant') {
+      await page.goto('/sign-in?tenant=demo');
+      await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
+    } else {
+      await page.goto('/sign-in');
+      await page.getByText('Sign in with single sign-on').click();
+      await page.getByLabel(/^Organization/).fill('demo');
+      await page.getByRole('button', { name: 'Continue with single sign-on' }).click();
+    }
     await page.waitForURL((url) => url.origin === provider.issuer);
     await page.locator('input[name="login"]').fill(login);
     await page.locator('input[name="password"]').fill('anything');
@@ -117,7 +131,7 @@ describe('single sign-on', () => {
     await expectRefusal(replay, 'replayed');
 
     const unverified = await freshPage();
-    await throughProvider(unverified, person({ verified: false }));
+    await throughProvider(unverified, person({ verified: false }), 'plain');
     await expectRefusal(unverified, 'unverified');
 
     const outsider = await freshPage();

@@ -1,6 +1,7 @@
 import { SSO_START_PATH } from '@pulsestage/contracts/sso-messages';
-import { useId } from 'react';
+import { type FormEvent, useState } from 'react';
 import { trpc } from '../trpc';
+import { Field } from './form';
 
 const BUTTON =
   'block w-full rounded-xl bg-white px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-300 hover:ring-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
@@ -21,24 +22,28 @@ export function SsoButton({ tenant, next }: { tenant: string; next?: string }) {
   );
 }
 
-/** Asks which organization, then goes to its provider (the server says when it has none). */
+/**
+ * Asks which organization, then goes to its provider (the server says when it has none). A plain page
+ * visit, not a form submission: the page's `form-action 'self'` would stop a form's redirect to the provider.
+ */
 function OrganizationForm() {
-  const id = useId();
+  const [tenant, setTenant] = useState('');
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    window.location.assign(ssoStartPath(tenant.trim(), undefined));
+  };
   return (
     <details>
       <summary className="cursor-pointer text-sm font-medium text-indigo-700">
         Sign in with single sign-on
       </summary>
-      <form method="get" action={SSO_START_PATH} className="mt-3 flex flex-col gap-3">
-        <label htmlFor={id} className="text-sm font-medium text-slate-700">
-          Organization (as in its address, /t/your-organization)
-        </label>
-        <input
-          id={id}
-          name="tenant"
+      <form onSubmit={onSubmit} className="mt-3">
+        <Field
+          label="Organization (as in its address, /t/your-organization)"
           required
           autoComplete="organization"
-          className="w-full rounded-xl border-0 px-3 py-2.5 text-base ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+          value={tenant}
+          onChange={(event) => setTenant(event.target.value)}
         />
         <button type="submit" className={BUTTON}>
           Continue with single sign-on

@@ -46,7 +46,8 @@ async function discover(provider: Provider, options: SsoOptions): Promise<oidc.C
   const key = hashSecret(JSON.stringify([provider, options.allowHttpIssuers, options.timeoutSeconds]));
   const cached = discovered.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.config;
-  const auth = provider.clientSecret ? oidc.ClientSecretPost(provider.clientSecret) : oidc.None();
+  // HTTP Basic is OpenID Connect's default client authentication, the one every provider accepts.
+  const auth = provider.clientSecret ? oidc.ClientSecretBasic(provider.clientSecret) : oidc.None();
   try {
     const config = await oidc.discovery(new URL(provider.issuer), provider.clientId, undefined, auth, {
       timeout: options.timeoutSeconds,
