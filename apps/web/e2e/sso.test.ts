@@ -7,7 +7,15 @@ import { SSO_FAILURES, SSO_REQUIRED_MESSAGE, type SsoFailure } from '@pulsestage
 import { startOidcProvider, type TestOidcProvider } from '@pulsestage/test-harness/oidc';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, openWindow, type Stage, screenshot, signIn, startStage } from './browser';
+import {
+  accessibilityProblems,
+  openWindow,
+  type Stage,
+  screenshot,
+  signIn,
+  startStage,
+  VIEWPORTS,
+} from './browser';
 
 const ALLOWED_DOMAIN = 'sso-demo.test';
 const CLIENT_SECRET = 'the demo client secret';
@@ -101,6 +109,10 @@ describe('single sign-on', () => {
     expect(await accessibilityProblems(owner)).toEqual([]);
     await owner.emulateMedia({ colorScheme: 'dark' });
     expect(await accessibilityProblems(owner)).toEqual([]);
+    await owner.setViewportSize(VIEWPORTS.phone);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(owner, 'sso-settings-phone-dark');
+    await owner.setViewportSize(VIEWPORTS.desktop);
     await owner.emulateMedia({ colorScheme: 'light' });
   });
 
