@@ -11,6 +11,7 @@ import {
 } from '../../test-support/app.js';
 import { DIALECTS } from '../../test-support/databases.js';
 import { ACCOUNTS } from '../../test-support/fixture.js';
+import { openRawStream } from '../../test-support/sse.js';
 import { SSO_DEFAULTS } from './options.js';
 
 const CLIENT_SECRET = 'a-client-secret-nobody-may-read-back';
@@ -212,8 +213,14 @@ describe.each(DIALECTS)('single sign-on (%s)', (dialect) => {
 
   it('when required, refuses password sessions and guests of everyone but owners', async () => {
     const admin = await app.as('admin');
+    const memberStream = await openRawStream(app, '/events?tenant=alpha', {
+      cookie: await app.cookieOf('member'),
+    });
+    expect(memberStream.status).toBe(200);
     await admin.sso.updateSettings.mutate({ tenant: 'alpha', requireSso: true });
     try {
+      // An open stream of a password session ends at once: saving the requirement re-checks access.
+      await memberStream.finished;
       const { login } = account();
       const back = await signInWithSso(login);
       const ssoCookie = back.cookies.find((value) => value.startsWith('pulsestage_session=')) ?? '';
