@@ -27,6 +27,32 @@ describe('configuration', () => {
     expect(() => loadConfig({ UPVOTE_GROUP_MAX: '2.5' })).toThrow(/UPVOTE_GROUP_MAX/);
   });
 
+  it('fetches only https identity providers, within bounds, and takes a 32-byte key for client secrets', () => {
+    expect(loadConfig({}).sso).toEqual({
+      allowHttpIssuers: false,
+      timeoutSeconds: 10,
+      attemptLifetimeMs: 10 * 60 * 1000,
+      secretKey: undefined,
+    });
+    const key = Buffer.alloc(32, 7);
+    const sso = loadConfig({
+      SSO_ALLOW_HTTP_ISSUERS: '1',
+      SSO_TIMEOUT_SECONDS: '5',
+      SSO_ATTEMPT_MINUTES: '3',
+      SSO_SECRET_KEY: key.toString('base64'),
+    }).sso;
+    expect(sso).toEqual({
+      allowHttpIssuers: true,
+      timeoutSeconds: 5,
+      attemptLifetimeMs: 180_000,
+      secretKey: key,
+    });
+    expect(() => loadConfig({ SSO_SECRET_KEY: 'too short' })).toThrow(
+      /SSO_SECRET_KEY: must be 32 random bytes/,
+    );
+    expect(() => loadConfig({ SSO_TIMEOUT_SECONDS: '0' })).toThrow(/SSO_TIMEOUT_SECONDS/);
+  });
+
   it('never turns demo mode on in production, even when asked', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).demoMode).toBe(false);
     expect(loadConfig({ NODE_ENV: 'production', DEMO_MODE: '1' }).demoMode).toBe(false);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { SsoOptions } from './auth/sso/options.js';
 import type { DatabaseTarget } from './db/database.js';
 import type { StreamLimitSettings } from './events/stream/stream-limits.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
@@ -70,6 +71,13 @@ const environment = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('PulseStage <pulse@localhost>'),
+  SSO_ALLOW_HTTP_ISSUERS: flag.optional(),
+  SSO_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  SSO_ATTEMPT_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
+  SSO_SECRET_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
   TEST_CLOCK: flag.optional(),
   RATE_LIMITS: flag.optional(),
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).optional(),
@@ -120,6 +128,8 @@ export interface Config {
   rateLimitStore: BusTarget;
   /** Pulse invitations by email through this server; unset: invitations only in the app. */
   mail: { smtpUrl: string; from: string } | undefined;
+  /** Single sign-on: which issuers the server fetches, its bounds, the key of client secrets at rest. */
+  sso: SsoOptions;
   /** A test may set the pulse clock through the IPC channel it started this process with. */
   testClock: boolean;
   /** The least severe log lines written (JSON on stdout). */
@@ -191,6 +201,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'RATE_LIMIT_STORE',
     ),
     mail: values.SMTP_URL ? { smtpUrl: values.SMTP_URL, from: values.MAIL_FROM } : undefined,
+    sso: {
+      allowHttpIssuers: values.SSO_ALLOW_HTTP_ISSUERS ?? false,
+      timeoutSeconds: values.SSO_TIMEOUT_SECONDS,
+      attemptLifetimeMs: values.SSO_ATTEMPT_MINUTES * 60 * 1000,
+      secretKey: values.SSO_SECRET_KEY ? Buffer.from(values.SSO_SECRET_KEY, 'base64') : undefined,
+    },
     testClock: values.TEST_CLOCK ?? false,
     logLevel: values.LOG_LEVEL,
     metrics: metricsSettings(values, values.PORT),

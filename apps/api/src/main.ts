@@ -30,6 +30,9 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const log = logFunction(logger);
   const db = openDatabase(config.database, log);
   await migrateToLatest(db);
+  if (config.production && !config.sso.secretKey) {
+    logger.warn('SSO_SECRET_KEY is not set: single sign-on client secrets are stored unencrypted.');
+  }
   if (config.demoMode && (await seedDemoData(db))) logger.info('Seeded the demo tenants "demo" and "acme".');
 
   const bus = await connectBus(config.bus, log);
@@ -94,6 +97,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
     webDist: config.webDist,
     trpcStreams: config.trpcStreams,
     clock,
+    sso: config.sso,
     log,
     logger,
     metricsToken,

@@ -1,6 +1,7 @@
 import { auditRouter } from './audit/router.js';
 import { accountRouter } from './auth/account-router.js';
 import { authRouter } from './auth/router.js';
+import { ssoRouter } from './auth/sso/router.js';
 import { eventsRouter } from './events/stream/router.js';
 import { meetingRouter } from './meetings/router.js';
 import { notificationRouter } from './notifications/router.js';
@@ -22,6 +23,7 @@ export const appRouter = router({
   audit: auditRouter,
   pulse: pulseRouter,
   notification: notificationRouter,
+  sso: ssoRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'pulseQuestion.create',
   'pulseQuestion.update',
   'pulseQuestion.reorder',
+  'sso.updateSettings',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

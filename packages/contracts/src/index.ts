@@ -11,4 +11,6 @@ export * from './limits.js';
 export * from './notifications.js';
 export * from './primitives.js';
 export * from './pulse.js';
+export * from './sso.js';
+export * from './sso-messages.js';
 export * from './text.js';

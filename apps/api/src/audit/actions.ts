@@ -22,6 +22,7 @@ import {
   serviceTokenInput,
   setMemberTeamInput,
   setRoleInput,
+  ssoSettingsInput,
   tagCreateInput,
   teamCreateInput,
   tenantSafetySettingsInput,
@@ -31,6 +32,7 @@ import {
 } from '@pulsestage/contracts';
 import { z } from 'zod';
 import type { TenantAccess } from '../auth/access.js';
+import { readStoredSsoSettings } from '../auth/sso/settings.js';
 import type { Database } from '../db/schema.js';
 import { findMeeting, toMeetingPublic } from '../meetings/repository.js';
 import { findPulseQuestion, toPulseQuestion } from '../pulse/questions-repository.js';
@@ -384,6 +386,22 @@ export const AUDITED_PROCEDURES: Record<string, AuditRule> = {
       targetType: 'team',
       targetId: idOf(output),
       summary: { name: input.name },
+    }),
+  }),
+  // Which settings changed, never the client secret itself: only that a new one was given.
+  'sso.updateSettings': audited({
+    input: ssoSettingsInput,
+    before: (db, tenantId) => readStoredSsoSettings(db, tenantId),
+    describe: ({ input: { clientSecret, ...input }, output, before, tenantId }) => ({
+      action: 'sso.updateSettings',
+      targetType: 'tenant',
+      targetId: tenantId,
+      summary: {
+        changed: [
+          ...changedFields(input, before, output, ['tenant']),
+          ...(clientSecret ? ['clientSecret'] : []),
+        ],
+      },
     }),
   }),
   'pulse.updateSettings': audited({

@@ -3,6 +3,7 @@ import { DomainError, forbidden, notFound, unauthorized } from '../errors.js';
 import { findMembershipRole, findTenantBySlug, type TenantRecord } from '../tenants/repository.js';
 import { type Caller, callerKey, identifyCaller, type RequestCredentials } from './credentials.js';
 import { type AccessRole, describePermission, hasPermission, type Permission } from './permissions.js';
+import { checkSsoRequirement } from './sso/rules.js';
 
 /** Who acts inside one tenant: `id` authors questions and casts upvotes. */
 export interface Actor {
@@ -22,6 +23,7 @@ async function actorFor(db: Database, caller: Caller, tenant: TenantRecord): Pro
     case 'user': {
       const role = await findMembershipRole(db, tenant.id, caller.user.id);
       if (!role) throw forbidden('You are not a member of this organization');
+      checkSsoRequirement(tenant, role, caller);
       return { id: caller.user.id, role };
     }
     case 'service':

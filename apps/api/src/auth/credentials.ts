@@ -22,7 +22,15 @@ export const DISPLAY_TOKEN_PREFIX = 'psd_';
 
 export type Caller =
   | { kind: 'anonymous' }
-  | { kind: 'user'; user: SessionUser; sessionId: string; sessionExpiresAt: Date; renewed: boolean }
+  | {
+      kind: 'user';
+      user: SessionUser;
+      sessionId: string;
+      sessionExpiresAt: Date;
+      renewed: boolean;
+      /** The tenant whose single sign-on made the session; null for a password or guest session. */
+      ssoTenantId: string | null;
+    }
   | { kind: 'service'; tokenId: string; tenantId: string; role: Role }
   | { kind: 'display'; linkId: string; tenantId: string };
 
@@ -130,5 +138,6 @@ export async function identifyCaller(db: Database, credentials: RequestCredentia
     sessionId: valid.session.id,
     sessionExpiresAt: valid.session.expiresAt,
     renewed: valid.renewed,
+    ssoTenantId: valid.session.ssoTenantId,
   };
 }

@@ -46,7 +46,7 @@ export function findJoinLinkTenant(db: Executor, code: string) {
   return db
     .selectFrom('links')
     .innerJoin('tenants', 'tenants.id', 'links.tenantId')
-    .select(['tenants.id', 'tenants.slug', 'tenants.name', 'tenants.allowGuests'])
+    .select(['tenants.id', 'tenants.slug', 'tenants.name', 'tenants.allowGuests', 'tenants.requireSso'])
     .where('links.code', '=', code)
     .where('links.kind', '=', 'join')
     .where('links.revokedAt', 'is', null)

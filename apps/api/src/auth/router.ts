@@ -66,7 +66,8 @@ export const authRouter = router({
     .input(joinWithCodeInput)
     .output(joinedWithCode)
     .mutation(async ({ ctx, input }) => {
-      const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user : null;
+      const signedIn =
+        ctx.caller.kind === 'user' ? { ...ctx.caller.user, ssoTenantId: ctx.caller.ssoTenantId } : null;
       const joined = await auth.joinWithCode(ctx.db, signedIn, input, ctx.req.headers['user-agent']);
       if (joined.guestSession) {
         ctx.setSessionCookie(joined.guestSession.token, joined.guestSession.session.expiresAt);

@@ -1,4 +1,9 @@
-import { type CurrentUser, type JoinLinkSummary, MEETING_CODE_LENGTH } from '@pulsestage/contracts';
+import {
+  type CurrentUser,
+  type JoinLinkSummary,
+  MEETING_CODE_LENGTH,
+  SSO_REQUIRED_MESSAGE,
+} from '@pulsestage/contracts';
 import type { Database } from '../db/schema.js';
 import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
 import { findMeetingByCode } from '../meetings/repository.js';
@@ -82,7 +87,7 @@ export async function tenantIdsOf(db: Database, userId: string): Promise<string[
 
 /** Where a code leads: a tenant, with the guest rule in force, and the meeting for a meeting's code. */
 interface Invitation {
-  tenant: { id: string; slug: string; name: string };
+  tenant: { id: string; slug: string; name: string; requireSso: boolean };
   allowGuests: boolean;
   meeting: JoinLinkSummary['meeting'];
 }
@@ -93,7 +98,7 @@ async function meetingInvitation(db: Database, code: string): Promise<Invitation
   const found = await findMeetingByCode(db, code);
   if (!found) throw notFound('There is no meeting with this code');
   return {
-    tenant: { id: found.id, slug: found.slug, name: found.name },
+    tenant: { id: found.id, slug: found.slug, name: found.name, requireSso: found.requireSso === 1 },
     allowGuests: (found.meetingAllowsGuests ?? found.allowGuests) === 1,
     meeting: { id: found.meetingId, title: found.title, state: found.state },
   };
@@ -103,7 +108,7 @@ async function joinLinkInvitation(db: Database, code: string): Promise<Invitatio
   const link = await findJoinLinkTenant(db, code);
   if (!link) throw notFound('This join link is not valid or has been revoked');
   return {
-    tenant: { id: link.id, slug: link.slug, name: link.name },
+    tenant: { id: link.id, slug: link.slug, name: link.name, requireSso: link.requireSso === 1 },
     allowGuests: link.allowGuests === 1,
     meeting: null,
   };
@@ -148,7 +153,7 @@ interface Joined {
  */
 export async function joinWithCode(
   db: Database,
-  signedIn: { id: string; guest: boolean } | null,
+  signedIn: { id: string; guest: boolean; ssoTenantId: string | null } | null,
   input: { code: string; name?: string | undefined },
   userAgent: string | undefined,
 ): Promise<Joined> {
@@ -160,6 +165,8 @@ export async function joinWithCode(
     const what = invitation.meeting ? 'meeting' : 'organization';
     throw forbidden(`This ${what} does not accept guests; sign in to join`);
   };
+  // Joining is a member's way in: where single sign-on is required, only through it.
+  if (tenant.requireSso && signedIn?.ssoTenantId !== tenant.id) throw forbidden(SSO_REQUIRED_MESSAGE);
   if (signedIn) {
     if (signedIn.guest) refuseGuests();
     await checkNotRemoved(db, tenant, signedIn.id);

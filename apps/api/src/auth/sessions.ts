@@ -22,6 +22,8 @@ export interface Session {
   id: string;
   userId: string;
   expiresAt: Date;
+  /** The tenant whose single sign-on made the session; null for a password or guest session. */
+  ssoTenantId: string | null;
 }
 
 interface ValidSession {
@@ -39,9 +41,15 @@ export async function createSession(
   db: Database,
   userId: string,
   userAgent?: string,
+  ssoTenantId: string | null = null,
 ): Promise<{ token: string; session: Session }> {
   const token = generateSecret();
-  const session = { id: hashSecret(token), userId, expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS) };
+  const session = {
+    id: hashSecret(token),
+    userId,
+    expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS),
+    ssoTenantId,
+  };
   const now = new Date().toISOString();
   await db
     .insertInto('sessions')
@@ -53,6 +61,7 @@ export async function createSession(
       expiresAt: session.expiresAt.toISOString(),
       createdAt: now,
       lastUsedAt: now,
+      ssoTenantId,
     })
     .execute();
   return { token, session };
@@ -68,6 +77,7 @@ export async function validateSessionToken(db: Database, token: string): Promise
       'sessions.userId',
       'sessions.expiresAt',
       'sessions.lastUsedAt',
+      'sessions.ssoTenantId',
       'users.email',
       'users.name',
       'users.guest',
@@ -96,7 +106,7 @@ export async function validateSessionToken(db: Database, token: string): Promise
       .execute();
   }
   return {
-    session: { id: row.id, userId: row.userId, expiresAt },
+    session: { id: row.id, userId: row.userId, expiresAt, ssoTenantId: row.ssoTenantId },
     user: { id: row.userId, email: row.email, name: row.name, guest: row.guest === 1 },
     renewed,
   };

@@ -19,6 +19,7 @@ import { meetings } from './migrations/004-meetings.js';
 import { safety } from './migrations/005-safety.js';
 import { auditIndexes } from './migrations/006-audit.js';
 import { pulse } from './migrations/007-pulse.js';
+import { sso } from './migrations/008-sso.js';
 import { notifications } from './migrations/010-notifications.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
@@ -98,6 +99,7 @@ export const MIGRATIONS = {
   '005-safety': safety,
   '006-audit': auditIndexes,
   '007-pulse': pulse,
+  '008-sso': sso,
   '010-notifications': notifications,
 } as const satisfies Record<string, Migration>;
 

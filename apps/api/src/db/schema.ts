@@ -19,6 +19,8 @@ export interface TenantTable {
   restrictedWords: string;
   /** JSON array of origins allowed to embed the presenter display in a frame. */
   displayFrameOrigins: string;
+  /** Only owners may use a password session (or join as a guest): single sign-on is on and required. */
+  requireSso: Generated<Flag>;
   createdAt: IsoTime;
 }
 
@@ -70,6 +72,36 @@ export interface SessionTable {
   expiresAt: IsoTime;
   createdAt: IsoTime;
   lastUsedAt: IsoTime | null;
+  /** The tenant whose single sign-on made the session; null for a password or guest session. */
+  ssoTenantId: Generated<string | null>;
+}
+
+export interface SsoSettingsTable {
+  tenantId: string;
+  enabled: Flag;
+  issuer: string;
+  clientId: string;
+  /** Encrypted when `SSO_SECRET_KEY` is set (`auth/secret-box.ts`); never returned. */
+  clientSecret: string | null;
+  /** JSON array of lower-case email domains whose people join as members. */
+  allowedDomains: string;
+  /** The admin's choice; `tenants.require_sso` holds it in force (only while enabled). */
+  requireSso: Flag;
+  updatedAt: IsoTime;
+}
+
+/** One trip to the identity provider and back: single use, expiring. */
+export interface SsoAttemptTable {
+  /** SHA-256 of the `state` the browser carries; the state itself is in its cookie. */
+  id: string;
+  tenantId: string;
+  codeVerifier: string;
+  nonce: string;
+  redirectUri: string;
+  /** The page of the tenant to land on once signed in. */
+  returnPath: string;
+  expiresAt: IsoTime;
+  usedAt: IsoTime | null;
 }
 
 export interface LinkTable {
@@ -319,6 +351,8 @@ export interface DatabaseSchema {
   pulseInvitations: PulseInvitationTable;
   pulseResponses: PulseResponseTable;
   notifications: NotificationTable;
+  ssoSettings: SsoSettingsTable;
+  ssoAttempts: SsoAttemptTable;
 }
 
 export type Database = Kysely<DatabaseSchema>;

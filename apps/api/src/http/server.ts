@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { SSO_CALLBACK_PATH, SSO_START_PATH } from '@pulsestage/contracts';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { SSO_DEFAULTS } from '../auth/sso/options.js';
+import { createSsoRoutes } from '../auth/sso/routes.js';
 import { StreamLimits } from '../events/stream/stream-limits.js';
 import { defaultRateLimits, retryAfterHeaders } from '../limits/rate-limits.js';
 import { EMAIL_OFF_PREFIX } from '../notifications/links.js';
@@ -48,11 +51,12 @@ const MAX_BODY_BYTES = 256 * 1024;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 const TRPC_STREAM_PATH = '/trpc/events.subscribe';
 const STREAM_PATHS = new Set(['/events', TRPC_STREAM_PATH]);
+const SSO_PATHS = new Set([SSO_START_PATH, SSO_CALLBACK_PATH]);
 
 /** The methods each API path serves (HEAD on /trpc is tRPC's own empty answer); the web app's are its own. */
 function allowedMethods(pathname: string): readonly string[] | undefined {
   if (pathname === '/healthz' || pathname === '/readyz') return ['GET', 'HEAD', 'OPTIONS'];
-  if (STREAM_PATHS.has(pathname)) return ['GET', 'OPTIONS'];
+  if (STREAM_PATHS.has(pathname) || SSO_PATHS.has(pathname)) return ['GET', 'OPTIONS'];
   if (pathname === '/trpc' || pathname.startsWith('/trpc/')) return ['GET', 'HEAD', 'POST', 'OPTIONS'];
   return undefined;
 }
@@ -78,6 +82,13 @@ export function createApp(options: AppOptions): App {
     limits: streamLimits,
     trustedProxies: options.trustedProxies,
     secureCookies: options.secureCookies,
+  });
+  const sso = createSsoRoutes({
+    db,
+    sso: options.sso ?? SSO_DEFAULTS,
+    secureCookies: options.secureCookies,
+    publicUrl: options.publicUrl,
+    log,
   });
   const setSecurityHeaders = createSecurityHeaders({ db, https: options.secureCookies, log });
   const engineServesTrpc = (options.trpcStreams ?? 'engine') === 'engine';
@@ -111,6 +122,8 @@ export function createApp(options: AppOptions): App {
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') return readiness(res);
     if (pathname === '/events') return streams.plain(req, res, url);
+    if (pathname === SSO_START_PATH) return sso.start(req, res, url);
+    if (pathname === SSO_CALLBACK_PATH) return sso.callback(req, res, url);
     if (pathname === TRPC_STREAM_PATH && engineServesTrpc) return streams.trpc(req, res, url);
     const oversizedBatch = pathname.startsWith('/trpc/') && limits.oversizedBatch(url);
     if (oversizedBatch) return sendError(res, 'BAD_REQUEST', oversizedBatch);

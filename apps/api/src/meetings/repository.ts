@@ -202,6 +202,7 @@ export function findMeetingByCode(db: Executor, code: string) {
       'tenants.slug',
       'tenants.name',
       'tenants.allowGuests',
+      'tenants.requireSso',
     ])
     .where('meetings.code', '=', code)
     .executeTakeFirst();

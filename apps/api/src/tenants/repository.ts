@@ -19,6 +19,8 @@ export interface TenantRecord {
   slug: string;
   name: string;
   settings: TenantSettings;
+  /** Members below owner must come through this tenant's single sign-on. */
+  requireSso: boolean;
 }
 
 function toTenantRecord(row: Selectable<TenantTable>): TenantRecord {
@@ -34,11 +36,12 @@ function toTenantRecord(row: Selectable<TenantTable>): TenantRecord {
       submitLimitPerMinute: row.submitLimitPerMinute,
       upvoteLimitPerMinute: row.upvoteLimitPerMinute,
     },
+    requireSso: row.requireSso === 1,
   };
 }
 
 export function toTenant(record: TenantRecord, role: Role | null): Tenant {
-  return { ...record, role };
+  return { id: record.id, slug: record.slug, name: record.name, settings: record.settings, role };
 }
 
 export async function findTenantBySlug(db: Executor, slug: string): Promise<TenantRecord | undefined> {

@@ -3,6 +3,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
 import { hashPassword } from '../auth/passwords.js';
 import { createSession, SESSION_COOKIE } from '../auth/sessions.js';
+import type { SsoOptions } from '../auth/sso/options.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { InProcessBus } from '../events/bus/in-process-bus.js';
@@ -154,6 +155,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** `METRICS_TOKEN`: `/metrics` is served to requests carrying it; by default it is not served. */
   metricsToken?: string;
+  /** Single sign-on's settings (by default the server's: https issuers only, no key). */
+  sso?: SsoOptions;
 }
 
 /**
@@ -206,6 +209,7 @@ export async function startTestServer(db: Database, options: TestAppOptions = {}
     requestTimeouts: options.requestTimeouts,
     clock: options.clock,
     metricsToken: options.metricsToken,
+    sso: options.sso,
     log: () => {},
   });
   const stopScheduler =

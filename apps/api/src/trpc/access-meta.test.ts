@@ -87,6 +87,7 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'tenant.create': false,
   'tenant.updateSettings': false,
   'tenant.updateSafetySettings': false,
+  'sso.updateSettings': true,
   'tenant.setRole': true,
   'tenant.setMemberTeam': false,
   'tenant.removeMember': true,

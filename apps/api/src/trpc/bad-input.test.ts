@@ -52,8 +52,14 @@ type FieldSpec =
   | { kind: 'eventId' }
   /** events.subscribe: requested version per event type. */
   | { kind: 'versions'; optional?: boolean }
-  /** A list of restricted words or of origins, at most `max` entries of at most `itemMax` characters. */
-  | { kind: 'list'; of: 'word' | 'origin' | 'uuid'; max: number; itemMax: number; optional?: boolean }
+  /** A list of restricted words, origins or email domains, at most `max` entries of at most `itemMax` characters. */
+  | {
+      kind: 'list';
+      of: 'word' | 'origin' | 'uuid' | 'domain';
+      max: number;
+      itemMax: number;
+      optional?: boolean;
+    }
   /** A pulse schedule: each weekday, a cohort's name or null. */
   | { kind: 'schedule'; optional?: boolean };
 
@@ -554,6 +560,30 @@ const TABLE: Record<string, Entry> = {
     }),
   },
   'pulse.questions': tenantOnly('query'),
+  'sso.settings': tenantOnly('query'),
+  'sso.updateSettings': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: {
+      tenant: slug,
+      enabled: { kind: 'bool', optional: true },
+      issuer: { kind: 'text', min: 1, max: 500, optional: true },
+      clientId: { kind: 'text', min: 1, max: 500, optional: true },
+      clientSecret: { kind: 'text', min: 0, max: 1000, optional: true },
+      allowedDomains: { kind: 'list', of: 'domain', max: 50, itemMax: 253, optional: true },
+      requireSso: { kind: 'bool', optional: true },
+    },
+    valid: () => ({
+      tenant: 'alpha',
+      enabled: true,
+      issuer: 'https://idp.alpha.test',
+      clientId: 'pulsestage',
+      clientSecret: 'a client secret',
+      allowedDomains: ['alpha.test'],
+      requireSso: false,
+    }),
+  },
+  'sso.available': tenantOnly('query'),
   'pulse.createQuestion': {
     type: 'mutation',
     caller: 'owner',
@@ -699,6 +729,7 @@ function oversized(spec: FieldSpec): unknown[] {
         word: (index: number) => `word${index}`,
         origin: (index: number) => `https://host${index}.test`,
         uuid: () => randomUUID(),
+        domain: (index: number) => `host${index}.test`,
       };
       const entry = entries[spec.of];
       const tooMany = Array.from({ length: spec.max + 1 }, (_, index) => entry(index));
@@ -827,6 +858,16 @@ function malformed(spec: FieldSpec, valid: unknown): unknown[] {
       if (spec.of === 'uuid') {
         const uuid = randomUUID();
         return [[''], ['not-a-uuid'], [`${uuid}0`], [`${uuid}' OR '1'='1`], [uuid, '']];
+      }
+      if (spec.of === 'domain') {
+        return [
+          [''],
+          ['alpha'],
+          ['alpha test'],
+          ['https://alpha.test'],
+          ['*.alpha.test'],
+          ["alpha.test' --"],
+        ];
       }
       return spec.of === 'word'
         ? [[''], ['   '], ['\u200b\u200d'], ['\u202e'], ['fine', '\ufe0f'], ['ab\u0000cd']]

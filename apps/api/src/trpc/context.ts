@@ -7,6 +7,7 @@ import {
   requestCredentials,
 } from '../auth/credentials.js';
 import { blankCredentialCookie, credentialCookie, SESSION_COOKIE } from '../auth/sessions.js';
+import { SSO_DEFAULTS, type SsoOptions } from '../auth/sso/options.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../errors.js';
@@ -37,11 +38,14 @@ export interface AppDependencies {
   limits?: RateLimits;
   /** The time pulse check-ins are invited, expire and answered at; absent: the system's. */
   clock?: Clock;
+  /** Single sign-on's bounds and key (`SSO_*`); absent: the defaults (https issuers only, no key). */
+  sso?: SsoOptions;
 }
 
 export interface Context extends AppDependencies {
   limits: RateLimits;
   clock: Clock;
+  sso: SsoOptions;
   caller: Caller;
   credentials: RequestCredentials;
   /** Set when the credentials themselves were refused; procedures that need a caller fail with it. */
@@ -87,6 +91,7 @@ export async function createContext(
     clientAddress: clientAddress(req, deps.trustedProxies),
     limits: deps.limits ?? defaultRateLimits(),
     clock: deps.clock ?? systemClock,
+    sso: deps.sso ?? SSO_DEFAULTS,
     setSessionCookie,
     setDisplayCookie: (token) =>
       setCookie(

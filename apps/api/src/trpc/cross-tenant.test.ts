@@ -217,6 +217,17 @@ const TABLE: Record<string, Entry> = {
   ]),
   'pulse.setEmailPreference': scoped('mutation', (tenant) => ({ tenant, emailInvitations: false })),
   'pulse.respondWithLink': outside('mutation'),
+  'sso.settings': scoped('query'),
+  'sso.updateSettings': scoped('mutation', (tenant) => ({
+    tenant,
+    enabled: true,
+    issuer: 'https://intruder.example',
+    clientId: 'intruder',
+    clientSecret: 'an intruder secret',
+    allowedDomains: ['intruder.example'],
+    requireSso: true,
+  })),
+  'sso.available': outside('query'),
   'pulse.settings': scoped('query'),
   'pulse.updateSettings': scoped('mutation', (tenant) => ({ tenant, enabled: true, threshold: 3 })),
   'pulse.questions': scoped('query'),
@@ -342,6 +353,12 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
   const ALPHA_QUESTION = 'Alpha confidential question about the merger';
   const ALPHA_ANSWER = 'Alpha confidential answer';
   const ALPHA_PULSE_QUESTION = 'Alpha confidential pulse about the reorganization';
+  const ALPHA_SSO = {
+    issuer: 'https://alpha-confidential-idp.example',
+    clientId: 'alpha-confidential-client',
+    clientSecret: 'alpha-confidential-client-secret',
+    allowedDomains: ['alpha-confidential.example'],
+  };
 
   beforeAll(async () => {
     app = await startTestApp(dialect);
@@ -377,6 +394,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       text: ALPHA_PULSE_QUESTION,
       scale: 'agree5',
     });
+    await owner.sso.updateSettings.mutate({ tenant: 'alpha', enabled: true, ...ALPHA_SSO });
     alphaServiceToken = token.token;
     alphaDisplayToken = displayLink.token;
     alpha = {
@@ -454,6 +472,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       ALPHA_QUESTION,
       ALPHA_ANSWER,
       ALPHA_PULSE_QUESTION,
+      ...Object.values(ALPHA_SSO).flat(),
       team.name,
       tag.name,
       joinLink.code,
@@ -761,6 +780,13 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
         input: undefined,
         cookie: cookies.betaMember,
       },
+      {
+        type: 'query' as const,
+        path: 'sso.available',
+        label: "alpha's single sign-on",
+        input: { tenant: 'alpha' },
+        cookie: cookies.betaMember,
+      },
     ];
     const exchanges = await exchangeWithoutChange(requests);
     const [
@@ -778,6 +804,7 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
       unknownPulseLink,
       unknownEmailLink,
       answerEmails,
+      alphaSso,
     ] = exchanges.map((e) => e.answer);
     expect([meMember?.status, meOwner?.status]).toEqual([200, 200]);
     expect(meMember?.text).toContain('"tenant":"beta"');
@@ -795,6 +822,8 @@ describe.each(DIALECTS)('cross-tenant isolation on %s', { timeout: 60_000 }, (di
     expect(unknownPulseLink?.code).toBe('NOT_FOUND');
     expect(unknownEmailLink?.code).toBe('NOT_FOUND');
     expect(answerEmails?.status).toBe(200);
+    // Whether alpha offers single sign-on, and nothing of its provider.
+    expect(JSON.parse(alphaSso?.text ?? '')).toEqual({ result: { data: { sso: true } } });
     expect((await app.client({ cookie: cookies.owner }).account.sessions.query())[0]?.id).toBe(
       alphaSessionId,
     );

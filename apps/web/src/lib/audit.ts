@@ -37,6 +37,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'pulseQuestion.create': 'Added a pulse question',
   'pulseQuestion.update': 'Changed a pulse question',
   'pulseQuestion.reorder': 'Reordered the pulse questions',
+  'sso.updateSettings': 'Changed single sign-on',
 };
 
 /** An action's label; an action this page does not know yet is shown by its name. */

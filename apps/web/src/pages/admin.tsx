@@ -12,6 +12,7 @@ import { RemovedMembers, removalWarning, useRefreshRemovedMembers } from '../com
 import { SafetySettings } from '../components/safety-settings';
 import { SaveRow, Section } from '../components/section';
 import { namedOptions, Select } from '../components/select';
+import { SsoSettingsSection } from '../components/sso-settings';
 import type { FieldLabels } from '../lib/errors';
 import { type Attempt, useFailureNotice } from '../lib/failure';
 import { usePublicOrigin } from '../lib/public-url';
@@ -361,6 +362,7 @@ export default function Admin() {
       <div className="flex flex-col gap-6">
         <Settings tenant={tenant} />
         <SafetySettings tenant={tenant} />
+        <SsoSettingsSection tenant={tenant} />
         <Links tenant={tenant} />
         <ServiceTokens tenant={tenant} />
         <RemovedMembers tenant={tenant} />

@@ -1,9 +1,11 @@
 import { DISPLAY_NAME_MAX } from '@pulsestage/contracts/limits';
+import { SSO_REQUIRED_MESSAGE } from '@pulsestage/contracts/sso-messages';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { ErrorNotice } from '../components/notice';
 import { Spinner } from '../components/spinner';
+import { SsoButton } from '../components/sso-sign-in';
 import { useCredentialChange } from '../lib/credentials';
 import { errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
@@ -37,6 +39,11 @@ export default function Join() {
   return (
     <AuthCard title={`Join ${link.data.name}`}>
       <ErrorNotice message={failure} />
+      {failure === SSO_REQUIRED_MESSAGE && (
+        <div className="mb-4">
+          <SsoButton tenant={link.data.tenant} />
+        </div>
+      )}
       {me.data ? (
         <button
           type="button"

@@ -1,12 +1,27 @@
+import { isSsoFailure, SSO_FAILURES } from '@pulsestage/contracts/sso-messages';
 import { type FormEvent, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { MeetingCodeBox } from '../components/meeting-code-box';
 import { ErrorNotice } from '../components/notice';
+import { SsoSignIn } from '../components/sso-sign-in';
 import { useCredentialChange } from '../lib/credentials';
 import { useFailureNotice } from '../lib/failure';
 import { useNextPath, withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
+
+/** The organization the page is for: named in the address, or the one the person was on the way to. */
+function useTenantOfPage(next: string): string | null {
+  const [params] = useSearchParams();
+  return params.get('tenant') ?? /^\/t\/([^/?#]+)/.exec(next)?.[1] ?? null;
+}
+
+/** Why single sign-on sent the person back here, if it did. */
+function useSsoFailure(): string | null {
+  const [params] = useSearchParams();
+  const failure = params.get('sso_error');
+  return isSsoFailure(failure) ? SSO_FAILURES[failure] : null;
+}
 
 export default function SignIn() {
   const [email, setEmail] = useState('');
@@ -18,6 +33,8 @@ export default function SignIn() {
     onSuccess: () => credentialsChanged(next),
   });
   const failure = useFailureNotice([signIn]);
+  const tenant = useTenantOfPage(next);
+  const ssoFailure = useSsoFailure();
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate({ email, password });
@@ -25,7 +42,7 @@ export default function SignIn() {
   return (
     <AuthCard title="Sign in">
       <form onSubmit={onSubmit}>
-        <ErrorNotice message={failure} />
+        <ErrorNotice message={failure ?? ssoFailure} />
         <Field
           label="Email"
           type="email"
@@ -44,6 +61,7 @@ export default function SignIn() {
         />
         <SubmitButton pending={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</SubmitButton>
       </form>
+      <SsoSignIn tenant={tenant} next={next} />
       <p className="mt-4 text-center text-sm text-slate-600">
         New here?{' '}
         <Link to={withNext('/sign-up', next)} className="font-medium text-indigo-700 underline">

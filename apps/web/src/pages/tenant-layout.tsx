@@ -1,8 +1,10 @@
 import type { Tenant, TenantSnapshot } from '@pulsestage/contracts';
+import { SSO_REQUIRED_MESSAGE } from '@pulsestage/contracts/sso-messages';
 import { Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { NotificationBell } from '../components/notification-bell';
 import { Spinner } from '../components/spinner';
+import { SsoButton } from '../components/sso-sign-in';
 import { UserMenu } from '../components/user-menu';
 import { errorCode, errorMessage } from '../lib/errors';
 import { meetingPath } from '../lib/meeting';
@@ -93,12 +95,19 @@ export function TenantLayout() {
   if (tenant.isPending) return <Spinner label="Loading the organization" />;
   if (tenant.isError) {
     if (errorCode(tenant.error) === 'UNAUTHORIZED') {
-      return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />;
+      const next = encodeURIComponent(location.pathname);
+      return <Navigate to={`/sign-in?tenant=${encodeURIComponent(slug)}&next=${next}`} replace />;
     }
+    const ssoRequired = errorMessage(tenant.error) === SSO_REQUIRED_MESSAGE;
     return (
       <main className="mx-auto max-w-lg p-8 text-center">
         <h1 className="text-xl font-semibold">This organization is not available</h1>
         <p className="mt-2 text-slate-600">{errorMessage(tenant.error)}</p>
+        {ssoRequired && (
+          <div className="mx-auto mt-4 max-w-xs">
+            <SsoButton tenant={slug} next={location.pathname} />
+          </div>
+        )}
         <a className="mt-4 inline-block text-indigo-700 underline" href="/">
           Back to your organizations
         </a>
