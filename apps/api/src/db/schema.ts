@@ -1,4 +1,4 @@
-import type { MeetingState, PulseScale, QuestionStatus, Role } from '@pulsestage/contracts';
+import type { Language, MeetingState, PulseScale, QuestionStatus, Role } from '@pulsestage/contracts';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Flags are stored as 0/1 integers and times as ISO-8601 text, identically on SQLite and PostgreSQL. */
@@ -19,6 +19,8 @@ export interface TenantTable {
   restrictedWords: string;
   /** JSON array of origins allowed to embed the presenter display in a frame. */
   displayFrameOrigins: string;
+  /** One of `LANGUAGES`; null: each browser's own. */
+  defaultLanguage: Language | null;
   createdAt: IsoTime;
 }
 

@@ -33,6 +33,7 @@ function toTenantRecord(row: Selectable<TenantTable>): TenantRecord {
       maxQuestionLength: row.maxQuestionLength,
       submitLimitPerMinute: row.submitLimitPerMinute,
       upvoteLimitPerMinute: row.upvoteLimitPerMinute,
+      defaultLanguage: row.defaultLanguage,
     },
   };
 }

@@ -280,6 +280,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         maxQuestionLength: 500,
         submitLimitPerMinute: 3,
         upvoteLimitPerMinute: 600,
+        defaultLanguage: null,
       });
       // The limits are enforced on questions.
       expect(
