@@ -9,6 +9,7 @@ import { NotFound } from './pages/not-found';
 import { Participant } from './pages/participant';
 import { TenantLayout } from './pages/tenant-layout';
 import { createTrpcClient, trpc } from './trpc';
+import { useTranslation } from 'react-i18next';
 
 const SignIn = lazy(() => import('./pages/sign-in'));
 const SignUp = lazy(() => import('./pages/sign-up'));
@@ -46,11 +47,12 @@ function Providers({ children }: { children: ReactNode }) {
 }
 
 export function App() {
+  const { t } = useTranslation();
   return (
     <Providers>
       <OfflineBanner />
       <BrowserRouter>
-        <Suspense fallback={<Spinner label="Loading" />}>
+        <Suspense fallback={<Spinner label={t('common.loading')} />}>
           <Routes>
             <Route path="/" element={<Home />} />
             <Route path="/sign-in" element={<SignIn />} />

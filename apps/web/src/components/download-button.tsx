@@ -4,6 +4,7 @@ import { useFailureNotice } from '../lib/failure';
 import { SMALL_BUTTON } from './button-styles';
 import { saveFile } from './meeting-export';
 import { ErrorNotice } from './notice';
+import { useTranslation } from 'react-i18next';
 
 /** A button that fetches a file and saves it, saying so while it is prepared and why it failed. */
 export function DownloadButton({
@@ -13,6 +14,7 @@ export function DownloadButton({
   label: string;
   fetchFile: () => Promise<ExportFile>;
 }) {
+  const { t } = useTranslation();
   const download = useMutation({ mutationFn: fetchFile, onSuccess: saveFile });
   const failure = useFailureNotice([download]);
   return (
@@ -23,7 +25,7 @@ export function DownloadButton({
         disabled={download.isPending}
         onClick={() => download.mutate()}
       >
-        {download.isPending ? 'Preparing…' : label}
+        {download.isPending ? t('common.preparing') : label}
       </button>
       <ErrorNotice message={failure} className="" />
     </div>

@@ -2,7 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { trpc } from '../trpc';
-import { ThemeToggle } from './theme-toggle';
+import { DisplayChoices } from './theme-toggle';
+import { useTranslation } from 'react-i18next';
 
 /**
  * A page the browser brings back from its back-forward cache shows what it held when it was left,
@@ -34,6 +35,7 @@ export function useLeaveSignedOut(): () => Promise<void> {
 }
 
 export function UserMenu() {
+  const { t } = useTranslation();
   const me = trpc.auth.me.useQuery();
   useRecheckWhenRestored();
   const leaveSignedOut = useLeaveSignedOut();
@@ -42,19 +44,19 @@ export function UserMenu() {
   return (
     <div className="flex items-center gap-2 text-sm">
       <span className="hidden text-slate-600 sm:inline">{me.data.name}</span>
-      <ThemeToggle />
+      <DisplayChoices />
       <Link
         to="/account"
         className="whitespace-nowrap rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >
-        Account
+        {t('userMenu.account')}
       </Link>
       <button
         type="button"
         onClick={() => signOut.mutate()}
         className="whitespace-nowrap rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >
-        Sign out
+        {t('userMenu.signOut')}
       </button>
     </div>
   );

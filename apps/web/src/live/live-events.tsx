@@ -24,7 +24,7 @@ const SUBSCRIBED_VERSIONS: VersionSelection = {
   'question:frozen': 2,
   'question:removed': 2,
   'question:pending': 2,
-  'tenant:updated': 2,
+  'tenant:updated': 3,
   'pulse.response.recorded': 1,
   'checkin:opened': 1,
 };

@@ -6,8 +6,11 @@ import { UserMenu } from '../components/user-menu';
 import { errorCode, errorMessage } from '../lib/errors';
 import { meetingPath } from '../lib/meeting';
 import { hasRole, TenantContext } from '../lib/tenant';
+import { useTenantLanguage } from '../lib/language';
 import { LiveEvents } from '../live/live-events';
+import { t } from 'i18next';
 import { trpc } from '../trpc';
+import { useTranslation } from 'react-i18next';
 
 interface NavLinkItem {
   to: string;
@@ -22,23 +25,24 @@ function navLinks(tenant: Tenant, meetingId: string | undefined): NavLinkItem[] 
   const moderator = hasRole(tenant, 'moderator');
   const meetingLinks = meetingId
     ? [
-        { to: meetingPath(slug, meetingId), label: 'Questions', show: true, end: true },
-        { to: meetingPath(slug, meetingId, 'moderate'), label: 'Moderate', show: moderator, end: false },
-        { to: meetingPath(slug, meetingId, 'present'), label: 'Present', show: true, end: false },
-        { to: meetingPath(slug, meetingId, 'analytics'), label: 'Analytics', show: moderator, end: false },
+        { to: meetingPath(slug, meetingId), label: t('tenant.questions'), show: true, end: true },
+        { to: meetingPath(slug, meetingId, 'moderate'), label: t('tenant.moderate'), show: moderator, end: false },
+        { to: meetingPath(slug, meetingId, 'present'), label: t('tenant.present'), show: true, end: false },
+        { to: meetingPath(slug, meetingId, 'analytics'), label: t('tenant.analytics'), show: moderator, end: false },
       ]
     : [];
   return [
-    { to: `/t/${slug}`, label: 'Meetings', show: true, end: true },
+    { to: `/t/${slug}`, label: t('tenant.meetings'), show: true, end: true },
     ...meetingLinks,
-    { to: `/t/${slug}/pulse`, label: 'Pulse', show: hasRole(tenant, 'admin'), end: false },
-    { to: `/t/${slug}/admin`, label: 'Admin', show: hasRole(tenant, 'admin'), end: false },
+    { to: `/t/${slug}/pulse`, label: t('tenant.pulse'), show: hasRole(tenant, 'admin'), end: false },
+    { to: `/t/${slug}/admin`, label: t('tenant.admin'), show: hasRole(tenant, 'admin'), end: false },
   ];
 }
 
 function TenantNav({ tenant, meetingId }: { tenant: Tenant; meetingId: string | undefined }) {
+  const { t } = useTranslation();
   return (
-    <nav aria-label="Organization" className="flex gap-1 overflow-x-auto">
+    <nav aria-label={t('tenant.nav')} className="flex gap-1 overflow-x-auto">
       {navLinks(tenant, meetingId)
         .filter((link) => link.show)
         .map((link) => (
@@ -64,12 +68,13 @@ function TenantNav({ tenant, meetingId }: { tenant: Tenant; meetingId: string | 
  * every other page the whole tenant. A meeting that cannot be loaded leaves the tenant's stream on.
  */
 function Live({ tenant, children }: { tenant: TenantSnapshot; children: React.ReactNode }) {
+  const { t } = useTranslation();
   const { meeting: meetingId } = useParams();
   const meeting = trpc.meeting.get.useQuery(
     { tenant: tenant.slug, meetingId: meetingId ?? '' },
     { enabled: meetingId !== undefined, retry: false },
   );
-  if (meetingId !== undefined && meeting.isPending) return <Spinner label="Loading the meeting" />;
+  if (meetingId !== undefined && meeting.isPending) return <Spinner label={t('meeting.loading')} />;
   const scope = meetingId !== undefined && meeting.data ? meeting.data : undefined;
   return (
     // Another tenant or another meeting is another stream, with a position of its own.
@@ -86,20 +91,22 @@ function Live({ tenant, children }: { tenant: TenantSnapshot; children: React.Re
 
 /** `/t/:tenant/*`: loads the tenant, opens the tab's one live subscription, and frames the page. */
 export function TenantLayout() {
+  const { t } = useTranslation();
   const { tenant: slug = '', meeting: meetingId } = useParams();
   const location = useLocation();
   const tenant = trpc.tenant.get.useQuery({ tenant: slug }, { retry: false });
-  if (tenant.isPending) return <Spinner label="Loading the organization" />;
+  useTenantLanguage(tenant.data?.settings.defaultLanguage ?? null);
+  if (tenant.isPending) return <Spinner label={t('tenant.loading')} />;
   if (tenant.isError) {
     if (errorCode(tenant.error) === 'UNAUTHORIZED') {
       return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />;
     }
     return (
       <main className="mx-auto max-w-lg p-8 text-center">
-        <h1 className="text-xl font-semibold">This organization is not available</h1>
+        <h1 className="text-xl font-semibold">{t('tenant.unavailable')}</h1>
         <p className="mt-2 text-slate-600">{errorMessage(tenant.error)}</p>
         <a className="mt-4 inline-block text-indigo-700 underline" href="/">
-          Back to your organizations
+          {t('tenant.back')}
         </a>
       </main>
     );

@@ -1,0 +1,5 @@
+import type { Messages } from './messages';
+
+const de: Messages = {};
+
+export default de;

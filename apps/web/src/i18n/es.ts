@@ -1,0 +1,5 @@
+import type { Messages } from './messages';
+
+const es: Messages = {};
+
+export default es;

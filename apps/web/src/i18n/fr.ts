@@ -1,0 +1,5 @@
+import type { Messages } from './messages';
+
+const fr: Messages = {};
+
+export default fr;
