@@ -1,4 +1,5 @@
 import { type ReactNode, useId } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** One card of a settings page, named by its heading for assistive technology. */
 export function Section({
@@ -26,6 +27,7 @@ export function Section({
 
 /** A form's save button, and "Saved" once the last save went through. */
 export function SaveRow({ label, pending, saved }: { label: string; pending: boolean; saved: boolean }) {
+  const { t } = useTranslation();
   return (
     <div className="flex items-center gap-3">
       <button
@@ -37,7 +39,7 @@ export function SaveRow({ label, pending, saved }: { label: string; pending: boo
       </button>
       {saved && (
         <span role="status" className="text-sm text-emerald-800">
-          Saved
+          {t('common.saved')}
         </span>
       )}
     </div>

@@ -9,9 +9,11 @@ import { errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
+import { useTranslation } from 'react-i18next';
 
 /** `/join/:code`: join an organization with an account, or as a guest when it allows guests. */
 export default function Join() {
+  const { t } = useTranslation();
   const { code = '' } = useParams();
   const [guestName, setGuestName] = useState('');
   const credentialsChanged = useCredentialChange();
@@ -21,10 +23,10 @@ export default function Join() {
     onSuccess: ({ tenant }) => credentialsChanged(`/t/${tenant}`),
   });
   const failure = useFailureNotice([join]);
-  if (link.isPending || me.isPending) return <Spinner label="Opening the invitation" />;
+  if (link.isPending || me.isPending) return <Spinner label={t('join.opening')} />;
   if (link.isError) {
     return (
-      <AuthCard title="This invitation does not work">
+      <AuthCard title={t('join.broken')}>
         <p className="text-slate-600">{errorMessage(link.error)}</p>
       </AuthCard>
     );
@@ -35,7 +37,7 @@ export default function Join() {
     join.mutate({ code, name: guestName });
   };
   return (
-    <AuthCard title={`Join ${link.data.name}`}>
+    <AuthCard title={t('join.title', { name: link.data.name })}>
       <ErrorNotice message={failure} />
       {me.data ? (
         <button
@@ -43,7 +45,7 @@ export default function Join() {
           onClick={() => join.mutate({ code })}
           className="w-full rounded-xl bg-indigo-600 px-4 py-3 font-semibold text-white hover:bg-indigo-700"
         >
-          Join as {me.data.name}
+          {t('join.as', { name: me.data.name })}
         </button>
       ) : (
         <>
@@ -52,26 +54,26 @@ export default function Join() {
               to={withNext('/sign-in', here)}
               className="rounded-xl px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
             >
-              Sign in
+              {t('auth.signIn')}
             </Link>
             <Link
               to={withNext('/sign-up', here)}
               className="rounded-xl px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
             >
-              Create account
+              {t('auth.createAccount')}
             </Link>
           </div>
           {link.data.allowGuests && (
             <form onSubmit={joinAsGuest} className="mt-6 border-t border-slate-200 pt-6">
-              <p className="mb-3 text-sm text-slate-600">Or join as a guest, with just a name:</p>
+              <p className="mb-3 text-sm text-slate-600">{t('join.guestIntro')}</p>
               <Field
-                label="Your name"
+                label={t('join.yourName')}
                 required
                 maxLength={DISPLAY_NAME_MAX}
                 value={guestName}
                 onChange={(e) => setGuestName(e.target.value)}
               />
-              <SubmitButton pending={join.isPending}>Join as a guest</SubmitButton>
+              <SubmitButton pending={join.isPending}>{t('join.asGuest')}</SubmitButton>
             </form>
           )}
         </>

@@ -4,12 +4,14 @@ import { AuthCard } from '../components/form';
 import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
 import { trpc } from '../trpc';
+import { useTranslation } from 'react-i18next';
 
 /**
  * `/display#<token>`: a presenter screen opens its display link. The token sits in the fragment, so it
  * never reaches a server log; the API keeps it as this browser's display cookie.
  */
 export default function OpenDisplay() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const open = trpc.auth.openDisplay.useMutation({
     onSuccess: ({ tenant }) => navigate(`/t/${tenant}/present`, { replace: true }),
@@ -20,13 +22,13 @@ export default function OpenDisplay() {
   }, [mutate]);
   if (open.isError) {
     return (
-      <AuthCard title="This display link does not work">
+      <AuthCard title={t('display.broken')}>
         <p className="text-slate-600">{errorMessage(open.error)}</p>
         <p className="mt-2 text-sm text-slate-500">
-          Ask an admin of your organization for a new display link.
+          {t('display.askAdmin')}
         </p>
       </AuthCard>
     );
   }
-  return <Spinner label="Opening the display" />;
+  return <Spinner label={t('display.opening')} />;
 }
