@@ -92,7 +92,7 @@ export function UndoToast({ shown, onUndo, onDismiss }: UndoToastProps) {
           data-testid="undo-toast"
           className="pointer-events-auto flex items-center gap-4 rounded-xl bg-slate-900 px-4 py-3 text-sm text-white shadow-lg"
         >
-          <span>{shown.undone ? t('undo.undone', { action: shown.message.toLowerCase() }) : shown.message}</span>
+          <span>{shown.undone ? t('undo.undone', { action: shown.message }) : shown.message}</span>
           {!shown.undone && (
             <button
               type="button"

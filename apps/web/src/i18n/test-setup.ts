@@ -1,5 +1,6 @@
 import i18next from 'i18next';
+import { startI18next } from './catalogs';
 import en from './en';
 
 // Unit tests read the texts in English, as the app shows them to an English browser.
-await i18next.init({ lng: 'en', resources: { en: { translation: en } }, interpolation: { escapeValue: false } });
+await startI18next(i18next, 'en', { en: { translation: en } });
