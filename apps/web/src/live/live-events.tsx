@@ -1,3 +1,4 @@
+import { t } from 'i18next';
 import type { StreamEvent, VersionSelection } from '@pulsestage/contracts';
 import { hashKey, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
@@ -144,7 +145,7 @@ function connectionOf(
   retry: () => void,
 ): Connection {
   if (refused) return { state: 'offline', detail: error?.message ?? null, retry };
-  if (!online) return { state: 'reconnecting', detail: 'This device is offline', retry };
+  if (!online) return { state: 'reconnecting', detail: t('connection.deviceOffline'), retry };
   if (status === 'pending') return { state: 'live', detail: null, retry };
   return { state: everLive ? 'reconnecting' : 'connecting', detail: null, retry };
 }
