@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { OfflineBanner } from './components/offline-banner';
 import { Spinner } from './components/spinner';
@@ -9,7 +10,6 @@ import { NotFound } from './pages/not-found';
 import { Participant } from './pages/participant';
 import { TenantLayout } from './pages/tenant-layout';
 import { createTrpcClient, trpc } from './trpc';
-import { useTranslation } from 'react-i18next';
 
 const SignIn = lazy(() => import('./pages/sign-in'));
 const SignUp = lazy(() => import('./pages/sign-up'));

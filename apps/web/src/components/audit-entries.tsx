@@ -3,7 +3,6 @@ import { describeAuditSummary } from '@pulsestage/contracts/audit-log';
 import { useTranslation } from 'react-i18next';
 import { actionLabel, describeTarget } from '../lib/audit';
 
-
 const cell = 'block px-3 py-0.5 align-top sm:table-cell sm:py-2';
 /** On a phone each row is a card and each cell says what it is; on wider screens the header does. */
 const phoneLabel = 'mr-1 font-medium text-slate-500 sm:hidden';
@@ -23,7 +22,9 @@ function EntryRow({ entry }: { entry: AuditEntry }) {
       <td className={`${cell} break-words font-medium`}>
         <span className={phoneLabel}>{t('audit.columns.who')}</span>
         {entry.actor.name}
-        {entry.actor.kind === 'token' && <span className="font-normal text-slate-600"> {t('audit.serviceToken')}</span>}
+        {entry.actor.kind === 'token' && (
+          <span className="font-normal text-slate-600"> {t('audit.serviceToken')}</span>
+        )}
       </td>
       <td className={cell}>
         <span className={phoneLabel}>{t('audit.columns.what')}</span>

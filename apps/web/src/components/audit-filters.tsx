@@ -1,9 +1,8 @@
 import { AUDIT_ACTIONS } from '@pulsestage/contracts/audit-log';
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { type AuditForm, actionLabel } from '../lib/audit';
 import { Select } from './select';
-import { useTranslation } from 'react-i18next';
-
 
 interface AuditFiltersProps {
   value: AuditForm;

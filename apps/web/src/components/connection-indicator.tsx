@@ -1,5 +1,5 @@
-import { type ConnectionState, useConnection } from '../live/live-events';
 import { useTranslation } from 'react-i18next';
+import { type ConnectionState, useConnection } from '../live/live-events';
 
 const LOOK: Record<ConnectionState, { dot: string; tone: string }> = {
   live: { dot: 'bg-emerald-500', tone: 'text-emerald-800 bg-emerald-50 ring-emerald-200' },

@@ -1,10 +1,10 @@
 import type { ExportFile } from '@pulsestage/contracts';
 import { useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import { SMALL_BUTTON } from './button-styles';
 import { saveFile } from './meeting-export';
 import { ErrorNotice } from './notice';
-import { useTranslation } from 'react-i18next';
 
 /** A button that fetches a file and saves it, saying so while it is prepared and why it failed. */
 export function DownloadButton({

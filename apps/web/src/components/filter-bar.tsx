@@ -1,8 +1,8 @@
 import type { Tag, Team } from '@pulsestage/contracts';
 import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ListQuery } from '../lib/questions';
 import { namedOptions, Select } from './select';
-import { useTranslation } from 'react-i18next';
 
 export type Filters = Pick<ListQuery, 'sort' | 'teamId' | 'tagId' | 'search'>;
 

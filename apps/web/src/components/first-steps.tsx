@@ -1,9 +1,9 @@
 import type { Tenant } from '@pulsestage/contracts';
 import type { ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { usePublicOrigin } from '../lib/public-url';
 import { trpc } from '../trpc';
-import { Trans, useTranslation } from 'react-i18next';
 
 function Step({ done, title, children }: { done: boolean; title: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -69,13 +69,12 @@ export function FirstSteps({ tenant, onDone }: { tenant: Tenant; onDone(): void 
         <Step done={false} title={t('firstSteps.display')}>
           <Trans
             i18nKey="firstSteps.openDisplay"
-            components={{ link: <Link to={`/t/${slug}/present`} className="font-medium text-indigo-700 underline" /> }}
+            components={{
+              link: <Link to={`/t/${slug}/present`} className="font-medium text-indigo-700 underline" />,
+            }}
           />
         </Step>
-        <Step
-          done={others.some((member) => member.role !== 'member')}
-          title={t('firstSteps.moderator')}
-        >
+        <Step done={others.some((member) => member.role !== 'member')} title={t('firstSteps.moderator')}>
           {t('firstSteps.moderatorHint')}
         </Step>
       </ol>

@@ -1,12 +1,11 @@
 import type { Member, Tenant } from '@pulsestage/contracts';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../lib/errors';
 import { trpc } from '../trpc';
 import { ConfirmButton } from './confirm-button';
-import { useTranslation } from 'react-i18next';
 
 /** The guests `tenant.removeGuests` removes: those an admin made moderator or more stay. */
 const isRemovableGuest = (member: Member) => member.guest && member.role === 'member';
-
 
 /**
  * Once guests are turned off, the guests already in can go too: offered with their count, and done

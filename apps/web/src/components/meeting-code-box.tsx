@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { parseMeetingCode } from '../lib/meetings';
-import { useTranslation } from 'react-i18next';
 
 /** "Have a code?": takes a meeting's join code as shown on screen (`#482913`) and opens its join page. */
 export function MeetingCodeBox({ framed = true }: { framed?: boolean }) {

@@ -1,9 +1,9 @@
 import type { ExportFile } from '@pulsestage/contracts';
 import { useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
-import { useTranslation } from 'react-i18next';
 
 type ExportFormat = 'csv' | 'json';
 

@@ -1,6 +1,7 @@
 import type { Meeting } from '@pulsestage/contracts';
 import { MEETING_DESCRIPTION_MAX, MEETING_TITLE_MAX } from '@pulsestage/contracts/limits';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import {
   changedFields,
@@ -16,7 +17,6 @@ import {
 import { useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
-import { useTranslation } from 'react-i18next';
 
 const INPUT =
   'w-full rounded-xl border-0 px-3 py-2.5 text-base ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600 aria-invalid:ring-2 aria-invalid:ring-rose-600';
@@ -224,9 +224,7 @@ export function MeetingForm({ meeting, onSaved, onCancel }: MeetingFormProps) {
         organization={settings.allowGuests}
         onChange={set('allowGuests')}
       />
-      <p className="text-sm text-slate-600 sm:col-span-2">
-        {t('meetingForm.timesNote')}
-      </p>
+      <p className="text-sm text-slate-600 sm:col-span-2">{t('meetingForm.timesNote')}</p>
       <div className="flex gap-3 sm:col-span-2">
         <button
           type="submit"

@@ -1,6 +1,6 @@
 import type { Meeting } from '@pulsestage/contracts';
-import { formatMeetingCode, formatMeetingTime } from '../lib/meetings';
 import { useTranslation } from 'react-i18next';
+import { formatMeetingCode, formatMeetingTime } from '../lib/meetings';
 
 const STATE_STYLES: Record<Meeting['state'], string> = {
   scheduled: 'bg-sky-100 text-sky-900',

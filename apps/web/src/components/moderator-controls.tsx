@@ -1,11 +1,11 @@
 import type { Question, Tag } from '@pulsestage/contracts';
 import { type FormEvent, type RefObject, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import type { Where } from '../lib/questions';
 import { sendOnLeave, trpc } from '../trpc';
 import { ConfirmButton } from './confirm-button';
 import { useUndo } from './undo-toast';
-import { useTranslation } from 'react-i18next';
 
 /** Every moderator action on a meeting's queue, kept by the page so a failure outlives the selection. */
 function useModeratorActions() {
@@ -53,8 +53,11 @@ export function useModeration(where: Where) {
     ids,
     togglePin(question: Question) {
       const pinned = !question.pinned;
-      undoable(actions.pin, { ...ids(question), pinned }, t(pinned ? 'moderation.undo.pinned' : 'moderation.undo.unpinned'), () =>
-        setPinned(question, !pinned),
+      undoable(
+        actions.pin,
+        { ...ids(question), pinned },
+        t(pinned ? 'moderation.undo.pinned' : 'moderation.undo.unpinned'),
+        () => setPinned(question, !pinned),
       );
     },
     /** Puts `next` on screen in place of `current` (the presenter keys); undo brings `current` back. */
@@ -80,19 +83,28 @@ export function useModeration(where: Where) {
       );
     },
     hide(question: Question) {
-      undoable(actions.hide, ids(question), t('moderation.undo.hidden'), () => actions.restore.mutate(ids(question)));
+      undoable(actions.hide, ids(question), t('moderation.undo.hidden'), () =>
+        actions.restore.mutate(ids(question)),
+      );
     },
     restore(question: Question) {
-      undoable(actions.restore, ids(question), t('moderation.undo.restored'), () => actions.hide.mutate(ids(question)));
+      undoable(actions.restore, ids(question), t('moderation.undo.restored'), () =>
+        actions.hide.mutate(ids(question)),
+      );
     },
     answerLive(question: Question) {
-      undoable(actions.answer, { ...ids(question), responseText: null }, t('moderation.undo.answeredLive'), () =>
-        actions.reopen.mutate(ids(question)),
+      undoable(
+        actions.answer,
+        { ...ids(question), responseText: null },
+        t('moderation.undo.answeredLive'),
+        () => actions.reopen.mutate(ids(question)),
       );
     },
     reopen(question: Question) {
       const previous = question.responseText;
-      undoable(actions.reopen, ids(question), t('moderation.undo.reopened'), () => setAnswer(question, previous));
+      undoable(actions.reopen, ids(question), t('moderation.undo.reopened'), () =>
+        setAnswer(question, previous),
+      );
     },
     answer(question: Question, responseText: string) {
       const previous = question.status === 'ANSWERED' ? question.responseText : undefined;
@@ -219,7 +231,8 @@ function QueueButtons({ question, moderation }: { question: Question; moderation
         className={`${button} ${question.pinned ? 'bg-amber-100 text-amber-900 ring-amber-300' : 'text-slate-700 ring-slate-300'}`}
         onClick={() => moderation.togglePin(question)}
       >
-        {t(question.pinned ? 'moderation.unpin' : 'moderation.pin')} <kbd className="ml-1 text-xs text-slate-500">t</kbd>
+        {t(question.pinned ? 'moderation.unpin' : 'moderation.pin')}{' '}
+        <kbd className="ml-1 text-xs text-slate-500">t</kbd>
       </button>
       {question.status === 'ANSWERED' ? (
         <button
@@ -303,7 +316,9 @@ function TagPicker({
   if (tags.length === 0) return null;
   return (
     <fieldset className="mt-3">
-      <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{t('moderation.tags')}</legend>
+      <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+        {t('moderation.tags')}
+      </legend>
       <div className="flex flex-wrap gap-1.5">
         {tags.map((candidate) => {
           const on = question.tags.some((existing) => existing.id === candidate.id);

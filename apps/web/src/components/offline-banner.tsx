@@ -1,7 +1,7 @@
 import { onlineManager } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { useOnline } from '../lib/use-online';
 import { useTranslation } from 'react-i18next';
+import { useOnline } from '../lib/use-online';
 
 /**
  * The app-wide word that the device has no network, on every page; the live pages' connection

@@ -1,11 +1,11 @@
 import type { Question } from '@pulsestage/contracts';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import type { Where } from '../lib/questions';
 import { trpc } from '../trpc';
 import { ConfirmButton } from './confirm-button';
 import { ErrorNotice } from './notice';
-import { useTranslation } from 'react-i18next';
 
 const button =
   'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 text-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-50';

@@ -1,5 +1,5 @@
-import { usePresence } from '../live/live-state';
 import { useTranslation } from 'react-i18next';
+import { usePresence } from '../live/live-state';
 
 /** "N watching": the meeting's open streams across instances, as the stream last reported them. */
 export function PresenceCount({

@@ -1,6 +1,6 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { openedOnLoopback } from '../lib/public-url';
 import { trpc } from '../trpc';
-import { Trans, useTranslation } from 'react-i18next';
 
 /**
  * Warns an admin that QR codes and links would carry this computer's own address (`localhost`), which no

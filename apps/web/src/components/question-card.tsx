@@ -1,8 +1,8 @@
 import type { OwnQuestion, Question } from '@pulsestage/contracts';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useTimeAgo } from '../lib/time';
 import { TagChip } from './tag-chip';
-import { useTranslation } from 'react-i18next';
 
 /** A question as any list holds it; the caller's own list also says whether it was rejected. */
 export type CardQuestion = Question & Partial<Pick<OwnQuestion, 'rejectedAt'>>;
@@ -22,7 +22,11 @@ function StatusBadge({ question }: { question: CardQuestion }) {
     );
   }
   if (question.hidden) {
-    return <span className="rounded-full bg-slate-200 px-2 py-0.5 font-semibold text-slate-800">{t('question.hidden')}</span>;
+    return (
+      <span className="rounded-full bg-slate-200 px-2 py-0.5 font-semibold text-slate-800">
+        {t('question.hidden')}
+      </span>
+    );
   }
   if (question.status === 'ANSWERED' && !question.responseText) {
     return (
@@ -33,7 +37,9 @@ function StatusBadge({ question }: { question: CardQuestion }) {
   }
   if (question.status !== 'UNDER_REVIEW') return null;
   return (
-    <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">{t('question.awaitingReview')}</span>
+    <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">
+      {t('question.awaitingReview')}
+    </span>
   );
 }
 
@@ -62,11 +68,15 @@ export function QuestionCard({ question, teamName, own, leading, children, selec
       <div className="min-w-0 flex-1">
         <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
           {question.pinned && (
-            <span className="rounded-full bg-amber-100 px-2 py-0.5 font-semibold text-amber-900">{t('question.pinned')}</span>
+            <span className="rounded-full bg-amber-100 px-2 py-0.5 font-semibold text-amber-900">
+              {t('question.pinned')}
+            </span>
           )}
           <StatusBadge question={question} />
           {own && (
-            <span className="rounded-full bg-slate-100 px-2 py-0.5 font-semibold text-slate-700">{t('question.yours')}</span>
+            <span className="rounded-full bg-slate-100 px-2 py-0.5 font-semibold text-slate-700">
+              {t('question.yours')}
+            </span>
           )}
           {teamName && <span>{teamName}</span>}
           <TimeAgo iso={question.submittedAt} />

@@ -1,7 +1,7 @@
 import type { Question } from '@pulsestage/contracts';
 import { type ReactNode, useRef } from 'react';
-import { useFlip } from '../lib/flip';
 import { useTranslation } from 'react-i18next';
+import { useFlip } from '../lib/flip';
 
 interface QuestionListProps<Item extends Question> {
   questions: Item[];

@@ -1,9 +1,9 @@
 import type { Tenant } from '@pulsestage/contracts';
+import { t } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../lib/errors';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
-import { t } from 'i18next';
-import { useTranslation } from 'react-i18next';
 
 /** What removing someone does, said before it is done. */
 export function removalWarning(name: string): string {
@@ -33,9 +33,7 @@ export function RemovedMembers({ tenant }: { tenant: Tenant }) {
       <h2 id="removed-members" className="text-lg font-semibold">
         {t('removed.title', { count: removed.data.length })}
       </h2>
-      <p className="mb-3 text-sm text-slate-600">
-        {t('removed.intro')}
-      </p>
+      <p className="mb-3 text-sm text-slate-600">{t('removed.intro')}</p>
       {readmit.error && (
         <p role="alert" className="mb-3 rounded-xl bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200">
           {errorMessage(readmit.error)}
@@ -47,7 +45,8 @@ export function RemovedMembers({ tenant }: { tenant: Tenant }) {
             <span className="min-w-48 flex-1 break-words">
               <span className="block font-medium">{person.name}</span>
               <span className="text-sm text-slate-600">
-                {person.guest ? t('admin.guest') : person.email} · {t('removed.when', { ago: timeAgo(person.removedAt) })}
+                {person.guest ? t('admin.guest') : person.email} ·{' '}
+                {t('removed.when', { ago: timeAgo(person.removedAt) })}
               </span>
             </span>
             <button

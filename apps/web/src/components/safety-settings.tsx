@@ -1,10 +1,10 @@
 import type { Tenant, TenantSafetySettings } from '@pulsestage/contracts';
 import { FRAME_ORIGINS_MAX, RESTRICTED_WORDS_MAX } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
 import { type FormEvent, useId, useState } from 'react';
 import type { FieldLabels } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
-import { t } from 'i18next';
 import { ErrorNotice } from './notice';
 import { SaveRow, Section } from './section';
 
@@ -105,6 +105,8 @@ function SafetyForm({ tenant, saved }: { tenant: Tenant; saved: TenantSafetySett
 export function SafetySettings({ tenant }: { tenant: Tenant }) {
   const safety = trpc.tenant.safetySettings.useQuery({ tenant: tenant.slug });
   return (
-    <Section title={t('safety.title')}>{safety.data && <SafetyForm tenant={tenant} saved={safety.data} />}</Section>
+    <Section title={t('safety.title')}>
+      {safety.data && <SafetyForm tenant={tenant} saved={safety.data} />}
+    </Section>
   );
 }

@@ -1,10 +1,10 @@
 import type { Meeting, Team, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
 import { namedOptions, Select } from './select';
-import { useTranslation } from 'react-i18next';
 
 /** How long "Thanks! …" stays: long enough to read, not so long that it seems about the next question. */
 const NOTICE_MS = 6000;
@@ -28,11 +28,7 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
   const submit = trpc.question.submit.useMutation({
     onSuccess: (question) => {
       setBody('');
-      setNotice(
-        question.status === 'UNDER_REVIEW'
-          ? t('submit.thanksReview')
-          : t('submit.thanks'),
-      );
+      setNotice(question.status === 'UNDER_REVIEW' ? t('submit.thanksReview') : t('submit.thanks'));
       void utils.question.mine.invalidate(where);
     },
   });

@@ -1,9 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { trpc } from '../trpc';
 import { DisplayChoices } from './theme-toggle';
-import { useTranslation } from 'react-i18next';
 
 /**
  * A page the browser brings back from its back-forward cache shows what it held when it was left,

@@ -2,7 +2,8 @@ import type { AuditAction, AuditEntry, AuditFilters } from '@pulsestage/contract
 import { AUDIT_ACTIONS } from '@pulsestage/contracts/audit-log';
 import { t } from 'i18next';
 
-const isAuditAction = (action: string): action is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(action);
+const isAuditAction = (action: string): action is AuditAction =>
+  (AUDIT_ACTIONS as readonly string[]).includes(action);
 
 /** An action as the audit page says it; an action this page does not know yet is shown by its name. */
 export function actionLabel(action: string): string {
@@ -20,7 +21,8 @@ const TARGETS = [
   'tag',
   'pulseQuestion',
 ] as const;
-const isTarget = (type: string): type is (typeof TARGETS)[number] => (TARGETS as readonly string[]).includes(type);
+const isTarget = (type: string): type is (typeof TARGETS)[number] =>
+  (TARGETS as readonly string[]).includes(type);
 
 /** The object of an entry, short: its kind and the start of its id (the whole id is in the export). */
 export function describeTarget(target: AuditEntry['target']): string {

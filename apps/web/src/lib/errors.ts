@@ -28,7 +28,8 @@ const NAMED_FIELDS = [
 ] as const;
 type NamedField = (typeof NAMED_FIELDS)[number];
 
-const isNamedField = (field: string): field is NamedField => (NAMED_FIELDS as readonly string[]).includes(field);
+const isNamedField = (field: string): field is NamedField =>
+  (NAMED_FIELDS as readonly string[]).includes(field);
 const fieldLabel = (field: string) => (isNamedField(field) ? t(`errors.fields.${field}`) : undefined);
 
 interface FieldIssue {

@@ -88,7 +88,8 @@ export function changedFields(values: MeetingFormValues, initial: MeetingFormVal
 function checkText(values: MeetingFormValues, errors: FieldMessages): void {
   const title = values.title.trim().length;
   if (title === 0) errors.title = t('meetingForm.errors.noTitle');
-  else if (title > MEETING_TITLE_MAX) errors.title = t('meetingForm.errors.tooLong', { max: MEETING_TITLE_MAX, now: title });
+  else if (title > MEETING_TITLE_MAX)
+    errors.title = t('meetingForm.errors.tooLong', { max: MEETING_TITLE_MAX, now: title });
   const description = values.description.trim().length;
   if (description > MEETING_DESCRIPTION_MAX) {
     errors.description = t('meetingForm.errors.tooLong', { max: MEETING_DESCRIPTION_MAX, now: description });

@@ -75,7 +75,11 @@ export function meetingTiming(meeting: Meeting, now = Date.now(), locale = activ
     return meeting.closesAt ? t('meeting.timing.closes', { since, time: at(meeting.closesAt) }) : since;
   }
   if (meeting.state === 'scheduled') {
-    return meeting.opensAt ? t('meeting.timing.opens', { time: at(meeting.opensAt) }) : t('meeting.timing.unscheduled');
+    return meeting.opensAt
+      ? t('meeting.timing.opens', { time: at(meeting.opensAt) })
+      : t('meeting.timing.unscheduled');
   }
-  return meeting.closedAt ? t('meeting.timing.closedAt', { time: at(meeting.closedAt) }) : t('meeting.timing.closed');
+  return meeting.closedAt
+    ? t('meeting.timing.closedAt', { time: at(meeting.closedAt) })
+    : t('meeting.timing.closed');
 }

@@ -1,9 +1,9 @@
 import type { Tenant } from '@pulsestage/contracts';
+import { t } from 'i18next';
 import { useContext } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { TenantContext } from '../lib/tenant';
-import { t } from 'i18next';
-import { useTranslation } from 'react-i18next';
 
 /** What ended the stream for good: the session (signed out) or the access to the organization. */
 export type AccessEnd = 'signed-out' | 'access-ended';

@@ -1,7 +1,7 @@
-import { t } from 'i18next';
 import type { StreamEvent, VersionSelection } from '@pulsestage/contracts';
 import { hashKey, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
+import { t } from 'i18next';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { errorCode } from '../lib/errors';
 import { useOnline } from '../lib/use-online';

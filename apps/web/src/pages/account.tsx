@@ -1,4 +1,5 @@
 import type { AccountSession } from '@pulsestage/contracts';
+import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { SMALL_BUTTON } from '../components/button-styles';
 import { ConfirmButton } from '../components/confirm-button';
@@ -9,7 +10,6 @@ import { errorCode, errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 const dangerButton =
   'rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50';
@@ -41,7 +41,9 @@ function SessionRow({ session, ending, onEnd }: SessionRowProps) {
         type="button"
         className={SMALL_BUTTON}
         disabled={ending}
-        aria-label={session.current ? t('account.signOutThis') : t('account.signOutDevice', { device: session.device })}
+        aria-label={
+          session.current ? t('account.signOutThis') : t('account.signOutDevice', { device: session.device })
+        }
         onClick={onEnd}
       >
         {t('userMenu.signOut')}
@@ -84,9 +86,7 @@ function Sessions() {
       <h1 id="your-sessions" className="text-xl font-bold">
         {t('account.title')}
       </h1>
-      <p className="mb-3 text-sm text-slate-600">
-        {t('account.intro')}
-      </p>
+      <p className="mb-3 text-sm text-slate-600">{t('account.intro')}</p>
       <ErrorNotice message={failure} className="mb-3" />
       <ul className="divide-y divide-slate-100">
         {sessions.data.map((session) => (

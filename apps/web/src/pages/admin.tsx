@@ -1,6 +1,9 @@
 import type { Member, Role, Tenant, TenantAccessList } from '@pulsestage/contracts';
+import { LANGUAGES, type Language } from '@pulsestage/contracts/languages';
 import { LABEL_MAX, PER_MINUTE_LIMIT_MAX, QUESTION_BODY_MAX, ROLES } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { SMALL_BUTTON } from '../components/button-styles';
 import { ConfirmButton } from '../components/confirm-button';
@@ -14,14 +17,11 @@ import { SaveRow, Section } from '../components/section';
 import { namedOptions, Select } from '../components/select';
 import type { FieldLabels } from '../lib/errors';
 import { type Attempt, useFailureNotice } from '../lib/failure';
+import { LANGUAGE_NAMES } from '../lib/language';
 import { usePublicOrigin } from '../lib/public-url';
 import { hasRole, useTenant } from '../lib/tenant';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
-import { t } from 'i18next';
-import { LANGUAGES, type Language } from '@pulsestage/contracts/languages';
-import { LANGUAGE_NAMES } from '../lib/language';
-import { useTranslation } from 'react-i18next';
 
 const roleOptions = () => ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }));
 const dangerButton =
@@ -72,7 +72,12 @@ function AccessRow({ title, detail, warning, onRevoke }: AccessRowProps) {
         <span className="block font-medium">{title}</span>
         <span className="text-sm break-all text-slate-600">{detail}</span>
       </span>
-      <ConfirmButton label={t('admin.revoke')} warning={warning} className={dangerButton} onConfirm={onRevoke} />
+      <ConfirmButton
+        label={t('admin.revoke')}
+        warning={warning}
+        className={dangerButton}
+        onConfirm={onRevoke}
+      />
     </li>
   );
 }
@@ -101,7 +106,9 @@ function Members({ tenant }: { tenant: Tenant }) {
     },
   });
   return (
-    <Section title={members.data ? t('admin.membersCount', { count: members.data.length }) : t('admin.members')}>
+    <Section
+      title={members.data ? t('admin.membersCount', { count: members.data.length }) : t('admin.members')}
+    >
       <Failure attempts={[setRole, setTeam, remove]} />
       <ul className="divide-y divide-slate-100">
         {members.data?.map((member) => (
@@ -174,10 +181,7 @@ function Links({ tenant }: { tenant: Tenant }) {
     >
       <Failure attempts={[createJoin, createDisplay, revoke]} />
       {displayToken && origin && (
-        <ShownOnce
-          label={t('admin.links.displayShown')}
-          value={`${origin}/display#${displayToken}`}
-        />
+        <ShownOnce label={t('admin.links.displayShown')} value={`${origin}/display#${displayToken}`} />
       )}
       <ul className="divide-y divide-slate-100">
         {access?.joinLinks.map((link) => (
@@ -267,7 +271,8 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
 function tokenStanding({ role, effectiveRole }: TenantAccessList['serviceTokens'][number]): string {
   const given = t(`roles.${role}`);
   if (effectiveRole === null) return t('admin.tokens.orphaned', { role: given });
-  if (effectiveRole !== role) return t('admin.tokens.actingAs', { role: given, effective: t(`roles.${effectiveRole}`) });
+  if (effectiveRole !== role)
+    return t('admin.tokens.actingAs', { role: given, effective: t(`roles.${effectiveRole}`) });
   return given;
 }
 
@@ -280,7 +285,13 @@ type CountSetting =
 const BROWSERS_OWN = 'browser' as const;
 
 /** The language for everyone who has chosen none; without it, each browser's own. */
-function DefaultLanguage({ value, onChange }: { value: Language | null; onChange(language: Language | null): void }) {
+function DefaultLanguage({
+  value,
+  onChange,
+}: {
+  value: Language | null;
+  onChange(language: Language | null): void;
+}) {
   const { t } = useTranslation();
   const options = [
     { value: BROWSERS_OWN, label: t('admin.settings.browserLanguage') },

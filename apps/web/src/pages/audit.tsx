@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@pulsestage/contracts';
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { AuditEntries } from '../components/audit-entries';
 import { AuditFilters } from '../components/audit-filters';
@@ -11,7 +12,6 @@ import { type AuditForm, NO_FILTERS, toAuditFilters } from '../lib/audit';
 import { errorMessage } from '../lib/errors';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 const PAGE_SIZE = 50;
 

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { Field, SubmitButton } from '../components/form';
 import { MeetingCodeBox } from '../components/meeting-code-box';
@@ -10,7 +11,6 @@ import { errorMessage, isUnreachable } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { slugFromName } from '../lib/slug';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 function CreateOrganization() {
   const { t } = useTranslation();
@@ -103,9 +103,7 @@ export function Home() {
         <MeetingCodeBox />
         <h1 className="text-2xl font-bold">{t('home.title')}</h1>
         {memberships.length === 0 ? (
-          <p className="text-slate-600">
-            {t('home.none')}
-          </p>
+          <p className="text-slate-600">{t('home.none')}</p>
         ) : (
           <ul className="grid gap-3 sm:grid-cols-2">
             {memberships.map((membership) => (

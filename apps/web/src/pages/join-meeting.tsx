@@ -1,6 +1,8 @@
 import type { CurrentUser, JoinLinkSummary } from '@pulsestage/contracts';
 import { DISPLAY_NAME_MAX } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { MeetingCodeBox } from '../components/meeting-code-box';
@@ -13,8 +15,6 @@ import { meetingPath } from '../lib/meeting';
 import { formatMeetingCode, parseMeetingCode } from '../lib/meetings';
 import { withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
-import { t } from 'i18next';
-import { useTranslation } from 'react-i18next';
 
 type Landing = JoinLinkSummary & { meeting: NonNullable<JoinLinkSummary['meeting']> };
 
@@ -168,12 +168,7 @@ export default function JoinMeeting() {
   const link = trpc.auth.joinLink.useQuery({ code: code ?? '' }, { enabled: code !== null, retry: false });
   const me = trpc.auth.me.useQuery();
   if (code === null) {
-    return (
-      <UnknownCode
-        code={typed}
-        reason={t('joinMeeting.notACode', { typed })}
-      />
-    );
+    return <UnknownCode code={typed} reason={t('joinMeeting.notACode', { typed })} />;
   }
   if (link.isPending || me.isPending) return <Spinner label={t('joinMeeting.finding')} />;
   if (link.isError) return <UnknownCode code={code} reason={refusalOf(link.error)} />;

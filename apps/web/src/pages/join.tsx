@@ -1,5 +1,6 @@
 import { DISPLAY_NAME_MAX } from '@pulsestage/contracts/limits';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { ErrorNotice } from '../components/notice';
@@ -9,7 +10,6 @@ import { errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 /** `/join/:code`: join an organization with an account, or as a guest when it allows guests. */
 export default function Join() {

@@ -1,5 +1,6 @@
 import type { MeetingAnalytics as Figures } from '@pulsestage/contracts';
 import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { formatDuration, percentAnswered } from '../components/charts/figures';
 import { MeetingExport } from '../components/meeting-export';
@@ -9,7 +10,6 @@ import { errorMessage } from '../lib/errors';
 import { meetingPath, useMeeting } from '../lib/meeting';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 // Chart.js is fetched with the charts, after the figures above them are on screen.
 const MeetingCharts = lazy(() => import('../components/charts/meeting-charts'));

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Outlet, useParams } from 'react-router';
 import { Spinner } from '../components/spinner';
 import { errorCode, errorMessage } from '../lib/errors';
@@ -5,7 +6,6 @@ import { MeetingContext } from '../lib/meeting';
 import { useTenant } from '../lib/tenant';
 import { useMeetingDeleted } from '../live/live-state';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 function Gone({ title, detail }: { title: string; detail: string }) {
   const { t } = useTranslation();
@@ -29,15 +29,15 @@ export function MeetingLayout() {
   const meeting = trpc.meeting.get.useQuery({ tenant: tenant.slug, meetingId }, { retry: false });
   const deleted = useMeetingDeleted(tenant.slug, meetingId);
   if (deleted) {
-    const title = meeting.data ? t('meeting.deletedNamed', { title: meeting.data.title }) : t('meeting.deleted');
+    const title = meeting.data
+      ? t('meeting.deletedNamed', { title: meeting.data.title })
+      : t('meeting.deleted');
     return <Gone title={title} detail={t('meeting.deletedDetail')} />;
   }
   if (meeting.isPending) return <Spinner label={t('meeting.loading')} />;
   if (meeting.isError) {
     const detail =
-      errorCode(meeting.error) === 'NOT_FOUND'
-        ? t('meeting.notFound')
-        : errorMessage(meeting.error);
+      errorCode(meeting.error) === 'NOT_FOUND' ? t('meeting.notFound') : errorMessage(meeting.error);
     return <Gone title={t('meeting.unavailable')} detail={detail} />;
   }
   return (

@@ -1,5 +1,6 @@
 import type { Meeting, Tenant } from '@pulsestage/contracts';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
 import { MeetingCodeBox } from '../components/meeting-code-box';
@@ -14,7 +15,6 @@ import { meetingPath } from '../lib/meeting';
 import { formatMeetingCode, groupMeetings, type MeetingGroups, meetingTiming } from '../lib/meetings';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 const CARD = 'rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200';
 const ACTION = 'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50';
@@ -23,7 +23,9 @@ const ACTION = 'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300
 function PausedBadge() {
   const { t } = useTranslation();
   return (
-    <span className="rounded-full bg-sky-800 px-2.5 py-0.5 text-xs font-semibold text-white">{t('meetings.paused')}</span>
+    <span className="rounded-full bg-sky-800 px-2.5 py-0.5 text-xs font-semibold text-white">
+      {t('meetings.paused')}
+    </span>
   );
 }
 
@@ -92,7 +94,10 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
         </h3>
         <MeetingStateBadge meeting={meeting} />
         {meeting.state === 'open' && meeting.paused && <PausedBadge />}
-        <span className="ml-auto font-mono text-sm font-semibold text-slate-700" title={t('meeting.joinCode')}>
+        <span
+          className="ml-auto font-mono text-sm font-semibold text-slate-700"
+          title={t('meeting.joinCode')}
+        >
           {formatMeetingCode(meeting.code)}
         </span>
       </div>
@@ -149,7 +154,8 @@ function MeetingGroup({ tenant, group, meetings, empty }: GroupProps) {
   return (
     <section aria-labelledby={id} className="flex flex-col gap-3">
       <h2 id={id} className="text-lg font-semibold text-slate-900">
-        {t(`meetings.groups.${group}`)} <span className="font-normal text-slate-600 tabular-nums">({meetings.length})</span>
+        {t(`meetings.groups.${group}`)}{' '}
+        <span className="font-normal text-slate-600 tabular-nums">({meetings.length})</span>
       </h2>
       {meetings.length === 0 ? (
         <p className="text-slate-600">{empty}</p>

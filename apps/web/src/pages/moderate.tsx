@@ -1,5 +1,6 @@
 import { LABEL_MAX } from '@pulsestage/contracts/limits';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
 import { FilterBar } from '../components/filter-bar';
@@ -21,7 +22,6 @@ import { useQuestionList } from '../lib/questions';
 import { useShortcuts } from '../lib/shortcuts';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 type View = 'OPEN' | 'UNDER_REVIEW' | 'ANSWERED' | 'HIDDEN';
 const TABS = { open: 'OPEN', review: 'UNDER_REVIEW', answered: 'ANSWERED', hidden: 'HIDDEN' } as const;
@@ -224,7 +224,13 @@ export default function Moderate() {
           tabs={[
             { value: 'OPEN', label: t('participant.open') },
             ...(showReview
-              ? [{ value: 'UNDER_REVIEW' as const, label: t('moderation.review'), count: review.questions.length }]
+              ? [
+                  {
+                    value: 'UNDER_REVIEW' as const,
+                    label: t('moderation.review'),
+                    count: review.questions.length,
+                  },
+                ]
               : []),
             { value: 'ANSWERED', label: t('participant.answered') },
             { value: 'HIDDEN', label: t('question.hidden') },

@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { AuthCard } from '../components/form';
 import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 /**
  * `/display#<token>`: a presenter screen opens its display link. The token sits in the fragment, so it
@@ -24,9 +24,7 @@ export default function OpenDisplay() {
     return (
       <AuthCard title={t('display.broken')}>
         <p className="text-slate-600">{errorMessage(open.error)}</p>
-        <p className="mt-2 text-sm text-slate-500">
-          {t('display.askAdmin')}
-        </p>
+        <p className="mt-2 text-sm text-slate-500">{t('display.askAdmin')}</p>
       </AuthCard>
     );
   }

@@ -1,4 +1,5 @@
 import type { Question } from '@pulsestage/contracts';
+import { useTranslation } from 'react-i18next';
 import { FilterBar } from '../components/filter-bar';
 import { FrozenBanner } from '../components/frozen-banner';
 import { MeetingHeader, MeetingStateBanner } from '../components/meeting-header';
@@ -16,7 +17,6 @@ import { useMeeting } from '../lib/meeting';
 import { useOwnQuestions, useQuestionList, useVoteToggle } from '../lib/questions';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 type View = 'OPEN' | 'ANSWERED' | 'MINE';
 const TABS = { open: 'OPEN', answered: 'ANSWERED', mine: 'MINE' } as const;

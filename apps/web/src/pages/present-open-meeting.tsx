@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { Spinner } from '../components/spinner';
@@ -5,7 +6,6 @@ import { meetingPath } from '../lib/meeting';
 import { formatMeetingCode } from '../lib/meetings';
 import { useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 /**
  * `/t/:tenant/present`: a display link or a presenter without a meeting in the address. One open meeting
@@ -31,9 +31,7 @@ export default function PresentOpenMeeting() {
       {meetings.length === 0 ? (
         <p role="status" className="m-auto text-center text-[min(5vh,6vw)] text-slate-300">
           {t('meetings.empty.open')}
-          <span className="mt-4 block text-[min(3vh,4vw)] text-slate-400">
-            {t('present.waiting')}
-          </span>
+          <span className="mt-4 block text-[min(3vh,4vw)] text-slate-400">{t('present.waiting')}</span>
         </p>
       ) : (
         <nav aria-label={t('present.openMeetings')} className="m-auto flex w-full max-w-3xl flex-col gap-4">

@@ -1,5 +1,6 @@
 import type { Meeting, Question } from '@pulsestage/contracts';
 import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { JoinCode, useMeetingJoinUrl } from '../components/display/join-code';
 import { Invitation, Spotlight } from '../components/display/spotlight';
@@ -15,7 +16,6 @@ import { useQuestionList } from '../lib/questions';
 import { useShortcuts } from '../lib/shortcuts';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 const UPCOMING = 4;
 

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { MeetingCodeBox } from '../components/meeting-code-box';
@@ -7,7 +8,6 @@ import { useCredentialChange } from '../lib/credentials';
 import { useFailureNotice } from '../lib/failure';
 import { useNextPath, withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 export default function SignIn() {
   const { t } = useTranslation();
@@ -44,7 +44,9 @@ export default function SignIn() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <SubmitButton pending={signIn.isPending}>{t(signIn.isPending ? 'auth.signingIn' : 'auth.signIn')}</SubmitButton>
+        <SubmitButton pending={signIn.isPending}>
+          {t(signIn.isPending ? 'auth.signingIn' : 'auth.signIn')}
+        </SubmitButton>
       </form>
       <p className="mt-4 text-center text-sm text-slate-600">
         {t('auth.newHere')}{' '}
@@ -67,7 +69,8 @@ export default function SignIn() {
             {t('auth.demoAccounts')}
           </h2>
           <p className="mb-3 text-xs text-slate-600">
-            {t('auth.password')} <code className="rounded bg-white px-1 ring-1 ring-slate-200">{demo.data.password}</code>
+            {t('auth.password')}{' '}
+            <code className="rounded bg-white px-1 ring-1 ring-slate-200">{demo.data.password}</code>
           </p>
           <ul className="grid gap-2">
             {demo.data.accounts.map((account) => (

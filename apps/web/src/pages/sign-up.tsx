@@ -1,5 +1,6 @@
 import { PASSWORD_MIN } from '@pulsestage/contracts/limits';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { ErrorNotice } from '../components/notice';
@@ -7,7 +8,6 @@ import { useCredentialChange } from '../lib/credentials';
 import { useFailureNotice } from '../lib/failure';
 import { useNextPath, withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 export default function SignUp() {
   const { t } = useTranslation();

@@ -1,16 +1,16 @@
 import type { Tenant, TenantSnapshot } from '@pulsestage/contracts';
+import { t } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { Spinner } from '../components/spinner';
 import { UserMenu } from '../components/user-menu';
 import { errorCode, errorMessage } from '../lib/errors';
+import { useTenantLanguage } from '../lib/language';
 import { meetingPath } from '../lib/meeting';
 import { hasRole, TenantContext } from '../lib/tenant';
-import { useTenantLanguage } from '../lib/language';
 import { LiveEvents } from '../live/live-events';
-import { t } from 'i18next';
 import { trpc } from '../trpc';
-import { useTranslation } from 'react-i18next';
 
 interface NavLinkItem {
   to: string;
@@ -26,9 +26,19 @@ function navLinks(tenant: Tenant, meetingId: string | undefined): NavLinkItem[] 
   const meetingLinks = meetingId
     ? [
         { to: meetingPath(slug, meetingId), label: t('tenant.questions'), show: true, end: true },
-        { to: meetingPath(slug, meetingId, 'moderate'), label: t('tenant.moderate'), show: moderator, end: false },
+        {
+          to: meetingPath(slug, meetingId, 'moderate'),
+          label: t('tenant.moderate'),
+          show: moderator,
+          end: false,
+        },
         { to: meetingPath(slug, meetingId, 'present'), label: t('tenant.present'), show: true, end: false },
-        { to: meetingPath(slug, meetingId, 'analytics'), label: t('tenant.analytics'), show: moderator, end: false },
+        {
+          to: meetingPath(slug, meetingId, 'analytics'),
+          label: t('tenant.analytics'),
+          show: moderator,
+          end: false,
+        },
       ]
     : [];
   return [

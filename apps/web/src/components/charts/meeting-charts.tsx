@@ -1,7 +1,7 @@
 import type { MeetingAnalytics } from '@pulsestage/contracts';
 import type { ChartConfiguration } from 'chart.js';
-import { type ReactNode, useMemo } from 'react';
 import { t } from 'i18next';
+import { type ReactNode, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChartCanvas } from './chart-canvas';
 import { bucketLabels, describeCounts, describeTimeline } from './figures';
@@ -81,7 +81,11 @@ function ShareAnswered({ answered, questions }: { answered: number; questions: n
   );
   if (questions === 0) return <Empty>{t('analytics.noQuestions')}</Empty>;
   return (
-    <ChartCanvas config={config} label={t('analytics.answeredOf', { answered, count: questions })} height="14rem" />
+    <ChartCanvas
+      config={config}
+      label={t('analytics.answeredOf', { answered, count: questions })}
+      height="14rem"
+    />
   );
 }
 
@@ -144,7 +148,11 @@ function ByTeam({ byTeam }: { byTeam: MeetingAnalytics['byTeam'] }) {
       horizontalBars(
         byTeam.map((team) => team.name ?? t('admin.noTeam')),
         [
-          { label: t('tenant.questions'), data: byTeam.map((team) => team.questions), color: QUESTIONS_COLOR },
+          {
+            label: t('tenant.questions'),
+            data: byTeam.map((team) => team.questions),
+            color: QUESTIONS_COLOR,
+          },
           { label: t('analytics.upvotes'), data: byTeam.map((team) => team.upvotes), color: UPVOTES_COLOR },
         ],
       ),

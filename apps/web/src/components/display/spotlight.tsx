@@ -1,9 +1,9 @@
 import type { Question } from '@pulsestage/contracts';
 import { useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useOverflowing } from '../../lib/fit';
 import { TagChip } from '../tag-chip';
 import { typedAddress } from './join-code';
-import { Trans, useTranslation } from 'react-i18next';
 
 /**
  * Type size and line budget by length: a short question fills the screen, a long one gets smaller
@@ -48,9 +48,7 @@ export function Spotlight({ question }: { question: Question }) {
         </p>
       )}
       <figcaption className="mt-[2vh] flex flex-wrap items-center gap-4 text-[clamp(1rem,2.4vh,1.75rem)] text-slate-300">
-        <span className="tabular-nums">
-          ▲ {t('present.votes', { count: question.upvoteCount })}
-        </span>
+        <span className="tabular-nums">▲ {t('present.votes', { count: question.upvoteCount })}</span>
         {question.tags.map((tag) => (
           <TagChip key={tag.id} tag={tag} dark />
         ))}
@@ -64,9 +62,7 @@ export function Invitation({ joinUrl }: { joinUrl: string | undefined }) {
   const { t } = useTranslation();
   return (
     <section data-testid="spotlight-empty" aria-label={t('present.howToAsk')} className="shrink-0 py-[2vh]">
-      <p className="text-[min(6vh,6vw)] leading-tight font-semibold text-white">
-        {t('present.gotQuestion')}
-      </p>
+      <p className="text-[min(6vh,6vw)] leading-tight font-semibold text-white">{t('present.gotQuestion')}</p>
       <p className="mt-[1.5vh] text-[min(3.2vh,4vw)] text-slate-300 wrap-anywhere">
         {joinUrl ? (
           <Trans
