@@ -97,8 +97,7 @@ const de: Messages = {
   },
   frozen: {
     title: 'Fragen sind vorerst pausiert',
-    detail:
-      'Die Moderation hat neue Fragen pausiert. Für die Fragen unten können Sie weiterhin stimmen.',
+    detail: 'Die Moderation hat neue Fragen pausiert. Für die Fragen unten können Sie weiterhin stimmen.',
   },
   meeting: {
     states: { scheduled: 'Geplant', open: 'Live', closed: 'Beendet' },
@@ -185,7 +184,8 @@ const de: Messages = {
   },
   display: {
     broken: 'Dieser Anzeigelink funktioniert nicht',
-    askAdmin: 'Bitten Sie eine Administratorin oder einen Administrator Ihrer Organisation um einen neuen Anzeigelink.',
+    askAdmin:
+      'Bitten Sie eine Administratorin oder einen Administrator Ihrer Organisation um einen neuen Anzeigelink.',
     opening: 'Anzeige wird geöffnet',
   },
   joinMeeting: {
@@ -230,8 +230,10 @@ const de: Messages = {
     display: 'Die Anzeige auf dem Bildschirm im Raum öffnen',
     openDisplay:
       '<link>Präsentationsanzeige öffnen</link> oder einen Anzeigelink für einen Bildschirm ohne Anmeldung erstellen.',
-    moderator: 'Eine Moderatorin oder einen Moderator hinzufügen, die mit Ihnen antworten und verschlagworten',
-    moderatorHint: 'Sobald eine Kollegin oder ein Kollege beigetreten ist, wählen Sie unter „Mitglieder“ die Rolle „Moderation“.',
+    moderator:
+      'Eine Moderatorin oder einen Moderator hinzufügen, die mit Ihnen antworten und verschlagworten',
+    moderatorHint:
+      'Sobald eine Kollegin oder ein Kollege beigetreten ist, wählen Sie unter „Mitglieder“ die Rolle „Moderation“.',
   },
   guests: {
     removed_one: '{{count, number}} Gast entfernt',
@@ -261,7 +263,8 @@ const de: Messages = {
     paused: 'Pausiert',
     delete: 'Löschen',
     deleteAll: '„{{title}}“ mit allen Fragen löschen? Das lässt sich nicht rückgängig machen.',
-    deleteCount_one: '„{{title}}“ mit seiner {{count, number}} Frage löschen? Das lässt sich nicht rückgängig machen.',
+    deleteCount_one:
+      '„{{title}}“ mit seiner {{count, number}} Frage löschen? Das lässt sich nicht rückgängig machen.',
     deleteCount_other:
       '„{{title}}“ mit seinen {{count, number}} Fragen löschen? Das lässt sich nicht rückgängig machen.',
     close: 'Beenden',
@@ -370,7 +373,8 @@ const de: Messages = {
       OPEN: 'Keine offenen Fragen.',
       UNDER_REVIEW: 'Nichts wartet auf Prüfung.',
       ANSWERED: 'Noch nichts beantwortet.',
-      HIDDEN: 'Keine ausgeblendeten Fragen: Blenden Sie eine aus, um sie von allen Bildschirmen außer diesem zu nehmen.',
+      HIDDEN:
+        'Keine ausgeblendeten Fragen: Blenden Sie eine aus, um sie von allen Bildschirmen außer diesem zu nehmen.',
     },
     votes_one: 'Stimme',
     votes_other: 'Stimmen',
@@ -417,15 +421,20 @@ const de: Messages = {
     howToAsk: 'So fragen Sie',
     gotQuestion: 'Eine Frage? Stellen Sie sie jetzt.',
     scan: 'Scannen Sie den Code oder öffnen Sie <address>{{address}}</address> und stimmen Sie für die Fragen, deren Antwort Sie hören möchten.',
-    openOnPhone: 'Öffnen Sie PulseStage auf Ihrem Telefon und stimmen Sie für die Fragen, deren Antwort Sie hören möchten.',
+    openOnPhone:
+      'Öffnen Sie PulseStage auf Ihrem Telefon und stimmen Sie für die Fragen, deren Antwort Sie hören möchten.',
   },
   accessEnded: {
     thisOrganization: 'diese Organisation',
     display: {
       title: 'Der Zugang dieser Anzeige ist beendet',
-      advice: 'Ihr Anzeigelink wurde widerrufen. Bitten Sie die Verwaltung von {{name}} um einen neuen Anzeigelink.',
+      advice:
+        'Ihr Anzeigelink wurde widerrufen. Bitten Sie die Verwaltung von {{name}} um einen neuen Anzeigelink.',
     },
-    signedOut: { title: 'Sie wurden abgemeldet', advice: 'Melden Sie sich erneut an, um {{name}} zu folgen.' },
+    signedOut: {
+      title: 'Sie wurden abgemeldet',
+      advice: 'Melden Sie sich erneut an, um {{name}} zu folgen.',
+    },
     removed: {
       title: 'Ihr Zugang zu {{name}} ist beendet',
       advice:
@@ -442,7 +451,8 @@ const de: Messages = {
     serviceToken: '(Service-Token)',
     columns: { when: 'Wann', who: 'Wer', what: 'Was', object: 'Objekt', change: 'Änderung' },
     export: 'CSV exportieren',
-    intro: 'Was Moderation und Verwaltung getan haben, wer und wann. Wer eine Frage gestellt hat, steht hier nie.',
+    intro:
+      'Was Moderation und Verwaltung getan haben, wer und wann. Wer eine Frage gestellt hat, steht hier nie.',
     back: 'Zurück zur Verwaltung',
     loading: 'Protokoll wird geladen',
     emptyYet: 'Noch nichts protokolliert.',
@@ -479,7 +489,10 @@ const de: Messages = {
         removeGuests: 'Die Gäste entfernt',
         setTeam: 'Das Team eines Mitglieds geändert',
       },
-      settings: { update: 'Die Einstellungen geändert', updateSafety: 'Die Sicherheitseinstellungen geändert' },
+      settings: {
+        update: 'Die Einstellungen geändert',
+        updateSafety: 'Die Sicherheitseinstellungen geändert',
+      },
       link: { create: 'Einen Link erstellt', revoke: 'Einen Link widerrufen' },
       token: { create: 'Ein Service-Token erstellt', revoke: 'Ein Service-Token widerrufen' },
       team: { create: 'Ein Team erstellt' },
@@ -582,7 +595,8 @@ const de: Messages = {
   },
   pulseResults: {
     title: 'Pulse-Ergebnisse',
-    notShownYet: 'Noch nicht angezeigt: Diese Runde <strong>{{needs}}</strong> ({{invited, number}} eingeladen).',
+    notShownYet:
+      'Noch nicht angezeigt: Diese Runde <strong>{{needs}}</strong> ({{invited, number}} eingeladen).',
     below: 'Unten: {{week}}, die letzte angezeigte Runde.',
     answers: 'Antworten',
     mean: 'Mittelwert',

@@ -111,7 +111,8 @@ const fr: Messages = {
     heading: '{{heading}} : {{title}}',
     opensAt: 'Cette réunion ouvre {{time}}',
     notOpenYet: 'Cette réunion n’est pas encore ouverte',
-    followAlong: 'Vous pourrez poser des questions et voter dès l’ouverture ; cette page se met à jour toute seule.',
+    followAlong:
+      'Vous pourrez poser des questions et voter dès l’ouverture ; cette page se met à jour toute seule.',
     ended: 'Cette réunion est terminée',
     closedAt: 'Elle s’est terminée {{time}}. ',
     archiveNote:
@@ -205,7 +206,8 @@ const fr: Messages = {
     finding: 'Recherche de la réunion',
     states: {
       open: 'Ouverte maintenant : posez vos questions et votez dès que vous y êtes.',
-      scheduled: 'Pas encore ouverte. Rejoignez-la maintenant et vous pourrez poser vos questions dès l’ouverture.',
+      scheduled:
+        'Pas encore ouverte. Rejoignez-la maintenant et vous pourrez poser vos questions dès l’ouverture.',
       closed: 'Cette réunion est terminée. Ses questions et ses réponses restent consultables ici.',
     },
   },
@@ -257,7 +259,8 @@ const fr: Messages = {
     warning:
       '{{name}} perd l’accès immédiatement et ne peut plus rejoindre, pas même avec un lien d’invitation, tant que vous ne l’avez pas réadmis.',
     title: 'Retirés ({{count, number}})',
-    intro: 'Ils ne peuvent plus rejoindre, pas même avec un lien d’invitation, tant que vous ne les avez pas réadmis.',
+    intro:
+      'Ils ne peuvent plus rejoindre, pas même avec un lien d’invitation, tant que vous ne les avez pas réadmis.',
     when: 'retiré {{ago}}',
     readmit: 'Réadmettre',
     readmitNamed: 'Réadmettre {{name}}',
@@ -271,7 +274,8 @@ const fr: Messages = {
     paused: 'En pause',
     delete: 'Supprimer',
     deleteAll: 'Supprimer « {{title}} » et toutes ses questions ? Cette action est irréversible.',
-    deleteCount_one: 'Supprimer « {{title}} » et sa {{count, number}} question ? Cette action est irréversible.',
+    deleteCount_one:
+      'Supprimer « {{title}} » et sa {{count, number}} question ? Cette action est irréversible.',
     deleteCount_many:
       'Supprimer « {{title}} » et ses {{count, number}} questions ? Cette action est irréversible.',
     deleteCount_other:
@@ -433,13 +437,15 @@ const fr: Messages = {
     howToAsk: 'Comment poser une question',
     gotQuestion: 'Une question ? Posez-la maintenant.',
     scan: 'Scannez le code ou allez sur <address>{{address}}</address> et votez pour les questions dont vous voulez la réponse.',
-    openOnPhone: 'Ouvrez PulseStage sur votre téléphone et votez pour les questions dont vous voulez la réponse.',
+    openOnPhone:
+      'Ouvrez PulseStage sur votre téléphone et votez pour les questions dont vous voulez la réponse.',
   },
   accessEnded: {
     thisOrganization: 'cette organisation',
     display: {
       title: 'L’accès de cet affichage a pris fin',
-      advice: 'Son lien d’affichage a été révoqué. Demandez un nouveau lien d’affichage à un administrateur de {{name}}.',
+      advice:
+        'Son lien d’affichage a été révoqué. Demandez un nouveau lien d’affichage à un administrateur de {{name}}.',
     },
     signedOut: { title: 'Vous avez été déconnecté', advice: 'Reconnectez-vous pour suivre {{name}}.' },
     removed: {
@@ -458,7 +464,8 @@ const fr: Messages = {
     serviceToken: '(jeton de service)',
     columns: { when: 'Quand', who: 'Qui', what: 'Quoi', object: 'Objet', change: 'Modification' },
     export: 'Exporter en CSV',
-    intro: 'Ce que les modérateurs et les administrateurs ont fait, qui et quand. Il ne dit jamais qui a posé une question.',
+    intro:
+      'Ce que les modérateurs et les administrateurs ont fait, qui et quand. Il ne dit jamais qui a posé une question.',
     back: 'Retour à l’administration',
     loading: 'Chargement du journal',
     emptyYet: 'Rien n’a encore été enregistré.',
@@ -606,7 +613,8 @@ const fr: Messages = {
   },
   pulseResults: {
     title: 'Résultats Pulse',
-    notShownYet: 'Pas encore affiché : pour ce tour, <strong>{{needs}}</strong> ({{invited, number}} invités).',
+    notShownYet:
+      'Pas encore affiché : pour ce tour, <strong>{{needs}}</strong> ({{invited, number}} invités).',
     below: 'Ci-dessous : {{week}}, le dernier tour affiché.',
     answers: 'Réponses',
     mean: 'Moyenne',
