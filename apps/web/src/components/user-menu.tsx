@@ -42,7 +42,7 @@ export function UserMenu() {
   const signOut = trpc.auth.signOut.useMutation({ onSuccess: leaveSignedOut });
   if (!me.data) return null;
   return (
-    <div className="flex items-center gap-2 text-sm">
+    <div className="flex flex-wrap items-center justify-end gap-2 text-sm">
       <span className="hidden text-slate-600 sm:inline">{me.data.name}</span>
       <DisplayChoices />
       <Link

@@ -136,7 +136,7 @@ export function TenantLayout() {
                   <span>{tenant.data.name}</span>
                 </a>
                 <TenantNav tenant={tenant.data} meetingId={meetingId} />
-                <div className="ml-auto flex items-center gap-3">
+                <div className="ml-auto flex flex-wrap items-center justify-end gap-x-3 gap-y-2">
                   <ConnectionIndicator />
                   <UserMenu />
                 </div>
