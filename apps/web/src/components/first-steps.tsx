@@ -70,7 +70,7 @@ export function FirstSteps({ tenant, onDone }: { tenant: Tenant; onDone(): void 
           <Trans
             i18nKey="firstSteps.openDisplay"
             components={{
-              link: <Link to={`/t/${slug}/present`} className="font-medium text-indigo-700 underline" />,
+              a: <Link to={`/t/${slug}/present`} className="font-medium text-indigo-700 underline" />,
             }}
           />
         </Step>

@@ -74,6 +74,31 @@ describe.each(LANGUAGES)('the %s catalog', (language) => {
   });
 });
 
+/** Elements HTML never nests anything in: `<Trans>` would drop the text between such a pair of tags. */
+const VOID_ELEMENTS = [
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+];
+
+describe('tags in the texts', () => {
+  it('are never named like an HTML element that holds no text', () => {
+    for (const [path, text] of flatten(en)) {
+      for (const [, tag] of text.matchAll(/<(\w+)>/g)) expect(VOID_ELEMENTS, path).not.toContain(tag);
+    }
+  });
+});
+
 describe('keys in the code', () => {
   it('are checked against English by the compiler', () => {
     // @ts-expect-error: a key en.ts lacks does not compile, so the code never shows a bare key.

@@ -229,7 +229,7 @@ const de: Messages = {
     anyone: 'Wer ihn öffnet, kann beitreten und Fragen stellen.',
     display: 'Die Anzeige auf dem Bildschirm im Raum öffnen',
     openDisplay:
-      '<link>Präsentationsanzeige öffnen</link> oder einen Anzeigelink für einen Bildschirm ohne Anmeldung erstellen.',
+      '<a>Präsentationsanzeige öffnen</a> oder einen Anzeigelink für einen Bildschirm ohne Anmeldung erstellen.',
     moderator:
       'Eine Moderatorin oder einen Moderator hinzufügen, die mit Ihnen antworten und verschlagworten',
     moderatorHint:
@@ -621,7 +621,7 @@ const de: Messages = {
     live_other:
       'Live, sobald Antworten eintreffen. Eine Gruppe erscheint, sobald mindestens {{count, number}} Personen daraus geantwortet haben; Antworten tragen nie einen Namen.',
     counting: 'Antworten werden gezählt',
-    none: 'Noch keine Pulse-Frage. <link>Die erste hinzufügen</link>.',
+    none: 'Noch keine Pulse-Frage. <a>Die erste hinzufügen</a>.',
   },
   pulseAdmin: {
     scaleField: 'Die Skala',

@@ -219,7 +219,7 @@ const en = {
     anyone: 'Anyone who opens it can join and ask questions.',
     display: 'Open the display on the screen in the room',
     openDisplay:
-      '<link>Open the presenter display</link>, or create a display link for a screen that is not signed in.',
+      '<a>Open the presenter display</a>, or create a display link for a screen that is not signed in.',
     moderator: 'Add a moderator to answer and tag with you',
     moderatorHint: 'Once a colleague has joined, choose “moderator” as their role under Members.',
   },
@@ -594,7 +594,7 @@ const en = {
     live_other:
       'Live as answers arrive. A group shows once at least {{count, number}} of it answered; answers never carry a name.',
     counting: 'Counting the answers',
-    none: 'No pulse question yet. <link>Add the first one</link>.',
+    none: 'No pulse question yet. <a>Add the first one</a>.',
   },
   pulseAdmin: {
     scaleField: 'The scale',

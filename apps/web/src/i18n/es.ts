@@ -235,7 +235,7 @@ const es: Messages = {
     anyone: 'Cualquiera que lo abra podrá unirse y hacer preguntas.',
     display: 'Abra la pantalla en la sala',
     openDisplay:
-      '<link>Abrir la pantalla del presentador</link>, o cree un enlace de pantalla para un monitor sin sesión iniciada.',
+      '<a>Abrir la pantalla del presentador</a>, o cree un enlace de pantalla para un monitor sin sesión iniciada.',
     moderator: 'Añada un moderador para responder y etiquetar con usted',
     moderatorHint: 'Cuando un compañero se haya unido, elija el rol «moderador» en Miembros.',
   },
@@ -634,7 +634,7 @@ const es: Messages = {
     live_other:
       'En directo a medida que llegan las respuestas. Un grupo se muestra cuando al menos {{count, number}} de sus miembros han respondido; las respuestas nunca llevan nombre.',
     counting: 'Contando las respuestas',
-    none: 'Aún no hay preguntas de Pulse. <link>Añada la primera</link>.',
+    none: 'Aún no hay preguntas de Pulse. <a>Añada la primera</a>.',
   },
   pulseAdmin: {
     scaleField: 'La escala',

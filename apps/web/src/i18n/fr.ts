@@ -237,7 +237,7 @@ const fr: Messages = {
     anyone: 'Quiconque l’ouvre peut rejoindre et poser des questions.',
     display: 'Ouvrez l’affichage sur l’écran de la salle',
     openDisplay:
-      '<link>Ouvrir l’affichage de présentation</link>, ou créez un lien d’affichage pour un écran non connecté.',
+      '<a>Ouvrir l’affichage de présentation</a>, ou créez un lien d’affichage pour un écran non connecté.',
     moderator: 'Ajoutez un modérateur pour répondre et étiqueter avec vous',
     moderatorHint: 'Dès qu’un collègue a rejoint, choisissez le rôle « modérateur » dans Membres.',
   },
@@ -641,7 +641,7 @@ const fr: Messages = {
     live_other:
       'En direct à mesure que les réponses arrivent. Un groupe s’affiche dès qu’au moins {{count, number}} de ses membres ont répondu ; les réponses ne portent jamais de nom.',
     counting: 'Décompte des réponses',
-    none: 'Aucune question Pulse pour l’instant. <link>Ajoutez la première</link>.',
+    none: 'Aucune question Pulse pour l’instant. <a>Ajoutez la première</a>.',
   },
   pulseAdmin: {
     scaleField: 'L’échelle',

@@ -292,7 +292,7 @@ export default function PulseResults() {
           <Trans
             i18nKey="pulseResults.none"
             components={{
-              link: <Link to={`/t/${tenant.slug}/pulse`} className="text-indigo-700 underline" />,
+              a: <Link to={`/t/${tenant.slug}/pulse`} className="text-indigo-700 underline" />,
             }}
           />
         </p>
