@@ -14,7 +14,7 @@ export function Section({
   const headingId = useId();
   return (
     <section aria-labelledby={headingId} className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-      <div className="mb-4 flex items-center gap-3">
+      <div className="mb-4 flex flex-wrap items-center gap-3">
         <h2 id={headingId} className="text-lg font-semibold">
           {title}
         </h2>

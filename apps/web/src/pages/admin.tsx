@@ -165,7 +165,7 @@ function Links({ tenant }: { tenant: Tenant }) {
     <Section
       title={t('admin.links.title')}
       action={
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           <button type="button" className={SMALL_BUTTON} onClick={() => createJoin.mutate({ tenant: slug })}>
             {t('admin.links.newJoin')}
           </button>
@@ -307,7 +307,7 @@ function DefaultLanguage({
         value={value ?? BROWSERS_OWN}
         options={options}
         onChange={(choice) => onChange(choice === BROWSERS_OWN ? null : choice)}
-        className="self-start"
+        className="max-w-full self-start"
       />
       <span className="text-sm text-slate-600">{t('admin.settings.languageHint')}</span>
     </div>

@@ -119,6 +119,7 @@ function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel
       <div className="flex flex-wrap items-center gap-2">
         <Select
           label={t('pulseAdmin.whoIsAsked')}
+          className="max-w-full min-w-0"
           value={draft.teamId ?? ''}
           options={namedOptions(t('pulseAdmin.everyoneAsked'), teams).map((option) =>
             option.value ? { ...option, label: t('pulseAdmin.onlyAsked', { team: option.label }) } : option,

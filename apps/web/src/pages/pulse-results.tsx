@@ -182,7 +182,7 @@ function GroupResult({ scale, result }: { scale: PulseScale; result: PulseGroupR
           style={{ width: `${meanPosition(scale, result.mean)}%` }}
         />
       </span>
-      <span className="whitespace-nowrap text-slate-900 tabular-nums">{describeGroup(result)}</span>
+      <span className="text-slate-900 tabular-nums">{describeGroup(result)}</span>
     </span>
   );
 }
