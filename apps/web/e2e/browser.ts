@@ -73,14 +73,16 @@ export async function startStage(env: Record<string, string> = {}): Promise<Stag
   };
 }
 
-/** A browser window of its own (own cookies), at a phone's or a laptop's size. */
+/** A browser window of its own (own cookies), at a phone's or a laptop's size, in `locale`'s language. */
 export async function openWindow(
   browser: Browser,
   baseURL: string,
   viewport: keyof typeof VIEWPORTS,
+  locale = 'en-US',
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
+    locale,
     viewport: VIEWPORTS[viewport],
     deviceScaleFactor: 1,
     isMobile: viewport === 'phone',

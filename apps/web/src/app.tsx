@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { OfflineBanner } from './components/offline-banner';
 import { Spinner } from './components/spinner';
@@ -47,11 +48,12 @@ function Providers({ children }: { children: ReactNode }) {
 }
 
 export function App() {
+  const { t } = useTranslation();
   return (
     <Providers>
       <OfflineBanner />
       <BrowserRouter>
-        <Suspense fallback={<Spinner label="Loading" />}>
+        <Suspense fallback={<Spinner label={t('common.loading')} />}>
           <Routes>
             <Route path="/" element={<Home />} />
             <Route path="/sign-in" element={<SignIn />} />

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { meetingPublicV1 } from './events/payloads.js';
-import { hexColor, isoDateTime, meetingState, questionStatus, role, tenantSlug, uuid } from './primitives.js';
+import {
+  hexColor,
+  isoDateTime,
+  language,
+  meetingState,
+  questionStatus,
+  role,
+  tenantSlug,
+  uuid,
+} from './primitives.js';
 
 export const tag = z.object({ id: uuid, name: z.string(), color: hexColor });
 export type Tag = z.infer<typeof tag>;
@@ -82,6 +91,8 @@ export const tenantSettings = z.object({
   submitLimitPerMinute: z.number().int(),
   /** Upvotes (and their removals) one person may make per minute. */
   upvoteLimitPerMinute: z.number().int(),
+  /** The language the web app speaks to those who chose none; null: their browser's. */
+  defaultLanguage: language.nullable(),
 });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 

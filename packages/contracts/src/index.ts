@@ -7,6 +7,7 @@ export * from './events/payloads.js';
 export * from './events/snapshots.js';
 export * from './events/wire.js';
 export * from './inputs.js';
+export * from './languages.js';
 export * from './limits.js';
 export * from './notifications.js';
 export * from './primitives.js';

@@ -13,7 +13,16 @@ import {
   RESTRICTED_WORD_MAX,
   RESTRICTED_WORDS_MAX,
 } from './limits.js';
-import { hexColor, isoDateTime, meetingCode, questionStatus, role, tenantSlug, uuid } from './primitives.js';
+import {
+  hexColor,
+  isoDateTime,
+  language,
+  meetingCode,
+  questionStatus,
+  role,
+  tenantSlug,
+  uuid,
+} from './primitives.js';
 import { comparableText, text } from './text.js';
 
 const email = text(3, 254).toLowerCase().pipe(z.email());
@@ -48,6 +57,8 @@ export const tenantSettingsInput = tenantScoped.extend({
   maxQuestionLength: z.number().int().min(1).max(QUESTION_BODY_MAX).optional(),
   submitLimitPerMinute: z.number().int().min(1).max(PER_MINUTE_LIMIT_MAX).optional(),
   upvoteLimitPerMinute: z.number().int().min(1).max(PER_MINUTE_LIMIT_MAX).optional(),
+  /** Null: each person's browser decides. */
+  defaultLanguage: language.nullable().optional(),
 });
 export const memberInput = tenantScoped.extend({ userId: uuid });
 export const setRoleInput = memberInput.extend({ role });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES } from './languages.js';
 import { MEETING_CODE_LENGTH, MEETING_STATES, ROLES } from './limits.js';
 
 export const uuid = z.uuid();
@@ -33,3 +34,6 @@ export const meetingCode = z
   .pipe(
     z.string().regex(new RegExp(`^\\d{${MEETING_CODE_LENGTH}}$`), `must be ${MEETING_CODE_LENGTH} digits`),
   );
+
+/** One of the web app's languages. */
+export const language = z.enum(LANGUAGES);

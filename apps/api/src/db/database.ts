@@ -21,6 +21,7 @@ import { auditIndexes } from './migrations/006-audit.js';
 import { pulse } from './migrations/007-pulse.js';
 import { sso } from './migrations/008-sso.js';
 import { notifications } from './migrations/010-notifications.js';
+import { tenantLanguage } from './migrations/011-tenant-language.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -101,6 +102,7 @@ export const MIGRATIONS = {
   '007-pulse': pulse,
   '008-sso': sso,
   '010-notifications': notifications,
+  '011-tenant-language': tenantLanguage,
 } as const satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;

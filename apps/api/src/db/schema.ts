@@ -1,4 +1,4 @@
-import type { MeetingState, PulseScale, QuestionStatus, Role } from '@pulsestage/contracts';
+import type { Language, MeetingState, PulseScale, QuestionStatus, Role } from '@pulsestage/contracts';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Flags are stored as 0/1 integers and times as ISO-8601 text, identically on SQLite and PostgreSQL. */
@@ -21,6 +21,8 @@ export interface TenantTable {
   displayFrameOrigins: string;
   /** Only owners may use a password session (or join as a guest): single sign-on is on and required. */
   requireSso: Generated<Flag>;
+  /** One of `LANGUAGES`; null: each browser's own. */
+  defaultLanguage: Language | null;
   createdAt: IsoTime;
 }
 

@@ -35,6 +35,7 @@ const settings = (overrides: Partial<TenantSettings> = {}): TenantSettings => ({
   maxQuestionLength: 2000,
   submitLimitPerMinute: 5,
   upvoteLimitPerMinute: 120,
+  defaultLanguage: null,
   ...overrides,
 });
 

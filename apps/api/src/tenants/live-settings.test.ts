@@ -49,8 +49,14 @@ describe.each(DIALECTS)('live settings and roles on %s', (dialect) => {
       { seq: before + 1, type: 'tenant:updated', data: { name: updated.name, settings } },
     ]);
     await waitFor(() => stream.items.length > 0, 5000, 'the settings event');
-    // Subscribers get version 1 unless they ask for more: the per-minute limits came with version 2.
-    const { submitLimitPerMinute: _submit, upvoteLimitPerMinute: _upvote, ...settingsV1 } = settings;
+    // Subscribers get version 1 unless they ask for more: the per-minute limits came with version 2,
+    // the default language with version 3.
+    const {
+      submitLimitPerMinute: _submit,
+      upvoteLimitPerMinute: _upvote,
+      defaultLanguage: _language,
+      ...settingsV1
+    } = settings;
     expect(stream.items[0]).toMatchObject({
       id: String(before + 1),
       event: { type: 'tenant:updated.v1', data: { name: updated.name, settings: settingsV1 } },

@@ -35,6 +35,7 @@ function toTenantRecord(row: Selectable<TenantTable>): TenantRecord {
       maxQuestionLength: row.maxQuestionLength,
       submitLimitPerMinute: row.submitLimitPerMinute,
       upvoteLimitPerMinute: row.upvoteLimitPerMinute,
+      defaultLanguage: row.defaultLanguage,
     },
     requireSso: row.requireSso === 1,
   };

@@ -93,6 +93,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
             maxQuestionLength: 2000,
             submitLimitPerMinute: FIXTURE_PER_MINUTE_LIMIT,
             upvoteLimitPerMinute: FIXTURE_PER_MINUTE_LIMIT,
+            defaultLanguage: null,
           },
           role: ACCOUNTS[account].role,
           sequence: await lastSeqOf(app, app.tenantIds.alpha),
@@ -139,6 +140,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
           maxQuestionLength: 2000,
           submitLimitPerMinute: SUBMIT_LIMIT_DEFAULT,
           upvoteLimitPerMinute: UPVOTE_LIMIT_DEFAULT,
+          defaultLanguage: null,
         },
         role: 'owner',
       });
@@ -280,6 +282,7 @@ describe.each(DIALECTS)('tenants and teams on %s', (dialect) => {
         maxQuestionLength: 500,
         submitLimitPerMinute: 3,
         upvoteLimitPerMinute: 600,
+        defaultLanguage: null,
       });
       // The limits are enforced on questions.
       expect(

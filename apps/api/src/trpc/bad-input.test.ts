@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AUDIT_ACTIONS,
   AUDIT_TARGET_TYPES,
+  LANGUAGES,
   MEETING_LISTS,
   noInput,
   PULSE_SCALES,
@@ -45,7 +46,7 @@ type FieldSpec =
   /** ISO-8601 date-times with an offset: a meeting's opening and closing times. */
   | { kind: 'datetime'; optional?: boolean; nullable?: boolean }
   | { kind: 'int'; min: number; max: number; optional?: boolean }
-  | { kind: 'enum'; values: readonly string[]; optional?: boolean }
+  | { kind: 'enum'; values: readonly string[]; optional?: boolean; nullable?: boolean }
   | { kind: 'color' }
   | { kind: 'cursor'; optional?: boolean }
   /** events.subscribe: the id of the last event received, digits only. */
@@ -271,10 +272,12 @@ const TABLE: Record<string, Entry> = {
       allowGuests: { kind: 'bool', optional: true },
       minQuestionLength: { kind: 'int', min: 1, max: 2000, optional: true },
       maxQuestionLength: { kind: 'int', min: 1, max: 2000, optional: true },
+      defaultLanguage: { kind: 'enum', values: LANGUAGES, optional: true, nullable: true },
     },
     valid: () => ({
       tenant: 'alpha',
       name: 'Alpha Renamed',
+      defaultLanguage: 'de',
       requireApproval: true,
       allowGuests: true,
       minQuestionLength: 5,

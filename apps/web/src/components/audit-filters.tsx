@@ -1,12 +1,8 @@
 import { AUDIT_ACTIONS } from '@pulsestage/contracts/audit-log';
 import { useId } from 'react';
-import { ACTION_LABELS, type AuditForm } from '../lib/audit';
+import { useTranslation } from 'react-i18next';
+import { type AuditForm, actionLabel } from '../lib/audit';
 import { Select } from './select';
-
-const ACTION_OPTIONS = [
-  { value: '' as const, label: 'All actions' },
-  ...AUDIT_ACTIONS.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
-];
 
 interface AuditFiltersProps {
   value: AuditForm;
@@ -35,28 +31,32 @@ function DayInput({ label, value, onChange }: { label: string; value: string; on
 
 /** What the audit log is narrowed to: one action, one person, a range of days (both ends included). */
 export function AuditFilters({ value, people, onChange }: AuditFiltersProps) {
+  const { t } = useTranslation();
   const personOptions = [
-    { value: '', label: 'Everyone' },
+    { value: '', label: t('common.everyone') },
     ...people.map((person) => ({ value: person.id, label: person.name })),
   ];
   return (
     <search className="flex flex-wrap items-center gap-2">
       <Select
-        label="Action"
+        label={t('audit.action')}
         value={value.action}
-        options={ACTION_OPTIONS}
+        options={[
+          { value: '' as const, label: t('audit.allActions') },
+          ...AUDIT_ACTIONS.map((action) => ({ value: action, label: actionLabel(action) })),
+        ]}
         onChange={(action) => onChange({ action })}
         className="min-w-40 flex-1 sm:flex-none"
       />
       <Select
-        label="Person"
+        label={t('audit.person')}
         value={value.actorId}
         options={personOptions}
         onChange={(actorId) => onChange({ actorId })}
         className="min-w-40 flex-1 sm:flex-none"
       />
-      <DayInput label="From" value={value.fromDay} onChange={(fromDay) => onChange({ fromDay })} />
-      <DayInput label="To" value={value.toDay} onChange={(toDay) => onChange({ toDay })} />
+      <DayInput label={t('audit.from')} value={value.fromDay} onChange={(fromDay) => onChange({ fromDay })} />
+      <DayInput label={t('audit.to')} value={value.toDay} onChange={(toDay) => onChange({ toDay })} />
     </search>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 interface ConfirmButtonProps {
   /** The button's label, e.g. "Revoke". */
@@ -16,6 +17,7 @@ interface ConfirmButtonProps {
  * and only the second does it. Escape or Cancel leaves everything as it was.
  */
 export function ConfirmButton({ label, warning, className, onConfirm, onAsk }: ConfirmButtonProps) {
+  const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -61,7 +63,7 @@ export function ConfirmButton({ label, warning, className, onConfirm, onAsk }: C
         className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-white"
         onClick={() => setAsking(false)}
       >
-        Cancel
+        {t('common.cancel')}
       </button>
     </fieldset>
   );

@@ -1,19 +1,17 @@
+import { useTranslation } from 'react-i18next';
 import { type ConnectionState, useConnection } from '../live/live-events';
 
-const LOOK: Record<ConnectionState, { label: string; dot: string; tone: string }> = {
-  live: { label: 'Live', dot: 'bg-emerald-500', tone: 'text-emerald-800 bg-emerald-50 ring-emerald-200' },
+const LOOK: Record<ConnectionState, { dot: string; tone: string }> = {
+  live: { dot: 'bg-emerald-500', tone: 'text-emerald-800 bg-emerald-50 ring-emerald-200' },
   connecting: {
-    label: 'Connecting',
     dot: 'bg-amber-400 motion-safe:animate-pulse',
     tone: 'text-amber-900 bg-amber-50 ring-amber-200',
   },
   reconnecting: {
-    label: 'Reconnecting',
     dot: 'bg-amber-400 motion-safe:animate-pulse',
     tone: 'text-amber-900 bg-amber-50 ring-amber-200',
   },
   offline: {
-    label: 'Offline',
     dot: 'border-2 border-rose-500',
     tone: 'text-rose-800 bg-rose-50 ring-rose-200',
   },
@@ -21,6 +19,7 @@ const LOOK: Record<ConnectionState, { label: string; dot: string; tone: string }
 
 /** The live stream's real state, in words (never by colour alone), announced to screen readers. */
 export function ConnectionIndicator({ dark = false }: { dark?: boolean }) {
+  const { t } = useTranslation();
   const { state, detail, retry } = useConnection();
   const look = LOOK[state];
   return (
@@ -34,11 +33,11 @@ export function ConnectionIndicator({ dark = false }: { dark?: boolean }) {
       }`}
     >
       <span className={`size-2.5 rounded-full ${look.dot}`} aria-hidden />
-      <span>{look.label}</span>
+      <span>{t(`connection.${state}`)}</span>
       {detail && <span className="sr-only">: {detail}</span>}
       {state === 'offline' && (
         <button type="button" onClick={retry} className="underline underline-offset-2">
-          Retry
+          {t('common.retry')}
         </button>
       )}
     </div>

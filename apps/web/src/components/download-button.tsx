@@ -1,5 +1,6 @@
 import type { ExportFile } from '@pulsestage/contracts';
 import { useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import { SMALL_BUTTON } from './button-styles';
 import { saveFile } from './meeting-export';
@@ -13,6 +14,7 @@ export function DownloadButton({
   label: string;
   fetchFile: () => Promise<ExportFile>;
 }) {
+  const { t } = useTranslation();
   const download = useMutation({ mutationFn: fetchFile, onSuccess: saveFile });
   const failure = useFailureNotice([download]);
   return (
@@ -23,7 +25,7 @@ export function DownloadButton({
         disabled={download.isPending}
         onClick={() => download.mutate()}
       >
-        {download.isPending ? 'Preparing…' : label}
+        {download.isPending ? t('common.preparing') : label}
       </button>
       <ErrorNotice message={failure} className="" />
     </div>

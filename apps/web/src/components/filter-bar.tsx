@@ -1,5 +1,6 @@
 import type { Tag, Team } from '@pulsestage/contracts';
 import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ListQuery } from '../lib/questions';
 import { namedOptions, Select } from './select';
 
@@ -14,13 +15,11 @@ interface FilterBarProps {
 }
 
 const SEARCH_DELAY_MS = 250;
-const SORTS = [
-  { value: 'top', label: 'Top' },
-  { value: 'newest', label: 'Newest' },
-] as const;
+const SORTS = ['top', 'newest'] as const;
 const grow = 'flex-1 sm:flex-none';
 
 export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
+  const { t } = useTranslation();
   const searchId = useId();
   const [search, setSearch] = useState(value.search ?? '');
   useEffect(() => {
@@ -32,37 +31,37 @@ export function FilterBar({ teams, tags, value, onChange }: FilterBarProps) {
   return (
     <search className="flex flex-wrap items-center gap-2">
       <label htmlFor={searchId} className="sr-only">
-        Search questions
+        {t('filters.searchLabel')}
       </label>
       <input
         id={searchId}
         type="search"
         value={search}
         onChange={(event) => setSearch(event.target.value)}
-        placeholder="Search"
+        placeholder={t('filters.search')}
         className="min-w-0 basis-full rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600 sm:basis-0 sm:flex-1"
       />
       <Select
-        label="Sort"
+        label={t('filters.sort')}
         value={value.sort}
-        options={SORTS}
+        options={SORTS.map((sort) => ({ value: sort, label: t(`filters.${sort}`) }))}
         onChange={(sort) => onChange({ sort })}
         className={grow}
       />
       {teams.length > 0 && (
         <Select
-          label="Team"
+          label={t('common.team')}
           value={value.teamId ?? ''}
-          options={namedOptions('All teams', teams)}
+          options={namedOptions(t('common.allTeams'), teams)}
           onChange={(teamId) => onChange({ teamId: teamId || undefined })}
           className={grow}
         />
       )}
       {tags.length > 0 && (
         <Select
-          label="Tag"
+          label={t('common.tag')}
           value={value.tagId ?? ''}
-          options={namedOptions('All tags', tags)}
+          options={namedOptions(t('common.allTags'), tags)}
           onChange={(tagId) => onChange({ tagId: tagId || undefined })}
           className={grow}
         />

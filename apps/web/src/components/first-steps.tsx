@@ -1,10 +1,12 @@
 import type { Tenant } from '@pulsestage/contracts';
 import type { ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { usePublicOrigin } from '../lib/public-url';
 import { trpc } from '../trpc';
 
 function Step({ done, title, children }: { done: boolean; title: string; children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <li className="flex gap-3">
       <span
@@ -18,7 +20,7 @@ function Step({ done, title, children }: { done: boolean; title: string; childre
       <div className="min-w-0">
         <p className="font-medium">
           {title}
-          {done && <span className="sr-only"> (done)</span>}
+          {done && <span className="sr-only"> {t('common.done')}</span>}
         </p>
         <div className="text-sm text-slate-600">{children}</div>
       </div>
@@ -31,6 +33,7 @@ function Step({ done, title, children }: { done: boolean; title: string; childre
  * with the join link, the display open on the room's screen, and a moderator to help.
  */
 export function FirstSteps({ tenant, onDone }: { tenant: Tenant; onDone(): void }) {
+  const { t } = useTranslation();
   const slug = tenant.slug;
   const origin = usePublicOrigin();
   const joinCode = trpc.tenant.joinCode.useQuery({ tenant: slug });
@@ -44,36 +47,35 @@ export function FirstSteps({ tenant, onDone }: { tenant: Tenant; onDone(): void 
     >
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h2 id="first-steps" className="text-lg font-semibold">
-          {tenant.name} is ready: three steps before the first session
+          {t('firstSteps.title', { name: tenant.name })}
         </h2>
         <button
           type="button"
           onClick={onDone}
           className="ml-auto rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-indigo-300 hover:bg-white"
         >
-          Hide these steps
+          {t('firstSteps.hide')}
         </button>
       </div>
       <ol className="flex flex-col gap-4">
-        <Step done={others.length > 0} title="Invite people with the join link">
+        <Step done={others.length > 0} title={t('firstSteps.invite')}>
           {joinUrl ? (
             <code className="break-all text-indigo-900">{joinUrl}</code>
           ) : (
-            'Create a join link under Join and display links, then share it.'
+            t('firstSteps.createLink')
           )}{' '}
-          Anyone who opens it can join and ask questions.
+          {t('firstSteps.anyone')}
         </Step>
-        <Step done={false} title="Open the display on the screen in the room">
-          <Link to={`/t/${slug}/present`} className="font-medium text-indigo-700 underline">
-            Open the presenter display
-          </Link>
-          , or create a display link for a screen that is not signed in.
+        <Step done={false} title={t('firstSteps.display')}>
+          <Trans
+            i18nKey="firstSteps.openDisplay"
+            components={{
+              a: <Link to={`/t/${slug}/present`} className="font-medium text-indigo-700 underline" />,
+            }}
+          />
         </Step>
-        <Step
-          done={others.some((member) => member.role !== 'member')}
-          title="Add a moderator to answer and tag with you"
-        >
-          Once a colleague has joined, choose “moderator” as their role under Members.
+        <Step done={others.some((member) => member.role !== 'member')} title={t('firstSteps.moderator')}>
+          {t('firstSteps.moderatorHint')}
         </Step>
       </ol>
     </section>

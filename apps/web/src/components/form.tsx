@@ -1,5 +1,5 @@
 import { type InputHTMLAttributes, type ReactNode, useId } from 'react';
-import { ThemeToggle } from './theme-toggle';
+import { DisplayChoices } from './theme-toggle';
 
 export function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -13,7 +13,7 @@ export function AuthCard({ title, children }: { title: string; children: ReactNo
         {children}
       </div>
       <footer>
-        <ThemeToggle className="bg-white" />
+        <DisplayChoices className="bg-white" />
       </footer>
     </main>
   );

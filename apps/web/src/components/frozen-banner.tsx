@@ -1,4 +1,6 @@
+import { useTranslation } from 'react-i18next';
 export function FrozenBanner() {
+  const { t } = useTranslation();
   return (
     <div
       role="alert"
@@ -9,10 +11,8 @@ export function FrozenBanner() {
         ❄
       </span>
       <div>
-        <p className="font-semibold">Questions are paused for now</p>
-        <p className="text-sm">
-          The moderators have paused new questions. You can still upvote the questions below.
-        </p>
+        <p className="font-semibold">{t('frozen.title')}</p>
+        <p className="text-sm">{t('frozen.detail')}</p>
       </div>
     </div>
   );

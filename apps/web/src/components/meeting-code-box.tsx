@@ -1,9 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { parseMeetingCode } from '../lib/meetings';
 
 /** "Have a code?": takes a meeting's join code as shown on screen (`#482913`) and opens its join page. */
 export function MeetingCodeBox({ framed = true }: { framed?: boolean }) {
+  const { t } = useTranslation();
   const [typed, setTyped] = useState('');
   const [tried, setTried] = useState(false);
   const navigate = useNavigate();
@@ -21,7 +23,7 @@ export function MeetingCodeBox({ framed = true }: { framed?: boolean }) {
       className={framed ? 'rounded-2xl bg-white p-4 shadow-sm ring-1 ring-slate-200' : ''}
     >
       <label htmlFor={ids.input} className="mb-2 block font-semibold text-slate-900">
-        Have a code?
+        {t('codeBox.label')}
       </label>
       <div className="flex gap-2">
         <input
@@ -42,13 +44,11 @@ export function MeetingCodeBox({ framed = true }: { framed?: boolean }) {
           type="submit"
           className="rounded-xl bg-indigo-600 px-5 py-2.5 font-semibold text-white hover:bg-indigo-700"
         >
-          Join
+          {t('codeBox.join')}
         </button>
       </div>
       <p id={ids.note} className={`mt-2 text-sm ${wrong ? 'font-medium text-rose-700' : 'text-slate-600'}`}>
-        {wrong
-          ? 'A meeting code is six digits, like #482913.'
-          : 'The six digits shown on the presenter screen join you to that meeting.'}
+        {t(wrong ? 'codeBox.wrong' : 'codeBox.hint')}
       </p>
     </form>
   );

@@ -1,6 +1,7 @@
 import type { Meeting } from '@pulsestage/contracts';
 import { MEETING_DESCRIPTION_MAX, MEETING_TITLE_MAX } from '@pulsestage/contracts/limits';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import {
   changedFields,
@@ -47,11 +48,7 @@ function FieldFrame({ label, error, hint, children }: FieldFrameProps) {
   );
 }
 
-const SETTING_OPTIONS: readonly { value: Setting; label: (organization: boolean) => string }[] = [
-  { value: 'default', label: (organization) => `As the organization (${organization ? 'on' : 'off'})` },
-  { value: 'on', label: () => 'On' },
-  { value: 'off', label: () => 'Off' },
-];
+const SETTINGS: readonly Setting[] = ['default', 'on', 'off'];
 
 interface SettingFieldProps {
   label: string;
@@ -61,6 +58,7 @@ interface SettingFieldProps {
 }
 
 function SettingField({ label, value, organization, onChange }: SettingFieldProps) {
+  const { t } = useTranslation();
   return (
     <FieldFrame label={label} error={undefined} hint={undefined}>
       {({ id }) => (
@@ -70,9 +68,11 @@ function SettingField({ label, value, organization, onChange }: SettingFieldProp
           onChange={(event) => onChange(event.target.value as Setting)}
           className={INPUT}
         >
-          {SETTING_OPTIONS.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label(organization)}
+          {SETTINGS.map((setting) => (
+            <option key={setting} value={setting}>
+              {setting === 'default'
+                ? t(organization ? 'meetingForm.asOrganizationOn' : 'meetingForm.asOrganizationOff')
+                : t(`meetingForm.${setting}`)}
             </option>
           ))}
         </select>
@@ -120,6 +120,7 @@ interface MeetingFormProps {
  * have typed in it, or tried to save), and the server's refusal of a field shows next to that field.
  */
 export function MeetingForm({ meeting, onSaved, onCancel }: MeetingFormProps) {
+  const { t } = useTranslation();
   const { settings } = useTenant();
   const [initial] = useState(() => formValuesOf(meeting));
   const [values, setValues] = useState(initial);
@@ -154,14 +155,14 @@ export function MeetingForm({ meeting, onSaved, onCancel }: MeetingFormProps) {
       onSubmit={onSubmit}
       noValidate
       className="grid gap-4 sm:grid-cols-2"
-      aria-label={meeting ? 'Edit meeting' : 'New meeting'}
+      aria-label={t(meeting ? 'meetingForm.edit' : 'meetings.new')}
     >
       <div className="sm:col-span-2">
         <ErrorNotice message={refusedFields ? null : failure} className="" />
       </div>
       <div className="sm:col-span-2">
         <FieldFrame
-          label={`Title (up to ${MEETING_TITLE_MAX} characters)`}
+          label={t('meetingForm.title', { count: MEETING_TITLE_MAX })}
           error={shown.title}
           hint={undefined}
         >
@@ -170,7 +171,7 @@ export function MeetingForm({ meeting, onSaved, onCancel }: MeetingFormProps) {
               id={id}
               value={values.title}
               onChange={(event) => set('title')(event.target.value)}
-              placeholder="December all-hands"
+              placeholder={t('meetingForm.titlePlaceholder')}
               {...fieldProps('title', describedBy)}
             />
           )}
@@ -178,7 +179,7 @@ export function MeetingForm({ meeting, onSaved, onCancel }: MeetingFormProps) {
       </div>
       <div className="sm:col-span-2">
         <FieldFrame
-          label={`Description (optional, up to ${MEETING_DESCRIPTION_MAX} characters)`}
+          label={t('meetingForm.description', { count: MEETING_DESCRIPTION_MAX })}
           error={shown.description}
           hint={undefined}
         >
@@ -196,7 +197,7 @@ export function MeetingForm({ meeting, onSaved, onCancel }: MeetingFormProps) {
       {(['opensAt', 'closesAt'] as const).map((field) => (
         <FieldFrame
           key={field}
-          label={field === 'opensAt' ? 'Opens at (optional)' : 'Closes at (optional)'}
+          label={t(`meetingForm.${field}`)}
           error={shown[field]}
           hint={check.hints[field]}
         >
@@ -212,34 +213,32 @@ export function MeetingForm({ meeting, onSaved, onCancel }: MeetingFormProps) {
         </FieldFrame>
       ))}
       <SettingField
-        label="Require approval"
+        label={t('meetingForm.requireApproval')}
         value={values.requireApproval}
         organization={settings.requireApproval}
         onChange={set('requireApproval')}
       />
       <SettingField
-        label="Allow guests with the code"
+        label={t('meetingForm.allowGuests')}
         value={values.allowGuests}
         organization={settings.allowGuests}
         onChange={set('allowGuests')}
       />
-      <p className="text-sm text-slate-600 sm:col-span-2">
-        Without an opening time the meeting waits until a moderator opens it. Times are in your time zone.
-      </p>
+      <p className="text-sm text-slate-600 sm:col-span-2">{t('meetingForm.timesNote')}</p>
       <div className="flex gap-3 sm:col-span-2">
         <button
           type="submit"
           disabled={attempt.isPending}
           className="rounded-xl bg-indigo-600 px-5 py-2.5 font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
         >
-          {attempt.isPending ? 'Saving…' : meeting ? 'Save meeting' : 'Create meeting'}
+          {t(attempt.isPending ? 'meetingForm.saving' : meeting ? 'meetingForm.save' : 'meetingForm.create')}
         </button>
         <button
           type="button"
           onClick={onCancel}
           className="rounded-xl px-5 py-2.5 font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
         >
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

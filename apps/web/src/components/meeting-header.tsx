@@ -1,35 +1,37 @@
 import type { Meeting } from '@pulsestage/contracts';
+import { useTranslation } from 'react-i18next';
 import { formatMeetingCode, formatMeetingTime } from '../lib/meetings';
 
-const STATE_LABELS: Record<Meeting['state'], { label: string; className: string }> = {
-  scheduled: { label: 'Upcoming', className: 'bg-sky-100 text-sky-900' },
-  open: { label: 'Live', className: 'bg-emerald-100 text-emerald-900' },
-  closed: { label: 'Ended', className: 'bg-slate-200 text-slate-800' },
+const STATE_STYLES: Record<Meeting['state'], string> = {
+  scheduled: 'bg-sky-100 text-sky-900',
+  open: 'bg-emerald-100 text-emerald-900',
+  closed: 'bg-slate-200 text-slate-800',
 };
 
 /** The meeting's state in a word: Upcoming, Live or Ended. */
 export function MeetingStateBadge({ meeting }: { meeting: Meeting }) {
-  const state = STATE_LABELS[meeting.state];
+  const { t } = useTranslation();
   return (
     <span
-      className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${state.className}`}
+      className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${STATE_STYLES[meeting.state]}`}
       data-testid="meeting-state"
     >
-      {state.label}
+      {t(`meeting.states.${meeting.state}`)}
     </span>
   );
 }
 
 /** The meeting's title, state and join code, above every meeting page but the display. */
 export function MeetingHeader({ meeting, heading }: { meeting: Meeting; heading?: string }) {
+  const { t } = useTranslation();
   return (
     <div className="flex flex-col gap-1">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-bold text-slate-900 wrap-anywhere" data-testid="meeting-title">
-          {heading ? `${heading}: ${meeting.title}` : meeting.title}
+          {heading ? t('meeting.heading', { heading, title: meeting.title }) : meeting.title}
         </h1>
         <MeetingStateBadge meeting={meeting} />
-        <span className="font-mono text-sm text-slate-500" title="Join code">
+        <span className="font-mono text-sm text-slate-500" title={t('meeting.joinCode')}>
           {formatMeetingCode(meeting.code)}
         </span>
       </div>
@@ -42,6 +44,7 @@ export function MeetingHeader({ meeting, heading }: { meeting: Meeting; heading?
 
 /** Why a meeting takes no questions now: it has not opened yet, or it has ended. */
 export function MeetingStateBanner({ meeting }: { meeting: Meeting }) {
+  const { t } = useTranslation();
   if (meeting.state === 'scheduled') {
     return (
       <div
@@ -51,10 +54,10 @@ export function MeetingStateBanner({ meeting }: { meeting: Meeting }) {
       >
         <p className="font-semibold">
           {meeting.opensAt
-            ? `This meeting opens ${formatMeetingTime(meeting.opensAt)}`
-            : 'This meeting has not opened yet'}
+            ? t('meeting.opensAt', { time: formatMeetingTime(meeting.opensAt) })
+            : t('meeting.notOpenYet')}
         </p>
-        <p className="text-sm">You can ask and vote as soon as it opens; this page follows along.</p>
+        <p className="text-sm">{t('meeting.followAlong')}</p>
       </div>
     );
   }
@@ -65,10 +68,10 @@ export function MeetingStateBanner({ meeting }: { meeting: Meeting }) {
         data-testid="meeting-ended"
         className="rounded-xl bg-slate-100 p-4 text-slate-900 ring-1 ring-slate-300"
       >
-        <p className="font-semibold">This meeting has ended</p>
+        <p className="font-semibold">{t('meeting.ended')}</p>
         <p className="text-sm">
-          {meeting.closedAt ? `It closed ${formatMeetingTime(meeting.closedAt)}. ` : ''}
-          Here are its questions and answers; answers given after the meeting appear here too.
+          {meeting.closedAt ? t('meeting.closedAt', { time: formatMeetingTime(meeting.closedAt) }) : ''}
+          {t('meeting.archiveNote')}
         </p>
       </div>
     );

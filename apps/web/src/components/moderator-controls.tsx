@@ -1,5 +1,6 @@
 import type { Question, Tag } from '@pulsestage/contracts';
 import { type FormEvent, type RefObject, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import type { Where } from '../lib/questions';
 import { sendOnLeave, trpc } from '../trpc';
@@ -29,9 +30,10 @@ function useModeratorActions() {
  * because once sent it cannot be taken back. `failure` is the newest failure in plain words, while it applies.
  */
 export function useModeration(where: Where) {
+  const { t } = useTranslation();
   const actions = useModeratorActions();
   const undo = useUndo();
-  const failure = useFailureNotice(Object.values(actions), { body: 'The question' });
+  const failure = useFailureNotice(Object.values(actions), { body: t('moderation.questionField') });
   const ids = (question: Question) => ({ ...where, questionId: question.id });
   const setPinned = (question: Question, pinned: boolean) => actions.pin.mutate({ ...ids(question), pinned });
   const setFrozen = (frozen: boolean) => actions.freeze.mutate({ ...where, frozen });
@@ -51,15 +53,18 @@ export function useModeration(where: Where) {
     ids,
     togglePin(question: Question) {
       const pinned = !question.pinned;
-      undoable(actions.pin, { ...ids(question), pinned }, pinned ? 'Pinned' : 'Unpinned', () =>
-        setPinned(question, !pinned),
+      undoable(
+        actions.pin,
+        { ...ids(question), pinned },
+        t(pinned ? 'moderation.undo.pinned' : 'moderation.undo.unpinned'),
+        () => setPinned(question, !pinned),
       );
     },
     /** Puts `next` on screen in place of `current` (the presenter keys); undo brings `current` back. */
     present(next: Question, current: Question | undefined) {
       if (next.id === current?.id) return;
       if (current) setPinned(current, false);
-      undoable(actions.pin, { ...ids(next), pinned: true }, 'On screen now', () => {
+      undoable(actions.pin, { ...ids(next), pinned: true }, t('moderation.undo.onScreen'), () => {
         setPinned(next, false);
         if (current) setPinned(current, true);
       });
@@ -68,42 +73,51 @@ export function useModeration(where: Where) {
       undoable(
         actions.freeze,
         { ...where, frozen: !frozen },
-        frozen ? 'Questions resumed' : 'Questions paused',
+        t(frozen ? 'moderation.undo.resumed' : 'moderation.undo.paused'),
         () => setFrozen(frozen),
       );
     },
     edit(question: Question, body: string) {
-      undoable(actions.edit, { ...ids(question), body }, 'Question edited', () =>
+      undoable(actions.edit, { ...ids(question), body }, t('moderation.undo.edited'), () =>
         actions.edit.mutate({ ...ids(question), body: question.body }),
       );
     },
     hide(question: Question) {
-      undoable(actions.hide, ids(question), 'Question hidden', () => actions.restore.mutate(ids(question)));
+      undoable(actions.hide, ids(question), t('moderation.undo.hidden'), () =>
+        actions.restore.mutate(ids(question)),
+      );
     },
     restore(question: Question) {
-      undoable(actions.restore, ids(question), 'Question restored', () => actions.hide.mutate(ids(question)));
+      undoable(actions.restore, ids(question), t('moderation.undo.restored'), () =>
+        actions.hide.mutate(ids(question)),
+      );
     },
     answerLive(question: Question) {
-      undoable(actions.answer, { ...ids(question), responseText: null }, 'Marked answered live', () =>
-        actions.reopen.mutate(ids(question)),
+      undoable(
+        actions.answer,
+        { ...ids(question), responseText: null },
+        t('moderation.undo.answeredLive'),
+        () => actions.reopen.mutate(ids(question)),
       );
     },
     reopen(question: Question) {
       const previous = question.responseText;
-      undoable(actions.reopen, ids(question), 'Question reopened', () => setAnswer(question, previous));
+      undoable(actions.reopen, ids(question), t('moderation.undo.reopened'), () =>
+        setAnswer(question, previous),
+      );
     },
     answer(question: Question, responseText: string) {
       const previous = question.status === 'ANSWERED' ? question.responseText : undefined;
       if (previous === undefined) {
         undo.offer({
-          message: 'Sending the answer',
+          message: t('moderation.undo.sending'),
           undo: () => {},
           commit: () => setAnswer(question, responseText),
           commitOnLeave: () => sendOnLeave('question', 'answer', { ...ids(question), responseText }),
         });
         return;
       }
-      undoable(actions.answer, { ...ids(question), responseText }, 'Answer saved', () =>
+      undoable(actions.answer, { ...ids(question), responseText }, t('moderation.undo.answerSaved'), () =>
         setAnswer(question, previous),
       );
     },
@@ -124,6 +138,7 @@ const button =
 
 /** The question's text, editable in place: typos, merged wording. */
 function EditText({ question, onSave }: { question: Question; onSave(body: string): void }) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [body, setBody] = useState(question.body);
   const bodyId = useId();
@@ -137,7 +152,7 @@ function EditText({ question, onSave }: { question: Question; onSave(body: strin
           setEditing(true);
         }}
       >
-        Edit text
+        {t('moderation.editText')}
       </button>
     );
   }
@@ -152,7 +167,7 @@ function EditText({ question, onSave }: { question: Question; onSave(body: strin
         htmlFor={bodyId}
         className="mb-1 block text-xs font-semibold uppercase tracking-wide text-slate-500"
       >
-        Question text
+        {t('moderation.questionText')}
       </label>
       <textarea
         id={bodyId}
@@ -168,14 +183,14 @@ function EditText({ question, onSave }: { question: Question; onSave(body: strin
           disabled={body.trim().length === 0 || body.trim() === question.body}
           className={`${button} bg-indigo-600 text-white ring-indigo-600`}
         >
-          Save text
+          {t('moderation.saveText')}
         </button>
         <button
           type="button"
           className={`${button} text-slate-700 ring-slate-300`}
           onClick={() => setEditing(false)}
         >
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>
@@ -184,6 +199,7 @@ function EditText({ question, onSave }: { question: Question; onSave(body: strin
 
 /** Approve or reject a question waiting for review. */
 function ReviewButtons({ question, moderation }: { question: Question; moderation: Moderation }) {
+  const { t } = useTranslation();
   const ids = moderation.ids(question);
   return (
     <>
@@ -192,11 +208,11 @@ function ReviewButtons({ question, moderation }: { question: Question; moderatio
         className={`${button} bg-emerald-600 text-white ring-emerald-600`}
         onClick={() => moderation.actions.approve.mutate(ids)}
       >
-        Approve
+        {t('moderation.approve')}
       </button>
       <ConfirmButton
-        label="Reject"
-        warning="Rejecting removes this question for good."
+        label={t('moderation.reject')}
+        warning={t('moderation.rejectWarning')}
         className={`${button} text-rose-700 ring-rose-300`}
         onConfirm={() => moderation.actions.reject.mutate(ids)}
       />
@@ -206,6 +222,7 @@ function ReviewButtons({ question, moderation }: { question: Question; moderatio
 
 /** Pin, hide, and answered live or reopen, for a published question. */
 function QueueButtons({ question, moderation }: { question: Question; moderation: Moderation }) {
+  const { t } = useTranslation();
   return (
     <>
       <button
@@ -214,7 +231,8 @@ function QueueButtons({ question, moderation }: { question: Question; moderation
         className={`${button} ${question.pinned ? 'bg-amber-100 text-amber-900 ring-amber-300' : 'text-slate-700 ring-slate-300'}`}
         onClick={() => moderation.togglePin(question)}
       >
-        {question.pinned ? 'Unpin' : 'Pin'} <kbd className="ml-1 text-xs text-slate-500">t</kbd>
+        {t(question.pinned ? 'moderation.unpin' : 'moderation.pin')}{' '}
+        <kbd className="ml-1 text-xs text-slate-500">t</kbd>
       </button>
       {question.status === 'ANSWERED' ? (
         <button
@@ -222,7 +240,7 @@ function QueueButtons({ question, moderation }: { question: Question; moderation
           className={`${button} text-slate-700 ring-slate-300`}
           onClick={() => moderation.reopen(question)}
         >
-          Reopen
+          {t('meetings.reopen')}
         </button>
       ) : (
         <button
@@ -230,7 +248,7 @@ function QueueButtons({ question, moderation }: { question: Question; moderation
           className={`${button} text-emerald-800 ring-emerald-300`}
           onClick={() => moderation.answerLive(question)}
         >
-          Answered live <kbd className="ml-1 text-xs text-slate-500">l</kbd>
+          {t('question.answeredLive')} <kbd className="ml-1 text-xs text-slate-500">l</kbd>
         </button>
       )}
       <button
@@ -238,7 +256,7 @@ function QueueButtons({ question, moderation }: { question: Question; moderation
         className={`${button} text-slate-700 ring-slate-300`}
         onClick={() => moderation.hide(question)}
       >
-        Hide <kbd className="ml-1 text-xs text-slate-500">h</kbd>
+        {t('moderation.hide')} <kbd className="ml-1 text-xs text-slate-500">h</kbd>
       </button>
     </>
   );
@@ -246,6 +264,7 @@ function QueueButtons({ question, moderation }: { question: Question; moderation
 
 /** The answer box: a first answer, or a change to the answer given. */
 function AnswerForm({ question, answerBox, moderation }: Omit<ModeratorControlsProps, 'tags'>) {
+  const { t } = useTranslation();
   const [responseText, setResponseText] = useState(question.responseText ?? '');
   const answerId = useId();
   useEffect(() => setResponseText(question.responseText ?? ''), [question.responseText]);
@@ -260,7 +279,7 @@ function AnswerForm({ question, answerBox, moderation }: Omit<ModeratorControlsP
         htmlFor={answerId}
         className="mb-1 block text-xs font-semibold uppercase tracking-wide text-slate-500"
       >
-        {answered ? 'Edit the answer' : 'Answer'} <kbd className="text-slate-500">a</kbd>
+        {t(answered ? 'moderation.editAnswer' : 'question.answer')} <kbd className="text-slate-500">a</kbd>
       </label>
       <textarea
         id={answerId}
@@ -272,7 +291,7 @@ function AnswerForm({ question, answerBox, moderation }: Omit<ModeratorControlsP
           if (event.key === 'Escape') event.currentTarget.blur();
           if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) onAnswer(event);
         }}
-        placeholder="Type the answer; Ctrl+Enter sends it"
+        placeholder={t('moderation.answerPlaceholder')}
         className="w-full rounded-xl border-0 p-3 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600"
       />
       <button
@@ -280,7 +299,7 @@ function AnswerForm({ question, answerBox, moderation }: Omit<ModeratorControlsP
         disabled={moderation.actions.answer.isPending || responseText.trim().length === 0}
         className="mt-2 rounded-xl bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
       >
-        {answered ? 'Save answer' : 'Send answer'}
+        {t(answered ? 'moderation.saveAnswer' : 'moderation.sendAnswer')}
       </button>
     </form>
   );
@@ -291,12 +310,15 @@ function TagPicker({
   tags,
   moderation,
 }: Pick<ModeratorControlsProps, 'question' | 'tags' | 'moderation'>) {
+  const { t } = useTranslation();
   const ids = moderation.ids(question);
   const { actions } = moderation;
   if (tags.length === 0) return null;
   return (
     <fieldset className="mt-3">
-      <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Tags</legend>
+      <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+        {t('moderation.tags')}
+      </legend>
       <div className="flex flex-wrap gap-1.5">
         {tags.map((candidate) => {
           const on = question.tags.some((existing) => existing.id === candidate.id);
@@ -330,6 +352,7 @@ function TagPicker({
  * live), reopen it, edit its text, tag, pin, hide it, or restore it once hidden.
  */
 export function ModeratorControls({ question, tags, answerBox, moderation }: ModeratorControlsProps) {
+  const { t } = useTranslation();
   const reviewing = question.status === 'UNDER_REVIEW';
   const edit = (
     <EditText key={question.id} question={question} onSave={(body) => moderation.edit(question, body)} />
@@ -342,7 +365,7 @@ export function ModeratorControls({ question, tags, answerBox, moderation }: Mod
           className={`${button} bg-indigo-600 text-white ring-indigo-600`}
           onClick={() => moderation.restore(question)}
         >
-          Restore
+          {t('moderation.restore')}
         </button>
         {edit}
       </div>

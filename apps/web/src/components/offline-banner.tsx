@@ -1,5 +1,6 @@
 import { onlineManager } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useOnline } from '../lib/use-online';
 
 /**
@@ -7,6 +8,7 @@ import { useOnline } from '../lib/use-online';
  * indicator says what their own stream is doing meanwhile.
  */
 export function OfflineBanner() {
+  const { t } = useTranslation();
   const online = useOnline();
   // The query client only learns of a change: told of a page opened offline, it holds the page's
   // queries until the network is back instead of failing them for good.
@@ -18,7 +20,7 @@ export function OfflineBanner() {
           data-testid="offline-banner"
           className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-sm font-medium text-amber-900"
         >
-          You're offline. Questions and votes will work again when your connection is back.
+          {t('offline')}
         </p>
       )}
     </div>

@@ -1,5 +1,6 @@
 import type { Question } from '@pulsestage/contracts';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import type { Where } from '../lib/questions';
 import { trpc } from '../trpc';
@@ -22,6 +23,7 @@ interface OwnQuestionControlsProps {
 
 /** The author edits or withdraws their own question while nobody has answered it. */
 export function OwnQuestionControls({ question, where, reviewed }: OwnQuestionControlsProps) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [body, setBody] = useState(question.body);
   const bodyId = useId();
@@ -29,7 +31,7 @@ export function OwnQuestionControls({ question, where, reviewed }: OwnQuestionCo
   const reload = () => void utils.question.mine.invalidate(where);
   const edit = trpc.question.edit.useMutation({ onSuccess: () => setEditing(false), onSettled: reload });
   const withdraw = trpc.question.withdraw.useMutation({ onSettled: reload });
-  const failure = useFailureNotice([edit, withdraw], { body: 'Your question' });
+  const failure = useFailureNotice([edit, withdraw], { body: t('ownQuestion.label') });
   const ids = { ...where, questionId: question.id };
   const onSave = (event: FormEvent) => {
     event.preventDefault();
@@ -40,7 +42,7 @@ export function OwnQuestionControls({ question, where, reviewed }: OwnQuestionCo
       {editing ? (
         <form onSubmit={onSave} className="flex flex-col gap-2">
           <label htmlFor={bodyId} className="text-xs font-semibold uppercase tracking-wide text-slate-500">
-            Your question
+            {t('ownQuestion.label')}
           </label>
           <textarea
             id={bodyId}
@@ -51,7 +53,7 @@ export function OwnQuestionControls({ question, where, reviewed }: OwnQuestionCo
           />
           {reviewed && question.status === 'OPEN' && (
             <p className="text-sm text-slate-600" data-testid="edit-review-notice">
-              A moderator reviews the edited question before others see it again.
+              {t('ownQuestion.reviewAgain')}
             </p>
           )}
           <div className="flex gap-2">
@@ -60,10 +62,10 @@ export function OwnQuestionControls({ question, where, reviewed }: OwnQuestionCo
               disabled={edit.isPending || body.trim().length === 0}
               className={`${button} bg-indigo-600 text-white ring-indigo-600`}
             >
-              Save
+              {t('common.save')}
             </button>
             <button type="button" className={button} onClick={() => setEditing(false)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </form>
@@ -77,11 +79,11 @@ export function OwnQuestionControls({ question, where, reviewed }: OwnQuestionCo
               setEditing(true);
             }}
           >
-            Edit
+            {t('common.edit')}
           </button>
           <ConfirmButton
-            label="Withdraw"
-            warning="Withdrawing deletes your question and its votes."
+            label={t('ownQuestion.withdraw')}
+            warning={t('ownQuestion.withdrawWarning')}
             className={`${button} text-rose-700 ring-rose-300`}
             onConfirm={() => withdraw.mutate(ids)}
           />

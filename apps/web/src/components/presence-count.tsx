@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { usePresence } from '../live/live-state';
 
 /** "N watching": the meeting's open streams across instances, as the stream last reported them. */
@@ -10,6 +11,7 @@ export function PresenceCount({
   meetingId: string;
   className: string;
 }) {
+  const { t } = useTranslation();
   const watching = usePresence(tenant, meetingId);
   if (watching === undefined) return null;
   return (
@@ -25,7 +27,7 @@ export function PresenceCount({
         <path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12Z" />
         <circle cx="12" cy="12" r="3" />
       </svg>
-      {watching} watching
+      {t('presence.watching', { count: watching })}
     </span>
   );
 }

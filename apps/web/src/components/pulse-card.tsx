@@ -1,8 +1,9 @@
 import type { PulseCheckin, PulsePending } from '@pulsestage/contracts';
 import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorCode } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
-import { anonymityNote, checkinProgress, choicesOf, LIKELIHOOD_ENDS } from '../lib/pulse';
+import { anonymityNote, checkinProgress, choicesOf, likelihoodEnds } from '../lib/pulse';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
@@ -25,6 +26,7 @@ function usePending(tenant: string, enabled: boolean) {
 
 /** Invitations by email, on or off: the caller's own choice. */
 function EmailSwitch({ tenant, pending, intro }: { tenant: string; pending: PulsePending; intro?: string }) {
+  const { t } = useTranslation();
   const utils = trpc.useUtils();
   const update = trpc.pulse.setEmailPreference.useMutation({
     onSuccess: (updated) => utils.pulse.pending.setData({ tenant }, updated),
@@ -50,7 +52,7 @@ function EmailSwitch({ tenant, pending, intro }: { tenant: string; pending: Puls
           onChange={(event) => onChange(event.target.checked)}
           className="size-4 accent-indigo-600"
         />
-        Email me check-ins
+        {t('pulse.emailMe')}
       </label>
       <ErrorNotice message={failure} className="basis-full" />
     </div>
@@ -67,6 +69,8 @@ interface ChoicesProps {
 
 /** One large button per score, labelled in words, for a single tap. */
 function Choices({ checkin, questionId, sending, onAnswer }: ChoicesProps) {
+  // The choices are worded in the language shown: a change of language words them again.
+  useTranslation();
   const { scale } = checkin.question;
   const agreement = scale === 'agree5';
   return (
@@ -87,8 +91,8 @@ function Choices({ checkin, questionId, sending, onAnswer }: ChoicesProps) {
       </div>
       {!agreement && (
         <p className="flex justify-between text-sm text-slate-600" aria-hidden>
-          <span>0 = {LIKELIHOOD_ENDS.lowest}</span>
-          <span>10 = {LIKELIHOOD_ENDS.highest}</span>
+          <span>0 = {likelihoodEnds().lowest}</span>
+          <span>10 = {likelihoodEnds().highest}</span>
         </p>
       )}
     </fieldset>
@@ -112,6 +116,7 @@ interface CheckinsProps {
 }
 
 function Checkins({ tenant, pending, keepSwitch }: CheckinsProps) {
+  const { t } = useTranslation();
   const questionId = useId();
   const [answered, setAnswered] = useState(0);
   const utils = trpc.useUtils();
@@ -137,24 +142,20 @@ function Checkins({ tenant, pending, keepSwitch }: CheckinsProps) {
 
   if (!current && answered === 0) {
     if (!keepSwitch) return null;
-    return (
-      <EmailSwitch
-        tenant={tenant}
-        pending={pending}
-        intro="Pulse check-ins appear here when you are asked."
-      />
-    );
+    return <EmailSwitch tenant={tenant} pending={pending} intro={t('pulse.appearHere')} />;
   }
   return (
-    <section aria-label="Check-in" className={CARD} data-testid="pulse-card">
+    <section aria-label={t('pulse.checkin')} className={CARD} data-testid="pulse-card">
       {current ? (
         <>
           <div className="mb-2 flex items-baseline gap-3">
-            <h2 className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">Check-in</h2>
+            <h2 className="text-sm font-semibold tracking-wide text-indigo-700 uppercase">
+              {t('pulse.checkin')}
+            </h2>
             {progress && <span className="text-sm text-slate-600 tabular-nums">{progress}</span>}
             {answered > 0 && (
               <span role="status" className="ml-auto text-sm text-emerald-800">
-                Answer recorded
+                {t('pulse.recorded')}
               </span>
             )}
           </div>
@@ -172,11 +173,8 @@ function Checkins({ tenant, pending, keepSwitch }: CheckinsProps) {
         </>
       ) : (
         <div role="status">
-          <h2 className="text-lg font-semibold text-slate-900">Thank you</h2>
-          <p className="mt-1 text-slate-700">
-            {answered === 1 ? 'Your answer is in.' : `Your ${answered} answers are in.`} It counts
-            anonymously.
-          </p>
+          <h2 className="text-lg font-semibold text-slate-900">{t('pulse.thankYou')}</h2>
+          <p className="mt-1 text-slate-700">{t('pulse.answersIn', { count: answered })}</p>
         </div>
       )}
       <Footer tenant={tenant} pending={pending} />

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 
 const tabClass = ({ isActive }: { isActive: boolean }) =>
@@ -6,15 +7,16 @@ const tabClass = ({ isActive }: { isActive: boolean }) =>
 
 /** The heading of the pulse pages, with the way between the setup and the results. */
 export function PulseNav({ tenant, title, action }: { tenant: string; title: string; action?: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <div className="flex flex-wrap items-center gap-3 lg:col-span-2">
       <h1 className="text-2xl font-bold">{title}</h1>
-      <nav aria-label="Pulse" className="flex gap-2">
+      <nav aria-label={t('tenant.pulse')} className="flex gap-2">
         <NavLink to={`/t/${tenant}/pulse`} end className={tabClass}>
-          Questions and schedule
+          {t('pulse.nav.setup')}
         </NavLink>
         <NavLink to={`/t/${tenant}/pulse/results`} className={tabClass}>
-          Results
+          {t('pulse.nav.results')}
         </NavLink>
       </nav>
       {action && <div className="ml-auto">{action}</div>}

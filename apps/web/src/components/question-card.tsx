@@ -1,5 +1,6 @@
 import type { OwnQuestion, Question } from '@pulsestage/contracts';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useTimeAgo } from '../lib/time';
 import { TagChip } from './tag-chip';
 
@@ -12,26 +13,33 @@ function TimeAgo({ iso }: { iso: string }) {
 }
 
 function StatusBadge({ question }: { question: CardQuestion }) {
+  const { t } = useTranslation();
   if (question.rejectedAt) {
     return (
       <span className="rounded-full bg-rose-100 px-2 py-0.5 font-semibold text-rose-900">
-        Not published by the moderators
+        {t('question.rejected')}
       </span>
     );
   }
   if (question.hidden) {
-    return <span className="rounded-full bg-slate-200 px-2 py-0.5 font-semibold text-slate-800">Hidden</span>;
+    return (
+      <span className="rounded-full bg-slate-200 px-2 py-0.5 font-semibold text-slate-800">
+        {t('question.hidden')}
+      </span>
+    );
   }
   if (question.status === 'ANSWERED' && !question.responseText) {
     return (
       <span className="rounded-full bg-emerald-100 px-2 py-0.5 font-semibold text-emerald-900">
-        Answered live
+        {t('question.answeredLive')}
       </span>
     );
   }
   if (question.status !== 'UNDER_REVIEW') return null;
   return (
-    <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">Awaiting review</span>
+    <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">
+      {t('question.awaitingReview')}
+    </span>
   );
 }
 
@@ -47,6 +55,7 @@ interface QuestionCardProps {
 }
 
 export function QuestionCard({ question, teamName, own, leading, children, selected }: QuestionCardProps) {
+  const { t } = useTranslation();
   return (
     <article
       data-question-id={question.id}
@@ -59,20 +68,24 @@ export function QuestionCard({ question, teamName, own, leading, children, selec
       <div className="min-w-0 flex-1">
         <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
           {question.pinned && (
-            <span className="rounded-full bg-amber-100 px-2 py-0.5 font-semibold text-amber-900">Pinned</span>
+            <span className="rounded-full bg-amber-100 px-2 py-0.5 font-semibold text-amber-900">
+              {t('question.pinned')}
+            </span>
           )}
           <StatusBadge question={question} />
           {own && (
-            <span className="rounded-full bg-slate-100 px-2 py-0.5 font-semibold text-slate-700">Yours</span>
+            <span className="rounded-full bg-slate-100 px-2 py-0.5 font-semibold text-slate-700">
+              {t('question.yours')}
+            </span>
           )}
           {teamName && <span>{teamName}</span>}
           <TimeAgo iso={question.submittedAt} />
-          {question.editedAt && <span data-testid="edited">· edited</span>}
+          {question.editedAt && <span data-testid="edited">{t('question.edited')}</span>}
         </div>
         <p className="whitespace-pre-wrap break-words text-base text-slate-900" data-testid="question-body">
           {question.body}
         </p>
-        {question.rejectedAt && <p className="mt-2 text-sm text-slate-600">Only you can see it.</p>}
+        {question.rejectedAt && <p className="mt-2 text-sm text-slate-600">{t('question.onlyYou')}</p>}
         {question.tags.length > 0 && (
           <div className="mt-2 flex flex-wrap gap-1.5">
             {question.tags.map((tag) => (
@@ -83,7 +96,7 @@ export function QuestionCard({ question, teamName, own, leading, children, selec
         {question.status === 'ANSWERED' && question.responseText && (
           <div className="mt-3 rounded-xl bg-emerald-50 p-3 text-sm text-emerald-950" data-testid="answer">
             <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-emerald-800">
-              Answer
+              {t('question.answer')}
               {question.answeredAt && (
                 <>
                   {' · '}

@@ -1,5 +1,6 @@
 import type { Question } from '@pulsestage/contracts';
 import { type ReactNode, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFlip } from '../lib/flip';
 
 interface QuestionListProps<Item extends Question> {
@@ -20,9 +21,10 @@ export function QuestionList<Item extends Question>({
   onMore,
   render,
 }: QuestionListProps<Item>) {
+  const { t } = useTranslation();
   const container = useRef<HTMLOListElement>(null);
   useFlip(container, questions.map((question) => question.id).join());
-  if (loading) return <p className="p-6 text-center text-slate-500">Loading questions…</p>;
+  if (loading) return <p className="p-6 text-center text-slate-500">{t('question.loading')}</p>;
   return (
     <>
       {questions.length === 0 ? (
@@ -30,7 +32,7 @@ export function QuestionList<Item extends Question>({
           {empty}
         </p>
       ) : (
-        <ol ref={container} className="flex flex-col gap-3" aria-label="Questions">
+        <ol ref={container} className="flex flex-col gap-3" aria-label={t('question.list')}>
           {questions.map((question) => (
             <li key={question.id} data-flip-key={question.id}>
               {render(question)}
@@ -44,7 +46,7 @@ export function QuestionList<Item extends Question>({
           onClick={onMore}
           className="mx-auto mt-4 block rounded-xl px-4 py-2 text-sm font-medium text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
         >
-          Show more
+          {t('common.showMore')}
         </button>
       )}
     </>

@@ -1,11 +1,13 @@
 import type { Tenant } from '@pulsestage/contracts';
+import { t } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../lib/errors';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
 
 /** What removing someone does, said before it is done. */
 export function removalWarning(name: string): string {
-  return `${name} loses access at once and cannot rejoin, not even with a join link, until you let them back in.`;
+  return t('removed.warning', { name });
 }
 
 /** After a removal, the list of removed people changes too. */
@@ -16,6 +18,7 @@ export function useRefreshRemovedMembers(tenant: string): () => void {
 
 /** The people an admin removed, who cannot rejoin until someone lets them back in; nothing when none. */
 export function RemovedMembers({ tenant }: { tenant: Tenant }) {
+  const { t } = useTranslation();
   const removed = trpc.tenant.removedMembers.useQuery({ tenant: tenant.slug });
   const utils = trpc.useUtils();
   const readmit = trpc.tenant.readmitMember.useMutation({
@@ -28,11 +31,9 @@ export function RemovedMembers({ tenant }: { tenant: Tenant }) {
       className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200"
     >
       <h2 id="removed-members" className="text-lg font-semibold">
-        Removed ({removed.data.length})
+        {t('removed.title', { count: removed.data.length })}
       </h2>
-      <p className="mb-3 text-sm text-slate-600">
-        They cannot rejoin, not even with a join link, until you let them back in.
-      </p>
+      <p className="mb-3 text-sm text-slate-600">{t('removed.intro')}</p>
       {readmit.error && (
         <p role="alert" className="mb-3 rounded-xl bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200">
           {errorMessage(readmit.error)}
@@ -44,17 +45,18 @@ export function RemovedMembers({ tenant }: { tenant: Tenant }) {
             <span className="min-w-48 flex-1 break-words">
               <span className="block font-medium">{person.name}</span>
               <span className="text-sm text-slate-600">
-                {person.guest ? 'Guest' : person.email} · removed {timeAgo(person.removedAt)}
+                {person.guest ? t('admin.guest') : person.email} ·{' '}
+                {t('removed.when', { ago: timeAgo(person.removedAt) })}
               </span>
             </span>
             <button
               type="button"
               disabled={readmit.isPending}
               className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-50"
-              aria-label={`Let ${person.name} back in`}
+              aria-label={t('removed.readmitNamed', { name: person.name })}
               onClick={() => readmit.mutate({ tenant: tenant.slug, userId: person.userId })}
             >
-              Let back in
+              {t('removed.readmit')}
             </button>
           </li>
         ))}

@@ -1,5 +1,6 @@
 import type { Tenant, TenantSafetySettings } from '@pulsestage/contracts';
 import { FRAME_ORIGINS_MAX, RESTRICTED_WORDS_MAX } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
 import { type FormEvent, useId, useState } from 'react';
 import type { FieldLabels } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
@@ -18,14 +19,14 @@ function entriesOf(text: string): string[] {
 /** Names each entry the server may refuse by what was typed, so the admin sees which one to fix. */
 function entryLabels(words: string[], origins: string[]): FieldLabels {
   const labels: Record<string, string> = {
-    restrictedWords: 'The list of restricted words',
-    displayFrameOrigins: 'The list of sites',
+    restrictedWords: t('safety.wordsField'),
+    displayFrameOrigins: t('safety.sitesField'),
   };
   words.forEach((word, index) => {
-    labels[`restrictedWords.${index}`] = `The word "${word}"`;
+    labels[`restrictedWords.${index}`] = t('safety.word', { word });
   });
   origins.forEach((origin, index) => {
-    labels[`displayFrameOrigins.${index}`] = `The site "${origin}"`;
+    labels[`displayFrameOrigins.${index}`] = t('safety.site', { origin });
   });
   return labels;
 }
@@ -58,11 +59,10 @@ function SafetyForm({ tenant, saved }: { tenant: Tenant; saved: TenantSafetySett
       <ErrorNotice message={failure} className="" />
       <div>
         <label htmlFor={ids.words} className="block font-medium">
-          Restricted words
+          {t('safety.words')}
         </label>
         <p id={ids.wordsHint} className="mb-2 text-sm text-slate-600">
-          A question containing one of these words or phrases waits for a moderator, as does one with common
-          profanity. Its author is only told that it awaits review. One per line, or separated by commas.
+          {t('safety.wordsHint')}
         </p>
         <textarea
           id={ids.words}
@@ -76,16 +76,15 @@ function SafetyForm({ tenant, saved }: { tenant: Tenant; saved: TenantSafetySett
           id={ids.count}
           className={`text-sm tabular-nums ${words.length > RESTRICTED_WORDS_MAX ? 'font-semibold text-rose-700' : 'text-slate-500'}`}
         >
-          {words.length} / {RESTRICTED_WORDS_MAX} words
+          {t('safety.wordCount', { used: words.length, max: RESTRICTED_WORDS_MAX })}
         </p>
       </div>
       <div>
         <label htmlFor={ids.origins} className="block font-medium">
-          Sites that may embed the presenter display
+          {t('safety.sites')}
         </label>
         <p id={ids.originsHint} className="mb-2 text-sm text-slate-600">
-          Pages on these sites may show the presenter display in a frame; no other site can. One origin per
-          line, like https://intranet.example.com (at most {FRAME_ORIGINS_MAX}).
+          {t('safety.sitesHint', { max: FRAME_ORIGINS_MAX })}
         </p>
         <textarea
           id={ids.origins}
@@ -97,7 +96,7 @@ function SafetyForm({ tenant, saved }: { tenant: Tenant; saved: TenantSafetySett
           className={textareaClass}
         />
       </div>
-      <SaveRow label="Save safety settings" pending={update.isPending} saved={update.isSuccess} />
+      <SaveRow label={t('safety.save')} pending={update.isPending} saved={update.isSuccess} />
     </form>
   );
 }
@@ -106,6 +105,8 @@ function SafetyForm({ tenant, saved }: { tenant: Tenant; saved: TenantSafetySett
 export function SafetySettings({ tenant }: { tenant: Tenant }) {
   const safety = trpc.tenant.safetySettings.useQuery({ tenant: tenant.slug });
   return (
-    <Section title="Safety">{safety.data && <SafetyForm tenant={tenant} saved={safety.data} />}</Section>
+    <Section title={t('safety.title')}>
+      {safety.data && <SafetyForm tenant={tenant} saved={safety.data} />}
+    </Section>
   );
 }

@@ -1,4 +1,5 @@
 import { type ReactNode, useId } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** One card of a settings page, named by its heading for assistive technology. */
 export function Section({
@@ -13,7 +14,7 @@ export function Section({
   const headingId = useId();
   return (
     <section aria-labelledby={headingId} className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-      <div className="mb-4 flex items-center gap-3">
+      <div className="mb-4 flex flex-wrap items-center gap-3">
         <h2 id={headingId} className="text-lg font-semibold">
           {title}
         </h2>
@@ -26,6 +27,7 @@ export function Section({
 
 /** A form's save button, and "Saved" once the last save went through. */
 export function SaveRow({ label, pending, saved }: { label: string; pending: boolean; saved: boolean }) {
+  const { t } = useTranslation();
   return (
     <div className="flex items-center gap-3">
       <button
@@ -37,7 +39,7 @@ export function SaveRow({ label, pending, saved }: { label: string; pending: boo
       </button>
       {saved && (
         <span role="status" className="text-sm text-emerald-800">
-          Saved
+          {t('common.saved')}
         </span>
       )}
     </div>

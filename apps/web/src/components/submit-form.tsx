@@ -1,5 +1,6 @@
 import type { Meeting, Team, Tenant } from '@pulsestage/contracts';
 import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
@@ -16,6 +17,7 @@ interface SubmitFormProps {
 
 /** Asks a question: counts characters against the tenant's limits and says plainly why it cannot be sent. */
 export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
+  const { t } = useTranslation();
   const frozen = meeting.paused;
   const where = { tenant: tenant.slug, meetingId: meeting.id };
   const [body, setBody] = useState('');
@@ -30,11 +32,7 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
   const submit = trpc.question.submit.useMutation({
     onSuccess: (question) => {
       setBody('');
-      setNotice(
-        question.status === 'UNDER_REVIEW'
-          ? 'Thanks! Your question will appear once a moderator approves it.'
-          : 'Thanks! Your question is in the queue.',
-      );
+      setNotice(question.status === 'UNDER_REVIEW' ? t('submit.thanksReview') : t('submit.thanks'));
       void utils.question.mine.invalidate(where);
     },
   });
@@ -59,7 +57,7 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
   return (
     <form onSubmit={onSubmit} className="rounded-2xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
       <label htmlFor={ids.body} className="mb-2 block font-semibold text-slate-900">
-        Ask a question
+        {t('submit.label')}
       </label>
       <textarea
         id={ids.body}
@@ -72,15 +70,15 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
         rows={3}
         aria-describedby={ids.count}
         aria-invalid={tooLong}
-        placeholder={frozen ? 'Questions are paused' : 'What would you like to ask?'}
+        placeholder={t(frozen ? 'submit.paused' : 'submit.placeholder')}
         className="w-full resize-y rounded-xl border-0 p-3 text-base ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600 disabled:bg-slate-100"
       />
       <div className="mt-3 flex flex-wrap items-center gap-3">
         {teams.length > 0 && (
           <Select
-            label="Team"
+            label={t('common.team')}
             value={teamId}
-            options={namedOptions('Everyone', teams)}
+            options={namedOptions(t('common.everyone'), teams)}
             onChange={setTeamId}
             disabled={frozen}
           />
@@ -100,19 +98,19 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
           className={`text-sm tabular-nums ${tooLong ? 'font-semibold text-rose-700' : 'text-slate-500'}`}
         >
           {length} / {max}
-          {tooLong ? ' — too long' : ''}
+          {tooLong ? t('submit.tooLong') : ''}
         </span>
         <button
           type="submit"
           disabled={!canSend}
           className="ml-auto rounded-xl bg-indigo-600 px-5 py-2.5 font-semibold text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-slate-300"
         >
-          {submit.isPending ? 'Sending…' : 'Send'}
+          {t(submit.isPending ? 'submit.sending' : 'submit.send')}
         </button>
       </div>
       {meeting.effective.requireApproval && (
         <p data-testid="review-notice" className="mt-3 text-sm text-slate-600">
-          A moderator approves each question before everyone sees it.
+          {t('submit.reviewNotice')}
         </p>
       )}
       <ErrorNotice message={failure} className="mt-3" />

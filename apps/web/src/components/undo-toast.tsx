@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** How long an action can be taken back. */
 export const UNDO_WINDOW_MS = 6000;
@@ -74,6 +75,7 @@ interface UndoToastProps {
 
 /** A small toast at the bottom of the screen: what happened, and Undo while it can be taken back. */
 export function UndoToast({ shown, onUndo, onDismiss }: UndoToastProps) {
+  const { t } = useTranslation();
   useEffect(() => {
     if (!shown) return;
     const timer = setTimeout(onDismiss, shown.undone ? UNDO_WINDOW_MS / 2 : UNDO_WINDOW_MS);
@@ -90,14 +92,14 @@ export function UndoToast({ shown, onUndo, onDismiss }: UndoToastProps) {
           data-testid="undo-toast"
           className="pointer-events-auto flex items-center gap-4 rounded-xl bg-slate-900 px-4 py-3 text-sm text-white shadow-lg"
         >
-          <span>{shown.undone ? `Undone: ${shown.message.toLowerCase()}` : shown.message}</span>
+          <span>{shown.undone ? t('undo.undone', { action: shown.message }) : shown.message}</span>
           {!shown.undone && (
             <button
               type="button"
               onClick={onUndo}
               className="rounded-md px-2 py-1 font-semibold text-amber-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-amber-300"
             >
-              Undo <kbd className="ml-1 text-xs opacity-70">z</kbd>
+              {t('undo.undo')} <kbd className="ml-1 text-xs opacity-70">z</kbd>
             </button>
           )}
         </div>

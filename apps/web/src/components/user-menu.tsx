@@ -1,8 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { trpc } from '../trpc';
-import { ThemeToggle } from './theme-toggle';
+import { DisplayChoices } from './theme-toggle';
 
 /**
  * A page the browser brings back from its back-forward cache shows what it held when it was left,
@@ -34,27 +35,28 @@ export function useLeaveSignedOut(): () => Promise<void> {
 }
 
 export function UserMenu() {
+  const { t } = useTranslation();
   const me = trpc.auth.me.useQuery();
   useRecheckWhenRestored();
   const leaveSignedOut = useLeaveSignedOut();
   const signOut = trpc.auth.signOut.useMutation({ onSuccess: leaveSignedOut });
   if (!me.data) return null;
   return (
-    <div className="flex items-center gap-2 text-sm">
+    <div className="flex flex-wrap items-center justify-end gap-2 text-sm">
       <span className="hidden text-slate-600 sm:inline">{me.data.name}</span>
-      <ThemeToggle />
+      <DisplayChoices />
       <Link
         to="/account"
         className="whitespace-nowrap rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >
-        Account
+        {t('userMenu.account')}
       </Link>
       <button
         type="button"
         onClick={() => signOut.mutate()}
         className="whitespace-nowrap rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >
-        Sign out
+        {t('userMenu.signOut')}
       </button>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Question } from '@pulsestage/contracts';
+import { useTranslation } from 'react-i18next';
 
 interface VoteButtonProps {
   question: Question;
@@ -9,14 +10,15 @@ interface VoteButtonProps {
 }
 
 export function VoteButton({ question, own, disabled, onToggle }: VoteButtonProps) {
+  const { t } = useTranslation();
   const voted = question.upvotedByMe;
   // Read out around the visible count, so the name a screen reader speaks contains what is on screen.
-  const action = own ? 'Your question,' : voted ? 'Remove your upvote,' : 'Upvote,';
+  const action = t(own ? 'question.vote.own' : voted ? 'question.vote.remove' : 'question.vote.upvote');
   return (
     <button
       type="button"
       aria-pressed={own ? undefined : voted}
-      title={own ? 'You cannot upvote your own question' : undefined}
+      title={own ? t('question.vote.ownTitle') : undefined}
       disabled={disabled || own}
       onClick={() => onToggle(question)}
       data-testid="vote"
@@ -33,7 +35,7 @@ export function VoteButton({ question, own, disabled, onToggle }: VoteButtonProp
       <span className="text-lg font-semibold tabular-nums" data-testid="vote-count">
         {question.upvoteCount}
       </span>
-      <span className="sr-only"> upvotes</span>
+      <span className="sr-only"> {t('question.vote.upvotes', { count: question.upvoteCount })}</span>
     </button>
   );
 }

@@ -1,10 +1,10 @@
 import { AUDIT_ACTIONS } from '@pulsestage/contracts';
 import { describe, expect, it } from 'vitest';
-import { ACTION_LABELS, actionLabel, describeTarget, NO_FILTERS, toAuditFilters } from './audit';
+import { actionLabel, describeTarget, NO_FILTERS, toAuditFilters } from './audit';
 
 describe('the audit page', () => {
   it('has words for every action the log records, and shows an unknown one by its name', () => {
-    expect(Object.keys(ACTION_LABELS).sort()).toEqual([...AUDIT_ACTIONS].sort());
+    for (const action of AUDIT_ACTIONS) expect(actionLabel(action)).not.toBe(action);
     expect(actionLabel('question.pin')).toBe('Pinned a question');
     expect(actionLabel('question.teleport')).toBe('question.teleport');
   });

@@ -1,65 +1,32 @@
 import type { AuditAction, AuditEntry, AuditFilters } from '@pulsestage/contracts';
+import { AUDIT_ACTIONS } from '@pulsestage/contracts/audit-log';
+import { t } from 'i18next';
 
-/** Each action as the audit page says it. */
-export const ACTION_LABELS: Record<AuditAction, string> = {
-  'question.answer': 'Answered a question',
-  'question.edit': 'Edited a question',
-  'question.hide': 'Hid a question',
-  'question.restore': 'Restored a question',
-  'question.pin': 'Pinned a question',
-  'question.unpin': 'Unpinned a question',
-  'question.tag': 'Tagged a question',
-  'question.untag': 'Untagged a question',
-  'question.approve': 'Approved a question',
-  'question.reject': 'Rejected a question',
-  'question.reopen': 'Reopened a question',
-  'meeting.create': 'Created a meeting',
-  'meeting.update': 'Changed a meeting',
-  'meeting.open': 'Opened a meeting',
-  'meeting.close': 'Closed a meeting',
-  'meeting.delete': 'Deleted a meeting',
-  'meeting.pause': 'Paused questions',
-  'meeting.resume': 'Resumed questions',
-  'member.changeRole': "Changed a member's role",
-  'member.remove': 'Removed a member',
-  'member.readmit': 'Let a removed member back in',
-  'member.removeGuests': 'Removed the guests',
-  'member.setTeam': "Changed a member's team",
-  'settings.update': 'Changed the settings',
-  'settings.updateSafety': 'Changed the safety settings',
-  'link.create': 'Created a link',
-  'link.revoke': 'Revoked a link',
-  'token.create': 'Created a service token',
-  'token.revoke': 'Revoked a service token',
-  'team.create': 'Created a team',
-  'tag.create': 'Created a tag',
-  'pulse.updateSettings': 'Changed the pulse schedule',
-  'pulseQuestion.create': 'Added a pulse question',
-  'pulseQuestion.update': 'Changed a pulse question',
-  'pulseQuestion.reorder': 'Reordered the pulse questions',
-  'sso.updateSettings': 'Changed single sign-on',
-};
+const isAuditAction = (action: string): action is AuditAction =>
+  (AUDIT_ACTIONS as readonly string[]).includes(action);
 
-/** An action's label; an action this page does not know yet is shown by its name. */
+/** An action as the audit page says it; an action this page does not know yet is shown by its name. */
 export function actionLabel(action: string): string {
-  return Object.hasOwn(ACTION_LABELS, action) ? ACTION_LABELS[action as AuditAction] : action;
+  return isAuditAction(action) ? t(`audit.actions.${action}`) : action;
 }
 
-const TARGET_LABELS: Record<string, string> = {
-  question: 'Question',
-  meeting: 'Meeting',
-  member: 'Member',
-  tenant: 'Organization',
-  link: 'Link',
-  serviceToken: 'Service token',
-  team: 'Team',
-  tag: 'Tag',
-  pulseQuestion: 'Pulse question',
-};
+const TARGETS = [
+  'question',
+  'meeting',
+  'member',
+  'tenant',
+  'link',
+  'serviceToken',
+  'team',
+  'tag',
+  'pulseQuestion',
+] as const;
+const isTarget = (type: string): type is (typeof TARGETS)[number] =>
+  (TARGETS as readonly string[]).includes(type);
 
 /** The object of an entry, short: its kind and the start of its id (the whole id is in the export). */
 export function describeTarget(target: AuditEntry['target']): string {
-  const kind = TARGET_LABELS[target.type] ?? target.type;
+  const kind = isTarget(target.type) ? t(`audit.targets.${target.type}`) : target.type;
   return target.id ? `${kind} ${target.id.slice(0, 8)}` : kind;
 }
 

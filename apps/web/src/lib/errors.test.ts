@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { errorCode, errorMessage, isUnreachable, retryAfterSeconds, UNREACHABLE_MESSAGE } from './errors';
+import { errorCode, errorMessage, isUnreachable, retryAfterSeconds, unreachableMessage } from './errors';
 
 /** A refusal as the API sends it: the formatter's message and data. */
 function refusal(code: string, message: string, issues?: { path: string; message: string }[]) {
@@ -12,10 +12,10 @@ describe('errorMessage', () => {
     for (const cause of [new TypeError('Failed to fetch'), new SyntaxError('Unexpected token <')]) {
       const error = TRPCClientError.from(cause);
       expect(isUnreachable(error)).toBe(true);
-      expect(errorMessage(error)).toBe(UNREACHABLE_MESSAGE);
+      expect(errorMessage(error)).toBe(unreachableMessage());
     }
     expect(errorMessage(new TypeError('NetworkError when attempting to fetch resource.'))).toBe(
-      UNREACHABLE_MESSAGE,
+      unreachableMessage(),
     );
   });
 

@@ -1,29 +1,36 @@
 import { TRPCClientError } from '@trpc/client';
+import { t } from 'i18next';
 
 /** How a field is named to people, e.g. `{ tenant: 'The address' }`, by the input's field path. */
 export type FieldLabels = Readonly<Record<string, string>>;
 
-export const UNREACHABLE_MESSAGE = "Can't reach PulseStage. Check your connection; we'll keep trying.";
-const SERVER_FAILURE_MESSAGE = 'Something went wrong. Try again in a moment.';
+export const unreachableMessage = () => t('errors.unreachable');
+const serverFailureMessage = () => t('errors.serverFailure');
 
-/** Names for the fields people type into; a form passes its own where its wording differs. */
-const FIELD_LABELS: FieldLabels = {
-  body: 'Your question',
-  responseText: 'The answer',
-  name: 'The name',
-  email: 'The email address',
-  password: 'The password',
-  tenant: 'The organization address',
-  teamId: 'The team',
-  tagId: 'The tag',
-  color: 'The colour',
-  code: 'The invitation code',
-  search: 'The search',
-  minQuestionLength: 'The shortest question',
-  maxQuestionLength: 'The longest question',
-  submitLimitPerMinute: 'Questions per minute',
-  upvoteLimitPerMinute: 'Votes per minute',
-};
+/** The fields people type into, named in `errors.fields`; a form passes its own where its wording differs. */
+const NAMED_FIELDS = [
+  'body',
+  'responseText',
+  'name',
+  'email',
+  'password',
+  'tenant',
+  'teamId',
+  'tagId',
+  'color',
+  'code',
+  'search',
+  'minQuestionLength',
+  'maxQuestionLength',
+  'submitLimitPerMinute',
+  'upvoteLimitPerMinute',
+  'defaultLanguage',
+] as const;
+type NamedField = (typeof NAMED_FIELDS)[number];
+
+const isNamedField = (field: string): field is NamedField =>
+  (NAMED_FIELDS as readonly string[]).includes(field);
+const fieldLabel = (field: string) => (isNamedField(field) ? t(`errors.fields.${field}`) : undefined);
 
 interface FieldIssue {
   path: string;
@@ -64,14 +71,14 @@ export function retryAfterSeconds(error: unknown): number | undefined {
 
 function labelFor(path: string, labels: FieldLabels): string {
   const field = path.split('.').at(-1) ?? path;
-  return labels[path] ?? labels[field] ?? FIELD_LABELS[path] ?? FIELD_LABELS[field] ?? 'A value';
+  return labels[path] ?? labels[field] ?? fieldLabel(path) ?? fieldLabel(field) ?? t('errors.fields.other');
 }
 
 /** `message` with any field it mentions ("… than maxQuestionLength") named by its label instead. */
 function nameFieldsIn(message: string, labels: FieldLabels): string {
   return message.replace(/\b[a-z]+[A-Z]\w*\b/g, (word) => {
-    const label = labels[word] ?? FIELD_LABELS[word];
-    return label ? label.charAt(0).toLowerCase() + label.slice(1) : word;
+    const label = labels[word] ?? fieldLabel(word);
+    return label ? label.charAt(0).toLocaleLowerCase() + label.slice(1) : word;
   });
 }
 
@@ -79,13 +86,14 @@ function nameFieldsIn(message: string, labels: FieldLabels): string {
 function describeIssue({ path, message }: FieldIssue, labels: FieldLabels = {}): string {
   const label = labelFor(path, labels);
   const tooLong = message.match(/^must be at most (\d+) characters$/);
-  if (tooLong) return `${label} is too long: at most ${tooLong[1]} characters`;
+  if (tooLong) return t('errors.tooLong', { label, count: Number(tooLong[1]) });
   const tooShort = message.match(/^must be at least (\d+) characters$/);
-  if (tooShort) return `${label} is too short: at least ${tooShort[1]} characters`;
-  if (message === 'must not be empty') return `${label} is missing`;
-  // The server's rules read on from the field's name ("may contain only …"); zod's own do not.
+  if (tooShort) return t('errors.tooShort', { label, count: Number(tooShort[1]) });
+  if (message === 'must not be empty') return t('errors.missing', { label });
+  // The server's rules read on from the field's name ("may contain only …"); zod's own do not. They
+  // come in English, as every message the server words itself.
   if (/^[a-z]/.test(message)) return `${label} ${nameFieldsIn(message, labels)}`;
-  return `${label} is not valid`;
+  return t('errors.invalid', { label });
 }
 
 function fieldIssues(error: unknown): FieldIssue[] {
@@ -100,9 +108,9 @@ function fieldIssues(error: unknown): FieldIssue[] {
 
 /** A wait as people say it: "12 s", "3 min" (rounded up), "2 h". */
 function waitIn(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 60 * 60) return `${Math.ceil(seconds / 60)} min`;
-  return `${Math.ceil(seconds / (60 * 60))} h`;
+  if (seconds < 60) return t('errors.wait.seconds', { count: seconds });
+  if (seconds < 60 * 60) return t('errors.wait.minutes', { count: Math.ceil(seconds / 60) });
+  return t('errors.wait.hours', { count: Math.ceil(seconds / (60 * 60)) });
 }
 
 /**
@@ -110,14 +118,14 @@ function waitIn(seconds: number): string {
  * by its label (never by its path), and a server's own refusal is shown as it was worded.
  */
 export function errorMessage(error: unknown, labels: FieldLabels = {}): string {
-  if (isUnreachable(error)) return UNREACHABLE_MESSAGE;
+  if (isUnreachable(error)) return unreachableMessage();
   const code = errorCode(error);
-  if (code === 'INTERNAL_SERVER_ERROR') return SERVER_FAILURE_MESSAGE;
+  if (code === 'INTERNAL_SERVER_ERROR') return serverFailureMessage();
   const wait = retryAfterSeconds(error);
-  if (wait) return `Slow down a little: try again in ${waitIn(wait)}`;
+  if (wait) return t('errors.slowDown', { wait: waitIn(wait) });
   if (code === 'BAD_REQUEST') {
     const issues = fieldIssues(error);
     if (issues.length > 0) return issues.map((issue) => describeIssue(issue, labels)).join('. ');
   }
-  return error instanceof TRPCClientError && error.message ? error.message : SERVER_FAILURE_MESSAGE;
+  return error instanceof TRPCClientError && error.message ? error.message : serverFailureMessage();
 }

@@ -60,7 +60,7 @@ describe('checkMeetingForm', () => {
       'At most 120 characters (now 121).',
     );
     expect(checkMeetingForm(form({ description: 'x'.repeat(2001) }), empty, now).errors.description).toBe(
-      'At most 2000 characters (now 2001).',
+      'At most 2,000 characters (now 2,001).',
     );
   });
 

@@ -1,6 +1,7 @@
 import type { Meeting } from '@pulsestage/contracts';
 import { MEETING_DESCRIPTION_MAX, MEETING_TITLE_MAX } from '@pulsestage/contracts/limits';
 import { TRPCClientError } from '@trpc/client';
+import { t } from 'i18next';
 
 /** A meeting setting of its own, or the organization's. */
 export type Setting = 'default' | 'on' | 'off';
@@ -86,12 +87,12 @@ export function changedFields(values: MeetingFormValues, initial: MeetingFormVal
 
 function checkText(values: MeetingFormValues, errors: FieldMessages): void {
   const title = values.title.trim().length;
-  if (title === 0) errors.title = 'Give the meeting a title.';
+  if (title === 0) errors.title = t('meetingForm.errors.noTitle');
   else if (title > MEETING_TITLE_MAX)
-    errors.title = `At most ${MEETING_TITLE_MAX} characters (now ${title}).`;
+    errors.title = t('meetingForm.errors.tooLong', { max: MEETING_TITLE_MAX, now: title });
   const description = values.description.trim().length;
   if (description > MEETING_DESCRIPTION_MAX) {
-    errors.description = `At most ${MEETING_DESCRIPTION_MAX} characters (now ${description}).`;
+    errors.description = t('meetingForm.errors.tooLong', { max: MEETING_DESCRIPTION_MAX, now: description });
   }
 }
 
@@ -114,16 +115,13 @@ function checkTimes(
 ): void {
   const opensAt = fromLocalInput(values.opensAt);
   const closesAt = fromLocalInput(values.closesAt);
-  if (values.opensAt && !opensAt) errors.opensAt = 'Pick a date and a time.';
-  if (values.closesAt && !closesAt) errors.closesAt = 'Pick a date and a time.';
-  if (newlyPast(values, initial, 'opensAt', now)) {
-    hints.opensAt = 'That time has passed: the meeting opens as soon as you save.';
-  }
+  if (values.opensAt && !opensAt) errors.opensAt = t('meetingForm.errors.pickTime');
+  if (values.closesAt && !closesAt) errors.closesAt = t('meetingForm.errors.pickTime');
+  if (newlyPast(values, initial, 'opensAt', now)) hints.opensAt = t('meetingForm.errors.opensPast');
   if (newlyPast(values, initial, 'closesAt', now)) {
-    errors.closesAt =
-      'That time has passed. Pick a later one, or leave it empty and close the meeting by hand.';
+    errors.closesAt = t('meetingForm.errors.closesPast');
   } else if (opensAt && closesAt && Date.parse(closesAt) <= Date.parse(opensAt)) {
-    errors.closesAt = 'The meeting must close after it opens.';
+    errors.closesAt = t('meetingForm.errors.closesBeforeOpens');
   }
 }
 

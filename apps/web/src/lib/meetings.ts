@@ -1,5 +1,7 @@
 import type { Meeting } from '@pulsestage/contracts';
 import { MEETING_CODE_LENGTH } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
+import { activeLocale } from '../i18n/catalogs';
 
 /** A join code as screens show it: `#482913`. */
 export const formatMeetingCode = (code: string) => `#${code}`;
@@ -49,8 +51,8 @@ export function groupMeetings(meetings: readonly Meeting[]): MeetingGroups {
   };
 }
 
-/** "Tue 3 Dec, 10:00" in the reader's language, with the year only when it is not this one. */
-export function formatMeetingTime(iso: string, now = Date.now(), locale?: string): string {
+/** "Tue 3 Dec, 10:00" in the language shown, with the year only when it is not this one. */
+export function formatMeetingTime(iso: string, now = Date.now(), locale = activeLocale()): string {
   const date = new Date(iso);
   const sameYear = date.getFullYear() === new Date(now).getFullYear();
   return new Intl.DateTimeFormat(locale, {
@@ -64,14 +66,20 @@ export function formatMeetingTime(iso: string, now = Date.now(), locale?: string
 }
 
 /** One line on when a meeting happens: what a card says under its title. */
-export function meetingTiming(meeting: Meeting, now = Date.now(), locale?: string): string {
+export function meetingTiming(meeting: Meeting, now = Date.now(), locale = activeLocale()): string {
   const at = (iso: string) => formatMeetingTime(iso, now, locale);
   if (meeting.state === 'open') {
-    const since = meeting.openedAt ? `Open since ${at(meeting.openedAt)}` : 'Open now';
-    return meeting.closesAt ? `${since} · closes ${at(meeting.closesAt)}` : since;
+    const since = meeting.openedAt
+      ? t('meeting.timing.openSince', { time: at(meeting.openedAt) })
+      : t('meeting.timing.openNow');
+    return meeting.closesAt ? t('meeting.timing.closes', { since, time: at(meeting.closesAt) }) : since;
   }
   if (meeting.state === 'scheduled') {
-    return meeting.opensAt ? `Opens ${at(meeting.opensAt)}` : 'Not scheduled yet: a moderator opens it';
+    return meeting.opensAt
+      ? t('meeting.timing.opens', { time: at(meeting.opensAt) })
+      : t('meeting.timing.unscheduled');
   }
-  return meeting.closedAt ? `Closed ${at(meeting.closedAt)}` : 'Closed';
+  return meeting.closedAt
+    ? t('meeting.timing.closedAt', { time: at(meeting.closedAt) })
+    : t('meeting.timing.closed');
 }

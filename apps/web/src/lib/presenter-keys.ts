@@ -32,8 +32,8 @@ export function usePresenterKeys(
 }
 
 /** The keys as the help lists them. */
-export const PRESENTER_KEYS: [string, string][] = [
-  ['n', 'next: show the top open question'],
-  ['p / b', 'previous: show the one before'],
-  ['m', 'show the most upvoted'],
-];
+export const PRESENTER_KEYS = [
+  ['n', 'next'],
+  ['p / b', 'previous'],
+  ['m', 'mostUpvoted'],
+] as const;

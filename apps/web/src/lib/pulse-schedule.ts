@@ -1,5 +1,6 @@
 import type { PulseSchedule, PulseSettings, Weekday } from '@pulsestage/contracts';
 import { PULSE_COHORTS_MAX, WEEKDAYS } from '@pulsestage/contracts/limits';
+import { activeLocale } from '../i18n/catalogs';
 
 /**
  * The schedule form as it is being edited. Days point at cohorts by their place in the list, so renaming
@@ -76,7 +77,15 @@ export function setDay(draft: ScheduleDraft, day: Weekday, cohort: number | null
 }
 
 /** `monday` → "Monday". */
-export const weekdayName = (day: Weekday) => day.charAt(0).toUpperCase() + day.slice(1);
+const MONDAY = Date.UTC(2024, 0, 1);
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WEEK = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** `wednesday` → "Wednesday", in the language shown. */
+export const weekdayName = (day: Weekday, locale = activeLocale()) =>
+  new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(
+    MONDAY + WEEK.indexOf(day) * DAY_MS,
+  );
 
 /**
  * The time zones to choose from: every one this browser knows, plus UTC and whatever is saved or

@@ -1,12 +1,19 @@
 import type { PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
-import { PULSE_AGREEMENT_LABELS, PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
+import { PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
 
 /** The words at the ends of the likelihood scale, 0 and 10. */
-export const LIKELIHOOD_ENDS = { lowest: 'Not likely', highest: 'Very likely' } as const;
+export const likelihoodEnds = () => ({ lowest: t('pulse.notLikely'), highest: t('pulse.veryLikely') });
 
-export const SCALE_NAMES: Record<PulseScale, string> = {
-  agree5: 'Agreement, 1–5',
-  likely10: 'Likelihood, 0–10',
+/** A scale's name: "Agreement, 1–5". */
+export const scaleName = (scale: PulseScale) => t(`pulse.scales.${scale}`);
+
+const AGREEMENT = ['stronglyDisagree', 'disagree', 'neutral', 'agree', 'stronglyAgree'] as const;
+
+/** A score of the agreement scale in words: 4 is "Agree". */
+const agreementLabel = (score: number) => {
+  const word = AGREEMENT[score - 1];
+  return word ? t(`pulse.agreement.${word}`) : String(score);
 };
 
 export interface ScoreChoice {
@@ -27,33 +34,33 @@ export function scoresOf(scale: PulseScale): number[] {
 export function choicesOf(scale: PulseScale): ScoreChoice[] {
   return scoresOf(scale).map((score) => ({
     score,
-    label: scale === 'agree5' ? (PULSE_AGREEMENT_LABELS[score - 1] ?? String(score)) : String(score),
+    label: scale === 'agree5' ? agreementLabel(score) : String(score),
     spoken: answerInWords(scale, score),
   }));
 }
 
 /** An answer as a sentence would say it: "Agree (4 of 5)", "7 out of 10". */
 export function answerInWords(scale: PulseScale, score: number): string {
-  if (scale === 'agree5') return `${PULSE_AGREEMENT_LABELS[score - 1] ?? score} (${score} of 5)`;
-  const end =
-    score === 0 ? ` (${LIKELIHOOD_ENDS.lowest})` : score === 10 ? ` (${LIKELIHOOD_ENDS.highest})` : '';
-  return `${score} out of 10${end}`;
+  if (scale === 'agree5') return t('pulse.agreeScore', { label: agreementLabel(score), score });
+  const ends = likelihoodEnds();
+  const end = score === 0 ? ends.lowest : score === 10 ? ends.highest : null;
+  return end === null ? t('pulse.likelyScore', { score }) : t('pulse.likelyEnd', { score, end });
 }
 
 /** "1 of 3" while several check-ins wait; nothing for a single one. */
 export function checkinProgress(answered: number, waiting: number): string | null {
   const total = answered + waiting;
-  return total > 1 && waiting > 0 ? `${answered + 1} of ${total}` : null;
+  return total > 1 && waiting > 0 ? t('pulse.progress', { current: answered + 1, total }) : null;
 }
 
 /** `2026-W49` → "Week 49, 2026". */
 export function weekName(isoWeek: string): string {
   const match = /^(\d{4})-W(\d{2})$/.exec(isoWeek);
-  return match ? `Week ${Number(match[2])}, ${match[1]}` : isoWeek;
+  return match ? t('pulse.week', { week: Number(match[2]), year: match[1] }) : isoWeek;
 }
 
 /** What a hidden group is still missing, in words: "needs 2 more answers". */
-export const neededAnswers = (needed: number) => `needs ${needed} more answer${needed === 1 ? '' : 's'}`;
+export const neededAnswers = (needed: number) => t('pulse.needs', { count: needed });
 
 /** The score of a one-tap link's `?score=`, or null when it is not a whole number of any scale. */
 export function linkScore(value: string | null): number | null {
@@ -77,5 +84,4 @@ export function lastShownWeekBefore(trend: readonly WeekResult[], week: string):
 }
 
 /** What a member is told about their answer's anonymity, with their organization's threshold. */
-export const anonymityNote = (threshold: number) =>
-  `Your answer is stored without your name, and results only ever show groups of at least ${threshold} people.`;
+export const anonymityNote = (threshold: number) => t('pulse.anonymity', { count: threshold });

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { activeLocale } from '../i18n/catalogs';
 
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 60],
@@ -12,9 +13,9 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 /**
  * "3 minutes ago": how long ago an ISO-8601 time was, in the largest unit that fits once rounded
- * (59.6 seconds is "1 minute ago", not "60 seconds ago"), in the reader's language by default.
+ * (59.6 seconds is "1 minute ago", not "60 seconds ago"), in the language shown by default.
  */
-export function timeAgo(iso: string, now = Date.now(), locale?: string): string {
+export function timeAgo(iso: string, now = Date.now(), locale = activeLocale()): string {
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   let amount = (new Date(iso).getTime() - now) / 1000;
   for (const [unit, size] of STEPS) {

@@ -1,5 +1,7 @@
 import type { Tenant } from '@pulsestage/contracts';
+import { t } from 'i18next';
 import { useContext } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { TenantContext } from '../lib/tenant';
 
@@ -7,25 +9,30 @@ import { TenantContext } from '../lib/tenant';
 export type AccessEnd = 'signed-out' | 'access-ended';
 
 function wording(end: AccessEnd, tenant: Tenant | null) {
-  const name = tenant?.name ?? 'this organization';
+  const name = tenant?.name ?? t('accessEnded.thisOrganization');
   // A display link has no role and no one to sign in: only a new link brings the screen back.
   if (tenant && tenant.role === null)
     return {
-      title: 'This display’s access has ended',
-      advice: `Its display link was revoked. Ask an admin of ${name} for a new display link.`,
+      title: t('accessEnded.display.title'),
+      advice: t('accessEnded.display.advice', { name }),
       action: null,
     };
   if (end === 'signed-out')
-    return { title: 'You were signed out', advice: `Sign in again to follow ${name}.`, action: 'Sign in' };
+    return {
+      title: t('accessEnded.signedOut.title'),
+      advice: t('accessEnded.signedOut.advice', { name }),
+      action: t('auth.signIn'),
+    };
   return {
-    title: `Your access to ${name} has ended`,
-    advice: `You are no longer a member. Ask an admin of ${name} to let you back in, or sign in with another account.`,
-    action: 'Sign in with another account',
+    title: t('accessEnded.removed.title', { name }),
+    advice: t('accessEnded.removed.advice', { name }),
+    action: t('accessEnded.removed.action'),
   };
 }
 
 /** Shown instead of the page once access ended: its questions are gone, and it says what to do. */
 export function AccessEnded({ end }: { end: AccessEnd }) {
+  useTranslation();
   const tenant = useContext(TenantContext);
   const location = useLocation();
   const { title, advice, action } = wording(end, tenant);

@@ -73,7 +73,7 @@ describe('catchUp', () => {
   });
 });
 
-describe('tenant:updated.v2', () => {
+describe('tenant:updated.v3', () => {
   it('gives the cached tenant its new name and settings', () => {
     const tenant: TenantSnapshot = {
       id: crypto.randomUUID(),
@@ -88,11 +88,12 @@ describe('tenant:updated.v2', () => {
         maxQuestionLength: 2000,
         submitLimitPerMinute: 5,
         upvoteLimitPerMinute: 120,
+        defaultLanguage: null,
       },
     };
     queryClient.setQueryData(tenantKey, tenant);
     const settings = { ...tenant.settings, requireApproval: true, maxQuestionLength: 280 };
-    applyStreamEvent(queryClient, TENANT, makeEvent('tenant:updated.v2', { name: 'Demo Inc', settings }));
+    applyStreamEvent(queryClient, TENANT, makeEvent('tenant:updated.v3', { name: 'Demo Inc', settings }));
     expect(queryClient.getQueryData(tenantKey)).toEqual({ ...tenant, name: 'Demo Inc', settings });
   });
 });

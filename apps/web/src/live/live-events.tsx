@@ -1,6 +1,7 @@
 import type { StreamEvent, VersionSelection } from '@pulsestage/contracts';
 import { hashKey, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
+import { t } from 'i18next';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { errorCode } from '../lib/errors';
 import { useOnline } from '../lib/use-online';
@@ -24,7 +25,7 @@ const SUBSCRIBED_VERSIONS: VersionSelection = {
   'question:frozen': 2,
   'question:removed': 2,
   'question:pending': 2,
-  'tenant:updated': 2,
+  'tenant:updated': 3,
   'pulse.response.recorded': 1,
   'checkin:opened': 1,
 };
@@ -144,7 +145,7 @@ function connectionOf(
   retry: () => void,
 ): Connection {
   if (refused) return { state: 'offline', detail: error?.message ?? null, retry };
-  if (!online) return { state: 'reconnecting', detail: 'This device is offline', retry };
+  if (!online) return { state: 'reconnecting', detail: t('connection.deviceOffline'), retry };
   if (status === 'pending') return { state: 'live', detail: null, retry };
   return { state: everLive ? 'reconnecting' : 'connecting', detail: null, retry };
 }

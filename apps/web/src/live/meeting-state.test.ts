@@ -11,6 +11,7 @@ const DEFAULTS: TenantSettings = {
   maxQuestionLength: 2000,
   submitLimitPerMinute: 5,
   upvoteLimitPerMinute: 120,
+  defaultLanguage: null,
 };
 
 function makeMeeting(overrides: Partial<MeetingSnapshot> = {}): MeetingSnapshot {
@@ -55,7 +56,7 @@ describe('meetingIdOf', () => {
     expect(meetingIdOf(makeEvent('question:frozen.v2', { meetingId: MEETING_ID, frozen: true }))).toBe(
       MEETING_ID,
     );
-    expect(meetingIdOf(makeEvent('tenant:updated.v2', { name: 'Demo', settings: DEFAULTS }))).toBeNull();
+    expect(meetingIdOf(makeEvent('tenant:updated.v3', { name: 'Demo', settings: DEFAULTS }))).toBeNull();
   });
 
   it('does not take presence for a change to the meeting', () => {
@@ -110,7 +111,7 @@ describe('applyToMeeting', () => {
     const settings = { ...DEFAULTS, requireApproval: false, allowGuests: true };
     const updated = applyToMeeting(
       meeting,
-      makeEvent('tenant:updated.v2', { name: 'Demo', settings }),
+      makeEvent('tenant:updated.v3', { name: 'Demo', settings }),
       DEFAULTS,
     );
     expect(updated.effective).toEqual({ requireApproval: false, allowGuests: true });

@@ -66,7 +66,7 @@ export function applyToMeeting(
 ): MeetingSnapshot {
   if (event.type === 'question:frozen.v2' && event.data.meetingId === meeting.id)
     return { ...meeting, paused: event.data.frozen };
-  if (event.type === 'tenant:updated.v2') {
+  if (event.type === 'tenant:updated.v3') {
     const { settings } = event.data;
     return {
       ...meeting,

@@ -1,4 +1,5 @@
 import type { AccountSession } from '@pulsestage/contracts';
+import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { SMALL_BUTTON } from '../components/button-styles';
 import { ConfirmButton } from '../components/confirm-button';
@@ -21,6 +22,7 @@ interface SessionRowProps {
 }
 
 function SessionRow({ session, ending, onEnd }: SessionRowProps) {
+  const { t } = useTranslation();
   return (
     <li className="flex flex-wrap items-center gap-3 py-3" data-testid="session">
       <span className="min-w-48 flex-1">
@@ -28,28 +30,31 @@ function SessionRow({ session, ending, onEnd }: SessionRowProps) {
           {session.device}
           {session.current && (
             <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-800 ring-1 ring-emerald-200">
-              This device
+              {t('account.thisDevice')}
             </span>
           )}
         </span>
         <span className="block text-sm text-slate-600">
-          Signed in {timeAgo(session.createdAt)} · last active {timeAgo(session.lastUsedAt)}
+          {t('account.signedIn', { since: timeAgo(session.createdAt), active: timeAgo(session.lastUsedAt) })}
         </span>
       </span>
       <button
         type="button"
         className={SMALL_BUTTON}
         disabled={ending}
-        aria-label={`Sign out ${session.current ? 'this device' : session.device}`}
+        aria-label={
+          session.current ? t('account.signOutThis') : t('account.signOutDevice', { device: session.device })
+        }
         onClick={onEnd}
       >
-        Sign out
+        {t('userMenu.signOut')}
       </button>
     </li>
   );
 }
 
 function Sessions() {
+  const { t } = useTranslation();
   const sessions = trpc.account.sessions.useQuery(undefined, { retry: false });
   const utils = trpc.useUtils();
   const leaveSignedOut = useLeaveSignedOut();
@@ -69,7 +74,7 @@ function Sessions() {
     onError,
   });
   const failure = useFailureNotice([endSession, signOutEverywhere]);
-  if (sessions.isPending) return <Spinner label="Loading your sessions" />;
+  if (sessions.isPending) return <Spinner label={t('account.loading')} />;
   if (sessions.isError) {
     if (errorCode(sessions.error) === 'UNAUTHORIZED') return <Navigate to="/sign-in?next=/account" replace />;
     return <ErrorNotice message={errorMessage(sessions.error)} />;
@@ -80,11 +85,9 @@ function Sessions() {
       className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200"
     >
       <h1 id="your-sessions" className="text-xl font-bold">
-        Your sessions
+        {t('account.title')}
       </h1>
-      <p className="mb-3 text-sm text-slate-600">
-        Every browser signed in to your account. Sign out the ones you do not recognize.
-      </p>
+      <p className="mb-3 text-sm text-slate-600">{t('account.intro')}</p>
       <ErrorNotice message={failure} className="mb-3" />
       <ul className="divide-y divide-slate-100">
         {sessions.data.map((session) => (
@@ -99,8 +102,8 @@ function Sessions() {
       {/* On a phone the question needs the width: its buttons go below it rather than squeeze it. */}
       <div className="mt-4 flex [&_fieldset>span]:min-w-48">
         <ConfirmButton
-          label="Sign out everywhere"
-          warning="Every browser signed in to your account is signed out at once, this one included."
+          label={t('account.everywhere')}
+          warning={t('account.everywhereWarning')}
           className={dangerButton}
           onConfirm={() => signOutEverywhere.mutate()}
         />

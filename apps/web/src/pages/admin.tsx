@@ -1,6 +1,9 @@
 import type { Member, Role, Tenant, TenantAccessList } from '@pulsestage/contracts';
+import { LANGUAGES, type Language } from '@pulsestage/contracts/languages';
 import { LABEL_MAX, PER_MINUTE_LIMIT_MAX, QUESTION_BODY_MAX, ROLES } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { SMALL_BUTTON } from '../components/button-styles';
 import { ConfirmButton } from '../components/confirm-button';
@@ -15,15 +18,13 @@ import { namedOptions, Select } from '../components/select';
 import { SsoSettingsSection } from '../components/sso-settings';
 import type { FieldLabels } from '../lib/errors';
 import { type Attempt, useFailureNotice } from '../lib/failure';
+import { LANGUAGE_NAMES } from '../lib/language';
 import { usePublicOrigin } from '../lib/public-url';
 import { hasRole, useTenant } from '../lib/tenant';
 import { timeAgo } from '../lib/time';
 import { trpc } from '../trpc';
 
-const ROLE_OPTIONS = ROLES.map((role) => ({
-  value: role,
-  label: role,
-}));
+const roleOptions = () => ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }));
 const dangerButton =
   'rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50';
 
@@ -34,10 +35,11 @@ function Failure({ attempts, labels }: { attempts: readonly Attempt[]; labels?: 
 
 /** A secret shown once, right after it was made, with a copy button. */
 function ShownOnce({ label, value }: { label: string; value: string }) {
+  const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
   return (
     <div className="mb-4 rounded-xl bg-amber-50 p-3 ring-1 ring-amber-200" data-testid="shown-once">
-      <p className="mb-2 text-sm font-medium text-amber-950">{label} — copy it now, it is not shown again.</p>
+      <p className="mb-2 text-sm font-medium text-amber-950">{t('admin.shownOnce', { label })}</p>
       <div className="flex gap-2">
         <code className="min-w-0 flex-1 truncate rounded-lg bg-white px-2 py-1.5 text-sm ring-1 ring-amber-200">
           {value}
@@ -47,7 +49,7 @@ function ShownOnce({ label, value }: { label: string; value: string }) {
           className={SMALL_BUTTON}
           onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true))}
         >
-          {copied ? 'Copied' : 'Copy'}
+          {t(copied ? 'admin.copied' : 'admin.copy')}
         </button>
       </div>
     </div>
@@ -64,13 +66,19 @@ interface AccessRowProps {
 
 /** One link or token that still works, with what it is and a way to revoke it (after asking). */
 function AccessRow({ title, detail, warning, onRevoke }: AccessRowProps) {
+  const { t } = useTranslation();
   return (
     <li className="flex flex-wrap items-center gap-3 py-2">
       <span className="min-w-48 flex-1">
         <span className="block font-medium">{title}</span>
         <span className="text-sm break-all text-slate-600">{detail}</span>
       </span>
-      <ConfirmButton label="Revoke" warning={warning} className={dangerButton} onConfirm={onRevoke} />
+      <ConfirmButton
+        label={t('admin.revoke')}
+        warning={warning}
+        className={dangerButton}
+        onConfirm={onRevoke}
+      />
     </li>
   );
 }
@@ -83,6 +91,7 @@ function useAccessList(tenant: string) {
 }
 
 function Members({ tenant }: { tenant: Tenant }) {
+  const { t } = useTranslation();
   const members = trpc.tenant.members.useQuery({ tenant: tenant.slug });
   const utils = trpc.useUtils();
   const onSuccess = (list: Member[]) => utils.tenant.members.setData({ tenant: tenant.slug }, list);
@@ -98,33 +107,35 @@ function Members({ tenant }: { tenant: Tenant }) {
     },
   });
   return (
-    <Section title={`Members${members.data ? ` (${members.data.length})` : ''}`}>
+    <Section
+      title={members.data ? t('admin.membersCount', { count: members.data.length }) : t('admin.members')}
+    >
       <Failure attempts={[setRole, setTeam, remove]} />
       <ul className="divide-y divide-slate-100">
         {members.data?.map((member) => (
           <li key={member.userId} className="flex flex-wrap items-center gap-3 py-2">
             <span className="min-w-48 flex-1 break-words">
               <span className="block font-medium">{member.name}</span>
-              <span className="text-sm text-slate-600">{member.guest ? 'Guest' : member.email}</span>
+              <span className="text-sm text-slate-600">{member.guest ? t('admin.guest') : member.email}</span>
             </span>
             <Select
-              label={`Role of ${member.name}`}
+              label={t('admin.roleOf', { name: member.name })}
               value={member.role}
-              options={ROLE_OPTIONS}
+              options={roleOptions()}
               onChange={(role) => setRole.mutate({ tenant: tenant.slug, userId: member.userId, role })}
             />
             {!member.guest && (
               <Select
-                label={`Team of ${member.name}`}
+                label={t('admin.teamOf', { name: member.name })}
                 value={member.teamId ?? ''}
-                options={namedOptions('No team', teams.data ?? [])}
+                options={namedOptions(t('admin.noTeam'), teams.data ?? [])}
                 onChange={(teamId) =>
                   setTeam.mutate({ tenant: tenant.slug, userId: member.userId, teamId: teamId || null })
                 }
               />
             )}
             <ConfirmButton
-              label="Remove"
+              label={t('admin.remove')}
               warning={removalWarning(member.name)}
               className={dangerButton}
               onConfirm={() => remove.mutate({ tenant: tenant.slug, userId: member.userId })}
@@ -137,6 +148,7 @@ function Members({ tenant }: { tenant: Tenant }) {
 }
 
 function Links({ tenant }: { tenant: Tenant }) {
+  const { t } = useTranslation();
   const slug = tenant.slug;
   const { access, refresh } = useAccessList(slug);
   const origin = usePublicOrigin();
@@ -152,35 +164,32 @@ function Links({ tenant }: { tenant: Tenant }) {
   const revokeLink = (linkId: string) => () => revoke.mutate({ tenant: slug, linkId });
   return (
     <Section
-      title="Join and display links"
+      title={t('admin.links.title')}
       action={
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           <button type="button" className={SMALL_BUTTON} onClick={() => createJoin.mutate({ tenant: slug })}>
-            New join link
+            {t('admin.links.newJoin')}
           </button>
           <button
             type="button"
             className={SMALL_BUTTON}
             onClick={() => createDisplay.mutate({ tenant: slug })}
           >
-            New display link
+            {t('admin.links.newDisplay')}
           </button>
         </div>
       }
     >
       <Failure attempts={[createJoin, createDisplay, revoke]} />
       {displayToken && origin && (
-        <ShownOnce
-          label="Display link: open it on the presenter screen"
-          value={`${origin}/display#${displayToken}`}
-        />
+        <ShownOnce label={t('admin.links.displayShown')} value={`${origin}/display#${displayToken}`} />
       )}
       <ul className="divide-y divide-slate-100">
         {access?.joinLinks.map((link) => (
           <AccessRow
             key={link.id}
-            title="Join link"
-            warning="Nobody can join with this link any more."
+            title={t('admin.links.join')}
+            warning={t('admin.links.joinWarning')}
             detail={origin && <code>{`${origin}/join/${link.code}`}</code>}
             onRevoke={revokeLink(link.id)}
           />
@@ -188,9 +197,9 @@ function Links({ tenant }: { tenant: Tenant }) {
         {access?.displayLinks.map((link) => (
           <AccessRow
             key={link.id}
-            title="Display link"
-            warning="The screen showing this display goes offline at once."
-            detail={`created ${timeAgo(link.createdAt)}`}
+            title={t('admin.links.display')}
+            warning={t('admin.links.displayWarning')}
+            detail={t('admin.created', { ago: timeAgo(link.createdAt) })}
             onRevoke={revokeLink(link.id)}
           />
         ))}
@@ -200,6 +209,7 @@ function Links({ tenant }: { tenant: Tenant }) {
 }
 
 function ServiceTokens({ tenant }: { tenant: Tenant }) {
+  const { t } = useTranslation();
   const slug = tenant.slug;
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('member');
@@ -218,29 +228,29 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
     create.mutate({ tenant: slug, name, role });
   };
   return (
-    <Section title="Service tokens">
-      <Failure attempts={[create, revoke]} labels={{ name: 'The token name' }} />
-      {shown && <ShownOnce label="Service token" value={shown} />}
+    <Section title={t('admin.tokens.title')}>
+      <Failure attempts={[create, revoke]} labels={{ name: t('admin.tokens.nameField') }} />
+      {shown && <ShownOnce label={t('admin.tokens.token')} value={shown} />}
       <form onSubmit={onSubmit} className="mb-4 flex flex-wrap gap-2">
         <label className="sr-only" htmlFor="token-name">
-          Token name
+          {t('admin.tokens.name')}
         </label>
         <input
           id="token-name"
           value={name}
           onChange={(event) => setName(event.target.value)}
-          placeholder="e.g. Slack bot"
+          placeholder={t('admin.tokens.placeholder')}
           maxLength={LABEL_MAX}
           className="min-w-0 flex-1 rounded-lg border-0 px-3 py-1.5 text-sm ring-1 ring-slate-300"
         />
         <Select<Role>
-          label="Token role"
+          label={t('admin.tokens.role')}
           value={role}
-          options={ROLE_OPTIONS.filter((option) => option.value !== 'owner')}
+          options={roleOptions().filter((option) => option.value !== 'owner')}
           onChange={setRole}
         />
         <button type="submit" disabled={!name.trim()} className={SMALL_BUTTON}>
-          Create token
+          {t('admin.tokens.create')}
         </button>
       </form>
       <ul className="divide-y divide-slate-100">
@@ -248,8 +258,8 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
           <AccessRow
             key={token.id}
             title={token.name}
-            warning="Services using this token lose access at once."
-            detail={`${tokenStanding(token)} · created ${timeAgo(token.createdAt)}`}
+            warning={t('admin.tokens.warning')}
+            detail={`${tokenStanding(token)} · ${t('admin.created', { ago: timeAgo(token.createdAt) })}`}
             onRevoke={() => revoke.mutate({ tenant: slug, tokenId: token.id })}
           />
         ))}
@@ -260,9 +270,11 @@ function ServiceTokens({ tenant }: { tenant: Tenant }) {
 
 /** A token acts with no more than its creator holds now; say so where that is less than it was given. */
 function tokenStanding({ role, effectiveRole }: TenantAccessList['serviceTokens'][number]): string {
-  if (effectiveRole === null) return `${role}, not working: whoever created it has left`;
-  if (effectiveRole !== role) return `${role}, acting as ${effectiveRole} (its creator's role now)`;
-  return role;
+  const given = t(`roles.${role}`);
+  if (effectiveRole === null) return t('admin.tokens.orphaned', { role: given });
+  if (effectiveRole !== role)
+    return t('admin.tokens.actingAs', { role: given, effective: t(`roles.${effectiveRole}`) });
+  return given;
 }
 
 type CountSetting =
@@ -271,7 +283,40 @@ type CountSetting =
   | 'submitLimitPerMinute'
   | 'upvoteLimitPerMinute';
 
+const BROWSERS_OWN = 'browser' as const;
+
+/** The language for everyone who has chosen none; without it, each browser's own. */
+function DefaultLanguage({
+  value,
+  onChange,
+}: {
+  value: Language | null;
+  onChange(language: Language | null): void;
+}) {
+  const { t } = useTranslation();
+  const options = [
+    { value: BROWSERS_OWN, label: t('admin.settings.browserLanguage') },
+    ...LANGUAGES.map((language) => ({ value: language, label: LANGUAGE_NAMES[language] })),
+  ];
+  return (
+    <div className="flex flex-col gap-1">
+      <span aria-hidden className="font-medium">
+        {t('admin.settings.language')}
+      </span>
+      <Select<Language | typeof BROWSERS_OWN>
+        label={t('admin.settings.language')}
+        value={value ?? BROWSERS_OWN}
+        options={options}
+        onChange={(choice) => onChange(choice === BROWSERS_OWN ? null : choice)}
+        className="max-w-full self-start"
+      />
+      <span className="text-sm text-slate-600">{t('admin.settings.languageHint')}</span>
+    </div>
+  );
+}
+
 function Settings({ tenant }: { tenant: Tenant }) {
+  const { t } = useTranslation();
   const [settings, setSettings] = useState(tenant.settings);
   const utils = trpc.useUtils();
   const update = trpc.tenant.updateSettings.useMutation({
@@ -309,32 +354,29 @@ function Settings({ tenant }: { tenant: Tenant }) {
     </label>
   );
   return (
-    <Section title="Settings">
+    <Section title={t('admin.settings.title')}>
       <form onSubmit={onSubmit} className="flex flex-col gap-4">
         <Failure attempts={[update]} />
-        {toggle(
-          'requireApproval',
-          'Review questions first',
-          'New questions wait for a moderator before everyone sees them.',
-        )}
-        {toggle('allowGuests', 'Allow guests', 'People with a join link can take part with just a name.')}
+        {toggle('requireApproval', t('admin.settings.review'), t('admin.settings.reviewHint'))}
+        {toggle('allowGuests', t('admin.settings.guests'), t('admin.settings.guestsHint'))}
         {!tenant.settings.allowGuests && !settings.allowGuests && <GuestRemovalOffer tenant={tenant} />}
         <div className="flex gap-4">
-          {count('minQuestionLength', 'Shortest question', QUESTION_BODY_MAX)}
-          {count('maxQuestionLength', 'Longest question', QUESTION_BODY_MAX)}
+          {count('minQuestionLength', t('admin.settings.shortest'), QUESTION_BODY_MAX)}
+          {count('maxQuestionLength', t('admin.settings.longest'), QUESTION_BODY_MAX)}
         </div>
         <fieldset className="flex flex-col gap-2">
-          <legend className="font-medium">Pace</legend>
-          <p className="text-sm text-slate-600">
-            How often one person may ask in a meeting, and vote, each minute. Anyone faster is asked to slow
-            down.
-          </p>
+          <legend className="font-medium">{t('admin.settings.pace')}</legend>
+          <p className="text-sm text-slate-600">{t('admin.settings.paceHint')}</p>
           <div className="flex flex-wrap gap-4">
-            {count('submitLimitPerMinute', 'Questions per minute', PER_MINUTE_LIMIT_MAX)}
-            {count('upvoteLimitPerMinute', 'Votes per minute', PER_MINUTE_LIMIT_MAX)}
+            {count('submitLimitPerMinute', t('errors.fields.submitLimitPerMinute'), PER_MINUTE_LIMIT_MAX)}
+            {count('upvoteLimitPerMinute', t('errors.fields.upvoteLimitPerMinute'), PER_MINUTE_LIMIT_MAX)}
           </div>
         </fieldset>
-        <SaveRow label="Save settings" pending={update.isPending} saved={update.isSuccess} />
+        <DefaultLanguage
+          value={settings.defaultLanguage}
+          onChange={(defaultLanguage) => setSettings({ ...settings, defaultLanguage })}
+        />
+        <SaveRow label={t('admin.settings.save')} pending={update.isPending} saved={update.isSuccess} />
       </form>
     </Section>
   );
@@ -342,6 +384,7 @@ function Settings({ tenant }: { tenant: Tenant }) {
 
 /** `/t/:tenant/admin`: members and roles, links, service tokens and settings. */
 export default function Admin() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   // `?welcome`: the organization was just created, so its first steps come first.
   const [params, setParams] = useSearchParams();
@@ -349,9 +392,9 @@ export default function Admin() {
   return (
     <main className="mx-auto grid max-w-6xl grid-cols-1 items-start gap-6 px-4 py-6 lg:grid-cols-2">
       <div className="flex flex-wrap items-baseline gap-3 lg:col-span-2">
-        <h1 className="text-xl font-bold">Administration</h1>
+        <h1 className="text-xl font-bold">{t('admin.title')}</h1>
         <Link to={`/t/${tenant.slug}/audit`} className="text-sm font-medium text-indigo-700 hover:underline">
-          Audit log
+          {t('admin.auditLog')}
         </Link>
       </div>
       {params.has('welcome') && (

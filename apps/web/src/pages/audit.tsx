@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@pulsestage/contracts';
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { AuditEntries } from '../components/audit-entries';
 import { AuditFilters } from '../components/audit-filters';
@@ -16,26 +17,28 @@ const PAGE_SIZE = 50;
 
 /** Who the person filter offers: members and service tokens now, and whoever the loaded entries name. */
 function usePeople(tenant: string, entries: readonly AuditEntry[]) {
+  const { t } = useTranslation();
   const members = trpc.tenant.members.useQuery({ tenant });
   const access = trpc.tenant.access.useQuery({ tenant });
   return useMemo(() => {
     const names = new Map<string, string>();
     for (const member of members.data ?? []) names.set(member.userId, member.name);
     for (const token of access.data?.serviceTokens ?? [])
-      names.set(token.id, `${token.name} (service token)`);
+      names.set(token.id, `${token.name} ${t('audit.serviceToken')}`);
     for (const { actor } of entries) {
       if (!names.has(actor.id))
-        names.set(actor.id, actor.kind === 'token' ? `${actor.name} (service token)` : actor.name);
+        names.set(actor.id, actor.kind === 'token' ? `${actor.name} ${t('audit.serviceToken')}` : actor.name);
     }
     return [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   }, [members.data, access.data, entries]);
 }
 
 function ExportButton({ tenant, form }: { tenant: string; form: AuditForm }) {
+  const { t } = useTranslation();
   const utils = trpc.useUtils();
   return (
     <DownloadButton
-      label="Export CSV"
+      label={t('audit.export')}
       fetchFile={() => utils.client.audit.export.query(toAuditFilters(tenant, form))}
     />
   );
@@ -43,6 +46,7 @@ function ExportButton({ tenant, form }: { tenant: string; form: AuditForm }) {
 
 /** `/t/:tenant/audit`: what moderators and admins did, who, to what and when, for admins to read and export. */
 export default function Audit() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const [form, setForm] = useState<AuditForm>(NO_FILTERS);
   const allowed = hasRole(tenant, 'admin');
@@ -64,11 +68,11 @@ export default function Audit() {
     <main className="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-6">
       <div className="flex flex-wrap items-start gap-3">
         <div className="min-w-0 flex-1">
-          <h1 className="text-xl font-bold">Audit log</h1>
+          <h1 className="text-xl font-bold">{t('admin.auditLog')}</h1>
           <p className="text-sm text-slate-600">
-            What moderators and admins did, by whom and when. It never says who asked a question.{' '}
+            {t('audit.intro')}{' '}
             <Link to={`/t/${tenant.slug}/admin`} className="font-medium text-indigo-700 hover:underline">
-              Back to administration
+              {t('audit.back')}
             </Link>
           </p>
         </div>
@@ -77,12 +81,12 @@ export default function Audit() {
       <AuditFilters value={form} people={people} onChange={(change) => setForm({ ...form, ...change })} />
       <section className="rounded-2xl bg-white p-2 shadow-sm ring-1 ring-slate-200 sm:p-4">
         {list.isPending ? (
-          <Spinner label="Loading the audit log" />
+          <Spinner label={t('audit.loading')} />
         ) : list.isError ? (
           <ErrorNotice message={errorMessage(list.error)} className="m-2" />
         ) : entries.length === 0 ? (
           <p className="p-3 text-sm text-slate-600">
-            Nothing recorded{Object.values(form).every((value) => value === '') ? ' yet' : ' that matches'}.
+            {t(Object.values(form).every((value) => value === '') ? 'audit.emptyYet' : 'audit.emptyMatching')}
           </p>
         ) : (
           <AuditEntries entries={entries} />
@@ -95,7 +99,7 @@ export default function Audit() {
           disabled={list.isFetchingNextPage}
           onClick={() => void list.fetchNextPage()}
         >
-          {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+          {t(list.isFetchingNextPage ? 'audit.loadingMore' : 'audit.loadMore')}
         </button>
       )}
     </main>

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { Field, SubmitButton } from '../components/form';
 import { MeetingCodeBox } from '../components/meeting-code-box';
@@ -11,9 +12,8 @@ import { useFailureNotice } from '../lib/failure';
 import { slugFromName } from '../lib/slug';
 import { trpc } from '../trpc';
 
-const CREATE_LABELS = { name: "The organization's name", tenant: 'The address' };
-
 function CreateOrganization() {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   // The address follows the name until the person edits it.
   const [address, setAddress] = useState<string | null>(null);
@@ -22,7 +22,10 @@ function CreateOrganization() {
   const create = trpc.tenant.create.useMutation({
     onSuccess: (created) => credentialsChanged(`/t/${created.slug}/admin?welcome`),
   });
-  const failure = useFailureNotice([create], CREATE_LABELS);
+  const failure = useFailureNotice([create], {
+    name: t('home.nameField'),
+    tenant: t('home.addressField'),
+  });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate({ name, tenant });
@@ -30,15 +33,15 @@ function CreateOrganization() {
   return (
     <form onSubmit={onSubmit}>
       <ErrorNotice message={failure} />
-      <Field label="Name" required value={name} onChange={(e) => setName(e.target.value)} />
+      <Field label={t('auth.name')} required value={name} onChange={(e) => setName(e.target.value)} />
       <Field
-        label="Address (lowercase letters, digits and dashes)"
+        label={t('home.address')}
         required
         value={tenant}
         onChange={(e) => setAddress(e.target.value.toLowerCase())}
         placeholder="acme-town-hall"
       />
-      <SubmitButton pending={create.isPending}>Create</SubmitButton>
+      <SubmitButton pending={create.isPending}>{t('home.create')}</SubmitButton>
     </form>
   );
 }
@@ -48,12 +51,13 @@ function CreateOrganization() {
  * who only attend, having joined through a link, find it folded away below their organizations.
  */
 function NewOrganization({ attendee }: { attendee: boolean }) {
+  const { t } = useTranslation();
   const card = 'rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200';
   if (attendee) {
     return (
       <details className={card}>
         <summary className="cursor-pointer text-sm font-medium text-slate-700">
-          Organizing an event of your own? Create an organization
+          {t('home.organizing')}
         </summary>
         <div className="mt-4">
           <CreateOrganization />
@@ -64,7 +68,7 @@ function NewOrganization({ attendee }: { attendee: boolean }) {
   return (
     <section aria-labelledby="create-organization" className={card}>
       <h2 id="create-organization" className="mb-4 text-lg font-semibold">
-        Create an organization
+        {t('home.createOrganization')}
       </h2>
       <CreateOrganization />
     </section>
@@ -73,10 +77,11 @@ function NewOrganization({ attendee }: { attendee: boolean }) {
 
 /** `/`: the organizations the signed-in person belongs to. */
 export function Home() {
+  const { t } = useTranslation();
   // While PulseStage cannot be reached, keep asking (backing off) and say so.
   const me = trpc.auth.me.useQuery(undefined, { retry: (_count, error) => isUnreachable(error) });
   if (me.isPending) {
-    if (me.failureCount === 0) return <Spinner label="Loading" />;
+    if (me.failureCount === 0) return <Spinner label={t('common.loading')} />;
     return <ErrorNotice message={errorMessage(me.failureReason)} className="m-8" />;
   }
   if (me.isError) return <p className="p-8 text-center text-rose-700">{errorMessage(me.error)}</p>;
@@ -96,11 +101,9 @@ export function Home() {
       </header>
       <main className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-8">
         <MeetingCodeBox />
-        <h1 className="text-2xl font-bold">Your organizations</h1>
+        <h1 className="text-2xl font-bold">{t('home.title')}</h1>
         {memberships.length === 0 ? (
-          <p className="text-slate-600">
-            You are not in any organization yet. Open a join link, or create one below.
-          </p>
+          <p className="text-slate-600">{t('home.none')}</p>
         ) : (
           <ul className="grid gap-3 sm:grid-cols-2">
             {memberships.map((membership) => (
@@ -111,7 +114,7 @@ export function Home() {
                 >
                   <span className="block text-lg font-semibold text-slate-900">{membership.name}</span>
                   <span className="text-sm text-slate-600">
-                    /{membership.tenant} · {membership.role}
+                    /{membership.tenant} · {t(`roles.${membership.role}`)}
                   </span>
                 </Link>
               </li>

@@ -1,6 +1,8 @@
 import type { CurrentUser, JoinLinkSummary } from '@pulsestage/contracts';
 import { DISPLAY_NAME_MAX } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { MeetingCodeBox } from '../components/meeting-code-box';
@@ -19,16 +21,11 @@ type Landing = JoinLinkSummary & { meeting: NonNullable<JoinLinkSummary['meeting
 const SECONDARY =
   'rounded-xl px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50';
 
-const STATE_NOTES = {
-  open: 'Open now: ask and vote as soon as you are in.',
-  scheduled: 'Not open yet. Join now and you can ask as soon as it opens.',
-  closed: 'This meeting has ended. Its questions and answers stay here to read.',
-} as const;
-
 /** A code nobody can use: said plainly, with a box to try another. */
 function UnknownCode({ code, reason }: { code: string; reason: string }) {
+  const { t } = useTranslation();
   return (
-    <AuthCard title="This code does not open a meeting">
+    <AuthCard title={t('joinMeeting.unknown')}>
       <p className="mb-6 text-slate-600">{reason}</p>
       <MeetingCodeBox framed={false} key={code} />
     </AuthCard>
@@ -66,6 +63,7 @@ function useJoinWhenCrowdPasses(error: unknown, joining: () => void): number | n
 }
 
 function GuestForm({ code, archive }: { code: string; archive: boolean }) {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const join = useJoinMeeting();
   const failure = useFailureNotice([join]);
@@ -84,13 +82,12 @@ function GuestForm({ code, archive }: { code: string; archive: boolean }) {
           role="status"
           className="mb-4 rounded-xl bg-amber-50 p-3 text-sm font-medium text-amber-900 ring-1 ring-amber-200"
         >
-          Lots of people are joining right now. You will be let in by yourself in about {crowdWait} s; keep
-          this page open.
+          {t('joinMeeting.crowd', { seconds: crowdWait })}
         </p>
       )}
-      <p className="mb-3 text-sm text-slate-600">Or join as a guest, with just a name, no account:</p>
+      <p className="mb-3 text-sm text-slate-600">{t('joinMeeting.guestIntro')}</p>
       <Field
-        label="Your name"
+        label={t('join.yourName')}
         required
         maxLength={DISPLAY_NAME_MAX}
         autoComplete="name"
@@ -98,7 +95,7 @@ function GuestForm({ code, archive }: { code: string; archive: boolean }) {
         onChange={(event) => setName(event.target.value)}
       />
       <SubmitButton pending={join.isPending}>
-        {archive ? 'See the archive as a guest' : 'Join as a guest'}
+        {t(archive ? 'joinMeeting.archiveAsGuest' : 'join.asGuest')}
       </SubmitButton>
     </form>
   );
@@ -114,6 +111,7 @@ function useJoinMeeting() {
 }
 
 function SignedIn({ me, landing, code }: { me: CurrentUser; landing: Landing; code: string }) {
+  const { t } = useTranslation();
   const join = useJoinMeeting();
   const failure = useFailureNotice([join]);
   const member = me.memberships.some((membership) => membership.tenant === landing.tenant);
@@ -128,22 +126,23 @@ function SignedIn({ me, landing, code }: { me: CurrentUser; landing: Landing; co
         disabled={join.isPending}
         className="w-full rounded-xl bg-indigo-600 px-4 py-3 font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300"
       >
-        Join as {me.name}
+        {t('join.as', { name: me.name })}
       </button>
     </>
   );
 }
 
 function SignedOut({ landing, code }: { landing: Landing; code: string }) {
+  const { t } = useTranslation();
   const here = `/j/${code}`;
   return (
     <>
       <div className="grid grid-cols-2 gap-3">
         <Link to={withNext('/sign-in', here)} className={SECONDARY}>
-          Sign in
+          {t('auth.signIn')}
         </Link>
         <Link to={withNext('/sign-up', here)} className={SECONDARY}>
-          Create account
+          {t('auth.createAccount')}
         </Link>
       </div>
       {landing.allowGuests && <GuestForm code={code} archive={landing.meeting.state === 'closed'} />}
@@ -151,13 +150,10 @@ function SignedOut({ landing, code }: { landing: Landing; code: string }) {
   );
 }
 
-const NO_MEETING =
-  'No meeting has this code. Check the digits with whoever shared it; a deleted meeting’s code stops working.';
-
 /** Why a code led nowhere, in words: unknown, or refused for a reason the server gives. */
 function refusalOf(error: unknown): string {
   const code = errorCode(error);
-  return code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? NO_MEETING : errorMessage(error);
+  return code === 'NOT_FOUND' || code === 'BAD_REQUEST' ? t('joinMeeting.noMeeting') : errorMessage(error);
 }
 
 /**
@@ -166,29 +162,25 @@ function refusalOf(error: unknown): string {
  * organization, by joining when signed in, or by signing in, up, or as a guest when the meeting allows it.
  */
 export default function JoinMeeting() {
+  const { t } = useTranslation();
   const { code: typed = '' } = useParams();
   const code = parseMeetingCode(typed);
   const link = trpc.auth.joinLink.useQuery({ code: code ?? '' }, { enabled: code !== null, retry: false });
   const me = trpc.auth.me.useQuery();
   if (code === null) {
-    return (
-      <UnknownCode
-        code={typed}
-        reason={`“${typed}” is not a meeting code: those are six digits, like #482913.`}
-      />
-    );
+    return <UnknownCode code={typed} reason={t('joinMeeting.notACode', { typed })} />;
   }
-  if (link.isPending || me.isPending) return <Spinner label="Finding the meeting" />;
+  if (link.isPending || me.isPending) return <Spinner label={t('joinMeeting.finding')} />;
   if (link.isError) return <UnknownCode code={code} reason={refusalOf(link.error)} />;
   const { meeting } = link.data;
-  if (!meeting) return <UnknownCode code={code} reason={NO_MEETING} />;
+  if (!meeting) return <UnknownCode code={code} reason={t('joinMeeting.noMeeting')} />;
   const landing = { ...link.data, meeting };
   return (
     <AuthCard title={meeting.title}>
       <p className="-mt-4 mb-2 text-slate-600">
         {link.data.name} · <span className="font-mono">{formatMeetingCode(code)}</span>
       </p>
-      <p className="mb-6 text-sm font-medium text-slate-800">{STATE_NOTES[meeting.state]}</p>
+      <p className="mb-6 text-sm font-medium text-slate-800">{t(`joinMeeting.states.${meeting.state}`)}</p>
       {me.data ? (
         <SignedIn me={me.data} landing={landing} code={code} />
       ) : (

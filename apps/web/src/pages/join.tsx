@@ -1,6 +1,7 @@
 import { DISPLAY_NAME_MAX } from '@pulsestage/contracts/limits';
 import { SSO_REQUIRED_MESSAGE } from '@pulsestage/contracts/sso-messages';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { ErrorNotice } from '../components/notice';
@@ -14,6 +15,7 @@ import { trpc } from '../trpc';
 
 /** `/join/:code`: join an organization with an account, or as a guest when it allows guests. */
 export default function Join() {
+  const { t } = useTranslation();
   const { code = '' } = useParams();
   const [guestName, setGuestName] = useState('');
   const credentialsChanged = useCredentialChange();
@@ -23,10 +25,10 @@ export default function Join() {
     onSuccess: ({ tenant }) => credentialsChanged(`/t/${tenant}`),
   });
   const failure = useFailureNotice([join]);
-  if (link.isPending || me.isPending) return <Spinner label="Opening the invitation" />;
+  if (link.isPending || me.isPending) return <Spinner label={t('join.opening')} />;
   if (link.isError) {
     return (
-      <AuthCard title="This invitation does not work">
+      <AuthCard title={t('join.broken')}>
         <p className="text-slate-600">{errorMessage(link.error)}</p>
       </AuthCard>
     );
@@ -37,7 +39,7 @@ export default function Join() {
     join.mutate({ code, name: guestName });
   };
   return (
-    <AuthCard title={`Join ${link.data.name}`}>
+    <AuthCard title={t('join.title', { name: link.data.name })}>
       <ErrorNotice message={failure} />
       {failure === SSO_REQUIRED_MESSAGE && (
         <div className="mb-4">
@@ -50,7 +52,7 @@ export default function Join() {
           onClick={() => join.mutate({ code })}
           className="w-full rounded-xl bg-indigo-600 px-4 py-3 font-semibold text-white hover:bg-indigo-700"
         >
-          Join as {me.data.name}
+          {t('join.as', { name: me.data.name })}
         </button>
       ) : (
         <>
@@ -59,26 +61,26 @@ export default function Join() {
               to={withNext('/sign-in', here)}
               className="rounded-xl px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
             >
-              Sign in
+              {t('auth.signIn')}
             </Link>
             <Link
               to={withNext('/sign-up', here)}
               className="rounded-xl px-4 py-3 text-center font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
             >
-              Create account
+              {t('auth.createAccount')}
             </Link>
           </div>
           {link.data.allowGuests && (
             <form onSubmit={joinAsGuest} className="mt-6 border-t border-slate-200 pt-6">
-              <p className="mb-3 text-sm text-slate-600">Or join as a guest, with just a name:</p>
+              <p className="mb-3 text-sm text-slate-600">{t('join.guestIntro')}</p>
               <Field
-                label="Your name"
+                label={t('join.yourName')}
                 required
                 maxLength={DISPLAY_NAME_MAX}
                 value={guestName}
                 onChange={(e) => setGuestName(e.target.value)}
               />
-              <SubmitButton pending={join.isPending}>Join as a guest</SubmitButton>
+              <SubmitButton pending={join.isPending}>{t('join.asGuest')}</SubmitButton>
             </form>
           )}
         </>

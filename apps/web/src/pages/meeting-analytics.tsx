@@ -1,5 +1,6 @@
 import type { MeetingAnalytics as Figures } from '@pulsestage/contracts';
 import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { formatDuration, percentAnswered } from '../components/charts/figures';
 import { MeetingExport } from '../components/meeting-export';
@@ -27,25 +28,27 @@ function Figure({ label, value, detail }: { label: string; value: string; detail
 }
 
 function Headline({ figures }: { figures: Figures }) {
+  const { t, i18n } = useTranslation();
+  const format = (value: number) => value.toLocaleString(i18n.language);
   const share = percentAnswered(figures.answered, figures.questions);
   return (
     <dl className="grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-5" data-testid="analytics-figures">
       <Figure
-        label="Participants"
-        value={String(figures.participants)}
-        detail={`${figures.askers} asked, ${figures.voters} voted`}
+        label={t('analytics.participants')}
+        value={format(figures.participants)}
+        detail={t('analytics.askedVoted', { askers: figures.askers, voters: figures.voters })}
       />
-      <Figure label="Questions" value={String(figures.questions)} />
-      <Figure label="Upvotes" value={String(figures.upvotes)} />
+      <Figure label={t('tenant.questions')} value={format(figures.questions)} />
+      <Figure label={t('analytics.upvotes')} value={format(figures.upvotes)} />
       <Figure
-        label="Answered"
-        value={share === null ? '–' : `${share}%`}
-        detail={`${figures.answered} of ${figures.questions}`}
+        label={t('participant.answered')}
+        value={share === null ? '–' : t('analytics.percent', { share: share / 100 })}
+        detail={t('analytics.of', { part: figures.answered, whole: figures.questions })}
       />
       <Figure
-        label="Median time to answer"
+        label={t('analytics.median')}
         value={figures.medianSecondsToAnswer === null ? '–' : formatDuration(figures.medianSecondsToAnswer)}
-        detail={figures.medianSecondsToAnswer === null ? 'No answer yet' : undefined}
+        detail={figures.medianSecondsToAnswer === null ? t('analytics.noAnswer') : undefined}
       />
     </dl>
   );
@@ -53,6 +56,7 @@ function Headline({ figures }: { figures: Figures }) {
 
 /** `/t/:tenant/m/:meeting/analytics`: how a meeting went, in figures and charts, for its moderators. */
 export default function MeetingAnalytics() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const meeting = useMeeting();
   const moderates = hasRole(tenant, 'moderator');
@@ -69,18 +73,18 @@ export default function MeetingAnalytics() {
             to={meetingPath(tenant.slug, meeting.id, 'moderate')}
             className="text-sm text-indigo-700 underline"
           >
-            Back to moderation
+            {t('analytics.back')}
           </Link>
-          <h1 className="mt-1 text-2xl font-bold">Analytics · {meeting.title}</h1>
+          <h1 className="mt-1 text-2xl font-bold">{t('analytics.title', { title: meeting.title })}</h1>
         </div>
         <MeetingExport tenant={tenant.slug} meetingId={meeting.id} />
       </div>
-      {figures.isPending && <Spinner label="Counting" />}
+      {figures.isPending && <Spinner label={t('analytics.counting')} />}
       {figures.isError && <ErrorNotice message={errorMessage(figures.error)} />}
       {figures.data && (
         <>
           <Headline figures={figures.data} />
-          <Suspense fallback={<Spinner label="Drawing the charts" />}>
+          <Suspense fallback={<Spinner label={t('analytics.drawing')} />}>
             <MeetingCharts analytics={figures.data} />
           </Suspense>
         </>

@@ -1,5 +1,6 @@
 import type { Meeting, Tenant } from '@pulsestage/contracts';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
 import { MeetingCodeBox } from '../components/meeting-code-box';
@@ -11,7 +12,7 @@ import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { meetingPath } from '../lib/meeting';
-import { formatMeetingCode, groupMeetings, meetingTiming } from '../lib/meetings';
+import { formatMeetingCode, groupMeetings, type MeetingGroups, meetingTiming } from '../lib/meetings';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
@@ -20,25 +21,31 @@ const ACTION = 'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300
 
 /** Whether questions are paused, next to the state: what a moderator checks before going on stage. */
 function PausedBadge() {
+  const { t } = useTranslation();
   return (
-    <span className="rounded-full bg-sky-800 px-2.5 py-0.5 text-xs font-semibold text-white">Paused</span>
+    <span className="rounded-full bg-sky-800 px-2.5 py-0.5 text-xs font-semibold text-white">
+      {t('meetings.paused')}
+    </span>
   );
 }
 
 /** Deletes a meeting after a confirmation that names it and says how many questions go with it. */
 function DeleteMeeting({ tenant, meeting }: { tenant: string; meeting: Meeting }) {
+  const { t } = useTranslation();
   const [asked, setAsked] = useState(false);
   const figures = trpc.meeting.analytics.useQuery({ tenant, meetingId: meeting.id }, { enabled: asked });
   const remove = trpc.meeting.delete.useMutation();
   const failure = useFailureNotice([remove]);
   const count = figures.data?.questions;
-  const questions =
-    count === undefined ? 'all its questions' : count === 1 ? 'its 1 question' : `its ${count} questions`;
   return (
     <>
       <ConfirmButton
-        label="Delete"
-        warning={`Delete “${meeting.title}” and ${questions}? This cannot be undone.`}
+        label={t('meetings.delete')}
+        warning={
+          count === undefined
+            ? t('meetings.deleteAll', { title: meeting.title })
+            : t('meetings.deleteCount', { title: meeting.title, count })
+        }
         className={`${ACTION} text-rose-800`}
         onAsk={() => setAsked(true)}
         onConfirm={() => remove.mutate({ tenant, meetingId: meeting.id })}
@@ -50,6 +57,7 @@ function DeleteMeeting({ tenant, meeting }: { tenant: string; meeting: Meeting }
 
 /** Open or close: what a moderator does to a meeting by hand, whatever its schedule says. */
 function StateAction({ tenant, meeting }: { tenant: string; meeting: Meeting }) {
+  const { t } = useTranslation();
   const open = trpc.meeting.open.useMutation();
   const close = trpc.meeting.close.useMutation();
   const failure = useFailureNotice([open, close]);
@@ -59,11 +67,11 @@ function StateAction({ tenant, meeting }: { tenant: string; meeting: Meeting }) 
     <>
       {meeting.state === 'open' ? (
         <button type="button" className={ACTION} disabled={pending} onClick={() => close.mutate(input)}>
-          Close
+          {t('meetings.close')}
         </button>
       ) : (
         <button type="button" className={ACTION} disabled={pending} onClick={() => open.mutate(input)}>
-          {meeting.state === 'closed' ? 'Reopen' : 'Open now'}
+          {t(meeting.state === 'closed' ? 'meetings.reopen' : 'meetings.openNow')}
         </button>
       )}
       <ErrorNotice message={failure} className="basis-full" />
@@ -72,6 +80,7 @@ function StateAction({ tenant, meeting }: { tenant: string; meeting: Meeting }) 
 }
 
 function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const path = (page: Parameters<typeof meetingPath>[2] = '') => meetingPath(tenant.slug, meeting.id, page);
   const moderates = hasRole(tenant, 'moderator');
@@ -85,7 +94,10 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
         </h3>
         <MeetingStateBadge meeting={meeting} />
         {meeting.state === 'open' && meeting.paused && <PausedBadge />}
-        <span className="ml-auto font-mono text-sm font-semibold text-slate-700" title="Join code">
+        <span
+          className="ml-auto font-mono text-sm font-semibold text-slate-700"
+          title={t('meeting.joinCode')}
+        >
           {formatMeetingCode(meeting.code)}
         </span>
       </div>
@@ -94,14 +106,14 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
       {moderates && (
         <div className="mt-4 flex flex-wrap items-center gap-2">
           <Link to={path('moderate')} className={ACTION}>
-            Moderate
+            {t('tenant.moderate')}
           </Link>
           <Link to={path('present')} className={ACTION}>
-            Present
+            {t('tenant.present')}
           </Link>
           {meeting.state !== 'scheduled' && (
             <Link to={path('analytics')} className={ACTION}>
-              Analytics
+              {t('tenant.analytics')}
             </Link>
           )}
           <StateAction tenant={tenant.slug} meeting={meeting} />
@@ -111,7 +123,7 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
             aria-expanded={editing}
             onClick={() => setEditing(!editing)}
           >
-            Edit
+            {t('common.edit')}
           </button>
           {hasRole(tenant, 'admin') && <DeleteMeeting tenant={tenant.slug} meeting={meeting} />}
         </div>
@@ -131,17 +143,19 @@ function MeetingCard({ tenant, meeting }: { tenant: Tenant; meeting: Meeting }) 
 
 interface GroupProps {
   tenant: Tenant;
-  title: string;
+  group: keyof MeetingGroups;
   meetings: Meeting[];
   empty: string;
 }
 
-function MeetingGroup({ tenant, title, meetings, empty }: GroupProps) {
-  const id = `group-${title.toLowerCase().replace(/\W+/g, '-')}`;
+function MeetingGroup({ tenant, group, meetings, empty }: GroupProps) {
+  const { t } = useTranslation();
+  const id = `group-${group}`;
   return (
     <section aria-labelledby={id} className="flex flex-col gap-3">
       <h2 id={id} className="text-lg font-semibold text-slate-900">
-        {title} <span className="font-normal text-slate-600 tabular-nums">({meetings.length})</span>
+        {t(`meetings.groups.${group}`)}{' '}
+        <span className="font-normal text-slate-600 tabular-nums">({meetings.length})</span>
       </h2>
       {meetings.length === 0 ? (
         <p className="text-slate-600">{empty}</p>
@@ -157,10 +171,11 @@ function MeetingGroup({ tenant, title, meetings, empty }: GroupProps) {
 }
 
 function NewMeeting({ onDone }: { onDone(): void }) {
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="new-meeting" className={CARD}>
       <h2 id="new-meeting" className="mb-4 text-lg font-semibold">
-        New meeting
+        {t('meetings.new')}
       </h2>
       <MeetingForm onSaved={onDone} onCancel={onDone} />
     </section>
@@ -169,6 +184,7 @@ function NewMeeting({ onDone }: { onDone(): void }) {
 
 /** `/t/:tenant`: the organization's meetings, open now, upcoming and past, kept current by the stream. */
 export default function Meetings() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const [creating, setCreating] = useState(false);
   const list = trpc.meeting.list.useQuery({ tenant: tenant.slug });
@@ -177,45 +193,41 @@ export default function Meetings() {
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-6 px-4 py-6">
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-bold">Meetings</h1>
+        <h1 className="text-2xl font-bold">{t('tenant.meetings')}</h1>
         {moderates && !creating && (
           <button
             type="button"
             onClick={() => setCreating(true)}
             className="ml-auto rounded-xl bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700"
           >
-            New meeting
+            {t('meetings.new')}
           </button>
         )}
       </div>
       <PulseCheckins keepSwitch />
       {creating && <NewMeeting onDone={() => setCreating(false)} />}
       <MeetingCodeBox />
-      {list.isPending && <Spinner label="Loading the meetings" />}
+      {list.isPending && <Spinner label={t('meetings.loading')} />}
       {list.isError && <ErrorNotice message={errorMessage(list.error)} />}
       {list.data && (
         <>
           <MeetingGroup
             tenant={tenant}
-            title="Open now"
+            group="open"
             meetings={groups.open}
-            empty="No meeting is open right now."
+            empty={t('meetings.empty.open')}
           />
           <MeetingGroup
             tenant={tenant}
-            title="Upcoming"
+            group="upcoming"
             meetings={groups.upcoming}
-            empty={
-              moderates
-                ? 'Nothing scheduled. Create a meeting to plan the next one.'
-                : 'Nothing scheduled yet.'
-            }
+            empty={t(moderates ? 'meetings.empty.upcomingModerator' : 'meetings.empty.upcoming')}
           />
           <MeetingGroup
             tenant={tenant}
-            title="Past"
+            group="past"
             meetings={groups.past}
-            empty="No meeting has ended yet."
+            empty={t('meetings.empty.past')}
           />
         </>
       )}

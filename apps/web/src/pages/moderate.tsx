@@ -1,5 +1,6 @@
 import { LABEL_MAX } from '@pulsestage/contracts/limits';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { ConfirmButton } from '../components/confirm-button';
 import { FilterBar } from '../components/filter-bar';
@@ -24,14 +25,9 @@ import { trpc } from '../trpc';
 
 type View = 'OPEN' | 'UNDER_REVIEW' | 'ANSWERED' | 'HIDDEN';
 const TABS = { open: 'OPEN', review: 'UNDER_REVIEW', answered: 'ANSWERED', hidden: 'HIDDEN' } as const;
-const EMPTY: Record<View, string> = {
-  OPEN: 'No open questions.',
-  UNDER_REVIEW: 'Nothing is waiting for review.',
-  ANSWERED: 'Nothing answered yet.',
-  HIDDEN: 'No hidden questions: hide one to take it off every screen but this one.',
-};
 
 function NewTag({ tenant }: { tenant: string }) {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const [color, setColor] = useState('#4f46e5');
   const utils = trpc.useUtils();
@@ -41,7 +37,7 @@ function NewTag({ tenant }: { tenant: string }) {
       void utils.tag.list.invalidate({ tenant });
     },
   });
-  const failure = useFailureNotice([create], { name: 'The tag name' });
+  const failure = useFailureNotice([create], { name: t('moderation.tagName') });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate({ tenant, name, color });
@@ -49,18 +45,18 @@ function NewTag({ tenant }: { tenant: string }) {
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2">
       <label className="sr-only" htmlFor="new-tag-name">
-        New tag name
+        {t('moderation.newTagName')}
       </label>
       <input
         id="new-tag-name"
         value={name}
         onChange={(event) => setName(event.target.value)}
-        placeholder="New tag"
+        placeholder={t('moderation.newTag')}
         maxLength={LABEL_MAX}
         className="w-32 rounded-lg border-0 px-2 py-1.5 text-sm ring-1 ring-slate-300"
       />
       <label className="sr-only" htmlFor="new-tag-color">
-        New tag colour
+        {t('moderation.newTagColour')}
       </label>
       <input
         id="new-tag-color"
@@ -74,25 +70,26 @@ function NewTag({ tenant }: { tenant: string }) {
         disabled={!name.trim()}
         className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 disabled:opacity-50"
       >
-        Add tag
+        {t('moderation.addTag')}
       </button>
       <ErrorNotice message={failure} className="basis-full" />
     </form>
   );
 }
 
-const KEYS: [string, string][] = [
-  ['j / k', 'select next / previous'],
-  ['t', 'pin or unpin the selected'],
+const KEYS = [
+  ['j / k', 'select'],
+  ['t', 'pin'],
   ['a', 'answer'],
-  ['l', 'answered live'],
+  ['l', 'answeredLive'],
   ['h', 'hide'],
   ...PRESENTER_KEYS,
-  ['f', 'pause or resume questions'],
+  ['f', 'pause'],
   ['z', 'undo'],
-];
+] as const;
 
 function Shortcuts() {
+  const { t } = useTranslation();
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs text-slate-600">
       {KEYS.map(([key, action]) => (
@@ -100,7 +97,7 @@ function Shortcuts() {
           <dt>
             <kbd className="rounded bg-white px-1.5 py-0.5 font-mono ring-1 ring-slate-300">{key}</kbd>
           </dt>
-          <dd>{action}</dd>
+          <dd>{t(`moderation.keys.${action}`)}</dd>
         </div>
       ))}
     </dl>
@@ -112,6 +109,7 @@ const plainButton = `${buttonClass} text-slate-700 ring-slate-300 hover:bg-slate
 
 /** Open, pause or close the meeting: what a moderator runs it with. */
 function MeetingControls({ moderation }: { moderation: ReturnType<typeof useModeration> }) {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const meeting = useMeeting();
   const where = { tenant: tenant.slug, meetingId: meeting.id };
@@ -133,14 +131,14 @@ function MeetingControls({ moderation }: { moderation: ReturnType<typeof useMode
                 : plainButton
             }
           >
-            {meeting.paused ? '❚❚ Questions paused — resume' : 'Pause questions'}{' '}
+            {t(meeting.paused ? 'moderation.resume' : 'moderation.pause')}{' '}
             <kbd className="ml-1 text-xs opacity-70">f</kbd>
           </button>
         )}
         {meeting.state === 'open' ? (
           <ConfirmButton
-            label="Close meeting"
-            warning="Closing ends questions and votes; you can still answer, and reopen it later."
+            label={t('moderation.closeMeeting')}
+            warning={t('moderation.closeWarning')}
             className={plainButton}
             onConfirm={() => closeMeeting.mutate(where)}
           />
@@ -150,7 +148,7 @@ function MeetingControls({ moderation }: { moderation: ReturnType<typeof useMode
             className={`${buttonClass} bg-emerald-600 text-white ring-emerald-600 hover:bg-emerald-700`}
             onClick={() => openMeeting.mutate(where)}
           >
-            {meeting.state === 'closed' ? 'Reopen meeting' : 'Open meeting now'}
+            {t(meeting.state === 'closed' ? 'moderation.reopenMeeting' : 'moderation.openMeeting')}
           </button>
         )}
       </div>
@@ -161,6 +159,7 @@ function MeetingControls({ moderation }: { moderation: ReturnType<typeof useMode
 
 /** `/t/:tenant/m/:meeting/moderate`: the meeting's live queue with every moderator control, keyboard first. */
 export default function Moderate() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const meeting = useMeeting();
   const slug = tenant.slug;
@@ -214,28 +213,34 @@ export default function Moderate() {
 
   return (
     <main className="mx-auto grid max-w-6xl gap-6 px-4 py-6 lg:grid-cols-[1fr_18rem]">
-      <section aria-label="Queue" className="flex min-w-0 flex-col gap-4">
-        <MeetingHeader meeting={meeting} heading="Moderation" />
+      <section aria-label={t('moderation.queue')} className="flex min-w-0 flex-col gap-4">
+        <MeetingHeader meeting={meeting} heading={t('moderation.title')} />
         <MeetingControls moderation={moderation} />
         <ErrorNotice message={moderation.failure} className="" />
         <Tabs<View>
-          label="Show"
+          label={t('participant.show')}
           value={view}
           onChange={setView}
           tabs={[
-            { value: 'OPEN', label: 'Open' },
+            { value: 'OPEN', label: t('participant.open') },
             ...(showReview
-              ? [{ value: 'UNDER_REVIEW' as const, label: 'Review', count: review.questions.length }]
+              ? [
+                  {
+                    value: 'UNDER_REVIEW' as const,
+                    label: t('moderation.review'),
+                    count: review.questions.length,
+                  },
+                ]
               : []),
-            { value: 'ANSWERED', label: 'Answered' },
-            { value: 'HIDDEN', label: 'Hidden' },
+            { value: 'ANSWERED', label: t('participant.answered') },
+            { value: 'HIDDEN', label: t('question.hidden') },
           ]}
         />
         <FilterBar teams={teams.data ?? []} tags={tags.data ?? []} value={filters} onChange={setFilters} />
         <QuestionList
           questions={questions}
           loading={list.isPending}
-          empty={EMPTY[view]}
+          empty={t(`moderation.empty.${view}`)}
           hasMore={list.hasNextPage}
           onMore={() => void list.fetchNextPage()}
           render={(question) => (
@@ -251,7 +256,7 @@ export default function Moderate() {
                     <span className="text-xl font-bold tabular-nums" data-testid="vote-count">
                       {question.upvoteCount}
                     </span>
-                    <span className="text-xs">votes</span>
+                    <span className="text-xs">{t('moderation.votes', { count: question.upvoteCount })}</span>
                   </div>
                 }
               >
@@ -270,21 +275,21 @@ export default function Moderate() {
       </section>
       <aside className="flex flex-col gap-6 lg:sticky lg:top-20 lg:self-start">
         <section className="flex flex-col gap-2 rounded-2xl bg-white p-4 ring-1 ring-slate-200">
-          <h2 className="text-sm font-semibold">Share and report</h2>
+          <h2 className="text-sm font-semibold">{t('moderation.share')}</h2>
           <Link className="text-sm text-indigo-700 underline" to={meetingPath(slug, meeting.id, 'present')}>
-            Open the presenter display
+            {t('moderation.openDisplay')}
           </Link>
           <Link className="text-sm text-indigo-700 underline" to={meetingPath(slug, meeting.id, 'analytics')}>
-            See the analytics
+            {t('moderation.seeAnalytics')}
           </Link>
           <MeetingExport tenant={slug} meetingId={meeting.id} />
         </section>
         <section className="rounded-2xl bg-white p-4 ring-1 ring-slate-200">
-          <h2 className="mb-2 text-sm font-semibold">Keyboard</h2>
+          <h2 className="mb-2 text-sm font-semibold">{t('moderation.keyboard')}</h2>
           <Shortcuts />
         </section>
         <section className="rounded-2xl bg-white p-4 ring-1 ring-slate-200">
-          <h2 className="mb-2 text-sm font-semibold">Tags</h2>
+          <h2 className="mb-2 text-sm font-semibold">{t('moderation.tags')}</h2>
           <NewTag tenant={slug} />
         </section>
       </aside>

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { AuthCard } from '../components/form';
 import { Spinner } from '../components/spinner';
@@ -10,6 +11,7 @@ import { trpc } from '../trpc';
  * never reaches a server log; the API keeps it as this browser's display cookie.
  */
 export default function OpenDisplay() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const open = trpc.auth.openDisplay.useMutation({
     onSuccess: ({ tenant }) => navigate(`/t/${tenant}/present`, { replace: true }),
@@ -20,13 +22,11 @@ export default function OpenDisplay() {
   }, [mutate]);
   if (open.isError) {
     return (
-      <AuthCard title="This display link does not work">
+      <AuthCard title={t('display.broken')}>
         <p className="text-slate-600">{errorMessage(open.error)}</p>
-        <p className="mt-2 text-sm text-slate-500">
-          Ask an admin of your organization for a new display link.
-        </p>
+        <p className="mt-2 text-sm text-slate-500">{t('display.askAdmin')}</p>
       </AuthCard>
     );
   }
-  return <Spinner label="Opening the display" />;
+  return <Spinner label={t('display.opening')} />;
 }

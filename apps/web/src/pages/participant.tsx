@@ -1,4 +1,5 @@
 import type { OwnQuestion, Question } from '@pulsestage/contracts';
+import { useTranslation } from 'react-i18next';
 import { FilterBar } from '../components/filter-bar';
 import { FrozenBanner } from '../components/frozen-banner';
 import { MeetingHeader, MeetingStateBanner } from '../components/meeting-header';
@@ -23,13 +24,9 @@ const TABS = { open: 'OPEN', answered: 'ANSWERED', mine: 'MINE' } as const;
 /** An archive opens on its answers. */
 const ARCHIVE_TABS = { answered: 'ANSWERED', open: 'OPEN', mine: 'MINE' } as const;
 
-const EMPTY: Record<'OPEN' | 'ANSWERED', { live: string; archive: string }> = {
-  OPEN: { live: 'No open questions yet. Be the first to ask!', archive: 'Every question was answered.' },
-  ANSWERED: { live: 'Nothing has been answered yet.', archive: 'No question was answered in this meeting.' },
-};
-
 /** `/t/:tenant/m/:meeting`: ask, upvote and follow the answers, live; once the meeting ends, its archive. */
 export function Participant() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const meeting = useMeeting();
   const where = { tenant: tenant.slug, meetingId: meeting.id };
@@ -86,24 +83,24 @@ export function Participant() {
       {meeting.state !== 'scheduled' && (
         <>
           <Tabs<View>
-            label="Show"
+            label={t('participant.show')}
             value={view}
             onChange={setView}
             tabs={[
               ...(archive
                 ? [
-                    { value: 'ANSWERED' as const, label: 'Answered' },
-                    { value: 'OPEN' as const, label: 'Not answered' },
+                    { value: 'ANSWERED' as const, label: t('participant.answered') },
+                    { value: 'OPEN' as const, label: t('participant.notAnswered') },
                   ]
                 : [
-                    { value: 'OPEN' as const, label: 'Open' },
-                    { value: 'ANSWERED' as const, label: 'Answered' },
+                    { value: 'OPEN' as const, label: t('participant.open') },
+                    { value: 'ANSWERED' as const, label: t('participant.answered') },
                   ]),
               ...(participates
                 ? [
                     {
                       value: 'MINE' as const,
-                      label: 'Mine',
+                      label: t('participant.mine'),
                       count: mine.data && !mine.hasNextPage ? mine.questions.length : undefined,
                     },
                   ]
@@ -123,7 +120,7 @@ export function Participant() {
             <QuestionList
               questions={mine.questions.filter((question) => !question.hidden)}
               loading={mine.isPending}
-              empty="You have not asked anything in this meeting."
+              empty={t('participant.emptyMine')}
               hasMore={mine.hasNextPage}
               onMore={() => void mine.fetchNextPage()}
               render={card}
@@ -132,7 +129,7 @@ export function Participant() {
             <QuestionList
               questions={list.questions}
               loading={list.isPending}
-              empty={EMPTY[view][archive ? 'archive' : 'live']}
+              empty={t(`participant.empty.${view}.${archive ? 'archive' : 'live'}`)}
               hasMore={list.hasNextPage}
               onMore={() => void list.fetchNextPage()}
               render={card}

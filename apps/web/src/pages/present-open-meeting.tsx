@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { Spinner } from '../components/spinner';
@@ -11,9 +12,10 @@ import { trpc } from '../trpc';
  * is shown at once; with several the presenter picks; with none the screen waits, live, for one to open.
  */
 export default function PresentOpenMeeting() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const open = trpc.meeting.list.useQuery({ tenant: tenant.slug, when: 'open' });
-  if (open.isPending) return <Spinner label="Finding the open meeting" />;
+  if (open.isPending) return <Spinner label={t('present.finding')} />;
   const meetings = open.data?.items ?? [];
   const [only] = meetings;
   if (meetings.length === 1 && only)
@@ -28,14 +30,12 @@ export default function PresentOpenMeeting() {
       </header>
       {meetings.length === 0 ? (
         <p role="status" className="m-auto text-center text-[min(5vh,6vw)] text-slate-300">
-          No meeting is open right now.
-          <span className="mt-4 block text-[min(3vh,4vw)] text-slate-400">
-            This screen shows the meeting as soon as it opens.
-          </span>
+          {t('meetings.empty.open')}
+          <span className="mt-4 block text-[min(3vh,4vw)] text-slate-400">{t('present.waiting')}</span>
         </p>
       ) : (
-        <nav aria-label="Open meetings" className="m-auto flex w-full max-w-3xl flex-col gap-4">
-          <h2 className="text-[min(4vh,5vw)] font-semibold">Which meeting do you present?</h2>
+        <nav aria-label={t('present.openMeetings')} className="m-auto flex w-full max-w-3xl flex-col gap-4">
+          <h2 className="text-[min(4vh,5vw)] font-semibold">{t('present.which')}</h2>
           {meetings.map((meeting) => (
             <Link
               key={meeting.id}

@@ -1,5 +1,6 @@
 import type { Meeting, Question } from '@pulsestage/contracts';
 import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { JoinCode, useMeetingJoinUrl } from '../components/display/join-code';
 import { Invitation, Spotlight } from '../components/display/spotlight';
@@ -19,17 +20,18 @@ import { trpc } from '../trpc';
 const UPCOMING = 4;
 
 function Upcoming({ questions }: { questions: Question[] }) {
+  const { t } = useTranslation();
   const container = useRef<HTMLOListElement>(null);
   const order = questions.map((question) => `${question.id}:${question.upvoteCount}`).join();
   useFlip(container, questions.map((question) => question.id).join());
   useWholeChildren(container, order);
   if (questions.length === 0)
-    return <p className="text-[min(3vh,4vw)] text-slate-400">No other open questions.</p>;
+    return <p className="text-[min(3vh,4vw)] text-slate-400">{t('present.noOthers')}</p>;
   return (
     <ol
       ref={container}
       className="flex min-h-0 flex-1 flex-col gap-[1.5vh] overflow-hidden"
-      aria-label="Up next"
+      aria-label={t('present.upNext')}
       data-testid="upcoming"
     >
       {questions.map((question) => (
@@ -45,7 +47,7 @@ function Upcoming({ questions }: { questions: Question[] }) {
           >
             {question.upvoteCount}
             <span className="mt-1 block text-[clamp(0.75rem,1.4vh,1rem)] font-medium tracking-wide text-slate-400 uppercase">
-              votes
+              {t('moderation.votes', { count: question.upvoteCount })}
             </span>
           </span>
           <span
@@ -62,6 +64,7 @@ function Upcoming({ questions }: { questions: Question[] }) {
 
 /** The newest question not already on screen, so the room sees each new question arrive. */
 function JustAsked({ question }: { question: Question | undefined }) {
+  const { t } = useTranslation();
   if (!question) return null;
   return (
     <section
@@ -70,7 +73,7 @@ function JustAsked({ question }: { question: Question | undefined }) {
       className="flex shrink-0 items-baseline gap-[2vw] border-t border-white/10 pt-[2vh] text-[min(2.6vh,3.5vw)]"
     >
       <h2 id="just-asked" className="font-semibold tracking-widest whitespace-nowrap text-sky-300 uppercase">
-        Just asked
+        {t('present.justAsked')}
       </h2>
       <p className="line-clamp-1 min-w-0 flex-1 text-slate-200 wrap-anywhere">{question.body}</p>
       <span className="whitespace-nowrap text-slate-400 tabular-nums">▲ {question.upvoteCount}</span>
@@ -80,6 +83,7 @@ function JustAsked({ question }: { question: Question | undefined }) {
 
 /** Why the screen shows no queue: the meeting has not opened yet, or it has ended. */
 function NotLive({ meeting }: { meeting: Meeting }) {
+  const { t } = useTranslation();
   const scheduled = meeting.state === 'scheduled';
   return (
     <section
@@ -87,14 +91,14 @@ function NotLive({ meeting }: { meeting: Meeting }) {
       className="flex min-h-0 flex-1 flex-col justify-center gap-[2vh]"
     >
       <p className="text-[min(6vh,6vw)] leading-tight font-semibold text-white">
-        {scheduled ? 'Starting soon' : 'This meeting has ended'}
+        {t(scheduled ? 'present.startingSoon' : 'meeting.ended')}
       </p>
       <p className="text-[min(3.2vh,4vw)] text-slate-300">
         {scheduled
           ? meeting.opensAt
-            ? `Questions open ${formatMeetingTime(meeting.opensAt)}. Join now with the code.`
-            : 'Questions open shortly. Join now with the code.'
-          : 'Thank you for your questions. The answers stay available with the code.'}
+            ? t('present.opensAt', { time: formatMeetingTime(meeting.opensAt) })
+            : t('present.opensShortly')
+          : t('present.thanks')}
       </p>
     </section>
   );
@@ -102,6 +106,7 @@ function NotLive({ meeting }: { meeting: Meeting }) {
 
 /** The queue while the meeting is open: the pinned question or an invitation, what comes next, what just came in. */
 function LiveQueue({ joinUrl, presenterKeys }: { joinUrl: string | undefined; presenterKeys: boolean }) {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const meeting = useMeeting();
   const where = { tenant: tenant.slug, meetingId: meeting.id };
@@ -127,7 +132,7 @@ function LiveQueue({ joinUrl, presenterKeys }: { joinUrl: string | undefined; pr
           id="up-next"
           className="mb-[1.5vh] shrink-0 text-[clamp(1rem,2.2vh,1.5rem)] font-semibold tracking-widest text-slate-400 uppercase"
         >
-          {spotlight ? 'Up next' : 'Top questions'}
+          {t(spotlight ? 'present.upNext' : 'present.top')}
         </h2>
         <Upcoming questions={upcoming} />
       </section>
@@ -141,6 +146,7 @@ function LiveQueue({ joinUrl, presenterKeys }: { joinUrl: string | undefined; pr
  * live for hours. Moderators drive it from here too, with the presenter keys.
  */
 export default function Present() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const meeting = useMeeting();
   const joinUrl = useMeetingJoinUrl(meeting.code);
@@ -154,7 +160,7 @@ export default function Present() {
             data-testid="display-frozen"
             className="rounded-full bg-sky-400 px-4 py-1.5 text-[clamp(1rem,2.2vh,1.5rem)] font-semibold whitespace-nowrap text-slate-950"
           >
-            ❚❚ Questions paused
+            {t('present.paused')}
           </span>
         )}
         <div className="ml-auto flex shrink-0 items-center gap-4">
@@ -169,7 +175,7 @@ export default function Present() {
             onClick={() => void document.documentElement.requestFullscreen?.()}
             className="rounded-lg px-3 py-1.5 text-sm text-slate-300 ring-1 ring-white/20 hover:bg-white/10"
           >
-            Full screen
+            {t('present.fullScreen')}
           </button>
         </div>
       </header>

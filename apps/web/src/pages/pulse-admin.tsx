@@ -3,11 +3,14 @@ import {
   LABEL_MAX,
   PULSE_COHORTS_MAX,
   PULSE_QUESTION_TEXT_MAX,
+  PULSE_SCALES,
   PULSE_THRESHOLD_MAX,
   PULSE_THRESHOLD_MIN,
   WEEKDAYS,
 } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { SMALL_BUTTON } from '../components/button-styles';
 import { ErrorNotice } from '../components/notice';
@@ -17,7 +20,7 @@ import { namedOptions, Select } from '../components/select';
 import { Spinner } from '../components/spinner';
 import type { FieldLabels } from '../lib/errors';
 import { type Attempt, useFailureNotice } from '../lib/failure';
-import { SCALE_NAMES } from '../lib/pulse';
+import { scaleName } from '../lib/pulse';
 import {
   addCohort,
   draftOf,
@@ -35,7 +38,11 @@ import { trpc } from '../trpc';
 const inputClass =
   'rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600';
 
-const QUESTION_LABELS: FieldLabels = { text: 'The question', scale: 'The scale', teamId: 'The team' };
+const questionLabels = (): FieldLabels => ({
+  text: t('moderation.questionField'),
+  scale: t('pulseAdmin.scaleField'),
+  teamId: t('errors.fields.teamId'),
+});
 
 function Failure({ attempts, labels }: { attempts: readonly Attempt[]; labels?: FieldLabels }) {
   return <ErrorNotice message={useFailureNotice(attempts, labels)} className="mb-3" />;
@@ -59,6 +66,7 @@ interface QuestionFormProps {
 
 /** The text (with what is left of its length), the scale and who is asked. */
 function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel }: QuestionFormProps) {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState(initial);
   const ids = { text: useId(), count: useId(), scale: useId() };
   const text = useRef<HTMLTextAreaElement>(null);
@@ -75,7 +83,7 @@ function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel
     <form onSubmit={submit} className="flex flex-col gap-3">
       <div>
         <label htmlFor={ids.text} className="mb-1 block text-sm font-medium">
-          Question
+          {t('pulseAdmin.question')}
         </label>
         <textarea
           ref={text}
@@ -85,16 +93,16 @@ function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel
           maxLength={PULSE_QUESTION_TEXT_MAX}
           aria-describedby={ids.count}
           onChange={(event) => setDraft({ ...draft, text: event.target.value })}
-          placeholder="How sustainable is your workload this week?"
+          placeholder={t('pulseAdmin.placeholder')}
           className={`w-full resize-y ${inputClass}`}
         />
         <p id={ids.count} className="text-right text-sm text-slate-600 tabular-nums">
-          {length} / {PULSE_QUESTION_TEXT_MAX} characters
+          {t('pulseAdmin.characters', { used: length, max: PULSE_QUESTION_TEXT_MAX })}
         </p>
       </div>
       <fieldset className="flex flex-wrap gap-x-5 gap-y-2">
-        <legend className="mb-1 text-sm font-medium">Scale</legend>
-        {(Object.keys(SCALE_NAMES) as PulseScale[]).map((scale) => (
+        <legend className="mb-1 text-sm font-medium">{t('pulseAdmin.scale')}</legend>
+        {PULSE_SCALES.map((scale) => (
           <label key={scale} className="flex items-center gap-2 text-sm">
             <input
               type="radio"
@@ -104,23 +112,24 @@ function QuestionForm({ initial, teams, submitLabel, pending, onSubmit, onCancel
               onChange={() => setDraft({ ...draft, scale })}
               className="size-4 accent-indigo-600"
             />
-            {SCALE_NAMES[scale]}
+            {scaleName(scale)}
           </label>
         ))}
       </fieldset>
       <div className="flex flex-wrap items-center gap-2">
         <Select
-          label="Who is asked"
+          label={t('pulseAdmin.whoIsAsked')}
+          className="max-w-full min-w-0"
           value={draft.teamId ?? ''}
-          options={namedOptions('Everyone is asked', teams).map((option) =>
-            option.value ? { ...option, label: `Only ${option.label} is asked` } : option,
+          options={namedOptions(t('pulseAdmin.everyoneAsked'), teams).map((option) =>
+            option.value ? { ...option, label: t('pulseAdmin.onlyAsked', { team: option.label }) } : option,
           )}
           onChange={(teamId) => setDraft({ ...draft, teamId: teamId || null })}
         />
         <div className="ml-auto flex gap-2">
           {onCancel && (
             <button type="button" className={SMALL_BUTTON} onClick={onCancel}>
-              Cancel
+              {t('common.cancel')}
             </button>
           )}
           <button
@@ -189,6 +198,7 @@ function QuestionRow({
   onEdit,
   onToggleActive,
 }: QuestionRowProps) {
+  const { t } = useTranslation();
   const quoted = `“${question.text}”`;
   return (
     <div className="flex items-start gap-3">
@@ -201,10 +211,11 @@ function QuestionRow({
             {question.text}
           </p>
           <p className="text-sm text-slate-600">
-            {SCALE_NAMES[question.scale]} · {teamName ? `${teamName} only` : 'Everyone'}
+            {scaleName(question.scale)} ·{' '}
+            {teamName ? t('pulseResults.teamOnly', { team: teamName }) : t('common.everyone')}
             {!question.active && (
               <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">
-                Inactive
+                {t('pulseResults.inactive')}
               </span>
             )}
           </p>
@@ -215,32 +226,39 @@ function QuestionRow({
             type="button"
             className={SMALL_BUTTON}
             disabled={busy || place === 1}
-            aria-label={`Move ${quoted} up`}
+            aria-label={t('pulseAdmin.moveUp', { question: quoted })}
             onClick={() => onMove('up')}
           >
-            Up
+            {t('pulseAdmin.up')}
           </button>
           <button
             id={moveButtonId(question.id, 'down')}
             type="button"
             className={SMALL_BUTTON}
             disabled={busy || place === count}
-            aria-label={`Move ${quoted} down`}
+            aria-label={t('pulseAdmin.moveDown', { question: quoted })}
             onClick={() => onMove('down')}
           >
-            Down
+            {t('pulseAdmin.down')}
           </button>
-          <button type="button" className={SMALL_BUTTON} aria-label={`Edit ${quoted}`} onClick={onEdit}>
-            Edit
+          <button
+            type="button"
+            className={SMALL_BUTTON}
+            aria-label={t('pulseAdmin.editNamed', { question: quoted })}
+            onClick={onEdit}
+          >
+            {t('common.edit')}
           </button>
           <button
             type="button"
             className={SMALL_BUTTON}
             disabled={busy}
-            aria-label={`${question.active ? 'Deactivate' : 'Activate'} ${quoted}`}
+            aria-label={t(question.active ? 'pulseAdmin.deactivateNamed' : 'pulseAdmin.activateNamed', {
+              question: quoted,
+            })}
             onClick={onToggleActive}
           >
-            {question.active ? 'Deactivate' : 'Activate'}
+            {t(question.active ? 'pulseAdmin.deactivate' : 'pulseAdmin.activate')}
           </button>
         </div>
       </div>
@@ -261,6 +279,7 @@ function movedOrder(questions: readonly PulseQuestion[], { questionId, direction
 }
 
 function Questions({ tenant }: { tenant: string }) {
+  const { t } = useTranslation();
   const questions = trpc.pulse.questions.useQuery({ tenant });
   const teams = trpc.team.list.useQuery({ tenant });
   const utils = trpc.useUtils();
@@ -276,7 +295,7 @@ function Questions({ tenant }: { tenant: string }) {
       utils.pulse.questions.setData({ tenant }, (list) => [...(list ?? []), created]);
       // A new key gives the next question an empty form.
       setAdding((count) => count + 1);
-      setAnnouncement(`Added “${created.text}”`);
+      setAnnouncement(t('pulseAdmin.added', { question: created.text }));
     },
   });
   const update = trpc.pulse.updateQuestion.useMutation({
@@ -298,23 +317,25 @@ function Questions({ tenant }: { tenant: string }) {
         onSuccess: (reordered) => {
           const place = reordered.findIndex((question) => question.id === move.questionId);
           focusAfterMove({ ...move, order: orderOf(reordered.map((question) => question.id)) });
-          setAnnouncement(`“${reordered[place]?.text}” is now ${place + 1} of ${reordered.length}`);
+          setAnnouncement(
+            t('pulseAdmin.moved', {
+              question: reordered[place]?.text,
+              place: place + 1,
+              count: reordered.length,
+            }),
+          );
         },
       },
     );
   return (
-    <Section title="Questions">
-      <p className="mb-4 text-sm text-slate-600">
-        Each day's cohort is asked the next active question, in this order, starting again at the top.
-      </p>
-      <Failure attempts={[create, update, reorder]} labels={QUESTION_LABELS} />
+    <Section title={t('tenant.questions')}>
+      <p className="mb-4 text-sm text-slate-600">{t('pulseAdmin.rotation')}</p>
+      <Failure attempts={[create, update, reorder]} labels={questionLabels()} />
       <p role="status" className="sr-only">
         {announcement}
       </p>
-      {questions.isPending && <Spinner label="Loading the questions" />}
-      {questions.data?.length === 0 && (
-        <p className="mb-4 text-slate-600">No question yet: add the first below.</p>
-      )}
+      {questions.isPending && <Spinner label={t('pulseAdmin.loadingQuestions')} />}
+      {questions.data?.length === 0 && <p className="mb-4 text-slate-600">{t('pulseAdmin.noQuestion')}</p>}
       <ol className="mb-5 divide-y divide-slate-100" data-testid="pulse-questions">
         {list.map((question, index) => (
           <li key={question.id} className="py-3">
@@ -322,7 +343,7 @@ function Questions({ tenant }: { tenant: string }) {
               <QuestionForm
                 initial={{ text: question.text, scale: question.scale, teamId: question.teamId }}
                 teams={teams.data ?? []}
-                submitLabel="Save question"
+                submitLabel={t('pulseAdmin.saveQuestion')}
                 pending={update.isPending}
                 onSubmit={(draft) => update.mutate({ tenant, questionId: question.id, ...draft })}
                 onCancel={() => setEditing(null)}
@@ -344,12 +365,12 @@ function Questions({ tenant }: { tenant: string }) {
           </li>
         ))}
       </ol>
-      <h3 className="mb-2 font-semibold">Add a question</h3>
+      <h3 className="mb-2 font-semibold">{t('pulseAdmin.addAQuestion')}</h3>
       <QuestionForm
         key={adding}
         initial={{ text: '', scale: 'agree5', teamId: null }}
         teams={teams.data ?? []}
-        submitLabel="Add question"
+        submitLabel={t('pulseAdmin.addQuestion')}
         pending={create.isPending}
         onSubmit={(draft) => create.mutate({ tenant, ...draft })}
       />
@@ -360,35 +381,40 @@ function Questions({ tenant }: { tenant: string }) {
 /** How each settings field is named when the server refuses it. */
 function scheduleLabels(cohorts: readonly string[]): FieldLabels {
   const labels: Record<string, string> = {
-    enabled: 'Sending check-ins',
-    timeZone: 'The time zone',
-    timeOfDay: 'The time of day',
-    cohorts: 'The list of cohorts',
-    threshold: 'The smallest group shown',
+    enabled: t('pulseAdmin.fields.enabled'),
+    timeZone: t('pulseAdmin.fields.timeZone'),
+    timeOfDay: t('pulseAdmin.fields.timeOfDay'),
+    cohorts: t('pulseAdmin.fields.cohorts'),
+    threshold: t('pulseAdmin.fields.threshold'),
   };
   cohorts.forEach((name, index) => {
-    labels[`cohorts.${index}`] = `Cohort ${index + 1}${name.trim() ? ` ("${name.trim()}")` : ''}`;
+    labels[`cohorts.${index}`] = cohortName(index, name);
   });
-  for (const day of WEEKDAYS) labels[`schedule.${day}`] = `The cohort for ${weekdayName(day)}`;
+  for (const day of WEEKDAYS)
+    labels[`schedule.${day}`] = t('pulseAdmin.fields.day', { day: weekdayName(day) });
   return labels;
 }
+
+/** "Cohort 2", with its name when it has one: "Cohort 2 (Night shift)". */
+const cohortName = (index: number, name: string) =>
+  name.trim()
+    ? t('pulseAdmin.cohortNamed', { place: index + 1, name: name.trim() })
+    : t('pulseAdmin.cohort', { place: index + 1 });
 
 const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function CohortList({ draft, onChange }: { draft: ScheduleDraft; onChange(draft: ScheduleDraft): void }) {
+  const { t } = useTranslation();
   return (
     <fieldset className="flex flex-col gap-2">
-      <legend className="mb-1 font-medium">Cohorts</legend>
-      <p className="text-sm text-slate-600">
-        Every member belongs to one cohort, picked from their account so it never changes by itself. Changing
-        this list sorts people again.
-      </p>
+      <legend className="mb-1 font-medium">{t('pulseAdmin.cohorts')}</legend>
+      <p className="text-sm text-slate-600">{t('pulseAdmin.cohortsHint')}</p>
       <ul className="flex flex-col gap-2">
         {draft.cohorts.map((name, index) => (
           <li key={index} className="flex gap-2">
             <input
               value={name}
-              aria-label={`Cohort ${index + 1}`}
+              aria-label={t('pulseAdmin.cohort', { place: index + 1 })}
               maxLength={LABEL_MAX}
               onChange={(event) => onChange(renameCohort(draft, index, event.target.value))}
               className={`min-w-0 flex-1 ${inputClass}`}
@@ -397,10 +423,14 @@ function CohortList({ draft, onChange }: { draft: ScheduleDraft; onChange(draft:
               type="button"
               className={SMALL_BUTTON}
               disabled={draft.cohorts.length === 1}
-              aria-label={`Remove cohort ${index + 1}${name.trim() ? ` (${name.trim()})` : ''}`}
+              aria-label={
+                name.trim()
+                  ? t('pulseAdmin.removeCohortNamed', { place: index + 1, name: name.trim() })
+                  : t('pulseAdmin.removeCohort', { place: index + 1 })
+              }
               onClick={() => onChange(removeCohort(draft, index))}
             >
-              Remove
+              {t('admin.remove')}
             </button>
           </li>
         ))}
@@ -411,23 +441,24 @@ function CohortList({ draft, onChange }: { draft: ScheduleDraft; onChange(draft:
         disabled={draft.cohorts.length >= PULSE_COHORTS_MAX}
         onClick={() => onChange(addCohort(draft))}
       >
-        Add a cohort
+        {t('pulseAdmin.addCohort')}
       </button>
     </fieldset>
   );
 }
 
 function WeekPlan({ draft, onChange }: { draft: ScheduleDraft; onChange(draft: ScheduleDraft): void }) {
+  const { t } = useTranslation();
   const options = [
-    { value: '', label: 'Nobody' },
+    { value: '', label: t('pulseAdmin.nobody') },
     ...draft.cohorts.map((name, index) => ({
       value: String(index),
-      label: name.trim() || `Cohort ${index + 1}`,
+      label: name.trim() || t('pulseAdmin.cohort', { place: index + 1 }),
     })),
   ];
   return (
     <fieldset className="flex flex-col gap-2">
-      <legend className="mb-1 font-medium">Who is asked on each day</legend>
+      <legend className="mb-1 font-medium">{t('pulseAdmin.eachDay')}</legend>
       <ul className="grid max-w-md gap-2">
         {WEEKDAYS.map((day: Weekday) => (
           <li key={day} className="flex items-center gap-3">
@@ -435,7 +466,7 @@ function WeekPlan({ draft, onChange }: { draft: ScheduleDraft; onChange(draft: S
               {weekdayName(day)}
             </span>
             <Select
-              label={`Cohort asked on ${weekdayName(day)}`}
+              label={t('pulseAdmin.askedOn', { day: weekdayName(day) })}
               value={draft.days[day] === null ? '' : String(draft.days[day])}
               options={options}
               onChange={(value) => onChange(setDay(draft, day, value === '' ? null : Number(value)))}
@@ -449,6 +480,7 @@ function WeekPlan({ draft, onChange }: { draft: ScheduleDraft; onChange(draft: S
 }
 
 function ScheduleForm({ tenant, saved }: { tenant: string; saved: PulseSettings }) {
+  const { t } = useTranslation();
   const [proposedZone] = useState(browserTimeZone);
   const [draft, setDraft] = useState(() => draftOf(saved, proposedZone));
   const [zones] = useState(() =>
@@ -477,17 +509,14 @@ function ScheduleForm({ tenant, saved }: { tenant: string; saved: PulseSettings 
           className="mt-1 size-4 accent-indigo-600"
         />
         <span>
-          <span className="block font-medium">Send check-ins</span>
-          <span className="text-sm text-slate-600">
-            At the time of day, the day's cohort finds a check-in in PulseStage, and an email when the server
-            sends email.
-          </span>
+          <span className="block font-medium">{t('pulseAdmin.send')}</span>
+          <span className="text-sm text-slate-600">{t('pulseAdmin.sendHint')}</span>
         </span>
       </label>
       <div className="flex flex-wrap gap-4">
         <div className="flex min-w-0 flex-1 flex-col gap-1">
           <label htmlFor={ids.zone} className="text-sm font-medium">
-            Time zone
+            {t('pulseAdmin.timeZone')}
           </label>
           <select
             id={ids.zone}
@@ -504,7 +533,7 @@ function ScheduleForm({ tenant, saved }: { tenant: string; saved: PulseSettings 
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor={ids.time} className="text-sm font-medium">
-            Time of day
+            {t('pulseAdmin.timeOfDay')}
           </label>
           <input
             id={ids.time}
@@ -520,11 +549,10 @@ function ScheduleForm({ tenant, saved }: { tenant: string; saved: PulseSettings 
       <WeekPlan draft={draft} onChange={setDraft} />
       <div className="flex flex-col gap-1">
         <label htmlFor={ids.threshold} className="text-sm font-medium">
-          Smallest group shown
+          {t('pulseAdmin.threshold')}
         </label>
         <p id={ids.thresholdHint} className="text-sm text-slate-600">
-          Results of a group (a team, a cohort, a week) show only once at least this many of it answered; at
-          least {PULSE_THRESHOLD_MIN}.
+          {t('pulseAdmin.thresholdHint', { min: PULSE_THRESHOLD_MIN })}
         </p>
         <input
           id={ids.threshold}
@@ -538,16 +566,17 @@ function ScheduleForm({ tenant, saved }: { tenant: string; saved: PulseSettings 
           className={`w-28 ${inputClass}`}
         />
       </div>
-      <SaveRow label="Save schedule" pending={update.isPending} saved={update.isSuccess} />
+      <SaveRow label={t('pulseAdmin.saveSchedule')} pending={update.isPending} saved={update.isSuccess} />
     </form>
   );
 }
 
 function Schedule({ tenant }: { tenant: string }) {
+  const { t } = useTranslation();
   const settings = trpc.pulse.settings.useQuery({ tenant });
   return (
-    <Section title="Schedule">
-      {settings.isPending && <Spinner label="Loading the schedule" />}
+    <Section title={t('pulseAdmin.schedule')}>
+      {settings.isPending && <Spinner label={t('pulseAdmin.loadingSchedule')} />}
       {settings.data && <ScheduleForm tenant={tenant} saved={settings.data} />}
     </Section>
   );
@@ -555,11 +584,12 @@ function Schedule({ tenant }: { tenant: string }) {
 
 /** `/t/:tenant/pulse`: admins write the pulse questions and plan when who is asked. */
 export default function PulseAdmin() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   if (!hasRole(tenant, 'admin')) return <Navigate to={`/t/${tenant.slug}`} replace />;
   return (
     <main className="mx-auto grid max-w-6xl grid-cols-1 items-start gap-6 px-4 py-6 lg:grid-cols-2">
-      <PulseNav tenant={tenant.slug} title="Pulse" />
+      <PulseNav tenant={tenant.slug} title={t('tenant.pulse')} />
       <Questions tenant={tenant.slug} />
       <Schedule tenant={tenant.slug} />
     </main>

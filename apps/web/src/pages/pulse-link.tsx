@@ -1,5 +1,7 @@
 import type { PulseRecorded } from '@pulsestage/contracts';
+import { t } from 'i18next';
 import { useEffect, useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import { AuthCard } from '../components/form';
 import { Spinner } from '../components/spinner';
@@ -12,52 +14,49 @@ interface Refusal {
   detail: string;
 }
 
-const NOT_VALID: Refusal = {
-  title: 'This check-in link does not work',
-  detail:
-    'It may be mistyped or cut short by your email program. Open it again from the email, or answer the check-in in PulseStage.',
-};
-const NO_ANSWER: Refusal = {
-  title: 'This link has no answer in it',
-  detail:
-    "The answer at the end of the link is missing or is not one of the question's choices. Open the email again and tap one of the answers.",
-};
+const notValid = (): Refusal => ({
+  title: t('pulseLink.notValid.title'),
+  detail: t('pulseLink.notValid.detail'),
+});
+const noAnswer = (): Refusal => ({
+  title: t('pulseLink.noAnswer.title'),
+  detail: t('pulseLink.noAnswer.detail'),
+});
 
 /** What a refused answer means for the person holding the link; nothing was recorded in any case. */
 function refusalOf(error: unknown): Refusal {
   switch (errorCode(error)) {
     case 'NOT_FOUND':
-      return NOT_VALID;
+      return notValid();
     case 'CONFLICT':
-      return {
-        title: 'This check-in was already answered',
-        detail: 'Each check-in takes one answer, given from its email or in PulseStage. Nothing was changed.',
-      };
+      return { title: t('pulseLink.answered.title'), detail: t('pulseLink.answered.detail') };
     case 'PRECONDITION_FAILED':
-      return { title: 'This check-in has expired', detail: errorMessage(error) };
+      return { title: t('pulseLink.expired'), detail: errorMessage(error) };
     case 'BAD_REQUEST':
-      return NO_ANSWER;
+      return noAnswer();
     default:
-      return { title: 'Your answer was not recorded', detail: errorMessage(error) };
+      return { title: t('pulseLink.notRecorded'), detail: errorMessage(error) };
   }
 }
 
 function Recorded({ recorded }: { recorded: PulseRecorded }) {
+  const { t } = useTranslation();
   return (
-    <AuthCard title="Thank you, your answer is in">
+    <AuthCard title={t('pulseLink.thanks')}>
       <div data-testid="pulse-recorded" className="flex flex-col gap-4 text-slate-700">
-        <p>{recorded.tenantName} asked:</p>
+        <p>{t('pulseLink.asked', { name: recorded.tenantName })}</p>
         <blockquote className="rounded-xl bg-slate-50 p-4 text-lg font-semibold text-slate-900 ring-1 ring-slate-200">
           {recorded.question.text}
         </blockquote>
         <p>
-          You answered{' '}
-          <strong className="text-slate-900">{answerInWords(recorded.question.scale, recorded.score)}</strong>
-          .
+          <Trans
+            i18nKey="pulseLink.youAnswered"
+            values={{ answer: answerInWords(recorded.question.scale, recorded.score) }}
+            components={{ answer: <strong className="text-slate-900" /> }}
+          />
         </p>
         <p className="text-sm text-slate-600">
-          {anonymityNote(recorded.threshold)} You can close this page. Emailed check-ins can be turned off on
-          your organization's page in PulseStage.
+          {anonymityNote(recorded.threshold)} {t('pulseLink.close')}
         </p>
       </div>
     </AuthCard>
@@ -69,6 +68,7 @@ function Recorded({ recorded }: { recorded: PulseRecorded }) {
  * sent from here, once, after the page loads, so a mail scanner that only fetches the link answers nothing.
  */
 export default function PulseLink() {
+  const { t } = useTranslation();
   const { token = '' } = useParams();
   const [params] = useSearchParams();
   const score = linkScore(params.get('score'));
@@ -83,7 +83,7 @@ export default function PulseLink() {
   }, [mutate, token, score, wellFormed]);
 
   if (!wellFormed || score === null) {
-    const refusal = wellFormed ? NO_ANSWER : NOT_VALID;
+    const refusal = wellFormed ? noAnswer() : notValid();
     return (
       <AuthCard title={refusal.title}>
         <p className="text-slate-600">{refusal.detail}</p>
@@ -104,11 +104,11 @@ export default function PulseLink() {
             onClick={() => mutate({ token, score })}
             className="mt-4 rounded-xl bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700"
           >
-            Try again
+            {t('pulseLink.tryAgain')}
           </button>
         )}
       </AuthCard>
     );
   }
-  return <Spinner label="Recording your answer" />;
+  return <Spinner label={t('pulseLink.recording')} />;
 }

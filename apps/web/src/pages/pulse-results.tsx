@@ -1,6 +1,7 @@
 import type { PulseGroupResult, PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
 import { PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
 import { lazy, Suspense, useId } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import {
   describeGroup,
@@ -14,7 +15,7 @@ import { ErrorNotice } from '../components/notice';
 import { PulseNav } from '../components/pulse-nav';
 import { Spinner } from '../components/spinner';
 import { errorMessage } from '../lib/errors';
-import { lastShownWeekBefore, neededAnswers, SCALE_NAMES, weekName } from '../lib/pulse';
+import { lastShownWeekBefore, neededAnswers, scaleName, weekName } from '../lib/pulse';
 import { hasRole, useTenant } from '../lib/tenant';
 import { trpc } from '../trpc';
 
@@ -51,28 +52,32 @@ function Headline({
   round: Round;
   trend: PulseQuestionResults['trend'];
 }) {
+  const { t, i18n } = useTranslation();
   const { overall, invited, responseRate } = round;
   if (overall.suppressed) {
     const previous = lastShownWeekBefore(trend, round.week);
     return (
       <div className="flex flex-col gap-4" data-testid="pulse-headline">
         <p className="rounded-xl bg-slate-50 p-4 text-slate-700 ring-1 ring-slate-200">
-          Not shown yet: this round{' '}
-          <strong className="text-slate-900">{neededAnswers(overall.needed)}</strong> ({invited} invited).
-          {previous && ` Below: ${weekName(previous.week)}, the last round shown.`}
+          <Trans
+            i18nKey="pulseResults.notShownYet"
+            values={{ needs: neededAnswers(overall.needed), invited }}
+            components={{ strong: <strong className="text-slate-900" /> }}
+          />
+          {previous && ` ${t('pulseResults.below', { week: weekName(previous.week) })}`}
         </p>
         {previous && (
           <>
             <dl className="grid grid-cols-2 gap-2 sm:gap-3">
               <Figure
-                label="Answers"
-                value={String(previous.result.responses)}
+                label={t('pulseResults.answers')}
+                value={previous.result.responses.toLocaleString(i18n.language)}
                 detail={weekName(previous.week)}
               />
               <Figure
-                label="Mean"
+                label={t('pulseResults.mean')}
                 value={formatMean(previous.result.mean)}
-                detail={`out of ${PULSE_SCALE_RANGE[scale][1]}`}
+                detail={t('pulseResults.outOf', { max: PULSE_SCALE_RANGE[scale][1] })}
               />
             </dl>
             <Distribution scale={scale} distribution={previous.result.distribution} />
@@ -83,16 +88,20 @@ function Headline({
   }
   return (
     <dl className="grid grid-cols-3 gap-2 sm:gap-3" data-testid="pulse-headline">
-      <Figure label="Answers" value={String(overall.responses)} detail={`of ${invited} invited`} />
       <Figure
-        label="Mean"
-        value={formatMean(overall.mean)}
-        detail={`out of ${PULSE_SCALE_RANGE[scale][1]}`}
+        label={t('pulseResults.answers')}
+        value={overall.responses.toLocaleString(i18n.language)}
+        detail={t('pulseResults.ofInvited', { invited })}
       />
       <Figure
-        label="Response rate"
+        label={t('pulseResults.mean')}
+        value={formatMean(overall.mean)}
+        detail={t('pulseResults.outOf', { max: PULSE_SCALE_RANGE[scale][1] })}
+      />
+      <Figure
+        label={t('pulseResults.responseRate')}
         value={responseRate === null ? '–' : formatPercent(responseRate)}
-        detail="of those invited"
+        detail={t('pulseResults.ofThoseInvited')}
       />
     </dl>
   );
@@ -100,8 +109,9 @@ function Headline({
 
 /** How many gave each score this round, as bars a screen reader reads as a list. */
 function Distribution({ scale, distribution }: { scale: PulseScale; distribution: readonly number[] }) {
+  const { t, i18n } = useTranslation();
   return (
-    <ul className="flex flex-col gap-1.5" aria-label="Answers by score">
+    <ul className="flex flex-col gap-1.5" aria-label={t('pulseResults.byScore')}>
       {distributionBars(scale, distribution).map((bar) => (
         <li key={bar.label} className="grid grid-cols-[minmax(0,9rem)_1fr_auto] items-center gap-3">
           <span className="truncate text-sm text-slate-700" title={bar.label}>
@@ -111,7 +121,7 @@ function Distribution({ scale, distribution }: { scale: PulseScale; distribution
             <span className="block h-4 rounded-full bg-indigo-600" style={{ width: `${bar.percent}%` }} />
           </span>
           <span className="w-20 text-right text-sm text-slate-900 tabular-nums">
-            {bar.count} · {bar.percent}%
+            {bar.count.toLocaleString(i18n.language)} · {formatPercent(bar.percent / 100)}
           </span>
         </li>
       ))}
@@ -127,6 +137,7 @@ interface Group {
 
 /** Teams or cohorts this round: each group's mean on its scale, or how many more answers it needs. */
 function Groups({ title, scale, groups }: { title: string; scale: PulseScale; groups: Group[] }) {
+  const { t } = useTranslation();
   const headingId = useId();
   return (
     <section aria-labelledby={headingId} className="min-w-0">
@@ -134,13 +145,13 @@ function Groups({ title, scale, groups }: { title: string; scale: PulseScale; gr
         {title}
       </h3>
       {groups.length === 0 ? (
-        <p className="text-sm text-slate-600">No answers this round yet.</p>
+        <p className="text-sm text-slate-600">{t('pulseResults.noAnswers')}</p>
       ) : (
         <table className="w-full table-fixed text-sm">
           <thead className="sr-only">
             <tr>
-              <th scope="col">Group</th>
-              <th scope="col">Result</th>
+              <th scope="col">{t('pulseResults.group')}</th>
+              <th scope="col">{t('pulseResults.result')}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -171,12 +182,13 @@ function GroupResult({ scale, result }: { scale: PulseScale; result: PulseGroupR
           style={{ width: `${meanPosition(scale, result.mean)}%` }}
         />
       </span>
-      <span className="whitespace-nowrap text-slate-900 tabular-nums">{describeGroup(result)}</span>
+      <span className="text-slate-900 tabular-nums">{describeGroup(result)}</span>
     </span>
   );
 }
 
 function QuestionResults({ results, teamName }: { results: PulseQuestionResults; teamName?: string }) {
+  const { t } = useTranslation();
   const { question, round, trend } = results;
   const headingId = useId();
   return (
@@ -190,10 +202,10 @@ function QuestionResults({ results, teamName }: { results: PulseQuestionResults;
           {question.text}
         </h2>
         <p className="mt-1 text-sm text-slate-600">
-          {SCALE_NAMES[question.scale]}
-          {teamName && ` · ${teamName} only`}
-          {round && ` · This round: ${weekName(round.week)}`}
-          {!question.active && ' · Inactive'}
+          {scaleName(question.scale)}
+          {teamName && ` · ${t('pulseResults.teamOnly', { team: teamName })}`}
+          {round && ` · ${t('pulseResults.thisRound', { week: weekName(round.week) })}`}
+          {!question.active && ` · ${t('pulseResults.inactive')}`}
         </p>
       </header>
       {round ? (
@@ -206,15 +218,15 @@ function QuestionResults({ results, teamName }: { results: PulseQuestionResults;
               )}
             </div>
             <div className="min-w-0">
-              <h3 className="mb-2 font-semibold text-slate-900">Mean by week</h3>
-              <Suspense fallback={<Spinner label="Drawing the trend" />}>
+              <h3 className="mb-2 font-semibold text-slate-900">{t('pulseResults.meanByWeek')}</h3>
+              <Suspense fallback={<Spinner label={t('pulseResults.drawing')} />}>
                 <PulseTrend scale={question.scale} trend={trend} />
               </Suspense>
             </div>
           </div>
           <div className="grid gap-5 md:grid-cols-2">
             <Groups
-              title="By team"
+              title={t('pulseResults.byTeam')}
               scale={question.scale}
               groups={round.teams.map((team) => ({
                 key: team.teamId,
@@ -223,7 +235,7 @@ function QuestionResults({ results, teamName }: { results: PulseQuestionResults;
               }))}
             />
             <Groups
-              title="By cohort"
+              title={t('pulseResults.byCohort')}
               scale={question.scale}
               groups={round.cohorts.map((cohort) => ({
                 key: cohort.cohortName,
@@ -234,17 +246,18 @@ function QuestionResults({ results, teamName }: { results: PulseQuestionResults;
           </div>
         </>
       ) : (
-        <p className="text-slate-600">Not asked yet: it comes up in the rotation when its turn comes.</p>
+        <p className="text-slate-600">{t('pulseResults.notAsked')}</p>
       )}
     </article>
   );
 }
 
 function DownloadCsv({ tenant }: { tenant: string }) {
+  const { t } = useTranslation();
   const utils = trpc.useUtils();
   return (
     <DownloadButton
-      label="Download CSV"
+      label={t('export.download', { format: 'CSV' })}
       fetchFile={() => utils.client.pulse.exportResults.query({ tenant, weeks: TREND_WEEKS })}
     />
   );
@@ -252,6 +265,7 @@ function DownloadCsv({ tenant }: { tenant: string }) {
 
 /** `/t/:tenant/pulse/results`: every question's answers, as far as groups are big enough to show, live. */
 export default function PulseResults() {
+  const { t } = useTranslation();
   const tenant = useTenant();
   const admin = hasRole(tenant, 'admin');
   const results = trpc.pulse.results.useQuery(
@@ -263,22 +277,24 @@ export default function PulseResults() {
   const teamName = (id: string | null) => teams.data?.find((team) => team.id === id)?.name;
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-6">
-      <PulseNav tenant={tenant.slug} title="Pulse results" action={<DownloadCsv tenant={tenant.slug} />} />
+      <PulseNav
+        tenant={tenant.slug}
+        title={t('pulseResults.title')}
+        action={<DownloadCsv tenant={tenant.slug} />}
+      />
       {results.data && (
-        <p className="text-slate-600">
-          Live as answers arrive. A group shows once at least {results.data.threshold} of it answered; answers
-          never carry a name.
-        </p>
+        <p className="text-slate-600">{t('pulseResults.live', { count: results.data.threshold })}</p>
       )}
-      {results.isPending && <Spinner label="Counting the answers" />}
+      {results.isPending && <Spinner label={t('pulseResults.counting')} />}
       {results.isError && <ErrorNotice message={errorMessage(results.error)} />}
       {results.data?.questions.length === 0 && (
         <p className="text-slate-600">
-          No pulse question yet.{' '}
-          <Link to={`/t/${tenant.slug}/pulse`} className="text-indigo-700 underline">
-            Add the first one
-          </Link>
-          .
+          <Trans
+            i18nKey="pulseResults.none"
+            components={{
+              a: <Link to={`/t/${tenant.slug}/pulse`} className="text-indigo-700 underline" />,
+            }}
+          />
         </p>
       )}
       {results.data?.questions.map((question) => (

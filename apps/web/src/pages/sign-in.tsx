@@ -1,5 +1,6 @@
 import { isSsoFailure, SSO_FAILURES } from '@pulsestage/contracts/sso-messages';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { MeetingCodeBox } from '../components/meeting-code-box';
@@ -24,6 +25,7 @@ function useSsoFailure(): string | null {
 }
 
 export default function SignIn() {
+  const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const next = useNextPath();
@@ -40,11 +42,11 @@ export default function SignIn() {
     signIn.mutate({ email, password });
   };
   return (
-    <AuthCard title="Sign in">
+    <AuthCard title={t('auth.signIn')}>
       <form onSubmit={onSubmit}>
         <ErrorNotice message={failure ?? ssoFailure} />
         <Field
-          label="Email"
+          label={t('auth.email')}
           type="email"
           autoComplete="email"
           required
@@ -52,20 +54,22 @@ export default function SignIn() {
           onChange={(e) => setEmail(e.target.value)}
         />
         <Field
-          label="Password"
+          label={t('auth.password')}
           type="password"
           autoComplete="current-password"
           required
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <SubmitButton pending={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</SubmitButton>
+        <SubmitButton pending={signIn.isPending}>
+          {t(signIn.isPending ? 'auth.signingIn' : 'auth.signIn')}
+        </SubmitButton>
       </form>
       <SsoSignIn tenant={tenant} next={next} />
       <p className="mt-4 text-center text-sm text-slate-600">
-        New here?{' '}
+        {t('auth.newHere')}{' '}
         <Link to={withNext('/sign-up', next)} className="font-medium text-indigo-700 underline">
-          Create an account
+          {t('auth.createAnAccount')}
         </Link>
       </p>
       {/* Someone who came to sign in on the way somewhere has no code to type. */}
@@ -80,10 +84,11 @@ export default function SignIn() {
           className="mt-6 rounded-2xl bg-slate-50 p-4 ring-1 ring-slate-200"
         >
           <h2 id="demo-accounts" className="text-sm font-semibold text-slate-900">
-            Demo accounts
+            {t('auth.demoAccounts')}
           </h2>
           <p className="mb-3 text-xs text-slate-600">
-            Password <code className="rounded bg-white px-1 ring-1 ring-slate-200">{demo.data.password}</code>
+            {t('auth.password')}{' '}
+            <code className="rounded bg-white px-1 ring-1 ring-slate-200">{demo.data.password}</code>
           </p>
           <ul className="grid gap-2">
             {demo.data.accounts.map((account) => (
@@ -98,7 +103,7 @@ export default function SignIn() {
                     <span className="text-slate-600">{account.email}</span>
                   </span>
                   <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800">
-                    {account.role}
+                    {t(`roles.${account.role}`)}
                   </span>
                 </button>
               </li>

@@ -1,5 +1,6 @@
 import { PASSWORD_MIN } from '@pulsestage/contracts/limits';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { AuthCard, Field, SubmitButton } from '../components/form';
 import { ErrorNotice } from '../components/notice';
@@ -9,6 +10,7 @@ import { useNextPath, withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
 
 export default function SignUp() {
+  const { t } = useTranslation();
   const [form, setForm] = useState({ name: '', email: '', password: '' });
   const next = useNextPath();
   const credentialsChanged = useCredentialChange();
@@ -23,12 +25,12 @@ export default function SignUp() {
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm({ ...form, [key]: event.target.value });
   return (
-    <AuthCard title="Create your account">
+    <AuthCard title={t('auth.createYourAccount')}>
       <form onSubmit={onSubmit}>
         <ErrorNotice message={failure} />
-        <Field label="Name" autoComplete="name" required value={form.name} onChange={set('name')} />
+        <Field label={t('auth.name')} autoComplete="name" required value={form.name} onChange={set('name')} />
         <Field
-          label="Email"
+          label={t('auth.email')}
           type="email"
           autoComplete="email"
           required
@@ -36,7 +38,7 @@ export default function SignUp() {
           onChange={set('email')}
         />
         <Field
-          label={`Password (at least ${PASSWORD_MIN} characters)`}
+          label={t('auth.newPassword', { count: PASSWORD_MIN })}
           type="password"
           autoComplete="new-password"
           required
@@ -45,13 +47,13 @@ export default function SignUp() {
           onChange={set('password')}
         />
         <SubmitButton pending={signUp.isPending}>
-          {signUp.isPending ? 'Creating…' : 'Create account'}
+          {t(signUp.isPending ? 'auth.creating' : 'auth.createAccount')}
         </SubmitButton>
       </form>
       <p className="mt-4 text-center text-sm text-slate-600">
-        Already have an account?{' '}
+        {t('auth.haveAccount')}{' '}
         <Link to={withNext('/sign-in', next)} className="font-medium text-indigo-700 underline">
-          Sign in
+          {t('auth.signIn')}
         </Link>
       </p>
     </AuthCard>

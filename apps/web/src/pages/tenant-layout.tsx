@@ -1,5 +1,7 @@
 import type { Tenant, TenantSnapshot } from '@pulsestage/contracts';
 import { SSO_REQUIRED_MESSAGE } from '@pulsestage/contracts/sso-messages';
+import { t } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { NotificationBell } from '../components/notification-bell';
@@ -7,6 +9,7 @@ import { Spinner } from '../components/spinner';
 import { SsoButton } from '../components/sso-sign-in';
 import { UserMenu } from '../components/user-menu';
 import { errorCode, errorMessage } from '../lib/errors';
+import { useTenantLanguage } from '../lib/language';
 import { meetingPath } from '../lib/meeting';
 import { hasRole, TenantContext } from '../lib/tenant';
 import { LiveEvents } from '../live/live-events';
@@ -25,23 +28,34 @@ function navLinks(tenant: Tenant, meetingId: string | undefined): NavLinkItem[] 
   const moderator = hasRole(tenant, 'moderator');
   const meetingLinks = meetingId
     ? [
-        { to: meetingPath(slug, meetingId), label: 'Questions', show: true, end: true },
-        { to: meetingPath(slug, meetingId, 'moderate'), label: 'Moderate', show: moderator, end: false },
-        { to: meetingPath(slug, meetingId, 'present'), label: 'Present', show: true, end: false },
-        { to: meetingPath(slug, meetingId, 'analytics'), label: 'Analytics', show: moderator, end: false },
+        { to: meetingPath(slug, meetingId), label: t('tenant.questions'), show: true, end: true },
+        {
+          to: meetingPath(slug, meetingId, 'moderate'),
+          label: t('tenant.moderate'),
+          show: moderator,
+          end: false,
+        },
+        { to: meetingPath(slug, meetingId, 'present'), label: t('tenant.present'), show: true, end: false },
+        {
+          to: meetingPath(slug, meetingId, 'analytics'),
+          label: t('tenant.analytics'),
+          show: moderator,
+          end: false,
+        },
       ]
     : [];
   return [
-    { to: `/t/${slug}`, label: 'Meetings', show: true, end: true },
+    { to: `/t/${slug}`, label: t('tenant.meetings'), show: true, end: true },
     ...meetingLinks,
-    { to: `/t/${slug}/pulse`, label: 'Pulse', show: hasRole(tenant, 'admin'), end: false },
-    { to: `/t/${slug}/admin`, label: 'Admin', show: hasRole(tenant, 'admin'), end: false },
+    { to: `/t/${slug}/pulse`, label: t('tenant.pulse'), show: hasRole(tenant, 'admin'), end: false },
+    { to: `/t/${slug}/admin`, label: t('tenant.admin'), show: hasRole(tenant, 'admin'), end: false },
   ];
 }
 
 function TenantNav({ tenant, meetingId }: { tenant: Tenant; meetingId: string | undefined }) {
+  const { t } = useTranslation();
   return (
-    <nav aria-label="Organization" className="flex gap-1 overflow-x-auto">
+    <nav aria-label={t('tenant.nav')} className="flex gap-1 overflow-x-auto">
       {navLinks(tenant, meetingId)
         .filter((link) => link.show)
         .map((link) => (
@@ -67,12 +81,13 @@ function TenantNav({ tenant, meetingId }: { tenant: Tenant; meetingId: string | 
  * every other page the whole tenant. A meeting that cannot be loaded leaves the tenant's stream on.
  */
 function Live({ tenant, children }: { tenant: TenantSnapshot; children: React.ReactNode }) {
+  const { t } = useTranslation();
   const { meeting: meetingId } = useParams();
   const meeting = trpc.meeting.get.useQuery(
     { tenant: tenant.slug, meetingId: meetingId ?? '' },
     { enabled: meetingId !== undefined, retry: false },
   );
-  if (meetingId !== undefined && meeting.isPending) return <Spinner label="Loading the meeting" />;
+  if (meetingId !== undefined && meeting.isPending) return <Spinner label={t('meeting.loading')} />;
   const scope = meetingId !== undefined && meeting.data ? meeting.data : undefined;
   return (
     // Another tenant or another meeting is another stream, with a position of its own.
@@ -89,10 +104,12 @@ function Live({ tenant, children }: { tenant: TenantSnapshot; children: React.Re
 
 /** `/t/:tenant/*`: loads the tenant, opens the tab's one live subscription, and frames the page. */
 export function TenantLayout() {
+  const { t } = useTranslation();
   const { tenant: slug = '', meeting: meetingId } = useParams();
   const location = useLocation();
   const tenant = trpc.tenant.get.useQuery({ tenant: slug }, { retry: false });
-  if (tenant.isPending) return <Spinner label="Loading the organization" />;
+  useTenantLanguage(tenant.data?.settings.defaultLanguage ?? null);
+  if (tenant.isPending) return <Spinner label={t('tenant.loading')} />;
   if (tenant.isError) {
     if (errorCode(tenant.error) === 'UNAUTHORIZED') {
       const next = encodeURIComponent(location.pathname);
@@ -101,7 +118,7 @@ export function TenantLayout() {
     const ssoRequired = errorMessage(tenant.error) === SSO_REQUIRED_MESSAGE;
     return (
       <main className="mx-auto max-w-lg p-8 text-center">
-        <h1 className="text-xl font-semibold">This organization is not available</h1>
+        <h1 className="text-xl font-semibold">{t('tenant.unavailable')}</h1>
         <p className="mt-2 text-slate-600">{errorMessage(tenant.error)}</p>
         {ssoRequired && (
           <div className="mx-auto mt-4 max-w-xs">
@@ -109,7 +126,7 @@ export function TenantLayout() {
           </div>
         )}
         <a className="mt-4 inline-block text-indigo-700 underline" href="/">
-          Back to your organizations
+          {t('tenant.back')}
         </a>
       </main>
     );
@@ -129,7 +146,7 @@ export function TenantLayout() {
                   <span>{tenant.data.name}</span>
                 </a>
                 <TenantNav tenant={tenant.data} meetingId={meetingId} />
-                <div className="ml-auto flex flex-wrap items-center justify-end gap-3">
+                <div className="ml-auto flex flex-wrap items-center justify-end gap-x-3 gap-y-2">
                   <ConnectionIndicator />
                   {hasRole(tenant.data, 'member') && <NotificationBell tenant={tenant.data.slug} />}
                   <UserMenu />

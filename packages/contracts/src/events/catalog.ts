@@ -28,6 +28,7 @@ import {
   questionUpvotedV2,
   tenantUpdatedV1,
   tenantUpdatedV2,
+  tenantUpdatedV3,
 } from './payloads.js';
 
 type Versions = Readonly<Record<number, z.ZodType>>;
@@ -92,17 +93,23 @@ export const eventCatalog = {
   'question:restored': singleVersion(questionRestoredV1),
   'question:reopened': singleVersion(questionReopenedV1),
   'tenant:updated': family({
-    versions: { 1: tenantUpdatedV1, 2: tenantUpdatedV2 },
-    latest: 2,
+    versions: { 1: tenantUpdatedV1, 2: tenantUpdatedV2, 3: tenantUpdatedV3 },
+    latest: 3,
     downgrade: {
       1: ({
         name,
-        settings: { submitLimitPerMinute: _submit, upvoteLimitPerMinute: _upvote, ...settings },
+        settings: {
+          submitLimitPerMinute: _submit,
+          upvoteLimitPerMinute: _upvote,
+          defaultLanguage: _language,
+          ...settings
+        },
       }) => ({
         name,
         settings,
       }),
-      2: (payload) => payload,
+      2: ({ name, settings: { defaultLanguage: _language, ...settings } }) => ({ name, settings }),
+      3: (payload) => payload,
     },
   }),
   'meeting:created': singleVersion(meetingPublicV1),

@@ -41,6 +41,7 @@ const PUBLISHED_FIELDS: Record<string, readonly string[]> = {
   'question:reopened.v1': ['meetingId', 'questionId'],
   'tenant:updated.v1': ['name', 'settings'],
   'tenant:updated.v2': ['name', 'settings'],
+  'tenant:updated.v3': ['name', 'settings'],
   'pulse.response.recorded.v1': ['questionId', 'teamId', 'score', 'cohortName', 'submittedAt'],
   'checkin:opened.v1': ['cohortName', 'date'],
   ...Object.fromEntries(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hexColor, isoDateTime, meetingCode, meetingState, uuid } from '../primitives.js';
+import { hexColor, isoDateTime, language, meetingCode, meetingState, uuid } from '../primitives.js';
 
 export const questionCreatedV1 = z.strictObject({
   id: uuid,
@@ -65,6 +65,12 @@ export const tenantUpdatedV2 = z.strictObject({
     submitLimitPerMinute: z.number().int(),
     upvoteLimitPerMinute: z.number().int(),
   }),
+});
+
+/** Version 3 adds the tenant's default language for the web app (null: each browser's own). */
+export const tenantUpdatedV3 = z.strictObject({
+  name: z.string(),
+  settings: tenantUpdatedV2.shape.settings.extend({ defaultLanguage: language.nullable() }),
 });
 
 /** Version 2 of the question families: the same payload plus the meeting the question belongs to. */

@@ -66,6 +66,7 @@ describe('wire names', () => {
         'stream:resync',
         'tenant:updated.v1',
         'tenant:updated.v2',
+        'tenant:updated.v3',
         'pulse.response.recorded.v1',
         'checkin:opened.v1',
       ].sort(),

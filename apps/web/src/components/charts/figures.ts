@@ -1,4 +1,8 @@
 import type { MeetingAnalytics } from '@pulsestage/contracts';
+import { t } from 'i18next';
+import { activeLocale } from '../../i18n/catalogs';
+
+type DurationUnit = 'days' | 'hours' | 'minutes' | 'seconds';
 
 /** Numbers and labels of the analytics page, kept apart from the drawing so they can be checked. */
 
@@ -9,22 +13,23 @@ const DAY = 24 * HOUR;
 /** `45 s`, `4 min 10 s`, `2 h 5 min`, `3 d 4 h`: the two largest units, rounded to the smaller. */
 export function formatDuration(totalSeconds: number): string {
   const seconds = Math.round(totalSeconds);
-  const units: [number, string][] = [
-    [DAY, 'd'],
-    [HOUR, 'h'],
-    [MINUTE, 'min'],
-    [1, 's'],
+  const units: [number, DurationUnit][] = [
+    [DAY, 'days'],
+    [HOUR, 'hours'],
+    [MINUTE, 'minutes'],
+    [1, 'seconds'],
   ];
+  const amount = (count: number, unit: DurationUnit) => t(`analytics.duration.${unit}`, { count });
   const largest = units.findIndex(([size]) => seconds >= size);
-  if (largest === -1) return '0 s';
-  const [size, name] = units[largest] as [number, string];
+  if (largest === -1) return amount(0, 'seconds');
+  const [size, name] = units[largest] as [number, DurationUnit];
   const next = units[largest + 1];
-  if (!next) return `${seconds} ${name}`;
+  if (!next) return amount(seconds, name);
   const [smallSize, smallName] = next;
   const smallTotal = Math.round(seconds / smallSize);
   const whole = Math.floor((smallTotal * smallSize) / size);
   const rest = smallTotal - (whole * size) / smallSize;
-  return rest === 0 ? `${whole} ${name}` : `${whole} ${name} ${rest} ${smallName}`;
+  return rest === 0 ? amount(whole, name) : `${amount(whole, name)} ${amount(rest, smallName)}`;
 }
 
 /** The share of questions answered, in whole percent; null without questions. */
@@ -42,7 +47,7 @@ const bucketStep = (timeline: Timeline) =>
  * A label per bucket: the time of day for buckets within a day (with the date when the timeline
  * spans several days), the date alone for buckets of a day or more.
  */
-export function bucketLabels(timeline: Timeline, locale?: string, timeZone?: string): string[] {
+export function bucketLabels(timeline: Timeline, locale = activeLocale(), timeZone?: string): string[] {
   const step = bucketStep(timeline);
   const dayOf = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium' });
   const days = new Set(timeline.map((bucket) => dayOf.format(new Date(bucket.at))));
@@ -56,12 +61,9 @@ export function bucketLabels(timeline: Timeline, locale?: string, timeZone?: str
   return timeline.map((bucket) => format.format(new Date(bucket.at)));
 }
 
-/** `1 question`, `2 questions`. */
-export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-
 /** The timeline in one sentence, for those who do not see the chart. */
 export function describeTimeline(timeline: Timeline, labels: readonly string[]): string {
-  if (timeline.length === 0) return 'Nothing happened in this meeting yet.';
+  if (timeline.length === 0) return t('analytics.timeline.none');
   const busiest = timeline.reduce(
     (best, bucket, index) =>
       bucket.questions + bucket.upvotes > best.total
@@ -70,9 +72,13 @@ export function describeTimeline(timeline: Timeline, labels: readonly string[]):
     { index: 0, total: -1 },
   );
   const peak = timeline[busiest.index];
-  const asked = plural(peak?.questions ?? 0, 'question');
-  const voted = plural(peak?.upvotes ?? 0, 'upvote');
-  return `Questions and upvotes from ${labels[0]} to ${labels.at(-1)}; busiest at ${labels[busiest.index]}, with ${asked} and ${voted}.`;
+  return t('analytics.timeline.summary', {
+    from: labels[0],
+    to: labels.at(-1),
+    peak: labels[busiest.index],
+    questions: t('analytics.timeline.questions', { count: peak?.questions ?? 0 }),
+    upvotes: t('analytics.timeline.upvotes', { count: peak?.upvotes ?? 0 }),
+  });
 }
 
 /** `roadmap: 2, hiring: 1`: a list of names and counts in words. */

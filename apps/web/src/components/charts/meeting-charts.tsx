@@ -1,6 +1,8 @@
 import type { MeetingAnalytics } from '@pulsestage/contracts';
 import type { ChartConfiguration } from 'chart.js';
+import { t } from 'i18next';
 import { type ReactNode, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ChartCanvas } from './chart-canvas';
 import { bucketLabels, describeCounts, describeTimeline } from './figures';
 
@@ -8,7 +10,6 @@ const QUESTIONS_COLOR = '#4f46e5';
 const UPVOTES_COLOR = '#d97706';
 const ANSWERED_COLOR = '#059669';
 const WAITING_COLOR = '#cbd5e1';
-const NO_TEAM = 'No team';
 
 const wholeNumbers = { beginAtZero: true, ticks: { precision: 0 } };
 
@@ -37,14 +38,14 @@ function Timeline({ timeline }: { timeline: MeetingAnalytics['timeline'] }) {
         datasets: [
           {
             type: 'bar',
-            label: 'Questions',
+            label: t('tenant.questions'),
             data: timeline.map((bucket) => bucket.questions),
             backgroundColor: QUESTIONS_COLOR,
             borderRadius: 3,
           },
           {
             type: 'line',
-            label: 'Upvotes',
+            label: t('analytics.upvotes'),
             data: timeline.map((bucket) => bucket.upvotes),
             borderColor: UPVOTES_COLOR,
             backgroundColor: UPVOTES_COLOR,
@@ -60,7 +61,7 @@ function Timeline({ timeline }: { timeline: MeetingAnalytics['timeline'] }) {
     }),
     [timeline, labels],
   );
-  if (timeline.length === 0) return <Empty>The timeline starts when the meeting opens.</Empty>;
+  if (timeline.length === 0) return <Empty>{t('analytics.timelineEmpty')}</Empty>;
   return <ChartCanvas config={config} label={describeTimeline(timeline, labels)} height="16rem" />;
 }
 
@@ -69,7 +70,7 @@ function ShareAnswered({ answered, questions }: { answered: number; questions: n
     (): ChartConfiguration<'doughnut'> => ({
       type: 'doughnut',
       data: {
-        labels: ['Answered', 'Not answered'],
+        labels: [t('participant.answered'), t('participant.notAnswered')],
         datasets: [
           { data: [answered, questions - answered], backgroundColor: [ANSWERED_COLOR, WAITING_COLOR] },
         ],
@@ -78,9 +79,13 @@ function ShareAnswered({ answered, questions }: { answered: number; questions: n
     }),
     [answered, questions],
   );
-  if (questions === 0) return <Empty>No questions yet.</Empty>;
+  if (questions === 0) return <Empty>{t('analytics.noQuestions')}</Empty>;
   return (
-    <ChartCanvas config={config} label={`${answered} of ${questions} questions answered`} height="14rem" />
+    <ChartCanvas
+      config={config}
+      label={t('analytics.answeredOf', { answered, count: questions })}
+      height="14rem"
+    />
   );
 }
 
@@ -118,7 +123,7 @@ function TopTags({ topTags }: { topTags: MeetingAnalytics['topTags'] }) {
         topTags.map(({ tag }) => tag.name),
         [
           {
-            label: 'Questions',
+            label: t('tenant.questions'),
             data: topTags.map(({ questions }) => questions),
             color: topTags.map(({ tag }) => tag.color),
           },
@@ -126,12 +131,12 @@ function TopTags({ topTags }: { topTags: MeetingAnalytics['topTags'] }) {
       ),
     [topTags],
   );
-  if (topTags.length === 0) return <Empty>No question is tagged yet.</Empty>;
+  if (topTags.length === 0) return <Empty>{t('analytics.noTags')}</Empty>;
   const description = describeCounts(topTags.map(({ tag, questions }) => [tag.name, questions]));
   return (
     <ChartCanvas
       config={config}
-      label={`Questions per tag: ${description}`}
+      label={t('analytics.perTagLabel', { description })}
       height={barsHeight(topTags.length, 2)}
     />
   );
@@ -141,22 +146,29 @@ function ByTeam({ byTeam }: { byTeam: MeetingAnalytics['byTeam'] }) {
   const config = useMemo(
     () =>
       horizontalBars(
-        byTeam.map((team) => team.name ?? NO_TEAM),
+        byTeam.map((team) => team.name ?? t('admin.noTeam')),
         [
-          { label: 'Questions', data: byTeam.map((team) => team.questions), color: QUESTIONS_COLOR },
-          { label: 'Upvotes', data: byTeam.map((team) => team.upvotes), color: UPVOTES_COLOR },
+          {
+            label: t('tenant.questions'),
+            data: byTeam.map((team) => team.questions),
+            color: QUESTIONS_COLOR,
+          },
+          { label: t('analytics.upvotes'), data: byTeam.map((team) => team.upvotes), color: UPVOTES_COLOR },
         ],
       ),
     [byTeam],
   );
-  if (byTeam.length === 0) return <Empty>No questions yet.</Empty>;
+  if (byTeam.length === 0) return <Empty>{t('analytics.noQuestions')}</Empty>;
   const description = describeCounts(
-    byTeam.map((team) => [`${team.name ?? NO_TEAM} (upvotes ${team.upvotes})`, team.questions]),
+    byTeam.map((team) => [
+      t('analytics.teamUpvotes', { team: team.name ?? t('admin.noTeam'), count: team.upvotes }),
+      team.questions,
+    ]),
   );
   return (
     <ChartCanvas
       config={config}
-      label={`Questions per team: ${description}`}
+      label={t('analytics.perTeamLabel', { description })}
       height={barsHeight(byTeam.length, 3)}
     />
   );
@@ -164,18 +176,19 @@ function ByTeam({ byTeam }: { byTeam: MeetingAnalytics['byTeam'] }) {
 
 /** The analytics page's charts: loaded on their own, so Chart.js is fetched only where it is drawn. */
 export default function MeetingCharts({ analytics }: { analytics: MeetingAnalytics }) {
+  useTranslation();
   return (
     <div className="grid gap-6 lg:grid-cols-2" data-testid="meeting-charts">
-      <ChartCard title="Questions and upvotes over time" wide>
+      <ChartCard title={t('analytics.overTime')} wide>
         <Timeline timeline={analytics.timeline} />
       </ChartCard>
-      <ChartCard title="Share answered">
+      <ChartCard title={t('analytics.shareAnswered')}>
         <ShareAnswered answered={analytics.answered} questions={analytics.questions} />
       </ChartCard>
-      <ChartCard title="Top tags">
+      <ChartCard title={t('analytics.topTags')}>
         <TopTags topTags={analytics.topTags} />
       </ChartCard>
-      <ChartCard title="Per team" wide>
+      <ChartCard title={t('analytics.perTeam')} wide>
         <ByTeam byTeam={analytics.byTeam} />
       </ChartCard>
     </div>

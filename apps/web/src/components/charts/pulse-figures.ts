@@ -1,16 +1,20 @@
 import type { PulseGroupResult, PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
 import { PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
+import { t } from 'i18next';
+import { activeLocale } from '../../i18n/catalogs';
 import { choicesOf, neededAnswers, weekName } from '../../lib/pulse';
 
 /** Numbers and words of the pulse dashboard, kept apart from the drawing so they can be checked. */
 
 type Trend = PulseQuestionResults['trend'];
 
-/** A mean to one decimal: "3.8". */
-export const formatMean = (mean: number) => mean.toFixed(1);
+/** A mean to one decimal: "3.8" (in English). */
+export const formatMean = (mean: number) =>
+  new Intl.NumberFormat(activeLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(mean);
 
-/** A share of 0–1 in whole percent: "67%". */
-export const formatPercent = (share: number) => `${Math.round(share * 100)}%`;
+/** A share of 0–1 in whole percent: "67%" (in English). */
+export const formatPercent = (share: number) =>
+  new Intl.NumberFormat(activeLocale(), { style: 'percent', maximumFractionDigits: 0 }).format(share);
 
 /** Where a mean sits between the scale's lowest and highest score, 0–100, for a bar's length. */
 export function meanPosition(scale: PulseScale, mean: number): number {
@@ -36,8 +40,8 @@ export function distributionBars(scale: PulseScale, distribution: readonly numbe
 
 /** A group's result in a few words: "3.8 from 12 answers", or what it still needs. */
 export function describeGroup(result: PulseGroupResult): string {
-  if (result.suppressed) return `Not shown: ${neededAnswers(result.needed)}`;
-  return `${formatMean(result.mean)} from ${result.responses} answer${result.responses === 1 ? '' : 's'}`;
+  if (result.suppressed) return t('pulse.notShown', { needs: neededAnswers(result.needed) });
+  return t('pulse.meanFrom', { mean: formatMean(result.mean), count: result.responses });
 }
 
 /** `2026-W49` → "W49", short enough for a chart's axis. */
@@ -47,14 +51,14 @@ export const shortWeek = (isoWeek: string) => isoWeek.slice(5);
 export function trendLine(trend: Trend): { labels: string[]; means: (number | null)[] } {
   return {
     labels: trend.map((entry) => shortWeek(entry.week)),
-    means: trend.map((entry) => (entry.result.suppressed ? null : Number(formatMean(entry.result.mean)))),
+    means: trend.map((entry) => (entry.result.suppressed ? null : Math.round(entry.result.mean * 10) / 10)),
   };
 }
 
 /** The trend in one sentence, for those who do not see the chart. */
 export function describeTrend(scale: PulseScale, trend: Trend): string {
-  if (trend.length === 0) return 'No weeks to show yet.';
+  if (trend.length === 0) return t('pulse.noWeeks');
   const [lowest, highest] = PULSE_SCALE_RANGE[scale];
   const weeks = trend.map((entry) => `${weekName(entry.week)}: ${describeGroup(entry.result)}`);
-  return `Mean answer by week, on a scale from ${lowest} to ${highest}. ${weeks.join('; ')}.`;
+  return t('pulse.trend', { lowest, highest, weeks: weeks.join('; ') });
 }

@@ -1,7 +1,9 @@
 import type { PulseQuestionResults, PulseScale } from '@pulsestage/contracts';
 import { PULSE_SCALE_RANGE } from '@pulsestage/contracts/limits';
 import type { ChartConfiguration } from 'chart.js';
+import { t } from 'i18next';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ChartCanvas } from './chart-canvas';
 import { describeTrend, trendLine } from './pulse-figures';
 
@@ -16,6 +18,7 @@ interface PulseTrendProps {
 
 /** The mean answer week by week, on the whole scale, with gaps where a week is not shown. */
 export default function PulseTrend({ scale, trend }: PulseTrendProps) {
+  const { i18n } = useTranslation();
   const config = useMemo((): ChartConfiguration<'line'> => {
     const [lowest, highest] = PULSE_SCALE_RANGE[scale];
     const { labels, means } = trendLine(trend);
@@ -25,7 +28,7 @@ export default function PulseTrend({ scale, trend }: PulseTrendProps) {
         labels,
         datasets: [
           {
-            label: 'Mean answer',
+            label: t('pulse.meanAnswer'),
             data: means,
             borderColor: LINE_COLOR,
             backgroundColor: LINE_COLOR,
@@ -43,6 +46,6 @@ export default function PulseTrend({ scale, trend }: PulseTrendProps) {
         },
       },
     };
-  }, [scale, trend]);
+  }, [scale, trend, i18n.language]);
   return <ChartCanvas config={config} label={describeTrend(scale, trend)} height="14rem" />;
 }

@@ -1,4 +1,5 @@
 import { QRCodeSVG } from 'qrcode.react';
+import { useTranslation } from 'react-i18next';
 import { formatMeetingCode } from '../../lib/meetings';
 import { usePublicOrigin } from '../../lib/public-url';
 
@@ -26,12 +27,15 @@ function withBreakBeforePath(address: string) {
 
 /** The meeting's code, large enough to read from the back of the room, the QR code and the address. */
 export function JoinCode({ url, code }: { url: string | undefined; code: string }) {
+  const { t } = useTranslation();
   return (
     <div
       className="flex w-[clamp(12rem,30vh,22rem)] flex-col items-center gap-[1.5vh] rounded-3xl bg-white p-[2vh] text-slate-950"
       data-testid="join-qr"
     >
-      <p className="text-center text-[clamp(1rem,2.4vh,1.75rem)] font-semibold">Join with the code</p>
+      <p className="text-center text-[clamp(1rem,2.4vh,1.75rem)] font-semibold">
+        {t('present.joinWithCode')}
+      </p>
       <p
         className="text-center font-mono text-[clamp(2rem,6vh,4.5rem)] leading-none font-bold tracking-wider"
         data-testid="join-code"
@@ -40,7 +44,13 @@ export function JoinCode({ url, code }: { url: string | undefined; code: string 
       </p>
       {url && (
         <>
-          <QRCodeSVG value={url} size={320} marginSize={0} title="Join link" className="h-auto w-full" />
+          <QRCodeSVG
+            value={url}
+            size={320}
+            marginSize={0}
+            title={t('admin.links.join')}
+            className="h-auto w-full"
+          />
           <p
             className="w-full text-center font-mono text-[clamp(1rem,3vh,2rem)] leading-snug font-semibold wrap-anywhere"
             data-testid="join-address"

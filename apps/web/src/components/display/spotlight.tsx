@@ -1,5 +1,6 @@
 import type { Question } from '@pulsestage/contracts';
 import { useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useOverflowing } from '../../lib/fit';
 import { TagChip } from '../tag-chip';
 import { typedAddress } from './join-code';
@@ -20,6 +21,7 @@ const sizeFor = (body: string) => SIZES.find((size) => body.length <= size.upTo)
 
 /** The pinned question, as large as its length allows. */
 export function Spotlight({ question }: { question: Question }) {
+  const { t } = useTranslation();
   const body = useRef<HTMLQuoteElement>(null);
   const continued = useOverflowing(body, question.body);
   return (
@@ -28,7 +30,7 @@ export function Spotlight({ question }: { question: Question }) {
       className="flex min-h-0 shrink-0 flex-col rounded-3xl bg-white/5 p-[3vh] ring-2 ring-amber-300/70"
     >
       <p className="mb-[1.5vh] text-[clamp(1rem,2.2vh,1.5rem)] font-semibold tracking-widest text-amber-300 uppercase">
-        Now answering
+        {t('present.nowAnswering')}
       </p>
       <blockquote
         ref={body}
@@ -42,13 +44,11 @@ export function Spotlight({ question }: { question: Question }) {
           data-testid="spotlight-continued"
           className="mt-[1vh] text-[clamp(1rem,2.4vh,1.75rem)] text-amber-200"
         >
-          … continued: read the whole question on your phone
+          {t('present.continued')}
         </p>
       )}
       <figcaption className="mt-[2vh] flex flex-wrap items-center gap-4 text-[clamp(1rem,2.4vh,1.75rem)] text-slate-300">
-        <span className="tabular-nums">
-          ▲ {question.upvoteCount} {question.upvoteCount === 1 ? 'vote' : 'votes'}
-        </span>
+        <span className="tabular-nums">▲ {t('present.votes', { count: question.upvoteCount })}</span>
         {question.tags.map((tag) => (
           <TagChip key={tag.id} tag={tag} dark />
         ))}
@@ -59,20 +59,19 @@ export function Spotlight({ question }: { question: Question }) {
 
 /** What the room sees while nothing is pinned: an invitation to ask, with the address to ask at. */
 export function Invitation({ joinUrl }: { joinUrl: string | undefined }) {
+  const { t } = useTranslation();
   return (
-    <section data-testid="spotlight-empty" aria-label="How to ask" className="shrink-0 py-[2vh]">
-      <p className="text-[min(6vh,6vw)] leading-tight font-semibold text-white">
-        Got a question? Ask it now.
-      </p>
+    <section data-testid="spotlight-empty" aria-label={t('present.howToAsk')} className="shrink-0 py-[2vh]">
+      <p className="text-[min(6vh,6vw)] leading-tight font-semibold text-white">{t('present.gotQuestion')}</p>
       <p className="mt-[1.5vh] text-[min(3.2vh,4vw)] text-slate-300 wrap-anywhere">
         {joinUrl ? (
-          <>
-            Scan the code or go to{' '}
-            <span className="font-mono font-semibold text-white">{typedAddress(joinUrl)}</span> and vote for
-            the questions you want answered.
-          </>
+          <Trans
+            i18nKey="present.scan"
+            values={{ address: typedAddress(joinUrl) }}
+            components={{ address: <span className="font-mono font-semibold text-white" /> }}
+          />
         ) : (
-          'Open PulseStage on your phone and vote for the questions you want answered.'
+          t('present.openOnPhone')
         )}
       </p>
     </section>
