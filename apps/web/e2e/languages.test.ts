@@ -18,6 +18,8 @@ interface Expected {
   openNowGroup: string;
   openSince: string;
   signIn: string;
+  /** The header bell's name, before any unread count. */
+  notifications: string;
 }
 
 const LANGUAGES: Record<'en' | 'de' | 'fr' | 'es', Expected> = {
@@ -29,6 +31,7 @@ const LANGUAGES: Record<'en' | 'de' | 'fr' | 'es', Expected> = {
     openNowGroup: 'Open now',
     openSince: 'Open since',
     signIn: 'Sign in',
+    notifications: 'Notifications',
   },
   de: {
     ask: 'Eine Frage stellen',
@@ -38,6 +41,7 @@ const LANGUAGES: Record<'en' | 'de' | 'fr' | 'es', Expected> = {
     openNowGroup: 'Jetzt geöffnet',
     openSince: 'Geöffnet seit',
     signIn: 'Anmelden',
+    notifications: 'Benachrichtigungen',
   },
   fr: {
     ask: 'Poser une question',
@@ -47,6 +51,7 @@ const LANGUAGES: Record<'en' | 'de' | 'fr' | 'es', Expected> = {
     openNowGroup: 'Ouvertes maintenant',
     openSince: 'Ouverte depuis',
     signIn: 'Se connecter',
+    notifications: 'Notifications',
   },
   es: {
     ask: 'Haga una pregunta',
@@ -56,6 +61,7 @@ const LANGUAGES: Record<'en' | 'de' | 'fr' | 'es', Expected> = {
     openNowGroup: 'Abiertas ahora',
     openSince: 'Abierta desde',
     signIn: 'Iniciar sesión',
+    notifications: 'Notificaciones',
   },
 };
 
@@ -109,6 +115,7 @@ describe('languages', () => {
 
       await page.getByLabel(expected.ask).waitFor();
       expect(await htmlLang(page)).toBe(language);
+      await page.getByRole('button', { name: new RegExp(`^${expected.notifications}(,|$)`) }).waitFor();
       await page.getByRole('button', { name: expected.answeredTab, exact: true }).waitFor();
       await page.getByTestId('vote').first().waitFor();
       // Each count is followed by its word in the form the language's plural rules ask for.

@@ -1,5 +1,6 @@
 import type { Notification } from '@pulsestage/contracts';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFailureNotice } from '../lib/failure';
 import { ownQuestionsPath } from '../lib/meeting';
@@ -33,6 +34,7 @@ interface ItemProps {
 }
 
 function NotificationItem({ tenant, notification, onOpen }: ItemProps) {
+  const { t } = useTranslation();
   const when = useTimeAgo(notification.createdAt);
   return (
     <li data-testid="notification" data-read={notification.read}>
@@ -43,14 +45,14 @@ function NotificationItem({ tenant, notification, onOpen }: ItemProps) {
       >
         <span className="flex items-center gap-2 text-xs font-semibold text-slate-600">
           {!notification.read && <span className="size-2 rounded-full bg-indigo-600" aria-hidden="true" />}
-          <span>{notification.read ? 'Your question was answered' : 'New: your question was answered'}</span>
+          <span>{t(notification.read ? 'notifications.answered' : 'notifications.newlyAnswered')}</span>
           <span className="ml-auto font-normal">{when}</span>
         </span>
         <span className="mt-1 line-clamp-2 block break-words font-medium text-slate-900">
           {notification.questionText}
         </span>
         <span className="mt-1 line-clamp-2 block break-words text-sm text-slate-700">
-          {notification.answerPreview ?? 'Answered live, in the room.'}
+          {notification.answerPreview ?? t('notifications.answeredLive')}
         </span>
       </Link>
     </li>
@@ -67,6 +69,7 @@ interface PanelProps {
 }
 
 function NotificationPanel({ id, tenant, top, onClose }: PanelProps) {
+  const { t } = useTranslation();
   const utils = trpc.useUtils();
   const list = trpc.notification.list.useInfiniteQuery(
     { tenant, limit: PAGE_SIZE },
@@ -88,29 +91,26 @@ function NotificationPanel({ id, tenant, top, onClose }: PanelProps) {
   return (
     <section
       id={id}
-      aria-label="Notifications"
+      aria-label={t('notifications.title')}
       style={{ top }}
       className="fixed inset-x-2 z-30 max-h-[70dvh] overflow-y-auto rounded-2xl bg-white p-3 shadow-lg ring-1 ring-slate-200 sm:left-auto sm:right-4 sm:w-96"
     >
       <div className="mb-2 flex items-center gap-2 px-1">
-        <h2 className="font-semibold text-slate-900">Notifications</h2>
+        <h2 className="font-semibold text-slate-900">{t('notifications.title')}</h2>
         <button
           type="button"
           className={`ml-auto ${SMALL_BUTTON}`}
           disabled={unread === 0 || markRead.isPending}
           onClick={() => markRead.mutate({ tenant })}
         >
-          Mark all as read
+          {t('notifications.markAllRead')}
         </button>
       </div>
       <ErrorNotice message={failure} className="mb-2" />
       {list.isPending ? (
-        <p className="p-3 text-sm text-slate-600">Loading…</p>
+        <p className="p-3 text-sm text-slate-600">{t('notifications.loading')}</p>
       ) : items.length === 0 ? (
-        <p className="p-3 text-sm text-slate-600">
-          Nothing yet. Choose “Notify me when answered” when you ask, and answers to your questions show up
-          here.
-        </p>
+        <p className="p-3 text-sm text-slate-600">{t('notifications.empty')}</p>
       ) : (
         <ul className="flex flex-col gap-1">
           {items.map((notification) => (
@@ -130,7 +130,7 @@ function NotificationPanel({ id, tenant, top, onClose }: PanelProps) {
           disabled={list.isFetchingNextPage}
           onClick={() => void list.fetchNextPage()}
         >
-          Show older
+          {t('notifications.showOlder')}
         </button>
       )}
     </section>
@@ -161,6 +161,7 @@ function useDismiss(open: boolean, container: React.RefObject<HTMLElement | null
  * own questions) and by asking again when the browser tab regains focus, never on a timer.
  */
 export function NotificationBell({ tenant }: { tenant: string }) {
+  const { t } = useTranslation();
   const [panelTop, setPanelTop] = useState<number | null>(null);
   const open = panelTop !== null;
   const panelId = useId();
@@ -175,7 +176,7 @@ export function NotificationBell({ tenant }: { tenant: string }) {
         type="button"
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
-        aria-label={count > 0 ? `Notifications, ${count} unread` : 'Notifications'}
+        aria-label={count > 0 ? t('notifications.unread', { count }) : t('notifications.title')}
         onClick={(event) => setPanelTop(open ? null : event.currentTarget.getBoundingClientRect().bottom + 8)}
         className="relative rounded-md p-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >

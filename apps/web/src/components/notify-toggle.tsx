@@ -1,4 +1,5 @@
 import type { OwnQuestion } from '@pulsestage/contracts';
+import { useTranslation } from 'react-i18next';
 import { useFailureNotice } from '../lib/failure';
 import type { Where } from '../lib/questions';
 import { trpc } from '../trpc';
@@ -6,6 +7,7 @@ import { ErrorNotice } from './notice';
 
 /** The author's choice, on their own unanswered question, of being told when it is answered. */
 export function NotifyToggle({ question, where }: { question: OwnQuestion; where: Where }) {
+  const { t } = useTranslation();
   const utils = trpc.useUtils();
   const setNotify = trpc.question.setNotify.useMutation({
     onSettled: () => utils.question.mine.invalidate(where),
@@ -24,7 +26,7 @@ export function NotifyToggle({ question, where }: { question: OwnQuestion; where
           }
           className="size-4 accent-indigo-600"
         />
-        Notify me when answered
+        {t('notifications.notifyMe')}
       </label>
       <ErrorNotice message={failure} className="mt-2" />
     </div>

@@ -1,5 +1,6 @@
 import type { SsoSettings, Tenant } from '@pulsestage/contracts';
 import { SSO_DOMAINS_MAX } from '@pulsestage/contracts/sso-messages';
+import { t } from 'i18next';
 import { type FormEvent, useId, useState } from 'react';
 import type { FieldLabels } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
@@ -18,13 +19,13 @@ function domainsOf(text: string): string[] {
 
 function domainLabels(domains: string[]): FieldLabels {
   const labels: Record<string, string> = {
-    issuer: 'The issuer URL',
-    clientId: 'The client ID',
-    clientSecret: 'The client secret',
-    allowedDomains: 'The list of email domains',
+    issuer: t('sso.fields.issuer'),
+    clientId: t('sso.fields.clientId'),
+    clientSecret: t('sso.fields.clientSecret'),
+    allowedDomains: t('sso.fields.allowedDomains'),
   };
   domains.forEach((domain, index) => {
-    labels[`allowedDomains.${index}`] = `The domain "${domain}"`;
+    labels[`allowedDomains.${index}`] = t('sso.fields.domain', { domain });
   });
   return labels;
 }
@@ -80,12 +81,9 @@ function SsoForm({ tenant, saved }: { tenant: Tenant; saved: SsoSettings }) {
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4">
       <ErrorNotice message={failure} className="" />
-      <p className="text-sm text-slate-600">
-        Members sign in with your identity provider (Google Workspace, Entra ID, Okta, Keycloak or any OpenID
-        Connect provider). Register this redirect URI with it, with the scopes openid, email and profile:
-      </p>
+      <p className="text-sm text-slate-600">{t('sso.intro')}</p>
       <dl>
-        <dt className="text-sm font-medium">Redirect URI</dt>
+        <dt className="text-sm font-medium">{t('sso.redirectUri')}</dt>
         <dd>
           <code className="block rounded-lg bg-slate-50 p-2 text-sm break-all ring-1 ring-slate-200">
             {saved.redirectUri}
@@ -94,20 +92,20 @@ function SsoForm({ tenant, saved }: { tenant: Tenant; saved: SsoSettings }) {
       </dl>
       <div>
         <Field
-          label="Issuer URL"
+          label={t('sso.issuer')}
           type="url"
           placeholder="https://accounts.google.com"
           value={form.issuer}
           onChange={(event) => setForm({ ...form, issuer: event.target.value })}
         />
         <Field
-          label="Client ID"
+          label={t('sso.clientId')}
           value={form.clientId}
           autoComplete="off"
           onChange={(event) => setForm({ ...form, clientId: event.target.value })}
         />
         <Field
-          label={form.clientSecretSet ? 'Client secret (set; leave empty to keep it)' : 'Client secret'}
+          label={t(form.clientSecretSet ? 'sso.clientSecretSet' : 'sso.clientSecret')}
           type="password"
           autoComplete="new-password"
           value={form.clientSecret}
@@ -116,11 +114,10 @@ function SsoForm({ tenant, saved }: { tenant: Tenant; saved: SsoSettings }) {
       </div>
       <div>
         <label htmlFor={ids.domains} className="block font-medium">
-          Email domains that may join
+          {t('sso.domains')}
         </label>
         <p id={ids.domainsHint} className="mb-2 text-sm text-slate-600">
-          Someone new whose verified email is at one of these domains joins as a member when they first sign
-          in; existing members sign in whatever their domain. One per line (at most {SSO_DOMAINS_MAX}).
+          {t('sso.domainsHint', { max: SSO_DOMAINS_MAX })}
         </p>
         <textarea
           id={ids.domains}
@@ -133,18 +130,18 @@ function SsoForm({ tenant, saved }: { tenant: Tenant; saved: SsoSettings }) {
         />
       </div>
       <Toggle
-        label="Offer single sign-on"
-        hint="The sign-in page shows a button for this organization."
+        label={t('sso.offer')}
+        hint={t('sso.offerHint')}
         checked={form.enabled}
         onChange={(enabled) => setForm({ ...form, enabled })}
       />
       <Toggle
-        label="Require single sign-on for everyone except owners"
-        hint="Members, moderators and admins must sign in with single sign-on; passwords and guest joins stop working here. Owners keep their password, so nobody is locked out."
+        label={t('sso.require')}
+        hint={t('sso.requireHint')}
         checked={form.requireSso}
         onChange={(requireSso) => setForm({ ...form, requireSso })}
       />
-      <SaveRow label="Save single sign-on" pending={update.isPending} saved={update.isSuccess} />
+      <SaveRow label={t('sso.save')} pending={update.isPending} saved={update.isSuccess} />
     </form>
   );
 }
@@ -153,7 +150,7 @@ function SsoForm({ tenant, saved }: { tenant: Tenant; saved: SsoSettings }) {
 export function SsoSettingsSection({ tenant }: { tenant: Tenant }) {
   const settings = trpc.sso.settings.useQuery({ tenant: tenant.slug });
   return (
-    <Section title="Single sign-on">
+    <Section title={t('sso.title')}>
       {settings.data && <SsoForm tenant={tenant} saved={settings.data} />}
     </Section>
   );

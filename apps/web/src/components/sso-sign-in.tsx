@@ -1,5 +1,6 @@
 import { SSO_START_PATH } from '@pulsestage/contracts/sso-messages';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { trpc } from '../trpc';
 import { Field } from './form';
 
@@ -15,9 +16,10 @@ function ssoStartPath(tenant: string, next: string | undefined): string {
 
 /** The way in through the organization's identity provider: a full page visit, never a fetch. */
 export function SsoButton({ tenant, next }: { tenant: string; next?: string }) {
+  const { t } = useTranslation();
   return (
     <a href={ssoStartPath(tenant, next)} className={BUTTON}>
-      Sign in with single sign-on
+      {t('sso.signIn')}
     </a>
   );
 }
@@ -27,6 +29,7 @@ export function SsoButton({ tenant, next }: { tenant: string; next?: string }) {
  * visit, not a form submission: the page's `form-action 'self'` would stop a form's redirect to the provider.
  */
 function OrganizationForm() {
+  const { t } = useTranslation();
   const [tenant, setTenant] = useState('');
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -34,19 +37,17 @@ function OrganizationForm() {
   };
   return (
     <details>
-      <summary className="cursor-pointer text-sm font-medium text-indigo-700">
-        Sign in with single sign-on
-      </summary>
+      <summary className="cursor-pointer text-sm font-medium text-indigo-700">{t('sso.signIn')}</summary>
       <form onSubmit={onSubmit} className="mt-3">
         <Field
-          label="Organization (as in its address, /t/your-organization)"
+          label={t('sso.organization')}
           required
           autoComplete="organization"
           value={tenant}
           onChange={(event) => setTenant(event.target.value)}
         />
         <button type="submit" className={BUTTON}>
-          Continue with single sign-on
+          {t('sso.continue')}
         </button>
       </form>
     </details>

@@ -91,7 +91,7 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
             disabled={frozen}
             className="size-4 accent-indigo-600"
           />
-          Notify me when answered
+          {t('notifications.notifyMe')}
         </label>
         <span
           id={ids.count}

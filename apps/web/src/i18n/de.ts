@@ -763,6 +763,88 @@ const de: Messages = {
       save: 'Einstellungen speichern',
     },
   },
+  sso: {
+    title: 'Single Sign-on',
+    intro:
+      'Mitglieder melden sich über Ihren Identitätsanbieter an (Google Workspace, Entra ID, Okta, Keycloak oder jeden anderen OpenID-Connect-Anbieter). Registrieren Sie dort diese Weiterleitungs-URI mit den Scopes openid, email und profile:',
+    redirectUri: 'Weiterleitungs-URI',
+    issuer: 'Aussteller-URL',
+    clientId: 'Client-ID',
+    clientSecret: 'Client-Geheimnis',
+    clientSecretSet: 'Client-Geheimnis (gesetzt; leer lassen, um es beizubehalten)',
+    domains: 'E-Mail-Domains, die beitreten dürfen',
+    domainsHint:
+      'Wer neu ist und eine bestätigte E-Mail-Adresse bei einer dieser Domains hat, tritt bei der ersten Anmeldung als Mitglied bei; bestehende Mitglieder melden sich unabhängig von ihrer Domain an. Eine pro Zeile (höchstens {{max, number}}).',
+    offer: 'Single Sign-on anbieten',
+    offerHint: 'Die Anmeldeseite zeigt eine Schaltfläche für diese Organisation.',
+    require: 'Single Sign-on für alle außer Inhabern vorschreiben',
+    requireHint:
+      'Alle Mitglieder, auch Moderation und Verwaltung, müssen sich per Single Sign-on anmelden; Passwörter und der Beitritt als Gast funktionieren hier nicht mehr. Inhaber behalten ihr Passwort, damit niemand ausgesperrt wird.',
+    save: 'Single Sign-on speichern',
+    fields: {
+      issuer: 'Die Aussteller-URL',
+      clientId: 'Die Client-ID',
+      clientSecret: 'Das Client-Geheimnis',
+      allowedDomains: 'Die Liste der E-Mail-Domains',
+      domain: 'Die Domain „{{domain}}“',
+    },
+    signIn: 'Mit Single Sign-on anmelden',
+    organization: 'Organisation (wie in ihrer Adresse, /t/ihre-organisation)',
+    continue: 'Weiter mit Single Sign-on',
+    required: 'Diese Organisation verlangt die Anmeldung per Single Sign-on',
+    failures: {
+      state:
+        'Dieser Anmeldeversuch passt nicht zu diesem Browser. Starten Sie Single Sign-on auf dieser Seite erneut.',
+      replayed: 'Dieser Anmeldeversuch wurde bereits verwendet. Starten Sie Single Sign-on erneut.',
+      expired: 'Dieser Anmeldeversuch ist abgelaufen. Starten Sie Single Sign-on erneut.',
+      unverified:
+        'Ihr Identitätsanbieter hat Ihre E-Mail-Adresse nicht bestätigt, daher kann er Sie hier nicht anmelden.',
+      domain:
+        'Die Domain Ihrer E-Mail-Adresse darf dieser Organisation nicht beitreten. Bitten Sie eine Administratorin oder einen Administrator um eine Einladung.',
+      unreachable: 'Der Identitätsanbieter ist nicht erreichbar. Versuchen Sie es gleich noch einmal.',
+      refused: 'Der Identitätsanbieter hat Sie nicht angemeldet.',
+      removed:
+        'Sie wurden aus dieser Organisation entfernt. Bitten Sie eine Administratorin oder einen Administrator, Sie wieder aufzunehmen.',
+      unavailable: 'Diese Organisation bietet kein Single Sign-on an.',
+      misconfigured:
+        'Single Sign-on ist für diese Organisation nicht richtig eingerichtet. Bitten Sie eine Administratorin oder einen Administrator, es zu prüfen.',
+    },
+  },
+  notifications: {
+    title: 'Benachrichtigungen',
+    unread_one: 'Benachrichtigungen, {{count, number}} ungelesen',
+    unread_other: 'Benachrichtigungen, {{count, number}} ungelesen',
+    answered: 'Ihre Frage wurde beantwortet',
+    newlyAnswered: 'Neu: Ihre Frage wurde beantwortet',
+    answeredLive: 'Live im Raum beantwortet.',
+    markAllRead: 'Alle als gelesen markieren',
+    loading: 'Wird geladen …',
+    empty:
+      'Noch nichts. Wählen Sie beim Fragen „Benachrichtigen, wenn beantwortet“, dann erscheinen hier die Antworten auf Ihre Fragen.',
+    showOlder: 'Ältere anzeigen',
+    notifyMe: 'Benachrichtigen, wenn beantwortet',
+    accountIntro:
+      'Wird eine Frage beantwortet, zu der Sie benachrichtigt werden möchten, zeigt es die Glocke oben auf den Seiten Ihrer Organisation.',
+    alsoEmail: 'Mir zusätzlich eine E-Mail senden, wenn meine Fragen beantwortet werden',
+    guestNoEmail: 'Als Gast werden Sie nur in PulseStage benachrichtigt, nie per E-Mail.',
+    emailOff: {
+      linkBroken: 'Dieser Link funktioniert nicht',
+      linkBrokenDetail:
+        'Er ist vielleicht falsch eingegeben oder von Ihrem E-Mail-Programm abgeschnitten worden. Öffnen Sie ihn erneut aus der E-Mail, oder schalten Sie die E-Mails auf Ihrer Kontoseite in PulseStage aus.',
+      unchanged: 'Es wurde nichts geändert',
+      tryAgain: 'Erneut versuchen',
+      turningOff: 'E-Mails werden ausgeschaltet',
+      onAgain: 'E-Mails sind wieder eingeschaltet',
+      off: 'Sie erhalten keine dieser E-Mails mehr',
+      onDetail:
+        'Sie erhalten eine E-Mail, wenn eine Frage beantwortet wird, die Sie in {{tenant}} oder anderswo gestellt haben.',
+      offDetail:
+        'PulseStage sendet Ihnen keine E-Mail mehr, wenn Ihre Fragen beantwortet werden. Die Glocke in PulseStage zeigt es weiterhin an.',
+      changeAnyTime: 'Sie können dies jederzeit auf Ihrer Kontoseite ändern.',
+      turnOff: 'Ausschalten',
+      turnOn: 'Wieder einschalten',
+    },
+  },
   errors: {
     unreachable: 'PulseStage ist nicht erreichbar. Prüfen Sie Ihre Verbindung; wir versuchen es weiter.',
     serverFailure: 'Etwas ist schiefgelaufen. Versuchen Sie es gleich noch einmal.',

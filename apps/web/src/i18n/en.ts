@@ -1,3 +1,5 @@
+import { SSO_FAILURES, SSO_REQUIRED_MESSAGE } from '@pulsestage/contracts/sso-messages';
+
 /**
  * English, the language every other one is checked against: a key here is a key there, with the same
  * `{{placeholders}}` (a test checks). Plurals take i18next's suffixes by `Intl.PluralRules` category:
@@ -733,6 +735,72 @@ const en = {
       languageHint: 'For everyone who has not chosen a language of their own.',
       browserLanguage: "Each person's browser language",
       save: 'Save settings',
+    },
+  },
+  sso: {
+    title: 'Single sign-on',
+    intro:
+      'Members sign in with your identity provider (Google Workspace, Entra ID, Okta, Keycloak or any OpenID Connect provider). Register this redirect URI with it, with the scopes openid, email and profile:',
+    redirectUri: 'Redirect URI',
+    issuer: 'Issuer URL',
+    clientId: 'Client ID',
+    clientSecret: 'Client secret',
+    clientSecretSet: 'Client secret (set; leave empty to keep it)',
+    domains: 'Email domains that may join',
+    domainsHint:
+      'Someone new whose verified email is at one of these domains joins as a member when they first sign in; existing members sign in whatever their domain. One per line (at most {{max, number}}).',
+    offer: 'Offer single sign-on',
+    offerHint: 'The sign-in page shows a button for this organization.',
+    require: 'Require single sign-on for everyone except owners',
+    requireHint:
+      'Members, moderators and admins must sign in with single sign-on; passwords and guest joins stop working here. Owners keep their password, so nobody is locked out.',
+    save: 'Save single sign-on',
+    fields: {
+      issuer: 'The issuer URL',
+      clientId: 'The client ID',
+      clientSecret: 'The client secret',
+      allowedDomains: 'The list of email domains',
+      domain: 'The domain "{{domain}}"',
+    },
+    signIn: 'Sign in with single sign-on',
+    organization: 'Organization (as in its address, /t/your-organization)',
+    continue: 'Continue with single sign-on',
+    // The API's own English wording, which the browser tests also read.
+    required: SSO_REQUIRED_MESSAGE,
+    failures: SSO_FAILURES,
+  },
+  notifications: {
+    title: 'Notifications',
+    unread_one: 'Notifications, {{count, number}} unread',
+    unread_other: 'Notifications, {{count, number}} unread',
+    answered: 'Your question was answered',
+    newlyAnswered: 'New: your question was answered',
+    answeredLive: 'Answered live, in the room.',
+    markAllRead: 'Mark all as read',
+    loading: 'Loading…',
+    empty:
+      'Nothing yet. Choose “Notify me when answered” when you ask, and answers to your questions show up here.',
+    showOlder: 'Show older',
+    notifyMe: 'Notify me when answered',
+    accountIntro:
+      "When a question you asked to be told about is answered, the bell at the top of your organization's pages shows it.",
+    alsoEmail: 'Also email me when my questions are answered',
+    guestNoEmail: 'As a guest you are told in PulseStage only, never by email.',
+    emailOff: {
+      linkBroken: 'This link does not work',
+      linkBrokenDetail:
+        'It may be mistyped or cut short by your email program. Open it again from the email, or turn the emails off on your account page in PulseStage.',
+      unchanged: 'Nothing was changed',
+      tryAgain: 'Try again',
+      turningOff: 'Turning off the emails',
+      onAgain: 'Emails are on again',
+      off: 'You will get no more of these emails',
+      onDetail: 'You will get an email when a question you asked in {{tenant}} or elsewhere is answered.',
+      offDetail:
+        'PulseStage will not email you when your questions are answered. The bell in PulseStage still shows it.',
+      changeAnyTime: 'You can change this any time on your account page.',
+      turnOff: 'Turn them off',
+      turnOn: 'Turn them back on',
     },
   },
   errors: {

@@ -776,6 +776,88 @@ const es: Messages = {
       save: 'Guardar los ajustes',
     },
   },
+  sso: {
+    title: 'Inicio de sesión único',
+    intro:
+      'Los miembros inician sesión con su proveedor de identidad (Google Workspace, Entra ID, Okta, Keycloak o cualquier proveedor OpenID Connect). Registre en él esta URI de redirección, con los ámbitos openid, email y profile:',
+    redirectUri: 'URI de redirección',
+    issuer: 'URL del emisor',
+    clientId: 'ID de cliente',
+    clientSecret: 'Secreto de cliente',
+    clientSecretSet: 'Secreto de cliente (definido; déjelo vacío para conservarlo)',
+    domains: 'Dominios de correo que pueden unirse',
+    domainsHint:
+      'Una persona nueva cuyo correo verificado pertenezca a uno de estos dominios se une como miembro al iniciar sesión por primera vez; los miembros existentes inician sesión sea cual sea su dominio. Uno por línea (como máximo {{max, number}}).',
+    offer: 'Ofrecer inicio de sesión único',
+    offerHint: 'La página de inicio de sesión muestra un botón para esta organización.',
+    require: 'Exigir inicio de sesión único a todos salvo a los propietarios',
+    requireHint:
+      'Los miembros, moderadores y administradores deben iniciar sesión con inicio de sesión único; las contraseñas y el acceso como invitado dejan de funcionar aquí. Los propietarios conservan su contraseña, para que nadie quede bloqueado.',
+    save: 'Guardar inicio de sesión único',
+    fields: {
+      issuer: 'La URL del emisor',
+      clientId: 'El ID de cliente',
+      clientSecret: 'El secreto de cliente',
+      allowedDomains: 'La lista de dominios de correo',
+      domain: 'El dominio «{{domain}}»',
+    },
+    signIn: 'Iniciar sesión con inicio de sesión único',
+    organization: 'Organización (como en su dirección, /t/su-organizacion)',
+    continue: 'Continuar con inicio de sesión único',
+    required: 'Esta organización le exige iniciar sesión con inicio de sesión único',
+    failures: {
+      state:
+        'Este intento de inicio de sesión no corresponde a este navegador. Vuelva a iniciar el inicio de sesión único desde esta página.',
+      replayed: 'Este intento de inicio de sesión ya se utilizó. Vuelva a iniciar el inicio de sesión único.',
+      expired: 'Este intento de inicio de sesión caducó. Vuelva a iniciar el inicio de sesión único.',
+      unverified:
+        'Su proveedor de identidad no ha verificado su dirección de correo, por lo que no puede iniciar su sesión aquí.',
+      domain:
+        'El dominio de su dirección de correo no puede unirse a esta organización. Pida una invitación a un administrador.',
+      unreachable: 'No se pudo contactar con el proveedor de identidad. Inténtelo de nuevo en un momento.',
+      refused: 'El proveedor de identidad no inició su sesión.',
+      removed: 'Se le retiró de esta organización. Pida a un administrador que le vuelva a admitir.',
+      unavailable: 'Esta organización no ofrece inicio de sesión único.',
+      misconfigured:
+        'El inicio de sesión único no está bien configurado para esta organización. Pida a un administrador que lo revise.',
+    },
+  },
+  notifications: {
+    title: 'Notificaciones',
+    unread_one: 'Notificaciones, {{count, number}} sin leer',
+    unread_many: 'Notificaciones, {{count, number}} sin leer',
+    unread_other: 'Notificaciones, {{count, number}} sin leer',
+    answered: 'Su pregunta recibió respuesta',
+    newlyAnswered: 'Nuevo: su pregunta recibió respuesta',
+    answeredLive: 'Respondida en directo, en la sala.',
+    markAllRead: 'Marcar todo como leído',
+    loading: 'Cargando…',
+    empty:
+      'Nada por ahora. Elija «Avisarme cuando se responda» al preguntar, y las respuestas a sus preguntas aparecerán aquí.',
+    showOlder: 'Mostrar anteriores',
+    notifyMe: 'Avisarme cuando se responda',
+    accountIntro:
+      'Cuando se responde una pregunta de la que pidió aviso, la campana en la parte superior de las páginas de su organización lo muestra.',
+    alsoEmail: 'Enviarme también un correo cuando se respondan mis preguntas',
+    guestNoEmail: 'Como invitado, recibe los avisos solo en PulseStage, nunca por correo.',
+    emailOff: {
+      linkBroken: 'Este enlace no funciona',
+      linkBrokenDetail:
+        'Puede que esté mal escrito o que su programa de correo lo haya cortado. Ábralo de nuevo desde el correo, o desactive los correos en la página de su cuenta en PulseStage.',
+      unchanged: 'No se cambió nada',
+      tryAgain: 'Intentar de nuevo',
+      turningOff: 'Desactivando los correos',
+      onAgain: 'Los correos vuelven a estar activados',
+      off: 'No recibirá más estos correos',
+      onDetail:
+        'Recibirá un correo cuando se responda una pregunta que haya hecho en {{tenant}} o en otro lugar.',
+      offDetail:
+        'PulseStage no le enviará correos cuando se respondan sus preguntas. La campana de PulseStage lo sigue mostrando.',
+      changeAnyTime: 'Puede cambiarlo en cualquier momento en la página de su cuenta.',
+      turnOff: 'Desactivarlos',
+      turnOn: 'Volver a activarlos',
+    },
+  },
   errors: {
     unreachable: 'No se puede conectar con PulseStage. Compruebe su conexión; seguiremos intentándolo.',
     serverFailure: 'Algo salió mal. Inténtelo de nuevo en un momento.',

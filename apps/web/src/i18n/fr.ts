@@ -783,6 +783,88 @@ const fr: Messages = {
       save: 'Enregistrer les réglages',
     },
   },
+  sso: {
+    title: 'Authentification unique',
+    intro:
+      'Les membres se connectent avec votre fournisseur d’identité (Google Workspace, Entra ID, Okta, Keycloak ou tout fournisseur OpenID Connect). Enregistrez-y cette URI de redirection, avec les scopes openid, email et profile :',
+    redirectUri: 'URI de redirection',
+    issuer: 'URL de l’émetteur',
+    clientId: 'ID client',
+    clientSecret: 'Secret client',
+    clientSecretSet: 'Secret client (défini ; laissez vide pour le conserver)',
+    domains: 'Domaines de messagerie autorisés à rejoindre',
+    domainsHint:
+      'Une nouvelle personne dont l’adresse e-mail vérifiée appartient à l’un de ces domaines rejoint l’organisation comme membre à sa première connexion ; les membres existants se connectent quel que soit leur domaine. Un par ligne ({{max, number}} au maximum).',
+    offer: 'Proposer l’authentification unique',
+    offerHint: 'La page de connexion affiche un bouton pour cette organisation.',
+    require: 'Exiger l’authentification unique pour tous sauf les propriétaires',
+    requireHint:
+      'Les membres, modérateurs et administrateurs doivent se connecter par authentification unique ; les mots de passe et l’accès en tant qu’invité ne fonctionnent plus ici. Les propriétaires gardent leur mot de passe, afin que personne ne soit bloqué.',
+    save: 'Enregistrer l’authentification unique',
+    fields: {
+      issuer: 'L’URL de l’émetteur',
+      clientId: 'L’ID client',
+      clientSecret: 'Le secret client',
+      allowedDomains: 'La liste des domaines de messagerie',
+      domain: 'Le domaine « {{domain}} »',
+    },
+    signIn: 'Se connecter par authentification unique',
+    organization: 'Organisation (telle que dans son adresse, /t/votre-organisation)',
+    continue: 'Continuer avec l’authentification unique',
+    required: 'Cette organisation exige que vous vous connectiez par authentification unique',
+    failures: {
+      state:
+        'Cette tentative de connexion ne correspond pas à ce navigateur. Relancez l’authentification unique depuis cette page.',
+      replayed: 'Cette tentative de connexion a déjà été utilisée. Relancez l’authentification unique.',
+      expired: 'Cette tentative de connexion a expiré. Relancez l’authentification unique.',
+      unverified:
+        'Votre fournisseur d’identité n’a pas vérifié votre adresse e-mail ; il ne peut donc pas vous connecter ici.',
+      domain:
+        'Le domaine de votre adresse e-mail n’est pas autorisé à rejoindre cette organisation. Demandez une invitation à un administrateur.',
+      unreachable: 'Le fournisseur d’identité est injoignable. Réessayez dans un instant.',
+      refused: 'Le fournisseur d’identité ne vous a pas connecté.',
+      removed: 'Vous avez été retiré de cette organisation. Demandez à un administrateur de vous réintégrer.',
+      unavailable: 'Cette organisation ne propose pas l’authentification unique.',
+      misconfigured:
+        'L’authentification unique n’est pas correctement configurée pour cette organisation. Demandez à un administrateur de la vérifier.',
+    },
+  },
+  notifications: {
+    title: 'Notifications',
+    unread_one: 'Notifications, {{count, number}} non lue',
+    unread_many: 'Notifications, {{count, number}} non lues',
+    unread_other: 'Notifications, {{count, number}} non lues',
+    answered: 'Votre question a reçu une réponse',
+    newlyAnswered: 'Nouveau : votre question a reçu une réponse',
+    answeredLive: 'Réponse donnée en direct, dans la salle.',
+    markAllRead: 'Tout marquer comme lu',
+    loading: 'Chargement…',
+    empty:
+      'Rien pour l’instant. Choisissez « M’avertir de la réponse » en posant une question, et les réponses à vos questions s’afficheront ici.',
+    showOlder: 'Afficher les plus anciennes',
+    notifyMe: 'M’avertir de la réponse',
+    accountIntro:
+      'Lorsqu’une question pour laquelle vous avez demandé à être averti reçoit une réponse, la cloche en haut des pages de votre organisation l’indique.',
+    alsoEmail: 'M’envoyer aussi un e-mail lorsque mes questions reçoivent une réponse',
+    guestNoEmail: 'En tant qu’invité, vous êtes averti dans PulseStage uniquement, jamais par e-mail.',
+    emailOff: {
+      linkBroken: 'Ce lien ne fonctionne pas',
+      linkBrokenDetail:
+        'Il a peut-être été mal saisi ou tronqué par votre messagerie. Ouvrez-le à nouveau depuis l’e-mail, ou désactivez les e-mails sur la page de votre compte dans PulseStage.',
+      unchanged: 'Rien n’a été modifié',
+      tryAgain: 'Réessayer',
+      turningOff: 'Désactivation des e-mails',
+      onAgain: 'Les e-mails sont réactivés',
+      off: 'Vous ne recevrez plus ces e-mails',
+      onDetail:
+        'Vous recevrez un e-mail lorsqu’une question que vous avez posée dans {{tenant}} ou ailleurs reçoit une réponse.',
+      offDetail:
+        'PulseStage ne vous enverra plus d’e-mail lorsque vos questions reçoivent une réponse. La cloche dans PulseStage l’indique toujours.',
+      changeAnyTime: 'Vous pouvez modifier ce choix à tout moment sur la page de votre compte.',
+      turnOff: 'Les désactiver',
+      turnOn: 'Les réactiver',
+    },
+  },
   errors: {
     unreachable: 'Impossible de joindre PulseStage. Vérifiez votre connexion ; nous continuons d’essayer.',
     serverFailure: 'Un problème est survenu. Réessayez dans un instant.',

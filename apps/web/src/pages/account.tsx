@@ -114,6 +114,7 @@ function Sessions() {
 
 /** Emails when one's questions are answered; the bell in each organization's header shows them anyway. */
 function AnswerEmails() {
+  const { t } = useTranslation();
   const setting = trpc.account.answerEmails.useQuery(undefined, { retry: false });
   const utils = trpc.useUtils();
   const update = trpc.account.setAnswerEmails.useMutation({
@@ -123,11 +124,8 @@ function AnswerEmails() {
   if (!setting.data) return null;
   const enabled = update.isPending ? update.variables.enabled : setting.data.enabled;
   return (
-    <Section title="Notifications">
-      <p className="mb-3 text-sm text-slate-600">
-        When a question you asked to be told about is answered, the bell at the top of your organization's
-        pages shows it.
-      </p>
+    <Section title={t('notifications.title')}>
+      <p className="mb-3 text-sm text-slate-600">{t('notifications.accountIntro')}</p>
       {setting.data.available ? (
         <label className="flex w-fit cursor-pointer items-center gap-2 text-sm font-medium text-slate-700">
           <input
@@ -139,10 +137,10 @@ function AnswerEmails() {
             onChange={(event) => update.mutate({ enabled: event.target.checked })}
             className="size-4 accent-indigo-600"
           />
-          Also email me when my questions are answered
+          {t('notifications.alsoEmail')}
         </label>
       ) : (
-        <p className="text-sm text-slate-600">As a guest you are told in PulseStage only, never by email.</p>
+        <p className="text-sm text-slate-600">{t('notifications.guestNoEmail')}</p>
       )}
       <ErrorNotice message={failure} className="mt-3" />
     </Section>

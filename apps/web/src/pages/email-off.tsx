@@ -1,16 +1,11 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { AuthCard } from '../components/form';
 import { Spinner } from '../components/spinner';
 import { errorCode, errorMessage, isUnreachable } from '../lib/errors';
 import { isLinkToken } from '../lib/pulse';
 import { trpc } from '../trpc';
-
-const NOT_VALID = {
-  title: 'This link does not work',
-  detail:
-    'It may be mistyped or cut short by your email program. Open it again from the email, or turn the emails off on your account page in PulseStage.',
-};
 
 const primaryButton =
   'rounded-xl bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:bg-slate-300';
@@ -21,6 +16,7 @@ const primaryButton =
  * fetches the link changes nothing), and the page offers to turn them back on.
  */
 export default function EmailOff() {
+  const { t } = useTranslation();
   const { token = '' } = useParams();
   const wellFormed = isLinkToken(token);
   const setEmail = trpc.notification.setEmailByLink.useMutation();
@@ -34,14 +30,14 @@ export default function EmailOff() {
 
   if (!wellFormed || errorCode(setEmail.error) === 'NOT_FOUND') {
     return (
-      <AuthCard title={NOT_VALID.title}>
-        <p className="text-slate-600">{NOT_VALID.detail}</p>
+      <AuthCard title={t('notifications.emailOff.linkBroken')}>
+        <p className="text-slate-600">{t('notifications.emailOff.linkBrokenDetail')}</p>
       </AuthCard>
     );
   }
   if (setEmail.isError) {
     return (
-      <AuthCard title="Nothing was changed">
+      <AuthCard title={t('notifications.emailOff.unchanged')}>
         <p className="text-slate-600" role="alert">
           {errorMessage(setEmail.error)}
         </p>
@@ -51,30 +47,30 @@ export default function EmailOff() {
             onClick={() => mutate({ token, enabled: setEmail.variables?.enabled ?? false })}
             className={`mt-4 ${primaryButton}`}
           >
-            Try again
+            {t('notifications.emailOff.tryAgain')}
           </button>
         )}
       </AuthCard>
     );
   }
-  if (!setEmail.data) return <Spinner label="Turning off the emails" />;
+  if (!setEmail.data) return <Spinner label={t('notifications.emailOff.turningOff')} />;
   const { enabled, tenantName } = setEmail.data;
   return (
-    <AuthCard title={enabled ? 'Emails are on again' : 'You will get no more of these emails'}>
+    <AuthCard title={t(enabled ? 'notifications.emailOff.onAgain' : 'notifications.emailOff.off')}>
       <div className="flex flex-col gap-4 text-slate-700" data-testid="email-setting" data-enabled={enabled}>
         <p>
           {enabled
-            ? `You will get an email when a question you asked in ${tenantName} or elsewhere is answered.`
-            : 'PulseStage will not email you when your questions are answered. The bell in PulseStage still shows it.'}
+            ? t('notifications.emailOff.onDetail', { tenant: tenantName })
+            : t('notifications.emailOff.offDetail')}
         </p>
-        <p className="text-sm text-slate-600">You can change this any time on your account page.</p>
+        <p className="text-sm text-slate-600">{t('notifications.emailOff.changeAnyTime')}</p>
         <button
           type="button"
           disabled={setEmail.isPending}
           onClick={() => mutate({ token, enabled: !enabled })}
           className={`self-start ${primaryButton}`}
         >
-          {enabled ? 'Turn them off' : 'Turn them back on'}
+          {t(enabled ? 'notifications.emailOff.turnOff' : 'notifications.emailOff.turnOn')}
         </button>
       </div>
     </AuthCard>

@@ -25,6 +25,7 @@ export default function Join() {
     onSuccess: ({ tenant }) => credentialsChanged(`/t/${tenant}`),
   });
   const failure = useFailureNotice([join]);
+  const ssoRequired = failure === SSO_REQUIRED_MESSAGE;
   if (link.isPending || me.isPending) return <Spinner label={t('join.opening')} />;
   if (link.isError) {
     return (
@@ -40,8 +41,8 @@ export default function Join() {
   };
   return (
     <AuthCard title={t('join.title', { name: link.data.name })}>
-      <ErrorNotice message={failure} />
-      {failure === SSO_REQUIRED_MESSAGE && (
+      <ErrorNotice message={ssoRequired ? t('sso.required') : failure} />
+      {ssoRequired && (
         <div className="mb-4">
           <SsoButton tenant={link.data.tenant} />
         </div>

@@ -1,4 +1,4 @@
-import { isSsoFailure, SSO_FAILURES } from '@pulsestage/contracts/sso-messages';
+import { isSsoFailure } from '@pulsestage/contracts/sso-messages';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -19,9 +19,10 @@ function useTenantOfPage(next: string): string | null {
 
 /** Why single sign-on sent the person back here, if it did. */
 function useSsoFailure(): string | null {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const failure = params.get('sso_error');
-  return isSsoFailure(failure) ? SSO_FAILURES[failure] : null;
+  return isSsoFailure(failure) ? t(`sso.failures.${failure}`) : null;
 }
 
 export default function SignIn() {

@@ -119,7 +119,7 @@ export function TenantLayout() {
     return (
       <main className="mx-auto max-w-lg p-8 text-center">
         <h1 className="text-xl font-semibold">{t('tenant.unavailable')}</h1>
-        <p className="mt-2 text-slate-600">{errorMessage(tenant.error)}</p>
+        <p className="mt-2 text-slate-600">{ssoRequired ? t('sso.required') : errorMessage(tenant.error)}</p>
         {ssoRequired && (
           <div className="mx-auto mt-4 max-w-xs">
             <SsoButton tenant={slug} next={location.pathname} />
