@@ -19,6 +19,7 @@ import { meetings } from './migrations/004-meetings.js';
 import { safety } from './migrations/005-safety.js';
 import { auditIndexes } from './migrations/006-audit.js';
 import { pulse } from './migrations/007-pulse.js';
+import { similarQuestions } from './migrations/009-similar-questions.js';
 import type { Database, DatabaseSchema } from './schema.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -97,6 +98,7 @@ export const MIGRATIONS = {
   '005-safety': safety,
   '006-audit': auditIndexes,
   '007-pulse': pulse,
+  '009-similar-questions': similarQuestions,
 } as const satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;

@@ -156,6 +156,9 @@ export interface QuestionTable {
   /** Hidden by a moderator: kept, listed to moderators only, restorable. */
   hiddenAt: IsoTime | null;
   editedAt: IsoTime | null;
+  /** The question a moderator merged this duplicate into (`rejectedAt` is set too). */
+  mergedIntoId: string | null;
+  mergedAt: IsoTime | null;
 }
 
 export interface UpvoteTable {

@@ -2,6 +2,7 @@ import type { OwnQuestion, Question, QuestionListInput, QuestionStatus, Tag } fr
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
+import { textMatches } from './text-match.js';
 
 export interface QuestionRow {
   id: string;
@@ -23,6 +24,9 @@ export interface QuestionRow {
   /** Set while a moderator hides it: then only moderators see it. */
   hiddenAt: string | null;
   editedAt: string | null;
+  /** Set once a moderator merged it into another question (`rejectedAt` is set then too). */
+  mergedAt: string | null;
+  mergedIntoId: string | null;
 }
 
 /** Where a question lives: the meeting is always checked together with its tenant. */
@@ -50,6 +54,8 @@ function selectQuestions(db: Executor, scope: MeetingScope, viewerId: string) {
       'q.rejectedAt',
       'q.hiddenAt',
       'q.editedAt',
+      'q.mergedAt',
+      'q.mergedIntoId',
       eb('q.authorId', '=', viewerId).as('mine'),
       eb
         .selectFrom('upvotes')
@@ -181,20 +187,52 @@ async function tagsByQuestion(db: Executor, questionIds: string[]): Promise<Map<
   return tags;
 }
 
-/** Adds its tags and drops the author: no participant ever learns who asked. */
-function toOwnQuestion({ authorId: _author, hiddenAt, ...row }: QuestionRow, tags: Tag[]): OwnQuestion {
-  return { ...row, pinned: row.pinnedAt !== null, hidden: hiddenAt !== null, tags };
+/** The text of each of these questions that every member can see (open or answered, shown), by id. */
+async function publicBodies(db: Executor, questionIds: string[]): Promise<Map<string, string>> {
+  if (questionIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('questions')
+    .select(['id', 'body'])
+    .where('id', 'in', questionIds)
+    .where('status', 'in', ['OPEN', 'ANSWERED'])
+    .where('hiddenAt', 'is', null)
+    .where('rejectedAt', 'is', null)
+    .execute();
+  return new Map(rows.map(({ id, body }) => [id, body]));
 }
 
-/** For lists where nothing is rejected. */
-const withoutRejection = ({ rejectedAt: _rejected, ...question }: OwnQuestion): Question => question;
+/** Adds its tags and drops the author: no participant ever learns who asked. */
+function toOwnQuestion(
+  { authorId: _author, hiddenAt, mergedIntoId, ...row }: QuestionRow,
+  tags: Tag[],
+  mergedIntoBody: string | undefined,
+): OwnQuestion {
+  const mergedInto =
+    mergedIntoId && mergedIntoBody !== undefined ? { id: mergedIntoId, body: mergedIntoBody } : null;
+  return { ...row, pinned: row.pinnedAt !== null, hidden: hiddenAt !== null, tags, mergedInto };
+}
 
+/** For lists where nothing is rejected or merged. */
+const withoutRejection = ({
+  rejectedAt: _rejected,
+  mergedAt: _merged,
+  mergedInto: _into,
+  ...question
+}: OwnQuestion): Question => question;
+
+/** The question a merged one joined is named only while everyone can see it. */
 export async function toOwnQuestions(db: Executor, rows: QuestionRow[]): Promise<OwnQuestion[]> {
   const tags = await tagsByQuestion(
     db,
     rows.map((row) => row.id),
   );
-  return rows.map((row) => toOwnQuestion(row, tags.get(row.id) ?? []));
+  const targets = await publicBodies(
+    db,
+    rows.flatMap((row) => (row.mergedIntoId ? [row.mergedIntoId] : [])),
+  );
+  return rows.map((row) =>
+    toOwnQuestion(row, tags.get(row.id) ?? [], row.mergedIntoId ? targets.get(row.mergedIntoId) : undefined),
+  );
 }
 
 export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Question[]> {
@@ -203,7 +241,7 @@ export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Qu
 
 export async function toQuestion(db: Executor, row: QuestionRow): Promise<Question> {
   const tags = await tagsByQuestion(db, [row.id]);
-  return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? []));
+  return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? [], undefined));
 }
 
 interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'meetingId' | 'status' | 'hidden'> {
@@ -307,4 +345,27 @@ export async function listAuthoredQuestions(
   }
   query = query.orderBy('q.submittedAt', 'desc').orderBy('q.id', 'desc');
   return pageOf(query, page.limit, (last) => ['mine', last.submittedAt, last.id]);
+}
+
+/**
+ * The open questions of the meeting every member can see whose text is closest to `terms`, closest
+ * first: never one under review, hidden, rejected or merged.
+ */
+export async function listSimilarQuestions(
+  db: Executor,
+  scope: MeetingScope,
+  viewerId: string,
+  terms: readonly string[],
+  limit: number,
+): Promise<QuestionRow[]> {
+  const rows = await selectQuestions(db, scope, viewerId)
+    .innerJoin(textMatches(db, scope, terms), (join) => join.onRef('match.questionId', '=', 'q.id'))
+    .where('q.status', '=', 'OPEN')
+    .where('q.hiddenAt', 'is', null)
+    .where('q.rejectedAt', 'is', null)
+    .orderBy('match.score', 'desc')
+    .orderBy('q.submittedAt', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toRow);
 }

@@ -6,9 +6,11 @@ import {
   questionEditInput,
   questionInput,
   questionListInput,
+  questionMergeInput,
   questionMineInput,
   questionPage,
   questionPinInput,
+  questionSimilarInput,
   questionSubmitInput,
   questionTagInput,
   queueFreezeInput,
@@ -21,8 +23,10 @@ import {
 import { z } from 'zod';
 import { router, tenantProcedure } from '../trpc/trpc.js';
 import * as curation from './curation.js';
+import { mergeQuestion } from './merge.js';
 import { freezeQueue, readQueueState } from './queue.js';
 import * as questions from './service.js';
+import { findSimilarQuestions } from './similar.js';
 import { createTag, listTags } from './tags.js';
 
 export const questionRouter = router({
@@ -34,6 +38,10 @@ export const questionRouter = router({
     .input(questionInput)
     .output(question)
     .query(({ ctx, input }) => questions.getVisibleQuestion(ctx.db, ctx.access, input)),
+  similar: tenantProcedure('participate')
+    .input(questionSimilarInput)
+    .output(z.array(question))
+    .query(({ ctx, input }) => findSimilarQuestions(ctx.db, ctx.access, input)),
   mine: tenantProcedure('participate')
     .input(questionMineInput)
     .output(ownQuestionPage)
@@ -90,6 +98,10 @@ export const questionRouter = router({
     .input(questionInput)
     .output(question)
     .mutation(({ ctx, input }) => curation.restoreQuestion(ctx.db, ctx.access, input)),
+  merge: tenantProcedure('moderate')
+    .input(questionMergeInput)
+    .output(question)
+    .mutation(({ ctx, input }) => mergeQuestion(ctx.db, ctx.access, input)),
   reopen: tenantProcedure('moderate')
     .input(questionInput)
     .output(question)

@@ -108,6 +108,8 @@ function newQuestion(
     rejectedAt: null,
     hiddenAt: null,
     editedAt: null,
+    mergedAt: null,
+    mergedIntoId: null,
   } satisfies QuestionRow;
 }
 

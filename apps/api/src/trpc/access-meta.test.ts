@@ -112,6 +112,7 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'question.hide': false,
   'question.restore': false,
   'question.reopen': false,
+  'question.merge': false,
   'queue.freeze': false,
   'meeting.create': false,
   'meeting.update': false,

@@ -12,6 +12,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'question.untag': 'Untagged a question',
   'question.approve': 'Approved a question',
   'question.reject': 'Rejected a question',
+  'question.merge': 'Merged a duplicate question',
   'question.reopen': 'Reopened a question',
   'meeting.create': 'Created a meeting',
   'meeting.update': 'Changed a meeting',
