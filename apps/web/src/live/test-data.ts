@@ -40,7 +40,14 @@ export function makeQuestion(overrides: Partial<Question> = {}): Question {
 
 /** A question as the caller's own list holds it. */
 export function makeOwnQuestion(overrides: Partial<OwnQuestion> = {}): OwnQuestion {
-  return ownQuestionSchema.parse({ ...makeQuestion(), mine: true, rejectedAt: null, ...overrides });
+  return ownQuestionSchema.parse({
+    ...makeQuestion(),
+    mine: true,
+    rejectedAt: null,
+    mergedAt: null,
+    mergedInto: null,
+    ...overrides,
+  });
 }
 
 export function deepFreeze<T>(value: T): T {
