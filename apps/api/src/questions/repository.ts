@@ -2,7 +2,7 @@ import type { OwnQuestion, Question, QuestionListInput, QuestionStatus, Tag } fr
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
-import { textMatches } from './text-match.js';
+import { textMatch } from './text-match.js';
 
 export interface QuestionRow {
   id: string;
@@ -349,7 +349,8 @@ export async function listAuthoredQuestions(
 
 /**
  * The open questions of the meeting every member can see whose text is closest to `terms`, closest
- * first: never one under review, hidden, rejected or merged.
+ * first: never one under review, hidden, rejected or merged. Ranked on ids alone first, so that only the
+ * few it returns have their votes counted.
  */
 export async function listSimilarQuestions(
   db: Executor,
@@ -358,14 +359,23 @@ export async function listSimilarQuestions(
   terms: readonly string[],
   limit: number,
 ): Promise<QuestionRow[]> {
-  const rows = await selectQuestions(db, scope, viewerId)
-    .innerJoin(textMatches(db, scope, terms), (join) => join.onRef('match.questionId', '=', 'q.id'))
+  const text = textMatch(db, terms);
+  const ranked = await db
+    .selectFrom(text.source)
+    .crossJoin('questions as q')
+    .where(text.matches)
+    .where('q.tenantId', '=', scope.tenantId)
+    .where('q.meetingId', '=', scope.meetingId)
     .where('q.status', '=', 'OPEN')
     .where('q.hiddenAt', 'is', null)
     .where('q.rejectedAt', 'is', null)
-    .orderBy('match.score', 'desc')
+    .select('q.id')
+    .orderBy(text.score, 'desc')
     .orderBy('q.submittedAt', 'desc')
     .limit(limit)
     .execute();
-  return rows.map(toRow);
+  const ids = ranked.map(({ id }) => id);
+  if (ids.length === 0) return [];
+  const rows = await selectQuestions(db, scope, viewerId).where('q.id', 'in', ids).execute();
+  return rows.map(toRow).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
 }

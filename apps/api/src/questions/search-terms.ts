@@ -8,7 +8,7 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-const MAX_TERMS = 12;
+const MAX_TERMS = 8;
 const MIN_TERM_LENGTH = 2;
 
 /**

@@ -3,7 +3,8 @@ import { isPostgres } from '../dialect.js';
 
 /**
  * Similar questions and merges. A text index of question bodies ranks the open questions that say
- * much the same as the text being typed: on PostgreSQL a GIN index of the body's English `tsvector`; on
+ * much the same as the text being typed: on PostgreSQL a stored English `tsvector` of the body (computed
+ * once per write, not per search) with a GIN index; on
  * SQLite an FTS5 table over `questions` (external content, by rowid) that triggers keep in step.
  * A duplicate merged into another question stays for its author only, like a rejected one, and says
  * which question it joined.
@@ -13,9 +14,11 @@ export const similarQuestions: Migration = {
     await db.schema.alterTable('questions').addColumn('merged_into_id', 'text').execute();
     await db.schema.alterTable('questions').addColumn('merged_at', 'text').execute();
     if (isPostgres(db)) {
-      await sql`create index questions_body_search on questions using gin (to_tsvector('english', body))`.execute(
-        db,
-      );
+      await sql`
+        alter table questions
+        add column body_search tsvector generated always as (to_tsvector('english', body)) stored
+      `.execute(db);
+      await sql`create index questions_body_search on questions using gin (body_search)`.execute(db);
       return;
     }
     await sql`
