@@ -4,7 +4,14 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, openWindow, type Stage, signInToMeeting, startStage } from './browser';
+import {
+  accessibilityProblems,
+  openWindow,
+  type Stage,
+  screenshot,
+  signInToMeeting,
+  startStage,
+} from './browser';
 
 const LIVE = { timeout: 30_000, interval: 100 };
 
@@ -13,6 +20,16 @@ const questionCard = (page: Page, body: string): Locator =>
 
 const countIn = async (scope: Locator): Promise<number> =>
   Number((await scope.getByTestId('vote-count').first().textContent())?.match(/\d+/)?.[0]);
+
+/** Readable and labelled in both themes, with a screenshot of each to look at. */
+async function expectAccessibleInBothThemes(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    expect(await accessibilityProblems(page), colorScheme).toEqual([]);
+    await screenshot(page, `${name}-${colorScheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
 
 async function ask(page: Page, body: string): Promise<void> {
   await page.getByLabel('Ask a question').fill(body);
@@ -57,7 +74,7 @@ describe('similar questions and merging duplicates', () => {
     expect(await suggestions.getByRole('heading').textContent()).toBe('Already asked? Upvote it instead');
     // The suggestions open below the Send button: it stays where the thumb is.
     expect((await send.boundingBox())?.y).toBe(before?.y);
-    expect(await accessibilityProblems(alice)).toEqual([]);
+    await expectAccessibleInBothThemes(alice, 'similar-suggestions-phone');
 
     expect(await countIn(suggestion)).toBe(0);
     await suggestion.getByTestId('vote').click();
@@ -83,7 +100,7 @@ describe('similar questions and merging duplicates', () => {
     const picker = moderator.getByTestId('merge-picker');
     const choice = picker.locator('li', { hasText: target });
     await choice.waitFor();
-    expect(await accessibilityProblems(moderator)).toEqual([]);
+    await expectAccessibleInBothThemes(moderator, 'merge-picker-phone');
     await choice.getByRole('button', { name: 'Merge into this' }).click();
     const confirmation = choice.getByRole('group', { name: 'Merge into this?' });
     expect(await confirmation.textContent()).toContain('disappears for everyone');

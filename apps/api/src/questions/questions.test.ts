@@ -1100,6 +1100,8 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
         expect(strictOwnQuestion.parse(rejected)).toEqual({
           ...pending,
           rejectedAt: expect.stringMatching(ISO),
+          mergedAt: null,
+          mergedInto: null,
         });
         expect(await ownIds(member2)).not.toContain(pending.id);
         expect(await ownIds(moderator)).not.toContain(pending.id);
