@@ -22,7 +22,8 @@ const countIn = async (scope: Locator): Promise<number> =>
   Number((await scope.getByTestId('vote-count').first().textContent())?.match(/\d+/)?.[0]);
 
 /** Readable and labelled in both themes, with a screenshot of each to look at. */
-async function expectAccessibleInBothThemes(page: Page, name: string): Promise<void> {
+async function expectAccessibleInBothThemes(page: Page, shown: Locator, name: string): Promise<void> {
+  await shown.scrollIntoViewIfNeeded();
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     expect(await accessibilityProblems(page), colorScheme).toEqual([]);
@@ -63,18 +64,19 @@ describe('similar questions and merging duplicates', () => {
     await ask(bob, asked);
     await questionCard(alice, asked).waitFor();
 
+    const box = alice.getByLabel('Ask a question');
     const send = alice.getByRole('button', { name: 'Send' });
-    const before = await send.boundingBox();
-    await alice
-      .getByLabel('Ask a question')
-      .pressSequentially('When is the rooftop garden reopening', { delay: 20 });
+    /** Where Send sits under the box, whatever the page's scroll. */
+    const sendOffset = async () => ((await send.boundingBox())?.y ?? 0) - ((await box.boundingBox())?.y ?? 0);
+    const before = await sendOffset();
+    await box.pressSequentially('When is the rooftop garden reopening', { delay: 20 });
     const suggestions = alice.getByTestId('similar-questions');
     const suggestion = suggestions.locator('li', { hasText: asked });
     await suggestion.waitFor();
     expect(await suggestions.getByRole('heading').textContent()).toBe('Already asked? Upvote it instead');
     // The suggestions open below the Send button: it stays where the thumb is.
-    expect((await send.boundingBox())?.y).toBe(before?.y);
-    await expectAccessibleInBothThemes(alice, 'similar-suggestions-phone');
+    expect(await sendOffset()).toBe(before);
+    await expectAccessibleInBothThemes(alice, suggestions, 'similar-suggestions-phone');
 
     expect(await countIn(suggestion)).toBe(0);
     await suggestion.getByTestId('vote').click();
@@ -100,7 +102,7 @@ describe('similar questions and merging duplicates', () => {
     const picker = moderator.getByTestId('merge-picker');
     const choice = picker.locator('li', { hasText: target });
     await choice.waitFor();
-    await expectAccessibleInBothThemes(moderator, 'merge-picker-phone');
+    await expectAccessibleInBothThemes(moderator, picker, 'merge-picker-phone');
     await choice.getByRole('button', { name: 'Merge into this' }).click();
     const confirmation = choice.getByRole('group', { name: 'Merge into this?' });
     expect(await confirmation.textContent()).toContain('disappears for everyone');

@@ -33,7 +33,7 @@ function MergeTargets({ question, where, onMerge }: MergePickerProps) {
         type="search"
         value={search}
         onChange={(event) => setSearch(event.target.value)}
-        placeholder="Similar questions are listed; type to search"
+        placeholder="Search open questions"
         className="mt-1 w-full rounded-xl border-0 p-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600"
       />
       {targets.length === 0 ? (
@@ -44,16 +44,18 @@ function MergeTargets({ question, where, onMerge }: MergePickerProps) {
             <li
               key={target.id}
               data-question-id={target.id}
-              className="flex flex-wrap items-center gap-2 rounded-xl bg-white p-2 ring-1 ring-slate-200"
+              className="flex flex-col gap-2 rounded-xl bg-white p-2 ring-1 ring-slate-200"
             >
-              <span className="min-w-0 flex-1 break-words text-sm text-slate-900">{target.body}</span>
-              <span className="text-xs tabular-nums text-slate-600">{target.upvoteCount} upvotes</span>
-              <ConfirmButton
-                label="Merge into this"
-                warning="The question disappears for everyone; its upvotes and its author’s vote go to this one, and its author sees it as merged. This cannot be undone."
-                className={`${button} text-indigo-700 ring-indigo-300`}
-                onConfirm={() => onMerge(question, target)}
-              />
+              <p className="break-words text-sm text-slate-900">{target.body}</p>
+              <div className="flex flex-wrap items-center gap-2">
+                <span className="text-xs tabular-nums text-slate-600">{target.upvoteCount} upvotes</span>
+                <ConfirmButton
+                  label="Merge into this"
+                  warning="The question disappears for everyone; its upvotes and its author’s vote go to this one, and its author sees it as merged. This cannot be undone."
+                  className={`${button} text-indigo-700 ring-indigo-300`}
+                  onConfirm={() => onMerge(question, target)}
+                />
+              </div>
             </li>
           ))}
         </ul>
