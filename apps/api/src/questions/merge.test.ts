@@ -104,6 +104,11 @@ describe.each(DIALECTS)('merging a duplicate question on %s', (dialect) => {
       expect(await errorCodeOf(caller.question.get.query(ref))).toBe('NOT_FOUND');
     }
     expect(await errorCodeOf(upvote(targetAuthor, where, duplicate))).toBe('NOT_FOUND');
+    // Like a rejected or withdrawn question's, its text is gone from the stream a client replays.
+    const created = (await eventsOf(app, app.tenantIds.alpha)).find(
+      (event) => event.type === 'question:created' && (event.data as { id: string }).id === duplicate.id,
+    );
+    expect(created?.data).toMatchObject({ id: duplicate.id, body: '' });
 
     const [own] = (await duplicateAuthor.question.mine.query(where)).items;
     expect(own).toMatchObject({

@@ -9,6 +9,7 @@ import { visibleQuestion } from './change.js';
 import { markMerged, moveUpvotes } from './changes-repository.js';
 import { removedEvent } from './events.js';
 import { scopeOf } from './meeting-access.js';
+import { redactQuestionText } from './redaction.js';
 import { countUpvotes, findQuestion, findVoteTargets, lockQuestion, toQuestion } from './repository.js';
 import { checkCanMerge } from './rules.js';
 
@@ -32,6 +33,7 @@ async function merge(trx: Executor, access: TenantAccess, input: MergeInput): Pr
   const target = checkCanMerge(duplicate, targets.get(input.intoQuestionId));
   await moveUpvotes(trx, duplicate, target);
   await markMerged(trx, duplicate.id, target.id);
+  await redactQuestionText(trx, tenantId, duplicate);
   const firstSeq = await reserveSequences(trx, tenantId, 2);
   // Counted after the reservation, so that the event's count is the one as of its place in the stream.
   const upvoteCount = (await countUpvotes(trx, [target.id])).get(target.id) ?? 0;
