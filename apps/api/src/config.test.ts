@@ -103,6 +103,7 @@ describe('configuration', () => {
         guestJoinsPerAddress: 300,
         linksAndTokensPerAdmin: 30,
         codeGuessesPerAddress: 100,
+        similarLookupsPerPerson: 120,
       },
       batchMax: 10,
     });
@@ -123,6 +124,7 @@ describe('configuration', () => {
       RATE_LIMIT_GUEST_JOINS_PER_ADDRESS: '3000',
       RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN: '3',
       RATE_LIMIT_CODE_GUESSES_PER_ADDRESS: '400',
+      RATE_LIMIT_SIMILAR_PER_PERSON: '600',
       RATE_LIMIT_BATCH_MAX: '20',
     }).rateLimits;
     expect(tuned).toEqual({
@@ -135,6 +137,7 @@ describe('configuration', () => {
         guestJoinsPerAddress: 3000,
         linksAndTokensPerAdmin: 3,
         codeGuessesPerAddress: 400,
+        similarLookupsPerPerson: 600,
       },
       batchMax: 20,
     });

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'question.approve',
   'question.reject',
   'question.reopen',
+  'question.merge',
   'meeting.create',
   'meeting.update',
   'meeting.open',

@@ -59,13 +59,16 @@ export type UpvoteResult = z.infer<typeof upvoteResult>;
 export const eventSequence = z.number().int().nonnegative();
 
 /**
- * `question.mine`: the caller's own questions, newest first, rejected ones included: only their author
- * sees a rejection (`rejectedAt`), never who rejected it.
+ * `question.mine`: the caller's own questions, newest first, rejected and merged ones included: only
+ * their author sees a rejection (`rejectedAt`), never who rejected it. A merged question is taken down
+ * too (`rejectedAt` and `mergedAt`); `mergedInto` is the question it joined, while everyone can see it.
  */
 export const ownQuestion = question.extend({
   rejectedAt: isoDateTime.nullable(),
   /** The author asked to be told when it is answered; nobody else learns it. */
   notifyWhenAnswered: z.boolean(),
+  mergedAt: isoDateTime.nullable(),
+  mergedInto: z.object({ id: uuid, body: z.string() }).nullable(),
 });
 export type OwnQuestion = z.infer<typeof ownQuestion>;
 export const ownQuestionPage = z.object({

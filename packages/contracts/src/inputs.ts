@@ -146,6 +146,11 @@ export const questionAnswerInput = questionScoped.extend({
   responseText: text(1, RESPONSE_TEXT_MAX).nullable().default(null),
 });
 export const questionEditInput = questionScoped.extend({ body: text(1, QUESTION_BODY_MAX) });
+/** The text being typed: open questions of the meeting that say much the same come back. */
+export const questionSimilarInput = meetingScoped.extend({ body: text(0, QUESTION_BODY_MAX) });
+export const SIMILAR_QUESTIONS_MAX = 5;
+/** A duplicate merged into another open question of the same meeting. */
+export const questionMergeInput = questionScoped.extend({ intoQuestionId: uuid });
 export const questionTagInput = questionScoped.extend({ tagId: uuid });
 export const questionPinInput = questionScoped.extend({ pinned: z.boolean() });
 export const queueFreezeInput = meetingScoped.extend({ frozen: z.boolean() });

@@ -15,6 +15,7 @@ import {
   questionAnswerInput,
   questionEditInput,
   questionInput,
+  questionMergeInput,
   questionPinInput,
   questionTagInput,
   queueFreezeInput,
@@ -237,6 +238,15 @@ export const AUDITED_PROCEDURES: Record<string, AuditRule> = {
   'question.approve': questionStatusChange(questionInput, 'question.approve', 'OPEN'),
   'question.reject': questionStatusChange(questionInput, 'question.reject', 'REJECTED'),
   'question.reopen': questionStatusChange(questionInput, 'question.reopen', 'OPEN'),
+  'question.merge': audited({
+    input: questionMergeInput,
+    describe: ({ input }) => ({
+      action: 'question.merge',
+      targetType: 'question',
+      targetId: input.questionId,
+      summary: { into: input.intoQuestionId },
+    }),
+  }),
   'queue.freeze': audited({
     input: queueFreezeInput,
     describe: ({ input }) => ({

@@ -20,6 +20,7 @@ import { safety } from './migrations/005-safety.js';
 import { auditIndexes } from './migrations/006-audit.js';
 import { pulse } from './migrations/007-pulse.js';
 import { sso } from './migrations/008-sso.js';
+import { similarQuestions } from './migrations/009-similar-questions.js';
 import { notifications } from './migrations/010-notifications.js';
 import { tenantLanguage } from './migrations/011-tenant-language.js';
 import type { Database, DatabaseSchema } from './schema.js';
@@ -101,6 +102,7 @@ export const MIGRATIONS = {
   '006-audit': auditIndexes,
   '007-pulse': pulse,
   '008-sso': sso,
+  '009-similar-questions': similarQuestions,
   '010-notifications': notifications,
   '011-tenant-language': tenantLanguage,
 } as const satisfies Record<string, Migration>;

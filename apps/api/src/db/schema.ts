@@ -194,6 +194,9 @@ export interface QuestionTable {
   editedAt: IsoTime | null;
   /** Its author asked to be told when it is answered; only the author learns this. */
   notifyAuthor: Generated<Flag>;
+  /** The question a moderator merged this duplicate into (`rejectedAt` is set too). */
+  mergedIntoId: string | null;
+  mergedAt: IsoTime | null;
 }
 
 export interface UpvoteTable {

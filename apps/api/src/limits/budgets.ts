@@ -21,6 +21,8 @@ export const RATE_LIMIT_DEFAULTS = {
   linksAndTokensPerAdmin: 30,
   /** Unknown meeting codes or join links tried from one address per 10 minutes. */
   codeGuessesPerAddress: 100,
+  /** Similar-question look-ups one person makes in one tenant per minute (the submit box asks as they type). */
+  similarLookupsPerPerson: 120,
 } as const;
 
 export type OperatorBudget = keyof typeof RATE_LIMIT_DEFAULTS;
@@ -42,6 +44,7 @@ export const WINDOW_SECONDS: Record<BudgetName, number> = {
   guestJoinsPerAddress: MINUTE,
   linksAndTokensPerAdmin: HOUR,
   codeGuessesPerAddress: 10 * MINUTE,
+  similarLookupsPerPerson: MINUTE,
   submitsPerPersonPerMeeting: MINUTE,
   upvotesPerPerson: MINUTE,
 };
@@ -67,6 +70,7 @@ export const rateLimitEnvironment = {
   RATE_LIMIT_GUEST_JOINS_PER_ADDRESS: count(RATE_LIMIT_DEFAULTS.guestJoinsPerAddress),
   RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN: count(RATE_LIMIT_DEFAULTS.linksAndTokensPerAdmin),
   RATE_LIMIT_CODE_GUESSES_PER_ADDRESS: count(RATE_LIMIT_DEFAULTS.codeGuessesPerAddress),
+  RATE_LIMIT_SIMILAR_PER_PERSON: count(RATE_LIMIT_DEFAULTS.similarLookupsPerPerson),
   RATE_LIMIT_BATCH_MAX: count(BATCH_MAX_DEFAULT),
 };
 
@@ -85,6 +89,7 @@ export function rateLimitSettings(enabled: boolean, values: RateLimitEnvironment
       guestJoinsPerAddress: values.RATE_LIMIT_GUEST_JOINS_PER_ADDRESS,
       linksAndTokensPerAdmin: values.RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN,
       codeGuessesPerAddress: values.RATE_LIMIT_CODE_GUESSES_PER_ADDRESS,
+      similarLookupsPerPerson: values.RATE_LIMIT_SIMILAR_PER_PERSON,
     },
     batchMax: values.RATE_LIMIT_BATCH_MAX,
   };

@@ -6,6 +6,7 @@ import {
   notificationEmailLinkInput,
   pulseLinkResponseInput,
   questionInput,
+  questionSimilarInput,
   questionSubmitInput,
   signInInput,
   signUpInput,
@@ -156,6 +157,15 @@ const linksAndTokensPerAdmin: CallLimit<TenantScoped> = {
   },
 };
 
+const similarLookupsPerPerson: CallLimit<TenantScoped> = {
+  budget: 'similarLookupsPerPerson',
+  refusal: 'Too many look-ups for similar questions',
+  spend: ({ caller, input }) => {
+    const person = personOf(caller);
+    return person ? { key: `${input.tenant}:${person}` } : undefined;
+  },
+};
+
 const submitsPerPersonPerMeeting: CallLimit<MeetingScoped> = {
   budget: 'submitsPerPersonPerMeeting',
   refusal: 'Too many questions in a row',
@@ -194,6 +204,7 @@ export const PROCEDURE_LIMITS: Readonly<Record<string, Planner>> = {
   'tenant.createJoinLink': limitedBy(tenantScoped, linksAndTokensPerAdmin),
   'tenant.createDisplayLink': limitedBy(tenantScoped, linksAndTokensPerAdmin),
   'tenant.createServiceToken': limitedBy(createServiceTokenInput, linksAndTokensPerAdmin),
+  'question.similar': limitedBy(questionSimilarInput, similarLookupsPerPerson),
   'question.submit': limitedBy(questionSubmitInput, submitsPerPersonPerMeeting),
   'question.upvote': limitedBy(questionInput, upvotesPerPerson),
   'question.removeUpvote': limitedBy(questionInput, upvotesPerPerson),

@@ -123,11 +123,12 @@ describe('rate limits, counted in memory', () => {
     expect(retryAfterHeaders([])).toEqual({});
   });
 
-  it('limits only procedures the router has: mutations, and the code preview that guesses go through', () => {
+  it('limits only procedures the router has: mutations, the code preview that guesses go through, and the look-ups made while typing', () => {
     const procedures = routerProcedures();
+    const limitedQueries = ['auth.joinLink', 'question.similar'];
     const limited = Object.keys(PROCEDURE_LIMITS).map((path) => `${path}: ${procedures[path]?._def.type}`);
     const expected = Object.keys(PROCEDURE_LIMITS).map(
-      (path) => `${path}: ${path === 'auth.joinLink' ? 'query' : 'mutation'}`,
+      (path) => `${path}: ${limitedQueries.includes(path) ? 'query' : 'mutation'}`,
     );
     expect(limited).toEqual(expected);
   });

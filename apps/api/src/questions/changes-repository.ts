@@ -63,3 +63,42 @@ export async function deleteUpvotes(trx: Executor, upvotes: readonly Upvote[]): 
     )
     .execute();
 }
+
+/**
+ * The duplicate's upvoters, and its author, upvote the target instead: each at most once, and never
+ * the target's own author.
+ */
+export async function moveUpvotes(
+  trx: Executor,
+  duplicate: Pick<QuestionRow, 'id' | 'authorId'>,
+  target: Pick<QuestionRow, 'id' | 'authorId'>,
+): Promise<void> {
+  const upvoters = await trx
+    .selectFrom('upvotes')
+    .select('voterId')
+    .where('questionId', '=', duplicate.id)
+    .execute();
+  const already = await trx
+    .selectFrom('upvotes')
+    .select('voterId')
+    .where('questionId', '=', target.id)
+    .execute();
+  const excluded = new Set([target.authorId, ...already.map(({ voterId }) => voterId)]);
+  const voters = new Set([duplicate.authorId, ...upvoters.map(({ voterId }) => voterId)]);
+  await insertUpvotes(
+    trx,
+    [...voters]
+      .filter((voterId) => !excluded.has(voterId))
+      .map((voterId) => ({ questionId: target.id, voterId })),
+  );
+}
+
+/** Takes the duplicate down like a rejection (its author alone still sees it), naming where it went. */
+export async function markMerged(trx: Executor, questionId: string, intoQuestionId: string): Promise<void> {
+  await markRejected(trx, questionId);
+  await trx
+    .updateTable('questions')
+    .set((eb) => ({ mergedIntoId: intoQuestionId, mergedAt: eb.ref('rejectedAt') }))
+    .where('id', '=', questionId)
+    .execute();
+}

@@ -1101,6 +1101,8 @@ describe.each(DIALECTS)('questions on %s', (dialect) => {
           ...pending,
           rejectedAt: expect.stringMatching(ISO),
           notifyWhenAnswered: false,
+          mergedAt: null,
+          mergedInto: null,
         });
         expect(await ownIds(member2)).not.toContain(pending.id);
         expect(await ownIds(moderator)).not.toContain(pending.id);

@@ -2,6 +2,7 @@ import type { OwnQuestion, Question, QuestionListInput, QuestionStatus, Tag } fr
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
+import { textMatch } from './text-match.js';
 
 export interface QuestionRow {
   id: string;
@@ -25,6 +26,9 @@ export interface QuestionRow {
   /** Set while a moderator hides it: then only moderators see it. */
   hiddenAt: string | null;
   editedAt: string | null;
+  /** Set once a moderator merged it into another question (`rejectedAt` is set then too). */
+  mergedAt: string | null;
+  mergedIntoId: string | null;
 }
 
 /** Where a question lives: the meeting is always checked together with its tenant. */
@@ -52,6 +56,8 @@ function selectQuestions(db: Executor, scope: MeetingScope, viewerId: string) {
       'q.rejectedAt',
       'q.hiddenAt',
       'q.editedAt',
+      'q.mergedAt',
+      'q.mergedIntoId',
       eb('q.authorId', '=', viewerId).as('mine'),
       eb.and([eb('q.authorId', '=', viewerId), eb('q.notifyAuthor', '=', 1)]).as('notifyWhenAnswered'),
       eb
@@ -185,24 +191,53 @@ async function tagsByQuestion(db: Executor, questionIds: string[]): Promise<Map<
   return tags;
 }
 
-/** Adds its tags and drops the author: no participant ever learns who asked. */
-function toOwnQuestion({ authorId: _author, hiddenAt, ...row }: QuestionRow, tags: Tag[]): OwnQuestion {
-  return { ...row, pinned: row.pinnedAt !== null, hidden: hiddenAt !== null, tags };
+/** The text of each of these questions that every member can see (open or answered, shown), by id. */
+async function publicBodies(db: Executor, questionIds: string[]): Promise<Map<string, string>> {
+  if (questionIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('questions')
+    .select(['id', 'body'])
+    .where('id', 'in', questionIds)
+    .where('status', 'in', ['OPEN', 'ANSWERED'])
+    .where('hiddenAt', 'is', null)
+    .where('rejectedAt', 'is', null)
+    .execute();
+  return new Map(rows.map(({ id, body }) => [id, body]));
 }
 
-/** For lists where nothing is rejected. */
+/** Adds its tags and drops the author: no participant ever learns who asked. */
+function toOwnQuestion(
+  { authorId: _author, hiddenAt, mergedIntoId, ...row }: QuestionRow,
+  tags: Tag[],
+  mergedIntoBody: string | undefined,
+): OwnQuestion {
+  const mergedInto =
+    mergedIntoId && mergedIntoBody !== undefined ? { id: mergedIntoId, body: mergedIntoBody } : null;
+  return { ...row, pinned: row.pinnedAt !== null, hidden: hiddenAt !== null, tags, mergedInto };
+}
+
+/** For lists where nothing is rejected or merged. */
 const withoutRejection = ({
   rejectedAt: _rejected,
   notifyWhenAnswered: _notify,
+  mergedAt: _merged,
+  mergedInto: _into,
   ...question
 }: OwnQuestion): Question => question;
 
+/** The question a merged one joined is named only while everyone can see it. */
 export async function toOwnQuestions(db: Executor, rows: QuestionRow[]): Promise<OwnQuestion[]> {
   const tags = await tagsByQuestion(
     db,
     rows.map((row) => row.id),
   );
-  return rows.map((row) => toOwnQuestion(row, tags.get(row.id) ?? []));
+  const targets = await publicBodies(
+    db,
+    rows.flatMap((row) => (row.mergedIntoId ? [row.mergedIntoId] : [])),
+  );
+  return rows.map((row) =>
+    toOwnQuestion(row, tags.get(row.id) ?? [], row.mergedIntoId ? targets.get(row.mergedIntoId) : undefined),
+  );
 }
 
 export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Question[]> {
@@ -211,7 +246,7 @@ export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Qu
 
 export async function toQuestion(db: Executor, row: QuestionRow): Promise<Question> {
   const tags = await tagsByQuestion(db, [row.id]);
-  return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? []));
+  return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? [], undefined));
 }
 
 interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'meetingId' | 'status' | 'hidden'> {
@@ -315,4 +350,37 @@ export async function listAuthoredQuestions(
   }
   query = query.orderBy('q.submittedAt', 'desc').orderBy('q.id', 'desc');
   return pageOf(query, page.limit, (last) => ['mine', last.submittedAt, last.id]);
+}
+
+/**
+ * The open questions of the meeting every member can see whose text is closest to `terms`, closest
+ * first: never one under review, hidden, rejected or merged. Ranked on ids alone first, so that only the
+ * few it returns have their votes counted.
+ */
+export async function listSimilarQuestions(
+  db: Executor,
+  scope: MeetingScope,
+  viewerId: string,
+  terms: readonly string[],
+  limit: number,
+): Promise<QuestionRow[]> {
+  const text = textMatch(db, terms);
+  const ranked = await db
+    .selectFrom(text.source)
+    .crossJoin('questions as q')
+    .where(text.matches)
+    .where('q.tenantId', '=', scope.tenantId)
+    .where('q.meetingId', '=', scope.meetingId)
+    .where('q.status', '=', 'OPEN')
+    .where('q.hiddenAt', 'is', null)
+    .where('q.rejectedAt', 'is', null)
+    .select('q.id')
+    .orderBy(text.score, 'desc')
+    .orderBy('q.submittedAt', 'desc')
+    .limit(limit)
+    .execute();
+  const ids = ranked.map(({ id }) => id);
+  if (ids.length === 0) return [];
+  const rows = await selectQuestions(db, scope, viewerId).where('q.id', 'in', ids).execute();
+  return rows.map(toRow).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
 }

@@ -6,11 +6,13 @@ import {
   questionEditInput,
   questionInput,
   questionListInput,
+  questionMergeInput,
   questionMineInput,
   questionNotifyInput,
   questionNotifySetting,
   questionPage,
   questionPinInput,
+  questionSimilarInput,
   questionSubmitInput,
   questionTagInput,
   queueFreezeInput,
@@ -24,8 +26,10 @@ import { z } from 'zod';
 import { setQuestionNotify } from '../notifications/service.js';
 import { router, tenantProcedure } from '../trpc/trpc.js';
 import * as curation from './curation.js';
+import { mergeQuestion } from './merge.js';
 import { freezeQueue, readQueueState } from './queue.js';
 import * as questions from './service.js';
+import { findSimilarQuestions } from './similar.js';
 import { createTag, listTags } from './tags.js';
 
 export const questionRouter = router({
@@ -37,6 +41,10 @@ export const questionRouter = router({
     .input(questionInput)
     .output(question)
     .query(({ ctx, input }) => questions.getVisibleQuestion(ctx.db, ctx.access, input)),
+  similar: tenantProcedure('participate')
+    .input(questionSimilarInput)
+    .output(z.array(question))
+    .query(({ ctx, input }) => findSimilarQuestions(ctx.db, ctx.access, input)),
   mine: tenantProcedure('participate')
     .input(questionMineInput)
     .output(ownQuestionPage)
@@ -98,6 +106,10 @@ export const questionRouter = router({
     .input(questionInput)
     .output(question)
     .mutation(({ ctx, input }) => curation.restoreQuestion(ctx.db, ctx.access, input)),
+  merge: tenantProcedure('moderate')
+    .input(questionMergeInput)
+    .output(question)
+    .mutation(({ ctx, input }) => mergeQuestion(ctx.db, ctx.access, input)),
   reopen: tenantProcedure('moderate')
     .input(questionInput)
     .output(question)

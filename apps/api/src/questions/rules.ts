@@ -133,3 +133,34 @@ export function checkCanList(filters: { status?: QuestionStatus; hidden?: boolea
   if (filters.status === 'UNDER_REVIEW') throw forbidden('Only moderators can list questions under review');
   if (filters.hidden) throw forbidden('Only moderators can list hidden questions');
 }
+
+/** What merging needs to know of each question. */
+interface MergeFacts extends QuestionFacts {
+  id: string;
+  meetingId: string;
+}
+
+/** Only an open, shown question can be merged, or merged into. */
+function checkMergeable(question: MergeFacts, which: string): void {
+  if (question.status === 'UNDER_REVIEW') {
+    throw preconditionFailed(`${which} is under review: approve or reject it first`);
+  }
+  if (question.hiddenAt !== null) throw preconditionFailed(`${which} is hidden: restore it first`);
+  if (question.status !== 'OPEN') throw preconditionFailed(`${which} is answered: only open questions merge`);
+}
+
+/**
+ * A duplicate merges into another open question of its own meeting. `target` is undefined when no
+ * question of the tenant has that id, or it was rejected or merged itself.
+ */
+export function checkCanMerge(duplicate: MergeFacts, target: MergeFacts | undefined): MergeFacts {
+  if (duplicate.id === target?.id)
+    throw badRequest('intoQuestionId: a question cannot be merged into itself');
+  if (!target) throw notFound('The question to merge into was not found');
+  if (target.meetingId !== duplicate.meetingId) {
+    throw badRequest('intoQuestionId: is a question of another meeting');
+  }
+  checkMergeable(duplicate, 'The question');
+  checkMergeable(target, 'The question to merge into');
+  return target;
+}

@@ -110,6 +110,8 @@ function newQuestion(
     rejectedAt: null,
     hiddenAt: null,
     editedAt: null,
+    mergedAt: null,
+    mergedIntoId: null,
   } satisfies QuestionRow;
 }
 

@@ -117,6 +117,7 @@ const CHANGES_ACCESS: Record<string, boolean> = {
   'question.setNotify': false,
   'notification.markRead': false,
   'notification.setEmailByLink': false,
+  'question.merge': false,
   'queue.freeze': false,
   'meeting.create': false,
   'meeting.update': false,

@@ -429,6 +429,12 @@ const TABLE: Record<string, Entry> = {
       notifyWhenAnswered: true,
     }),
   },
+  'question.similar': {
+    type: 'query',
+    caller: 'owner',
+    fields: { tenant: slug, meetingId: id, body: { kind: 'text', min: 0, max: 2000 } },
+    valid: (ids) => ({ tenant: 'alpha', meetingId: ids.meetingId, body: 'Is there uptime "*" NEAR (-x)?' }),
+  },
   'question.upvote': questionOnly,
   'question.removeUpvote': questionOnly,
   'question.answer': {
@@ -466,6 +472,12 @@ const TABLE: Record<string, Entry> = {
   'question.hide': questionOnly,
   'question.restore': questionOnly,
   'question.reopen': questionOnly,
+  'question.merge': {
+    type: 'mutation',
+    caller: 'owner',
+    fields: { ...inQuestion, intoQuestionId: id },
+    valid: (ids) => ({ ...questionOf(ids), intoQuestionId: ids.questionId }),
+  },
   'queue.state': meetingOnly('query'),
   'queue.freeze': {
     type: 'mutation',

@@ -153,6 +153,11 @@ const TABLE: Record<string, Entry> = {
     ['meetingId', 'questionId'],
   ),
   'question.mine': inMeeting('query'),
+  'question.similar': inMeeting('query', (tenant, o) => ({
+    tenant,
+    meetingId: o.meetingId,
+    body: 'confidential question about the merger',
+  })),
   'question.submit': scoped(
     'mutation',
     (tenant, o) => ({
@@ -184,6 +189,16 @@ const TABLE: Record<string, Entry> = {
   'question.hide': onQuestion(),
   'question.restore': onQuestion(),
   'question.reopen': onQuestion(),
+  'question.merge': scoped(
+    'mutation',
+    (tenant, o) => ({
+      tenant,
+      meetingId: o.meetingId,
+      questionId: o.questionId,
+      intoQuestionId: o.questionId,
+    }),
+    ['meetingId', 'questionId'],
+  ),
   'queue.state': inMeeting('query'),
   'queue.freeze': inMeeting('mutation', (tenant, o) => ({ tenant, meetingId: o.meetingId, frozen: true })),
   'events.subscribe': scoped('subscription'),

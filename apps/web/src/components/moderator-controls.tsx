@@ -5,6 +5,7 @@ import { useFailureNotice } from '../lib/failure';
 import type { Where } from '../lib/questions';
 import { sendOnLeave, trpc } from '../trpc';
 import { ConfirmButton } from './confirm-button';
+import { MergePicker } from './merge-picker';
 import { useUndo } from './undo-toast';
 
 /** Every moderator action on a meeting's queue, kept by the page so a failure outlives the selection. */
@@ -20,6 +21,7 @@ function useModeratorActions() {
     pin: trpc.question.pin.useMutation(),
     approve: trpc.question.approve.useMutation(),
     reject: trpc.question.reject.useMutation(),
+    merge: trpc.question.merge.useMutation(),
     freeze: trpc.queue.freeze.useMutation(),
   };
 }
@@ -50,6 +52,7 @@ export function useModeration(where: Where) {
     actions,
     undo,
     failure,
+    where,
     ids,
     togglePin(question: Question) {
       const pinned = !question.pinned;
@@ -243,13 +246,22 @@ function QueueButtons({ question, moderation }: { question: Question; moderation
           {t('meetings.reopen')}
         </button>
       ) : (
-        <button
-          type="button"
-          className={`${button} text-emerald-800 ring-emerald-300`}
-          onClick={() => moderation.answerLive(question)}
-        >
-          {t('question.answeredLive')} <kbd className="ml-1 text-xs text-slate-500">l</kbd>
-        </button>
+        <>
+          <button
+            type="button"
+            className={`${button} text-emerald-800 ring-emerald-300`}
+            onClick={() => moderation.answerLive(question)}
+          >
+            {t('question.answeredLive')} <kbd className="ml-1 text-xs text-slate-500">l</kbd>
+          </button>
+          <MergePicker
+            question={question}
+            where={moderation.where}
+            onMerge={(duplicate, target) =>
+              moderation.actions.merge.mutate({ ...moderation.ids(duplicate), intoQuestionId: target.id })
+            }
+          />
+        </>
       )}
       <button
         type="button"
@@ -349,7 +361,8 @@ function TagPicker({
 
 /**
  * What a moderator can do to the selected question: approve or reject it, answer it (with text or
- * live), reopen it, edit its text, tag, pin, hide it, or restore it once hidden.
+ * live), reopen it, merge it into the question it repeats, edit its text, tag, pin, hide it, or
+ * restore it once hidden.
  */
 export function ModeratorControls({ question, tags, answerBox, moderation }: ModeratorControlsProps) {
   const { t } = useTranslation();

@@ -1,11 +1,12 @@
 import type { OwnQuestion, Question } from '@pulsestage/contracts';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { useTimeAgo } from '../lib/time';
 import { TagChip } from './tag-chip';
 
-/** A question as any list holds it; the caller's own list also says whether it was rejected. */
-export type CardQuestion = Question & Partial<Pick<OwnQuestion, 'rejectedAt'>>;
+/** A question as any list holds it; the caller's own list also says whether it was rejected or merged. */
+export type CardQuestion = Question & Partial<Pick<OwnQuestion, 'rejectedAt' | 'mergedAt' | 'mergedInto'>>;
 
 /** "3 minutes ago", kept current while on screen. */
 function TimeAgo({ iso }: { iso: string }) {
@@ -14,6 +15,13 @@ function TimeAgo({ iso }: { iso: string }) {
 
 function StatusBadge({ question }: { question: CardQuestion }) {
   const { t } = useTranslation();
+  if (question.mergedAt) {
+    return (
+      <span className="rounded-full bg-indigo-100 px-2 py-0.5 font-semibold text-indigo-900">
+        {t('similar.mergedBadge')}
+      </span>
+    );
+  }
   if (question.rejectedAt) {
     return (
       <span className="rounded-full bg-rose-100 px-2 py-0.5 font-semibold text-rose-900">
@@ -40,6 +48,22 @@ function StatusBadge({ question }: { question: CardQuestion }) {
     <span className="rounded-full bg-sky-100 px-2 py-0.5 font-semibold text-sky-900">
       {t('question.awaitingReview')}
     </span>
+  );
+}
+
+/** Where a merged question went: its upvotes, and its author's, count there now. */
+function MergedInto({ target }: { target: NonNullable<CardQuestion['mergedInto']> }) {
+  const { t } = useTranslation();
+  return (
+    <p className="mt-2 text-sm text-slate-700" data-testid="merged-into">
+      {t('similar.mergedInto')}{' '}
+      <Link
+        to={{ search: new URLSearchParams({ q: target.body.slice(0, 200) }).toString() }}
+        className="font-medium text-indigo-700 underline hover:text-indigo-800"
+      >
+        “{target.body}”
+      </Link>
+    </p>
   );
 }
 
@@ -85,6 +109,7 @@ export function QuestionCard({ question, teamName, own, leading, children, selec
         <p className="whitespace-pre-wrap break-words text-base text-slate-900" data-testid="question-body">
           {question.body}
         </p>
+        {question.mergedInto && <MergedInto target={question.mergedInto} />}
         {question.rejectedAt && <p className="mt-2 text-sm text-slate-600">{t('question.onlyYou')}</p>}
         {question.tags.length > 0 && (
           <div className="mt-2 flex flex-wrap gap-1.5">

@@ -5,6 +5,7 @@ import { useFailureNotice } from '../lib/failure';
 import { trpc } from '../trpc';
 import { ErrorNotice } from './notice';
 import { namedOptions, Select } from './select';
+import { SimilarSuggestions } from './similar-suggestions';
 
 /** How long "Thanks! …" stays: long enough to read, not so long that it seems about the next question. */
 const NOTICE_MS = 6000;
@@ -15,7 +16,10 @@ interface SubmitFormProps {
   teams: Team[];
 }
 
-/** Asks a question: counts characters against the tenant's limits and says plainly why it cannot be sent. */
+/**
+ * Asks a question: counts characters against the tenant's limits and says plainly why it cannot be sent.
+ * Questions that already say the same appear below the Send button, so it never moves under a thumb.
+ */
 export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
   const { t } = useTranslation();
   const frozen = meeting.paused;
@@ -119,6 +123,7 @@ export function SubmitForm({ tenant, meeting, teams }: SubmitFormProps) {
           {notice}
         </p>
       )}
+      {!frozen && <SimilarSuggestions where={where} text={body} />}
     </form>
   );
 }

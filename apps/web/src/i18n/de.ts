@@ -95,6 +95,22 @@ const de: Messages = {
     withdraw: 'Zurückziehen',
     withdrawWarning: 'Beim Zurückziehen werden Ihre Frage und ihre Stimmen gelöscht.',
   },
+  similar: {
+    heading: 'Schon gefragt? Stimmen Sie stattdessen dafür',
+    mergedBadge: 'Mit einer ähnlichen Frage zusammengeführt',
+    mergedInto: 'Ihre Stimme zählt jetzt für',
+    merge: 'Zusammenführen…',
+    mergeSection: 'Mit einer ähnlichen Frage zusammenführen',
+    findLabel: 'Die Frage finden, die sie wiederholt',
+    searchPlaceholder: 'Offene Fragen durchsuchen',
+    none: 'Keine ähnliche offene Frage gefunden.',
+    targets: 'Fragen, mit denen zusammengeführt werden kann',
+    upvotes_one: '{{count, number}} Stimme',
+    upvotes_other: '{{count, number}} Stimmen',
+    mergeInto: 'Hiermit zusammenführen',
+    warning:
+      'Die Frage verschwindet für alle; ihre Stimmen und die Stimme ihres Autors gehen an diese Frage, und der Autor sieht sie als zusammengeführt. Das lässt sich nicht rückgängig machen.',
+  },
   frozen: {
     title: 'Fragen sind vorerst pausiert',
     detail: 'Die Moderation hat neue Fragen pausiert. Für die Fragen unten können Sie weiterhin stimmen.',
@@ -471,6 +487,7 @@ const de: Messages = {
         untag: 'Ein Schlagwort von einer Frage entfernt',
         approve: 'Eine Frage freigegeben',
         reject: 'Eine Frage abgelehnt',
+        merge: 'Eine doppelte Frage zusammengeführt',
         reopen: 'Eine Frage wieder geöffnet',
       },
       meeting: {

@@ -90,6 +90,22 @@ const en = {
     withdraw: 'Withdraw',
     withdrawWarning: 'Withdrawing deletes your question and its votes.',
   },
+  similar: {
+    heading: 'Already asked? Upvote it instead',
+    mergedBadge: 'Merged into a similar question',
+    mergedInto: 'Your vote now counts for',
+    merge: 'Merge…',
+    mergeSection: 'Merge into a similar question',
+    findLabel: 'Find the question it repeats',
+    searchPlaceholder: 'Search open questions',
+    none: 'No similar open question found.',
+    targets: 'Questions to merge into',
+    upvotes_one: '{{count, number}} upvote',
+    upvotes_other: '{{count, number}} upvotes',
+    mergeInto: 'Merge into this',
+    warning:
+      'The question disappears for everyone; its upvotes and its author’s vote go to this one, and its author sees it as merged. This cannot be undone.',
+  },
   frozen: {
     title: 'Questions are paused for now',
     detail: 'The moderators have paused new questions. You can still upvote the questions below.',
@@ -450,6 +466,7 @@ const en = {
         untag: 'Untagged a question',
         approve: 'Approved a question',
         reject: 'Rejected a question',
+        merge: 'Merged a duplicate question',
         reopen: 'Reopened a question',
       },
       meeting: {

@@ -100,6 +100,23 @@ const es: Messages = {
     withdraw: 'Retirar',
     withdrawWarning: 'Al retirarla se eliminan su pregunta y sus votos.',
   },
+  similar: {
+    heading: '¿Ya se preguntó? Vote por ella en su lugar',
+    mergedBadge: 'Fusionada con una pregunta similar',
+    mergedInto: 'Su voto ahora cuenta para',
+    merge: 'Fusionar…',
+    mergeSection: 'Fusionar con una pregunta similar',
+    findLabel: 'Buscar la pregunta que repite',
+    searchPlaceholder: 'Buscar preguntas abiertas',
+    none: 'No se encontró ninguna pregunta abierta similar.',
+    targets: 'Preguntas con las que fusionar',
+    upvotes_one: '{{count, number}} voto',
+    upvotes_many: '{{count, number}} votos',
+    upvotes_other: '{{count, number}} votos',
+    mergeInto: 'Fusionar con esta',
+    warning:
+      'La pregunta desaparece para todos; sus votos y el de su autor pasan a esta, y su autor la ve como fusionada. No se puede deshacer.',
+  },
   frozen: {
     title: 'Las preguntas están en pausa por ahora',
     detail: 'La moderación ha pausado las preguntas nuevas. Puede seguir votando las preguntas de abajo.',
@@ -477,6 +494,7 @@ const es: Messages = {
         untag: 'Quitó una etiqueta de una pregunta',
         approve: 'Aprobó una pregunta',
         reject: 'Rechazó una pregunta',
+        merge: 'Fusionó una pregunta duplicada',
         reopen: 'Reabrió una pregunta',
       },
       meeting: {

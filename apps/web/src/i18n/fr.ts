@@ -100,6 +100,23 @@ const fr: Messages = {
     withdraw: 'Retirer',
     withdrawWarning: 'Retirer votre question la supprime, avec ses votes.',
   },
+  similar: {
+    heading: 'Déjà posée ? Votez plutôt pour elle',
+    mergedBadge: 'Fusionnée avec une question similaire',
+    mergedInto: 'Votre vote compte désormais pour',
+    merge: 'Fusionner…',
+    mergeSection: 'Fusionner avec une question similaire',
+    findLabel: 'Trouver la question qu’elle répète',
+    searchPlaceholder: 'Rechercher parmi les questions ouvertes',
+    none: 'Aucune question ouverte similaire.',
+    targets: 'Questions avec lesquelles fusionner',
+    upvotes_one: '{{count, number}} vote',
+    upvotes_many: '{{count, number}} votes',
+    upvotes_other: '{{count, number}} votes',
+    mergeInto: 'Fusionner avec celle-ci',
+    warning:
+      'La question disparaît pour tout le monde ; ses votes et celui de son auteur vont à celle-ci, et son auteur la voit comme fusionnée. Cette action est irréversible.',
+  },
   frozen: {
     title: 'Les questions sont en pause pour le moment',
     detail:
@@ -484,6 +501,7 @@ const fr: Messages = {
         untag: 'A retiré une étiquette d’une question',
         approve: 'A validé une question',
         reject: 'A rejeté une question',
+        merge: 'A fusionné une question en double',
         reopen: 'A rouvert une question',
       },
       meeting: {

@@ -51,7 +51,10 @@ export function useOwnQuestions(where: Where, enabled: boolean, shown: boolean) 
   return { ...result, questions };
 }
 
-/** Changes one question wherever the cache holds it: every list of the meeting, and the caller's own. */
+/**
+ * Changes one question wherever the cache holds it: every list of the meeting, the caller's own, and
+ * the similar questions offered while typing.
+ */
 function patchEverywhere(
   queryClient: ReturnType<typeof useQueryClient>,
   where: Where,
@@ -68,6 +71,10 @@ function patchEverywhere(
   queryClient.setQueriesData<OwnPages>(
     { queryKey: getQueryKey(trpc.question.mine, where, 'infinite') },
     (own) => own && { ...own, pages: own.pages.map((page) => ({ ...page, items: patchItems(page.items) })) },
+  );
+  queryClient.setQueriesData<Question[]>(
+    { queryKey: getQueryKey(trpc.question.similar, where, 'query') },
+    (similar) => similar && patchItems(similar),
   );
 }
 

@@ -263,6 +263,28 @@ describe('applyStreamEvent', () => {
     expect(invalidatedKeys()).toEqual([]);
   });
 
+  it('moves a suggested question’s count in place, and asks the suggestions holding it again once it is removed', () => {
+    const similarKey = (body: string) =>
+      getQueryKey(trpc.question.similar, { tenant: TENANT, meetingId, body }, 'query');
+    queryClient.setQueryData(similarKey('office move'), [popular, mine]);
+    queryClient.setQueryData(similarKey('lunch'), [mine]);
+    const upvoted = { meetingId, questionId: popular.id, upvoteCount: 9 };
+    applyStreamEvent(queryClient, TENANT, makeEvent('question:upvoted.v2', upvoted));
+    expect(queryClient.getQueryData(similarKey('office move'))).toEqual([
+      { ...popular, upvoteCount: 9 },
+      mine,
+    ]);
+    expect(invalidatedKeys()).toEqual([]);
+
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:removed.v2', { meetingId, questionId: popular.id }),
+    );
+    expect(isInvalidated(similarKey('office move'))).toBe(true);
+    expect(isInvalidated(similarKey('lunch'))).toBe(false);
+  });
+
   it('loads the caller’s own questions again when one of theirs is removed: rejected, withdrawn or back in review', () => {
     seedCache();
     applyStreamEvent(

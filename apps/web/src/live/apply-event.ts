@@ -88,6 +88,27 @@ function updateOwn(queryClient: QueryClient, where: Where, event: StreamEvent, s
   void queryClient.invalidateQueries({ queryKey, predicate: holds });
 }
 
+/**
+ * The similar questions offered while typing: a suggested question's count moves in place; any other
+ * change of one (removed, merged, answered, edited) asks again, since only the server knows whether it
+ * still belongs there.
+ */
+function updateSimilar(queryClient: QueryClient, where: Where, event: StreamEvent, scope: Scope): void {
+  const questionId = questionIdOf(event);
+  const queryKey = getQueryKey(trpc.question.similar, where, 'query');
+  if (event.type === 'question:upvoted.v2') {
+    const { upvoteCount } = event.data;
+    update<Question[]>(queryClient, queryKey, scope, (similar) =>
+      similar.map((item) => (item.id === questionId ? { ...item, upvoteCount } : item)),
+    );
+    return;
+  }
+  const suggests = (query: Query) =>
+    scope(query) &&
+    ((query.state.data as Question[] | undefined) ?? []).some((item) => item.id === questionId);
+  void queryClient.invalidateQueries({ queryKey, predicate: suggests });
+}
+
 function updateQueue(queryClient: QueryClient, where: Where, event: StreamEvent, scope: Scope): void {
   const queryKey = getQueryKey(trpc.queue.state, where, 'query');
   update<QueueState>(queryClient, queryKey, scope, (state) => applyToQueue(state, event));
@@ -178,6 +199,7 @@ export function applyStreamEvent(
   refreshNotificationsIfMine(queryClient, where, event);
   updateLists(queryClient, where, event, scope);
   updateOwn(queryClient, where, event, scope);
+  updateSimilar(queryClient, where, event, scope);
   updateQueue(queryClient, where, event, scope);
 }
 

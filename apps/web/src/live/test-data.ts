@@ -45,6 +45,8 @@ export function makeOwnQuestion(overrides: Partial<OwnQuestion> = {}): OwnQuesti
     mine: true,
     rejectedAt: null,
     notifyWhenAnswered: false,
+    mergedAt: null,
+    mergedInto: null,
     ...overrides,
   });
 }
