@@ -1,5 +1,5 @@
-import type { AuditAction, AuditEntry, AuditFilters } from '@pulsestage/contracts';
-import { AUDIT_ACTIONS } from '@pulsestage/contracts/audit-log';
+import type { AuditAction, AuditEntry, AuditFilters, AuditTargetType } from '@pulsestage/contracts';
+import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from '@pulsestage/contracts/audit-log';
 import { t } from 'i18next';
 
 const isAuditAction = (action: string): action is AuditAction =>
@@ -10,19 +10,8 @@ export function actionLabel(action: string): string {
   return isAuditAction(action) ? t(`audit.actions.${action}`) : action;
 }
 
-const TARGETS = [
-  'question',
-  'meeting',
-  'member',
-  'tenant',
-  'link',
-  'serviceToken',
-  'team',
-  'tag',
-  'pulseQuestion',
-] as const;
-const isTarget = (type: string): type is (typeof TARGETS)[number] =>
-  (TARGETS as readonly string[]).includes(type);
+const isTarget = (type: string): type is AuditTargetType =>
+  (AUDIT_TARGET_TYPES as readonly string[]).includes(type);
 
 /** The object of an entry, short: its kind and the start of its id (the whole id is in the export). */
 export function describeTarget(target: AuditEntry['target']): string {
