@@ -104,6 +104,7 @@ describe('configuration', () => {
         linksAndTokensPerAdmin: 30,
         codeGuessesPerAddress: 100,
         similarLookupsPerPerson: 120,
+        ssoStartsPerAddress: 300,
       },
       batchMax: 10,
     });
@@ -125,6 +126,7 @@ describe('configuration', () => {
       RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN: '3',
       RATE_LIMIT_CODE_GUESSES_PER_ADDRESS: '400',
       RATE_LIMIT_SIMILAR_PER_PERSON: '600',
+      RATE_LIMIT_SSO_STARTS_PER_ADDRESS: '2000',
       RATE_LIMIT_BATCH_MAX: '20',
     }).rateLimits;
     expect(tuned).toEqual({
@@ -138,6 +140,7 @@ describe('configuration', () => {
         linksAndTokensPerAdmin: 3,
         codeGuessesPerAddress: 400,
         similarLookupsPerPerson: 600,
+        ssoStartsPerAddress: 2000,
       },
       batchMax: 20,
     });

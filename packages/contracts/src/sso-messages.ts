@@ -16,6 +16,8 @@ export const SSO_FAILURES = {
   removed: 'You were removed from this organization. Ask an admin to let you back in.',
   unavailable: 'This organization does not offer single sign-on.',
   misconfigured: 'Single sign-on is not set up correctly for this organization. Ask an admin to check it.',
+  /** `{{wait}}`: how long the refusal lasts, from the `retry_after` parameter (seconds). */
+  throttled: 'Too many single sign-on attempts from this network. Try again in {{wait}}.',
 } as const;
 export type SsoFailure = keyof typeof SSO_FAILURES;
 

@@ -83,16 +83,18 @@ export function createApp(options: AppOptions): App {
     trustedProxies: options.trustedProxies,
     secureCookies: options.secureCookies,
   });
+  const setSecurityHeaders = createSecurityHeaders({ db, https: options.secureCookies, log });
+  const engineServesTrpc = (options.trpcStreams ?? 'engine') === 'engine';
+  const limits = options.limits ?? defaultRateLimits();
   const sso = createSsoRoutes({
     db,
     sso: options.sso ?? SSO_DEFAULTS,
     secureCookies: options.secureCookies,
     publicUrl: options.publicUrl,
     log,
+    limits,
+    trustedProxies: options.trustedProxies,
   });
-  const setSecurityHeaders = createSecurityHeaders({ db, https: options.secureCookies, log });
-  const engineServesTrpc = (options.trpcStreams ?? 'engine') === 'engine';
-  const limits = options.limits ?? defaultRateLimits();
   const serveStatic = createStaticHandler(options.webDist);
   const openStreams = new Set<ServerResponse>();
   const serveMetrics = mainPortMetrics(options.metricsToken);

@@ -23,6 +23,8 @@ export const RATE_LIMIT_DEFAULTS = {
   codeGuessesPerAddress: 100,
   /** Similar-question look-ups one person makes in one tenant per minute (the submit box asks as they type). */
   similarLookupsPerPerson: 120,
+  /** Single sign-on attempts started from one address per 10 minutes (each writes a row and may reach the provider). */
+  ssoStartsPerAddress: 300,
 } as const;
 
 export type OperatorBudget = keyof typeof RATE_LIMIT_DEFAULTS;
@@ -45,6 +47,7 @@ export const WINDOW_SECONDS: Record<BudgetName, number> = {
   linksAndTokensPerAdmin: HOUR,
   codeGuessesPerAddress: 10 * MINUTE,
   similarLookupsPerPerson: MINUTE,
+  ssoStartsPerAddress: 10 * MINUTE,
   submitsPerPersonPerMeeting: MINUTE,
   upvotesPerPerson: MINUTE,
 };
@@ -71,6 +74,7 @@ export const rateLimitEnvironment = {
   RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN: count(RATE_LIMIT_DEFAULTS.linksAndTokensPerAdmin),
   RATE_LIMIT_CODE_GUESSES_PER_ADDRESS: count(RATE_LIMIT_DEFAULTS.codeGuessesPerAddress),
   RATE_LIMIT_SIMILAR_PER_PERSON: count(RATE_LIMIT_DEFAULTS.similarLookupsPerPerson),
+  RATE_LIMIT_SSO_STARTS_PER_ADDRESS: count(RATE_LIMIT_DEFAULTS.ssoStartsPerAddress),
   RATE_LIMIT_BATCH_MAX: count(BATCH_MAX_DEFAULT),
 };
 
@@ -90,6 +94,7 @@ export function rateLimitSettings(enabled: boolean, values: RateLimitEnvironment
       linksAndTokensPerAdmin: values.RATE_LIMIT_LINKS_AND_TOKENS_PER_ADMIN,
       codeGuessesPerAddress: values.RATE_LIMIT_CODE_GUESSES_PER_ADDRESS,
       similarLookupsPerPerson: values.RATE_LIMIT_SIMILAR_PER_PERSON,
+      ssoStartsPerAddress: values.RATE_LIMIT_SSO_STARTS_PER_ADDRESS,
     },
     batchMax: values.RATE_LIMIT_BATCH_MAX,
   };

@@ -1,6 +1,7 @@
 import { SUBMIT_LIMIT_DEFAULT, UPVOTE_LIMIT_DEFAULT } from '@pulsestage/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTrustedProxies } from '../http/client-address.js';
+import { freshAddress } from '../test-support/addresses.js';
 import {
   type Client,
   NEW_ACCOUNT_PASSWORD,
@@ -29,12 +30,6 @@ const TIGHT = {
   codeGuessesPerAddress: 3,
 };
 
-let addresses = 0;
-/** An address no other test of the run calls from. */
-function freshAddress(): string {
-  addresses += 1;
-  return `10.${Math.floor(addresses / 250) % 250}.${addresses % 250}.${1 + Math.floor(Math.random() * 250)}`;
-}
 const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
 
 interface ErrorBody {

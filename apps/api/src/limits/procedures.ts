@@ -8,6 +8,7 @@ import {
   questionInput,
   questionSimilarInput,
   questionSubmitInput,
+  SSO_START_PATH,
   signInInput,
   signUpInput,
   tenantScoped,
@@ -127,6 +128,12 @@ const codeGuessesPerAddress = perAddress({
   countsOnly: 'NOT_FOUND',
 });
 
+/** Each start stores an attempt and may reach the tenant's provider; a callback only uses one up. */
+const ssoStartsPerAddress = perAddress({
+  budget: 'ssoStartsPerAddress',
+  refusal: 'Too many single sign-on attempts from this network',
+});
+
 const signUpPerAddress = perAddress({
   budget: 'signUpsPerAddress',
   refusal: 'Too many new accounts from this network',
@@ -209,3 +216,16 @@ export const PROCEDURE_LIMITS: Readonly<Record<string, Planner>> = {
   'question.upvote': limitedBy(questionInput, upvotesPerPerson),
   'question.removeUpvote': limitedBy(questionInput, upvotesPerPerson),
 };
+
+/**
+ * The limits of the HTTP routes outside tRPC that are limited on their own, by the route's path (a
+ * path begins with "/", a procedure's never does). Their input is what the route read from the request.
+ */
+export const ROUTE_LIMITS: Readonly<Record<string, Planner>> = {
+  [SSO_START_PATH]: limitedBy(tenantScoped, ssoStartsPerAddress),
+};
+
+/** The limits of a procedure (`auth.signIn`) or of a route (`/auth/sso/start`); undefined: not limited. */
+export function limitsOf(path: string): Planner | undefined {
+  return Object.hasOwn(PROCEDURE_LIMITS, path) ? PROCEDURE_LIMITS[path] : ROUTE_LIMITS[path];
+}

@@ -1,10 +1,11 @@
+import { SSO_START_PATH } from '@pulsestage/contracts';
 import { TRPCError } from '@trpc/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { badRequest, type DomainError, tooManyRequests, unauthorized } from '../errors.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import { routerProcedures } from '../test-support/procedures.js';
 import { BATCH_MAX_DEFAULT, RATE_LIMIT_DEFAULTS, type RateLimitSettings } from './budgets.js';
-import { PROCEDURE_LIMITS } from './procedures.js';
+import { PROCEDURE_LIMITS, ROUTE_LIMITS } from './procedures.js';
 import { RateLimits, retryAfterHeaders } from './rate-limits.js';
 import { memoryStore } from './store.js';
 
@@ -99,6 +100,31 @@ describe('rate limits, counted in memory', () => {
       expect(await waitAsked(attempt(WRONG_PASSWORD))).toBeUndefined();
   });
 
+  it('limits single sign-on starts per address by the route, unless limits are off', async () => {
+    const points = { ...SETTINGS.points, ssoStartsPerAddress: 2 };
+    const on = new RateLimits(memoryStore(), { ...SETTINGS, points });
+    const off = new RateLimits(memoryStore(), { ...SETTINGS, points, enabled: false });
+    const start = (limits: RateLimits, clientAddress: string) =>
+      waitAsked(
+        limits.guard(
+          {
+            path: SSO_START_PATH,
+            caller: { kind: 'anonymous' },
+            clientAddress,
+            db: database.db,
+            getRawInput: async () => ({ tenant: 'alpha' }),
+          },
+          async () => SIGNED_IN,
+        ),
+      );
+    for (const limits of [on, off])
+      for (let started = 0; started < 2; started += 1)
+        expect(await start(limits, '10.8.0.1')).toBeUndefined();
+    expect(await start(on, '10.8.0.1')).toBeGreaterThan(0);
+    expect(await start(on, '10.8.0.2')).toBeUndefined();
+    expect(await start(off, '10.8.0.1')).toBeUndefined();
+  });
+
   it('finds a request over the batch cap by the calls its path names, naming the cap', () => {
     const limits = new RateLimits(memoryStore(), SETTINGS);
     const batch = (calls: number, query = '?batch=1') =>
@@ -131,5 +157,11 @@ describe('rate limits, counted in memory', () => {
       (path) => `${path}: ${limitedQueries.includes(path) ? 'query' : 'mutation'}`,
     );
     expect(limited).toEqual(expected);
+  });
+
+  it('limits routes outside tRPC by their paths, none of them a procedure: single sign-on starts', () => {
+    const procedures = routerProcedures();
+    expect(Object.keys(ROUTE_LIMITS)).toEqual([SSO_START_PATH]);
+    expect(Object.keys(ROUTE_LIMITS).filter((path) => path in procedures)).toEqual([]);
   });
 });

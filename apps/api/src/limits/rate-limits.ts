@@ -14,11 +14,12 @@ import {
   type RateLimitSettings,
   WINDOW_SECONDS,
 } from './budgets.js';
-import { type LimitedCall, type LimitPolicy, type PlannedSpend, PROCEDURE_LIMITS } from './procedures.js';
+import { type LimitedCall, type LimitPolicy, limitsOf, type PlannedSpend } from './procedures.js';
 import { type LimitStore, memoryStore } from './store.js';
 
-/** One tRPC call, as the middleware sees it before the procedure runs. */
+/** One tRPC call, as the middleware sees it before the procedure runs, or one request of a limited route. */
 export interface GuardedCall {
+  /** The procedure's path (`auth.signIn`) or the route's (`/auth/sso/start`). */
   path: string;
   caller: Caller;
   clientAddress: string;
@@ -67,7 +68,10 @@ export function retryAfterOf(error: unknown): number | undefined {
   return cause instanceof DomainError ? cause.retryAfterSeconds : undefined;
 }
 
-/** Each call spends a point of every budget its procedure has (`PROCEDURE_LIMITS`), or is refused. */
+/**
+ * Each call spends a point of every budget its procedure or route has (`PROCEDURE_LIMITS`,
+ * `ROUTE_LIMITS`), or is refused.
+ */
 export class RateLimits {
   constructor(
     private readonly store: LimitStore,
@@ -76,7 +80,7 @@ export class RateLimits {
 
   /** Runs the call if its budgets allow it, and settles them by how it ended. */
   async guard<Outcome extends CallOutcome>(call: GuardedCall, run: () => Promise<Outcome>): Promise<Outcome> {
-    const planner = this.settings.enabled ? PROCEDURE_LIMITS[call.path] : undefined;
+    const planner = this.settings.enabled ? limitsOf(call.path) : undefined;
     if (!planner) return run();
     const reserved = await this.reserve(await planner(await limitedCall(call)));
     const outcome = await run();

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SSO_CALLBACK_PATH, type SsoFailure, tenantSlug } from '@pulsestage/contracts';
+import { SSO_CALLBACK_PATH, SSO_START_PATH, type SsoFailure, tenantSlug } from '@pulsestage/contracts';
 import type { Database } from '../../db/schema.js';
+import { DomainError } from '../../errors.js';
+import { clientAddress, type TrustedProxies } from '../../http/client-address.js';
+import type { RateLimits } from '../../limits/rate-limits.js';
 import {
   blankCredentialCookie,
   cookieName,
@@ -23,6 +26,9 @@ interface SsoRouteOptions {
   /** `PUBLIC_URL`; unset: the address the browser used. */
   publicUrl: string | undefined;
   log: (message: string, error?: unknown) => void;
+  /** Starts spend `ROUTE_LIMITS`' points of the browser's address. */
+  limits: RateLimits;
+  trustedProxies: TrustedProxies | undefined;
 }
 
 function redirect(res: ServerResponse, location: string, cookies: string[] = []): void {
@@ -30,11 +36,16 @@ function redirect(res: ServerResponse, location: string, cookies: string[] = [])
   res.end();
 }
 
-function signInPage(failure: SsoFailure, slug: string | undefined): string {
+/** The sign-in page with the reason in `sso_error`, and in `retry_after` the seconds a refusal lasts. */
+function signInPage(failure: SsoFailure, slug: string | undefined, retryAfterSeconds?: number): string {
   const query = new URLSearchParams(slug ? { tenant: slug } : {});
   query.set('sso_error', failure);
+  if (retryAfterSeconds !== undefined) query.set('retry_after', String(retryAfterSeconds));
   return `/sign-in?${query}`;
 }
+
+const isRateLimitRefusal = (error: unknown): error is DomainError =>
+  error instanceof DomainError && error.code === 'TOO_MANY_REQUESTS';
 
 /** The callback address to register at the provider: under `PUBLIC_URL`, else where the browser came. */
 export function ssoRedirectUri(req: IncomingMessage, publicUrl: string | undefined, https: boolean): string {
@@ -51,20 +62,40 @@ export function createSsoRoutes(options: SsoRouteOptions) {
   const { db, sso, secureCookies } = options;
   const attemptCookieName = cookieName(ATTEMPT_COOKIE, secureCookies);
   const redirectUri = (req: IncomingMessage) => ssoRedirectUri(req, options.publicUrl, secureCookies);
-  const refuse = (res: ServerResponse, failure: SsoFailure, slug: string | undefined) =>
-    redirect(res, signInPage(failure, slug), [blankCredentialCookie(ATTEMPT_COOKIE, secureCookies)]);
+  const refuse = (res: ServerResponse, failure: SsoFailure, slug: string | undefined, retryAfter?: number) =>
+    redirect(res, signInPage(failure, slug, retryAfter), [
+      blankCredentialCookie(ATTEMPT_COOKIE, secureCookies),
+    ]);
+
+  /** Starts an attempt within the address's limit; the limit's refusal is thrown, the start's returned. */
+  function limitedStart(req: IncomingMessage, slug: string, next: string | null) {
+    const call = {
+      path: SSO_START_PATH,
+      caller: { kind: 'anonymous' as const },
+      clientAddress: clientAddress(req, options.trustedProxies),
+      db,
+      getRawInput: async () => ({ tenant: slug }),
+    };
+    return options.limits.guard(call, () =>
+      startSsoSignIn(db, { slug, redirectUri: redirectUri(req), next }, sso).then(
+        (started) => ({ ok: true as const, started }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    );
+  }
 
   async function start(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const slug = tenantSlug.safeParse(url.searchParams.get('tenant') ?? '');
     if (!slug.success) return refuse(res, 'unavailable', undefined);
     try {
-      const request = { slug: slug.data, redirectUri: redirectUri(req), next: url.searchParams.get('next') };
-      const started = await startSsoSignIn(db, request, sso);
+      const outcome = await limitedStart(req, slug.data, url.searchParams.get('next'));
+      if (!outcome.ok) throw outcome.error;
       const expiresAt = new Date(Date.now() + sso.attemptLifetimeMs);
-      redirect(res, started.location, [
-        credentialCookie(ATTEMPT_COOKIE, started.state, expiresAt, secureCookies),
+      redirect(res, outcome.started.location, [
+        credentialCookie(ATTEMPT_COOKIE, outcome.started.state, expiresAt, secureCookies),
       ]);
     } catch (error) {
+      if (isRateLimitRefusal(error)) return refuse(res, 'throttled', slug.data, error.retryAfterSeconds);
       if (!(error instanceof SsoRefusal)) options.log('single sign-on could not start', error);
       refuse(res, error instanceof SsoRefusal ? error.failure : 'refused', slug.data);
     }

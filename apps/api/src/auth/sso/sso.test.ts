@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { SSO_REQUIRED_MESSAGE } from '@pulsestage/contracts';
 import { startOidcProvider, type TestOidcProvider } from '@pulsestage/test-harness/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTrustedProxies } from '../../http/client-address.js';
+import { freshAddress } from '../../test-support/addresses.js';
 import {
   failureOf,
   sessionCookieFrom,
@@ -16,6 +18,8 @@ import { SSO_DEFAULTS } from './options.js';
 
 const CLIENT_SECRET = 'a-client-secret-nobody-may-read-back';
 const ALLOWED_DOMAIN = 'sso-alpha.test';
+/** Starts one address may make; each request comes from an address of its own unless a test picks one. */
+const STARTS_PER_ADDRESS = 3;
 
 /** Where a redirect of the API leads, relative to the app. */
 interface Redirect {
@@ -23,8 +27,9 @@ interface Redirect {
   cookies: string[];
 }
 
-async function get(url: string, cookie = ''): Promise<Redirect> {
-  const response = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+async function get(url: string, cookie = '', address = freshAddress()): Promise<Redirect> {
+  const headers = { 'x-forwarded-for': address, ...(cookie ? { cookie } : {}) };
+  const response = await fetch(url, { redirect: 'manual', headers });
   await response.text();
   expect(response.status).toBe(302);
   const cookies = response.headers.getSetCookie().map((value) => value.split(';')[0] ?? '');
@@ -59,6 +64,8 @@ describe.each(DIALECTS)('single sign-on (%s)', (dialect) => {
   beforeAll(async () => {
     app = await startTestApp(dialect, {
       sso: { ...SSO_DEFAULTS, allowHttpIssuers: true, secretKey: randomBytes(32) },
+      trustedProxies: parseTrustedProxies('127.0.0.1'),
+      rateLimitPoints: { ssoStartsPerAddress: STARTS_PER_ADDRESS },
     });
     provider = await startOidcProvider({
       client: {
@@ -209,6 +216,25 @@ describe.each(DIALECTS)('single sign-on (%s)', (dialect) => {
     });
     expect(failureIn((await get(`${app.url}/auth/sso/start?tenant=beta`)).location)).toBe('unreachable');
     await owner.sso.updateSettings.mutate({ tenant: 'beta', enabled: false });
+  });
+
+  it('refuses starts beyond the limit of one address, storing no attempt, while other addresses start', async () => {
+    const address = freshAddress();
+    const start = () => get(`${app.url}/auth/sso/start?tenant=alpha`, '', address);
+    const attempts = async () => (await app.db.selectFrom('ssoAttempts').select('id').execute()).length;
+    for (let started = 0; started < STARTS_PER_ADDRESS; started += 1)
+      expect((await start()).location.startsWith(provider.issuer)).toBe(true);
+    const stored = await attempts();
+    const refused = new URL((await start()).location, app.url);
+    expect(refused.pathname).toBe('/sign-in');
+    expect(refused.searchParams.get('tenant')).toBe('alpha');
+    expect(refused.searchParams.get('sso_error')).toBe('throttled');
+    expect(Number(refused.searchParams.get('retry_after'))).toBeGreaterThan(0);
+    expect(Number(refused.searchParams.get('retry_after'))).toBeLessThanOrEqual(10 * 60);
+    expect(await attempts()).toBe(stored);
+    expect((await get(`${app.url}/auth/sso/start?tenant=alpha`)).location.startsWith(provider.issuer)).toBe(
+      true,
+    );
   });
 
   it('when required, refuses password sessions and guests of everyone but owners', async () => {
