@@ -1,11 +1,21 @@
 /**
  * Rate limits as people meet them: an admin sets how fast one person may ask, and someone asking faster
  * is asked kindly to slow down, told when to try again; a crowd of guests behind one address past the
- * guest cap is let in by itself once the minute is over.
+ * guest cap is let in by itself once the minute is over; too many single sign-on starts from one address
+ * end on the sign-in page, saying for how long.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_MEETING, openWindow, type Stage, signIn, signInToMeeting, startStage } from './browser';
+import {
+  accessibilityProblems,
+  DEMO_MEETING,
+  openWindow,
+  type Stage,
+  screenshot,
+  signIn,
+  signInToMeeting,
+  startStage,
+} from './browser';
 
 describe('rate limits in the web app', () => {
   let stage: Stage;
@@ -14,8 +24,13 @@ describe('rate limits in the web app', () => {
 
   beforeAll(async () => {
     // The browser tests run without limits unless they ask for them.
-    // One guest per minute from this machine's address stands for a venue's crowd behind one address.
-    stage = await startStage({ RATE_LIMITS: 'on', RATE_LIMIT_GUEST_JOINS_PER_ADDRESS: '1' });
+    // One guest per minute (and one single sign-on start) from this machine's address stands for a
+    // venue's crowd behind one address.
+    stage = await startStage({
+      RATE_LIMITS: 'on',
+      RATE_LIMIT_GUEST_JOINS_PER_ADDRESS: '1',
+      RATE_LIMIT_SSO_STARTS_PER_ADDRESS: '1',
+    });
     owner = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
     await signIn(owner, 'owner@demo.test', '/t/demo/admin');
     participant = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
@@ -75,4 +90,26 @@ describe('rate limits in the web app', () => {
     await next.waitForURL(inMeeting, { timeout: 90_000 });
     await next.getByLabel('Ask a question').waitFor();
   }, 150_000);
+
+  it('sends a browser starting single sign-on too often back to the sign-in page, saying for how long', async () => {
+    const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    // Every start counts, even of an organization without single sign-on.
+    await page.goto('/auth/sso/start?tenant=demo');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'This organization does not offer single sign-on.' })
+      .waitFor();
+    await page.goto('/auth/sso/start?tenant=demo');
+    await page.waitForURL((url) => url.searchParams.get('sso_error') === 'throttled');
+    const notice = page.getByRole('alert').filter({ hasText: 'Too many single sign-on attempts' });
+    await notice.waitFor();
+    // The window is ten minutes: what is left of it, rounded up to minutes.
+    expect(await notice.textContent()).toMatch(
+      /^Too many single sign-on attempts from this network\. Try again in (10|[1-9]) min\.$/,
+    );
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'sso-throttled-phone-dark');
+  });
 });

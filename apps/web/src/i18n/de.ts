@@ -825,6 +825,7 @@ const de: Messages = {
       unavailable: 'Diese Organisation bietet kein Single Sign-on an.',
       misconfigured:
         'Single Sign-on ist für diese Organisation nicht richtig eingerichtet. Bitten Sie eine Administratorin oder einen Administrator, es zu prüfen.',
+      throttled: 'Zu viele Single-Sign-on-Versuche aus diesem Netzwerk. Versuchen Sie es in {{wait}} erneut.',
     },
   },
   notifications: {

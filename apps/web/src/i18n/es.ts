@@ -838,6 +838,8 @@ const es: Messages = {
       unavailable: 'Esta organización no ofrece inicio de sesión único.',
       misconfigured:
         'El inicio de sesión único no está bien configurado para esta organización. Pida a un administrador que lo revise.',
+      throttled:
+        'Demasiados intentos de inicio de sesión único desde esta red. Inténtelo de nuevo en {{wait}}.',
     },
   },
   notifications: {

@@ -845,6 +845,7 @@ const fr: Messages = {
       unavailable: 'Cette organisation ne propose pas l’authentification unique.',
       misconfigured:
         'L’authentification unique n’est pas correctement configurée pour cette organisation. Demandez à un administrateur de la vérifier.',
+      throttled: 'Trop de tentatives d’authentification unique depuis ce réseau. Réessayez dans {{wait}}.',
     },
   },
   notifications: {

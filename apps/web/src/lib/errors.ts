@@ -107,7 +107,7 @@ function fieldIssues(error: unknown): FieldIssue[] {
 }
 
 /** A wait as people say it: "12 s", "3 min" (rounded up), "2 h". */
-function waitIn(seconds: number): string {
+export function waitIn(seconds: number): string {
   if (seconds < 60) return t('errors.wait.seconds', { count: seconds });
   if (seconds < 60 * 60) return t('errors.wait.minutes', { count: Math.ceil(seconds / 60) });
   return t('errors.wait.hours', { count: Math.ceil(seconds / (60 * 60)) });

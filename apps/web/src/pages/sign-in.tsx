@@ -7,6 +7,7 @@ import { MeetingCodeBox } from '../components/meeting-code-box';
 import { ErrorNotice } from '../components/notice';
 import { SsoSignIn } from '../components/sso-sign-in';
 import { useCredentialChange } from '../lib/credentials';
+import { waitIn } from '../lib/errors';
 import { useFailureNotice } from '../lib/failure';
 import { useNextPath, withNext } from '../lib/navigation';
 import { trpc } from '../trpc';
@@ -17,12 +18,17 @@ function useTenantOfPage(next: string): string | null {
   return params.get('tenant') ?? /^\/t\/([^/?#]+)/.exec(next)?.[1] ?? null;
 }
 
+/** A refusal for too many attempts says how long it lasts; a minute when the address lost that. */
+const DEFAULT_RETRY_SECONDS = 60;
+
 /** Why single sign-on sent the person back here, if it did. */
 function useSsoFailure(): string | null {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const failure = params.get('sso_error');
-  return isSsoFailure(failure) ? t(`sso.failures.${failure}`) : null;
+  const retryAfter = Number(params.get('retry_after'));
+  const wait = waitIn(Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : DEFAULT_RETRY_SECONDS);
+  return isSsoFailure(failure) ? t(`sso.failures.${failure}`, { wait }) : null;
 }
 
 export default function SignIn() {
