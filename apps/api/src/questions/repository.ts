@@ -192,7 +192,7 @@ async function tagsByQuestion(db: Executor, questionIds: string[]): Promise<Map<
 }
 
 /** The text of each of these questions that every member can see (open or answered, shown), by id. */
-async function publicBodies(db: Executor, questionIds: string[]): Promise<Map<string, string>> {
+export async function publicBodies(db: Executor, questionIds: string[]): Promise<Map<string, string>> {
   if (questionIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('questions')
