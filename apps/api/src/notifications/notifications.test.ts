@@ -12,7 +12,7 @@ import {
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ALPHA_MEETING, BETA_MEETING } from '../test-support/fixture.js';
-import { LIVE_WAIT_MS, waitFor } from '../test-support/sse.js';
+import { LIVE_WAIT_MS, newServiceToken, waitFor } from '../test-support/sse.js';
 import { notificationEmails } from './mailer.js';
 
 type Meeting = typeof ALPHA_MEETING | typeof BETA_MEETING;
@@ -231,6 +231,21 @@ describe.each(DIALECTS)('notifications of answers on %s', (dialect) => {
         expect(questionIds).not.toContain(duplicate.questionId);
         expect(questionIds).not.toContain(target.questionId);
       }
+    });
+
+    it("tells nobody of a service token's question merged", async () => {
+      const { token } = await newServiceToken(await app.as('admin'));
+      const bot = app.client({ bearer: token });
+      const duplicate = await ask(bot, true);
+      const target = await ask(moderator, false);
+      await moderator.question.merge.mutate({ ...duplicate, intoQuestionId: target.questionId });
+
+      const notified = await app.db
+        .selectFrom('notifications')
+        .select('id')
+        .where('questionId', '=', duplicate.questionId)
+        .execute();
+      expect(notified).toEqual([]);
     });
 
     it('names the question it joined only while everyone can see it', async () => {
