@@ -35,7 +35,14 @@ interface ItemProps {
 }
 
 /** Where a notification leads, its heading, its main line and the line below it. */
-function useNotificationView(tenant: string, notification: Notification) {
+interface NotificationView {
+  to: string;
+  heading: string;
+  main: string;
+  detail: string;
+}
+
+function useNotificationView(tenant: string, notification: Notification): NotificationView {
   const { t } = useTranslation();
   const { kind, meetingId, mergedInto, read } = notification;
   if (kind === 'merged') {
@@ -51,6 +58,7 @@ function useNotificationView(tenant: string, notification: Notification) {
   return {
     to: ownQuestionsPath(tenant, meetingId),
     heading: t(read ? 'notifications.answered' : 'notifications.newlyAnswered'),
+    main: notification.questionText,
     detail: notification.answerPreview ?? t('notifications.answeredLive'),
   };
 }
