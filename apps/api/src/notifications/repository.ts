@@ -6,7 +6,7 @@ import {
 } from '@pulsestage/contracts';
 import type { ExpressionBuilder } from 'kysely';
 import type { DatabaseSchema, Executor } from '../db/schema.js';
-import { publicBodies } from '../questions/repository.js';
+import { findMergeTargets } from '../questions/repository.js';
 
 /** Whom a notification is for: one person in one tenant. */
 export interface Recipient {
@@ -108,14 +108,8 @@ async function withMergeTargets<Row extends { mergedIntoId: string | null }>(
   db: Executor,
   rows: Row[],
 ): Promise<(Omit<Row, 'mergedIntoId'> & { mergedInto: MergeTarget | null })[]> {
-  const bodies = await publicBodies(
-    db,
-    rows.flatMap((row) => (row.mergedIntoId ? [row.mergedIntoId] : [])),
-  );
-  return rows.map(({ mergedIntoId, ...row }) => {
-    const body = mergedIntoId ? bodies.get(mergedIntoId) : undefined;
-    return { ...row, mergedInto: mergedIntoId && body !== undefined ? { id: mergedIntoId, body } : null };
-  });
+  const targetOf = await findMergeTargets(db, rows);
+  return rows.map(({ mergedIntoId, ...row }) => ({ ...row, mergedInto: targetOf(mergedIntoId) }));
 }
 
 /**
