@@ -15,7 +15,7 @@ import { RateLimits } from './limits/rate-limits.js';
 import { openLimitStore } from './limits/store.js';
 import { linkBaseUrl, startMailer } from './mail/mailer.js';
 import { startMeetingScheduler } from './meetings/scheduler.js';
-import { answerNotificationEmails } from './notifications/mailer.js';
+import { notificationEmails } from './notifications/mailer.js';
 import { createLogger, logFunction } from './observability/logger.js';
 import { startMetricsListener } from './observability/metrics-endpoint.js';
 import { streamMetrics } from './observability/stream-metrics.js';
@@ -66,7 +66,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const linkBase = linkBaseUrl(config.publicUrl, config.port);
   const mailer =
     config.mail &&
-    startMailer([pulseInvitationEmails(db, linkBase), answerNotificationEmails(db, linkBase)], {
+    startMailer([pulseInvitationEmails(db, linkBase), notificationEmails(db, linkBase)], {
       smtpUrl: config.mail.smtpUrl,
       from: config.mail.from,
       clock,

@@ -18,6 +18,12 @@ const LIVE = { timeout: 30_000, interval: 100 };
 const questionCard = (page: Page, body: string): Locator =>
   page.locator('article', { has: page.getByText(body, { exact: true }) });
 
+/** The unread count on the bell in the page's header; no badge is none. */
+async function unreadOnBell(page: Page): Promise<number> {
+  const badge = page.getByTestId('notification-badge');
+  return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
+}
+
 const countIn = async (scope: Locator): Promise<number> =>
   Number((await scope.getByTestId('vote-count').first().textContent())?.match(/\d+/)?.[0]);
 
@@ -89,13 +95,14 @@ describe('similar questions and merging duplicates', () => {
     await suggestions.waitFor({ state: 'detached' });
   });
 
-  it('merges a duplicate: it vanishes live, the votes combine, and its author sees where it went', async () => {
+  it('merges a duplicate: it vanishes live, the votes combine, and its author sees where it went and is notified', async () => {
     const target = 'Will the parking garage get chargers for electric cars?';
     const duplicate = 'Any plans for electric car chargers in the parking garage?';
     await ask(owner, target);
     await ask(bob, duplicate);
     await questionCard(alice, duplicate).getByTestId('vote').click();
     await expect.poll(() => countIn(questionCard(alice, duplicate)), LIVE).toBe(1);
+    const unreadBefore = await unreadOnBell(bob);
 
     await questionCard(moderator, duplicate).click();
     await questionCard(moderator, duplicate).getByRole('button', { name: 'Merge…' }).click();
@@ -121,5 +128,15 @@ describe('similar questions and merging duplicates', () => {
     await link.click();
     await questionCard(bob, target).waitFor();
     expect(await countIn(questionCard(bob, target))).toBe(2);
+
+    await expect.poll(() => unreadOnBell(bob), LIVE).toBe(unreadBefore + 1);
+    await bob.getByRole('button', { name: /^Notifications/ }).click();
+    const entry = bob.locator('[data-testid="notification"][data-kind="merged"]', { hasText: target });
+    await entry.waitFor(LIVE);
+    expect(await entry.textContent()).toContain('New: your question was merged into a similar one');
+    await expectAccessibleInBothThemes(bob, entry, 'notification-merged-phone');
+    await entry.getByRole('link').click();
+    await questionCard(bob, target).waitFor();
+    await expect.poll(() => unreadOnBell(bob), LIVE).toBe(unreadBefore);
   });
 });

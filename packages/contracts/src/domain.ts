@@ -58,6 +58,10 @@ export type UpvoteResult = z.infer<typeof upvoteResult>;
  */
 export const eventSequence = z.number().int().nonnegative();
 
+/** The question a duplicate was merged into, named only while everyone in the meeting can see it. */
+export const mergeTarget = z.object({ id: uuid, body: z.string() });
+export type MergeTarget = z.infer<typeof mergeTarget>;
+
 /**
  * `question.mine`: the caller's own questions, newest first, rejected and merged ones included: only
  * their author sees a rejection (`rejectedAt`), never who rejected it. A merged question is taken down
@@ -68,7 +72,7 @@ export const ownQuestion = question.extend({
   /** The author asked to be told when it is answered; nobody else learns it. */
   notifyWhenAnswered: z.boolean(),
   mergedAt: isoDateTime.nullable(),
-  mergedInto: z.object({ id: uuid, body: z.string() }).nullable(),
+  mergedInto: mergeTarget.nullable(),
 });
 export type OwnQuestion = z.infer<typeof ownQuestion>;
 export const ownQuestionPage = z.object({

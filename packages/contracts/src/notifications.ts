@@ -1,18 +1,26 @@
 import { z } from 'zod';
+import { mergeTarget } from './domain.js';
 import { questionInput, tenantScoped } from './inputs.js';
 import { isoDateTime, uuid } from './primitives.js';
 
 /** How much of the answer a notification shows; the question page has the rest. */
 export const NOTIFICATION_ANSWER_PREVIEW = 200;
 
-/** One's own question was answered: what it asked, how the answer begins, and where to read it. */
+/** What happened to one's own question: it was answered, or a moderator merged it into a similar one. */
+export const notificationKind = z.enum(['answered', 'merged']);
+export type NotificationKind = z.infer<typeof notificationKind>;
+
+/** One's own question was answered or merged: what it asked, what became of it, and where to see it. */
 export const notification = z.object({
   id: uuid,
+  kind: notificationKind,
   meetingId: uuid,
   questionId: uuid,
   questionText: z.string(),
-  /** The answer's first characters; null when it was answered live, in the room. */
+  /** The answer's first characters; null when it was answered live, in the room, or merged. */
   answerPreview: z.string().nullable(),
+  /** Where a merged question's votes went, while everyone can see it; null otherwise. */
+  mergedInto: mergeTarget.nullable(),
   createdAt: isoDateTime,
   read: z.boolean(),
 });

@@ -1,4 +1,11 @@
-import type { Language, MeetingState, PulseScale, QuestionStatus, Role } from '@pulsestage/contracts';
+import type {
+  Language,
+  MeetingState,
+  NotificationKind,
+  PulseScale,
+  QuestionStatus,
+  Role,
+} from '@pulsestage/contracts';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Flags are stored as 0/1 integers and times as ISO-8601 text, identically on SQLite and PostgreSQL. */
@@ -322,6 +329,7 @@ export interface NotificationTable {
   tenantId: string;
   userId: string;
   questionId: string;
+  kind: NotificationKind;
   createdAt: IsoTime;
   readAt: IsoTime | null;
   /** SHA-256 of the email's "turn off these emails" token, set when the email is composed. */

@@ -12,8 +12,8 @@ import {
 } from '../test-support/app.js';
 import { DIALECTS } from '../test-support/databases.js';
 import { ALPHA_MEETING, BETA_MEETING } from '../test-support/fixture.js';
-import { LIVE_WAIT_MS, waitFor } from '../test-support/sse.js';
-import { answerNotificationEmails } from './mailer.js';
+import { LIVE_WAIT_MS, newServiceToken, waitFor } from '../test-support/sse.js';
+import { notificationEmails } from './mailer.js';
 
 type Meeting = typeof ALPHA_MEETING | typeof BETA_MEETING;
 
@@ -62,10 +62,12 @@ describe.each(DIALECTS)('notifications of answers on %s', (dialect) => {
     expect(page.items).toEqual([
       {
         id: expect.any(String),
+        kind: 'answered',
         meetingId: ALPHA_MEETING.meetingId,
         questionId: question.questionId,
         questionText: body,
         answerPreview: 'Next Tuesday.',
+        mergedInto: null,
         createdAt: expect.any(String),
         read: false,
       },
@@ -192,6 +194,71 @@ describe.each(DIALECTS)('notifications of answers on %s', (dialect) => {
     );
   });
 
+  /** A duplicate of a new question by another member, merged into it; upvoted by a third member. */
+  async function mergeDuplicate(author: NewAccount, notifyWhenAnswered: boolean) {
+    const [targetAuthor, voter] = [await newMember(), await newMember()];
+    const target = await ask(targetAuthor.client, false);
+    const duplicateBody = newBody();
+    const duplicate = await ask(author.client, notifyWhenAnswered, ALPHA_MEETING, duplicateBody);
+    await voter.client.question.upvote.mutate(duplicate);
+    await moderator.question.merge.mutate({ ...duplicate, intoQuestionId: target.questionId });
+    const { body: targetBody } = await targetAuthor.client.question.get.query(target);
+    return { target, targetBody, duplicate, duplicateBody, others: [targetAuthor, voter] };
+  }
+
+  describe('of merges', () => {
+    it("tells the duplicate's author once, whatever they chose for answers, and nobody else", async () => {
+      const author = await newMember();
+      const { target, targetBody, duplicate, duplicateBody, others } = await mergeDuplicate(author, false);
+
+      const page = await list(author.client);
+      expect(page.unreadCount).toBe(1);
+      expect(page.items).toEqual([
+        {
+          id: expect.any(String),
+          kind: 'merged',
+          meetingId: ALPHA_MEETING.meetingId,
+          questionId: duplicate.questionId,
+          questionText: duplicateBody,
+          answerPreview: null,
+          mergedInto: { id: target.questionId, body: targetBody },
+          createdAt: expect.any(String),
+          read: false,
+        },
+      ]);
+      for (const other of [...others, { client: moderator }]) {
+        const questionIds = (await list(other.client)).items.map((item) => item.questionId);
+        expect(questionIds).not.toContain(duplicate.questionId);
+        expect(questionIds).not.toContain(target.questionId);
+      }
+    });
+
+    it("tells nobody of a service token's question merged", async () => {
+      const { token } = await newServiceToken(await app.as('admin'));
+      const bot = app.client({ bearer: token });
+      const duplicate = await ask(bot, true);
+      const target = await ask(moderator, false);
+      await moderator.question.merge.mutate({ ...duplicate, intoQuestionId: target.questionId });
+
+      const notified = await app.db
+        .selectFrom('notifications')
+        .select('id')
+        .where('questionId', '=', duplicate.questionId)
+        .execute();
+      expect(notified).toEqual([]);
+    });
+
+    it('names the question it joined only while everyone can see it', async () => {
+      const author = await newMember();
+      const { target } = await mergeDuplicate(author, false);
+
+      await moderator.question.hide.mutate(target);
+      expect((await list(author.client)).items[0]).toMatchObject({ kind: 'merged', mergedInto: null });
+      await moderator.question.restore.mutate(target);
+      expect((await list(author.client)).items[0]?.mergedInto?.id).toBe(target.questionId);
+    });
+  });
+
   describe('by email', () => {
     let smtp: TestSmtpServer;
     let mailer: Mailer | undefined;
@@ -206,7 +273,7 @@ describe.each(DIALECTS)('notifications of answers on %s', (dialect) => {
     afterAll(() => smtp.stop());
 
     function startNotificationMailer(): void {
-      mailer = startMailer([answerNotificationEmails(app.db, app.url)], {
+      mailer = startMailer([notificationEmails(app.db, app.url)], {
         smtpUrl: smtp.url,
         from: 'PulseStage <notify@pulsestage.test>',
         intervalMs: 50,
@@ -293,6 +360,28 @@ describe.each(DIALECTS)('notifications of answers on %s', (dialect) => {
       expect((await list(optedOut.client)).unreadCount).toBe(1);
       expect((await list(guest.client)).unreadCount).toBe(1);
       expect(smtp.messagesTo(optedOut.email)).toEqual([]);
+    });
+
+    it('emails a merge to an author who asked to be told about that question, with the question it joined', async () => {
+      const [author, silent] = [await newMember(), await newMember()];
+      startNotificationMailer();
+      const { duplicate, duplicateBody, targetBody } = await mergeDuplicate(author, true);
+      const { duplicate: notAsked } = await mergeDuplicate(silent, false);
+
+      const mail = await smtp.nextMessageTo(author.email);
+      expect(mail.subject).toBe('Your question was merged in Alpha Inc');
+      expect(mail.text).toContain(`merged into a similar one:\n\n${targetBody}`);
+      expect(mail.text).toContain('Your vote now counts there.');
+      expect(mail.text).toContain(duplicateBody);
+      expect(mail.links).toContain(`${app.url}/t/alpha/m/${ALPHA_MEETING.meetingId}`);
+      expect(mail.headers['list-unsubscribe']).toContain('/notifications/email-off/');
+      expect(await emailStateOf(notAsked.questionId)).toBe('none');
+      await waitFor(
+        async () => (await emailStateOf(duplicate.questionId)) === 'sent',
+        LIVE_WAIT_MS,
+        'the email sent',
+      );
+      expect(smtp.messagesTo(silent.email)).toEqual([]);
     });
 
     it('sends each email once and records it as sent', async () => {

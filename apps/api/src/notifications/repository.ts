@@ -1,5 +1,12 @@
-import { NOTIFICATION_ANSWER_PREVIEW, type Notification } from '@pulsestage/contracts';
-import type { Executor } from '../db/schema.js';
+import {
+  type MergeTarget,
+  NOTIFICATION_ANSWER_PREVIEW,
+  type Notification,
+  type NotificationKind,
+} from '@pulsestage/contracts';
+import type { ExpressionBuilder } from 'kysely';
+import type { DatabaseSchema, Executor } from '../db/schema.js';
+import { findMergeTargets } from '../questions/repository.js';
 
 /** Whom a notification is for: one person in one tenant. */
 export interface Recipient {
@@ -8,36 +15,40 @@ export interface Recipient {
 }
 
 /**
- * The notification of a question's answer, if its author asked for one and is a person (a service
- * token has no one to tell). Its email waits in the queue when the author can be emailed and wants
- * to be; a question is notified once, whatever answers follow.
+ * The notification of what became of a question, for its author if they are a person (a service token
+ * has no one to tell): of its answer only if they asked for one, of its merge always. Its email waits in
+ * the queue when they asked, can be emailed and want to be; a question is notified once, whatever
+ * answers follow, and a merged question is never answered.
  */
-export async function insertAnswerNotification(
+export async function insertNotification(
   trx: Executor,
   tenantId: string,
   questionId: string,
+  kind: NotificationKind,
   createdAt: string,
 ): Promise<void> {
   await trx
     .insertInto('notifications')
-    .columns(['id', 'tenantId', 'userId', 'questionId', 'createdAt', 'emailState', 'emailAttempts'])
+    .columns(['id', 'tenantId', 'userId', 'questionId', 'kind', 'createdAt', 'emailState', 'emailAttempts'])
     .expression((eb) =>
       eb
         .selectFrom('questions')
         .innerJoin('users', 'users.id', 'questions.authorId')
         .where('questions.tenantId', '=', tenantId)
         .where('questions.id', '=', questionId)
-        .where('questions.notifyAuthor', '=', 1)
+        .$if(kind === 'answered', (query) => query.where('questions.notifyAuthor', '=', 1))
         .select((inner) => [
           inner.val(crypto.randomUUID()).as('id'),
           'questions.tenantId',
           'users.id as userId',
           'questions.id as questionId',
+          inner.val(kind).as('kind'),
           inner.val(createdAt).as('createdAt'),
           inner
             .case()
             .when(
               inner.and([
+                inner('questions.notifyAuthor', '=', 1),
                 inner('users.guest', '=', 0),
                 inner('users.email', 'is not', null),
                 inner('users.answerEmails', '=', 1),
@@ -84,8 +95,26 @@ export interface NotificationPosition {
 }
 
 /**
+ * A question taken down since its notification (deleted, rejected) takes the notification with it; a
+ * merged one is taken down by the very merge it was notified of.
+ */
+function stillNotified(eb: ExpressionBuilder<NotifiedQuestion, 'notifications' | 'questions'>) {
+  return eb.or([eb('questions.rejectedAt', 'is', null), eb('notifications.kind', '=', 'merged')]);
+}
+type NotifiedQuestion = Pick<DatabaseSchema, 'notifications' | 'questions'>;
+
+/** Names the question each merged one joined, while everyone can see it. */
+async function withMergeTargets<Row extends { mergedIntoId: string | null }>(
+  db: Executor,
+  rows: Row[],
+): Promise<(Omit<Row, 'mergedIntoId'> & { mergedInto: MergeTarget | null })[]> {
+  const targetOf = await findMergeTargets(db, rows);
+  return rows.map(({ mergedIntoId, ...row }) => ({ ...row, mergedInto: targetOf(mergedIntoId) }));
+}
+
+/**
  * A page of the recipient's notifications, newest first, with the question and the beginning of its
- * answer as they are now. A question gone since (deleted, rejected) takes its notification with it.
+ * answer, or the question it was merged into, as they are now.
  */
 export async function selectNotifications(
   db: Executor,
@@ -95,15 +124,17 @@ export async function selectNotifications(
 ): Promise<(Notification & NotificationPosition)[]> {
   let query = recipientsNotifications(db, recipient)
     .innerJoin('questions', 'questions.id', 'notifications.questionId')
-    .where('questions.rejectedAt', 'is', null)
+    .where(stillNotified)
     .select([
       'notifications.id',
+      'notifications.kind',
       'notifications.createdAt',
       'notifications.readAt',
       'questions.id as questionId',
       'questions.meetingId',
       'questions.body as questionText',
       'questions.responseText',
+      'questions.mergedIntoId',
     ]);
   if (after) {
     query = query.where((eb) =>
@@ -118,7 +149,7 @@ export async function selectNotifications(
     .orderBy('notifications.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map(({ readAt, responseText, ...row }) => ({
+  return (await withMergeTargets(db, rows)).map(({ readAt, responseText, ...row }) => ({
     ...row,
     answerPreview: responseText === null ? null : responseText.slice(0, NOTIFICATION_ANSWER_PREVIEW),
     read: readAt !== null,
@@ -147,6 +178,7 @@ export async function markRead(
 /** A notification whose email is due, with what the email says. */
 export interface DueNotificationEmail {
   notificationId: string;
+  kind: NotificationKind;
   email: string;
   tenantSlug: string;
   tenantName: string;
@@ -154,6 +186,7 @@ export interface DueNotificationEmail {
   questionId: string;
   questionText: string;
   responseText: string | null;
+  mergedInto: MergeTarget | null;
   attempts: number;
 }
 
@@ -174,6 +207,7 @@ export async function selectDueNotificationEmails(
     .innerJoin('questions', 'questions.id', 'notifications.questionId')
     .select([
       'notifications.id as notificationId',
+      'notifications.kind',
       'users.email',
       'tenants.slug as tenantSlug',
       'tenants.name as tenantName',
@@ -181,6 +215,7 @@ export async function selectDueNotificationEmails(
       'questions.id as questionId',
       'questions.body as questionText',
       'questions.responseText',
+      'questions.mergedIntoId',
       'notifications.emailAttempts as attempts',
     ])
     .where('notifications.emailState', '=', 'pending')
@@ -191,11 +226,13 @@ export async function selectDueNotificationEmails(
     .where('users.answerEmails', '=', 1)
     .where('users.guest', '=', 0)
     .where('users.email', 'is not', null)
-    .where('questions.rejectedAt', 'is', null)
+    .where(stillNotified)
     .orderBy('notifications.id')
     .limit(limit)
     .execute();
-  return rows.flatMap(({ email, ...row }) => (email ? [{ ...row, email }] : []));
+  return (await withMergeTargets(db, rows)).flatMap(({ email, ...row }) =>
+    email ? [{ ...row, email }] : [],
+  );
 }
 
 /**

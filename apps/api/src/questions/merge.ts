@@ -5,6 +5,7 @@ import { retryDeadlocks } from '../db/deadlocks.js';
 import type { Database, Executor } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { appendEvents, reserveSequences } from '../events/outbox/writer.js';
+import { insertNotification } from '../notifications/repository.js';
 import { visibleQuestion } from './change.js';
 import { markMerged, moveUpvotes } from './changes-repository.js';
 import { removedEvent } from './events.js';
@@ -18,7 +19,8 @@ type MergeInput = z.infer<typeof questionMergeInput>;
 /**
  * Merges a duplicate into another open question of its meeting: the duplicate's upvoters and its author
  * upvote the target instead (nobody twice, the target's author never), and the duplicate is gone for
- * everyone but its author, who finds it merged in their own list. Returns the target as it is now.
+ * everyone but its author, who finds it merged in their own list and is told so in their notifications.
+ * Returns the target as it is now.
  */
 export function mergeQuestion(db: Database, access: TenantAccess, input: MergeInput): Promise<Question> {
   return retryDeadlocks(() => db.transaction().execute((trx) => merge(trx, access, input)));
@@ -33,6 +35,7 @@ async function merge(trx: Executor, access: TenantAccess, input: MergeInput): Pr
   const target = checkCanMerge(duplicate, targets.get(input.intoQuestionId));
   await moveUpvotes(trx, duplicate, target);
   await markMerged(trx, duplicate.id, target.id);
+  await insertNotification(trx, tenantId, duplicate.id, 'merged', new Date().toISOString());
   await redactQuestionText(trx, tenantId, duplicate);
   const firstSeq = await reserveSequences(trx, tenantId, 2);
   // Counted after the reservation, so that the event's count is the one as of its place in the stream.

@@ -1,4 +1,11 @@
-import type { OwnQuestion, Question, QuestionListInput, QuestionStatus, Tag } from '@pulsestage/contracts';
+import type {
+  MergeTarget,
+  OwnQuestion,
+  Question,
+  QuestionListInput,
+  QuestionStatus,
+  Tag,
+} from '@pulsestage/contracts';
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
@@ -207,12 +214,10 @@ async function publicBodies(db: Executor, questionIds: string[]): Promise<Map<st
 
 /** Adds its tags and drops the author: no participant ever learns who asked. */
 function toOwnQuestion(
-  { authorId: _author, hiddenAt, mergedIntoId, ...row }: QuestionRow,
+  { authorId: _author, hiddenAt, mergedIntoId: _into, ...row }: QuestionRow,
   tags: Tag[],
-  mergedIntoBody: string | undefined,
+  mergedInto: MergeTarget | null,
 ): OwnQuestion {
-  const mergedInto =
-    mergedIntoId && mergedIntoBody !== undefined ? { id: mergedIntoId, body: mergedIntoBody } : null;
   return { ...row, pinned: row.pinnedAt !== null, hidden: hiddenAt !== null, tags, mergedInto };
 }
 
@@ -225,19 +230,31 @@ const withoutRejection = ({
   ...question
 }: OwnQuestion): Question => question;
 
-/** The question a merged one joined is named only while everyone can see it. */
+/**
+ * Looks up the questions these merged ones joined, for a function that names each (by the merged
+ * question's `mergedIntoId`) only while everyone can see it.
+ */
+export async function findMergeTargets(
+  db: Executor,
+  merged: { mergedIntoId: string | null }[],
+): Promise<(mergedIntoId: string | null) => MergeTarget | null> {
+  const bodies = await publicBodies(
+    db,
+    merged.flatMap(({ mergedIntoId }) => (mergedIntoId ? [mergedIntoId] : [])),
+  );
+  return (mergedIntoId) => {
+    const body = mergedIntoId ? bodies.get(mergedIntoId) : undefined;
+    return mergedIntoId && body !== undefined ? { id: mergedIntoId, body } : null;
+  };
+}
+
 export async function toOwnQuestions(db: Executor, rows: QuestionRow[]): Promise<OwnQuestion[]> {
   const tags = await tagsByQuestion(
     db,
     rows.map((row) => row.id),
   );
-  const targets = await publicBodies(
-    db,
-    rows.flatMap((row) => (row.mergedIntoId ? [row.mergedIntoId] : [])),
-  );
-  return rows.map((row) =>
-    toOwnQuestion(row, tags.get(row.id) ?? [], row.mergedIntoId ? targets.get(row.mergedIntoId) : undefined),
-  );
+  const targetOf = await findMergeTargets(db, rows);
+  return rows.map((row) => toOwnQuestion(row, tags.get(row.id) ?? [], targetOf(row.mergedIntoId)));
 }
 
 export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Question[]> {
@@ -246,7 +263,7 @@ export async function toQuestions(db: Executor, rows: QuestionRow[]): Promise<Qu
 
 export async function toQuestion(db: Executor, row: QuestionRow): Promise<Question> {
   const tags = await tagsByQuestion(db, [row.id]);
-  return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? [], undefined));
+  return withoutRejection(toOwnQuestion(row, tags.get(row.id) ?? [], null));
 }
 
 interface ListFilters extends Omit<QuestionListInput, 'tenant' | 'meetingId' | 'status' | 'hidden'> {

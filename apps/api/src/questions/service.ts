@@ -18,7 +18,7 @@ import { badRequest } from '../errors.js';
 import { lastSequence } from '../events/outbox/reader.js';
 import { appendEvent } from '../events/outbox/writer.js';
 import { lockMeeting, recordVisitor } from '../meetings/repository.js';
-import { insertAnswerNotification } from '../notifications/repository.js';
+import { insertNotification } from '../notifications/repository.js';
 import { teamExists } from '../tenants/repository.js';
 import { changeQuestion, type QuestionRef, visibleQuestion } from './change.js';
 import { insertQuestion, markRejected, updateQuestion } from './changes-repository.js';
@@ -176,7 +176,7 @@ export function answerQuestion(
     });
     // Only the first answer tells its author: later edits of the text do not.
     if (question.answeredAt === null)
-      await insertAnswerNotification(trx, access.tenant.id, question.id, answeredAt);
+      await insertNotification(trx, access.tenant.id, question.id, 'answered', answeredAt);
     return { events: [{ event: answeredEvent(answered) }], result: await toQuestion(trx, answered) };
   });
 }

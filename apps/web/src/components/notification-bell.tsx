@@ -3,7 +3,8 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFailureNotice } from '../lib/failure';
-import { ownQuestionsPath } from '../lib/meeting';
+import { searchFor } from '../lib/list-state';
+import { meetingPath, ownQuestionsPath } from '../lib/meeting';
 import { useTimeAgo } from '../lib/time';
 import { trpc } from '../trpc';
 import { SMALL_BUTTON } from './button-styles';
@@ -33,27 +34,52 @@ interface ItemProps {
   onOpen(notification: Notification): void;
 }
 
-function NotificationItem({ tenant, notification, onOpen }: ItemProps) {
+/** Where a notification leads, its heading, its main line and the line below it. */
+interface NotificationView {
+  to: string;
+  heading: string;
+  main: string;
+  detail: string;
+}
+
+function useNotificationView(tenant: string, notification: Notification): NotificationView {
   const { t } = useTranslation();
+  const { kind, meetingId, mergedInto, read } = notification;
+  if (kind === 'merged') {
+    return {
+      to: mergedInto
+        ? `${meetingPath(tenant, meetingId)}?${searchFor(mergedInto.body)}`
+        : ownQuestionsPath(tenant, meetingId),
+      heading: t(read ? 'notifications.merged' : 'notifications.newlyMerged'),
+      main: mergedInto ? `“${mergedInto.body}”` : notification.questionText,
+      detail: t(mergedInto ? 'notifications.voteMoved' : 'notifications.mergedTargetHidden'),
+    };
+  }
+  return {
+    to: ownQuestionsPath(tenant, meetingId),
+    heading: t(read ? 'notifications.answered' : 'notifications.newlyAnswered'),
+    main: notification.questionText,
+    detail: notification.answerPreview ?? t('notifications.answeredLive'),
+  };
+}
+
+function NotificationItem({ tenant, notification, onOpen }: ItemProps) {
   const when = useTimeAgo(notification.createdAt);
+  const { to, heading, main, detail } = useNotificationView(tenant, notification);
   return (
-    <li data-testid="notification" data-read={notification.read}>
+    <li data-testid="notification" data-kind={notification.kind} data-read={notification.read}>
       <Link
-        to={ownQuestionsPath(tenant, notification.meetingId)}
+        to={to}
         onClick={() => onOpen(notification)}
         className={`block rounded-xl p-3 hover:bg-slate-50 ${notification.read ? '' : 'bg-indigo-50'}`}
       >
         <span className="flex items-center gap-2 text-xs font-semibold text-slate-600">
           {!notification.read && <span className="size-2 rounded-full bg-indigo-600" aria-hidden="true" />}
-          <span>{t(notification.read ? 'notifications.answered' : 'notifications.newlyAnswered')}</span>
+          <span>{heading}</span>
           <span className="ml-auto font-normal">{when}</span>
         </span>
-        <span className="mt-1 line-clamp-2 block break-words font-medium text-slate-900">
-          {notification.questionText}
-        </span>
-        <span className="mt-1 line-clamp-2 block break-words text-sm text-slate-700">
-          {notification.answerPreview ?? t('notifications.answeredLive')}
-        </span>
+        <span className="mt-1 line-clamp-2 block break-words font-medium text-slate-900">{main}</span>
+        <span className="mt-1 line-clamp-2 block break-words text-sm text-slate-700">{detail}</span>
       </Link>
     </li>
   );

@@ -835,6 +835,11 @@ const de: Messages = {
     answered: 'Ihre Frage wurde beantwortet',
     newlyAnswered: 'Neu: Ihre Frage wurde beantwortet',
     answeredLive: 'Live im Raum beantwortet.',
+    merged: 'Ihre Frage wurde mit einer ähnlichen zusammengeführt',
+    newlyMerged: 'Neu: Ihre Frage wurde mit einer ähnlichen zusammengeführt',
+    voteMoved: 'Ihre Stimme zählt jetzt dort.',
+    mergedTargetHidden:
+      'Die Frage, mit der sie zusammengeführt wurde, ist gerade nicht sichtbar. Ihre Stimme zählt dort.',
     markAllRead: 'Alle als gelesen markieren',
     loading: 'Wird geladen …',
     empty:

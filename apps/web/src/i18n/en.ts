@@ -793,6 +793,10 @@ const en = {
     answered: 'Your question was answered',
     newlyAnswered: 'New: your question was answered',
     answeredLive: 'Answered live, in the room.',
+    merged: 'Your question was merged into a similar one',
+    newlyMerged: 'New: your question was merged into a similar one',
+    voteMoved: 'Your vote now counts there.',
+    mergedTargetHidden: 'The question it joined is not shown right now. Your vote counts there.',
     markAllRead: 'Mark all as read',
     loading: 'Loading…',
     empty:

@@ -850,6 +850,10 @@ const es: Messages = {
     answered: 'Su pregunta recibió respuesta',
     newlyAnswered: 'Nuevo: su pregunta recibió respuesta',
     answeredLive: 'Respondida en directo, en la sala.',
+    merged: 'Su pregunta se fusionó con una similar',
+    newlyMerged: 'Nuevo: su pregunta se fusionó con una similar',
+    voteMoved: 'Su voto ahora cuenta allí.',
+    mergedTargetHidden: 'La pregunta con la que se fusionó no se muestra ahora. Su voto cuenta allí.',
     markAllRead: 'Marcar todo como leído',
     loading: 'Cargando…',
     empty:

@@ -856,6 +856,11 @@ const fr: Messages = {
     answered: 'Votre question a reçu une réponse',
     newlyAnswered: 'Nouveau : votre question a reçu une réponse',
     answeredLive: 'Réponse donnée en direct, dans la salle.',
+    merged: 'Votre question a été fusionnée avec une question similaire',
+    newlyMerged: 'Nouveau : votre question a été fusionnée avec une question similaire',
+    voteMoved: 'Votre vote compte désormais là-bas.',
+    mergedTargetHidden:
+      'La question à laquelle elle a été jointe n’est pas affichée pour l’instant. Votre vote y compte.',
     markAllRead: 'Tout marquer comme lu',
     loading: 'Chargement…',
     empty:

@@ -16,6 +16,9 @@ type TabNames<View extends string> = Readonly<Record<string, View>>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEARCH_MAX = 200;
 
+/** The address's query that searches a list for a question's text: how a merged question leads to its target. */
+export const searchFor = (text: string) => new URLSearchParams({ q: text.slice(0, SEARCH_MAX) }).toString();
+
 function defaultView<View extends string>(tabs: TabNames<View>): View {
   const [first] = Object.values(tabs);
   if (first === undefined) throw new Error('a list page has at least one tab');

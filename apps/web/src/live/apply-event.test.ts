@@ -417,7 +417,7 @@ describe('applyStreamEvent', () => {
     });
   });
 
-  describe("an answer to one of the caller's own questions", () => {
+  describe("an answer to, or a merge of, one of the caller's own questions", () => {
     const unreadKey = getQueryKey(trpc.notification.unreadCount, { tenant: TENANT }, 'query');
     const notificationsKey = getQueryKey(trpc.notification.list, { tenant: TENANT, limit: 20 }, 'infinite');
     const answer = (id: string) =>
@@ -442,8 +442,23 @@ describe('applyStreamEvent', () => {
       expect(isInvalidated(notificationsKey)).toBe(true);
     });
 
+    it('makes them load again when one of them is removed, as a merge does', () => {
+      applyStreamEvent(
+        queryClient,
+        TENANT,
+        makeEvent('question:removed.v2', { meetingId, questionId: mine.id }),
+      );
+      expect(isInvalidated(unreadKey)).toBe(true);
+      expect(isInvalidated(notificationsKey)).toBe(true);
+    });
+
     it("leaves them alone for anybody else's question", () => {
       applyStreamEvent(queryClient, TENANT, answer(popular.id));
+      applyStreamEvent(
+        queryClient,
+        TENANT,
+        makeEvent('question:removed.v2', { meetingId, questionId: popular.id }),
+      );
       expect(isInvalidated(unreadKey)).toBe(false);
       expect(isInvalidated(notificationsKey)).toBe(false);
     });

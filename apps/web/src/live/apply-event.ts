@@ -145,15 +145,23 @@ function update<T>(queryClient: QueryClient, queryKey: QueryKey, scope: Scope, c
   );
 }
 
+/** What may leave the author of a question a notification: its answer, or its merge (which removes it). */
+const NOTIFYING_EVENTS: ReadonlySet<StreamEvent['type']> = new Set([
+  'question:answered.v3',
+  'question:removed.v2',
+]);
+
 /**
- * An answer to one of the caller's own questions (the cached lists say `mine`) may have left them a
- * notification: only then does this tab ask for its notifications again, not on every answer.
+ * An answer to, or a removal of, one of the caller's own questions (the cached lists say `mine`) may
+ * have left them a notification: only then does this tab ask for its notifications again, not on
+ * every answer.
  */
 function refreshNotificationsIfMine(queryClient: QueryClient, where: Where, event: StreamEvent): void {
-  if (event.type !== 'question:answered.v3') return;
+  if (!NOTIFYING_EVENTS.has(event.type)) return;
   const cache = queryClient.getQueryCache();
+  const questionId = questionIdOf(event);
   const cached = (procedure: typeof trpc.question.list | typeof trpc.question.mine) =>
-    cachedQuestion(cache.findAll({ queryKey: getQueryKey(procedure, where, 'infinite') }), event.data.id);
+    cachedQuestion(cache.findAll({ queryKey: getQueryKey(procedure, where, 'infinite') }), questionId);
   // The own list holds only the caller's questions; a list patched from the stream never says `mine`.
   const own = cached(trpc.question.mine) !== undefined || cached(trpc.question.list)?.mine;
   if (!own) return;

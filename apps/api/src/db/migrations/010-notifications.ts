@@ -1,8 +1,9 @@
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Notifications when a question is answered: the author's choice on each question, each account's
- * choice of email, and one notification per answered question, with its email's place in the queue.
+ * Notifications when a question is answered or merged: the author's choice on each question, each
+ * account's choice of email, and one notification per question (a merged question is never answered),
+ * with its email's place in the queue.
  */
 export const notifications: Migration = {
   async up(db: Kysely<unknown>) {
@@ -21,6 +22,7 @@ export const notifications: Migration = {
       .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('question_id', 'text', (c) => c.notNull().references('questions.id').onDelete('cascade'))
+      .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('read_at', 'text')
       .addColumn('token_hash', 'text', (c) => c.unique())
