@@ -5,7 +5,6 @@ import { DomainError } from '../errors.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { EMAIL_OFF_PREFIX } from '../notifications/links.js';
 import { setAnswerEmailsByLink } from '../notifications/service.js';
-import { toTRPCError } from '../trpc/trpc.js';
 import { clientAddress, type TrustedProxies } from './client-address.js';
 import { sendError, sendJson } from './responses.js';
 
@@ -30,20 +29,13 @@ export async function turnOffAnswerEmails(deps: EmailOffDeps, req: IncomingMessa
   const input = { token: token.data, enabled: false };
   const call = {
     path: 'notification.setEmailByLink',
-    caller: { kind: 'anonymous' as const },
     clientAddress: clientAddress(req, deps.trustedProxies),
     db: deps.db,
-    getRawInput: async () => input,
+    input,
   };
   try {
-    const outcome = await deps.limits.guard(call, () =>
-      setAnswerEmailsByLink(deps.db, input).then(
-        () => ({ ok: true as const }),
-        (error: unknown) => ({ ok: false as const, error: toTRPCError(error) }),
-      ),
-    );
-    if (outcome.ok) return sendJson(res, 200, { enabled: false });
-    throw outcome.error.cause;
+    await deps.limits.guardRoute(call, () => setAnswerEmailsByLink(deps.db, input));
+    sendJson(res, 200, { enabled: false });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     sendError(res, error.code, error.message);

@@ -27,6 +27,14 @@ export interface GuardedCall {
   getRawInput(): Promise<unknown>;
 }
 
+/** One request of a route outside tRPC, with the input the route read from it. */
+interface RouteCall {
+  path: string;
+  clientAddress: string;
+  db: Database;
+  input: unknown;
+}
+
 /** What a tRPC middleware's `next()` resolves to, as far as the limits care. */
 type CallOutcome = { ok: true } | { ok: false; error: unknown };
 
@@ -58,6 +66,7 @@ function refusalOf(policy: LimitPolicy, rejection: unknown): DomainError {
 function outcomeCode(outcome: CallOutcome): string | undefined {
   if (outcome.ok) return undefined;
   const { error } = outcome;
+  if (error instanceof DomainError) return error.code;
   if (error instanceof Error && error.cause instanceof DomainError) return error.cause.code;
   return error instanceof TRPCError ? error.code : 'INTERNAL_SERVER_ERROR';
 }
@@ -86,6 +95,22 @@ export class RateLimits {
     const outcome = await run();
     await this.settle(reserved, outcomeCode(outcome));
     return outcome;
+  }
+
+  /**
+   * An anonymous request of an HTTP route outside tRPC, within the limits of its path (its own in
+   * `ROUTE_LIMITS`, or those of the procedure it stands for): the refusal or the work's failure is thrown.
+   */
+  async guardRoute<Result>(route: RouteCall, work: () => Promise<Result>): Promise<Result> {
+    const call = { ...route, caller: { kind: 'anonymous' as const }, getRawInput: async () => route.input };
+    const outcome = await this.guard(call, () =>
+      work().then(
+        (result) => ({ ok: true as const, result }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    );
+    if (outcome.ok) return outcome.result;
+    throw outcome.error;
   }
 
   /** Why a request carries too many calls (`/trpc/a,b,c?batch=1`), or undefined when it may run. */

@@ -4,13 +4,13 @@ export function findSsoSettings(db: Executor, tenantId: string) {
   return db.selectFrom('ssoSettings').selectAll().where('tenantId', '=', tenantId).executeTakeFirst();
 }
 
-/** The settings of the tenant with this slug, with the tenant's own id and name. */
+/** The settings of the tenant with this slug, with the slug. */
 export function findSsoSettingsBySlug(db: Executor, slug: string) {
   return db
     .selectFrom('ssoSettings')
     .innerJoin('tenants', 'tenants.id', 'ssoSettings.tenantId')
     .selectAll('ssoSettings')
-    .select(['tenants.slug', 'tenants.name'])
+    .select('tenants.slug')
     .where('tenants.slug', '=', slug)
     .executeTakeFirst();
 }
@@ -41,7 +41,7 @@ export function findSsoAttempt(db: Executor, id: string) {
     .selectFrom('ssoAttempts')
     .innerJoin('tenants', 'tenants.id', 'ssoAttempts.tenantId')
     .selectAll('ssoAttempts')
-    .select(['tenants.slug', 'tenants.name'])
+    .select('tenants.slug')
     .where('ssoAttempts.id', '=', id)
     .executeTakeFirst();
 }

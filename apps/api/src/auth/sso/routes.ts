@@ -67,20 +67,16 @@ export function createSsoRoutes(options: SsoRouteOptions) {
       blankCredentialCookie(ATTEMPT_COOKIE, secureCookies),
     ]);
 
-  /** Starts an attempt within the address's limit; the limit's refusal is thrown, the start's returned. */
+  /** Starts an attempt within the address's limit; throws the limit's refusal like the start's own. */
   function limitedStart(req: IncomingMessage, slug: string, next: string | null) {
     const call = {
       path: SSO_START_PATH,
-      caller: { kind: 'anonymous' as const },
       clientAddress: clientAddress(req, options.trustedProxies),
       db,
-      getRawInput: async () => ({ tenant: slug }),
+      input: { tenant: slug },
     };
-    return options.limits.guard(call, () =>
-      startSsoSignIn(db, { slug, redirectUri: redirectUri(req), next }, sso).then(
-        (started) => ({ ok: true as const, started }),
-        (error: unknown) => ({ ok: false as const, error }),
-      ),
+    return options.limits.guardRoute(call, () =>
+      startSsoSignIn(db, { slug, redirectUri: redirectUri(req), next }, sso),
     );
   }
 
@@ -88,11 +84,10 @@ export function createSsoRoutes(options: SsoRouteOptions) {
     const slug = tenantSlug.safeParse(url.searchParams.get('tenant') ?? '');
     if (!slug.success) return refuse(res, 'unavailable', undefined);
     try {
-      const outcome = await limitedStart(req, slug.data, url.searchParams.get('next'));
-      if (!outcome.ok) throw outcome.error;
+      const started = await limitedStart(req, slug.data, url.searchParams.get('next'));
       const expiresAt = new Date(Date.now() + sso.attemptLifetimeMs);
-      redirect(res, outcome.started.location, [
-        credentialCookie(ATTEMPT_COOKIE, outcome.started.state, expiresAt, secureCookies),
+      redirect(res, started.location, [
+        credentialCookie(ATTEMPT_COOKIE, started.state, expiresAt, secureCookies),
       ]);
     } catch (error) {
       if (isRateLimitRefusal(error)) return refuse(res, 'throttled', slug.data, error.retryAfterSeconds);

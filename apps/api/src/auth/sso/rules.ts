@@ -43,7 +43,7 @@ export function verifiedEmail(claims: Readonly<Record<string, unknown>>): string
   return claims.email.trim().toLowerCase();
 }
 
-export function emailDomain(email: string): string {
+function emailDomain(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);
 }
 

@@ -23,8 +23,9 @@ const UNSET: StoredSettings = {
   requireSso: false,
 };
 
-export async function readStoredSsoSettings(db: Executor, tenantId: string): Promise<StoredSettings> {
-  const row = await findSsoSettings(db, tenantId);
+type SettingsRow = Awaited<ReturnType<typeof findSsoSettings>>;
+
+function storedSettingsOf(row: SettingsRow): StoredSettings {
   if (!row) return UNSET;
   return {
     enabled: row.enabled === 1,
@@ -34,6 +35,10 @@ export async function readStoredSsoSettings(db: Executor, tenantId: string): Pro
     allowedDomains: JSON.parse(row.allowedDomains) as string[],
     requireSso: row.requireSso === 1,
   };
+}
+
+export async function readStoredSsoSettings(db: Executor, tenantId: string): Promise<StoredSettings> {
+  return storedSettingsOf(await findSsoSettings(db, tenantId));
 }
 
 export async function readSsoSettings(
@@ -66,10 +71,7 @@ export async function updateSsoSettings(
   return db.transaction().execute(async (trx) => {
     await lockTenant(trx, tenantId);
     const stored = await findSsoSettings(trx, tenantId);
-    const merged: StoredSettings = {
-      ...(await readStoredSsoSettings(trx, tenantId)),
-      ...definedFields(changes),
-    };
+    const merged: StoredSettings = { ...storedSettingsOf(stored), ...definedFields(changes) };
     if (changes.issuer !== undefined) checkIssuerUrl(changes.issuer, options.allowHttpIssuers);
     checkComplete(merged);
     const secret = clientSecret
