@@ -17,6 +17,7 @@ import { postgresUrl } from './processes.js';
 import { monotonicMs } from './protocol.js';
 import { type Cell, formatNumber, log, table } from './report.js';
 import { type ApiSession, pool, startApiSession } from './setup.js';
+import { type DatabaseKind, databaseName } from './storm-targets.js';
 
 const SPEC = {
   ...DATABASE_OPTIONS,
@@ -30,7 +31,6 @@ const SPEC = {
 } as const satisfies Record<string, OptionSpec>;
 
 type Options = ReturnType<typeof parseOptions<typeof SPEC>>;
-type DatabaseKind = 'sqlite' | 'postgres';
 const WARM_UP_CALLS = 50;
 
 interface SimilarRun {
@@ -241,7 +241,7 @@ function printResults(options: Options, runs: SimilarRun[]): boolean {
     ['max (ms)', (run) => formatNumber(run.latency.count ? run.latency.max : undefined)],
     ['seconds to ask the questions', (run) => formatNumber(run.seedSeconds, 1)],
   ];
-  const header = ['figure', ...runs.map((run) => (run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'))];
+  const header = ['figure', ...runs.map((run) => databaseName(run.database))];
   const lines = [
     '',
     `question.similar in a meeting of ${options.questions} questions: ${options.calls} calls, ` +
@@ -255,7 +255,7 @@ function printResults(options: Options, runs: SimilarRun[]): boolean {
   ];
   let incorrect = false;
   for (const run of runs) {
-    const name = run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    const name = databaseName(run.database);
     if (run.errorSamples.length) lines.push(`${name}: errors: ${run.errorSamples.join('; ')}`);
     if (run.failure) lines.push(`${name}: FAILED: ${run.failure}`);
     if (run.errors || run.failure) incorrect = true;

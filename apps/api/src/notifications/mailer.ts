@@ -59,7 +59,7 @@ const CONTENT_OF_KIND = { answered: answeredContent, merged: mergedContent } as 
  * The email telling an author what became of their question, with a link to see it and a one-click
  * link (also offered to mail clients as `List-Unsubscribe`) that turns these emails off.
  */
-export function composeNotificationEmail(
+function composeNotificationEmail(
   email: DueNotificationEmail,
   token: string,
   baseUrl: string,

@@ -183,7 +183,6 @@ export interface DueNotificationEmail {
   tenantSlug: string;
   tenantName: string;
   meetingId: string;
-  questionId: string;
   questionText: string;
   responseText: string | null;
   mergedInto: MergeTarget | null;
@@ -212,7 +211,6 @@ export async function selectDueNotificationEmails(
       'tenants.slug as tenantSlug',
       'tenants.name as tenantName',
       'questions.meetingId',
-      'questions.id as questionId',
       'questions.body as questionText',
       'questions.responseText',
       'questions.mergedIntoId',
