@@ -1,6 +1,7 @@
 import { isLanguage, LANGUAGES, type Language } from '@pulsestage/contracts/languages';
 import { useEffect, useSyncExternalStore } from 'react';
 import { showLanguage } from '../i18n/catalogs';
+import { storedChoice } from './stored-choice';
 
 /** Each language named in itself, so a person finds their own whatever is shown now. */
 export const LANGUAGE_NAMES: Record<Language, string> = {
@@ -9,8 +10,6 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   fr: 'Français',
   es: 'Español',
 };
-
-const STORAGE_KEY = 'pulsestage.language';
 
 /** A stored choice, or null for nothing stored or a language this version does not speak. */
 export function parseLanguageChoice(stored: string | null): Language | null {
@@ -35,27 +34,10 @@ export function resolveLanguage(
   return choice ?? tenantDefault ?? browser ?? LANGUAGES[0];
 }
 
+const stored = storedChoice('pulsestage.language', parseLanguageChoice);
 const listeners = new Set<() => void>();
 let choice: Language | null = null;
 let tenantDefault: Language | null = null;
-
-/** Storage can be refused (a locked-down browser); the choice then lasts as long as the page. */
-function readStoredChoice(): Language | null {
-  try {
-    return parseLanguageChoice(localStorage.getItem(STORAGE_KEY));
-  } catch {
-    return null;
-  }
-}
-
-function storeChoice(language: Language | null): void {
-  try {
-    if (language === null) localStorage.removeItem(STORAGE_KEY);
-    else localStorage.setItem(STORAGE_KEY, language);
-  } catch {
-    // Kept for this page only.
-  }
-}
 
 const currentLanguage = () => resolveLanguage(choice, tenantDefault, browserLanguage(navigator.languages));
 
@@ -66,14 +48,14 @@ function apply(): Promise<void> {
 
 /** Loads the language to show before the first render: the app's texts come with it. */
 export function startLanguage(): Promise<void> {
-  choice = readStoredChoice();
+  choice = stored.read();
   return apply();
 }
 
 /** A language for this browser from now on, or null to follow the tenant and the browser again. */
 export function chooseLanguage(language: Language | null): void {
   choice = language;
-  storeChoice(language);
+  stored.store(language);
   void apply();
 }
 

@@ -6,7 +6,7 @@ import type { Where } from './questions';
 /** A pause in typing this long asks the server; each keystroke alone does not. */
 const TYPING_PAUSE_MS = 300;
 /** Shorter text says too little to compare. */
-export const SIMILAR_MIN_LENGTH = 8;
+const SIMILAR_MIN_LENGTH = 8;
 /** The start of a long text is enough to find what it repeats. */
 const COMPARED_MAX = 300;
 

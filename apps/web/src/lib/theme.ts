@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { storedChoice } from './stored-choice';
 
 /** What a person picks: the system's setting (the default), or one theme whatever the system says. */
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -6,7 +7,6 @@ export type Theme = 'light' | 'dark';
 
 export const THEME_CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
 
-const STORAGE_KEY = 'pulsestage.theme';
 /** The browser's bar: light keeps index.html's colour, dark matches the dark page. */
 const BROWSER_BAR_COLORS: Record<Theme, string> = { light: '#0f172a', dark: '#020617' };
 
@@ -25,26 +25,9 @@ const systemDark = () => {
   systemDarkQuery ??= window.matchMedia('(prefers-color-scheme: dark)');
   return systemDarkQuery;
 };
+const stored = storedChoice('pulsestage.theme', parseThemeChoice);
 const listeners = new Set<() => void>();
 let current: ThemeChoice = 'system';
-
-/** Storage can be refused (a locked-down browser); the choice then lasts as long as the page. */
-function readStoredChoice(): ThemeChoice {
-  try {
-    return parseThemeChoice(localStorage.getItem(STORAGE_KEY));
-  } catch {
-    return 'system';
-  }
-}
-
-function storeChoice(choice: ThemeChoice): void {
-  try {
-    if (choice === 'system') localStorage.removeItem(STORAGE_KEY);
-    else localStorage.setItem(STORAGE_KEY, choice);
-  } catch {
-    // Kept for this page only.
-  }
-}
 
 export function currentTheme(): Theme {
   return resolveTheme(current, systemDark().matches);
@@ -59,14 +42,14 @@ function apply(): void {
 
 /** Applies the stored choice before the first render, and follows the system's switches from then on. */
 export function startTheme(): void {
-  current = readStoredChoice();
+  current = stored.read();
   apply();
   systemDark().addEventListener('change', apply);
 }
 
 export function chooseTheme(choice: ThemeChoice): void {
   current = choice;
-  storeChoice(choice);
+  stored.store(choice === 'system' ? null : choice);
   apply();
 }
 

@@ -1,10 +1,10 @@
-import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { AuthCard } from '../components/form';
 import { Spinner } from '../components/spinner';
 import { errorCode, errorMessage, isUnreachable } from '../lib/errors';
 import { isLinkToken } from '../lib/pulse';
+import { useSendOnce } from '../lib/use-send-once';
 import { trpc } from '../trpc';
 
 const primaryButton =
@@ -21,12 +21,7 @@ export default function EmailOff() {
   const wellFormed = isLinkToken(token);
   const setEmail = trpc.notification.setEmailByLink.useMutation();
   const { mutate } = setEmail;
-  const sent = useRef(false);
-  useEffect(() => {
-    if (sent.current || !wellFormed) return;
-    sent.current = true;
-    mutate({ token, enabled: false });
-  }, [mutate, token, wellFormed]);
+  useSendOnce(mutate, wellFormed ? { token, enabled: false } : null);
 
   if (!wellFormed || errorCode(setEmail.error) === 'NOT_FOUND') {
     return (

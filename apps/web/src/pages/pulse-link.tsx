@@ -1,12 +1,12 @@
 import type { PulseRecorded } from '@pulsestage/contracts';
 import { t } from 'i18next';
-import { useEffect, useRef } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import { AuthCard } from '../components/form';
 import { Spinner } from '../components/spinner';
 import { errorCode, errorMessage, isUnreachable } from '../lib/errors';
 import { anonymityNote, answerInWords, isLinkToken, linkScore } from '../lib/pulse';
+import { useSendOnce } from '../lib/use-send-once';
 import { trpc } from '../trpc';
 
 interface Refusal {
@@ -75,12 +75,7 @@ export default function PulseLink() {
   const wellFormed = isLinkToken(token);
   const respond = trpc.pulse.respondWithLink.useMutation();
   const { mutate } = respond;
-  const sent = useRef(false);
-  useEffect(() => {
-    if (sent.current || !wellFormed || score === null) return;
-    sent.current = true;
-    mutate({ token, score });
-  }, [mutate, token, score, wellFormed]);
+  useSendOnce(mutate, wellFormed && score !== null ? { token, score } : null);
 
   if (!wellFormed || score === null) {
     const refusal = wellFormed ? noAnswer() : notValid();
