@@ -105,6 +105,19 @@ export async function signIn(page: Page, email: string, next = '/'): Promise<voi
 }
 
 /**
+ * Fills in and sends the sign-up form, reached by a link just clicked. The link's page stays on screen
+ * until the sign-up page's script has arrived, so the form is awaited first: a field of the page before
+ * (a guest's "Your name") must not take what was meant for the new account.
+ */
+export async function submitSignUp(page: Page, person: { name: string; email: string }): Promise<void> {
+  await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+  await page.getByLabel('Name', { exact: true }).fill(person.name);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel(/^Password/).fill('a long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/**
  * A bound for a form whose success hashes a password (sign-up, sign-in) before it navigates: on a loaded
  * two-core machine running the other suites, their scrypt hashes queue behind one another.
  */

@@ -3,7 +3,15 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinPathFromAdminPage, meetingPath, openWindow, type Stage, signIn, startStage } from './browser';
+import {
+  joinPathFromAdminPage,
+  meetingPath,
+  openWindow,
+  type Stage,
+  signIn,
+  startStage,
+  submitSignUp,
+} from './browser';
 
 describe('joining with a join link', () => {
   let stage: Stage;
@@ -27,10 +35,7 @@ describe('joining with a join link', () => {
     await page.getByRole('heading', { name: 'Join Demo Org' }).waitFor();
     expect(await page.getByText('Join as a guest').count()).toBe(0);
     await page.getByRole('link', { name: 'Create account' }).click();
-    await page.getByLabel('Name').fill('Dana Newcomer');
-    await page.getByLabel('Email').fill('dana@example.test');
-    await page.getByLabel(/Password/).fill('a long enough password');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await submitSignUp(page, { name: 'Dana Newcomer', email: 'dana@example.test' });
     await page.getByRole('button', { name: 'Join as Dana Newcomer' }).click();
     // The organization's meetings; the running one takes questions.
     await page.waitForURL('**/t/demo');

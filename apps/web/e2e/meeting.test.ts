@@ -14,6 +14,7 @@ import {
   screenshot,
   signIn,
   startStage,
+  submitSignUp,
   waitForUrlUnlessRefused,
 } from './browser';
 
@@ -234,10 +235,7 @@ describe('a meeting from its schedule to its archive', () => {
     await newcomer.getByText('This meeting has ended').waitFor();
     expect(await newcomer.getByRole('button', { name: 'Join as a guest' }).count()).toBe(0);
     await newcomer.getByRole('link', { name: 'Create account' }).click();
-    await newcomer.getByLabel('Name').fill('Dana Newcomer');
-    await newcomer.getByLabel('Email').fill('dana@example.test');
-    await newcomer.getByLabel(/Password/).fill('a long enough password');
-    await newcomer.getByRole('button', { name: 'Create account' }).click();
+    await submitSignUp(newcomer, { name: 'Dana Newcomer', email: 'dana@example.test' });
     // Signing up hashes the password, slow by design; then the code page comes back, with Dana signed in.
     await waitForUrlUnlessRefused(newcomer, `**/j/${code}`);
     await newcomer.getByRole('button', { name: 'Join as Dana Newcomer' }).click();

@@ -6,7 +6,7 @@
 import { DEMO_PASSWORD } from '@pulsestage/test-harness/accounts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, openWindow, type Stage, signIn, startStage } from './browser';
+import { accessibilityProblems, openWindow, type Stage, signIn, startStage, submitSignUp } from './browser';
 
 describe('a newcomer on the home page', () => {
   let stage: Stage;
@@ -63,10 +63,7 @@ describe('a newcomer on the home page', () => {
   const signUpFromHome = async (name: string, email: string): Promise<Page> => {
     const page = await freshAtHome();
     await page.getByRole('link', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill(name);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel(/Password/).fill('a long enough password');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await submitSignUp(page, { name, email });
     await landsOnOrganizations(page);
     return page;
   };

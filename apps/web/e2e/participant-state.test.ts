@@ -11,6 +11,14 @@ const questionCard = (page: Page, body: string): Locator => page.locator('articl
 /** A tab by its name, with the count some tabs show after it. */
 const tab = (page: Page, name: string) =>
   page.getByRole('button', { name: new RegExp(`^${name}\\s*(\\(\\d+\\))?$`) });
+/** That tab, once it is the one shown. */
+const pressedTab = (page: Page, name: string) => tab(page, name).and(page.locator('[aria-pressed="true"]'));
+
+/** Picks a tab and waits until the page shows it: until then, the list below is still the last tab's. */
+async function showTab(page: Page, name: string): Promise<void> {
+  await tab(page, name).click();
+  await pressedTab(page, name).waitFor();
+}
 
 async function ask(page: Page, body: string): Promise<void> {
   await page.getByLabel('Ask a question').fill(body);
@@ -71,13 +79,13 @@ describe('the participant page keeps its state and stays current', () => {
     const expected = { answered: 'true', sort: 'newest', search: 'roadmap' };
 
     await alice.reload();
-    await tab(alice, 'Answered').and(alice.locator('[aria-pressed="true"]')).waitFor();
+    await pressedTab(alice, 'Answered').waitFor();
     expect(await shownState(alice)).toEqual(expected);
 
     await alice.getByRole('link', { name: 'Present' }).click();
     await alice.waitForURL(`**${meeting}/present`);
     await alice.goBack();
-    await tab(alice, 'Answered').and(alice.locator('[aria-pressed="true"]')).waitFor();
+    await pressedTab(alice, 'Answered').waitFor();
     expect(await shownState(alice)).toEqual(expected);
     expect(new URL(alice.url()).search).toBe(url.search);
   });
@@ -85,11 +93,11 @@ describe('the participant page keeps its state and stays current', () => {
   it('keeps the moderator console on its tab and sort through a reload', async () => {
     const moderator = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
     await signInToMeeting(moderator, 'mod@demo.test', 'moderate');
-    await tab(moderator, 'Answered').click();
+    await showTab(moderator, 'Answered');
     await moderator.getByLabel('Sort').selectOption('newest');
     await moderator.waitForURL((url) => url.searchParams.get('sort') === 'newest');
     await moderator.reload();
-    await tab(moderator, 'Answered').and(moderator.locator('[aria-pressed="true"]')).waitFor();
+    await pressedTab(moderator, 'Answered').waitFor();
     expect(await moderator.getByLabel('Sort').inputValue()).toBe('newest');
     await moderator.context().close();
   });
@@ -113,7 +121,7 @@ describe('the participant page keeps its state and stays current', () => {
 
   it('shows questions asked on another device in Mine once it is looked at again', async () => {
     await alice.goto(`${meeting}?tab=mine`);
-    await tab(alice, 'Mine').and(alice.locator('[aria-pressed="true"]')).waitFor();
+    await pressedTab(alice, 'Mine').waitFor();
     const phone = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
     await signInToMeeting(phone, 'alice@demo.test');
     const elsewhere = 'Asked from my other phone: is the cafeteria open late?';
@@ -140,7 +148,7 @@ describe('the participant page keeps its state and stays current', () => {
       const body = 'Could we name the new meeting rooms after moderators?';
       await alice.goto(meeting);
       await ask(alice, body);
-      await tab(alice, 'Mine').click();
+      await showTab(alice, 'Mine');
       await questionCard(alice, body).getByText('Awaiting review').waitFor();
 
       await owner.goto(`${await meetingPath(owner, 'moderate')}?tab=review`);
@@ -150,14 +158,14 @@ describe('the participant page keeps its state and stays current', () => {
       await waiting.getByRole('button', { name: 'Reject' }).click();
       await waiting.waitFor({ state: 'detached' });
 
-      await tab(alice, 'Open').click();
-      await tab(alice, 'Mine').click();
+      await showTab(alice, 'Open');
+      await showTab(alice, 'Mine');
       const rejected = questionCard(alice, body);
       await rejected.getByText('Not published by the moderators').waitFor();
       expect(await rejected.getByText('Awaiting review').count()).toBe(0);
       expect(await rejected.getByText(/owner|Olivia|mod@/i).count()).toBe(0);
 
-      await tab(alice, 'Open').click();
+      await showTab(alice, 'Open');
       await alice.getByRole('list', { name: 'Questions' }).waitFor();
       expect(await questionCard(alice, body).count()).toBe(0);
     } finally {
@@ -183,8 +191,7 @@ describe('the participant page keeps its state and stays current', () => {
     await edited.getByRole('button', { name: 'Withdraw' }).click();
     await edited.waitFor({ state: 'detached' });
     // Nothing of it stays with its author either, not even as rejected.
-    await tab(alice, 'Mine').click();
-    await tab(alice, 'Mine').and(alice.locator('[aria-pressed="true"]')).waitFor();
+    await showTab(alice, 'Mine');
     await expect.poll(() => questionCard(alice, reworded).count()).toBe(0);
   });
 
