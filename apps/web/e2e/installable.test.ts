@@ -145,6 +145,46 @@ describe('installing PulseStage on a phone', () => {
     expect(violations).toEqual([]);
   });
 
+  it('keeps the newest page as its shell, letting go of the files of an older version', async () => {
+    const storedPaths = () =>
+      page.evaluate(async () => {
+        const paths: string[] = [];
+        for (const name of await caches.keys()) {
+          const requests = await (await caches.open(name)).keys();
+          paths.push(...requests.map((request) => new URL(request.url).pathname));
+        }
+        return paths.sort();
+      });
+    const current = (await storedPaths()).filter((path) => path.startsWith('/assets/'));
+    expect(current.length).toBeGreaterThan(0);
+    // What an installed app holds from the release before: its shell and one of its scripts.
+    await page.evaluate(async () => {
+      const [name] = await caches.keys();
+      if (!name) throw new Error('the worker stored nothing');
+      const cache = await caches.open(name);
+      await cache.put('/assets/index-0ld3r.js', new Response('the older release'));
+      await cache.put(
+        '/',
+        new Response('<!doctype html><p>the older release</p>', { headers: { 'content-type': 'text/html' } }),
+      );
+    });
+    expect(await storedPaths()).toContain('/assets/index-0ld3r.js');
+
+    await page.reload();
+    await page.getByRole('heading', { name: DEMO_MEETING }).waitFor();
+    await expect
+      .poll(storedPaths, { timeout: 20_000, interval: 100 })
+      .not.toContain('/assets/index-0ld3r.js');
+    const shell = await (await fetch(stage.api.url)).text();
+    // The page that arrived is the shell the app opens with offline from now on.
+    expect(await page.evaluate(async () => (await caches.match('/', { ignoreVary: true }))?.text())).toBe(
+      shell,
+    );
+    const named = current.filter((path) => shell.includes(path));
+    expect(named.length).toBeGreaterThan(0);
+    expect(await storedPaths()).toEqual(expect.arrayContaining(named));
+  });
+
   it('never answers the API from the worker, nor keeps its answers', async () => {
     expect(apiResponses.length).toBeGreaterThan(0);
     expect(apiResponses.filter((response) => response.fromServiceWorker)).toEqual([]);

@@ -19,13 +19,29 @@ const MATCH = { ignoreVary: true };
 const isApiPath = (pathname) =>
   API_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`));
 
-/** Stores the shell with the scripts and styles it names that are not stored yet, so that it can start offline. */
+/**
+ * Stores the shell with the scripts and styles it names that are not stored yet, so that it can start
+ * offline. A shell unlike the stored one is a newer version: every stored file it does not name goes,
+ * so the cache never grows with each release. A page's script loaded on demand may go with them while
+ * still current; it is stored again the next time it is used.
+ */
 async function storeShell(cache, response) {
   const html = await response.clone().text();
   const named = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]);
+  const previous = await (await cache.match(SHELL, MATCH))?.text();
   const stored = await Promise.all(named.map((path) => cache.match(path, MATCH)));
   await cache.addAll(named.filter((_path, index) => !stored[index]));
   await cache.put(SHELL, response);
+  if (previous !== undefined && previous !== html) await keepOnlyAssets(cache, named);
+}
+
+async function keepOnlyAssets(cache, kept) {
+  const requests = await cache.keys();
+  const superseded = requests.filter((request) => {
+    const { pathname } = new URL(request.url);
+    return pathname.startsWith('/assets/') && !kept.includes(pathname);
+  });
+  await Promise.all(superseded.map((request) => cache.delete(request)));
 }
 
 async function install() {
@@ -45,7 +61,9 @@ async function networkFirst(event) {
   try {
     const response = await fetch(event.request);
     if (response.ok && response.headers.get('content-type')?.startsWith('text/html')) {
-      event.waitUntil(caches.open(CACHE).then((cache) => storeShell(cache, response.clone())));
+      // Copied now: once returned, the page reads the response, and a copy made later finds it used.
+      const shell = response.clone();
+      event.waitUntil(caches.open(CACHE).then((cache) => storeShell(cache, shell)));
     }
     return response;
   } catch (error) {
