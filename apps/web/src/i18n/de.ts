@@ -843,7 +843,7 @@ const de: Messages = {
     markAllRead: 'Alle als gelesen markieren',
     loading: 'Wird geladen …',
     empty:
-      'Noch nichts. Wählen Sie beim Fragen „Benachrichtigen, wenn beantwortet“, dann erscheinen hier die Antworten auf Ihre Fragen.',
+      'Noch nichts. Wählen Sie beim Fragen „Benachrichtigen, wenn beantwortet“, dann erscheinen hier die Antworten auf Ihre Fragen, ebenso eine Ihrer Fragen, die mit einer ähnlichen zusammengeführt wurde.',
     showOlder: 'Ältere anzeigen',
     notifyMe: 'Benachrichtigen, wenn beantwortet',
     accountIntro:

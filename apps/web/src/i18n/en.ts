@@ -800,7 +800,7 @@ const en = {
     markAllRead: 'Mark all as read',
     loading: 'Loading…',
     empty:
-      'Nothing yet. Choose “Notify me when answered” when you ask, and answers to your questions show up here.',
+      'Nothing yet. Choose “Notify me when answered” when you ask, and answers to your questions show up here, as does a question of yours merged into a similar one.',
     showOlder: 'Show older',
     notifyMe: 'Notify me when answered',
     accountIntro:

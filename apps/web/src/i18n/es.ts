@@ -857,7 +857,7 @@ const es: Messages = {
     markAllRead: 'Marcar todo como leído',
     loading: 'Cargando…',
     empty:
-      'Nada por ahora. Elija «Avisarme cuando se responda» al preguntar, y las respuestas a sus preguntas aparecerán aquí.',
+      'Nada por ahora. Elija «Avisarme cuando se responda» al preguntar, y las respuestas a sus preguntas aparecerán aquí, al igual que una pregunta suya combinada con otra similar.',
     showOlder: 'Mostrar anteriores',
     notifyMe: 'Avisarme cuando se responda',
     accountIntro:

@@ -864,7 +864,7 @@ const fr: Messages = {
     markAllRead: 'Tout marquer comme lu',
     loading: 'Chargement…',
     empty:
-      'Rien pour l’instant. Choisissez « M’avertir de la réponse » en posant une question, et les réponses à vos questions s’afficheront ici.',
+      'Rien pour l’instant. Choisissez « M’avertir de la réponse » en posant une question, et les réponses à vos questions s’afficheront ici, de même qu’une de vos questions fusionnée avec une question semblable.',
     showOlder: 'Afficher les plus anciennes',
     notifyMe: 'M’avertir de la réponse',
     accountIntro:
