@@ -95,9 +95,10 @@ describe('similar questions and merging duplicates', () => {
     await suggestions.waitFor({ state: 'detached' });
   });
 
+  const target = 'Will the parking garage get chargers for electric cars?';
+  const duplicate = 'Any plans for electric car chargers in the parking garage?';
+
   it('merges a duplicate: it vanishes live, the votes combine, and its author sees where it went and is notified', async () => {
-    const target = 'Will the parking garage get chargers for electric cars?';
-    const duplicate = 'Any plans for electric car chargers in the parking garage?';
     await ask(owner, target);
     await ask(bob, duplicate);
     await questionCard(alice, duplicate).getByTestId('vote').click();
@@ -138,5 +139,25 @@ describe('similar questions and merging duplicates', () => {
     await entry.getByRole('link').click();
     await questionCard(bob, target).waitFor();
     await expect.poll(() => unreadOnBell(bob), LIVE).toBe(unreadBefore);
+  });
+
+  it('leads the merged question to its target on the Answered tab once the target is answered', async () => {
+    await bob.getByRole('button', { name: /^Mine/ }).click();
+    const link = questionCard(bob, duplicate).getByTestId('merged-into').getByRole('link');
+    await link.waitFor();
+    await questionCard(moderator, target).click();
+    await questionCard(moderator, target)
+      .getByRole('button', { name: /^Answered live/ })
+      .click();
+
+    await expect
+      .poll(
+        async () => new URL(`${await link.getAttribute('href')}`, bob.url()).searchParams.get('tab'),
+        LIVE,
+      )
+      .toBe('answered');
+    await link.click();
+    await bob.getByRole('button', { name: 'Answered', exact: true, pressed: true }).waitFor();
+    await questionCard(bob, target).getByText('Answered live').waitFor();
   });
 });

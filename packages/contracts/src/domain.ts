@@ -58,8 +58,11 @@ export type UpvoteResult = z.infer<typeof upvoteResult>;
  */
 export const eventSequence = z.number().int().nonnegative();
 
-/** The question a duplicate was merged into, named only while everyone in the meeting can see it. */
-export const mergeTarget = z.object({ id: uuid, body: z.string() });
+/**
+ * The question a duplicate was merged into, named only while everyone in the meeting can see it, and
+ * whether it is answered (on which tab of the meeting to find it).
+ */
+export const mergeTarget = z.object({ id: uuid, body: z.string(), answered: z.boolean() });
 export type MergeTarget = z.infer<typeof mergeTarget>;
 
 /**

@@ -221,7 +221,7 @@ describe.each(DIALECTS)('notifications of answers on %s', (dialect) => {
           questionId: duplicate.questionId,
           questionText: duplicateBody,
           answerPreview: null,
-          mergedInto: { id: target.questionId, body: targetBody },
+          mergedInto: { id: target.questionId, body: targetBody, answered: false },
           createdAt: expect.any(String),
           read: false,
         },

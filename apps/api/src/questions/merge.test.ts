@@ -113,10 +113,18 @@ describe.each(DIALECTS)('merging a duplicate question on %s', (dialect) => {
     const [own] = (await duplicateAuthor.question.mine.query(where)).items;
     expect(own).toMatchObject({
       id: duplicate.id,
-      mergedInto: { id: target.id, body: 'When does the canteen open?' },
+      mergedInto: { id: target.id, body: 'When does the canteen open?', answered: false },
     });
     expect(own?.mergedAt).toEqual(own?.rejectedAt);
     expect(own?.mergedAt).not.toBeNull();
+    // Answered, the target is found on the Answered tab, which is where the merged question points.
+    await moderator.question.answer.mutate({ ...where, questionId: target.id, responseText: 'At eight.' });
+    const [afterAnswer] = (await duplicateAuthor.question.mine.query(where)).items;
+    expect(afterAnswer?.mergedInto).toEqual({
+      id: target.id,
+      body: 'When does the canteen open?',
+      answered: true,
+    });
     // Once the target is hidden, its author may not read it: the merged question no longer names it.
     await moderator.question.hide.mutate({ ...where, questionId: target.id });
     const [afterHiding] = (await duplicateAuthor.question.mine.query(where)).items;

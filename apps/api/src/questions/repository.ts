@@ -198,18 +198,18 @@ async function tagsByQuestion(db: Executor, questionIds: string[]): Promise<Map<
   return tags;
 }
 
-/** The text of each of these questions that every member can see (open or answered, shown), by id. */
-async function publicBodies(db: Executor, questionIds: string[]): Promise<Map<string, string>> {
+/** Each of these questions that every member can see (open or answered, shown), as a merge names it, by id. */
+async function publicTargets(db: Executor, questionIds: string[]): Promise<Map<string, MergeTarget>> {
   if (questionIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('questions')
-    .select(['id', 'body'])
+    .select(['id', 'body', 'status'])
     .where('id', 'in', questionIds)
     .where('status', 'in', ['OPEN', 'ANSWERED'])
     .where('hiddenAt', 'is', null)
     .where('rejectedAt', 'is', null)
     .execute();
-  return new Map(rows.map(({ id, body }) => [id, body]));
+  return new Map(rows.map(({ id, body, status }) => [id, { id, body, answered: status === 'ANSWERED' }]));
 }
 
 /** Adds its tags and drops the author: no participant ever learns who asked. */
@@ -238,14 +238,11 @@ export async function findMergeTargets(
   db: Executor,
   merged: { mergedIntoId: string | null }[],
 ): Promise<(mergedIntoId: string | null) => MergeTarget | null> {
-  const bodies = await publicBodies(
+  const targets = await publicTargets(
     db,
     merged.flatMap(({ mergedIntoId }) => (mergedIntoId ? [mergedIntoId] : [])),
   );
-  return (mergedIntoId) => {
-    const body = mergedIntoId ? bodies.get(mergedIntoId) : undefined;
-    return mergedIntoId && body !== undefined ? { id: mergedIntoId, body } : null;
-  };
+  return (mergedIntoId) => (mergedIntoId ? (targets.get(mergedIntoId) ?? null) : null);
 }
 
 export async function toOwnQuestions(db: Executor, rows: QuestionRow[]): Promise<OwnQuestion[]> {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFailureNotice } from '../lib/failure';
-import { searchFor } from '../lib/list-state';
+import { queryShowing } from '../lib/list-state';
 import { meetingPath, ownQuestionsPath } from '../lib/meeting';
 import { useTimeAgo } from '../lib/time';
 import { trpc } from '../trpc';
@@ -48,7 +48,7 @@ function useNotificationView(tenant: string, notification: Notification): Notifi
   if (kind === 'merged') {
     return {
       to: mergedInto
-        ? `${meetingPath(tenant, meetingId)}?${searchFor(mergedInto.body)}`
+        ? `${meetingPath(tenant, meetingId)}?${queryShowing(mergedInto)}`
         : ownQuestionsPath(tenant, meetingId),
       heading: t(read ? 'notifications.merged' : 'notifications.newlyMerged'),
       main: mergedInto ? `“${mergedInto.body}”` : notification.questionText,

@@ -2,7 +2,7 @@ import type { OwnQuestion, Question } from '@pulsestage/contracts';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { searchFor } from '../lib/list-state';
+import { queryShowing } from '../lib/list-state';
 import { useTimeAgo } from '../lib/time';
 import { TagChip } from './tag-chip';
 
@@ -59,7 +59,7 @@ function MergedInto({ target }: { target: NonNullable<CardQuestion['mergedInto']
     <p className="mt-2 text-sm text-slate-700" data-testid="merged-into">
       {t('similar.mergedInto')}{' '}
       <Link
-        to={{ search: searchFor(target.body) }}
+        to={{ search: queryShowing(target) }}
         className="font-medium text-indigo-700 underline hover:text-indigo-800"
       >
         “{target.body}”

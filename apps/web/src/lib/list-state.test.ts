@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readListState, writeListState } from './list-state';
+import { queryShowing, readListState, writeListState } from './list-state';
 
 const TABS = { open: 'OPEN', answered: 'ANSWERED', mine: 'MINE' } as const;
 const TEAM = '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
@@ -48,5 +48,30 @@ describe('writeListState', () => {
   it('drops what is reset and keeps parameters it does not own', () => {
     const query = write(read(''), `tab=answered&sort=newest&q=old&next=%2Fsomewhere`);
     expect(query).toBe('next=%2Fsomewhere');
+  });
+});
+
+describe('queryShowing', () => {
+  const target = { id: TEAM, body: 'Will the canteen open earlier?', answered: false };
+  const ARCHIVE_TABS = { answered: 'ANSWERED', open: 'OPEN', mine: 'MINE' } as const;
+  const shown = (query: string, tabs: typeof TABS | typeof ARCHIVE_TABS) =>
+    readListState(new URLSearchParams(query), tabs);
+
+  it('leads to the tab the target is on, live or archived, searched for its text', () => {
+    for (const tabs of [TABS, ARCHIVE_TABS]) {
+      expect(shown(queryShowing(target), tabs)).toMatchObject({
+        view: 'OPEN',
+        filters: { search: target.body },
+      });
+      expect(shown(queryShowing({ ...target, answered: true }), tabs)).toMatchObject({
+        view: 'ANSWERED',
+        filters: { search: target.body },
+      });
+    }
+  });
+
+  it('searches for as much of a long text as the search box takes', () => {
+    const search = shown(queryShowing({ ...target, body: 'x'.repeat(500) }), TABS).filters.search;
+    expect(search).toBe('x'.repeat(200));
   });
 });

@@ -1,3 +1,4 @@
+import type { MergeTarget } from '@pulsestage/contracts';
 import { useSearchParams } from 'react-router';
 import type { Filters } from '../components/filter-bar';
 
@@ -16,8 +17,15 @@ type TabNames<View extends string> = Readonly<Record<string, View>>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEARCH_MAX = 200;
 
-/** The address's query that searches a list for a question's text: how a merged question leads to its target. */
-export const searchFor = (text: string) => new URLSearchParams({ q: text.slice(0, SEARCH_MAX) }).toString();
+/**
+ * The address's query that shows a merged question's target in its meeting's list: the tab it is on
+ * (the live page and the archive name theirs alike), searched for its text.
+ */
+export const queryShowing = (target: MergeTarget) =>
+  new URLSearchParams({
+    tab: target.answered ? 'answered' : 'open',
+    q: target.body.slice(0, SEARCH_MAX),
+  }).toString();
 
 function defaultView<View extends string>(tabs: TabNames<View>): View {
   const [first] = Object.values(tabs);

@@ -295,6 +295,34 @@ describe('applyStreamEvent', () => {
     expect(invalidatedKeys()).toEqual([JSON.stringify(keys.mine)]);
   });
 
+  it('loads the caller’s own questions again when the question one of theirs was merged into changes, not on its votes', () => {
+    seedCache();
+    const merged = { ...mine, mergedInto: { id: popular.id, body: popular.body, answered: false } };
+    queryClient.setQueryData(keys.mine, {
+      pages: [{ items: [merged], nextCursor: null, sequence: 0 }],
+      pageParams: [null],
+    });
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:upvoted.v2', { meetingId, questionId: popular.id, upvoteCount: 9 }),
+    );
+    expect(isInvalidated(keys.mine)).toBe(false);
+    applyStreamEvent(
+      queryClient,
+      TENANT,
+      makeEvent('question:answered.v3', {
+        meetingId,
+        id: popular.id,
+        status: 'ANSWERED',
+        responseText: 'Next week.',
+        answeredAt: '2025-03-10T11:55:00.000Z',
+        teamId: SALES,
+      }),
+    );
+    expect(isInvalidated(keys.mine)).toBe(true);
+  });
+
   it('moves an answered question out of the open lists, and marks the answered list that lacks it', () => {
     const before = seedCache();
     applyStreamEvent(

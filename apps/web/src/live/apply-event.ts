@@ -1,6 +1,7 @@
 import type {
   MeetingList,
   MeetingSnapshot,
+  OwnQuestion,
   Question,
   QueueState,
   StreamEvent,
@@ -74,17 +75,21 @@ function applyOutcome<T>(
 
 /**
  * The author's own questions: patched at once, and loaded again when one is removed, since only the
- * server knows whether it was rejected, withdrawn, or sent back to review by an edit.
+ * server knows whether it was rejected, withdrawn, or sent back to review by an edit; and when the
+ * question one of them was merged into changes (answered, reopened, reworded, hidden), since only the
+ * server says how a merged question may still name it.
  */
 function updateOwn(queryClient: QueryClient, where: Where, event: StreamEvent, scope: Scope): void {
   const queryKey = getQueryKey(trpc.question.mine, where, 'infinite');
   update<OwnPages>(queryClient, queryKey, scope, (own) => applyToOwnPages(own, event));
-  if (event.type !== 'question:removed.v2') return;
+  const questionId = questionIdOf(event);
+  if (questionId === undefined || event.type === 'question:upvoted.v2') return;
+  const removed = event.type === 'question:removed.v2';
+  const concerned = (item: OwnQuestion) =>
+    (removed && item.id === questionId) || item.mergedInto?.id === questionId;
   const holds = (query: Query) =>
     scope(query) &&
-    ((query.state.data as OwnPages | undefined)?.pages ?? []).some((page) =>
-      page.items.some((item) => item.id === event.data.questionId),
-    );
+    ((query.state.data as OwnPages | undefined)?.pages ?? []).some((page) => page.items.some(concerned));
   void queryClient.invalidateQueries({ queryKey, predicate: holds });
 }
 
