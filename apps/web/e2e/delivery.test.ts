@@ -1,9 +1,11 @@
 /**
  * How the app reaches a phone: compressed, cached for good when fingerprinted, and on a slow network
- * the product's frame at once instead of a white page while the scripts arrive.
+ * the product's frame at once instead of a white page while the scripts arrive, and a page's loading
+ * state instead of the last page while its own script arrives.
  */
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWindow, type Stage, screenshot, startStage } from './browser';
+import { DEMO_MEETING, openWindow, type Stage, screenshot, signIn, startStage } from './browser';
 
 describe('delivering the web app', () => {
   let stage: Stage;
@@ -32,6 +34,59 @@ describe('delivering the web app', () => {
     release();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await frame.count()).toBe(0);
+    await page.context().close();
+  });
+
+  /** Holds back the scripts whose path matches until `release` is called, as a slow network would. */
+  async function holdBack(page: Page, scripts: RegExp): Promise<() => void> {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(scripts, async (route) => {
+      await released;
+      await route.continue();
+    });
+    return release;
+  }
+
+  it('shows that the next page is loading while its script arrives, not the last page to type into', async () => {
+    const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    await page.goto('/sign-in');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const release = await holdBack(page, /\/assets\/sign-up-[^/]+\.js$/);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Loading…$/ })
+      .waitFor();
+    expect(await page.getByLabel('Email').isVisible()).toBe(false);
+
+    release();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await page.context().close();
+  });
+
+  it('keeps the header and its live connection while a page of the organization loads', async () => {
+    const page = await (await openWindow(stage.browser, stage.api.url, 'desktop')).newPage();
+    // Only links from here on: a page the service worker answered would fetch its scripts out of reach.
+    await signIn(page, 'mod@demo.test', '/t/demo');
+    await page.getByRole('link', { name: DEMO_MEETING }).click();
+    const ask = page.getByLabel('Ask a question');
+    await ask.waitFor();
+    await page.locator('[data-connection="live"]').waitFor();
+    const release = await holdBack(page, /\/assets\/moderate-[^/]+\.js$/);
+    await page.getByRole('link', { name: 'Moderate', exact: true }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Loading…$/ })
+      .waitFor();
+    expect(await ask.isVisible()).toBe(false);
+    expect(await page.locator('[data-connection="live"]').count()).toBe(1);
+
+    release();
+    await page.getByRole('heading', { name: 'Moderation' }).waitFor();
+    expect(await page.locator('[data-connection="live"]').count()).toBe(1);
     await page.context().close();
   });
 

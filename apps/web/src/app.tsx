@@ -52,7 +52,12 @@ export function App() {
   return (
     <Providers>
       <OfflineBanner />
-      <BrowserRouter>
+      {/*
+        A new address renders at once: a page whose script is still on its way shows that it is loading,
+        instead of the router keeping the last page on screen, where a tap or a keystroke meant for the
+        next one would land.
+      */}
+      <BrowserRouter useTransitions={false}>
         <Suspense fallback={<Spinner label={t('common.loading')} />}>
           <Routes>
             <Route path="/" element={<Home />} />

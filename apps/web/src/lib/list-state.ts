@@ -83,9 +83,9 @@ export function useListState<View extends string>(tabs: TabNames<View>) {
   const [params, setParams] = useSearchParams();
   const state = readListState(params, tabs);
   const change = (next: (current: ListState<View>) => ListState<View>) => {
-    // The router renders a new address in a transition, and its `params` (and the `prev` it hands a
-    // setter) stay those of the last render until then; the address itself is already current, so a
-    // second choice made before that render keeps the first.
+    // The router's `params` (and the `prev` it hands a setter) stay those of the last render until it
+    // renders the new address; the address itself is already current, so a second choice made before
+    // that render keeps the first.
     const current = new URLSearchParams(window.location.search);
     setParams(writeListState(current, next(readListState(current, tabs)), tabs), { replace: true });
   };

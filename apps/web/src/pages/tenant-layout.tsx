@@ -1,6 +1,7 @@
 import type { Tenant, TenantSnapshot } from '@pulsestage/contracts';
 import { SSO_REQUIRED_MESSAGE } from '@pulsestage/contracts/sso-messages';
 import { t } from 'i18next';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import { ConnectionIndicator } from '../components/connection-indicator';
@@ -132,11 +133,17 @@ export function TenantLayout() {
     );
   }
   const presenting = location.pathname.endsWith('/present');
+  // While a page's script arrives, the header and the live connection stay.
+  const page = (
+    <Suspense fallback={<Spinner label={t('common.loading')} />}>
+      <Outlet />
+    </Suspense>
+  );
   return (
     <TenantContext.Provider value={tenant.data}>
       <Live tenant={tenant.data}>
         {presenting ? (
-          <Outlet />
+          page
         ) : (
           <div className="min-h-dvh">
             <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur">
@@ -153,7 +160,7 @@ export function TenantLayout() {
                 </div>
               </div>
             </header>
-            <Outlet />
+            {page}
           </div>
         )}
       </Live>
