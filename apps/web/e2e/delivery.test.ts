@@ -14,29 +14,6 @@ describe('delivering the web app', () => {
   });
   afterAll(() => stage?.close());
 
-  it('shows the frame while the scripts are still on their way, and the page once they arrive', async () => {
-    const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
-    // The scripts wait here, the way they would on a slow network, until the frame has been checked.
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await page.route('**/assets/*.js', async (route) => {
-      await released;
-      await route.continue();
-    });
-    await page.goto('/sign-in', { waitUntil: 'commit' });
-    const frame = page.getByTestId('loading-frame');
-    await frame.waitFor();
-    expect(await frame.getByRole('status').textContent()).toBe('Loading PulseStage…');
-    await screenshot(page, 'loading-frame-phone');
-
-    release();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(await frame.count()).toBe(0);
-    await page.context().close();
-  });
-
   /** Holds back the scripts whose path matches until `release` is called, as a slow network would. */
   async function holdBack(page: Page, scripts: RegExp): Promise<() => void> {
     let release = () => {};
@@ -49,6 +26,48 @@ describe('delivering the web app', () => {
     });
     return release;
   }
+
+  it('shows the frame while the scripts are still on their way, and the page once they arrive', async () => {
+    const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();
+    // The scripts wait, the way they would on a slow network, until the frame has been checked.
+    const release = await holdBack(page, /\/assets\/[^/]+\.js$/);
+    await page.goto('/sign-in', { waitUntil: 'commit' });
+    const frame = page.getByTestId('loading-frame');
+    await frame.waitFor();
+    expect(await frame.getByRole('status').textContent()).toBe('Loading PulseStage…');
+    await screenshot(page, 'loading-frame-phone');
+
+    release();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await frame.count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('shows the frame in the theme chosen in the app, before any script of the app has arrived', async () => {
+    const context = await openWindow(stage.browser, stage.api.url, 'phone');
+    const refused: string[] = [];
+    context.on('console', (message) => {
+      if (/Content Security Policy|Refused to/.test(message.text())) refused.push(message.text());
+    });
+    // Chosen on an earlier visit, on a phone whose system is light.
+    await context.addInitScript(() => localStorage.setItem('pulsestage.theme', 'dark'));
+    const page = await context.newPage();
+    await page.emulateMedia({ colorScheme: 'light' });
+    const release = await holdBack(page, /\/assets\/[^/]+\.js$/);
+    await page.goto('/sign-in', { waitUntil: 'commit' });
+    const frame = page.getByTestId('loading-frame');
+    await frame.waitFor();
+    expect(await frame.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe(
+      'rgb(2, 6, 24)',
+    );
+    await screenshot(page, 'loading-frame-dark-phone');
+
+    release();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(refused).toEqual([]);
+    await context.close();
+  });
 
   it('shows that the next page is loading while its script arrives, not the last page to type into', async () => {
     const page = await (await openWindow(stage.browser, stage.api.url, 'phone')).newPage();

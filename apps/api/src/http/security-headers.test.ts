@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,10 +97,13 @@ async function startServer(db: Database, webDist: string, secureCookies: boolean
   };
 }
 
-function makeWebDist(): string {
+function makeWebDist(head = ''): string {
   const root = mkdtempSync(join(tmpdir(), 'pulsestage-headers-'));
   mkdirSync(join(root, 'assets'));
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>PulseStage</title><div id="root"></div>');
+  writeFileSync(
+    join(root, 'index.html'),
+    `<!doctype html><title>PulseStage</title>${head}<div id="root"></div>`,
+  );
   writeFileSync(join(root, 'assets', 'index-AbC123.js'), 'export {};\n');
   writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return root;
@@ -191,6 +195,24 @@ describe.each(DIALECTS)('security headers on %s', (dialect) => {
       expect(answer.headers['content-type'], path).toMatch(/^text\/event-stream/);
       expectFramingRefused(answer.headers, path);
       expect(answer.headers['x-content-type-options'], path).toBe('nosniff');
+    }
+  });
+
+  it("lets the built page's own inline scripts run by their hashes, and no other", async () => {
+    const script = 'document.documentElement.dataset.theme = "dark"';
+    const dist = makeWebDist(`<script>${script}</script><script src="/assets/index-AbC123.js"></script>`);
+    const server = await startServer(app.db, dist, false);
+    try {
+      const hash = createHash('sha256').update(script).digest('base64');
+      for (const path of ['/', '/t/alpha', '/healthz']) {
+        const policy = (await send(`${server.url}${path}`)).headers['content-security-policy'];
+        expect(policy, path).toBe(
+          `${POLICY.replace("script-src 'self'", `script-src 'self' 'sha256-${hash}'`)}; frame-ancestors 'none'`,
+        );
+      }
+    } finally {
+      await server.close();
+      rmSync(dist, { recursive: true, force: true });
     }
   });
 

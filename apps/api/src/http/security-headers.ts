@@ -1,23 +1,46 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { Database } from '../db/schema.js';
 import { findDisplayFrameOrigins } from '../tenants/safety.js';
 
 /**
- * The policy every response carries. Scripts and styles come only from this origin's files: the page's
- * loading frame is a stylesheet, and React's `style` props and Chart.js set styles through the CSSOM,
- * which `style-src` does not restrict. The QR code is SVG drawn by React, the charts a canvas.
+ * The policy every response carries. Scripts come only from this origin's files, and the page's own
+ * inline scripts by their hashes (`scriptHashes`); styles only from its files: the loading frame is a
+ * stylesheet, and React's `style` props and Chart.js set styles through the CSSOM, which `style-src`
+ * does not restrict. The QR code is SVG drawn by React, the charts a canvas.
  */
-const CONTENT_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+function contentPolicy(scriptHashes: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    ["script-src 'self'", ...scriptHashes].join(' '),
+    "style-src 'self'",
+    "img-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+/**
+ * The policy's source for each inline script of the built page (`<script>` without attributes, such as
+ * the one applying the chosen theme before the first paint): its SHA-256, so those run and no other.
+ * None when the web app is not built.
+ */
+export function inlineScriptHashes(webDist: string): string[] {
+  let html: string;
+  try {
+    html = readFileSync(join(webDist, 'index.html'), 'utf8');
+  } catch {
+    return [];
+  }
+  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    ([, body = '']) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`,
+  );
+}
 
 /** Powerful features no page of PulseStage uses, refused for it and for anything it might frame. */
 const PERMISSIONS_POLICY = [
@@ -57,6 +80,8 @@ const ORIGINS_CACHE_MAX = 1000;
 
 export interface SecurityHeaderOptions {
   db: Database;
+  /** The page's inline scripts the policy allows, from {@link inlineScriptHashes}. */
+  scriptHashes: readonly string[];
   /** Behind HTTPS (production): browsers are told to use nothing else (HSTS). */
   https: boolean;
   log: (message: string, error?: unknown) => void;
@@ -102,6 +127,7 @@ function createOriginsCache(db: Database, log: SecurityHeaderOptions['log']) {
  */
 export function createSecurityHeaders(options: SecurityHeaderOptions) {
   const allowedFramers = createOriginsCache(options.db, options.log);
+  const policy = contentPolicy(options.scriptHashes);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [name, value] of FIXED_HEADERS) res.setHeader(name, value);
     if (options.https) res.setHeader('strict-transport-security', STRICT_TRANSPORT_SECURITY);
@@ -109,6 +135,6 @@ export function createSecurityHeaders(options: SecurityHeaderOptions) {
     const framers = tenantSlug && req.method === 'GET' ? await allowedFramers(tenantSlug) : [];
     if (framers.length === 0) res.setHeader('x-frame-options', 'DENY');
     const frameAncestors = framers.length > 0 ? framers.join(' ') : "'none'";
-    res.setHeader('content-security-policy', `${CONTENT_POLICY}; frame-ancestors ${frameAncestors}`);
+    res.setHeader('content-security-policy', `${policy}; frame-ancestors ${frameAncestors}`);
   };
 }

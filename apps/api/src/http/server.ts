@@ -16,7 +16,7 @@ import { appRouter } from '../router.js';
 import { type AppDependencies, createContext } from '../trpc/context.js';
 import { turnOffAnswerEmails } from './email-off-endpoint.js';
 import { answerMethod, sendError, sendJson } from './responses.js';
-import { createSecurityHeaders } from './security-headers.js';
+import { createSecurityHeaders, inlineScriptHashes } from './security-headers.js';
 import { createStaticHandler } from './static-files.js';
 import { createStreamEndpoints } from './stream-endpoints.js';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, serverTimeouts } from './timeouts.js';
@@ -83,7 +83,12 @@ export function createApp(options: AppOptions): App {
     trustedProxies: options.trustedProxies,
     secureCookies: options.secureCookies,
   });
-  const setSecurityHeaders = createSecurityHeaders({ db, https: options.secureCookies, log });
+  const setSecurityHeaders = createSecurityHeaders({
+    db,
+    https: options.secureCookies,
+    scriptHashes: inlineScriptHashes(options.webDist),
+    log,
+  });
   const engineServesTrpc = (options.trpcStreams ?? 'engine') === 'engine';
   const limits = options.limits ?? defaultRateLimits();
   const sso = createSsoRoutes({
