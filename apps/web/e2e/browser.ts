@@ -95,6 +95,19 @@ export async function openWindow(
   return context;
 }
 
+/**
+ * What a browser logs when the Content-Security-Policy refuses something; csp.test's pages also log
+ * their own `securitypolicyviolation` events.
+ */
+export const CSP_REFUSAL = /Content Security Policy|securitypolicyviolation|Refused to/;
+
+/** Records in `refusals`, with its page, each refusal by the Content-Security-Policy the window logs. */
+export function recordCspRefusals(context: BrowserContext, refusals: string[]): void {
+  context.on('console', (message) => {
+    if (CSP_REFUSAL.test(message.text())) refusals.push(`${message.page()?.url()}: ${message.text()}`);
+  });
+}
+
 /** Signs in through the sign-in page, as a person would. */
 export async function signIn(page: Page, email: string, next = '/'): Promise<void> {
   await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);

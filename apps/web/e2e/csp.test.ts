@@ -7,7 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { mutate, signIn as signInApi } from '@pulsestage/test-harness/accounts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_MEETING, meetingPath, openWindow, type Stage, signIn, startStage } from './browser';
+import {
+  CSP_REFUSAL,
+  DEMO_MEETING,
+  meetingPath,
+  openWindow,
+  recordCspRefusals,
+  type Stage,
+  signIn,
+  startStage,
+} from './browser';
 
 /** Reports each violation the page sees to the console, where the test collects them with the browser's own. */
 function reportViolations() {
@@ -16,15 +25,11 @@ function reportViolations() {
   });
 }
 
-const VIOLATION = /Content Security Policy|securitypolicyviolation|Refused to/;
-
 /** A window whose CSP violations, and the browser's messages about them, end up in `violations`. */
 async function watchedWindow(stage: Stage, baseUrl: string, violations: string[]): Promise<BrowserContext> {
   const context = await openWindow(stage.browser, baseUrl, 'desktop');
   await context.addInitScript(reportViolations);
-  context.on('console', (message) => {
-    if (VIOLATION.test(message.text())) violations.push(`${message.page()?.url()}: ${message.text()}`);
-  });
+  recordCspRefusals(context, violations);
   return context;
 }
 
@@ -215,7 +220,7 @@ describe('the Content-Security-Policy in Chromium', () => {
         .toContain(`frame-ancestors ${site.url}`);
       const content = await frame(present);
       await content.getByTestId('join-qr').waitFor();
-      expect(framerMessages.filter((message) => VIOLATION.test(message))).toEqual([]);
+      expect(framerMessages.filter((message) => CSP_REFUSAL.test(message))).toEqual([]);
     });
   });
 });

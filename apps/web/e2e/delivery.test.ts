@@ -5,7 +5,15 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_MEETING, openWindow, type Stage, screenshot, signIn, startStage } from './browser';
+import {
+  DEMO_MEETING,
+  openWindow,
+  recordCspRefusals,
+  type Stage,
+  screenshot,
+  signIn,
+  startStage,
+} from './browser';
 
 describe('delivering the web app', () => {
   let stage: Stage;
@@ -46,9 +54,7 @@ describe('delivering the web app', () => {
   it('shows the frame in the theme chosen in the app, before any script of the app has arrived', async () => {
     const context = await openWindow(stage.browser, stage.api.url, 'phone');
     const refused: string[] = [];
-    context.on('console', (message) => {
-      if (/Content Security Policy|Refused to/.test(message.text())) refused.push(message.text());
-    });
+    recordCspRefusals(context, refused);
     // Chosen on an earlier visit, on a phone whose system is light.
     await context.addInitScript(() => localStorage.setItem('pulsestage.theme', 'dark'));
     const page = await context.newPage();

@@ -9,6 +9,7 @@ import {
   accessibilityProblems,
   DEMO_MEETING,
   openWindow,
+  recordCspRefusals,
   type Stage,
   screenshot,
   signInToMeeting,
@@ -34,7 +35,6 @@ interface Manifest {
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const API_PATH = /^\/(trpc|events|healthz|readyz|metrics)(\/|$)/;
-const CSP_VIOLATION = /Content Security Policy|Refused to/;
 
 /** The `href` of the page's `<link rel="…">`. */
 function linkedHref(html: string, rel: string): string {
@@ -63,9 +63,7 @@ describe('installing PulseStage on a phone', () => {
   beforeAll(async () => {
     stage = await startStage();
     context = await openWindow(stage.browser, stage.api.url, 'phone');
-    context.on('console', (message) => {
-      if (CSP_VIOLATION.test(message.text())) violations.push(message.text());
-    });
+    recordCspRefusals(context, violations);
     context.on('response', (response) => {
       const path = new URL(response.url()).pathname;
       if (API_PATH.test(path)) apiResponses.push({ path, fromServiceWorker: response.fromServiceWorker() });

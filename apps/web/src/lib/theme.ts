@@ -25,6 +25,7 @@ const systemDark = () => {
   systemDarkQuery ??= window.matchMedia('(prefers-color-scheme: dark)');
   return systemDarkQuery;
 };
+// index.html's inline script reads the same key and values before the first paint: change both together.
 const stored = storedChoice('pulsestage.theme', parseThemeChoice);
 const listeners = new Set<() => void>();
 let current: ThemeChoice = 'system';
